@@ -1,0 +1,70 @@
+//! The OpenAPI document, generated from the route registrations themselves.
+
+use actix_web::App;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::{self, OpenApi as OpenApiDoc};
+use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::AppExt;
+
+use crate::error::{FieldError, Problem};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "motcua",
+        description = "JSON API of a Vietnamese one-stop public-service desk (Bộ phận một cửa): \
+            the procedure catalogue, citizens' dossiers through their lifecycle, complaints and \
+            satisfaction surveys, and the periodic report.\n\n\
+            Authenticate with `POST /api/v1/auth/token` and send the access token as \
+            `Authorization: Bearer …`. Errors are RFC 9457 problem documents \
+            (`application/problem+json`)."
+    ),
+    components(schemas(Problem, FieldError)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "operations", description = "Liveness, readiness and metrics"),
+        (name = "auth", description = "Tokens and the caller"),
+        (name = "agencies", description = "The agency tree: provinces and communes"),
+        (name = "users", description = "Staff and citizen accounts"),
+        (name = "service-accounts", description = "Accounts of portal adapters and other systems"),
+    )
+)]
+struct ApiDoc;
+
+/// Name of the bearer security scheme in the document.
+pub const BEARER: &str = "bearer";
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, doc: &mut OpenApiDoc) {
+        let components = doc.components.get_or_insert_with(openapi::Components::new);
+        let mut scheme = Http::new(HttpAuthScheme::Bearer);
+        scheme.bearer_format = Some("JWT".into());
+        components.add_security_scheme(BEARER, SecurityScheme::Http(scheme));
+    }
+}
+
+/// The base document (info, components, tags) before routes add their paths.
+pub fn base() -> OpenApiDoc {
+    ApiDoc::openapi()
+}
+
+/// The whole document, as served at `/api-docs/openapi.json` and printed by `motcua openapi`.
+pub fn openapi() -> OpenApiDoc {
+    let (_, doc) = App::new()
+        .into_utoipa_app()
+        .openapi(base())
+        .configure(crate::startup::configure_routes)
+        .split_for_parts();
+    doc
+}
+
+/// The document as committed in `openapi/openapi.json`.
+pub fn openapi_json() -> String {
+    let mut text = openapi()
+        .to_pretty_json()
+        .expect("the OpenAPI document serializes");
+    text.push('\n');
+    text
+}

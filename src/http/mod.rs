@@ -1,0 +1,6 @@
+//! HTTP plumbing shared by every slice: strict extractors whose failures are problem documents,
+//! the 404/405 fallback, and the request id.
+
+pub mod extract;
+pub mod fallback;
+pub mod request_id;

@@ -1,0 +1,63 @@
+use std::time::Duration;
+
+use actix_web::{HttpResponse, get, web};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db::{Db, ping};
+use crate::error::{ApiError, Problem};
+use crate::ops::metrics::Metrics;
+
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    #[schema(example = "ok")]
+    pub status: &'static str,
+}
+
+/// Readiness waits at most this long for a connection: a probe must answer quickly.
+const READY_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Liveness: the process is up and serving HTTP.
+#[utoipa::path(tag = "operations", responses((status = 200, description = "Up", body = Health)))]
+#[get("/healthz")]
+pub async fn healthz() -> web::Json<Health> {
+    web::Json(Health { status: "ok" })
+}
+
+/// Readiness: the database answers. 503 while it does not; recovers by itself when it does.
+#[utoipa::path(
+    tag = "operations",
+    responses(
+        (status = 200, description = "Ready", body = Health),
+        (status = 503, description = "Database unreachable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/readyz")]
+pub async fn readyz(db: web::Data<Db>) -> Result<web::Json<Health>, ApiError> {
+    let pool = db.pool().clone();
+    web::block(move || {
+        let mut conn = pool
+            .get_timeout(READY_TIMEOUT)
+            .map_err(|e| ApiError::Unavailable(e.into()))?;
+        ping(&mut conn).map_err(|e| ApiError::Unavailable(e.into()))
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.into()))??;
+    Ok(web::Json(Health { status: "ready" }))
+}
+
+/// Prometheus metrics: requests by route and status, latency histogram, connection pool usage.
+#[utoipa::path(
+    tag = "operations",
+    responses((status = 200, description = "Prometheus text exposition format", body = String, content_type = "text/plain"))
+)]
+#[get("/metrics")]
+pub async fn metrics(
+    metrics: web::Data<Metrics>,
+    db: web::Data<Db>,
+) -> Result<HttpResponse, ApiError> {
+    let body = metrics.render(db.pool().state())?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(body))
+}

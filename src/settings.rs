@@ -1,0 +1,147 @@
+//! Settings, from the environment (or the matching command-line flags).
+
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines (colours only on a terminal).
+    Text,
+    /// One JSON object per line, for log shippers.
+    Json,
+}
+
+/// Minimum length of `MOTCUA_JWT_SECRET` in bytes (HS256 wants a key as long as its hash).
+pub const MIN_JWT_SECRET_BYTES: usize = 32;
+
+#[derive(Clone, Args)]
+pub struct Settings {
+    /// sqlite://PATH or postgres://USER[:PASSWORD]@HOST[:PORT]/DB
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://motcua.db",
+        global = true,
+        hide_env_values = true
+    )]
+    pub database_url: String,
+
+    /// Address and port to listen on.
+    #[arg(
+        long,
+        env = "MOTCUA_BIND",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
+    pub bind: String,
+
+    /// Secret that signs access tokens (at least 32 bytes). Without it a random one is made at
+    /// start and tokens do not survive a restart.
+    #[arg(long, env = "MOTCUA_JWT_SECRET", global = true, hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+
+    /// Origins allowed to call the API from a browser, comma-separated; `*` allows any.
+    #[arg(
+        long,
+        env = "MOTCUA_CORS_ORIGINS",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub cors_origins: Vec<String>,
+
+    /// Log line format.
+    #[arg(
+        long,
+        env = "MOTCUA_LOG_FORMAT",
+        value_enum,
+        default_value = "text",
+        global = true
+    )]
+    pub log_format: LogFormat,
+
+    /// Largest number of database connections.
+    #[arg(long, env = "MOTCUA_DB_POOL_SIZE", default_value_t = 10, global = true)]
+    pub db_pool_size: u32,
+
+    /// Seconds a request waits for a database connection before answering 503.
+    #[arg(
+        long,
+        env = "MOTCUA_DB_TIMEOUT_SECS",
+        default_value_t = 5,
+        global = true
+    )]
+    pub db_timeout_secs: u64,
+
+    /// Lifetime of an access token, in seconds.
+    #[arg(
+        long,
+        env = "MOTCUA_ACCESS_TOKEN_TTL_SECS",
+        default_value_t = 900,
+        global = true
+    )]
+    pub access_token_ttl_secs: u64,
+
+    /// Lifetime of a refresh token, in days.
+    #[arg(
+        long,
+        env = "MOTCUA_REFRESH_TOKEN_TTL_DAYS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub refresh_token_ttl_days: u64,
+
+    /// HTTP worker threads (default: one per core).
+    #[arg(long, env = "MOTCUA_WORKERS", global = true)]
+    pub workers: Option<usize>,
+}
+
+impl std::fmt::Debug for Settings {
+    // Hand-written so that the secret and the database password never reach a log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field(
+                "database_url",
+                &self
+                    .database_url
+                    .parse::<crate::db::DatabaseUrl>()
+                    .map(|u| u.to_string())
+                    .unwrap_or_default(),
+            )
+            .field("bind", &self.bind)
+            .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "***"))
+            .field("cors_origins", &self.cors_origins)
+            .field("log_format", &self.log_format)
+            .field("db_pool_size", &self.db_pool_size)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Settings {
+    pub fn cors_origins(&self) -> impl Iterator<Item = &str> {
+        self.cors_origins
+            .iter()
+            .map(|o| o.trim())
+            .filter(|o| !o.is_empty())
+    }
+
+    pub fn db_timeout(&self) -> Duration {
+        Duration::from_secs(self.db_timeout_secs.max(1))
+    }
+
+    /// Settings for tests and tools: defaults, with the given database and an ephemeral port.
+    pub fn for_database(database_url: impl Into<String>) -> Self {
+        Self {
+            database_url: database_url.into(),
+            bind: "127.0.0.1:0".into(),
+            jwt_secret: None,
+            cors_origins: Vec::new(),
+            log_format: LogFormat::Text,
+            db_pool_size: 5,
+            db_timeout_secs: 5,
+            access_token_ttl_secs: 900,
+            refresh_token_ttl_days: 30,
+            workers: Some(2),
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! Builds the application from `Settings`: database, state, routes, middleware, server.
+
+use std::net::TcpListener;
+use std::time::Duration;
+
+use actix_cors::Cors;
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpResponse, HttpServer, http::header, web};
+use anyhow::Context;
+use tracing_actix_web::TracingLogger;
+use utoipa_actix_web::AppExt;
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::db::{self, DatabaseUrl, Db, PoolOptions};
+use crate::http::extract::{MAX_JSON_BYTES, path_config};
+use crate::http::fallback::{RouteTable, not_matched};
+use crate::http::request_id;
+use crate::ops::metrics::Metrics;
+use crate::settings::Settings;
+
+/// Every route of the API. Used both to serve and to generate the OpenAPI document.
+pub fn configure_routes(cfg: &mut ServiceConfig) {
+    cfg.service(crate::ops::routes::healthz)
+        .service(crate::ops::routes::readyz)
+        .service(crate::ops::routes::metrics);
+}
+
+/// How long shutdown waits for requests in flight.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+/// Open the pool and bring the schema up to date. Blocking: call off the event loop.
+pub fn open_database(settings: &Settings, url: &DatabaseUrl) -> anyhow::Result<Db> {
+    let options = PoolOptions {
+        max_size: settings.db_pool_size.max(1),
+        acquire_timeout: settings.db_timeout(),
+    };
+    let pool = db::build_pool(url, &options)?;
+    let mut conn = pool
+        .get()
+        .context("no database connection for migrations")?;
+    db::run_migrations(&mut conn)?;
+    Ok(Db::new(pool))
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let url: DatabaseUrl = settings.database_url.parse()?;
+        let db = {
+            let (settings, url) = (settings.clone(), url.clone());
+            actix_web::rt::task::spawn_blocking(move || open_database(&settings, &url)).await??
+        };
+        let listener = TcpListener::bind(&settings.bind)
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let server = serve(listener, db, &settings)?;
+        tracing::info!(address = %settings.bind, port, database = %url, "motcua is listening");
+        Ok(Self { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Runs until SIGTERM or SIGINT, then stops accepting and lets requests in flight finish.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn cors(settings: &Settings) -> Cors {
+    let mut cors = Cors::default()
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            header::ACCEPT_LANGUAGE,
+            header::IF_MATCH,
+            header::IF_NONE_MATCH,
+            header::HeaderName::from_static("idempotency-key"),
+        ])
+        .expose_headers([
+            header::ETAG,
+            header::LOCATION,
+            header::RETRY_AFTER,
+            request_id::HEADER,
+        ])
+        .max_age(3600)
+        // A request from an origin not on the list still gets its answer, without CORS headers:
+        // the browser withholds it; curl and server-to-server callers are unaffected.
+        .block_on_origin_mismatch(false);
+    for origin in settings.cors_origins() {
+        cors = if origin == "*" {
+            cors.allow_any_origin()
+        } else {
+            cors.allowed_origin(origin)
+        };
+    }
+    cors
+}
+
+fn serve(listener: TcpListener, db: Db, settings: &Settings) -> anyhow::Result<Server> {
+    let metrics = Metrics::new(settings.db_pool_size)?;
+    let routes = RouteTable::from_openapi(&crate::api_doc::openapi());
+    let db = web::Data::new(db);
+    let metrics_data = web::Data::new(metrics.clone());
+    let routes = web::Data::new(routes);
+    let settings_for_app = settings.clone();
+    let prometheus = metrics.middleware()?;
+
+    let mut server = HttpServer::new(move || {
+        let (app, doc) = App::new()
+            .into_utoipa_app()
+            .openapi(crate::api_doc::base())
+            .app_data(db.clone())
+            .app_data(metrics_data.clone())
+            .app_data(routes.clone())
+            .app_data(path_config())
+            .app_data(web::PayloadConfig::new(MAX_JSON_BYTES))
+            .configure(configure_routes)
+            .split_for_parts();
+        app.service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", doc))
+            .route(
+                "/swagger-ui",
+                web::get().to(|| async {
+                    HttpResponse::PermanentRedirect()
+                        .insert_header((header::LOCATION, "/swagger-ui/"))
+                        .finish()
+                }),
+            )
+            .default_service(web::to(not_matched))
+            // Last registered runs first: CORS, then tracing (which makes the request id),
+            // then metrics and the id echo.
+            .wrap(from_fn(request_id::echo))
+            .wrap(prometheus.clone())
+            .wrap(TracingLogger::default())
+            .wrap(cors(&settings_for_app))
+    })
+    .listen(listener)?
+    .shutdown_timeout(SHUTDOWN_GRACE.as_secs());
+    if let Some(workers) = settings.workers {
+        server = server.workers(workers.max(1));
+    }
+    Ok(server.run())
+}
