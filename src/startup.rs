@@ -68,6 +68,11 @@ impl Application {
         self.port
     }
 
+    /// A handle to stop the server from outside (tests).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
     /// Runs until SIGTERM or SIGINT, then stops accepting and lets requests in flight finish.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await

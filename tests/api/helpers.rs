@@ -1,0 +1,140 @@
+//! `spawn_app()`: the real application on port 0 with a database of its own.
+//!
+//! SQLite by default (a temp file); when `MOTCUA_TEST_POSTGRES_URL` names a server, each test
+//! creates its own PostgreSQL database there and drops it at the end.
+
+use std::sync::LazyLock;
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use motcua::settings::{LogFormat, Settings};
+use motcua::startup::Application;
+use serde_json::Value;
+
+static TRACING: LazyLock<()> = LazyLock::new(|| {
+    if std::env::var_os("TEST_LOG").is_some() {
+        motcua::telemetry::init(LogFormat::Text);
+    }
+});
+
+pub const POSTGRES_ENV: &str = "MOTCUA_TEST_POSTGRES_URL";
+
+/// A database that exists for one test.
+pub enum TestDatabase {
+    Sqlite { url: String, _dir: tempfile::TempDir },
+    Postgres { url: String, admin_url: String, name: String },
+}
+
+impl TestDatabase {
+    pub fn create() -> Self {
+        match std::env::var(POSTGRES_ENV) {
+            Ok(admin_url) if !admin_url.is_empty() => {
+                let name = format!("motcua_test_{}", uuid::Uuid::new_v4().simple());
+                let mut conn = PgConnection::establish(&admin_url)
+                    .unwrap_or_else(|e| panic!("{POSTGRES_ENV} is set but unreachable: {e}"));
+                diesel::sql_query(format!(r#"CREATE DATABASE "{name}""#)).execute(&mut conn).unwrap();
+                let mut url = url::Url::parse(&admin_url).unwrap();
+                url.set_path(&format!("/{name}"));
+                Self::Postgres { url: url.to_string(), admin_url, name }
+            }
+            _ => {
+                let dir = tempfile::tempdir().unwrap();
+                let url = format!("sqlite://{}", dir.path().join("motcua.db").display());
+                Self::Sqlite { url, _dir: dir }
+            }
+        }
+    }
+
+    pub fn url(&self) -> &str {
+        match self {
+            Self::Sqlite { url, .. } | Self::Postgres { url, .. } => url,
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Self::Postgres { .. })
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Self::Postgres { admin_url, name, .. } = self
+            && let Ok(mut conn) = PgConnection::establish(admin_url)
+        {
+            let _ = diesel::sql_query(format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#))
+                .execute(&mut conn);
+        }
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub port: u16,
+    pub client: reqwest::Client,
+    handle: actix_web::dev::ServerHandle,
+    // Declared last: dropped after the server is told to stop.
+    pub database: TestDatabase,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Sends the stop command at once; the workers close their connections before the
+        // database is dropped.
+        drop(self.handle.stop(false));
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
+    LazyLock::force(&TRACING);
+    let database = tokio::task::spawn_blocking(TestDatabase::create).await.unwrap();
+    let mut settings = Settings::for_database(database.url());
+    settings.jwt_secret = Some("test-secret-that-is-at-least-32-bytes-long".into());
+    configure(&mut settings);
+    let app = Application::build(settings).await.expect("the application starts");
+    let port = app.port();
+    let handle = app.handle();
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        port,
+        client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
+        handle,
+        database,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("request sent")
+    }
+}
+
+/// Read a problem document, asserting its content type.
+pub async fn problem(response: reqwest::Response) -> Value {
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    assert_eq!(content_type, "application/problem+json", "not a problem document");
+    let status = response.status().as_u16();
+    let body: Value = response.json().await.expect("problem body is JSON");
+    assert_eq!(body["status"], status, "status field matches the HTTP status: {body}");
+    assert!(body["type"].is_string() && body["title"].is_string(), "{body}");
+    body
+}
+
+/// The `field` values of a problem's `errors`.
+pub fn error_fields(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .map(|a| a.iter().map(|e| e["field"].as_str().unwrap_or_default().to_owned()).collect())
+        .unwrap_or_default()
+}

@@ -1,0 +1,21 @@
+/// The committed document is what the code generates; CI fails on drift.
+#[test]
+fn committed_openapi_matches_the_code() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json");
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    let generated = motcua::api_doc::openapi_json();
+    assert!(
+        committed == generated,
+        "openapi/openapi.json is out of date; regenerate it with\n    cargo run -- openapi > openapi/openapi.json"
+    );
+}
+
+#[test]
+fn document_has_info_license_and_bearer_scheme() {
+    let doc: serde_json::Value = serde_json::from_str(&motcua::api_doc::openapi_json()).unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    assert_eq!(doc["info"]["version"], env!("CARGO_PKG_VERSION"));
+    assert!(!doc["info"]["license"]["name"].as_str().unwrap_or_default().is_empty());
+    assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+    assert!(doc["paths"]["/healthz"]["get"].is_object());
+}
