@@ -7,6 +7,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
 use crate::error::{FieldError, Problem};
+use crate::http::responses as r;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -19,7 +20,13 @@ use crate::error::{FieldError, Problem};
             `Authorization: Bearer …`. Errors are RFC 9457 problem documents \
             (`application/problem+json`)."
     ),
-    components(schemas(Problem, FieldError)),
+    components(
+        schemas(Problem, FieldError),
+        responses(
+            r::BadRequest, r::Unauthorized, r::Forbidden, r::NotFound, r::Conflict,
+            r::PreconditionFailed, r::UnsupportedMediaType, r::Unprocessable, r::TooManyRequests,
+        )
+    ),
     modifiers(&BearerAuth),
     tags(
         (name = "operations", description = "Liveness, readiness and metrics"),

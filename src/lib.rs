@@ -1,10 +1,18 @@
 //! motcua: the back end of a Vietnamese one-stop public-service desk (một cửa).
+//!
+//! Each domain is a module (a vertical slice): `routes` (HTTP in and out), `model` (request and
+//! response types), `store` (diesel queries), and pure logic beside them.
 
+pub mod agencies;
 pub mod api_doc;
+pub mod auth;
+pub mod clock;
 pub mod db;
 pub mod error;
 pub mod http;
 pub mod ops;
+pub mod service_accounts;
 pub mod settings;
 pub mod startup;
 pub mod telemetry;
+pub mod users;

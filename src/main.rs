@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use motcua::auth::role::Role;
 use motcua::db::DatabaseUrl;
 use motcua::settings::Settings;
 use motcua::startup::Application;
@@ -28,6 +29,31 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document.
     Openapi,
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account, e.g. the first administrator of a fresh install.
+    Create {
+        #[arg(long)]
+        username: String,
+        /// At least 10 characters. May come from MOTCUA_USER_PASSWORD instead, to keep it out of
+        /// the shell history.
+        #[arg(long, env = "MOTCUA_USER_PASSWORD", hide_env_values = true)]
+        password: String,
+        /// admin, leader, officer, integration or citizen.
+        #[arg(long)]
+        role: Role,
+        /// Code of the agency the account belongs to (none: a system administrator).
+        #[arg(long)]
+        agency: Option<String>,
+        /// Full name (defaults to the username).
+        #[arg(long)]
+        full_name: Option<String>,
+    },
 }
 
 /// Exit code for a configuration the service cannot start with (bad URL scheme, short secret).
@@ -53,6 +79,25 @@ fn main() -> ExitCode {
         Command::Migrate => motcua::startup::open_database(&cli.settings, &url).map(|_| {
             println!("migrations applied to {url}");
         }),
+        Command::User(UserCommand::Create {
+            username,
+            password,
+            role,
+            agency,
+            full_name,
+        }) => {
+            let full_name = full_name.unwrap_or_else(|| username.clone());
+            let new = motcua::users::model::NewUser {
+                username,
+                password,
+                full_name,
+                role,
+                agency_id: None,
+            };
+            motcua::startup::open_database(&cli.settings, &url)
+                .and_then(|db| motcua::users::service::create_from_cli(&db, new, agency.as_deref()))
+                .map(|user| println!("created {} {} (id {})", user.role, user.username, user.id))
+        }
         Command::Openapi => unreachable!("handled above"),
     };
     match result {

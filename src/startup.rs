@@ -13,18 +13,40 @@ use utoipa_actix_web::AppExt;
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::throttle::{LoginThrottle, ThrottleConfig};
+use crate::auth::tokens::{TokenKeys, random_secret};
 use crate::db::{self, DatabaseUrl, Db, PoolOptions};
 use crate::http::extract::{MAX_JSON_BYTES, path_config};
 use crate::http::fallback::{RouteTable, not_matched};
 use crate::http::request_id;
 use crate::ops::metrics::Metrics;
-use crate::settings::Settings;
+use crate::settings::{MIN_JWT_SECRET_BYTES, Settings};
 
 /// Every route of the API. Used both to serve and to generate the OpenAPI document.
 pub fn configure_routes(cfg: &mut ServiceConfig) {
+    use crate::{agencies, auth, service_accounts, users};
     cfg.service(crate::ops::routes::healthz)
         .service(crate::ops::routes::readyz)
-        .service(crate::ops::routes::metrics);
+        .service(crate::ops::routes::metrics)
+        .service(
+            utoipa_actix_web::scope("/api/v1")
+                .service(auth::routes::issue_token)
+                .service(auth::routes::logout)
+                .service(auth::routes::me)
+                .service(agencies::routes::list_agencies)
+                .service(agencies::routes::create_agency)
+                .service(agencies::routes::get_agency)
+                .service(agencies::routes::update_agency)
+                .service(users::routes::list_users)
+                .service(users::routes::create_user)
+                .service(users::routes::get_user)
+                .service(users::routes::update_user)
+                .service(service_accounts::routes::list_service_accounts)
+                .service(service_accounts::routes::create_service_account)
+                .service(service_accounts::routes::get_service_account)
+                .service(service_accounts::routes::update_service_account)
+                .service(service_accounts::routes::rotate_service_account_secret),
+        );
 }
 
 /// How long shutdown waits for requests in flight.
@@ -49,9 +71,29 @@ pub fn open_database(settings: &Settings, url: &DatabaseUrl) -> anyhow::Result<D
     Ok(Db::new(pool))
 }
 
+/// The signing keys from `MOTCUA_JWT_SECRET`, or random ones (tokens then die with the process).
+pub fn token_keys(settings: &Settings) -> anyhow::Result<TokenKeys> {
+    let secret = match &settings.jwt_secret {
+        Some(secret) if secret.len() >= MIN_JWT_SECRET_BYTES => secret.clone(),
+        Some(_) => anyhow::bail!("MOTCUA_JWT_SECRET must be at least {MIN_JWT_SECRET_BYTES} bytes"),
+        None => {
+            tracing::warn!(
+                "MOTCUA_JWT_SECRET is not set: using a random key; tokens will not survive a restart"
+            );
+            random_secret()
+        }
+    };
+    Ok(TokenKeys::new(
+        secret.as_bytes(),
+        Duration::from_secs(settings.access_token_ttl_secs.max(1)),
+        Duration::from_secs(settings.refresh_token_ttl_days.max(1) * 24 * 3600),
+    ))
+}
+
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let url: DatabaseUrl = settings.database_url.parse()?;
+        let keys = token_keys(&settings)?;
         let db = {
             let (settings, url) = (settings.clone(), url.clone());
             actix_web::rt::task::spawn_blocking(move || open_database(&settings, &url)).await??
@@ -59,7 +101,7 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
-        let server = serve(listener, db, &settings)?;
+        let server = serve(listener, db, keys, &settings)?;
         tracing::info!(address = %settings.bind, port, database = %url, "motcua is listening");
         Ok(Self { port, server })
     }
@@ -111,12 +153,19 @@ fn cors(settings: &Settings) -> Cors {
     cors
 }
 
-fn serve(listener: TcpListener, db: Db, settings: &Settings) -> anyhow::Result<Server> {
+fn serve(
+    listener: TcpListener,
+    db: Db,
+    keys: TokenKeys,
+    settings: &Settings,
+) -> anyhow::Result<Server> {
     let metrics = Metrics::new(settings.db_pool_size)?;
     let routes = RouteTable::from_openapi(&crate::api_doc::openapi());
     let db = web::Data::new(db);
     let metrics_data = web::Data::new(metrics.clone());
     let routes = web::Data::new(routes);
+    let keys = web::Data::new(keys);
+    let throttle = web::Data::new(LoginThrottle::new(ThrottleConfig::default()));
     let settings_for_app = settings.clone();
     let prometheus = metrics.middleware()?;
 
@@ -127,6 +176,8 @@ fn serve(listener: TcpListener, db: Db, settings: &Settings) -> anyhow::Result<S
             .app_data(db.clone())
             .app_data(metrics_data.clone())
             .app_data(routes.clone())
+            .app_data(keys.clone())
+            .app_data(throttle.clone())
             .app_data(path_config())
             .app_data(web::PayloadConfig::new(MAX_JSON_BYTES))
             .configure(configure_routes)

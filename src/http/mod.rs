@@ -1,6 +1,9 @@
 //! HTTP plumbing shared by every slice: strict extractors whose failures are problem documents,
 //! the 404/405 fallback, and the request id.
 
+pub mod etag;
 pub mod extract;
 pub mod fallback;
+pub mod pagination;
 pub mod request_id;
+pub mod responses;

@@ -20,8 +20,15 @@ pub const POSTGRES_ENV: &str = "MOTCUA_TEST_POSTGRES_URL";
 
 /// A database that exists for one test.
 pub enum TestDatabase {
-    Sqlite { url: String, _dir: tempfile::TempDir },
-    Postgres { url: String, admin_url: String, name: String },
+    Sqlite {
+        url: String,
+        _dir: tempfile::TempDir,
+    },
+    Postgres {
+        url: String,
+        admin_url: String,
+        name: String,
+    },
 }
 
 impl TestDatabase {
@@ -31,10 +38,16 @@ impl TestDatabase {
                 let name = format!("motcua_test_{}", uuid::Uuid::new_v4().simple());
                 let mut conn = PgConnection::establish(&admin_url)
                     .unwrap_or_else(|e| panic!("{POSTGRES_ENV} is set but unreachable: {e}"));
-                diesel::sql_query(format!(r#"CREATE DATABASE "{name}""#)).execute(&mut conn).unwrap();
+                diesel::sql_query(format!(r#"CREATE DATABASE "{name}""#))
+                    .execute(&mut conn)
+                    .unwrap();
                 let mut url = url::Url::parse(&admin_url).unwrap();
                 url.set_path(&format!("/{name}"));
-                Self::Postgres { url: url.to_string(), admin_url, name }
+                Self::Postgres {
+                    url: url.to_string(),
+                    admin_url,
+                    name,
+                }
             }
             _ => {
                 let dir = tempfile::tempdir().unwrap();
@@ -57,7 +70,9 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        if let Self::Postgres { admin_url, name, .. } = self
+        if let Self::Postgres {
+            admin_url, name, ..
+        } = self
             && let Ok(mut conn) = PgConnection::establish(admin_url)
         {
             let _ = diesel::sql_query(format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#))
@@ -89,18 +104,25 @@ pub async fn spawn_app() -> TestApp {
 
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     LazyLock::force(&TRACING);
-    let database = tokio::task::spawn_blocking(TestDatabase::create).await.unwrap();
+    let database = tokio::task::spawn_blocking(TestDatabase::create)
+        .await
+        .unwrap();
     let mut settings = Settings::for_database(database.url());
     settings.jwt_secret = Some("test-secret-that-is-at-least-32-bytes-long".into());
     configure(&mut settings);
-    let app = Application::build(settings).await.expect("the application starts");
+    let app = Application::build(settings)
+        .await
+        .expect("the application starts");
     let port = app.port();
     let handle = app.handle();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
         port,
-        client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
         handle,
         database,
     }
@@ -112,7 +134,11 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).send().await.expect("request sent")
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request sent")
     }
 }
 
@@ -123,11 +149,20 @@ pub async fn problem(response: reqwest::Response) -> Value {
         .get("content-type")
         .map(|v| v.to_str().unwrap().to_owned())
         .unwrap_or_default();
-    assert_eq!(content_type, "application/problem+json", "not a problem document");
+    assert_eq!(
+        content_type, "application/problem+json",
+        "not a problem document"
+    );
     let status = response.status().as_u16();
     let body: Value = response.json().await.expect("problem body is JSON");
-    assert_eq!(body["status"], status, "status field matches the HTTP status: {body}");
-    assert!(body["type"].is_string() && body["title"].is_string(), "{body}");
+    assert_eq!(
+        body["status"], status,
+        "status field matches the HTTP status: {body}"
+    );
+    assert!(
+        body["type"].is_string() && body["title"].is_string(),
+        "{body}"
+    );
     body
 }
 
@@ -135,6 +170,10 @@ pub async fn problem(response: reqwest::Response) -> Value {
 pub fn error_fields(problem: &Value) -> Vec<String> {
     problem["errors"]
         .as_array()
-        .map(|a| a.iter().map(|e| e["field"].as_str().unwrap_or_default().to_owned()).collect())
+        .map(|a| {
+            a.iter()
+                .map(|e| e["field"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
         .unwrap_or_default()
 }

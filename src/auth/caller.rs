@@ -1,0 +1,141 @@
+//! The caller, as extractors: a handler's signature says who may call it.
+//!
+//! ```ignore
+//! async fn create_agency(auth: Authorized<AdminOnly>, …)
+//! ```
+//! A missing, malformed, forged or expired token answers 401; a role outside the policy 403.
+
+use std::future::{Ready, ready};
+use std::marker::PhantomData;
+use std::ops::Deref;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+
+use super::role::Role;
+use super::scope::Scope;
+use super::tokens::{SubjectKind, TokenError, TokenKeys};
+use crate::error::ApiError;
+
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub id: String,
+    pub kind: SubjectKind,
+    pub role: Role,
+    pub agency_id: Option<String>,
+    /// Service accounts: the agencies they are bound to.
+    pub agencies: Vec<String>,
+}
+
+impl Caller {
+    pub fn scope(&self) -> Scope {
+        Scope::for_role(self.role, self.agency_id.as_deref(), &self.agencies)
+    }
+}
+
+fn bearer_token(req: &HttpRequest) -> Result<&str, ApiError> {
+    let value = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .ok_or_else(|| {
+            ApiError::Unauthorized("send an access token as Authorization: Bearer …".into())
+        })?
+        .to_str()
+        .map_err(|_| ApiError::Unauthorized("the Authorization header is not valid text".into()))?;
+    let (scheme, token) = value.split_once(' ').ok_or_else(|| {
+        ApiError::Unauthorized("the Authorization header must be Bearer <token>".into())
+    })?;
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return Err(ApiError::Unauthorized(
+            "the Authorization header must be Bearer <token>".into(),
+        ));
+    }
+    Ok(token.trim())
+}
+
+fn caller_from(req: &HttpRequest) -> Result<Caller, ApiError> {
+    let keys = req
+        .app_data::<web::Data<TokenKeys>>()
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("TokenKeys missing from app data")))?;
+    let claims = keys.decode(bearer_token(req)?).map_err(|e| match e {
+        TokenError::Expired => {
+            ApiError::Unauthorized("the access token has expired; refresh it".into())
+        }
+        TokenError::Invalid => ApiError::Unauthorized("the access token is not valid".into()),
+    })?;
+    Ok(Caller {
+        id: claims.sub,
+        kind: claims.kind,
+        role: claims.role,
+        agency_id: claims.agency_id,
+        agencies: claims.agencies,
+    })
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(caller_from(req))
+    }
+}
+
+/// The roles a handler admits.
+pub trait Policy {
+    const ROLES: &'static [Role];
+}
+
+/// Any authenticated caller.
+pub struct AnyRole;
+impl Policy for AnyRole {
+    const ROLES: &'static [Role] = &Role::ALL;
+}
+
+/// Administrators only.
+pub struct AdminOnly;
+impl Policy for AdminOnly {
+    const ROLES: &'static [Role] = &[Role::Admin];
+}
+
+/// The agency's people: admins, leaders and officers.
+pub struct Staff;
+impl Policy for Staff {
+    const ROLES: &'static [Role] = &[Role::Admin, Role::Leader, Role::Officer];
+}
+
+/// A caller whose role the policy `P` admits.
+pub struct Authorized<P: Policy> {
+    pub caller: Caller,
+    _policy: PhantomData<P>,
+}
+
+impl<P: Policy> Deref for Authorized<P> {
+    type Target = Caller;
+    fn deref(&self) -> &Caller {
+        &self.caller
+    }
+}
+
+impl<P: Policy> FromRequest for Authorized<P> {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(caller_from(req).and_then(|caller| {
+            if P::ROLES.contains(&caller.role) {
+                Ok(Self {
+                    caller,
+                    _policy: PhantomData,
+                })
+            } else {
+                let roles: Vec<&str> = P::ROLES.iter().map(|r| r.as_str()).collect();
+                Err(ApiError::Forbidden(format!(
+                    "this needs one of the roles {}",
+                    roles.join(", ")
+                )))
+            }
+        }))
+    }
+}

@@ -1,0 +1,73 @@
+//! ETags of single resources and `If-Match` on updates (412 when stale).
+
+use std::future::{Ready, ready};
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest};
+use chrono::{DateTime, Utc};
+
+use crate::error::ApiError;
+
+/// A strong ETag from the record's id and last change.
+pub fn etag(id: &str, updated_at: DateTime<Utc>) -> String {
+    format!(
+        "\"{}-{}\"",
+        &id[..id.len().min(8)],
+        updated_at.timestamp_micros()
+    )
+}
+
+/// The request's `If-Match` header, if any. Taken out of the request so that the check can run
+/// inside a database transaction on another thread.
+#[derive(Debug, Clone, Default)]
+pub struct IfMatch(Option<String>);
+
+impl IfMatch {
+    /// Passes when there is no `If-Match`, when it is `*`, or when it lists the current ETag.
+    pub fn check(&self, current: &str) -> Result<(), ApiError> {
+        let Some(value) = &self.0 else { return Ok(()) };
+        if value
+            .split(',')
+            .map(str::trim)
+            .any(|tag| tag == "*" || tag == current)
+        {
+            Ok(())
+        } else {
+            Err(ApiError::PreconditionFailed(
+                "the resource changed since you read it (If-Match does not match its ETag); read it again".into(),
+            ))
+        }
+    }
+}
+
+impl FromRequest for IfMatch {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let value = req
+            .headers()
+            .get(header::IF_MATCH)
+            .map(|v| v.to_str().unwrap_or_default().to_owned());
+        ready(Ok(IfMatch(value)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn if_match_compares_etags() {
+        let current = "\"abc-1\"";
+        assert!(IfMatch(None).check(current).is_ok());
+        assert!(IfMatch(Some("*".into())).check(current).is_ok());
+        assert!(
+            IfMatch(Some("\"x\", \"abc-1\"".into()))
+                .check(current)
+                .is_ok()
+        );
+        assert!(IfMatch(Some("\"abc-0\"".into())).check(current).is_err());
+    }
+}

@@ -1,0 +1,113 @@
+//! Cursor pagination: `?limit=` (default 50, at most 500) and `?cursor=`; responses are
+//! `{"items": [...], "next_cursor": "…" | null}`. A cursor is the opaque (base64url) sort key of
+//! the last item returned; the next page starts strictly after it, so concurrent inserts never
+//! make a page repeat or skip an item that was there before.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::error::ApiError;
+
+pub const DEFAULT_LIMIT: i64 = 50;
+pub const MAX_LIMIT: i64 = 500;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Pass as `cursor` to get the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// The page size to use, or a 400 naming `limit`.
+pub fn limit(requested: Option<i64>) -> Result<i64, ApiError> {
+    match requested {
+        None => Ok(DEFAULT_LIMIT),
+        Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+        Some(_) => Err(ApiError::BadRequest {
+            detail: format!("limit must be between 1 and {MAX_LIMIT}"),
+            errors: vec![crate::error::FieldError::new(
+                "limit",
+                format!("must be between 1 and {MAX_LIMIT}"),
+            )],
+        }),
+    }
+}
+
+pub fn encode_cursor(key: &str) -> String {
+    URL_SAFE_NO_PAD.encode(key.as_bytes())
+}
+
+/// The sort key inside a cursor, or a 400 naming `cursor`.
+pub fn decode_cursor(cursor: Option<&str>) -> Result<Option<String>, ApiError> {
+    let Some(cursor) = cursor else {
+        return Ok(None);
+    };
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .map(Some)
+        .ok_or_else(|| ApiError::BadRequest {
+            detail: "cursor is not one this API returned".into(),
+            errors: vec![crate::error::FieldError::new(
+                "cursor",
+                "not a cursor this API returned",
+            )],
+        })
+}
+
+/// Build a page from `limit + 1` rows fetched in sort order: the extra row only says that
+/// another page exists.
+pub fn page<R, T>(
+    mut rows: Vec<R>,
+    limit: i64,
+    key: impl Fn(&R) -> String,
+    map: impl FnMut(R) -> T,
+) -> Page<T> {
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let next_cursor = if more {
+        rows.last().map(|r| encode_cursor(&key(r)))
+    } else {
+        None
+    };
+    Page {
+        items: rows.into_iter().map(map).collect(),
+        next_cursor,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_are_bounded() {
+        assert_eq!(limit(None).unwrap(), 50);
+        assert_eq!(limit(Some(500)).unwrap(), 500);
+        assert!(limit(Some(0)).is_err());
+        assert!(limit(Some(501)).is_err());
+    }
+
+    #[test]
+    fn cursors_round_trip_and_garbage_is_refused() {
+        let c = encode_cursor("79.001");
+        assert_eq!(decode_cursor(Some(&c)).unwrap().as_deref(), Some("79.001"));
+        assert!(decode_cursor(Some("!!!")).is_err());
+        assert_eq!(decode_cursor(None).unwrap(), None);
+    }
+
+    #[test]
+    fn the_extra_row_makes_a_cursor() {
+        let p = page(vec![1, 2, 3], 2, |n| n.to_string(), |n| n);
+        assert_eq!(p.items, vec![1, 2]);
+        assert_eq!(
+            decode_cursor(p.next_cursor.as_deref()).unwrap().as_deref(),
+            Some("2")
+        );
+        let last = page(vec![1, 2], 2, |n| n.to_string(), |n| n);
+        assert_eq!(last.next_cursor, None);
+    }
+}

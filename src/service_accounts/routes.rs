@@ -1,0 +1,288 @@
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, patch, post, web};
+use uuid::Uuid;
+use validator::Validate;
+
+use super::model::{
+    NewServiceAccount, ServiceAccount, ServiceAccountPatch, ServiceAccountRow,
+    ServiceAccountWithSecret,
+};
+use super::store;
+use crate::agencies::store as agencies;
+use crate::auth::caller::{AdminOnly, Authorized};
+use crate::auth::password;
+use crate::auth::scope::Scope;
+use crate::auth::tokens::random_secret;
+use crate::clock;
+use crate::db::{Db, DbConnection};
+use crate::error::{ApiError, FieldError};
+use crate::http::etag::{IfMatch, etag};
+use crate::http::extract::JsonBody;
+use crate::http::responses as r;
+
+fn in_scope(scope: &Scope, bound: &[(String, String)]) -> bool {
+    !bound.is_empty() && bound.iter().all(|(id, path)| scope.contains(id, path))
+}
+
+fn ids(bound: &[(String, String)]) -> Vec<String> {
+    bound.iter().map(|(id, _)| id.clone()).collect()
+}
+
+fn load_visible(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    id: &str,
+) -> Result<(ServiceAccountRow, Vec<String>), ApiError> {
+    let row = store::find(conn, id)?.ok_or_else(|| ApiError::not_found("service account"))?;
+    let bound = store::agencies_of(conn, &row.id)?;
+    if in_scope(scope, &bound) {
+        Ok((row, ids(&bound)))
+    } else {
+        Err(ApiError::not_found("service account"))
+    }
+}
+
+/// Every requested agency must exist in the caller's scope; duplicates are dropped.
+fn check_agencies(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    requested: &[String],
+) -> Result<Vec<String>, ApiError> {
+    let mut errors = Vec::new();
+    let mut unique: Vec<String> = Vec::new();
+    for (i, id) in requested.iter().enumerate() {
+        match agencies::find(conn, id)? {
+            Some(a) if scope.contains(&a.id, &a.path) => {
+                if !unique.contains(&a.id) {
+                    unique.push(a.id);
+                }
+            }
+            _ => errors.push(FieldError::new(
+                format!("agency_ids[{i}]"),
+                "no such agency in your scope",
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(unique)
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+async fn hash_secret(secret: String) -> Result<String, ApiError> {
+    web::block(move || password::hash(&secret))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?
+        .map_err(ApiError::from)
+}
+
+fn with_etag(
+    builder: &mut actix_web::HttpResponseBuilder,
+    account: &ServiceAccount,
+    body: &impl serde::Serialize,
+) -> HttpResponse {
+    builder
+        .insert_header((header::ETAG, etag(&account.id, account.updated_at)))
+        .json(body)
+}
+
+/// Create a service account bound to agencies; the response carries the secret, once.
+#[utoipa::path(
+    tag = "service-accounts",
+    request_body = NewServiceAccount,
+    responses(
+        (status = 201, body = ServiceAccountWithSecret, headers(("Location" = String))),
+        (status = 400, response = r::BadRequest),
+        (status = 401, response = r::Unauthorized),
+        (status = 403, response = r::Forbidden),
+        (status = 415, response = r::UnsupportedMediaType),
+        (status = 422, response = r::Unprocessable),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/service-accounts")]
+pub async fn create_service_account(
+    auth: Authorized<AdminOnly>,
+    body: JsonBody<NewServiceAccount>,
+    db: web::Data<Db>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    body.validate()?;
+    let secret = random_secret();
+    let secret_hash = hash_secret(secret.clone()).await?;
+    let scope = auth.scope();
+    let account = db
+        .write(move |conn| {
+            let agency_ids = check_agencies(conn, &scope, &body.agency_ids)?;
+            let now = clock::to_db(clock::now());
+            let row = ServiceAccountRow {
+                id: Uuid::new_v4().to_string(),
+                client_id: format!("svc_{}", Uuid::new_v4().simple()),
+                name: body.name.trim().to_owned(),
+                secret_hash,
+                active: true,
+                created_at: now,
+                updated_at: now,
+            };
+            store::insert(conn, &row)?;
+            store::bind(conn, &row.id, &agency_ids)?;
+            Ok(ServiceAccount::from_row(row, agency_ids))
+        })
+        .await?;
+    tracing::info!(service_account = %account.id, by = %auth.id, "service account created");
+    let location = format!("/api/v1/service-accounts/{}", account.id);
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, location))
+        .json(ServiceAccountWithSecret {
+            account,
+            client_secret: secret,
+        }))
+}
+
+/// List the service accounts whose agencies all lie in the caller's scope.
+#[utoipa::path(
+    tag = "service-accounts",
+    responses(
+        (status = 200, body = Vec<ServiceAccount>),
+        (status = 401, response = r::Unauthorized),
+        (status = 403, response = r::Forbidden),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/service-accounts")]
+pub async fn list_service_accounts(
+    auth: Authorized<AdminOnly>,
+    db: web::Data<Db>,
+) -> Result<web::Json<Vec<ServiceAccount>>, ApiError> {
+    let scope = auth.scope();
+    let accounts = db
+        .run(move |conn| {
+            let mut bound = store::agencies_by_account(conn)?;
+            Ok(store::all(conn)?
+                .into_iter()
+                .filter_map(|row| {
+                    let agencies = bound.remove(&row.id).unwrap_or_default();
+                    in_scope(&scope, &agencies)
+                        .then(|| ServiceAccount::from_row(row, ids(&agencies)))
+                })
+                .collect())
+        })
+        .await?;
+    Ok(web::Json(accounts))
+}
+
+/// Read one service account (never its secret).
+#[utoipa::path(
+    tag = "service-accounts",
+    params(("id" = String, Path, description = "Service account id")),
+    responses(
+        (status = 200, body = ServiceAccount, headers(("ETag" = String))),
+        (status = 401, response = r::Unauthorized),
+        (status = 403, response = r::Forbidden),
+        (status = 404, response = r::NotFound),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/service-accounts/{id}")]
+pub async fn get_service_account(
+    auth: Authorized<AdminOnly>,
+    id: web::Path<String>,
+    db: web::Data<Db>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = auth.scope();
+    let (row, agency_ids) = db.run(move |conn| load_visible(conn, &scope, &id)).await?;
+    let account = ServiceAccount::from_row(row, agency_ids);
+    Ok(with_etag(&mut HttpResponse::Ok(), &account, &account))
+}
+
+/// Rename, deactivate or re-bind a service account.
+#[utoipa::path(
+    tag = "service-accounts",
+    params(
+        ("id" = String, Path, description = "Service account id"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version read; 412 if it changed since"),
+    ),
+    request_body = ServiceAccountPatch,
+    responses(
+        (status = 200, body = ServiceAccount, headers(("ETag" = String))),
+        (status = 400, response = r::BadRequest),
+        (status = 401, response = r::Unauthorized),
+        (status = 403, response = r::Forbidden),
+        (status = 404, response = r::NotFound),
+        (status = 412, response = r::PreconditionFailed),
+        (status = 415, response = r::UnsupportedMediaType),
+        (status = 422, response = r::Unprocessable),
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/service-accounts/{id}")]
+pub async fn update_service_account(
+    auth: Authorized<AdminOnly>,
+    if_match: IfMatch,
+    id: web::Path<String>,
+    body: JsonBody<ServiceAccountPatch>,
+    db: web::Data<Db>,
+) -> Result<HttpResponse, ApiError> {
+    let patch = body.into_inner();
+    patch.validate()?;
+    let scope = auth.scope();
+    let account = db
+        .write(move |conn| {
+            let (mut row, mut agency_ids) = load_visible(conn, &scope, &id)?;
+            if_match.check(&etag(&row.id, clock::from_db(row.updated_at)))?;
+            if let Some(requested) = &patch.agency_ids {
+                agency_ids = check_agencies(conn, &scope, requested)?;
+                store::bind(conn, &row.id, &agency_ids)?;
+            }
+            if let Some(name) = patch.name {
+                row.name = name.trim().to_owned();
+            }
+            if let Some(active) = patch.active {
+                row.active = active;
+            }
+            row.updated_at = clock::to_db(clock::now());
+            store::update(conn, &row)?;
+            Ok(ServiceAccount::from_row(row, agency_ids))
+        })
+        .await?;
+    tracing::info!(service_account = %account.id, by = %auth.id, "service account updated");
+    Ok(with_etag(&mut HttpResponse::Ok(), &account, &account))
+}
+
+/// Replace the client secret; the old one stops working at once. The new one is shown once.
+#[utoipa::path(
+    tag = "service-accounts",
+    params(("id" = String, Path, description = "Service account id")),
+    responses(
+        (status = 200, body = ServiceAccountWithSecret),
+        (status = 401, response = r::Unauthorized),
+        (status = 403, response = r::Forbidden),
+        (status = 404, response = r::NotFound),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/service-accounts/{id}/secret")]
+pub async fn rotate_service_account_secret(
+    auth: Authorized<AdminOnly>,
+    id: web::Path<String>,
+    db: web::Data<Db>,
+) -> Result<web::Json<ServiceAccountWithSecret>, ApiError> {
+    let secret = random_secret();
+    let secret_hash = hash_secret(secret.clone()).await?;
+    let scope = auth.scope();
+    let account = db
+        .write(move |conn| {
+            let (mut row, agency_ids) = load_visible(conn, &scope, &id)?;
+            row.secret_hash = secret_hash;
+            row.updated_at = clock::to_db(clock::now());
+            store::update(conn, &row)?;
+            Ok(ServiceAccount::from_row(row, agency_ids))
+        })
+        .await?;
+    tracing::info!(service_account = %account.id, by = %auth.id, "service account secret rotated");
+    Ok(web::Json(ServiceAccountWithSecret {
+        account,
+        client_secret: secret,
+    }))
+}

@@ -1,0 +1,10 @@
+//! User accounts: staff of an agency, system administrators and citizens.
+//!
+//! Admins manage accounts within their scope; leaders and officers may read the accounts of
+//! their scope (to assign work). Passwords are argon2id hashes, never returned, never logged.
+//! Usernames are case-insensitive: stored trimmed and lower-cased.
+
+pub mod model;
+pub mod routes;
+pub mod service;
+pub mod store;

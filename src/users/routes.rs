@@ -1,0 +1,227 @@
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, patch, post, web};
+use validator::Validate;
+
+use super::model::{NewUser, User, UserPatch, UserQuery, UserRow};
+use super::service::{self, check_agency, visible};
+use super::store::{self, ListFilter};
+use crate::auth::caller::{AdminOnly, Authorized, Staff};
+use crate::auth::password;
+use crate::auth::role::Role;
+use crate::auth::scope::Scope;
+use crate::auth::store::revoke_all_for_user;
+use crate::clock;
+use crate::db::{Db, DbConnection};
+use crate::error::ApiError;
+use crate::http::etag::{IfMatch, etag};
+use crate::http::extract::{JsonBody, QueryParams};
+use crate::http::pagination::{self, Page};
+use crate::http::responses as r;
+
+fn load_visible(conn: &mut DbConnection, scope: &Scope, id: &str) -> Result<UserRow, ApiError> {
+    let row = store::find(conn, id)?.ok_or_else(|| ApiError::not_found("user"))?;
+    if visible(conn, scope, &row)? {
+        Ok(row)
+    } else {
+        Err(ApiError::not_found("user"))
+    }
+}
+
+fn respond(builder: &mut actix_web::HttpResponseBuilder, user: &User) -> HttpResponse {
+    builder
+        .insert_header((header::ETAG, etag(&user.id, user.updated_at)))
+        .json(user)
+}
+
+/// List the accounts in the caller's scope, ordered by username.
+#[utoipa::path(
+    tag = "users",
+    params(UserQuery),
+    responses(
+        (status = 200, body = Page<User>),
+        (status = 400, response = r::BadRequest),
+        (status = 401, response = r::Unauthorized),
+        (status = 403, response = r::Forbidden),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/users")]
+pub async fn list_users(
+    auth: Authorized<Staff>,
+    query: QueryParams<UserQuery>,
+    db: web::Data<Db>,
+) -> Result<web::Json<Page<User>>, ApiError> {
+    let query = query.into_inner();
+    let limit = pagination::limit(query.limit)?;
+    let after = pagination::decode_cursor(query.cursor.as_deref())?;
+    let scope = auth.scope();
+    let filter = ListFilter {
+        agency_id: query.agency_id,
+        role: query.role.map(Role::as_str),
+        active: query.active,
+    };
+    let rows = db
+        .run(move |conn| {
+            Ok(store::list(
+                conn,
+                &scope,
+                &filter,
+                after.as_deref(),
+                limit + 1,
+            )?)
+        })
+        .await?;
+    let page = pagination::page(rows, limit, |row| row.username.clone(), |row| row);
+    let items = page
+        .items
+        .into_iter()
+        .map(User::try_from)
+        .collect::<anyhow::Result<_>>()?;
+    Ok(web::Json(Page {
+        items,
+        next_cursor: page.next_cursor,
+    }))
+}
+
+/// Read one account.
+#[utoipa::path(
+    tag = "users",
+    params(("id" = String, Path, description = "User id")),
+    responses(
+        (status = 200, body = User, headers(("ETag" = String))),
+        (status = 401, response = r::Unauthorized),
+        (status = 403, response = r::Forbidden),
+        (status = 404, response = r::NotFound),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/users/{id}")]
+pub async fn get_user(
+    auth: Authorized<Staff>,
+    id: web::Path<String>,
+    db: web::Data<Db>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = auth.scope();
+    let row = db.run(move |conn| load_visible(conn, &scope, &id)).await?;
+    Ok(respond(&mut HttpResponse::Ok(), &User::try_from(row)?))
+}
+
+/// Create an account (admins, within their scope).
+#[utoipa::path(
+    tag = "users",
+    request_body = NewUser,
+    responses(
+        (status = 201, body = User, headers(("Location" = String), ("ETag" = String))),
+        (status = 400, response = r::BadRequest),
+        (status = 401, response = r::Unauthorized),
+        (status = 403, response = r::Forbidden),
+        (status = 409, response = r::Conflict),
+        (status = 415, response = r::UnsupportedMediaType),
+        (status = 422, response = r::Unprocessable),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/users")]
+pub async fn create_user(
+    auth: Authorized<AdminOnly>,
+    body: JsonBody<NewUser>,
+    db: web::Data<Db>,
+) -> Result<HttpResponse, ApiError> {
+    let registration = web::block(move || service::prepare(body.into_inner()))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))??;
+    let scope = auth.scope();
+    let row = db
+        .write(move |conn| service::register(conn, &scope, registration))
+        .await?;
+    let user = User::try_from(row)?;
+    tracing::info!(user_id = %user.id, role = %user.role, by = %auth.id, "user created");
+    Ok(respond(
+        HttpResponse::Created()
+            .insert_header((header::LOCATION, format!("/api/v1/users/{}", user.id))),
+        &user,
+    ))
+}
+
+/// Change an account: name, role, agency, active flag or password. Deactivating it or changing
+/// its password revokes its refresh tokens.
+#[utoipa::path(
+    tag = "users",
+    params(
+        ("id" = String, Path, description = "User id"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version read; 412 if it changed since"),
+    ),
+    request_body = UserPatch,
+    responses(
+        (status = 200, body = User, headers(("ETag" = String))),
+        (status = 400, response = r::BadRequest),
+        (status = 401, response = r::Unauthorized),
+        (status = 403, response = r::Forbidden),
+        (status = 404, response = r::NotFound),
+        (status = 409, response = r::Conflict),
+        (status = 412, response = r::PreconditionFailed),
+        (status = 415, response = r::UnsupportedMediaType),
+        (status = 422, response = r::Unprocessable),
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/users/{id}")]
+pub async fn update_user(
+    auth: Authorized<AdminOnly>,
+    if_match: IfMatch,
+    id: web::Path<String>,
+    body: JsonBody<UserPatch>,
+    db: web::Data<Db>,
+) -> Result<HttpResponse, ApiError> {
+    let mut patch = body.into_inner();
+    patch.validate()?;
+    let new_hash = match patch.password.take() {
+        Some(p) => Some(
+            web::block(move || password::hash(&p))
+                .await
+                .map_err(|e| ApiError::Internal(e.into()))??,
+        ),
+        None => None,
+    };
+    let scope = auth.scope();
+    let caller_id = auth.id.clone();
+    let id = id.into_inner();
+    let row = db
+        .write(move |conn| {
+            let mut row = load_visible(conn, &scope, &id)?;
+            if_match.check(&etag(&row.id, clock::from_db(row.updated_at)))?;
+            let role = patch.role.unwrap_or(row.role()?);
+            let demoting_self =
+                row.id == caller_id && (role != Role::Admin || patch.active == Some(false));
+            if demoting_self {
+                return Err(ApiError::conflict(
+                    "you cannot deactivate yourself or give up your own admin role",
+                ));
+            }
+            let agency_id = patch.agency_id.or(row.agency_id.take());
+            check_agency(conn, &scope, role, agency_id.as_deref())?;
+            let now = clock::to_db(clock::now());
+            let revoke = patch.active == Some(false) || new_hash.is_some();
+            row.role = role.as_str().to_owned();
+            row.agency_id = agency_id;
+            if let Some(name) = patch.full_name {
+                row.full_name = name.trim().to_owned();
+            }
+            if let Some(active) = patch.active {
+                row.active = active;
+            }
+            if let Some(hash) = new_hash {
+                row.password_hash = hash;
+            }
+            row.updated_at = now;
+            store::update(conn, &row)?;
+            if revoke {
+                revoke_all_for_user(conn, &row.id, now)?;
+            }
+            Ok(row)
+        })
+        .await?;
+    let user = User::try_from(row)?;
+    tracing::info!(user_id = %user.id, by = %auth.id, "user updated");
+    Ok(respond(&mut HttpResponse::Ok(), &user))
+}

@@ -1,0 +1,125 @@
+//! Account rules shared by the HTTP API and `motcua user create`.
+
+use uuid::Uuid;
+use validator::Validate;
+
+use super::model::{NewUser, UserRow, normalize_username};
+use super::store;
+use crate::agencies::store as agencies;
+use crate::auth::password;
+use crate::auth::role::Role;
+use crate::auth::scope::Scope;
+use crate::clock;
+use crate::db::{Db, DbConnection, write_transaction};
+use crate::error::ApiError;
+
+/// A validated account with its password already hashed: hashing is slow by design, so it is
+/// done before, not inside, the transaction.
+pub struct Registration {
+    username: String,
+    password_hash: String,
+    full_name: String,
+    role: Role,
+    agency_id: Option<String>,
+}
+
+pub fn prepare(new: NewUser) -> Result<Registration, ApiError> {
+    new.validate()?;
+    Ok(Registration {
+        username: normalize_username(&new.username),
+        password_hash: password::hash(&new.password)?,
+        full_name: new.full_name.trim().to_owned(),
+        role: new.role,
+        agency_id: new.agency_id,
+    })
+}
+
+/// Whether an account of `role` may belong to `agency_id`, for a caller with `scope`.
+pub fn check_agency(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    role: Role,
+    agency_id: Option<&str>,
+) -> Result<(), ApiError> {
+    match agency_id {
+        None if role.requires_agency() => Err(ApiError::invalid_field(
+            "agency_id",
+            format!("required for the role {role}"),
+        )),
+        None if role == Role::Admin && *scope != Scope::All => Err(ApiError::Forbidden(
+            "only a system administrator creates an administrator without an agency".into(),
+        )),
+        None => Ok(()),
+        Some(id) => agencies::find(conn, id)?
+            .filter(|a| scope.contains(&a.id, &a.path))
+            .map(|_| ())
+            .ok_or_else(|| ApiError::invalid_field("agency_id", "no such agency in your scope")),
+    }
+}
+
+pub fn register(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    reg: Registration,
+) -> Result<UserRow, ApiError> {
+    check_agency(conn, scope, reg.role, reg.agency_id.as_deref())?;
+    let now = clock::to_db(clock::now());
+    let row = UserRow {
+        id: Uuid::new_v4().to_string(),
+        username: reg.username,
+        password_hash: reg.password_hash,
+        full_name: reg.full_name,
+        role: reg.role.as_str().to_owned(),
+        agency_id: reg.agency_id,
+        active: true,
+        created_at: now,
+        updated_at: now,
+    };
+    store::insert(conn, &row)?;
+    Ok(row)
+}
+
+/// Whether a caller with `scope` may see the account.
+pub fn visible(conn: &mut DbConnection, scope: &Scope, user: &UserRow) -> Result<bool, ApiError> {
+    if *scope == Scope::All {
+        return Ok(true);
+    }
+    let Some(agency_id) = &user.agency_id else {
+        return Ok(false);
+    };
+    Ok(agencies::find(conn, agency_id)?.is_some_and(|a| scope.contains(&a.id, &a.path)))
+}
+
+/// `motcua user create`: the same rules as the API, with a system administrator's scope and
+/// the agency named by its code.
+pub fn create_from_cli(
+    db: &Db,
+    mut new: NewUser,
+    agency_code: Option<&str>,
+) -> anyhow::Result<UserRow> {
+    let mut conn = db.pool().get()?;
+    if let Some(code) = agency_code {
+        let agency = agencies::find_by_code(&mut conn, code)?
+            .ok_or_else(|| anyhow::anyhow!("no agency with code {code}"))?;
+        new.agency_id = Some(agency.id);
+    }
+    let describe = |e: ApiError| {
+        let problem = e.to_problem();
+        let fields: Vec<String> = problem
+            .errors
+            .iter()
+            .map(|f| format!("{}: {}", f.field, f.message))
+            .collect();
+        anyhow::anyhow!(
+            "{}{}",
+            problem.detail.unwrap_or_default(),
+            if fields.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", fields.join("; "))
+            }
+        )
+    };
+    let registration = prepare(new).map_err(describe)?;
+    write_transaction(&mut conn, |conn| register(conn, &Scope::All, registration)).map_err(describe)
+}
