@@ -1,6 +1,6 @@
 //! The caller, as extractors: a handler's signature says who may call it.
 //!
-//! ```ignore
+//! ```text
 //! async fn create_agency(auth: Authorized<AdminOnly>, …)
 //! ```
 //! A missing, malformed, forged or expired token answers 401; a role outside the policy 403.

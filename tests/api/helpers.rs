@@ -62,10 +62,6 @@ impl TestDatabase {
             Self::Sqlite { url, .. } | Self::Postgres { url, .. } => url,
         }
     }
-
-    pub fn is_postgres(&self) -> bool {
-        matches!(self, Self::Postgres { .. })
-    }
 }
 
 impl Drop for TestDatabase {
@@ -83,7 +79,6 @@ impl Drop for TestDatabase {
 
 pub struct TestApp {
     pub address: String,
-    pub port: u16,
     pub client: reqwest::Client,
     handle: actix_web::dev::ServerHandle,
     // Declared last: dropped after the server is told to stop.
@@ -118,7 +113,6 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
-        port,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -176,4 +170,117 @@ pub fn error_fields(problem: &Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
+pub const TEST_JWT_SECRET: &str = "test-secret-that-is-at-least-32-bytes-long";
+
+impl TestApp {
+    /// Create a system administrator straight through the library (as `motcua user create`
+    /// does) and return its access token.
+    pub async fn admin_token(&self) -> String {
+        let url = self.database.url().to_owned();
+        tokio::task::spawn_blocking(move || {
+            let settings = Settings::for_database(url.clone());
+            let db = motcua::startup::open_database(&settings, &url.parse().unwrap()).unwrap();
+            let new = motcua::users::model::NewUser {
+                username: "root".into(),
+                password: ADMIN_PASSWORD.into(),
+                full_name: "Quản trị hệ thống".into(),
+                role: motcua::auth::role::Role::Admin,
+                agency_id: None,
+            };
+            motcua::users::service::create_from_cli(&db, new, None).unwrap();
+        })
+        .await
+        .unwrap();
+        self.login("root", ADMIN_PASSWORD).await
+    }
+
+    pub async fn token_response(&self, body: Value) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/v1/auth/token"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> String {
+        let response = self
+            .token_response(serde_json::json!({"username": username, "password": password}))
+            .await;
+        assert_eq!(response.status(), 200, "login of {username} failed");
+        let body: Value = response.json().await.unwrap();
+        body["access_token"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> reqwest::Response {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        request.send().await.expect("request sent")
+    }
+
+    pub async fn get_as(&self, token: &str, path: &str) -> reqwest::Response {
+        self.send(reqwest::Method::GET, path, Some(token), None)
+            .await
+    }
+
+    pub async fn post_as(&self, token: &str, path: &str, body: &Value) -> reqwest::Response {
+        self.send(reqwest::Method::POST, path, Some(token), Some(body))
+            .await
+    }
+
+    pub async fn patch_as(&self, token: &str, path: &str, body: &Value) -> reqwest::Response {
+        self.send(reqwest::Method::PATCH, path, Some(token), Some(body))
+            .await
+    }
+
+    /// Create an agency and return its id.
+    pub async fn create_agency(
+        &self,
+        token: &str,
+        code: &str,
+        level: &str,
+        parent: Option<&str>,
+    ) -> String {
+        let body = serde_json::json!({"code": code, "name": format!("Đơn vị {code}"), "level": level, "parent_id": parent});
+        let response = self.post_as(token, "/api/v1/agencies", &body).await;
+        assert_eq!(response.status(), 201, "creating agency {code}");
+        response.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// Create a user with the test password and return its id.
+    pub async fn create_user(
+        &self,
+        token: &str,
+        username: &str,
+        role: &str,
+        agency: Option<&str>,
+    ) -> String {
+        let body = serde_json::json!({
+            "username": username, "password": ADMIN_PASSWORD, "full_name": format!("Cán bộ {username}"),
+            "role": role, "agency_id": agency,
+        });
+        let response = self.post_as(token, "/api/v1/users", &body).await;
+        assert_eq!(response.status(), 201, "creating user {username}");
+        response.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
 }

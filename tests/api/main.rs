@@ -1,7 +1,11 @@
 //! One integration-test binary: real HTTP against the real app, on SQLite or PostgreSQL.
 
+mod agencies;
+mod auth;
+mod authorization;
 mod cli;
 mod helpers;
 mod http_errors;
 mod openapi;
 mod ops;
+mod users;

@@ -1,0 +1,234 @@
+//! Every endpoint × every role × the target's agency (the caller's own, one below it, another
+//! province's), asserting the exact status. Outside the scope is 404, not 403, so ids cannot be
+//! probed. Grow this table with every endpoint.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::{ADMIN_PASSWORD, TestApp, spawn_app};
+
+#[derive(Clone, Copy, Debug)]
+enum Rel {
+    Own,
+    Child,
+    Foreign,
+}
+
+/// Columns of the expectation rows.
+const CALLERS: [&str; 6] = [
+    "admin",
+    "leader",
+    "officer",
+    "integration",
+    "citizen",
+    "anonymous",
+];
+
+#[rustfmt::skip]
+const MATRIX: &[(&str, Rel, [u16; 6])] = {
+    use Rel::*;
+    &[
+        // endpoint                              target    admin leader officer integr citizen anon
+        ("GET /api/v1/me",                          Own,     [200, 200, 200, 200, 200, 401]),
+        ("POST /api/v1/auth/logout",                Own,     [204, 204, 204, 204, 204, 401]),
+        ("GET /api/v1/agencies",                    Own,     [200, 200, 200, 200, 200, 401]),
+        ("GET /api/v1/agencies/{agency}",           Own,     [200, 200, 200, 200, 200, 401]),
+        ("GET /api/v1/agencies/{agency}",           Child,   [200, 200, 404, 404, 200, 401]),
+        ("GET /api/v1/agencies/{agency}",           Foreign, [404, 404, 404, 404, 200, 401]),
+        ("PATCH /api/v1/agencies/{agency}",         Own,     [200, 403, 403, 403, 403, 401]),
+        ("PATCH /api/v1/agencies/{agency}",         Child,   [200, 403, 403, 403, 403, 401]),
+        ("PATCH /api/v1/agencies/{agency}",         Foreign, [404, 403, 403, 403, 403, 401]),
+        // A commune under the target: fine under a province, a level error under a commune.
+        ("POST /api/v1/agencies",                   Own,     [201, 403, 403, 403, 403, 401]),
+        ("POST /api/v1/agencies",                   Child,   [422, 403, 403, 403, 403, 401]),
+        ("POST /api/v1/agencies",                   Foreign, [422, 403, 403, 403, 403, 401]),
+        ("GET /api/v1/users",                       Own,     [200, 200, 200, 403, 403, 401]),
+        ("GET /api/v1/users/{user}",                Own,     [200, 200, 200, 403, 403, 401]),
+        ("GET /api/v1/users/{user}",                Child,   [200, 200, 404, 403, 403, 401]),
+        ("GET /api/v1/users/{user}",                Foreign, [404, 404, 404, 403, 403, 401]),
+        ("PATCH /api/v1/users/{user}",              Own,     [200, 403, 403, 403, 403, 401]),
+        ("PATCH /api/v1/users/{user}",              Child,   [200, 403, 403, 403, 403, 401]),
+        ("PATCH /api/v1/users/{user}",              Foreign, [404, 403, 403, 403, 403, 401]),
+        ("POST /api/v1/users",                      Own,     [201, 403, 403, 403, 403, 401]),
+        ("POST /api/v1/users",                      Child,   [201, 403, 403, 403, 403, 401]),
+        ("POST /api/v1/users",                      Foreign, [422, 403, 403, 403, 403, 401]),
+        ("GET /api/v1/service-accounts",            Own,     [200, 403, 403, 403, 403, 401]),
+        ("POST /api/v1/service-accounts",           Own,     [201, 403, 403, 403, 403, 401]),
+        ("POST /api/v1/service-accounts",           Child,   [201, 403, 403, 403, 403, 401]),
+        ("POST /api/v1/service-accounts",           Foreign, [422, 403, 403, 403, 403, 401]),
+        ("GET /api/v1/service-accounts/{sa}",       Own,     [200, 403, 403, 403, 403, 401]),
+        ("GET /api/v1/service-accounts/{sa}",       Child,   [200, 403, 403, 403, 403, 401]),
+        ("GET /api/v1/service-accounts/{sa}",       Foreign, [404, 403, 403, 403, 403, 401]),
+        ("PATCH /api/v1/service-accounts/{sa}",     Own,     [200, 403, 403, 403, 403, 401]),
+        ("PATCH /api/v1/service-accounts/{sa}",     Child,   [200, 403, 403, 403, 403, 401]),
+        ("PATCH /api/v1/service-accounts/{sa}",     Foreign, [404, 403, 403, 403, 403, 401]),
+        ("POST /api/v1/service-accounts/{sa}/secret", Own,   [200, 403, 403, 403, 403, 401]),
+        ("POST /api/v1/service-accounts/{sa}/secret", Child, [200, 403, 403, 403, 403, 401]),
+        ("POST /api/v1/service-accounts/{sa}/secret", Foreign, [404, 403, 403, 403, 403, 401]),
+    ]
+};
+
+/// The agencies, users and service accounts of each relation, seen from callers at province P.
+struct World {
+    agencies: [String; 3],
+    users: [String; 3],
+    service_accounts: [String; 3],
+    tokens: Vec<Option<String>>,
+}
+
+fn index(rel: Rel) -> usize {
+    rel as usize
+}
+
+async fn build_world(app: &TestApp) -> World {
+    let root = app.admin_token().await;
+    let p = app.create_agency(&root, "P", "province", None).await;
+    let c = app.create_agency(&root, "P.C", "commune", Some(&p)).await;
+    let q = app.create_agency(&root, "Q", "province", None).await;
+    let agencies = [p.clone(), c.clone(), q.clone()];
+    let mut users = Vec::new();
+    let mut service_accounts = Vec::new();
+    for (i, agency) in agencies.iter().enumerate() {
+        users.push(
+            app.create_user(&root, &format!("target{i}"), "officer", Some(agency))
+                .await,
+        );
+        let sa: Value = app
+            .post_as(
+                &root,
+                "/api/v1/service-accounts",
+                &json!({"name": format!("sa{i}"), "agency_ids": [agency]}),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        service_accounts.push(sa["id"].as_str().unwrap().to_owned());
+    }
+    for role in ["admin", "leader", "officer"] {
+        app.create_user(&root, &format!("{role}_p"), role, Some(&p))
+            .await;
+    }
+    app.create_user(&root, "citizen", "citizen", None).await;
+    let adapter: Value = app
+        .post_as(
+            &root,
+            "/api/v1/service-accounts",
+            &json!({"name": "adapter", "agency_ids": [p]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let integration: Value = app
+        .token_response(json!({"grant_type": "client_credentials", "client_id": adapter["client_id"], "client_secret": adapter["client_secret"]}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let tokens = vec![
+        Some(app.login("admin_p", ADMIN_PASSWORD).await),
+        Some(app.login("leader_p", ADMIN_PASSWORD).await),
+        Some(app.login("officer_p", ADMIN_PASSWORD).await),
+        Some(integration["access_token"].as_str().unwrap().to_owned()),
+        Some(app.login("citizen", ADMIN_PASSWORD).await),
+        None,
+    ];
+    World {
+        agencies,
+        users: users.try_into().unwrap(),
+        service_accounts: service_accounts.try_into().unwrap(),
+        tokens,
+    }
+}
+
+fn request(world: &World, endpoint: &str, rel: Rel, n: usize) -> (Method, String, Option<Value>) {
+    let (method, template) = endpoint.split_once(' ').unwrap();
+    let i = index(rel);
+    let path = template
+        .replace("{agency}", &world.agencies[i])
+        .replace("{user}", &world.users[i])
+        .replace("{sa}", &world.service_accounts[i]);
+    let target_agency = &world.agencies[i];
+    let body = match (method, template) {
+        ("POST", "/api/v1/agencies") => Some(
+            json!({"code": format!("NEW{n}"), "name": "Xã mới", "level": "commune", "parent_id": target_agency}),
+        ),
+        ("POST", "/api/v1/users") => Some(json!({
+            "username": format!("new{n}"), "password": ADMIN_PASSWORD, "full_name": "Người mới",
+            "role": "officer", "agency_id": target_agency,
+        })),
+        ("POST", "/api/v1/service-accounts") => {
+            Some(json!({"name": format!("new{n}"), "agency_ids": [target_agency]}))
+        }
+        ("PATCH", "/api/v1/agencies/{agency}") => Some(json!({"name": format!("Tên {n}")})),
+        ("PATCH", "/api/v1/users/{user}") => Some(json!({"full_name": format!("Tên {n}")})),
+        ("PATCH", "/api/v1/service-accounts/{sa}") => Some(json!({"name": format!("Tên {n}")})),
+        ("POST", "/api/v1/auth/logout") => Some(json!({"refresh_token": "unknown"})),
+        ("POST", _) => Some(json!({})),
+        _ => None,
+    };
+    (method.parse().unwrap(), path, body)
+}
+
+#[tokio::test]
+async fn authorization_matrix() {
+    let app = spawn_app().await;
+    let world = build_world(&app).await;
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for (endpoint, rel, expected) in MATRIX {
+        for (caller, want) in expected.iter().enumerate() {
+            n += 1;
+            let (method, path, body) = request(&world, endpoint, *rel, n);
+            let response = app
+                .send(
+                    method,
+                    &path,
+                    world.tokens[caller].as_deref(),
+                    body.as_ref(),
+                )
+                .await;
+            let got = response.status().as_u16();
+            if got != *want {
+                let text = response.text().await.unwrap_or_default();
+                failures.push(format!(
+                    "{endpoint} [{rel:?}] as {}: want {want}, got {got} {text}",
+                    CALLERS[caller]
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {n} cells differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// Every operation in the document is in the matrix, so a new endpoint cannot skip it.
+#[test]
+fn the_matrix_covers_every_api_operation() {
+    let doc: Value = serde_json::from_str(&motcua::api_doc::openapi_json()).unwrap();
+    let mut missing = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        if !path.starts_with("/api/v1/") || path == "/api/v1/auth/token" {
+            continue; // operations endpoints and the login itself are public by design
+        }
+        for method in item.as_object().unwrap().keys() {
+            let normalized = path
+                .replace("/agencies/{id}", "/agencies/{agency}")
+                .replace("/users/{id}", "/users/{user}")
+                .replace("/service-accounts/{id}", "/service-accounts/{sa}");
+            let endpoint = format!("{} {normalized}", method.to_uppercase());
+            if !MATRIX.iter().any(|(e, _, _)| *e == endpoint) {
+                missing.push(endpoint);
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "add these endpoints to the authorization matrix: {missing:?}"
+    );
+}
