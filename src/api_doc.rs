@@ -34,6 +34,8 @@ use crate::http::responses as r;
         (name = "agencies", description = "The agency tree: provinces and communes"),
         (name = "users", description = "Staff and citizen accounts"),
         (name = "service-accounts", description = "Accounts of portal adapters and other systems"),
+        (name = "calendar", description = "Working time: days off, make-up days, office hours, due dates"),
+        (name = "procedures", description = "The procedure catalogue (danh mục thủ tục hành chính)"),
     )
 )]
 struct ApiDoc;
@@ -69,9 +71,7 @@ pub fn openapi() -> OpenApiDoc {
 
 /// The document as committed in `openapi/openapi.json`.
 pub fn openapi_json() -> String {
-    let mut text = openapi()
-        .to_pretty_json()
-        .expect("the OpenAPI document serializes");
+    let mut text = openapi().to_pretty_json().expect("the OpenAPI document serializes");
     text.push('\n');
     text
 }

@@ -21,10 +21,7 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            message: message.into(),
-        }
+        Self { field: field.into(), message: message.into() }
     }
 }
 
@@ -57,10 +54,7 @@ pub struct Problem {
 pub enum ApiError {
     /// 400: the request cannot be parsed.
     #[error("bad request: {detail}")]
-    BadRequest {
-        detail: String,
-        errors: Vec<FieldError>,
-    },
+    BadRequest { detail: String, errors: Vec<FieldError> },
     /// 401: no credentials or bad credentials.
     #[error("unauthorized: {0}")]
     Unauthorized(String),
@@ -75,11 +69,7 @@ pub enum ApiError {
     MethodNotAllowed { allow: Vec<String> },
     /// 409: a uniqueness rule or a state rule forbids it.
     #[error("conflict: {detail}")]
-    Conflict {
-        detail: String,
-        field: Option<String>,
-        existing_id: Option<String>,
-    },
+    Conflict { detail: String, field: Option<String>, existing_id: Option<String> },
     /// 412: `If-Match` names an old version.
     #[error("precondition failed: {0}")]
     PreconditionFailed(String),
@@ -105,10 +95,7 @@ pub enum ApiError {
 
 impl ApiError {
     pub fn bad_request(detail: impl Into<String>) -> Self {
-        Self::BadRequest {
-            detail: detail.into(),
-            errors: Vec::new(),
-        }
+        Self::BadRequest { detail: detail.into(), errors: Vec::new() }
     }
 
     pub fn invalid_field(field: impl Into<String>, message: impl Into<String>) -> Self {
@@ -120,11 +107,7 @@ impl ApiError {
     }
 
     pub fn conflict(detail: impl Into<String>) -> Self {
-        Self::Conflict {
-            detail: detail.into(),
-            field: None,
-            existing_id: None,
-        }
+        Self::Conflict { detail: detail.into(), field: None, existing_id: None }
     }
 
     fn slug(&self) -> &'static str {
@@ -162,9 +145,7 @@ impl ApiError {
             Self::TooManyRequests { retry_after_secs } => {
                 format!("too many attempts; retry after {retry_after_secs} s")
             }
-            Self::Unavailable(_) => {
-                "The database is unavailable at the moment; retry shortly.".into()
-            }
+            Self::Unavailable(_) => "The database is unavailable at the moment; retry shortly.".into(),
             Self::Internal(_) => "An unexpected error occurred; it has been logged.".into(),
         }
     }
@@ -173,11 +154,7 @@ impl ApiError {
         let status = self.status_code();
         let errors = match self {
             Self::Validation(errors) | Self::BadRequest { errors, .. } => errors.clone(),
-            Self::Conflict {
-                field: Some(field),
-                detail,
-                ..
-            } => {
+            Self::Conflict { field: Some(field), detail, .. } => {
                 vec![FieldError::new(field.clone(), detail.clone())]
             }
             _ => Vec::new(),
@@ -274,20 +251,14 @@ impl From<DieselError> for ApiError {
                     Some(f) => format!("a record with this {f} already exists"),
                     None => "a record with these values already exists".into(),
                 };
-                Self::Conflict {
-                    detail,
-                    field,
-                    existing_id: None,
-                }
+                Self::Conflict { detail, field, existing_id: None }
             }
             DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
                 Self::Unavailable(error.into())
             }
             // SQLite's "database is locked" after the busy timeout: the writer is overloaded,
             // not broken; the client may retry.
-            DieselError::DatabaseError(_, info)
-                if info.message().contains("database is locked") =>
-            {
+            DieselError::DatabaseError(_, info) if info.message().contains("database is locked") => {
                 Self::Unavailable(error.into())
             }
             _ => Self::Internal(error.into()),
@@ -306,18 +277,10 @@ impl From<validator::ValidationErrors> for ApiError {
     }
 }
 
-fn collect_validation_errors(
-    errors: &validator::ValidationErrors,
-    prefix: &str,
-    out: &mut Vec<FieldError>,
-) {
+fn collect_validation_errors(errors: &validator::ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
     use validator::ValidationErrorsKind;
     for (field, kind) in errors.errors() {
-        let path = if prefix.is_empty() {
-            field.to_string()
-        } else {
-            format!("{prefix}.{field}")
-        };
+        let path = if prefix.is_empty() { field.to_string() } else { format!("{prefix}.{field}") };
         match kind {
             ValidationErrorsKind::Field(list) => {
                 for e in list {
@@ -395,26 +358,17 @@ mod tests {
 
     #[test]
     fn unique_violations_name_their_field_on_both_backends() {
-        let pg = Info {
-            message: "duplicate key",
-            table: Some("agencies"),
-            constraint: Some("agencies_code_key"),
-        };
+        let pg =
+            Info { message: "duplicate key", table: Some("agencies"), constraint: Some("agencies_code_key") };
         assert_eq!(unique_violation_field(&pg).as_deref(), Some("code"));
         let pg_multi = Info {
             message: "duplicate key",
             table: Some("service_accounts"),
             constraint: Some("service_accounts_client_id_key"),
         };
-        assert_eq!(
-            unique_violation_field(&pg_multi).as_deref(),
-            Some("client_id")
-        );
-        let sqlite = Info {
-            message: "UNIQUE constraint failed: users.username",
-            table: None,
-            constraint: None,
-        };
+        assert_eq!(unique_violation_field(&pg_multi).as_deref(), Some("client_id"));
+        let sqlite =
+            Info { message: "UNIQUE constraint failed: users.username", table: None, constraint: None };
         assert_eq!(unique_violation_field(&sqlite).as_deref(), Some("username"));
     }
 

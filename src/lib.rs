@@ -6,6 +6,8 @@
 pub mod agencies;
 pub mod api_doc;
 pub mod auth;
+pub mod calendar;
+pub mod catalogue;
 pub mod clock;
 pub mod db;
 pub mod error;

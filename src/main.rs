@@ -9,11 +9,7 @@ use motcua::settings::Settings;
 use motcua::startup::Application;
 
 #[derive(Parser)]
-#[command(
-    name = "motcua",
-    version,
-    about = "Back end of a Vietnamese one-stop public-service desk"
-)]
+#[command(name = "motcua", version, about = "Back end of a Vietnamese one-stop public-service desk")]
 struct Cli {
     #[command(flatten)]
     settings: Settings,
@@ -32,6 +28,23 @@ enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Load the procedure catalogue.
+    #[command(subcommand)]
+    Catalogue(CatalogueCommand),
+}
+
+#[derive(Subcommand)]
+enum CatalogueCommand {
+    /// Import a CSV or XLSX file of procedures (the same columns as POST /api/v1/procedures/import):
+    /// every row or none; a row whose code exists updates it.
+    Import {
+        file: std::path::PathBuf,
+        /// Code of the agency whose catalogue it is (none: the national catalogue).
+        #[arg(long)]
+        agency: Option<String>,
+    },
+    /// Load the starter catalogue built into motcua: common commune-level procedures.
+    Starter,
 }
 
 #[derive(Subcommand)]
@@ -79,25 +92,27 @@ fn main() -> ExitCode {
         Command::Migrate => motcua::startup::open_database(&cli.settings, &url).map(|_| {
             println!("migrations applied to {url}");
         }),
-        Command::User(UserCommand::Create {
-            username,
-            password,
-            role,
-            agency,
-            full_name,
-        }) => {
+        Command::User(UserCommand::Create { username, password, role, agency, full_name }) => {
             let full_name = full_name.unwrap_or_else(|| username.clone());
-            let new = motcua::users::model::NewUser {
-                username,
-                password,
-                full_name,
-                role,
-                agency_id: None,
-            };
+            let new = motcua::users::model::NewUser { username, password, full_name, role, agency_id: None };
             motcua::startup::open_database(&cli.settings, &url)
                 .and_then(|db| motcua::users::service::create_from_cli(&db, new, agency.as_deref()))
                 .map(|user| println!("created {} {} (id {})", user.role, user.username, user.id))
         }
+        Command::Catalogue(command) => motcua::startup::open_database(&cli.settings, &url).and_then(|db| {
+            use motcua::catalogue::service::{STARTER_CSV, import_file};
+            let report = match command {
+                CatalogueCommand::Import { file, agency } => {
+                    let bytes =
+                        std::fs::read(&file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+                    let xlsx = file.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+                    import_file(&db, &bytes, xlsx, agency.as_deref())?
+                }
+                CatalogueCommand::Starter => import_file(&db, STARTER_CSV, false, None)?,
+            };
+            println!("procedures created: {}, updated: {}", report.created, report.updated);
+            Ok(())
+        }),
         Command::Openapi => unreachable!("handled above"),
     };
     match result {

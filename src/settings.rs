@@ -28,12 +28,7 @@ pub struct Settings {
     pub database_url: String,
 
     /// Address and port to listen on.
-    #[arg(
-        long,
-        env = "MOTCUA_BIND",
-        default_value = "127.0.0.1:8080",
-        global = true
-    )]
+    #[arg(long, env = "MOTCUA_BIND", default_value = "127.0.0.1:8080", global = true)]
     pub bind: String,
 
     /// Secret that signs access tokens (at least 32 bytes). Without it a random one is made at
@@ -42,22 +37,11 @@ pub struct Settings {
     pub jwt_secret: Option<String>,
 
     /// Origins allowed to call the API from a browser, comma-separated; `*` allows any.
-    #[arg(
-        long,
-        env = "MOTCUA_CORS_ORIGINS",
-        value_delimiter = ',',
-        global = true
-    )]
+    #[arg(long, env = "MOTCUA_CORS_ORIGINS", value_delimiter = ',', global = true)]
     pub cors_origins: Vec<String>,
 
     /// Log line format.
-    #[arg(
-        long,
-        env = "MOTCUA_LOG_FORMAT",
-        value_enum,
-        default_value = "text",
-        global = true
-    )]
+    #[arg(long, env = "MOTCUA_LOG_FORMAT", value_enum, default_value = "text", global = true)]
     pub log_format: LogFormat,
 
     /// Largest number of database connections.
@@ -65,30 +49,15 @@ pub struct Settings {
     pub db_pool_size: u32,
 
     /// Seconds a request waits for a database connection before answering 503.
-    #[arg(
-        long,
-        env = "MOTCUA_DB_TIMEOUT_SECS",
-        default_value_t = 5,
-        global = true
-    )]
+    #[arg(long, env = "MOTCUA_DB_TIMEOUT_SECS", default_value_t = 5, global = true)]
     pub db_timeout_secs: u64,
 
     /// Lifetime of an access token, in seconds.
-    #[arg(
-        long,
-        env = "MOTCUA_ACCESS_TOKEN_TTL_SECS",
-        default_value_t = 900,
-        global = true
-    )]
+    #[arg(long, env = "MOTCUA_ACCESS_TOKEN_TTL_SECS", default_value_t = 900, global = true)]
     pub access_token_ttl_secs: u64,
 
     /// Lifetime of a refresh token, in days.
-    #[arg(
-        long,
-        env = "MOTCUA_REFRESH_TOKEN_TTL_DAYS",
-        default_value_t = 30,
-        global = true
-    )]
+    #[arg(long, env = "MOTCUA_REFRESH_TOKEN_TTL_DAYS", default_value_t = 30, global = true)]
     pub refresh_token_ttl_days: u64,
 
     /// HTTP worker threads (default: one per core).
@@ -119,10 +88,7 @@ impl std::fmt::Debug for Settings {
 
 impl Settings {
     pub fn cors_origins(&self) -> impl Iterator<Item = &str> {
-        self.cors_origins
-            .iter()
-            .map(|o| o.trim())
-            .filter(|o| !o.is_empty())
+        self.cors_origins.iter().map(|o| o.trim()).filter(|o| !o.is_empty())
     }
 
     pub fn db_timeout(&self) -> Duration {

@@ -15,6 +15,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::throttle::{LoginThrottle, ThrottleConfig};
 use crate::auth::tokens::{TokenKeys, random_secret};
+use crate::calendar::cache::CalendarCache;
 use crate::db::{self, DatabaseUrl, Db, PoolOptions};
 use crate::http::extract::{MAX_JSON_BYTES, path_config};
 use crate::http::fallback::{RouteTable, not_matched};
@@ -24,7 +25,7 @@ use crate::settings::{MIN_JWT_SECRET_BYTES, Settings};
 
 /// Every route of the API. Used both to serve and to generate the OpenAPI document.
 pub fn configure_routes(cfg: &mut ServiceConfig) {
-    use crate::{agencies, auth, service_accounts, users};
+    use crate::{agencies, auth, calendar, catalogue, service_accounts, users};
     cfg.service(crate::ops::routes::healthz)
         .service(crate::ops::routes::readyz)
         .service(crate::ops::routes::metrics)
@@ -37,6 +38,18 @@ pub fn configure_routes(cfg: &mut ServiceConfig) {
                 .service(agencies::routes::create_agency)
                 .service(agencies::routes::get_agency)
                 .service(agencies::routes::update_agency)
+                .service(calendar::routes::get_schedule)
+                .service(calendar::routes::put_schedule)
+                .service(calendar::routes::delete_schedule)
+                .service(calendar::routes::list_days_off)
+                .service(calendar::routes::create_day_off)
+                .service(calendar::routes::delete_day_off)
+                .service(calendar::routes::preview_due)
+                .service(catalogue::routes::list_procedures)
+                .service(catalogue::routes::create_procedure)
+                .service(catalogue::routes::import_procedures)
+                .service(catalogue::routes::get_procedure)
+                .service(catalogue::routes::update_procedure)
                 .service(users::routes::list_users)
                 .service(users::routes::create_user)
                 .service(users::routes::get_user)
@@ -59,14 +72,10 @@ pub struct Application {
 
 /// Open the pool and bring the schema up to date. Blocking: call off the event loop.
 pub fn open_database(settings: &Settings, url: &DatabaseUrl) -> anyhow::Result<Db> {
-    let options = PoolOptions {
-        max_size: settings.db_pool_size.max(1),
-        acquire_timeout: settings.db_timeout(),
-    };
+    let options =
+        PoolOptions { max_size: settings.db_pool_size.max(1), acquire_timeout: settings.db_timeout() };
     let pool = db::build_pool(url, &options)?;
-    let mut conn = pool
-        .get()
-        .context("no database connection for migrations")?;
+    let mut conn = pool.get().context("no database connection for migrations")?;
     db::run_migrations(&mut conn)?;
     Ok(Db::new(pool))
 }
@@ -133,32 +142,18 @@ fn cors(settings: &Settings) -> Cors {
             header::IF_NONE_MATCH,
             header::HeaderName::from_static("idempotency-key"),
         ])
-        .expose_headers([
-            header::ETAG,
-            header::LOCATION,
-            header::RETRY_AFTER,
-            request_id::HEADER,
-        ])
+        .expose_headers([header::ETAG, header::LOCATION, header::RETRY_AFTER, request_id::HEADER])
         .max_age(3600)
         // A request from an origin not on the list still gets its answer, without CORS headers:
         // the browser withholds it; curl and server-to-server callers are unaffected.
         .block_on_origin_mismatch(false);
     for origin in settings.cors_origins() {
-        cors = if origin == "*" {
-            cors.allow_any_origin()
-        } else {
-            cors.allowed_origin(origin)
-        };
+        cors = if origin == "*" { cors.allow_any_origin() } else { cors.allowed_origin(origin) };
     }
     cors
 }
 
-fn serve(
-    listener: TcpListener,
-    db: Db,
-    keys: TokenKeys,
-    settings: &Settings,
-) -> anyhow::Result<Server> {
+fn serve(listener: TcpListener, db: Db, keys: TokenKeys, settings: &Settings) -> anyhow::Result<Server> {
     let metrics = Metrics::new(settings.db_pool_size)?;
     let routes = RouteTable::from_openapi(&crate::api_doc::openapi());
     let db = web::Data::new(db);
@@ -166,6 +161,7 @@ fn serve(
     let routes = web::Data::new(routes);
     let keys = web::Data::new(keys);
     let throttle = web::Data::new(LoginThrottle::new(ThrottleConfig::default()));
+    let calendars = web::Data::new(CalendarCache::default());
     let settings_for_app = settings.clone();
     let prometheus = metrics.middleware()?;
 
@@ -178,6 +174,7 @@ fn serve(
             .app_data(routes.clone())
             .app_data(keys.clone())
             .app_data(throttle.clone())
+            .app_data(calendars.clone())
             .app_data(path_config())
             .app_data(web::PayloadConfig::new(MAX_JSON_BYTES))
             .configure(configure_routes)

@@ -5,6 +5,7 @@
 //! directory, since they must choose where to submit and an office's name and code are public.
 //! Writing: admins, within their subtree; only a system admin (no agency) creates a province.
 
+pub mod access;
 pub mod model;
 pub mod routes;
 pub mod store;

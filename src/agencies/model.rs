@@ -100,14 +100,11 @@ impl TryFrom<AgencyRow> for Agency {
 pub fn validate_code(code: &str) -> Result<(), ValidationError> {
     let ok = !code.is_empty()
         && code.len() <= 64
-        && code
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+        && code.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
     if ok {
         Ok(())
     } else {
-        Err(ValidationError::new("code")
-            .with_message("1 to 64 letters, digits, '.', '-' or '_'".into()))
+        Err(ValidationError::new("code").with_message("1 to 64 letters, digits, '.', '-' or '_'".into()))
     }
 }
 

@@ -3,11 +3,12 @@ use actix_web::{HttpResponse, get, patch, post, web};
 use uuid::Uuid;
 use validator::Validate;
 
+use super::access::{load_named, load_visible, read_scope};
 use super::model::{Agency, AgencyLevel, AgencyPatch, AgencyQuery, AgencyRow, NewAgency};
 use super::store::{self, AgencyChanges, ListFilter};
-use crate::auth::caller::{AdminOnly, AnyRole, Authorized, Caller};
-use crate::auth::role::Role;
+use crate::auth::caller::{AdminOnly, AnyRole, Authorized};
 use crate::auth::scope::{self, Scope};
+use crate::calendar::cache::CalendarCache;
 use crate::clock;
 use crate::db::{Db, DbConnection};
 use crate::error::ApiError;
@@ -16,33 +17,13 @@ use crate::http::extract::{JsonBody, QueryParams};
 use crate::http::pagination::{self, Page};
 use crate::http::responses as r;
 
-/// Citizens read the whole directory; everyone else their scope.
-fn read_scope(caller: &Caller) -> Scope {
-    if caller.role == Role::Citizen {
-        Scope::All
-    } else {
-        caller.scope()
-    }
-}
-
-/// The agency if the caller may read it; otherwise the same 404 as a missing one.
-fn load_visible(conn: &mut DbConnection, scope: &Scope, id: &str) -> Result<AgencyRow, ApiError> {
-    store::find(conn, id)?
-        .filter(|row| scope.contains(&row.id, &row.path))
-        .ok_or_else(|| ApiError::not_found("agency"))
-}
-
-/// A parent named in a request body: absent or invisible is a 422 on `parent_id`.
+/// A parent named in a request body: absent or outside the scope is a 422 on `parent_id`.
 fn load_parent(conn: &mut DbConnection, scope: &Scope, id: &str) -> Result<AgencyRow, ApiError> {
-    store::find(conn, id)?
-        .filter(|row| scope.contains(&row.id, &row.path))
-        .ok_or_else(|| ApiError::invalid_field("parent_id", "no such agency in your scope"))
+    load_named(conn, scope, id, "parent_id")
 }
 
 fn with_etag(builder: &mut actix_web::HttpResponseBuilder, agency: &Agency) -> HttpResponse {
-    builder
-        .insert_header((header::ETAG, etag(&agency.id, agency.updated_at)))
-        .json(agency)
+    builder.insert_header((header::ETAG, etag(&agency.id, agency.updated_at))).json(agency)
 }
 
 /// List the agencies in the caller's scope, ordered by code.
@@ -66,30 +47,15 @@ pub async fn list_agencies(
     let limit = pagination::limit(query.limit)?;
     let after = pagination::decode_cursor(query.cursor.as_deref())?;
     let scope = read_scope(&auth);
-    let filter = ListFilter {
-        parent_id: query.parent_id,
-        level: query.level.map(AgencyLevel::as_str),
-    };
-    let rows = db
-        .run(move |conn| {
-            Ok(store::list(
-                conn,
-                &scope,
-                &filter,
-                after.as_deref(),
-                limit + 1,
-            )?)
-        })
-        .await?;
+    let filter = ListFilter { parent_id: query.parent_id, level: query.level.map(AgencyLevel::as_str) };
+    let rows =
+        db.run(move |conn| Ok(store::list(conn, &scope, &filter, after.as_deref(), limit + 1)?)).await?;
     let mut items = Vec::with_capacity(rows.len());
     let page = pagination::page(rows, limit, |row| row.code.clone(), |row| row);
     for row in page.items {
         items.push(Agency::try_from(row)?);
     }
-    Ok(web::Json(Page {
-        items,
-        next_cursor: page.next_cursor,
-    }))
+    Ok(web::Json(Page { items, next_cursor: page.next_cursor }))
 }
 
 /// Read one agency.
@@ -143,19 +109,12 @@ pub async fn create_agency(
             let parent = match &body.parent_id {
                 Some(id) => Some(load_parent(conn, &scope, id)?),
                 None if scope != Scope::All => {
-                    return Err(ApiError::Forbidden(
-                        "only a system administrator creates a province".into(),
-                    ));
+                    return Err(ApiError::Forbidden("only a system administrator creates a province".into()));
                 }
                 None => None,
             };
-            let parent_level = parent
-                .as_ref()
-                .map(|p| AgencyLevel::from_db(&p.level))
-                .transpose()?;
-            body.level
-                .check_parent(parent_level)
-                .map_err(|m| ApiError::invalid_field("parent_id", m))?;
+            let parent_level = parent.as_ref().map(|p| AgencyLevel::from_db(&p.level)).transpose()?;
+            body.level.check_parent(parent_level).map_err(|m| ApiError::invalid_field("parent_id", m))?;
             let id = Uuid::new_v4().to_string();
             let now = clock::to_db(clock::now());
             let row = AgencyRow {
@@ -175,8 +134,7 @@ pub async fn create_agency(
     let agency = Agency::try_from(row)?;
     tracing::info!(agency_id = %agency.id, code = %agency.code, by = %auth.id, "agency created");
     Ok(with_etag(
-        HttpResponse::Created()
-            .insert_header((header::LOCATION, format!("/api/v1/agencies/{}", agency.id))),
+        HttpResponse::Created().insert_header((header::LOCATION, format!("/api/v1/agencies/{}", agency.id))),
         &agency,
     ))
 }
@@ -209,6 +167,7 @@ pub async fn update_agency(
     id: web::Path<String>,
     body: JsonBody<AgencyPatch>,
     db: web::Data<Db>,
+    calendars: web::Data<CalendarCache>,
 ) -> Result<HttpResponse, ApiError> {
     let patch = body.into_inner();
     patch.validate()?;
@@ -218,14 +177,8 @@ pub async fn update_agency(
         .write(move |conn| {
             let current = load_visible(conn, &scope, &id)?;
             if_match.check(&etag(&current.id, clock::from_db(current.updated_at)))?;
-            let level = patch
-                .level
-                .map(Ok)
-                .unwrap_or_else(|| AgencyLevel::from_db(&current.level))?;
-            let moving = patch
-                .parent_id
-                .as_ref()
-                .filter(|p| Some(*p) != current.parent_id.as_ref());
+            let level = patch.level.map(Ok).unwrap_or_else(|| AgencyLevel::from_db(&current.level))?;
+            let moving = patch.parent_id.as_ref().filter(|p| Some(*p) != current.parent_id.as_ref());
             let (parent_id, parent) = match moving {
                 Some(new_parent) => {
                     let parent = load_parent(conn, &scope, new_parent)?;
@@ -245,13 +198,8 @@ pub async fn update_agency(
                     (current.parent_id.clone(), parent)
                 }
             };
-            let parent_level = parent
-                .as_ref()
-                .map(|p| AgencyLevel::from_db(&p.level))
-                .transpose()?;
-            level
-                .check_parent(parent_level)
-                .map_err(|m| ApiError::invalid_field("parent_id", m))?;
+            let parent_level = parent.as_ref().map(|p| AgencyLevel::from_db(&p.level)).transpose()?;
+            level.check_parent(parent_level).map_err(|m| ApiError::invalid_field("parent_id", m))?;
             let now = clock::to_db(clock::now());
             let code = patch.code.unwrap_or(current.code);
             let name = patch.name.unwrap_or(current.name);
@@ -284,6 +232,8 @@ pub async fn update_agency(
             })
         })
         .await?;
+    // A moved agency inherits other days off and office hours.
+    calendars.invalidate();
     let agency = Agency::try_from(row)?;
     tracing::info!(agency_id = %agency.id, by = %auth.id, "agency updated");
     Ok(with_etag(&mut HttpResponse::Ok(), &agency))

@@ -6,26 +6,15 @@ use crate::db::DbConnection;
 use crate::db::schema::agencies;
 
 pub fn insert(conn: &mut DbConnection, row: &AgencyRow) -> QueryResult<()> {
-    diesel::insert_into(agencies::table)
-        .values(row)
-        .execute(conn)
-        .map(|_| ())
+    diesel::insert_into(agencies::table).values(row).execute(conn).map(|_| ())
 }
 
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<AgencyRow>> {
-    agencies::table
-        .find(id)
-        .select(AgencyRow::as_select())
-        .first(conn)
-        .optional()
+    agencies::table.find(id).select(AgencyRow::as_select()).first(conn).optional()
 }
 
 pub fn find_by_code(conn: &mut DbConnection, code: &str) -> QueryResult<Option<AgencyRow>> {
-    agencies::table
-        .filter(agencies::code.eq(code))
-        .select(AgencyRow::as_select())
-        .first(conn)
-        .optional()
+    agencies::table.filter(agencies::code.eq(code)).select(AgencyRow::as_select()).first(conn).optional()
 }
 
 /// The ids of the agencies in a scope, for `agency_id.eq_any(…)`; `None` means every agency.
@@ -105,9 +94,7 @@ pub fn move_subtree(conn: &mut DbConnection, old_path: &str, new_path: &str) -> 
         .load(conn)?;
     for (id, path) in rows {
         let moved = format!("{new_path}{}", &path[old_path.len()..]);
-        diesel::update(agencies::table.find(id))
-            .set(agencies::path.eq(moved))
-            .execute(conn)?;
+        diesel::update(agencies::table.find(id)).set(agencies::path.eq(moved)).execute(conn)?;
     }
     Ok(())
 }

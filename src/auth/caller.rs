@@ -38,18 +38,14 @@ fn bearer_token(req: &HttpRequest) -> Result<&str, ApiError> {
     let value = req
         .headers()
         .get(header::AUTHORIZATION)
-        .ok_or_else(|| {
-            ApiError::Unauthorized("send an access token as Authorization: Bearer …".into())
-        })?
+        .ok_or_else(|| ApiError::Unauthorized("send an access token as Authorization: Bearer …".into()))?
         .to_str()
         .map_err(|_| ApiError::Unauthorized("the Authorization header is not valid text".into()))?;
-    let (scheme, token) = value.split_once(' ').ok_or_else(|| {
-        ApiError::Unauthorized("the Authorization header must be Bearer <token>".into())
-    })?;
+    let (scheme, token) = value
+        .split_once(' ')
+        .ok_or_else(|| ApiError::Unauthorized("the Authorization header must be Bearer <token>".into()))?;
     if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
-        return Err(ApiError::Unauthorized(
-            "the Authorization header must be Bearer <token>".into(),
-        ));
+        return Err(ApiError::Unauthorized("the Authorization header must be Bearer <token>".into()));
     }
     Ok(token.trim())
 }
@@ -59,9 +55,7 @@ fn caller_from(req: &HttpRequest) -> Result<Caller, ApiError> {
         .app_data::<web::Data<TokenKeys>>()
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("TokenKeys missing from app data")))?;
     let claims = keys.decode(bearer_token(req)?).map_err(|e| match e {
-        TokenError::Expired => {
-            ApiError::Unauthorized("the access token has expired; refresh it".into())
-        }
+        TokenError::Expired => ApiError::Unauthorized("the access token has expired; refresh it".into()),
         TokenError::Invalid => ApiError::Unauthorized("the access token is not valid".into()),
     })?;
     Ok(Caller {
@@ -125,16 +119,10 @@ impl<P: Policy> FromRequest for Authorized<P> {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(caller_from(req).and_then(|caller| {
             if P::ROLES.contains(&caller.role) {
-                Ok(Self {
-                    caller,
-                    _policy: PhantomData,
-                })
+                Ok(Self { caller, _policy: PhantomData })
             } else {
                 let roles: Vec<&str> = P::ROLES.iter().map(|r| r.as_str()).collect();
-                Err(ApiError::Forbidden(format!(
-                    "this needs one of the roles {}",
-                    roles.join(", ")
-                )))
+                Err(ApiError::Forbidden(format!("this needs one of the roles {}", roles.join(", "))))
             }
         }))
     }

@@ -12,14 +12,10 @@ pub const MAX_PASSWORD_CHARS: usize = 128;
 pub fn check_policy(password: &str) -> Result<(), String> {
     let chars = password.chars().count();
     if chars < MIN_PASSWORD_CHARS {
-        return Err(format!(
-            "must be at least {MIN_PASSWORD_CHARS} characters long"
-        ));
+        return Err(format!("must be at least {MIN_PASSWORD_CHARS} characters long"));
     }
     if chars > MAX_PASSWORD_CHARS {
-        return Err(format!(
-            "must be at most {MAX_PASSWORD_CHARS} characters long"
-        ));
+        return Err(format!("must be at most {MAX_PASSWORD_CHARS} characters long"));
     }
     if password.trim().is_empty() {
         return Err("must not be blank".into());
@@ -37,9 +33,7 @@ pub fn hash(secret: &str) -> anyhow::Result<String> {
 
 /// Compared in constant time by the crate. A malformed stored hash counts as a mismatch.
 pub fn verify(secret: &str, stored: &str) -> bool {
-    Argon2::default()
-        .verify_password(secret.as_bytes(), stored)
-        .is_ok()
+    Argon2::default().verify_password(secret.as_bytes(), stored).is_ok()
 }
 
 /// Verifying against this when the user does not exist makes an unknown username cost as much

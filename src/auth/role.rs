@@ -21,13 +21,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
-        Role::Admin,
-        Role::Leader,
-        Role::Officer,
-        Role::Integration,
-        Role::Citizen,
-    ];
+    pub const ALL: [Role; 5] = [Role::Admin, Role::Leader, Role::Officer, Role::Integration, Role::Citizen];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -59,10 +53,7 @@ pub struct UnknownRole(pub String);
 impl FromStr for Role {
     type Err = UnknownRole;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| UnknownRole(s.to_owned()))
+        Role::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| UnknownRole(s.to_owned()))
     }
 }
 

@@ -147,28 +147,17 @@ pub async fn issue_token(
     Ok(web::Json(response))
 }
 
-fn refused(
-    throttle: &LoginThrottle,
-    key: &str,
-    address: Option<IpAddr>,
-    outcome: &str,
-) -> ApiError {
+fn refused(throttle: &LoginThrottle, key: &str, address: Option<IpAddr>, outcome: &str) -> ApiError {
     throttle.record_failure(key, address);
     tracing::warn!(username = %key, address = ?address, outcome, "login refused");
     ApiError::Unauthorized(BAD_LOGIN.into())
 }
 
-fn check_throttle(
-    throttle: &LoginThrottle,
-    key: &str,
-    address: Option<IpAddr>,
-) -> Result<(), ApiError> {
+fn check_throttle(throttle: &LoginThrottle, key: &str, address: Option<IpAddr>) -> Result<(), ApiError> {
     match throttle.check(key, address) {
         Some(wait) => {
             tracing::warn!(username = %key, address = ?address, outcome = "throttled", "login refused");
-            Err(ApiError::TooManyRequests {
-                retry_after_secs: wait.as_secs().max(1),
-            })
+            Err(ApiError::TooManyRequests { retry_after_secs: wait.as_secs().max(1) })
         }
         None => Ok(()),
     }
@@ -184,9 +173,7 @@ async fn password_grant(
 ) -> Result<TokenResponse, ApiError> {
     check_throttle(&throttle, &username, address)?;
     let lookup = username.clone();
-    let user = db
-        .run(move |conn| Ok(users::find_by_username(conn, &lookup)?))
-        .await?;
+    let user = db.run(move |conn| Ok(users::find_by_username(conn, &lookup)?)).await?;
     let verified = web::block(move || match &user {
         Some(u) if password::verify(&password, &u.password_hash) => user,
         Some(_) => None,
@@ -302,9 +289,7 @@ async fn refresh_grant(
         Refresh::Issued(user, next) => issue_for_user(&keys, &user, Some(next)),
         Refresh::Reused => {
             tracing::warn!("a spent refresh token was presented again; its family is revoked");
-            Err(ApiError::Unauthorized(
-                "the refresh token was already used; sign in again".into(),
-            ))
+            Err(ApiError::Unauthorized("the refresh token was already used; sign in again".into()))
         }
         Refresh::Invalid(why) => Err(ApiError::Unauthorized(why.into())),
     }
@@ -342,12 +327,7 @@ async fn client_credentials_grant(
     .await
     .map_err(|e| ApiError::Internal(e.into()))?;
     let Some((account, agencies)) = verified else {
-        return Err(refused(
-            &throttle,
-            &client_id,
-            address,
-            "bad_client_credentials",
-        ));
+        return Err(refused(&throttle, &client_id, address, "bad_client_credentials"));
     };
     if !account.active {
         return Err(refused(&throttle, &client_id, address, "inactive"));
@@ -426,9 +406,7 @@ pub async fn me(auth: Authorized<AnyRole>, db: web::Data<Db>) -> Result<web::Jso
                 }
             };
             let agency = match &caller.agency_id {
-                Some(id) => agencies::find(conn, id)?
-                    .map(Agency::try_from)
-                    .transpose()?,
+                Some(id) => agencies::find(conn, id)?.map(Agency::try_from).transpose()?,
                 None => None,
             };
             Ok(Me {

@@ -23,9 +23,7 @@ impl Scope {
             (Role::Admin, None) => Scope::All,
             (Role::Admin | Role::Leader, Some(a)) => Scope::Subtree(a.to_owned()),
             (Role::Officer, Some(a)) => Scope::Agencies(vec![a.to_owned()]),
-            (Role::Integration, _) if !bound_agencies.is_empty() => {
-                Scope::Agencies(bound_agencies.to_vec())
-            }
+            (Role::Integration, _) if !bound_agencies.is_empty() => Scope::Agencies(bound_agencies.to_vec()),
             (Role::Integration, Some(a)) => Scope::Agencies(vec![a.to_owned()]),
             _ => Scope::Nothing,
         }
@@ -60,26 +58,14 @@ mod tests {
     #[test]
     fn roles_map_to_scopes() {
         assert_eq!(Scope::for_role(Role::Admin, None, &[]), Scope::All);
-        assert_eq!(
-            Scope::for_role(Role::Admin, Some("p"), &[]),
-            Scope::Subtree("p".into())
-        );
-        assert_eq!(
-            Scope::for_role(Role::Leader, Some("c"), &[]),
-            Scope::Subtree("c".into())
-        );
-        assert_eq!(
-            Scope::for_role(Role::Officer, Some("c"), &[]),
-            Scope::Agencies(vec!["c".into()])
-        );
+        assert_eq!(Scope::for_role(Role::Admin, Some("p"), &[]), Scope::Subtree("p".into()));
+        assert_eq!(Scope::for_role(Role::Leader, Some("c"), &[]), Scope::Subtree("c".into()));
+        assert_eq!(Scope::for_role(Role::Officer, Some("c"), &[]), Scope::Agencies(vec!["c".into()]));
         assert_eq!(
             Scope::for_role(Role::Integration, None, &["a".into(), "b".into()]),
             Scope::Agencies(vec!["a".into(), "b".into()])
         );
-        assert_eq!(
-            Scope::for_role(Role::Citizen, Some("c"), &[]),
-            Scope::Nothing
-        );
+        assert_eq!(Scope::for_role(Role::Citizen, Some("c"), &[]), Scope::Nothing);
         assert_eq!(Scope::for_role(Role::Leader, None, &[]), Scope::Nothing);
     }
 
@@ -93,10 +79,7 @@ mod tests {
         assert!(scope.contains("c", &commune));
         assert!(!scope.contains("q", &other));
         let commune_scope = Scope::Subtree("c".into());
-        assert!(
-            !commune_scope.contains("p", &province),
-            "a commune does not see its province"
-        );
+        assert!(!commune_scope.contains("p", &province), "a commune does not see its province");
     }
 
     #[test]

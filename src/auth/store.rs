@@ -20,16 +20,10 @@ pub struct RefreshTokenRow {
 }
 
 pub fn insert_refresh(conn: &mut DbConnection, row: &RefreshTokenRow) -> QueryResult<()> {
-    diesel::insert_into(refresh_tokens::table)
-        .values(row)
-        .execute(conn)
-        .map(|_| ())
+    diesel::insert_into(refresh_tokens::table).values(row).execute(conn).map(|_| ())
 }
 
-pub fn find_refresh(
-    conn: &mut DbConnection,
-    token_hash: &str,
-) -> QueryResult<Option<RefreshTokenRow>> {
+pub fn find_refresh(conn: &mut DbConnection, token_hash: &str) -> QueryResult<Option<RefreshTokenRow>> {
     refresh_tokens::table
         .filter(refresh_tokens::token_hash.eq(token_hash))
         .select(RefreshTokenRow::as_select())
@@ -51,11 +45,7 @@ pub fn spend_refresh(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> Qu
     Ok(updated == 1)
 }
 
-pub fn revoke_family(
-    conn: &mut DbConnection,
-    family_id: &str,
-    at: NaiveDateTime,
-) -> QueryResult<usize> {
+pub fn revoke_family(conn: &mut DbConnection, family_id: &str, at: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::family_id.eq(family_id))
@@ -65,11 +55,7 @@ pub fn revoke_family(
     .execute(conn)
 }
 
-pub fn revoke_all_for_user(
-    conn: &mut DbConnection,
-    user_id: &str,
-    at: NaiveDateTime,
-) -> QueryResult<usize> {
+pub fn revoke_all_for_user(conn: &mut DbConnection, user_id: &str, at: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::user_id.eq(user_id))

@@ -49,18 +49,12 @@ impl<K: Hash + Eq + Clone> Counter<K> {
         let quota = Quota::with_period(period.max(Duration::from_millis(1)))
             .expect("a positive period")
             .allow_burst(burst);
-        Self {
-            failures: RateLimiter::keyed(quota),
-            blocked_until: Mutex::new(HashMap::new()),
-        }
+        Self { failures: RateLimiter::keyed(quota), blocked_until: Mutex::new(HashMap::new()) }
     }
 
     fn wait(&self, key: &K, now: Instant) -> Option<Duration> {
         let blocked = self.blocked_until.lock().expect("throttle lock");
-        blocked
-            .get(key)
-            .and_then(|until| until.checked_duration_since(now))
-            .filter(|d| !d.is_zero())
+        blocked.get(key).and_then(|until| until.checked_duration_since(now)).filter(|d| !d.is_zero())
     }
 
     fn fail(&self, key: &K, now: Instant, clock: &DefaultClock) {
@@ -129,22 +123,11 @@ mod tests {
             assert_eq!(throttle.check("lan", Some(ip)), None);
             throttle.record_failure("lan", Some(ip));
         }
-        assert_eq!(
-            throttle.check("lan", Some(ip)),
-            None,
-            "the burst itself is allowed"
-        );
+        assert_eq!(throttle.check("lan", Some(ip)), None, "the burst itself is allowed");
         throttle.record_failure("lan", Some(ip));
         let wait = throttle.check("lan", None).expect("locked");
-        assert!(
-            wait > Duration::from_secs(1) && wait <= Duration::from_secs(60),
-            "{wait:?}"
-        );
-        assert_eq!(
-            throttle.check("other", None),
-            None,
-            "other usernames are not affected"
-        );
+        assert!(wait > Duration::from_secs(1) && wait <= Duration::from_secs(60), "{wait:?}");
+        assert_eq!(throttle.check("other", None), None, "other usernames are not affected");
     }
 
     #[test]
@@ -155,10 +138,6 @@ mod tests {
             throttle.record_failure(&format!("user{i}"), Some(ip));
         }
         assert!(throttle.check("fresh-name", Some(ip)).is_some());
-        assert!(
-            throttle
-                .check("fresh-name", Some("10.0.0.3".parse().unwrap()))
-                .is_none()
-        );
+        assert!(throttle.check("fresh-name", Some("10.0.0.3".parse().unwrap())).is_none());
     }
 }

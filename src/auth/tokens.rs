@@ -104,11 +104,7 @@ impl TokenKeys {
             agency_id: subject.agency_id.clone(),
             agencies: subject.agencies.clone(),
         };
-        Ok(jsonwebtoken::encode(
-            &Header::new(Algorithm::HS256),
-            &claims,
-            &self.encoding,
-        )?)
+        Ok(jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?)
     }
 
     pub fn decode(&self, token: &str) -> Result<Claims, TokenError> {
@@ -173,20 +169,14 @@ mod tests {
         let token = keys.issue(&subject(), old).unwrap();
         assert!(matches!(keys.decode(&token), Err(TokenError::Expired)));
         let within_leeway = Utc::now() - chrono::Duration::seconds(900 + 5);
-        assert!(
-            keys.decode(&keys.issue(&subject(), within_leeway).unwrap())
-                .is_ok()
-        );
+        assert!(keys.decode(&keys.issue(&subject(), within_leeway).unwrap()).is_ok());
     }
 
     #[test]
     fn future_tokens_are_refused() {
         let keys = keys();
         let later = Utc::now() + chrono::Duration::seconds(LEEWAY_SECS as i64 + 60);
-        assert!(
-            keys.decode(&keys.issue(&subject(), later).unwrap())
-                .is_err()
-        );
+        assert!(keys.decode(&keys.issue(&subject(), later).unwrap()).is_err());
     }
 
     #[test]
@@ -199,34 +189,22 @@ mod tests {
             Duration::from_secs(900),
             Duration::from_secs(1),
         );
-        assert!(
-            keys.decode(&other.issue(&subject(), Utc::now()).unwrap())
-                .is_err()
-        );
+        assert!(keys.decode(&other.issue(&subject(), Utc::now()).unwrap()).is_err());
         // Claims altered after signing: role raised to admin.
         let parts: Vec<&str> = token.split('.').collect();
         let mut claims: serde_json::Value =
             serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
         claims["role"] = "admin".into();
-        let altered = format!(
-            "{}.{}.{}",
-            parts[0],
-            URL_SAFE_NO_PAD.encode(claims.to_string()),
-            parts[2]
-        );
+        let altered = format!("{}.{}.{}", parts[0], URL_SAFE_NO_PAD.encode(claims.to_string()), parts[2]);
         assert!(keys.decode(&altered).is_err());
         // alg "none" with no signature.
         let none_header = URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#);
-        assert!(
-            keys.decode(&format!("{none_header}.{}.", parts[1]))
-                .is_err()
-        );
+        assert!(keys.decode(&format!("{none_header}.{}.", parts[1])).is_err());
         // Wrong audience, signed with the right key.
         let mut wrong_aud = keys.decode(&token).unwrap();
         wrong_aud.aud = "someone-else".into();
         let forged =
-            jsonwebtoken::encode(&Header::new(Algorithm::HS256), &wrong_aud, &keys.encoding)
-                .unwrap();
+            jsonwebtoken::encode(&Header::new(Algorithm::HS256), &wrong_aud, &keys.encoding).unwrap();
         assert!(keys.decode(&forged).is_err());
     }
 

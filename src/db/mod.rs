@@ -190,10 +190,7 @@ pub struct PoolOptions {
 
 impl Default for PoolOptions {
     fn default() -> Self {
-        Self {
-            max_size: 10,
-            acquire_timeout: Duration::from_secs(5),
-        }
+        Self { max_size: 10, acquire_timeout: Duration::from_secs(5) }
     }
 }
 
@@ -213,9 +210,7 @@ impl r2d2::HandleError<ConnectionError> for LogPoolErrors {
 pub fn build_pool(url: &DatabaseUrl, options: &PoolOptions) -> Result<DbPool, anyhow::Error> {
     let manager = ConnectionManager::new(url.clone());
     // Fail fast with the real reason, rather than r2d2's generic time-out.
-    let first = manager
-        .connect()
-        .map_err(|e| anyhow::anyhow!("cannot connect to {url}: {e}"))?;
+    let first = manager.connect().map_err(|e| anyhow::anyhow!("cannot connect to {url}: {e}"))?;
     let pool = Pool::builder()
         .max_size(options.max_size)
         .min_idle(Some(1))
@@ -313,37 +308,23 @@ mod tests {
 
     #[test]
     fn schemes_pick_the_backend() {
-        assert_eq!(
-            "sqlite://motcua.db".parse::<DatabaseUrl>(),
-            Ok(DatabaseUrl::Sqlite("motcua.db".into()))
-        );
+        assert_eq!("sqlite://motcua.db".parse::<DatabaseUrl>(), Ok(DatabaseUrl::Sqlite("motcua.db".into())));
         assert_eq!(
             "sqlite:///var/lib/motcua.db".parse::<DatabaseUrl>(),
             Ok(DatabaseUrl::Sqlite("/var/lib/motcua.db".into()))
         );
-        assert!(matches!(
-            "postgresql://u@h/db".parse::<DatabaseUrl>(),
-            Ok(DatabaseUrl::Postgres(_))
-        ));
+        assert!(matches!("postgresql://u@h/db".parse::<DatabaseUrl>(), Ok(DatabaseUrl::Postgres(_))));
         assert_eq!(
             "mysql://u@h/db".parse::<DatabaseUrl>(),
             Err(DatabaseUrlError::UnknownScheme("mysql".into()))
         );
-        assert_eq!(
-            "motcua.db".parse::<DatabaseUrl>(),
-            Err(DatabaseUrlError::NoScheme)
-        );
-        assert!(matches!(
-            "sqlite://:memory:".parse::<DatabaseUrl>(),
-            Err(DatabaseUrlError::InMemory(_))
-        ));
+        assert_eq!("motcua.db".parse::<DatabaseUrl>(), Err(DatabaseUrlError::NoScheme));
+        assert!(matches!("sqlite://:memory:".parse::<DatabaseUrl>(), Err(DatabaseUrlError::InMemory(_))));
     }
 
     #[test]
     fn display_hides_the_password() {
-        let url: DatabaseUrl = "postgres://app:s3cret@db.local:5432/motcua?sslmode=require"
-            .parse()
-            .unwrap();
+        let url: DatabaseUrl = "postgres://app:s3cret@db.local:5432/motcua?sslmode=require".parse().unwrap();
         let shown = url.to_string();
         assert!(!shown.contains("s3cret"), "{shown}");
         assert!(shown.contains("db.local"), "{shown}");
@@ -351,10 +332,7 @@ mod tests {
 
     #[test]
     fn connect_timeout_is_added_once() {
-        assert_eq!(
-            with_connect_timeout("postgres://h/db"),
-            "postgres://h/db?connect_timeout=3"
-        );
+        assert_eq!(with_connect_timeout("postgres://h/db"), "postgres://h/db?connect_timeout=3");
         assert_eq!(
             with_connect_timeout("postgres://h/db?sslmode=disable"),
             "postgres://h/db?sslmode=disable&connect_timeout=3"
@@ -381,9 +359,6 @@ mod tests {
         let sqlite = versions(&format!("{root}/migrations/sqlite"));
         let postgres = versions(&format!("{root}/migrations/postgres"));
         assert!(!sqlite.is_empty());
-        assert_eq!(
-            sqlite, postgres,
-            "migrations/sqlite and migrations/postgres differ"
-        );
+        assert_eq!(sqlite, postgres, "migrations/sqlite and migrations/postgres differ");
     }
 }

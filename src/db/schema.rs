@@ -60,7 +60,61 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    calendar_days (id) {
+        id -> Text,
+        agency_id -> Nullable<Text>,
+        day -> Date,
+        kind -> Text,
+        name -> Text,
+        source -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    agency_schedules (agency_id) {
+        agency_id -> Text,
+        week -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    procedures (id) {
+        id -> Text,
+        code -> Text,
+        name -> Text,
+        field -> Text,
+        field_folded -> Text,
+        level -> Text,
+        online_service -> Text,
+        processing_value -> BigInt,
+        processing_unit -> Text,
+        fee -> BigInt,
+        components -> Text,
+        decision_number -> Nullable<Text>,
+        signed_on -> Nullable<Date>,
+        posted_on -> Nullable<Date>,
+        agency_id -> Nullable<Text>,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    procedure_terms (term, procedure_id) {
+        term -> Text,
+        procedure_id -> Text,
+    }
+}
+
 diesel::joinable!(users -> agencies (agency_id));
+diesel::joinable!(procedures -> agencies (agency_id));
+diesel::joinable!(procedure_terms -> procedures (procedure_id));
+diesel::joinable!(calendar_days -> agencies (agency_id));
+diesel::joinable!(agency_schedules -> agencies (agency_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(service_account_agencies -> service_accounts (service_account_id));
 diesel::joinable!(service_account_agencies -> agencies (agency_id));
@@ -71,4 +125,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     service_accounts,
     service_account_agencies,
     refresh_tokens,
+    calendar_days,
+    agency_schedules,
+    procedures,
+    procedure_terms,
 );

@@ -11,11 +11,7 @@ use crate::error::ApiError;
 
 /// A strong ETag from the record's id and last change.
 pub fn etag(id: &str, updated_at: DateTime<Utc>) -> String {
-    format!(
-        "\"{}-{}\"",
-        &id[..id.len().min(8)],
-        updated_at.timestamp_micros()
-    )
+    format!("\"{}-{}\"", &id[..id.len().min(8)], updated_at.timestamp_micros())
 }
 
 /// The request's `If-Match` header, if any. Taken out of the request so that the check can run
@@ -27,15 +23,12 @@ impl IfMatch {
     /// Passes when there is no `If-Match`, when it is `*`, or when it lists the current ETag.
     pub fn check(&self, current: &str) -> Result<(), ApiError> {
         let Some(value) = &self.0 else { return Ok(()) };
-        if value
-            .split(',')
-            .map(str::trim)
-            .any(|tag| tag == "*" || tag == current)
-        {
+        if value.split(',').map(str::trim).any(|tag| tag == "*" || tag == current) {
             Ok(())
         } else {
             Err(ApiError::PreconditionFailed(
-                "the resource changed since you read it (If-Match does not match its ETag); read it again".into(),
+                "the resource changed since you read it (If-Match does not match its ETag); read it again"
+                    .into(),
             ))
         }
     }
@@ -46,10 +39,7 @@ impl FromRequest for IfMatch {
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let value = req
-            .headers()
-            .get(header::IF_MATCH)
-            .map(|v| v.to_str().unwrap_or_default().to_owned());
+        let value = req.headers().get(header::IF_MATCH).map(|v| v.to_str().unwrap_or_default().to_owned());
         ready(Ok(IfMatch(value)))
     }
 }
@@ -63,11 +53,7 @@ mod tests {
         let current = "\"abc-1\"";
         assert!(IfMatch(None).check(current).is_ok());
         assert!(IfMatch(Some("*".into())).check(current).is_ok());
-        assert!(
-            IfMatch(Some("\"x\", \"abc-1\"".into()))
-                .check(current)
-                .is_ok()
-        );
+        assert!(IfMatch(Some("\"x\", \"abc-1\"".into())).check(current).is_ok());
         assert!(IfMatch(Some("\"abc-0\"".into())).check(current).is_err());
     }
 }

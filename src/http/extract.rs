@@ -20,11 +20,7 @@ pub const MAX_JSON_BYTES: usize = 1 << 20;
 
 fn field_or_body(path: &serde_path_to_error::Path) -> String {
     let p = path.to_string();
-    if p == "." || p.is_empty() {
-        "body".to_owned()
-    } else {
-        p
-    }
+    if p == "." || p.is_empty() { "body".to_owned() } else { p }
 }
 
 /// serde's message without the trailing " at line 1 column 17".
@@ -50,11 +46,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                 let field = match message.strip_prefix("missing field `") {
                     Some(rest) => {
                         let name = rest.trim_end_matches('`');
-                        if field == "body" {
-                            name.to_owned()
-                        } else {
-                            format!("{field}.{name}")
-                        }
+                        if field == "body" { name.to_owned() } else { format!("{field}.{name}") }
                     }
                     None => field,
                 };
@@ -67,10 +59,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         }
     })?;
     de.end().map_err(|e| {
-        ApiError::bad_request(format!(
-            "trailing data after the JSON value: {}",
-            clean_serde_message(&e)
-        ))
+        ApiError::bad_request(format!("trailing data after the JSON value: {}", clean_serde_message(&e)))
     })?;
     Ok(value)
 }
@@ -99,14 +88,8 @@ fn is_json_content_type(req: &HttpRequest) -> bool {
     let Ok(value) = value.to_str() else {
         return false;
     };
-    let essence = value
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json"
-        || (essence.starts_with("application/") && essence.ends_with("+json"))
+    let essence = value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
@@ -177,11 +160,24 @@ impl<T: DeserializeOwned + 'static> FromRequest for QueryParams<T> {
     }
 }
 
+/// An RFC 3339 instant in a query string, with any offset. A `+` that was not percent-encoded
+/// arrives as a space; it is put back, since `2024-01-05T16:00:00 07:00` cannot mean anything else.
+pub fn lenient_instant<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<chrono::DateTime<chrono::Utc>, D::Error> {
+    use serde::Deserialize;
+    let text = String::deserialize(d)?;
+    chrono::DateTime::parse_from_rfc3339(&text.replace(' ', "+"))
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|_| {
+            serde::de::Error::custom("expected an RFC 3339 instant such as 2024-01-05T16:00:00+07:00")
+        })
+}
+
 /// Path parameters that fail to parse (an id of the wrong shape) are a 404: no such resource.
 pub fn path_config() -> PathConfig {
-    PathConfig::default().error_handler(|error: PathError, _req| {
-        ApiError::NotFound(format!("resource ({error})")).into()
-    })
+    PathConfig::default()
+        .error_handler(|error: PathError, _req| ApiError::NotFound(format!("resource ({error})")).into())
 }
 
 #[cfg(test)]
@@ -205,29 +201,16 @@ mod tests {
 
     fn field_of(error: ApiError) -> (u16, String) {
         let p = error.to_problem();
-        (
-            p.status,
-            p.errors
-                .first()
-                .map(|e| e.field.clone())
-                .unwrap_or_default(),
-        )
+        (p.status, p.errors.first().map(|e| e.field.clone()).unwrap_or_default())
     }
 
     #[test]
     fn json_errors_name_the_field() {
-        let bad_type = parse_json::<Intake>(
-            br#"{"channel":"online","applicant":{"full_name":"A","phone":7}}"#,
-        );
-        assert_eq!(
-            field_of(bad_type.unwrap_err()),
-            (422, "applicant.phone".into())
-        );
+        let bad_type =
+            parse_json::<Intake>(br#"{"channel":"online","applicant":{"full_name":"A","phone":7}}"#);
+        assert_eq!(field_of(bad_type.unwrap_err()), (422, "applicant.phone".into()));
         let missing = parse_json::<Intake>(br#"{"channel":"online","applicant":{}}"#);
-        assert_eq!(
-            field_of(missing.unwrap_err()),
-            (422, "applicant.full_name".into())
-        );
+        assert_eq!(field_of(missing.unwrap_err()), (422, "applicant.full_name".into()));
         let missing_top = parse_json::<Intake>(br#"{"applicant":{"full_name":"A"}}"#);
         assert_eq!(field_of(missing_top.unwrap_err()), (422, "channel".into()));
         let syntax = parse_json::<Intake>(br#"{"channel": "#);
@@ -245,14 +228,8 @@ mod tests {
 
     #[test]
     fn query_errors_name_the_parameter() {
-        assert_eq!(
-            field_of(parse_query::<Page>("limit=abc&year=2024").unwrap_err()),
-            (400, "limit".into())
-        );
-        assert_eq!(
-            field_of(parse_query::<Page>("limit=5").unwrap_err()),
-            (400, "year".into())
-        );
+        assert_eq!(field_of(parse_query::<Page>("limit=abc&year=2024").unwrap_err()), (400, "limit".into()));
+        assert_eq!(field_of(parse_query::<Page>("limit=5").unwrap_err()), (400, "year".into()));
         assert!(parse_query::<Page>("year=2024").is_ok());
     }
 }

@@ -45,17 +45,12 @@ impl RouteTable {
                 (ResourceDef::new(path.as_str()), methods)
             })
             .collect();
-        Self {
-            routes: Arc::new(routes),
-        }
+        Self { routes: Arc::new(routes) }
     }
 
     /// The methods a path accepts, if the path is known at all.
     pub fn allowed(&self, path: &str) -> Option<&[String]> {
-        self.routes
-            .iter()
-            .find(|(def, _)| def.is_match(path))
-            .map(|(_, m)| m.as_slice())
+        self.routes.iter().find(|(def, _)| def.is_match(path)).map(|(_, m)| m.as_slice())
     }
 }
 
@@ -63,9 +58,7 @@ impl RouteTable {
 pub async fn not_matched(req: HttpRequest, table: web::Data<RouteTable>) -> HttpResponse {
     let error = match table.allowed(req.path()) {
         Some(methods) if !methods.iter().any(|m| m == req.method().as_str()) => {
-            ApiError::MethodNotAllowed {
-                allow: methods.to_vec(),
-            }
+            ApiError::MethodNotAllowed { allow: methods.to_vec() }
         }
         _ => ApiError::NotFound(format!("no route for {}", req.path())),
     };

@@ -44,18 +44,12 @@ pub fn decode_cursor(cursor: Option<&str>) -> Result<Option<String>, ApiError> {
     let Some(cursor) = cursor else {
         return Ok(None);
     };
-    URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .map(Some)
-        .ok_or_else(|| ApiError::BadRequest {
+    URL_SAFE_NO_PAD.decode(cursor).ok().and_then(|bytes| String::from_utf8(bytes).ok()).map(Some).ok_or_else(
+        || ApiError::BadRequest {
             detail: "cursor is not one this API returned".into(),
-            errors: vec![crate::error::FieldError::new(
-                "cursor",
-                "not a cursor this API returned",
-            )],
-        })
+            errors: vec![crate::error::FieldError::new("cursor", "not a cursor this API returned")],
+        },
+    )
 }
 
 /// Build a page from `limit + 1` rows fetched in sort order: the extra row only says that
@@ -68,15 +62,8 @@ pub fn page<R, T>(
 ) -> Page<T> {
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
-    let next_cursor = if more {
-        rows.last().map(|r| encode_cursor(&key(r)))
-    } else {
-        None
-    };
-    Page {
-        items: rows.into_iter().map(map).collect(),
-        next_cursor,
-    }
+    let next_cursor = if more { rows.last().map(|r| encode_cursor(&key(r))) } else { None };
+    Page { items: rows.into_iter().map(map).collect(), next_cursor }
 }
 
 #[cfg(test)]
@@ -103,10 +90,7 @@ mod tests {
     fn the_extra_row_makes_a_cursor() {
         let p = page(vec![1, 2, 3], 2, |n| n.to_string(), |n| n);
         assert_eq!(p.items, vec![1, 2]);
-        assert_eq!(
-            decode_cursor(p.next_cursor.as_deref()).unwrap().as_deref(),
-            Some("2")
-        );
+        assert_eq!(decode_cursor(p.next_cursor.as_deref()).unwrap().as_deref(), Some("2"));
         let last = page(vec![1, 2], 2, |n| n.to_string(), |n| n);
         assert_eq!(last.next_cursor, None);
     }

@@ -25,10 +25,7 @@ impl Metrics {
         };
         let metrics = Self {
             pool_connections: gauge("motcua_db_pool_connections", "Open database connections")?,
-            pool_idle: gauge(
-                "motcua_db_pool_idle_connections",
-                "Idle database connections",
-            )?,
+            pool_idle: gauge("motcua_db_pool_idle_connections", "Idle database connections")?,
             pool_max: gauge("motcua_db_pool_max_connections", "Largest pool size")?,
             registry,
         };
@@ -55,11 +52,7 @@ impl Metrics {
         self.pool_connections.set(i64::from(pool.connections));
         self.pool_idle.set(i64::from(pool.idle_connections));
         let mut out = Vec::new();
-        TextEncoder::new()
-            .encode(&self.registry.gather(), &mut out)
-            .context("encoding metrics")?;
-        String::from_utf8(out)
-            .context("metrics are not UTF-8")
-            .map_err(ApiError::from)
+        TextEncoder::new().encode(&self.registry.gather(), &mut out).context("encoding metrics")?;
+        String::from_utf8(out).context("metrics are not UTF-8").map_err(ApiError::from)
     }
 }

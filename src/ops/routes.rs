@@ -36,9 +36,7 @@ pub async fn healthz() -> web::Json<Health> {
 pub async fn readyz(db: web::Data<Db>) -> Result<web::Json<Health>, ApiError> {
     let pool = db.pool().clone();
     web::block(move || {
-        let mut conn = pool
-            .get_timeout(READY_TIMEOUT)
-            .map_err(|e| ApiError::Unavailable(e.into()))?;
+        let mut conn = pool.get_timeout(READY_TIMEOUT).map_err(|e| ApiError::Unavailable(e.into()))?;
         ping(&mut conn).map_err(|e| ApiError::Unavailable(e.into()))
     })
     .await
@@ -52,12 +50,7 @@ pub async fn readyz(db: web::Data<Db>) -> Result<web::Json<Health>, ApiError> {
     responses((status = 200, description = "Prometheus text exposition format", body = String, content_type = "text/plain"))
 )]
 #[get("/metrics")]
-pub async fn metrics(
-    metrics: web::Data<Metrics>,
-    db: web::Data<Db>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn metrics(metrics: web::Data<Metrics>, db: web::Data<Db>) -> Result<HttpResponse, ApiError> {
     let body = metrics.render(db.pool().state())?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(body))
+    Ok(HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(body))
 }

@@ -4,8 +4,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 use super::model::{
-    NewServiceAccount, ServiceAccount, ServiceAccountPatch, ServiceAccountRow,
-    ServiceAccountWithSecret,
+    NewServiceAccount, ServiceAccount, ServiceAccountPatch, ServiceAccountRow, ServiceAccountWithSecret,
 };
 use super::store;
 use crate::agencies::store as agencies;
@@ -35,11 +34,7 @@ fn load_visible(
 ) -> Result<(ServiceAccountRow, Vec<String>), ApiError> {
     let row = store::find(conn, id)?.ok_or_else(|| ApiError::not_found("service account"))?;
     let bound = store::agencies_of(conn, &row.id)?;
-    if in_scope(scope, &bound) {
-        Ok((row, ids(&bound)))
-    } else {
-        Err(ApiError::not_found("service account"))
-    }
+    if in_scope(scope, &bound) { Ok((row, ids(&bound))) } else { Err(ApiError::not_found("service account")) }
 }
 
 /// Every requested agency must exist in the caller's scope; duplicates are dropped.
@@ -57,17 +52,10 @@ fn check_agencies(
                     unique.push(a.id);
                 }
             }
-            _ => errors.push(FieldError::new(
-                format!("agency_ids[{i}]"),
-                "no such agency in your scope",
-            )),
+            _ => errors.push(FieldError::new(format!("agency_ids[{i}]"), "no such agency in your scope")),
         }
     }
-    if errors.is_empty() {
-        Ok(unique)
-    } else {
-        Err(ApiError::Validation(errors))
-    }
+    if errors.is_empty() { Ok(unique) } else { Err(ApiError::Validation(errors)) }
 }
 
 async fn hash_secret(secret: String) -> Result<String, ApiError> {
@@ -82,9 +70,7 @@ fn with_etag(
     account: &ServiceAccount,
     body: &impl serde::Serialize,
 ) -> HttpResponse {
-    builder
-        .insert_header((header::ETAG, etag(&account.id, account.updated_at)))
-        .json(body)
+    builder.insert_header((header::ETAG, etag(&account.id, account.updated_at))).json(body)
 }
 
 /// Create a service account bound to agencies; the response carries the secret, once.
@@ -134,10 +120,7 @@ pub async fn create_service_account(
     let location = format!("/api/v1/service-accounts/{}", account.id);
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, location))
-        .json(ServiceAccountWithSecret {
-            account,
-            client_secret: secret,
-        }))
+        .json(ServiceAccountWithSecret { account, client_secret: secret }))
 }
 
 /// List the service accounts whose agencies all lie in the caller's scope.
@@ -163,8 +146,7 @@ pub async fn list_service_accounts(
                 .into_iter()
                 .filter_map(|row| {
                     let agencies = bound.remove(&row.id).unwrap_or_default();
-                    in_scope(&scope, &agencies)
-                        .then(|| ServiceAccount::from_row(row, ids(&agencies)))
+                    in_scope(&scope, &agencies).then(|| ServiceAccount::from_row(row, ids(&agencies)))
                 })
                 .collect())
         })
@@ -281,8 +263,5 @@ pub async fn rotate_service_account_secret(
         })
         .await?;
     tracing::info!(service_account = %account.id, by = %auth.id, "service account secret rotated");
-    Ok(web::Json(ServiceAccountWithSecret {
-        account,
-        client_secret: secret,
-    }))
+    Ok(web::Json(ServiceAccountWithSecret { account, client_secret: secret }))
 }

@@ -7,24 +7,14 @@ use crate::db::DbConnection;
 use crate::db::schema::{agencies, service_account_agencies, service_accounts};
 
 pub fn insert(conn: &mut DbConnection, row: &ServiceAccountRow) -> QueryResult<()> {
-    diesel::insert_into(service_accounts::table)
-        .values(row)
-        .execute(conn)
-        .map(|_| ())
+    diesel::insert_into(service_accounts::table).values(row).execute(conn).map(|_| ())
 }
 
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<ServiceAccountRow>> {
-    service_accounts::table
-        .find(id)
-        .select(ServiceAccountRow::as_select())
-        .first(conn)
-        .optional()
+    service_accounts::table.find(id).select(ServiceAccountRow::as_select()).first(conn).optional()
 }
 
-pub fn find_by_client_id(
-    conn: &mut DbConnection,
-    client_id: &str,
-) -> QueryResult<Option<ServiceAccountRow>> {
+pub fn find_by_client_id(conn: &mut DbConnection, client_id: &str) -> QueryResult<Option<ServiceAccountRow>> {
     service_accounts::table
         .filter(service_accounts::client_id.eq(client_id))
         .select(ServiceAccountRow::as_select())
@@ -40,10 +30,7 @@ pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<ServiceAccountRow>> {
 }
 
 /// The bound agencies of an account, as (id, path).
-pub fn agencies_of(
-    conn: &mut DbConnection,
-    account_id: &str,
-) -> QueryResult<Vec<(String, String)>> {
+pub fn agencies_of(conn: &mut DbConnection, account_id: &str) -> QueryResult<Vec<(String, String)>> {
     service_account_agencies::table
         .inner_join(agencies::table)
         .filter(service_account_agencies::service_account_id.eq(account_id))
@@ -53,16 +40,10 @@ pub fn agencies_of(
 }
 
 /// Bound agencies of every account, as (id, path) by account id.
-pub fn agencies_by_account(
-    conn: &mut DbConnection,
-) -> QueryResult<HashMap<String, Vec<(String, String)>>> {
+pub fn agencies_by_account(conn: &mut DbConnection) -> QueryResult<HashMap<String, Vec<(String, String)>>> {
     let rows: Vec<(String, String, String)> = service_account_agencies::table
         .inner_join(agencies::table)
-        .select((
-            service_account_agencies::service_account_id,
-            agencies::id,
-            agencies::path,
-        ))
+        .select((service_account_agencies::service_account_id, agencies::id, agencies::path))
         .order(agencies::id.asc())
         .load(conn)?;
     let mut map: HashMap<String, Vec<(String, String)>> = HashMap::new();
@@ -75,8 +56,7 @@ pub fn agencies_by_account(
 /// Replace the account's bindings, one row at a time (portable across backends).
 pub fn bind(conn: &mut DbConnection, account_id: &str, agency_ids: &[String]) -> QueryResult<()> {
     diesel::delete(
-        service_account_agencies::table
-            .filter(service_account_agencies::service_account_id.eq(account_id)),
+        service_account_agencies::table.filter(service_account_agencies::service_account_id.eq(account_id)),
     )
     .execute(conn)?;
     for agency_id in agency_ids {

@@ -25,9 +25,7 @@ pub struct UserRow {
 
 impl UserRow {
     pub fn role(&self) -> anyhow::Result<Role> {
-        self.role
-            .parse()
-            .map_err(|e| anyhow::anyhow!("user {}: {e}", self.id))
+        self.role.parse().map_err(|e| anyhow::anyhow!("user {}: {e}", self.id))
     }
 }
 
@@ -70,8 +68,7 @@ pub fn normalize_username(username: &str) -> String {
 pub fn validate_username(username: &str) -> Result<(), ValidationError> {
     let u = normalize_username(username);
     let ok = (3..=64).contains(&u.chars().count())
-        && u.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'));
+        && u.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'));
     if ok {
         Ok(())
     } else {
@@ -81,8 +78,7 @@ pub fn validate_username(username: &str) -> Result<(), ValidationError> {
 }
 
 pub fn validate_password(password: &str) -> Result<(), ValidationError> {
-    password::check_policy(password)
-        .map_err(|m| ValidationError::new("password").with_message(m.into()))
+    password::check_policy(password).map_err(|m| ValidationError::new("password").with_message(m.into()))
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]

@@ -20,17 +20,11 @@ use crate::http::responses as r;
 
 fn load_visible(conn: &mut DbConnection, scope: &Scope, id: &str) -> Result<UserRow, ApiError> {
     let row = store::find(conn, id)?.ok_or_else(|| ApiError::not_found("user"))?;
-    if visible(conn, scope, &row)? {
-        Ok(row)
-    } else {
-        Err(ApiError::not_found("user"))
-    }
+    if visible(conn, scope, &row)? { Ok(row) } else { Err(ApiError::not_found("user")) }
 }
 
 fn respond(builder: &mut actix_web::HttpResponseBuilder, user: &User) -> HttpResponse {
-    builder
-        .insert_header((header::ETAG, etag(&user.id, user.updated_at)))
-        .json(user)
+    builder.insert_header((header::ETAG, etag(&user.id, user.updated_at))).json(user)
 }
 
 /// List the accounts in the caller's scope, ordered by username.
@@ -55,32 +49,13 @@ pub async fn list_users(
     let limit = pagination::limit(query.limit)?;
     let after = pagination::decode_cursor(query.cursor.as_deref())?;
     let scope = auth.scope();
-    let filter = ListFilter {
-        agency_id: query.agency_id,
-        role: query.role.map(Role::as_str),
-        active: query.active,
-    };
-    let rows = db
-        .run(move |conn| {
-            Ok(store::list(
-                conn,
-                &scope,
-                &filter,
-                after.as_deref(),
-                limit + 1,
-            )?)
-        })
-        .await?;
+    let filter =
+        ListFilter { agency_id: query.agency_id, role: query.role.map(Role::as_str), active: query.active };
+    let rows =
+        db.run(move |conn| Ok(store::list(conn, &scope, &filter, after.as_deref(), limit + 1)?)).await?;
     let page = pagination::page(rows, limit, |row| row.username.clone(), |row| row);
-    let items = page
-        .items
-        .into_iter()
-        .map(User::try_from)
-        .collect::<anyhow::Result<_>>()?;
-    Ok(web::Json(Page {
-        items,
-        next_cursor: page.next_cursor,
-    }))
+    let items = page.items.into_iter().map(User::try_from).collect::<anyhow::Result<_>>()?;
+    Ok(web::Json(Page { items, next_cursor: page.next_cursor }))
 }
 
 /// Read one account.
@@ -131,14 +106,11 @@ pub async fn create_user(
         .await
         .map_err(|e| ApiError::Internal(e.into()))??;
     let scope = auth.scope();
-    let row = db
-        .write(move |conn| service::register(conn, &scope, registration))
-        .await?;
+    let row = db.write(move |conn| service::register(conn, &scope, registration)).await?;
     let user = User::try_from(row)?;
     tracing::info!(user_id = %user.id, role = %user.role, by = %auth.id, "user created");
     Ok(respond(
-        HttpResponse::Created()
-            .insert_header((header::LOCATION, format!("/api/v1/users/{}", user.id))),
+        HttpResponse::Created().insert_header((header::LOCATION, format!("/api/v1/users/{}", user.id))),
         &user,
     ))
 }
@@ -176,11 +148,9 @@ pub async fn update_user(
     let mut patch = body.into_inner();
     patch.validate()?;
     let new_hash = match patch.password.take() {
-        Some(p) => Some(
-            web::block(move || password::hash(&p))
-                .await
-                .map_err(|e| ApiError::Internal(e.into()))??,
-        ),
+        Some(p) => {
+            Some(web::block(move || password::hash(&p)).await.map_err(|e| ApiError::Internal(e.into()))??)
+        }
         None => None,
     };
     let scope = auth.scope();
@@ -191,8 +161,7 @@ pub async fn update_user(
             let mut row = load_visible(conn, &scope, &id)?;
             if_match.check(&etag(&row.id, clock::from_db(row.updated_at)))?;
             let role = patch.role.unwrap_or(row.role()?);
-            let demoting_self =
-                row.id == caller_id && (role != Role::Admin || patch.active == Some(false));
+            let demoting_self = row.id == caller_id && (role != Role::Admin || patch.active == Some(false));
             if demoting_self {
                 return Err(ApiError::conflict(
                     "you cannot deactivate yourself or give up your own admin role",

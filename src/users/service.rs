@@ -42,10 +42,9 @@ pub fn check_agency(
     agency_id: Option<&str>,
 ) -> Result<(), ApiError> {
     match agency_id {
-        None if role.requires_agency() => Err(ApiError::invalid_field(
-            "agency_id",
-            format!("required for the role {role}"),
-        )),
+        None if role.requires_agency() => {
+            Err(ApiError::invalid_field("agency_id", format!("required for the role {role}")))
+        }
         None if role == Role::Admin && *scope != Scope::All => Err(ApiError::Forbidden(
             "only a system administrator creates an administrator without an agency".into(),
         )),
@@ -57,11 +56,7 @@ pub fn check_agency(
     }
 }
 
-pub fn register(
-    conn: &mut DbConnection,
-    scope: &Scope,
-    reg: Registration,
-) -> Result<UserRow, ApiError> {
+pub fn register(conn: &mut DbConnection, scope: &Scope, reg: Registration) -> Result<UserRow, ApiError> {
     check_agency(conn, scope, reg.role, reg.agency_id.as_deref())?;
     let now = clock::to_db(clock::now());
     let row = UserRow {
@@ -92,11 +87,7 @@ pub fn visible(conn: &mut DbConnection, scope: &Scope, user: &UserRow) -> Result
 
 /// `motcua user create`: the same rules as the API, with a system administrator's scope and
 /// the agency named by its code.
-pub fn create_from_cli(
-    db: &Db,
-    mut new: NewUser,
-    agency_code: Option<&str>,
-) -> anyhow::Result<UserRow> {
+pub fn create_from_cli(db: &Db, mut new: NewUser, agency_code: Option<&str>) -> anyhow::Result<UserRow> {
     let mut conn = db.pool().get()?;
     if let Some(code) = agency_code {
         let agency = agencies::find_by_code(&mut conn, code)?
@@ -105,19 +96,12 @@ pub fn create_from_cli(
     }
     let describe = |e: ApiError| {
         let problem = e.to_problem();
-        let fields: Vec<String> = problem
-            .errors
-            .iter()
-            .map(|f| format!("{}: {}", f.field, f.message))
-            .collect();
+        let fields: Vec<String> =
+            problem.errors.iter().map(|f| format!("{}: {}", f.field, f.message)).collect();
         anyhow::anyhow!(
             "{}{}",
             problem.detail.unwrap_or_default(),
-            if fields.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", fields.join("; "))
-            }
+            if fields.is_empty() { String::new() } else { format!(" ({})", fields.join("; ")) }
         )
     };
     let registration = prepare(new).map_err(describe)?;

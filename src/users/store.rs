@@ -7,26 +7,15 @@ use crate::db::DbConnection;
 use crate::db::schema::users;
 
 pub fn insert(conn: &mut DbConnection, row: &UserRow) -> QueryResult<()> {
-    diesel::insert_into(users::table)
-        .values(row)
-        .execute(conn)
-        .map(|_| ())
+    diesel::insert_into(users::table).values(row).execute(conn).map(|_| ())
 }
 
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<UserRow>> {
-    users::table
-        .find(id)
-        .select(UserRow::as_select())
-        .first(conn)
-        .optional()
+    users::table.find(id).select(UserRow::as_select()).first(conn).optional()
 }
 
 pub fn find_by_username(conn: &mut DbConnection, username: &str) -> QueryResult<Option<UserRow>> {
-    users::table
-        .filter(users::username.eq(username))
-        .select(UserRow::as_select())
-        .first(conn)
-        .optional()
+    users::table.filter(users::username.eq(username)).select(UserRow::as_select()).first(conn).optional()
 }
 
 pub struct ListFilter {

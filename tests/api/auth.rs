@@ -11,24 +11,14 @@ use crate::helpers::{ADMIN_PASSWORD, TEST_JWT_SECRET, error_fields, problem, spa
 async fn password_grant_gives_a_working_access_token_and_a_refresh_token() {
     let app = spawn_app().await;
     app.admin_token().await;
-    let response = app
-        .token_response(json!({"username": "ROOT ", "password": ADMIN_PASSWORD}))
-        .await;
-    assert_eq!(
-        response.status(),
-        200,
-        "usernames are case-insensitive and trimmed"
-    );
+    let response = app.token_response(json!({"username": "ROOT ", "password": ADMIN_PASSWORD})).await;
+    assert_eq!(response.status(), 200, "usernames are case-insensitive and trimmed");
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["token_type"], "Bearer");
     assert_eq!(body["expires_in"], 900);
     assert!(body["refresh_token"].as_str().unwrap().len() >= 40);
-    let me: Value = app
-        .get_as(body["access_token"].as_str().unwrap(), "/api/v1/me")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me: Value =
+        app.get_as(body["access_token"].as_str().unwrap(), "/api/v1/me").await.json().await.unwrap();
     assert_eq!(me["username"], "root");
     assert_eq!(me["role"], "admin");
     assert_eq!(me["kind"], "user");
@@ -46,10 +36,7 @@ async fn bad_credentials_are_401_problems_and_missing_fields_422() {
         let response = app.token_response(body).await;
         assert_eq!(response.status(), 401);
         let p = problem(response).await;
-        assert_eq!(
-            p["detail"], "invalid username or password",
-            "the same answer for both"
-        );
+        assert_eq!(p["detail"], "invalid username or password", "the same answer for both");
     }
     let missing = app.token_response(json!({"username": "root"})).await;
     assert_eq!(missing.status(), 422);
@@ -57,13 +44,7 @@ async fn bad_credentials_are_401_problems_and_missing_fields_422() {
     let bad_grant = app.token_response(json!({"grant_type": "implicit"})).await;
     assert_eq!(bad_grant.status(), 422);
     assert_eq!(error_fields(&problem(bad_grant).await), ["grant_type"]);
-    let not_json = app
-        .client
-        .post(app.url("/api/v1/auth/token"))
-        .body("username=root")
-        .send()
-        .await
-        .unwrap();
+    let not_json = app.client.post(app.url("/api/v1/auth/token")).body("username=root").send().await.unwrap();
     assert_eq!(not_json.status(), 415);
     problem(not_json).await;
     let malformed = app
@@ -93,22 +74,15 @@ async fn repeated_failures_are_throttled_even_for_the_right_password() {
     }
     assert_eq!(&statuses[..5], &[401; 5], "{statuses:?}");
     assert_eq!(statuses[6], 429, "{statuses:?}");
-    let locked = app
-        .token_response(json!({"username": "root", "password": ADMIN_PASSWORD}))
-        .await;
+    let locked = app.token_response(json!({"username": "root", "password": ADMIN_PASSWORD})).await;
     assert_eq!(locked.status(), 429);
-    let retry_after: u64 = locked.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let retry_after: u64 = locked.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=60).contains(&retry_after), "{retry_after}");
     problem(locked).await;
 }
 
 async fn refresh(app: &crate::helpers::TestApp, token: &str) -> reqwest::Response {
-    app.token_response(json!({"grant_type": "refresh_token", "refresh_token": token}))
-        .await
+    app.token_response(json!({"grant_type": "refresh_token", "refresh_token": token})).await
 }
 
 #[tokio::test]
@@ -128,12 +102,7 @@ async fn refresh_tokens_rotate_and_reuse_revokes_the_family() {
     let second: Value = second.json().await.unwrap();
     let r2 = second["refresh_token"].as_str().unwrap();
     assert_ne!(r1, r2, "rotation issues a new refresh token");
-    assert_eq!(
-        app.get_as(second["access_token"].as_str().unwrap(), "/api/v1/me")
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(app.get_as(second["access_token"].as_str().unwrap(), "/api/v1/me").await.status(), 200);
 
     // r1 is spent: presenting it again is a theft signal.
     let reused = refresh(&app, r1).await;
@@ -149,12 +118,7 @@ async fn refresh_tokens_rotate_and_reuse_revokes_the_family() {
         .json()
         .await
         .unwrap();
-    assert_eq!(
-        refresh(&app, third["refresh_token"].as_str().unwrap())
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(refresh(&app, third["refresh_token"].as_str().unwrap()).await.status(), 200);
     assert_eq!(refresh(&app, "not-a-token").await.status(), 401);
 }
 
@@ -171,21 +135,10 @@ async fn logout_revokes_the_refresh_token() {
     let access = tokens["access_token"].as_str().unwrap();
     let refresh_token = tokens["refresh_token"].as_str().unwrap();
     let anonymous = app
-        .send(
-            Method::POST,
-            "/api/v1/auth/logout",
-            None,
-            Some(&json!({"refresh_token": refresh_token})),
-        )
+        .send(Method::POST, "/api/v1/auth/logout", None, Some(&json!({"refresh_token": refresh_token})))
         .await;
     assert_eq!(anonymous.status(), 401, "logout needs the access token");
-    let out = app
-        .post_as(
-            access,
-            "/api/v1/auth/logout",
-            &json!({"refresh_token": refresh_token}),
-        )
-        .await;
+    let out = app.post_as(access, "/api/v1/auth/logout", &json!({"refresh_token": refresh_token})).await;
     assert_eq!(out.status(), 204);
     assert_eq!(refresh(&app, refresh_token).await.status(), 401);
 }
@@ -197,12 +150,7 @@ fn b64(value: &Value) -> String {
 fn sign(header: &Value, claims: &Value, secret: &[u8]) -> String {
     use jsonwebtoken::{EncodingKey, Header, encode};
     let _ = header;
-    encode(
-        &Header::new(jsonwebtoken::Algorithm::HS256),
-        claims,
-        &EncodingKey::from_secret(secret),
-    )
-    .unwrap()
+    encode(&Header::new(jsonwebtoken::Algorithm::HS256), claims, &EncodingKey::from_secret(secret)).unwrap()
 }
 
 #[tokio::test]
@@ -225,34 +173,11 @@ async fn malformed_forged_and_expired_tokens_are_401_problems() {
 
     let cases: Vec<(&str, String)> = vec![
         ("garbage", "not-a-jwt".into()),
-        (
-            "alg none",
-            format!(
-                "{}.{}.",
-                b64(&json!({"alg": "none", "typ": "JWT"})),
-                parts[1]
-            ),
-        ),
-        (
-            "altered claims",
-            format!("{}.{}.{}", parts[0], b64(&altered), parts[2]),
-        ),
-        (
-            "wrong key",
-            sign(
-                &json!({}),
-                &claims,
-                b"another-secret-another-secret-another",
-            ),
-        ),
-        (
-            "expired",
-            sign(&json!({}), &expired, TEST_JWT_SECRET.as_bytes()),
-        ),
-        (
-            "wrong issuer",
-            sign(&json!({}), &wrong_issuer, TEST_JWT_SECRET.as_bytes()),
-        ),
+        ("alg none", format!("{}.{}.", b64(&json!({"alg": "none", "typ": "JWT"})), parts[1])),
+        ("altered claims", format!("{}.{}.{}", parts[0], b64(&altered), parts[2])),
+        ("wrong key", sign(&json!({}), &claims, b"another-secret-another-secret-another")),
+        ("expired", sign(&json!({}), &expired, TEST_JWT_SECRET.as_bytes())),
+        ("wrong issuer", sign(&json!({}), &wrong_issuer, TEST_JWT_SECRET.as_bytes())),
         ("HS512", {
             use jsonwebtoken::{EncodingKey, Header, encode};
             encode(
@@ -263,11 +188,7 @@ async fn malformed_forged_and_expired_tokens_are_401_problems() {
             .unwrap()
         }),
     ];
-    assert_eq!(
-        app.get_as(&token, "/api/v1/me").await.status(),
-        200,
-        "the genuine token works"
-    );
+    assert_eq!(app.get_as(&token, "/api/v1/me").await.status(), 200, "the genuine token works");
     for (name, forged) in cases {
         let response = app.get_as(&forged, "/api/v1/me").await;
         assert_eq!(response.status(), 401, "{name}");
@@ -292,9 +213,7 @@ async fn service_accounts_use_client_credentials_and_see_their_agencies() {
     let app = spawn_app().await;
     let admin = app.admin_token().await;
     let province = app.create_agency(&admin, "P01", "province", None).await;
-    let commune = app
-        .create_agency(&admin, "P01.C01", "commune", Some(&province))
-        .await;
+    let commune = app.create_agency(&admin, "P01.C01", "commune", Some(&province)).await;
     let created = app
         .post_as(
             &admin,
@@ -304,108 +223,52 @@ async fn service_accounts_use_client_credentials_and_see_their_agencies() {
         .await;
     assert_eq!(created.status(), 201);
     let created: Value = created.json().await.unwrap();
-    assert_eq!(
-        created["agency_ids"],
-        json!([commune]),
-        "duplicates dropped"
-    );
+    assert_eq!(created["agency_ids"], json!([commune]), "duplicates dropped");
     let client_id = created["client_id"].as_str().unwrap();
     let secret = created["client_secret"].as_str().unwrap();
     let id = created["id"].as_str().unwrap();
 
-    let shown: Value = app
-        .get_as(&admin, &format!("/api/v1/service-accounts/{id}"))
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert!(
-        shown.get("client_secret").is_none(),
-        "the secret is shown once only"
-    );
+    let shown: Value =
+        app.get_as(&admin, &format!("/api/v1/service-accounts/{id}")).await.json().await.unwrap();
+    assert!(shown.get("client_secret").is_none(), "the secret is shown once only");
 
     let grant = |secret: String| json!({"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret});
     let response = app.token_response(grant(secret.into())).await;
     assert_eq!(response.status(), 200);
     let tokens: Value = response.json().await.unwrap();
-    assert!(
-        tokens.get("refresh_token").is_none(),
-        "service accounts simply ask again"
-    );
+    assert!(tokens.get("refresh_token").is_none(), "service accounts simply ask again");
     let service_token = tokens["access_token"].as_str().unwrap();
-    let me: Value = app
-        .get_as(service_token, "/api/v1/me")
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(
-        (me["kind"].as_str(), me["role"].as_str()),
-        (Some("service"), Some("integration"))
-    );
+    let me: Value = app.get_as(service_token, "/api/v1/me").await.json().await.unwrap();
+    assert_eq!((me["kind"].as_str(), me["role"].as_str()), (Some("service"), Some("integration")));
     assert_eq!(me["agency_ids"], json!([commune]));
-    let visible: Value = app
-        .get_as(service_token, "/api/v1/agencies")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let ids: Vec<&str> = visible["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["id"].as_str().unwrap())
-        .collect();
+    let visible: Value = app.get_as(service_token, "/api/v1/agencies").await.json().await.unwrap();
+    let ids: Vec<&str> =
+        visible["items"].as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap()).collect();
     assert_eq!(ids, [commune.as_str()], "bound agencies only");
 
-    assert_eq!(
-        app.token_response(grant("wrong".into())).await.status(),
-        401
-    );
+    assert_eq!(app.token_response(grant("wrong".into())).await.status(), 401);
     let rotated: Value = app
-        .post_as(
-            &admin,
-            &format!("/api/v1/service-accounts/{id}/secret"),
-            &json!({}),
-        )
+        .post_as(&admin, &format!("/api/v1/service-accounts/{id}/secret"), &json!({}))
         .await
         .json()
         .await
         .unwrap();
+    assert_eq!(app.token_response(grant(secret.into())).await.status(), 401, "the old secret stops working");
     assert_eq!(
-        app.token_response(grant(secret.into())).await.status(),
-        401,
-        "the old secret stops working"
-    );
-    assert_eq!(
-        app.token_response(grant(rotated["client_secret"].as_str().unwrap().into()))
-            .await
-            .status(),
+        app.token_response(grant(rotated["client_secret"].as_str().unwrap().into())).await.status(),
         200
     );
 
-    let deactivated = app
-        .patch_as(
-            &admin,
-            &format!("/api/v1/service-accounts/{id}"),
-            &json!({"active": false}),
-        )
-        .await;
+    let deactivated =
+        app.patch_as(&admin, &format!("/api/v1/service-accounts/{id}"), &json!({"active": false})).await;
     assert_eq!(deactivated.status(), 200);
     assert_eq!(
-        app.token_response(grant(rotated["client_secret"].as_str().unwrap().into()))
-            .await
-            .status(),
+        app.token_response(grant(rotated["client_secret"].as_str().unwrap().into())).await.status(),
         401
     );
 
-    let bad_binding = app
-        .post_as(
-            &admin,
-            "/api/v1/service-accounts",
-            &json!({"name": "x", "agency_ids": ["nope"]}),
-        )
-        .await;
+    let bad_binding =
+        app.post_as(&admin, "/api/v1/service-accounts", &json!({"name": "x", "agency_ids": ["nope"]})).await;
     assert_eq!(bad_binding.status(), 422);
     assert_eq!(error_fields(&problem(bad_binding).await), ["agency_ids[0]"]);
 }

@@ -15,14 +15,7 @@ enum Rel {
 }
 
 /// Columns of the expectation rows.
-const CALLERS: [&str; 6] = [
-    "admin",
-    "leader",
-    "officer",
-    "integration",
-    "citizen",
-    "anonymous",
-];
+const CALLERS: [&str; 6] = ["admin", "leader", "officer", "integration", "citizen", "anonymous"];
 
 #[rustfmt::skip]
 const MATRIX: &[(&str, Rel, [u16; 6])] = {
@@ -65,6 +58,40 @@ const MATRIX: &[(&str, Rel, [u16; 6])] = {
         ("POST /api/v1/service-accounts/{sa}/secret", Own,   [200, 403, 403, 403, 403, 401]),
         ("POST /api/v1/service-accounts/{sa}/secret", Child, [200, 403, 403, 403, 403, 401]),
         ("POST /api/v1/service-accounts/{sa}/secret", Foreign, [404, 403, 403, 403, 403, 401]),
+        ("GET /api/v1/calendar/days-off",           Own,     [200, 200, 200, 200, 200, 401]),
+        ("GET /api/v1/calendar/days-off",           Child,   [200, 200, 404, 404, 200, 401]),
+        ("GET /api/v1/calendar/days-off",           Foreign, [404, 404, 404, 404, 200, 401]),
+        ("POST /api/v1/calendar/days-off",          Own,     [201, 403, 403, 403, 403, 401]),
+        ("POST /api/v1/calendar/days-off",          Child,   [201, 403, 403, 403, 403, 401]),
+        ("POST /api/v1/calendar/days-off",          Foreign, [422, 403, 403, 403, 403, 401]),
+        ("DELETE /api/v1/calendar/days-off/{day}",  Own,     [204, 403, 403, 403, 403, 401]),
+        ("DELETE /api/v1/calendar/days-off/{day}",  Child,   [204, 403, 403, 403, 403, 401]),
+        ("DELETE /api/v1/calendar/days-off/{day}",  Foreign, [404, 403, 403, 403, 403, 401]),
+        ("GET /api/v1/calendar/due",                Own,     [200, 200, 200, 200, 200, 401]),
+        ("GET /api/v1/calendar/due",                Child,   [200, 200, 404, 404, 200, 401]),
+        ("GET /api/v1/calendar/due",                Foreign, [404, 404, 404, 404, 200, 401]),
+        ("GET /api/v1/agencies/{agency}/schedule",  Own,     [200, 200, 200, 200, 200, 401]),
+        ("GET /api/v1/agencies/{agency}/schedule",  Child,   [200, 200, 404, 404, 200, 401]),
+        ("GET /api/v1/agencies/{agency}/schedule",  Foreign, [404, 404, 404, 404, 200, 401]),
+        ("PUT /api/v1/agencies/{agency}/schedule",  Own,     [200, 403, 403, 403, 403, 401]),
+        ("PUT /api/v1/agencies/{agency}/schedule",  Child,   [200, 403, 403, 403, 403, 401]),
+        ("PUT /api/v1/agencies/{agency}/schedule",  Foreign, [404, 403, 403, 403, 403, 401]),
+        ("DELETE /api/v1/agencies/{agency}/schedule", Own,   [204, 403, 403, 403, 403, 401]),
+        ("DELETE /api/v1/agencies/{agency}/schedule", Child, [204, 403, 403, 403, 403, 401]),
+        ("DELETE /api/v1/agencies/{agency}/schedule", Foreign, [404, 403, 403, 403, 403, 401]),
+        // The catalogue is published information: everyone signed in reads every entry.
+        ("GET /api/v1/procedures",                  Own,     [200, 200, 200, 200, 200, 401]),
+        ("GET /api/v1/procedures/{procedure}",      Own,     [200, 200, 200, 200, 200, 401]),
+        ("GET /api/v1/procedures/{procedure}",      Foreign, [200, 200, 200, 200, 200, 401]),
+        ("POST /api/v1/procedures",                 Own,     [201, 403, 403, 403, 403, 401]),
+        ("POST /api/v1/procedures",                 Child,   [201, 403, 403, 403, 403, 401]),
+        ("POST /api/v1/procedures",                 Foreign, [422, 403, 403, 403, 403, 401]),
+        ("PATCH /api/v1/procedures/{procedure}",    Own,     [200, 403, 403, 403, 403, 401]),
+        ("PATCH /api/v1/procedures/{procedure}",    Child,   [200, 403, 403, 403, 403, 401]),
+        ("PATCH /api/v1/procedures/{procedure}",    Foreign, [403, 403, 403, 403, 403, 401]),
+        ("POST /api/v1/procedures/import",          Own,     [200, 403, 403, 403, 403, 401]),
+        ("POST /api/v1/procedures/import",          Child,   [200, 403, 403, 403, 403, 401]),
+        ("POST /api/v1/procedures/import",          Foreign, [422, 403, 403, 403, 403, 401]),
     ]
 };
 
@@ -73,6 +100,8 @@ struct World {
     agencies: [String; 3],
     users: [String; 3],
     service_accounts: [String; 3],
+    days: [String; 3],
+    procedures: [String; 3],
     tokens: Vec<Option<String>>,
 }
 
@@ -88,11 +117,24 @@ async fn build_world(app: &TestApp) -> World {
     let agencies = [p.clone(), c.clone(), q.clone()];
     let mut users = Vec::new();
     let mut service_accounts = Vec::new();
+    let mut days = Vec::new();
+    let mut procedures = Vec::new();
     for (i, agency) in agencies.iter().enumerate() {
-        users.push(
-            app.create_user(&root, &format!("target{i}"), "officer", Some(agency))
-                .await,
-        );
+        let day: Value = app
+            .post_as(&root, "/api/v1/calendar/days-off", &json!({"date": format!("2024-03-{:02}", i + 1), "kind": "holiday", "name": "x", "agency_id": agency}))
+            .await
+            .json()
+            .await
+            .unwrap();
+        days.push(day["id"].as_str().unwrap().to_owned());
+        let procedure: Value = app
+            .post_as(&root, "/api/v1/procedures", &procedure_body(&format!("9.00000{i}"), agency))
+            .await
+            .json()
+            .await
+            .unwrap();
+        procedures.push(procedure["id"].as_str().unwrap().to_owned());
+        users.push(app.create_user(&root, &format!("target{i}"), "officer", Some(agency)).await);
         let sa: Value = app
             .post_as(
                 &root,
@@ -106,16 +148,11 @@ async fn build_world(app: &TestApp) -> World {
         service_accounts.push(sa["id"].as_str().unwrap().to_owned());
     }
     for role in ["admin", "leader", "officer"] {
-        app.create_user(&root, &format!("{role}_p"), role, Some(&p))
-            .await;
+        app.create_user(&root, &format!("{role}_p"), role, Some(&p)).await;
     }
     app.create_user(&root, "citizen", "citizen", None).await;
     let adapter: Value = app
-        .post_as(
-            &root,
-            "/api/v1/service-accounts",
-            &json!({"name": "adapter", "agency_ids": [p]}),
-        )
+        .post_as(&root, "/api/v1/service-accounts", &json!({"name": "adapter", "agency_ids": [p]}))
         .await
         .json()
         .await
@@ -138,18 +175,50 @@ async fn build_world(app: &TestApp) -> World {
         agencies,
         users: users.try_into().unwrap(),
         service_accounts: service_accounts.try_into().unwrap(),
+        days: days.try_into().unwrap(),
+        procedures: procedures.try_into().unwrap(),
         tokens,
     }
 }
 
-fn request(world: &World, endpoint: &str, rel: Rel, n: usize) -> (Method, String, Option<Value>) {
+fn procedure_body(code: &str, agency: &str) -> Value {
+    json!({
+        "code": code, "name": "Thủ tục thử", "field": "Hộ tịch", "level": "commune", "online_service": "none",
+        "processing_time": {"value": 1, "unit": "working_days"}, "fee": 0, "agency_id": agency,
+    })
+}
+
+enum Body {
+    Json(Value),
+    Csv(String),
+}
+
+fn request(world: &World, endpoint: &str, rel: Rel, n: usize) -> (Method, String, Option<Body>) {
     let (method, template) = endpoint.split_once(' ').unwrap();
     let i = index(rel);
-    let path = template
+    let target_agency = &world.agencies[i];
+    let mut path = template
         .replace("{agency}", &world.agencies[i])
         .replace("{user}", &world.users[i])
-        .replace("{sa}", &world.service_accounts[i]);
-    let target_agency = &world.agencies[i];
+        .replace("{sa}", &world.service_accounts[i])
+        .replace("{day}", &world.days[i])
+        .replace("{procedure}", &world.procedures[i]);
+    match (method, template) {
+        ("GET", "/api/v1/calendar/days-off") => {
+            path.push_str(&format!("?year=2024&agency_id={target_agency}"))
+        }
+        ("GET", "/api/v1/calendar/due") => {
+            path.push_str(&format!("?start=2024-01-05T09:00:00Z&working_days=1&agency_id={target_agency}"))
+        }
+        ("POST", "/api/v1/procedures/import") => {
+            path.push_str(&format!("?agency_id={target_agency}"));
+            let csv = format!(
+                "code,name,field,level,online_service,processing_value,processing_unit,fee\n8.{n:06},Thủ tục nhập,Hộ tịch,commune,none,1,working_days,0\n"
+            );
+            return (Method::POST, path, Some(Body::Csv(csv)));
+        }
+        _ => {}
+    }
     let body = match (method, template) {
         ("POST", "/api/v1/agencies") => Some(
             json!({"code": format!("NEW{n}"), "name": "Xã mới", "level": "commune", "parent_id": target_agency}),
@@ -165,10 +234,18 @@ fn request(world: &World, endpoint: &str, rel: Rel, n: usize) -> (Method, String
         ("PATCH", "/api/v1/users/{user}") => Some(json!({"full_name": format!("Tên {n}")})),
         ("PATCH", "/api/v1/service-accounts/{sa}") => Some(json!({"name": format!("Tên {n}")})),
         ("POST", "/api/v1/auth/logout") => Some(json!({"refresh_token": "unknown"})),
+        ("POST", "/api/v1/calendar/days-off") => Some(
+            json!({"date": format!("2024-05-{:02}", n % 28 + 1), "kind": "holiday", "name": "x", "agency_id": target_agency}),
+        ),
+        ("POST", "/api/v1/procedures") => Some(procedure_body(&format!("7.{n:06}"), target_agency)),
+        ("PATCH", "/api/v1/procedures/{procedure}") => Some(json!({"fee": n})),
+        ("PUT", "/api/v1/agencies/{agency}/schedule") => Some(
+            json!({"monday": [{"start": "07:30", "end": "11:30"}], "saturday": [{"start": "07:30", "end": "11:30"}]}),
+        ),
         ("POST", _) => Some(json!({})),
         _ => None,
     };
-    (method.parse().unwrap(), path, body)
+    (method.parse().unwrap(), path, body.map(Body::Json))
 }
 
 #[tokio::test]
@@ -181,14 +258,22 @@ async fn authorization_matrix() {
         for (caller, want) in expected.iter().enumerate() {
             n += 1;
             let (method, path, body) = request(&world, endpoint, *rel, n);
-            let response = app
-                .send(
-                    method,
-                    &path,
-                    world.tokens[caller].as_deref(),
-                    body.as_ref(),
-                )
-                .await;
+            let token = world.tokens[caller].as_deref();
+            let response = match body {
+                Some(Body::Csv(csv)) => {
+                    let mut r = app
+                        .client
+                        .request(method, app.url(&path))
+                        .header("content-type", "text/csv")
+                        .body(csv);
+                    if let Some(token) = token {
+                        r = r.bearer_auth(token);
+                    }
+                    r.send().await.unwrap()
+                }
+                Some(Body::Json(json)) => app.send(method, &path, token, Some(&json)).await,
+                None => app.send(method, &path, token, None).await,
+            };
             let got = response.status().as_u16();
             if got != *want {
                 let text = response.text().await.unwrap_or_default();
@@ -199,12 +284,7 @@ async fn authorization_matrix() {
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {n} cells differ:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} of {n} cells differ:\n{}", failures.len(), failures.join("\n"));
 }
 
 /// Every operation in the document is in the matrix, so a new endpoint cannot skip it.
@@ -220,15 +300,14 @@ fn the_matrix_covers_every_api_operation() {
             let normalized = path
                 .replace("/agencies/{id}", "/agencies/{agency}")
                 .replace("/users/{id}", "/users/{user}")
-                .replace("/service-accounts/{id}", "/service-accounts/{sa}");
+                .replace("/service-accounts/{id}", "/service-accounts/{sa}")
+                .replace("/days-off/{id}", "/days-off/{day}")
+                .replace("/procedures/{id}", "/procedures/{procedure}");
             let endpoint = format!("{} {normalized}", method.to_uppercase());
             if !MATRIX.iter().any(|(e, _, _)| *e == endpoint) {
                 missing.push(endpoint);
             }
         }
     }
-    assert!(
-        missing.is_empty(),
-        "add these endpoints to the authorization matrix: {missing:?}"
-    );
+    assert!(missing.is_empty(), "add these endpoints to the authorization matrix: {missing:?}");
 }

@@ -20,15 +20,8 @@ pub const POSTGRES_ENV: &str = "MOTCUA_TEST_POSTGRES_URL";
 
 /// A database that exists for one test.
 pub enum TestDatabase {
-    Sqlite {
-        url: String,
-        _dir: tempfile::TempDir,
-    },
-    Postgres {
-        url: String,
-        admin_url: String,
-        name: String,
-    },
+    Sqlite { url: String, _dir: tempfile::TempDir },
+    Postgres { url: String, admin_url: String, name: String },
 }
 
 impl TestDatabase {
@@ -38,16 +31,10 @@ impl TestDatabase {
                 let name = format!("motcua_test_{}", uuid::Uuid::new_v4().simple());
                 let mut conn = PgConnection::establish(&admin_url)
                     .unwrap_or_else(|e| panic!("{POSTGRES_ENV} is set but unreachable: {e}"));
-                diesel::sql_query(format!(r#"CREATE DATABASE "{name}""#))
-                    .execute(&mut conn)
-                    .unwrap();
+                diesel::sql_query(format!(r#"CREATE DATABASE "{name}""#)).execute(&mut conn).unwrap();
                 let mut url = url::Url::parse(&admin_url).unwrap();
                 url.set_path(&format!("/{name}"));
-                Self::Postgres {
-                    url: url.to_string(),
-                    admin_url,
-                    name,
-                }
+                Self::Postgres { url: url.to_string(), admin_url, name }
             }
             _ => {
                 let dir = tempfile::tempdir().unwrap();
@@ -66,9 +53,7 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        if let Self::Postgres {
-            admin_url, name, ..
-        } = self
+        if let Self::Postgres { admin_url, name, .. } = self
             && let Ok(mut conn) = PgConnection::establish(admin_url)
         {
             let _ = diesel::sql_query(format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#))
@@ -99,24 +84,17 @@ pub async fn spawn_app() -> TestApp {
 
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     LazyLock::force(&TRACING);
-    let database = tokio::task::spawn_blocking(TestDatabase::create)
-        .await
-        .unwrap();
+    let database = tokio::task::spawn_blocking(TestDatabase::create).await.unwrap();
     let mut settings = Settings::for_database(database.url());
     settings.jwt_secret = Some("test-secret-that-is-at-least-32-bytes-long".into());
     configure(&mut settings);
-    let app = Application::build(settings)
-        .await
-        .expect("the application starts");
+    let app = Application::build(settings).await.expect("the application starts");
     let port = app.port();
     let handle = app.handle();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
-        client: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
+        client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
         handle,
         database,
     }
@@ -128,35 +106,19 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(self.url(path))
-            .send()
-            .await
-            .expect("request sent")
+        self.client.get(self.url(path)).send().await.expect("request sent")
     }
 }
 
 /// Read a problem document, asserting its content type.
 pub async fn problem(response: reqwest::Response) -> Value {
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    assert_eq!(
-        content_type, "application/problem+json",
-        "not a problem document"
-    );
+    let content_type =
+        response.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+    assert_eq!(content_type, "application/problem+json", "not a problem document");
     let status = response.status().as_u16();
     let body: Value = response.json().await.expect("problem body is JSON");
-    assert_eq!(
-        body["status"], status,
-        "status field matches the HTTP status: {body}"
-    );
-    assert!(
-        body["type"].is_string() && body["title"].is_string(),
-        "{body}"
-    );
+    assert_eq!(body["status"], status, "status field matches the HTTP status: {body}");
+    assert!(body["type"].is_string() && body["title"].is_string(), "{body}");
     body
 }
 
@@ -164,11 +126,7 @@ pub async fn problem(response: reqwest::Response) -> Value {
 pub fn error_fields(problem: &Value) -> Vec<String> {
     problem["errors"]
         .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|e| e["field"].as_str().unwrap_or_default().to_owned())
-                .collect()
-        })
+        .map(|a| a.iter().map(|e| e["field"].as_str().unwrap_or_default().to_owned()).collect())
         .unwrap_or_default()
 }
 
@@ -198,18 +156,12 @@ impl TestApp {
     }
 
     pub async fn token_response(&self, body: Value) -> reqwest::Response {
-        self.client
-            .post(self.url("/api/v1/auth/token"))
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
+        self.client.post(self.url("/api/v1/auth/token")).json(&body).send().await.unwrap()
     }
 
     pub async fn login(&self, username: &str, password: &str) -> String {
-        let response = self
-            .token_response(serde_json::json!({"username": username, "password": password}))
-            .await;
+        let response =
+            self.token_response(serde_json::json!({"username": username, "password": password})).await;
         assert_eq!(response.status(), 200, "login of {username} failed");
         let body: Value = response.json().await.unwrap();
         body["access_token"].as_str().unwrap().to_owned()
@@ -233,54 +185,33 @@ impl TestApp {
     }
 
     pub async fn get_as(&self, token: &str, path: &str) -> reqwest::Response {
-        self.send(reqwest::Method::GET, path, Some(token), None)
-            .await
+        self.send(reqwest::Method::GET, path, Some(token), None).await
     }
 
     pub async fn post_as(&self, token: &str, path: &str, body: &Value) -> reqwest::Response {
-        self.send(reqwest::Method::POST, path, Some(token), Some(body))
-            .await
+        self.send(reqwest::Method::POST, path, Some(token), Some(body)).await
     }
 
     pub async fn patch_as(&self, token: &str, path: &str, body: &Value) -> reqwest::Response {
-        self.send(reqwest::Method::PATCH, path, Some(token), Some(body))
-            .await
+        self.send(reqwest::Method::PATCH, path, Some(token), Some(body)).await
     }
 
     /// Create an agency and return its id.
-    pub async fn create_agency(
-        &self,
-        token: &str,
-        code: &str,
-        level: &str,
-        parent: Option<&str>,
-    ) -> String {
+    pub async fn create_agency(&self, token: &str, code: &str, level: &str, parent: Option<&str>) -> String {
         let body = serde_json::json!({"code": code, "name": format!("Đơn vị {code}"), "level": level, "parent_id": parent});
         let response = self.post_as(token, "/api/v1/agencies", &body).await;
         assert_eq!(response.status(), 201, "creating agency {code}");
-        response.json::<Value>().await.unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_owned()
+        response.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned()
     }
 
     /// Create a user with the test password and return its id.
-    pub async fn create_user(
-        &self,
-        token: &str,
-        username: &str,
-        role: &str,
-        agency: Option<&str>,
-    ) -> String {
+    pub async fn create_user(&self, token: &str, username: &str, role: &str, agency: Option<&str>) -> String {
         let body = serde_json::json!({
             "username": username, "password": ADMIN_PASSWORD, "full_name": format!("Cán bộ {username}"),
             "role": role, "agency_id": agency,
         });
         let response = self.post_as(token, "/api/v1/users", &body).await;
         assert_eq!(response.status(), 201, "creating user {username}");
-        response.json::<Value>().await.unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_owned()
+        response.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned()
     }
 }

@@ -3,6 +3,8 @@
 mod agencies;
 mod auth;
 mod authorization;
+mod calendar;
+mod catalogue;
 mod cli;
 mod helpers;
 mod http_errors;

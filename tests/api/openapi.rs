@@ -15,15 +15,7 @@ fn document_has_info_license_and_bearer_scheme() {
     let doc: serde_json::Value = serde_json::from_str(&motcua::api_doc::openapi_json()).unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
     assert_eq!(doc["info"]["version"], env!("CARGO_PKG_VERSION"));
-    assert!(
-        !doc["info"]["license"]["name"]
-            .as_str()
-            .unwrap_or_default()
-            .is_empty()
-    );
-    assert_eq!(
-        doc["components"]["securitySchemes"]["bearer"]["scheme"],
-        "bearer"
-    );
+    assert!(!doc["info"]["license"]["name"].as_str().unwrap_or_default().is_empty());
+    assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
     assert!(doc["paths"]["/healthz"]["get"].is_object());
 }

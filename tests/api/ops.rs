@@ -29,14 +29,8 @@ async fn metrics_count_requests_by_route_and_report_the_pool() {
         })
         .unwrap_or_else(|| panic!("no healthz counter in:\n{text}"));
     assert!(healthz_count.ends_with(" 3"), "{healthz_count}");
-    assert!(
-        text.contains("motcua_http_requests_duration_seconds_bucket"),
-        "latency histogram"
-    );
-    assert!(
-        text.contains(r#"endpoint="UNMATCHED""#),
-        "unknown paths are masked, not one label each"
-    );
+    assert!(text.contains("motcua_http_requests_duration_seconds_bucket"), "latency histogram");
+    assert!(text.contains(r#"endpoint="UNMATCHED""#), "unknown paths are masked, not one label each");
     assert!(!text.contains("/no/such/route"));
     assert!(text.contains("motcua_db_pool_max_connections 5"), "{text}");
     assert!(text.contains("motcua_db_pool_connections "));
@@ -51,32 +45,18 @@ async fn swagger_ui_is_served_from_vendored_assets() {
     let page = app.get("/swagger-ui/").await;
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("swagger-ui"));
-    let init = app
-        .get("/swagger-ui/swagger-initializer.js")
-        .await
-        .text()
-        .await
-        .unwrap();
-    assert!(
-        init.contains("/api-docs/openapi.json"),
-        "the UI loads our document: {init}"
-    );
+    let init = app.get("/swagger-ui/swagger-initializer.js").await.text().await.unwrap();
+    assert!(init.contains("/api-docs/openapi.json"), "the UI loads our document: {init}");
     let bundle = app.get("/swagger-ui/swagger-ui-bundle.js").await;
     assert_eq!(bundle.status(), 200);
-    let doc: serde_json::Value = app
-        .get("/api-docs/openapi.json")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let doc: serde_json::Value = app.get("/api-docs/openapi.json").await.json().await.unwrap();
     assert_eq!(doc["info"]["title"], "motcua");
 }
 
 #[tokio::test]
 async fn cors_allows_configured_origins_only() {
     let app =
-        crate::helpers::spawn_app_with(|s| s.cors_origins = vec!["https://app.example.vn".into()])
-            .await;
+        crate::helpers::spawn_app_with(|s| s.cors_origins = vec!["https://app.example.vn".into()]).await;
     let preflight = app
         .client
         .request(reqwest::Method::OPTIONS, app.url("/healthz"))
@@ -87,22 +67,10 @@ async fn cors_allows_configured_origins_only() {
         .await
         .unwrap();
     assert!(preflight.status().is_success());
-    assert_eq!(
-        preflight.headers()["access-control-allow-origin"],
-        "https://app.example.vn"
-    );
-    let foreign = app
-        .client
-        .get(app.url("/healthz"))
-        .header("Origin", "https://evil.example")
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        !foreign
-            .headers()
-            .contains_key("access-control-allow-origin")
-    );
+    assert_eq!(preflight.headers()["access-control-allow-origin"], "https://app.example.vn");
+    let foreign =
+        app.client.get(app.url("/healthz")).header("Origin", "https://evil.example").send().await.unwrap();
+    assert!(!foreign.headers().contains_key("access-control-allow-origin"));
 }
 
 /// readyz follows the database: 503 while PostgreSQL refuses connections, 200 again by itself.
@@ -110,14 +78,8 @@ async fn cors_allows_configured_origins_only() {
 #[tokio::test]
 async fn readyz_reports_an_outage_and_recovers() {
     let app = spawn_app().await;
-    let crate::helpers::TestDatabase::Postgres {
-        admin_url, name, ..
-    } = &app.database
-    else {
-        eprintln!(
-            "readyz outage test needs PostgreSQL; set {}",
-            crate::helpers::POSTGRES_ENV
-        );
+    let crate::helpers::TestDatabase::Postgres { admin_url, name, .. } = &app.database else {
+        eprintln!("readyz outage test needs PostgreSQL; set {}", crate::helpers::POSTGRES_ENV);
         return;
     };
     let admin = |sql: String| {
@@ -133,21 +95,12 @@ async fn readyz_reports_an_outage_and_recovers() {
         }
     };
     assert_eq!(app.get("/readyz").await.status(), 200);
-    admin(format!(
-        r#"ALTER DATABASE "{name}" ALLOW_CONNECTIONS false"#
-    ))
-    .await;
-    admin(format!(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
-    ))
-    .await;
+    admin(format!(r#"ALTER DATABASE "{name}" ALLOW_CONNECTIONS false"#)).await;
+    admin(format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")).await;
     let started = std::time::Instant::now();
     let down = app.get("/readyz").await;
     assert_eq!(down.status(), 503);
-    assert!(
-        started.elapsed() < std::time::Duration::from_secs(10),
-        "503 must come quickly"
-    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "503 must come quickly");
     problem(down).await;
     admin(format!(r#"ALTER DATABASE "{name}" ALLOW_CONNECTIONS true"#)).await;
     let mut recovered = false;
@@ -158,8 +111,5 @@ async fn readyz_reports_an_outage_and_recovers() {
         }
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
-    assert!(
-        recovered,
-        "readyz did not recover after the database came back"
-    );
+    assert!(recovered, "readyz did not recover after the database came back");
 }

@@ -29,18 +29,13 @@ async fn account_rules_answer_with_the_field_at_fault() {
         assert_eq!(response.status(), status, "{body}");
         let p = problem(response).await;
         assert_eq!(error_fields(&p), [field], "{body}");
-        assert!(
-            !p.to_string().contains("short"),
-            "the submitted password is never echoed"
-        );
+        assert!(!p.to_string().contains("short"), "the submitted password is never echoed");
     }
     let created = app.post_as(&admin, "/api/v1/users", &base).await;
     assert_eq!(created.status(), 201);
     let user: Value = created.json().await.unwrap();
     assert!(user.get("password").is_none() && user.get("password_hash").is_none());
-    let duplicate = app
-        .post_as(&admin, "/api/v1/users", &with(json!({"username": "LAN"})))
-        .await;
+    let duplicate = app.post_as(&admin, "/api/v1/users", &with(json!({"username": "LAN"}))).await;
     assert_eq!(duplicate.status(), 409);
     assert_eq!(error_fields(&problem(duplicate).await), ["username"]);
 }
@@ -50,43 +45,27 @@ async fn deactivation_stops_login_and_refresh() {
     let app = spawn_app().await;
     let admin = app.admin_token().await;
     let province = app.create_agency(&admin, "P01", "province", None).await;
-    let id = app
-        .create_user(&admin, "lan", "officer", Some(&province))
-        .await;
+    let id = app.create_user(&admin, "lan", "officer", Some(&province)).await;
     let tokens: Value = app
         .token_response(json!({"username": "lan", "password": ADMIN_PASSWORD}))
         .await
         .json()
         .await
         .unwrap();
-    let off = app
-        .patch_as(
-            &admin,
-            &format!("/api/v1/users/{id}"),
-            &json!({"active": false}),
-        )
-        .await;
+    let off = app.patch_as(&admin, &format!("/api/v1/users/{id}"), &json!({"active": false})).await;
     assert_eq!(off.status(), 200);
     assert_eq!(
-        app.token_response(json!({"username": "lan", "password": ADMIN_PASSWORD}))
-            .await
-            .status(),
+        app.token_response(json!({"username": "lan", "password": ADMIN_PASSWORD})).await.status(),
         401
     );
     let refreshed = app
-        .token_response(
-            json!({"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]}),
-        )
+        .token_response(json!({"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]}))
         .await;
     assert_eq!(refreshed.status(), 401);
 
     let me: Value = app.get_as(&admin, "/api/v1/me").await.json().await.unwrap();
     let self_off = app
-        .patch_as(
-            &admin,
-            &format!("/api/v1/users/{}", me["id"].as_str().unwrap()),
-            &json!({"active": false}),
-        )
+        .patch_as(&admin, &format!("/api/v1/users/{}", me["id"].as_str().unwrap()), &json!({"active": false}))
         .await;
     assert_eq!(self_off.status(), 409, "an admin cannot lock itself out");
 }
@@ -96,30 +75,16 @@ async fn password_change_takes_effect() {
     let app = spawn_app().await;
     let admin = app.admin_token().await;
     let province = app.create_agency(&admin, "P01", "province", None).await;
-    let id = app
-        .create_user(&admin, "lan", "officer", Some(&province))
-        .await;
-    let weak = app
-        .patch_as(
-            &admin,
-            &format!("/api/v1/users/{id}"),
-            &json!({"password": "123"}),
-        )
-        .await;
+    let id = app.create_user(&admin, "lan", "officer", Some(&province)).await;
+    let weak = app.patch_as(&admin, &format!("/api/v1/users/{id}"), &json!({"password": "123"})).await;
     assert_eq!(weak.status(), 422);
     assert_eq!(error_fields(&problem(weak).await), ["password"]);
     let changed = app
-        .patch_as(
-            &admin,
-            &format!("/api/v1/users/{id}"),
-            &json!({"password": "mật khẩu mới đủ dài"}),
-        )
+        .patch_as(&admin, &format!("/api/v1/users/{id}"), &json!({"password": "mật khẩu mới đủ dài"}))
         .await;
     assert_eq!(changed.status(), 200);
     assert_eq!(
-        app.token_response(json!({"username": "lan", "password": ADMIN_PASSWORD}))
-            .await
-            .status(),
+        app.token_response(json!({"username": "lan", "password": ADMIN_PASSWORD})).await.status(),
         401
     );
     app.login("lan", "mật khẩu mới đủ dài").await;

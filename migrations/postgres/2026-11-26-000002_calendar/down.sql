@@ -1,0 +1,2 @@
+DROP TABLE agency_schedules;
+DROP TABLE calendar_days;

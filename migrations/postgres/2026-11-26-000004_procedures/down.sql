@@ -1,0 +1,2 @@
+DROP TABLE procedure_terms;
+DROP TABLE procedures;

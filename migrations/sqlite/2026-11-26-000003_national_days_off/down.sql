@@ -1,0 +1,1 @@
+DELETE FROM calendar_days WHERE id LIKE 'vn-%' AND agency_id IS NULL;

@@ -1,0 +1,100 @@
+//! Calendars built once and kept in memory: computing a due date must be a loop over days, not
+//! a query per day. Writes through this process clear the cache; a short lifetime bounds how
+//! long another process serving the same database may use a calendar changed elsewhere.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use super::model::{DayKind, Week};
+use super::store;
+use super::working_time::{Calendar, WeeklySchedule};
+use crate::agencies::store as agencies;
+use crate::db::DbConnection;
+use crate::error::ApiError;
+
+const LIFETIME: Duration = Duration::from_secs(60);
+
+/// An agency's calendar with what it was built from.
+pub struct AgencyCalendar {
+    pub calendar: Calendar,
+    /// The agency whose schedule applies (the agency itself or one above it), if not the default.
+    pub schedule_from: Option<String>,
+    pub schedule: WeeklySchedule,
+}
+
+/// A built calendar and when it was built.
+type Entry = (Instant, Arc<AgencyCalendar>);
+
+#[derive(Default)]
+pub struct CalendarCache {
+    /// By agency id; `None` is the national calendar.
+    entries: RwLock<HashMap<Option<String>, Entry>>,
+}
+
+/// The agency and the agencies above it, nearest first, from its path.
+fn lineage(path: &str) -> Vec<String> {
+    path.split('/').filter(|s| !s.is_empty()).rev().map(str::to_owned).collect()
+}
+
+impl CalendarCache {
+    /// The calendar of an agency (national days, those of the agency and of the agencies
+    /// above it, and the nearest schedule), or the national calendar for `None`.
+    pub fn get(
+        &self,
+        conn: &mut DbConnection,
+        agency_id: Option<&str>,
+    ) -> Result<Arc<AgencyCalendar>, ApiError> {
+        let key = agency_id.map(str::to_owned);
+        if let Some((built, calendar)) = self.entries.read().expect("calendar cache lock").get(&key)
+            && built.elapsed() < LIFETIME
+        {
+            return Ok(calendar.clone());
+        }
+        let calendar = Arc::new(load(conn, agency_id)?);
+        self.entries.write().expect("calendar cache lock").insert(key, (Instant::now(), calendar.clone()));
+        Ok(calendar)
+    }
+
+    pub fn invalidate(&self) {
+        self.entries.write().expect("calendar cache lock").clear();
+    }
+}
+
+fn load(conn: &mut DbConnection, agency_id: Option<&str>) -> Result<AgencyCalendar, ApiError> {
+    let ancestry = match agency_id {
+        Some(id) => lineage(&agencies::find(conn, id)?.ok_or_else(|| ApiError::not_found("agency"))?.path),
+        None => Vec::new(),
+    };
+    let mut days_off = Vec::new();
+    let mut make_up = Vec::new();
+    for row in store::days_for(conn, &ancestry, None)? {
+        if DayKind::from_db(&row.kind)?.is_day_off() {
+            days_off.push(row.day);
+        } else {
+            make_up.push(row.day);
+        }
+    }
+    let stored: HashMap<String, String> = store::schedules_of(conn, &ancestry)?.into_iter().collect();
+    let nearest = ancestry.iter().find_map(|id| stored.get(id).map(|week| (id.clone(), week)));
+    let (schedule_from, schedule) = match nearest {
+        Some((id, week)) => {
+            let week: Week = serde_json::from_str(week).map_err(anyhow::Error::from)?;
+            (Some(id), week.to_schedule()?)
+        }
+        None => (None, WeeklySchedule::default()),
+    };
+    Ok(AgencyCalendar {
+        calendar: Calendar::new(schedule.clone(), days_off, make_up),
+        schedule_from,
+        schedule,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn lineage_is_nearest_first() {
+        assert_eq!(super::lineage("/p/d/c/"), ["c", "d", "p"]);
+    }
+}

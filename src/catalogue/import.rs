@@ -1,0 +1,292 @@
+//! The province's published catalogue as a spreadsheet (CSV or XLSX) → procedures. Pure.
+//!
+//! The first row names the columns (any order): `code, name, field, level, online_service,
+//! processing_value, processing_unit, fee` are required; `required_components,
+//! optional_components` (separated by `|`), `decision_number, signed_on, posted_on` (dates as
+//! YYYY-MM-DD or DD/MM/YYYY) are optional. Errors are reported as `rows[LINE].COLUMN`, LINE being
+//! the spreadsheet's own line number (the header is line 1). Every row is checked before
+//! anything is written; one bad row and nothing is imported.
+
+use std::collections::HashMap;
+use std::io::Cursor;
+
+use calamine::{Data, DataType, Reader, Xlsx};
+use chrono::NaiveDate;
+use validator::Validate;
+
+use super::model::{
+    Component, NewProcedure, OnlineService, ProcedureLevel, ProcessingTime, Publication, TimeUnit,
+};
+use crate::error::{ApiError, FieldError};
+
+const REQUIRED: [&str; 8] =
+    ["code", "name", "field", "level", "online_service", "processing_value", "processing_unit", "fee"];
+const OPTIONAL: [&str; 5] =
+    ["required_components", "optional_components", "decision_number", "signed_on", "posted_on"];
+/// A province publishes a few thousand procedures at most.
+pub const MAX_ROWS: usize = 10_000;
+/// Stop collecting errors after this many: the file needs fixing anyway.
+const MAX_ERRORS: usize = 200;
+
+pub struct ParsedRow {
+    pub line: usize,
+    pub procedure: NewProcedure,
+}
+
+/// Every row, or the errors of every bad row.
+pub type Parsed = Result<Vec<ParsedRow>, Vec<FieldError>>;
+
+fn header_error(message: String) -> Vec<FieldError> {
+    vec![FieldError::new("header", message)]
+}
+
+/// Rows as (line number, cells) with the header first.
+fn parse_table(header: Vec<String>, rows: Vec<(usize, Vec<String>)>) -> Parsed {
+    let columns: HashMap<String, usize> =
+        header.iter().enumerate().map(|(i, name)| (name.trim().to_lowercase(), i)).collect();
+    if let Some(unknown) =
+        columns.keys().find(|c| !REQUIRED.contains(&c.as_str()) && !OPTIONAL.contains(&c.as_str()))
+    {
+        return Err(header_error(format!("unknown column {unknown:?}")));
+    }
+    if let Some(missing) = REQUIRED.iter().find(|c| !columns.contains_key(**c)) {
+        return Err(header_error(format!("missing column {missing:?}")));
+    }
+    if rows.len() > MAX_ROWS {
+        return Err(vec![FieldError::new("rows", format!("at most {MAX_ROWS} rows per import"))]);
+    }
+    let mut errors = Vec::new();
+    let mut parsed = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (line, cells) in rows {
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let cell = |name: &str| columns.get(name).and_then(|&i| cells.get(i)).map(|c| c.trim()).unwrap_or("");
+        let mut row_errors = Vec::new();
+        let mut fail = |column: &str, message: String| {
+            row_errors.push(FieldError::new(format!("rows[{line}].{column}"), message))
+        };
+        let level = ProcedureLevel::parse(cell("level"));
+        if level.is_none() {
+            fail("level", format!("one of {}", ProcedureLevel::CHOICES.trim()));
+        }
+        let online = OnlineService::parse(cell("online_service"));
+        if online.is_none() {
+            fail("online_service", format!("one of {}", OnlineService::CHOICES.trim()));
+        }
+        let unit = TimeUnit::parse(cell("processing_unit"));
+        if unit.is_none() {
+            fail("processing_unit", format!("one of {}", TimeUnit::CHOICES.trim()));
+        }
+        let mut integer = |column: &str| match cell(column).parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                fail(column, "must be a whole number".into());
+                None
+            }
+        };
+        let value = integer("processing_value");
+        let fee = integer("fee");
+        let mut date = |column: &str| {
+            let text = cell(column);
+            if text.is_empty() {
+                return None;
+            }
+            let parsed = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"));
+            if parsed.is_err() {
+                fail(column, "a date as YYYY-MM-DD or DD/MM/YYYY".into());
+            }
+            parsed.ok()
+        };
+        let signed_on = date("signed_on");
+        let posted_on = date("posted_on");
+        let code = cell("code").to_owned();
+        if let Some(first) = seen.get(&code) {
+            fail("code", format!("the same code as line {first}"));
+        }
+        seen.entry(code.clone()).or_insert(line);
+        let components = |column: &str, required: bool| -> Vec<Component> {
+            cell(column)
+                .split('|')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|name| Component { name: name.to_owned(), required })
+                .collect()
+        };
+        let mut all_components = components("required_components", true);
+        all_components.extend(components("optional_components", false));
+        let decision_number = Some(cell("decision_number").to_owned()).filter(|s| !s.is_empty());
+        let publication = (decision_number.is_some() || signed_on.is_some() || posted_on.is_some())
+            .then_some(Publication { decision_number, signed_on, posted_on });
+        if let (Some(level), Some(online_service), Some(unit), Some(value), Some(fee)) =
+            (level, online, unit, value, fee)
+        {
+            let procedure = NewProcedure {
+                code,
+                name: cell("name").to_owned(),
+                field: cell("field").to_owned(),
+                level,
+                online_service,
+                processing_time: ProcessingTime { value, unit },
+                fee,
+                components: all_components,
+                publication,
+                agency_id: None,
+            };
+            if let Err(invalid) = procedure.validate()
+                && let ApiError::Validation(fields) = ApiError::from(invalid)
+            {
+                for f in fields {
+                    let column = match f.field.as_str() {
+                        "processing_time.value" => "processing_value".to_owned(),
+                        other if other.starts_with("components") => "components".to_owned(),
+                        other if other.starts_with("publication.") => {
+                            other["publication.".len()..].to_owned()
+                        }
+                        other => other.to_owned(),
+                    };
+                    row_errors.push(FieldError::new(format!("rows[{line}].{column}"), f.message));
+                }
+            }
+            if row_errors.is_empty() {
+                parsed.push(ParsedRow { line, procedure });
+            }
+        }
+        errors.extend(row_errors);
+        if errors.len() >= MAX_ERRORS {
+            break;
+        }
+    }
+    if errors.is_empty() { Ok(parsed) } else { Err(errors) }
+}
+
+pub fn parse_csv(bytes: &[u8]) -> Parsed {
+    // A spreadsheet program's "CSV UTF-8" starts with a byte-order mark.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+    let mut records = reader.records();
+    let header = match records.next() {
+        Some(Ok(record)) => record.iter().map(str::to_owned).collect(),
+        Some(Err(e)) => return Err(header_error(format!("not readable CSV: {e}"))),
+        None => return Err(header_error("the file is empty".into())),
+    };
+    // The reader skips blank lines and does not count them: derive the line from the byte offset.
+    let line_at = |position: Option<&csv::Position>| {
+        let mut offset = position.map(|p| p.byte() as usize).unwrap_or(0).min(bytes.len());
+        // A record's position may be where the skipped blank lines before it begin.
+        while offset < bytes.len() && matches!(bytes[offset], b'\r' | b'\n') {
+            offset += 1;
+        }
+        bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1
+    };
+    let mut rows = Vec::new();
+    for record in records {
+        match record {
+            Ok(record) => rows.push((line_at(record.position()), record.iter().map(str::to_owned).collect())),
+            Err(e) => {
+                let line = line_at(e.position());
+                return Err(vec![FieldError::new(format!("rows[{line}]"), format!("not readable CSV: {e}"))]);
+            }
+        }
+        if rows.len() > MAX_ROWS {
+            break;
+        }
+    }
+    parse_table(header, rows)
+}
+
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::DateTime(_) | Data::DateTimeIso(_) => {
+            cell.as_date().map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| cell.to_string())
+        }
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        other => other.to_string(),
+    }
+}
+
+pub fn parse_xlsx(bytes: &[u8]) -> Parsed {
+    let mut workbook: Xlsx<_> =
+        Xlsx::new(Cursor::new(bytes)).map_err(|e| header_error(format!("not a readable XLSX file: {e}")))?;
+    let range = match workbook.worksheet_range_at(0) {
+        Some(Ok(range)) => range,
+        Some(Err(e)) => return Err(header_error(format!("the first sheet cannot be read: {e}"))),
+        None => return Err(header_error("the workbook has no sheet".into())),
+    };
+    let mut lines = range.rows();
+    let header = lines
+        .next()
+        .ok_or_else(|| header_error("the sheet is empty".into()))?
+        .iter()
+        .map(cell_text)
+        .collect();
+    let first_line = range.start().map(|(row, _)| row as usize + 1).unwrap_or(1);
+    let rows = lines
+        .take(MAX_ROWS + 1)
+        .enumerate()
+        .map(|(i, cells)| (first_line + i + 1, cells.iter().map(cell_text).collect()))
+        .collect();
+    parse_table(header, rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "code,name,field,level,online_service,processing_value,processing_unit,fee,required_components,optional_components,decision_number,signed_on,posted_on";
+
+    #[test]
+    fn a_good_file_parses_every_row() {
+        let csv = format!(
+            "\u{feff}{HEADER}\n1.001193,Thủ tục đăng ký khai sinh,Hộ tịch,commune,full,8,working_hours,0,Tờ khai | Giấy chứng sinh,Văn bản ủy quyền,1234/QĐ-UBND,03/01/2024,2024-01-08\n\n2.000815,Chứng thực bản sao,Chứng thực,commune,partial,1,working_days,2000,,,,,\n"
+        );
+        let rows = parse_csv(csv.as_bytes()).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(rows.len(), 2);
+        let first = &rows[0].procedure;
+        assert_eq!(first.components.len(), 3);
+        assert!(first.components[0].required && !first.components[2].required);
+        let publication = first.publication.as_ref().unwrap();
+        assert_eq!(publication.signed_on, NaiveDate::from_ymd_opt(2024, 1, 3));
+        assert_eq!(rows[1].line, 4, "lines count the blank one");
+        assert!(rows[1].procedure.publication.is_none());
+    }
+
+    #[test]
+    fn every_bad_row_is_named_by_line_and_column() {
+        let csv = format!(
+            "{HEADER}\n1.001193,Khai sinh,Hộ tịch,hamlet,full,8,working_hours,-5,,,,,\n1.001193,Khai sinh,Hộ tịch,commune,full,x,weeks,0,,,,31/02/2024,\n3.1,,Hộ tịch,commune,none,1,working_days,0,,,,,\n"
+        );
+        let errors = parse_csv(csv.as_bytes()).err().unwrap();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "rows[2].level",
+                "rows[3].processing_unit",
+                "rows[3].processing_value",
+                "rows[3].signed_on",
+                "rows[3].code",
+                "rows[4].name"
+            ]
+        );
+        let negative_fee =
+            format!("{HEADER}\n1.001193,Khai sinh,Hộ tịch,commune,full,8,working_hours,-5,,,,,\n");
+        let errors = parse_csv(negative_fee.as_bytes()).err().unwrap();
+        assert_eq!(errors[0].field, "rows[2].fee");
+    }
+
+    #[test]
+    fn headers_are_checked() {
+        assert_eq!(parse_csv(b"code,name\n").err().unwrap()[0].field, "header");
+        let extra = format!("{HEADER},colour\n");
+        assert!(parse_csv(extra.as_bytes()).err().unwrap()[0].message.contains("colour"));
+        assert!(parse_csv(b"").is_err());
+    }
+
+    #[test]
+    fn garbage_is_not_an_xlsx_file() {
+        assert_eq!(parse_xlsx(b"not a zip").err().unwrap()[0].field, "header");
+    }
+}

@@ -1,0 +1,341 @@
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use chrono::{NaiveDate, Utc};
+use futures_util::StreamExt;
+use validator::Validate;
+
+use super::import;
+use super::model::{
+    ImportReport, NewProcedure, Procedure, ProcedurePatch, ProcedureQuery, ProcedureRow, Publication,
+    PublicationView,
+};
+use super::search;
+use super::service::{new_row, write_rows};
+use super::store::{self, ListFilter};
+use crate::agencies::access::load_named;
+use crate::auth::caller::{AdminOnly, AnyRole, Authorized};
+use crate::auth::scope::Scope;
+use crate::calendar::cache::CalendarCache;
+use crate::calendar::working_time::{posting_deadline, vietnam};
+use crate::clock;
+use crate::db::{Db, DbConnection};
+use crate::error::ApiError;
+use crate::http::etag::{IfMatch, etag};
+use crate::http::extract::{JsonBody, QueryParams};
+use crate::http::pagination::{self, Page};
+use crate::http::responses as r;
+
+fn today() -> NaiveDate {
+    Utc::now().with_timezone(&vietnam()).date_naive()
+}
+
+/// The procedure as the API shows it, with its posting compliance judged on its agency's calendar.
+fn to_api(
+    conn: &mut DbConnection,
+    calendars: &CalendarCache,
+    row: ProcedureRow,
+) -> Result<Procedure, ApiError> {
+    let calendar = calendars.get(conn, row.agency_id.as_deref())?;
+    let deadline = row.signed_on.and_then(|signed| posting_deadline(signed, &calendar.calendar));
+    let posted_in_time = match (row.posted_on, deadline) {
+        (Some(posted), Some(deadline)) => Some(posted <= deadline),
+        (None, Some(deadline)) if today() > deadline => Some(false),
+        _ => None,
+    };
+    let view = PublicationView {
+        decision_number: row.decision_number.clone(),
+        signed_on: row.signed_on,
+        posted_on: row.posted_on,
+        posting_deadline: deadline,
+        posted_in_time,
+    };
+    Ok(row.to_api(view)?)
+}
+
+/// Who may write an entry: a national one needs a system administrator, an agency's one an
+/// admin whose scope covers the agency.
+fn check_owner(conn: &mut DbConnection, scope: &Scope, agency_id: Option<&str>) -> Result<(), ApiError> {
+    match agency_id {
+        Some(id) => load_named(conn, scope, id, "agency_id").map(|_| ()),
+        None if *scope == Scope::All => Ok(()),
+        None => Err(ApiError::Forbidden("only a system administrator changes the national catalogue".into())),
+    }
+}
+
+fn respond(builder: &mut actix_web::HttpResponseBuilder, procedure: &Procedure) -> HttpResponse {
+    builder.insert_header((header::ETAG, etag(&procedure.id, procedure.updated_at))).json(procedure)
+}
+
+/// Search and list the catalogue, ordered by code.
+#[utoipa::path(
+    tag = "procedures",
+    params(ProcedureQuery),
+    responses(
+        (status = 200, body = Page<Procedure>),
+        (status = 400, response = r::BadRequest),
+        (status = 401, response = r::Unauthorized),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/procedures")]
+pub async fn list_procedures(
+    _auth: Authorized<AnyRole>,
+    query: QueryParams<ProcedureQuery>,
+    db: web::Data<Db>,
+    calendars: web::Data<CalendarCache>,
+) -> Result<web::Json<Page<Procedure>>, ApiError> {
+    let query = query.into_inner();
+    let limit = pagination::limit(query.limit)?;
+    let after = pagination::decode_cursor(query.cursor.as_deref())?;
+    let words = query.q.as_deref().map(search::query_words).unwrap_or_default();
+    let page = db
+        .run(move |conn| {
+            let ids = if words.is_empty() { None } else { Some(store::search_ids(conn, &words)?) };
+            let filter = ListFilter {
+                ids,
+                field_folded: query.field.as_deref().map(|f| search::fold(f.trim())),
+                level: query.level.map(|l| l.as_str()),
+                online_service: query.online_service.map(|o| o.as_str()),
+                agency_id: query.agency_id,
+                include_inactive: query.include_inactive.unwrap_or(false),
+            };
+            let rows = store::list(conn, &filter, after.as_deref(), limit + 1)?;
+            let page = pagination::page(rows, limit, |row| row.code.clone(), |row| row);
+            let items =
+                page.items.into_iter().map(|row| to_api(conn, &calendars, row)).collect::<Result<_, _>>()?;
+            Ok(Page { items, next_cursor: page.next_cursor })
+        })
+        .await?;
+    Ok(web::Json(page))
+}
+
+/// Read one procedure.
+#[utoipa::path(
+    tag = "procedures",
+    params(("id" = String, Path, description = "Procedure id")),
+    responses(
+        (status = 200, body = Procedure, headers(("ETag" = String))),
+        (status = 401, response = r::Unauthorized),
+        (status = 404, response = r::NotFound),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/procedures/{id}")]
+pub async fn get_procedure(
+    _auth: Authorized<AnyRole>,
+    id: web::Path<String>,
+    db: web::Data<Db>,
+    calendars: web::Data<CalendarCache>,
+) -> Result<HttpResponse, ApiError> {
+    let procedure = db
+        .run(move |conn| {
+            let row = store::find(conn, &id)?.ok_or_else(|| ApiError::not_found("procedure"))?;
+            to_api(conn, &calendars, row)
+        })
+        .await?;
+    Ok(respond(&mut HttpResponse::Ok(), &procedure))
+}
+
+/// Add a procedure to the catalogue.
+#[utoipa::path(
+    tag = "procedures",
+    request_body = NewProcedure,
+    responses(
+        (status = 201, body = Procedure, headers(("Location" = String), ("ETag" = String))),
+        (status = 400, response = r::BadRequest),
+        (status = 401, response = r::Unauthorized),
+        (status = 403, response = r::Forbidden),
+        (status = 409, response = r::Conflict),
+        (status = 415, response = r::UnsupportedMediaType),
+        (status = 422, response = r::Unprocessable),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/procedures")]
+pub async fn create_procedure(
+    auth: Authorized<AdminOnly>,
+    body: JsonBody<NewProcedure>,
+    db: web::Data<Db>,
+    calendars: web::Data<CalendarCache>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    body.validate()?;
+    let scope = auth.scope();
+    let procedure = db
+        .write(move |conn| {
+            check_owner(conn, &scope, body.agency_id.as_deref())?;
+            let agency_id = body.agency_id.clone();
+            let row = new_row(body, agency_id)?;
+            store::insert(conn, &row)?;
+            to_api(conn, &calendars, row)
+        })
+        .await?;
+    tracing::info!(procedure = %procedure.code, by = %auth.id, "procedure created");
+    Ok(respond(
+        HttpResponse::Created()
+            .insert_header((header::LOCATION, format!("/api/v1/procedures/{}", procedure.id))),
+        &procedure,
+    ))
+}
+
+fn apply_patch(row: &mut ProcedureRow, patch: ProcedurePatch) -> Result<(), ApiError> {
+    if let Some(name) = patch.name {
+        row.name = name.trim().to_owned();
+    }
+    if let Some(field) = patch.field {
+        row.field_folded = search::fold(field.trim());
+        row.field = field.trim().to_owned();
+    }
+    if let Some(level) = patch.level {
+        row.level = level.as_str().to_owned();
+    }
+    if let Some(online) = patch.online_service {
+        row.online_service = online.as_str().to_owned();
+    }
+    if let Some(time) = patch.processing_time {
+        row.processing_value = time.value;
+        row.processing_unit = time.unit.as_str().to_owned();
+    }
+    if let Some(fee) = patch.fee {
+        row.fee = fee;
+    }
+    if let Some(components) = patch.components {
+        row.components = serde_json::to_string(&components).map_err(anyhow::Error::from)?;
+    }
+    if let Some(Publication { decision_number, signed_on, posted_on }) = patch.publication {
+        row.decision_number = decision_number;
+        row.signed_on = signed_on;
+        row.posted_on = posted_on;
+    }
+    if let Some(active) = patch.active {
+        row.active = active;
+    }
+    row.updated_at = clock::to_db(clock::now());
+    Ok(())
+}
+
+/// Change a procedure; `{"active": false}` deactivates it (procedures are never deleted).
+#[utoipa::path(
+    tag = "procedures",
+    params(
+        ("id" = String, Path, description = "Procedure id"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version read; 412 if it changed since"),
+    ),
+    request_body = ProcedurePatch,
+    responses(
+        (status = 200, body = Procedure, headers(("ETag" = String))),
+        (status = 400, response = r::BadRequest),
+        (status = 401, response = r::Unauthorized),
+        (status = 403, response = r::Forbidden),
+        (status = 404, response = r::NotFound),
+        (status = 412, response = r::PreconditionFailed),
+        (status = 415, response = r::UnsupportedMediaType),
+        (status = 422, response = r::Unprocessable),
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/procedures/{id}")]
+pub async fn update_procedure(
+    auth: Authorized<AdminOnly>,
+    if_match: IfMatch,
+    id: web::Path<String>,
+    body: JsonBody<ProcedurePatch>,
+    db: web::Data<Db>,
+    calendars: web::Data<CalendarCache>,
+) -> Result<HttpResponse, ApiError> {
+    let patch = body.into_inner();
+    patch.validate()?;
+    let scope = auth.scope();
+    let procedure = db
+        .write(move |conn| {
+            let mut row = store::find(conn, &id)?.ok_or_else(|| ApiError::not_found("procedure"))?;
+            if_match.check(&etag(&row.id, clock::from_db(row.updated_at)))?;
+            // The entry is visible to everyone, so outside the scope is "not yours" (403), not 404.
+            check_owner(conn, &scope, row.agency_id.as_deref()).map_err(|_| {
+                ApiError::Forbidden("this procedure belongs to a catalogue outside your scope".into())
+            })?;
+            apply_patch(&mut row, patch)?;
+            store::update(conn, &row)?;
+            to_api(conn, &calendars, row)
+        })
+        .await?;
+    tracing::info!(procedure = %procedure.code, by = %auth.id, "procedure updated");
+    Ok(respond(&mut HttpResponse::Ok(), &procedure))
+}
+
+/// Largest import file (bytes).
+const MAX_IMPORT_BYTES: usize = 16 << 20;
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportQuery {
+    /// The agency whose catalogue the rows belong to (default: the national catalogue).
+    pub agency_id: Option<String>,
+}
+
+/// Import the province's published catalogue from a CSV or XLSX file: all rows or none.
+///
+/// Columns: `code, name, field, level, online_service, processing_value, processing_unit, fee`
+/// and optionally `required_components, optional_components` (separated by `|`),
+/// `decision_number, signed_on, posted_on`. A row whose code exists updates that procedure.
+/// Errors name `rows[LINE].COLUMN` (the header is line 1).
+#[utoipa::path(
+    tag = "procedures",
+    params(ImportQuery),
+    request_body(content(
+        (String = "text/csv", example = "code,name,field,level,online_service,processing_value,processing_unit,fee\n1.001193,Thủ tục đăng ký khai sinh,Hộ tịch,commune,full,8,working_hours,0\n"),
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )),
+    responses(
+        (status = 200, body = ImportReport),
+        (status = 400, response = r::BadRequest),
+        (status = 401, response = r::Unauthorized),
+        (status = 403, response = r::Forbidden),
+        (status = 415, response = r::UnsupportedMediaType),
+        (status = 422, response = r::Unprocessable),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/procedures/import")]
+pub async fn import_procedures(
+    auth: Authorized<AdminOnly>,
+    req: HttpRequest,
+    query: QueryParams<ImportQuery>,
+    mut payload: web::Payload,
+    db: web::Data<Db>,
+) -> Result<web::Json<ImportReport>, ApiError> {
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    let parse: fn(&[u8]) -> import::Parsed = match content_type.as_str() {
+        "text/csv" => import::parse_csv,
+        XLSX => import::parse_xlsx,
+        _ => return Err(ApiError::UnsupportedMediaType(format!("send the file as text/csv or {XLSX}"))),
+    };
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| ApiError::bad_request(format!("the body could not be read: {e}")))?;
+        if body.len() + chunk.len() > MAX_IMPORT_BYTES {
+            return Err(ApiError::PayloadTooLarge(format!("the file exceeds {MAX_IMPORT_BYTES} bytes")));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let rows = web::block(move || parse(&body))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?
+        .map_err(ApiError::Validation)?;
+    let scope = auth.scope();
+    let agency_id = query.into_inner().agency_id;
+    let report = db
+        .write(move |conn| {
+            check_owner(conn, &scope, agency_id.as_deref())?;
+            write_rows(conn, rows, agency_id.as_deref())
+        })
+        .await?;
+    tracing::info!(created = report.created, updated = report.updated, by = %auth.id, "catalogue imported");
+    Ok(web::Json(report))
+}
