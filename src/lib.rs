@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod clock;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod http;
 pub mod ops;

@@ -20,7 +20,11 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the HTTP service (the default).
-    Serve,
+    Serve {
+        /// Load the demo data set first (once; a database that has it is left as is).
+        #[arg(long, env = "MOTCUA_DEMO")]
+        demo: bool,
+    },
     /// Apply pending database migrations and exit.
     Migrate,
     /// Print the OpenAPI document.
@@ -74,7 +78,7 @@ const EXIT_CONFIG: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let command = cli.command.unwrap_or(Command::Serve);
+    let command = cli.command.unwrap_or(Command::Serve { demo: false });
     if let Command::Openapi = command {
         print!("{}", motcua::api_doc::openapi_json());
         return ExitCode::SUCCESS;
@@ -88,7 +92,7 @@ fn main() -> ExitCode {
         }
     };
     let result = match command {
-        Command::Serve => serve(cli.settings),
+        Command::Serve { demo } => serve(cli.settings, &url, demo),
         Command::Migrate => motcua::startup::open_database(&cli.settings, &url).map(|_| {
             println!("migrations applied to {url}");
         }),
@@ -124,7 +128,14 @@ fn main() -> ExitCode {
     }
 }
 
-fn serve(settings: Settings) -> anyhow::Result<()> {
+fn serve(settings: Settings, url: &DatabaseUrl, demo: bool) -> anyhow::Result<()> {
+    if demo {
+        let db = motcua::startup::open_database(&settings, url)?;
+        if motcua::demo::load(&db)? {
+            eprintln!("loaded the demo data set into {url}");
+        }
+        eprint!("{}", motcua::demo::logins());
+    }
     actix_web::rt::System::new().block_on(async move {
         let app = Application::build(settings).await?;
         app.run_until_stopped().await?;

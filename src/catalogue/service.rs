@@ -14,6 +14,7 @@ use crate::error::{ApiError, FieldError};
 /// national codes (see data/catalogue/README.md for what was confirmed and what was not).
 pub const STARTER_CSV: &[u8] = include_bytes!("../../data/catalogue/starter.csv");
 
+/// A new catalogue row from a validated procedure.
 pub fn new_row(procedure: NewProcedure, agency_id: Option<String>) -> Result<ProcedureRow, ApiError> {
     let now = clock::to_db(clock::now());
     let publication = procedure.publication.unwrap_or_default();

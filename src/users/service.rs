@@ -23,6 +23,12 @@ pub struct Registration {
     agency_id: Option<String>,
 }
 
+impl Registration {
+    pub fn set_agency(&mut self, agency_id: Option<String>) {
+        self.agency_id = agency_id;
+    }
+}
+
 pub fn prepare(new: NewUser) -> Result<Registration, ApiError> {
     new.validate()?;
     Ok(Registration {

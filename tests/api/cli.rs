@@ -27,30 +27,34 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-#[tokio::test]
-async fn serve_stops_gracefully_on_sigterm() {
-    let database = TestDatabase::create();
+/// Start `motcua serve` on a free port and wait until it is ready.
+async fn start_serve(database: &TestDatabase, extra: &[&str]) -> (std::process::Child, u16) {
     let port = free_port();
-    let mut child = Command::new(BIN)
+    let child = Command::new(BIN)
         .arg("serve")
+        .args(extra)
         .env("DATABASE_URL", database.url())
         .env("MOTCUA_BIND", format!("127.0.0.1:{port}"))
         .env("MOTCUA_JWT_SECRET", "test-secret-that-is-at-least-32-bytes-long")
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let client = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(30);
+    let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         if let Ok(r) = client.get(format!("http://127.0.0.1:{port}/readyz")).send().await
             && r.status() == 200
         {
-            break;
+            return (child, port);
         }
         assert!(Instant::now() < deadline, "serve did not become ready");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// SIGTERM, then wait for a clean exit; returns what the process wrote to stderr.
+async fn stop(mut child: std::process::Child) -> String {
     let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(killed.success());
     let deadline = Instant::now() + Duration::from_secs(25);
@@ -62,4 +66,48 @@ async fn serve_stops_gracefully_on_sigterm() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
     assert!(status.success(), "exit status after SIGTERM: {status}");
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    stderr
+}
+
+#[tokio::test]
+async fn serve_stops_gracefully_on_sigterm() {
+    let database = TestDatabase::create();
+    let (child, _) = start_serve(&database, &[]).await;
+    stop(child).await;
+}
+
+#[tokio::test]
+async fn demo_data_is_loaded_once_and_its_logins_work() {
+    let database = TestDatabase::create();
+    let (child, port) = start_serve(&database, &["--demo"]).await;
+    let client = reqwest::Client::new();
+    let login: serde_json::Value = client
+        .post(format!("http://127.0.0.1:{port}/api/v1/auth/token"))
+        .json(&serde_json::json!({"username": "cuong.tt", "password": motcua::demo::PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let me: serde_json::Value = client
+        .get(format!("http://127.0.0.1:{port}/api/v1/me"))
+        .bearer_auth(login["access_token"].as_str().expect("demo login works"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["name"], "Trần Trung Cường");
+    assert_eq!(me["agency"]["name"], "UBND xã Tỉnh Châu");
+    let first = stop(child).await;
+    assert!(first.contains("loaded the demo data set"), "{first}");
+    assert!(first.contains("cuong.tt"), "the logins are printed: {first}");
+
+    let (again, _) = start_serve(&database, &["--demo"]).await;
+    let second = stop(again).await;
+    assert!(!second.contains("loaded the demo data set"), "loaded once only: {second}");
 }

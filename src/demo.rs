@@ -1,0 +1,100 @@
+//! The demo data set of `motcua serve --demo`, loaded once and built through the same code as
+//! real data: the province, the commune Tỉnh Châu of the seed report with its one-stop
+//! officers, and the starter catalogue. (The half-year of dossiers behind the seed's figures
+//! belongs to the reports issue and is not here yet.)
+
+use uuid::Uuid;
+
+use crate::agencies::model::{AgencyLevel, AgencyRow};
+use crate::agencies::store as agencies;
+use crate::auth::role::Role;
+use crate::auth::scope::{Scope, child_path};
+use crate::catalogue::{import, service as catalogue};
+use crate::clock;
+use crate::db::{Db, write_transaction};
+use crate::error::ApiError;
+use crate::users::model::NewUser;
+use crate::users::service;
+
+pub const PROVINCE_CODE: &str = "000.00.00.H55";
+pub const COMMUNE_CODE: &str = "000.21.35.H55";
+/// Every demo account has this password. Demo only: never run `--demo` on a real database.
+pub const PASSWORD: &str = "motcua-demo-2024";
+
+/// Demo accounts: (username, full name, role, at the commune?).
+pub const ACCOUNTS: [(&str, &str, Role, bool); 6] = [
+    ("admin", "Quản trị hệ thống", Role::Admin, false),
+    ("lanhdao", "Lãnh đạo UBND xã Tỉnh Châu", Role::Leader, true),
+    ("cuong.tt", "Trần Trung Cường", Role::Officer, true),
+    ("vi.vh", "Võ Hồng Vi", Role::Officer, true),
+    ("vu.dt", "Dương Thanh Vũ", Role::Officer, true),
+    ("congdan", "Nguyễn Văn Dân", Role::Citizen, false),
+];
+
+/// Load the demo data unless it is there already. True when it was loaded now.
+pub fn load(db: &Db) -> anyhow::Result<bool> {
+    let mut conn = db.pool().get()?;
+    if agencies::find_by_code(&mut conn, PROVINCE_CODE)?.is_some() {
+        return Ok(false);
+    }
+    let catalogue_rows = import::parse_csv(catalogue::STARTER_CSV)
+        .map_err(|errors| anyhow::anyhow!("the starter catalogue does not parse: {errors:?}"))?;
+    // Hash the passwords before the transaction: hashing is slow by design.
+    let mut registrations = Vec::new();
+    for (username, full_name, role, _) in ACCOUNTS {
+        let new = NewUser {
+            username: username.into(),
+            password: PASSWORD.into(),
+            full_name: full_name.into(),
+            role,
+            agency_id: None,
+        };
+        registrations.push(service::prepare(new).map_err(|e| anyhow::anyhow!("{e}"))?);
+    }
+    write_transaction(&mut conn, |conn| {
+        let now = clock::to_db(clock::now());
+        let province_id = Uuid::new_v4().to_string();
+        let province = AgencyRow {
+            path: child_path(None, &province_id),
+            id: province_id,
+            code: PROVINCE_CODE.into(),
+            name: "UBND tỉnh Quảng Ngãi".into(),
+            level: AgencyLevel::Province.as_str().into(),
+            parent_id: None,
+            created_at: now,
+            updated_at: now,
+        };
+        agencies::insert(conn, &province)?;
+        let commune_id = Uuid::new_v4().to_string();
+        let commune = AgencyRow {
+            path: child_path(Some(&province.path), &commune_id),
+            id: commune_id,
+            code: COMMUNE_CODE.into(),
+            name: "UBND xã Tỉnh Châu".into(),
+            level: AgencyLevel::Commune.as_str().into(),
+            parent_id: Some(province.id.clone()),
+            created_at: now,
+            updated_at: now,
+        };
+        agencies::insert(conn, &commune)?;
+        for (mut registration, (_, _, _, at_commune)) in registrations.into_iter().zip(ACCOUNTS) {
+            if at_commune {
+                registration.set_agency(Some(commune.id.clone()));
+            }
+            service::register(conn, &Scope::All, registration)?;
+        }
+        catalogue::write_rows(conn, catalogue_rows, None)?;
+        Ok::<_, ApiError>(())
+    })
+    .map_err(|e| anyhow::anyhow!("loading the demo data failed: {e}"))?;
+    Ok(true)
+}
+
+/// The start-up lines that tell a newcomer how to sign in.
+pub fn logins() -> String {
+    let mut text = format!("demo accounts (password {PASSWORD}):\n");
+    for (username, full_name, role, _) in ACCOUNTS {
+        text.push_str(&format!("  {username:<10} {role:<8} {full_name}\n"));
+    }
+    text
+}
