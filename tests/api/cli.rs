@@ -28,9 +28,11 @@ fn free_port() -> u16 {
 }
 
 /// Start `motcua serve` on a free port and wait until it is ready.
+// The child is returned to the caller, which stops it and waits for it (`stop`).
+#[allow(clippy::zombie_processes)]
 async fn start_serve(database: &TestDatabase, extra: &[&str]) -> (std::process::Child, u16) {
     let port = free_port();
-    let child = Command::new(BIN)
+    let mut child = Command::new(BIN)
         .arg("serve")
         .args(extra)
         .env("DATABASE_URL", database.url())
@@ -48,7 +50,11 @@ async fn start_serve(database: &TestDatabase, extra: &[&str]) -> (std::process::
         {
             return (child, port);
         }
-        assert!(Instant::now() < deadline, "serve did not become ready");
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("serve did not become ready");
+        }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
