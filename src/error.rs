@@ -48,6 +48,9 @@ pub struct Problem {
     /// For a conflict with an existing record: its id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub existing_id: Option<String>,
+    /// For a step the one-stop rules forbid: the rule's stable name, e.g. `supplement_once`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -70,6 +73,9 @@ pub enum ApiError {
     /// 409: a uniqueness rule or a state rule forbids it.
     #[error("conflict: {detail}")]
     Conflict { detail: String, field: Option<String>, existing_id: Option<String> },
+    /// 409: a rule of the dossier lifecycle forbids this step.
+    #[error("rule {rule}: {detail}")]
+    Rule { rule: &'static str, detail: String },
     /// 412: `If-Match` names an old version.
     #[error("precondition failed: {0}")]
     PreconditionFailed(String),
@@ -118,6 +124,7 @@ impl ApiError {
             Self::NotFound(_) => "not-found",
             Self::MethodNotAllowed { .. } => "method-not-allowed",
             Self::Conflict { .. } => "conflict",
+            Self::Rule { .. } => "illegal-transition",
             Self::PreconditionFailed(_) => "precondition-failed",
             Self::PayloadTooLarge(_) => "payload-too-large",
             Self::UnsupportedMediaType(_) => "unsupported-media-type",
@@ -131,7 +138,9 @@ impl ApiError {
     /// What the client reads. 5xx details are fixed texts: internals stay in the log.
     fn detail(&self) -> String {
         match self {
-            Self::BadRequest { detail, .. } | Self::Conflict { detail, .. } => detail.clone(),
+            Self::BadRequest { detail, .. } | Self::Conflict { detail, .. } | Self::Rule { detail, .. } => {
+                detail.clone()
+            }
             Self::Unauthorized(d)
             | Self::Forbidden(d)
             | Self::PreconditionFailed(d)
@@ -163,7 +172,12 @@ impl ApiError {
             Self::Conflict { existing_id, .. } => existing_id.clone(),
             _ => None,
         };
+        let rule = match self {
+            Self::Rule { rule, .. } => Some((*rule).to_owned()),
+            _ => None,
+        };
         Problem {
+            rule,
             problem_type: format!("urn:motcua:problem:{}", self.slug()),
             title: status.canonical_reason().unwrap_or("Error").to_owned(),
             status: status.as_u16(),
@@ -184,7 +198,7 @@ impl ResponseError for ApiError {
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::Conflict { .. } | Self::Rule { .. } => StatusCode::CONFLICT,
             Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,

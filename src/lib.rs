@@ -11,6 +11,8 @@ pub mod catalogue;
 pub mod clock;
 pub mod db;
 pub mod demo;
+pub mod dossiers;
+pub mod enums;
 pub mod error;
 pub mod http;
 pub mod ops;

@@ -25,7 +25,7 @@ use crate::settings::{MIN_JWT_SECRET_BYTES, Settings};
 
 /// Every route of the API. Used both to serve and to generate the OpenAPI document.
 pub fn configure_routes(cfg: &mut ServiceConfig) {
-    use crate::{agencies, auth, calendar, catalogue, service_accounts, users};
+    use crate::{agencies, auth, calendar, catalogue, dossiers, service_accounts, users};
     cfg.service(crate::ops::routes::healthz)
         .service(crate::ops::routes::readyz)
         .service(crate::ops::routes::metrics)
@@ -50,6 +50,24 @@ pub fn configure_routes(cfg: &mut ServiceConfig) {
                 .service(catalogue::routes::import_procedures)
                 .service(catalogue::routes::get_procedure)
                 .service(catalogue::routes::update_procedure)
+                .service(dossiers::routes::create_dossier)
+                .service(dossiers::routes::list_dossiers)
+                // Before /dossiers/{id}, which would otherwise take "worklist" for an id.
+                .service(dossiers::routes::worklist)
+                .service(dossiers::routes::get_dossier)
+                .service(dossiers::routes::update_dossier)
+                .service(dossiers::routes::dossier_history)
+                .service(dossiers::routes::dossier_receipt)
+                .service(dossiers::routes::accept)
+                .service(dossiers::routes::request_supplement)
+                .service(dossiers::routes::supplement)
+                .service(dossiers::routes::assign)
+                .service(dossiers::routes::resolve)
+                .service(dossiers::routes::return_result)
+                .service(dossiers::routes::withdraw)
+                .service(dossiers::routes::reject)
+                .service(dossiers::routes::apologize)
+                .service(dossiers::routes::public_dossier)
                 .service(users::routes::list_users)
                 .service(users::routes::create_user)
                 .service(users::routes::get_user)

@@ -7,6 +7,7 @@ use validator::{Validate, ValidationError};
 use crate::agencies::model::validate_code;
 use crate::clock;
 use crate::db::schema::procedures;
+use crate::enums::text_enum;
 
 /// The level of government that decides the procedure (cấp thực hiện).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -35,30 +36,6 @@ pub enum TimeUnit {
     /// Working days of 8 working hours.
     WorkingDays,
     WorkingHours,
-}
-
-macro_rules! text_enum {
-    ($t:ty { $($variant:ident => $text:literal),+ $(,)? }) => {
-        impl $t {
-            pub fn as_str(self) -> &'static str {
-                match self { $(Self::$variant => $text),+ }
-            }
-            pub fn from_db(value: &str) -> anyhow::Result<Self> {
-                match value {
-                    $($text => Ok(Self::$variant),)+
-                    other => anyhow::bail!("unknown {} {other:?} in the database", stringify!($t)),
-                }
-            }
-            /// Parse a spreadsheet cell.
-            pub fn parse(value: &str) -> Option<Self> {
-                match value.trim() {
-                    $($text => Some(Self::$variant),)+
-                    _ => None,
-                }
-            }
-            pub const CHOICES: &'static str = concat!($($text, " "),+);
-        }
-    };
 }
 
 text_enum!(ProcedureLevel { Central => "central", Province => "province", District => "district", Commune => "commune" });

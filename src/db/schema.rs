@@ -110,7 +110,93 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    dossiers (id) {
+        id -> Text,
+        code -> Text,
+        agency_id -> Text,
+        procedure_id -> Text,
+        channel -> Text,
+        status -> Text,
+        applicant_kind -> Text,
+        applicant_name -> Text,
+        applicant_name_folded -> Text,
+        applicant_id_number -> Nullable<Text>,
+        applicant_phone -> Nullable<Text>,
+        applicant_email -> Nullable<Text>,
+        applicant_address -> Nullable<Text>,
+        owner_id -> Nullable<Text>,
+        components -> Text,
+        fee -> BigInt,
+        payment_method -> Nullable<Text>,
+        payment_amount -> Nullable<BigInt>,
+        external_ref -> Nullable<Text>,
+        submitted_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+        first_response_at -> Nullable<Timestamp>,
+        due_at -> Nullable<Timestamp>,
+        appointment_at -> Nullable<Timestamp>,
+        supplement_requested_at -> Nullable<Timestamp>,
+        apologized_at -> Nullable<Timestamp>,
+        resolved_at -> Nullable<Timestamp>,
+        outcome -> Nullable<Text>,
+        result_digitized -> Bool,
+        returned_at -> Nullable<Timestamp>,
+        withdrawn_at -> Nullable<Timestamp>,
+        rejected_at -> Nullable<Timestamp>,
+        received_by -> Nullable<Text>,
+        resolved_by -> Nullable<Text>,
+        assignee_id -> Nullable<Text>,
+        last_step_at -> Timestamp,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    dossier_history (id) {
+        id -> Text,
+        dossier_id -> Text,
+        seq -> BigInt,
+        action -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        actor_id -> Nullable<Text>,
+        actor_kind -> Text,
+        at -> Timestamp,
+        note -> Nullable<Text>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox_events (id) {
+        id -> BigInt,
+        event_type -> Text,
+        aggregate_type -> Text,
+        aggregate_id -> Text,
+        agency_id -> Text,
+        occurred_at -> Timestamp,
+        data -> Text,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (caller_id, key) {
+        caller_id -> Text,
+        key -> Text,
+        request_hash -> Text,
+        status -> Integer,
+        response -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> agencies (agency_id));
+diesel::joinable!(dossiers -> agencies (agency_id));
+diesel::joinable!(dossiers -> procedures (procedure_id));
+diesel::joinable!(dossier_history -> dossiers (dossier_id));
 diesel::joinable!(procedures -> agencies (agency_id));
 diesel::joinable!(procedure_terms -> procedures (procedure_id));
 diesel::joinable!(calendar_days -> agencies (agency_id));
@@ -129,4 +215,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     agency_schedules,
     procedures,
     procedure_terms,
+    dossiers,
+    dossier_history,
+    outbox_events,
+    idempotency_keys,
 );

@@ -64,20 +64,28 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     Ok(value)
 }
 
-/// A JSON request body. Requires `Content-Type: application/json` (or `+json`).
+/// A JSON request body. Requires `Content-Type: application/json` (or `+json`). Keeps the raw
+/// bytes too, so that an `Idempotency-Key` can be matched to exactly the same request.
 #[derive(Debug)]
-pub struct JsonBody<T>(pub T);
+pub struct JsonBody<T> {
+    value: T,
+    raw: Bytes,
+}
 
 impl<T> JsonBody<T> {
     pub fn into_inner(self) -> T {
-        self.0
+        self.value
+    }
+
+    pub fn raw(&self) -> &[u8] {
+        &self.raw
     }
 }
 
 impl<T> Deref for JsonBody<T> {
     type Target = T;
     fn deref(&self) -> &T {
-        &self.0
+        &self.value
     }
 }
 
@@ -111,7 +119,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
                 }
                 _ => ApiError::bad_request(format!("the body could not be read: {e}")),
             })?;
-            parse_json(&bytes).map(JsonBody)
+            parse_json(&bytes).map(|value| JsonBody { value, raw: bytes })
         })
     }
 }
@@ -172,6 +180,13 @@ pub fn lenient_instant<'de, D: serde::Deserializer<'de>>(
         .map_err(|_| {
             serde::de::Error::custom("expected an RFC 3339 instant such as 2024-01-05T16:00:00+07:00")
         })
+}
+
+/// [`lenient_instant`] for an optional query parameter.
+pub fn lenient_instant_opt<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, D::Error> {
+    lenient_instant(d).map(Some)
 }
 
 /// Path parameters that fail to parse (an id of the wrong shape) are a 404: no such resource.

@@ -92,6 +92,48 @@ const MATRIX: &[(&str, Rel, [u16; 6])] = {
         ("POST /api/v1/procedures/import",          Own,     [200, 403, 403, 403, 403, 401]),
         ("POST /api/v1/procedures/import",          Child,   [200, 403, 403, 403, 403, 401]),
         ("POST /api/v1/procedures/import",          Foreign, [422, 403, 403, 403, 403, 401]),
+        // Dossiers: citizens see only their own (none here); actions target a withdrawn dossier,
+        // so a caller who may act gets the lifecycle's 409 and nothing changes.
+        ("GET /api/v1/dossiers",                    Own,     [200, 200, 200, 200, 200, 401]),
+        ("POST /api/v1/dossiers",                   Own,     [201, 403, 201, 201, 422, 401]),
+        ("POST /api/v1/dossiers",                   Child,   [201, 403, 422, 422, 422, 401]),
+        ("POST /api/v1/dossiers",                   Foreign, [422, 403, 422, 422, 422, 401]),
+        ("GET /api/v1/dossiers/worklist",           Own,     [200, 200, 200, 403, 403, 401]),
+        ("GET /api/v1/dossiers/worklist",           Child,   [200, 200, 404, 403, 403, 401]),
+        ("GET /api/v1/dossiers/worklist",           Foreign, [404, 404, 404, 403, 403, 401]),
+        ("GET /api/v1/dossiers/{dossier}",          Own,     [200, 200, 200, 200, 404, 401]),
+        ("GET /api/v1/dossiers/{dossier}",          Child,   [200, 200, 404, 404, 404, 401]),
+        ("GET /api/v1/dossiers/{dossier}",          Foreign, [404, 404, 404, 404, 404, 401]),
+        ("PATCH /api/v1/dossiers/{dossier}",        Own,     [200, 403, 200, 200, 404, 401]),
+        ("PATCH /api/v1/dossiers/{dossier}",        Child,   [200, 403, 404, 404, 404, 401]),
+        ("PATCH /api/v1/dossiers/{dossier}",        Foreign, [404, 404, 404, 404, 404, 401]),
+        ("GET /api/v1/dossiers/{dossier}/history",  Own,     [200, 200, 200, 200, 404, 401]),
+        ("GET /api/v1/dossiers/{dossier}/history",  Child,   [200, 200, 404, 404, 404, 401]),
+        ("GET /api/v1/dossiers/{dossier}/history",  Foreign, [404, 404, 404, 404, 404, 401]),
+        ("GET /api/v1/dossiers/{dossier}/receipt",  Own,     [200, 200, 200, 200, 404, 401]),
+        ("GET /api/v1/dossiers/{dossier}/receipt",  Child,   [200, 200, 404, 404, 404, 401]),
+        ("GET /api/v1/dossiers/{dossier}/receipt",  Foreign, [404, 404, 404, 404, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/accept",   Own,     [409, 403, 409, 409, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/accept",   Child,   [409, 403, 404, 404, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/accept",   Foreign, [404, 404, 404, 404, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/request-supplement", Own, [409, 403, 409, 409, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/request-supplement", Foreign, [404, 404, 404, 404, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/supplement", Own,   [409, 403, 409, 409, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/supplement", Foreign, [404, 404, 404, 404, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/assign",   Own,     [409, 403, 409, 409, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/assign",   Foreign, [404, 404, 404, 404, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/resolve",  Own,     [409, 403, 409, 409, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/resolve",  Foreign, [404, 404, 404, 404, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/return",   Own,     [409, 403, 409, 409, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/return",   Foreign, [404, 404, 404, 404, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/withdraw", Own,     [409, 403, 409, 409, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/withdraw", Foreign, [404, 404, 404, 404, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/reject",   Own,     [409, 403, 409, 409, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/reject",   Foreign, [404, 404, 404, 404, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/apologize", Own,    [409, 403, 409, 409, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/apologize", Foreign, [404, 404, 404, 404, 404, 401]),
+        // Public by design: status and appointment only.
+        ("GET /api/v1/public/dossiers/{code}",      Own,     [200, 200, 200, 200, 200, 200]),
     ]
 };
 
@@ -102,6 +144,10 @@ struct World {
     service_accounts: [String; 3],
     days: [String; 3],
     procedures: [String; 3],
+    /// An open (processing) dossier at each agency, its code, and a withdrawn one.
+    dossiers: [String; 3],
+    codes: [String; 3],
+    closed: [String; 3],
     tokens: Vec<Option<String>>,
 }
 
@@ -119,6 +165,9 @@ async fn build_world(app: &TestApp) -> World {
     let mut service_accounts = Vec::new();
     let mut days = Vec::new();
     let mut procedures = Vec::new();
+    let mut dossiers = Vec::new();
+    let mut codes = Vec::new();
+    let mut closed = Vec::new();
     for (i, agency) in agencies.iter().enumerate() {
         let day: Value = app
             .post_as(&root, "/api/v1/calendar/days-off", &json!({"date": format!("2024-03-{:02}", i + 1), "kind": "holiday", "name": "x", "agency_id": agency}))
@@ -134,6 +183,20 @@ async fn build_world(app: &TestApp) -> World {
             .await
             .unwrap();
         procedures.push(procedure["id"].as_str().unwrap().to_owned());
+        let intake = json!({
+            "procedure_id": procedures[0], "agency_id": agency, "channel": "direct",
+            "applicant": {"kind": "citizen", "full_name": "Người nộp"},
+        });
+        let open: Value = app.post_as(&root, "/api/v1/dossiers", &intake).await.json().await.unwrap();
+        dossiers.push(open["id"].as_str().unwrap().to_owned());
+        codes.push(open["code"].as_str().unwrap().to_owned());
+        let withdrawn: Value = app.post_as(&root, "/api/v1/dossiers", &intake).await.json().await.unwrap();
+        let id = withdrawn["id"].as_str().unwrap();
+        let done = app
+            .post_as(&root, &format!("/api/v1/dossiers/{id}/withdraw"), &json!({"reason": "Rút hồ sơ"}))
+            .await;
+        assert_eq!(done.status(), 200);
+        closed.push(id.to_owned());
         users.push(app.create_user(&root, &format!("target{i}"), "officer", Some(agency)).await);
         let sa: Value = app
             .post_as(
@@ -177,6 +240,9 @@ async fn build_world(app: &TestApp) -> World {
         service_accounts: service_accounts.try_into().unwrap(),
         days: days.try_into().unwrap(),
         procedures: procedures.try_into().unwrap(),
+        dossiers: dossiers.try_into().unwrap(),
+        codes: codes.try_into().unwrap(),
+        closed: closed.try_into().unwrap(),
         tokens,
     }
 }
@@ -202,10 +268,16 @@ fn request(world: &World, endpoint: &str, rel: Rel, n: usize) -> (Method, String
         .replace("{user}", &world.users[i])
         .replace("{sa}", &world.service_accounts[i])
         .replace("{day}", &world.days[i])
-        .replace("{procedure}", &world.procedures[i]);
+        .replace("{procedure}", &world.procedures[i])
+        .replace("{dossier}", &world.dossiers[i])
+        .replace("{closed}", &world.closed[i])
+        .replace("{code}", &world.codes[i]);
     match (method, template) {
         ("GET", "/api/v1/calendar/days-off") => {
             path.push_str(&format!("?year=2024&agency_id={target_agency}"))
+        }
+        ("GET", "/api/v1/dossiers/worklist") => {
+            path.push_str(&format!("?kind=overdue&agency_id={target_agency}"))
         }
         ("GET", "/api/v1/calendar/due") => {
             path.push_str(&format!("?start=2024-01-05T09:00:00Z&working_days=1&agency_id={target_agency}"))
@@ -238,6 +310,21 @@ fn request(world: &World, endpoint: &str, rel: Rel, n: usize) -> (Method, String
             json!({"date": format!("2024-05-{:02}", n % 28 + 1), "kind": "holiday", "name": "x", "agency_id": target_agency}),
         ),
         ("POST", "/api/v1/procedures") => Some(procedure_body(&format!("7.{n:06}"), target_agency)),
+        ("POST", "/api/v1/dossiers") => Some(json!({
+            "procedure_id": world.procedures[0], "agency_id": target_agency, "channel": "direct",
+            "applicant": {"kind": "citizen", "full_name": "Người nộp"},
+        })),
+        ("PATCH", "/api/v1/dossiers/{dossier}") => Some(json!({"fee_paid": {"method": "cash", "amount": n}})),
+        ("POST", "/api/v1/dossiers/{closed}/request-supplement")
+        | ("POST", "/api/v1/dossiers/{closed}/withdraw")
+        | ("POST", "/api/v1/dossiers/{closed}/reject") => Some(json!({"reason": "Lý do"})),
+        ("POST", "/api/v1/dossiers/{closed}/assign") => Some(json!({"user_id": world.users[i]})),
+        ("POST", "/api/v1/dossiers/{closed}/resolve") => {
+            Some(json!({"outcome": "approved", "result_digitized": true}))
+        }
+        ("POST", "/api/v1/dossiers/{closed}/apologize") => {
+            Some(json!({"reason": "Chậm", "new_appointment_at": "2099-01-01T00:00:00Z"}))
+        }
         ("PATCH", "/api/v1/procedures/{procedure}") => Some(json!({"fee": n})),
         ("PUT", "/api/v1/agencies/{agency}/schedule") => Some(
             json!({"monday": [{"start": "07:30", "end": "11:30"}], "saturday": [{"start": "07:30", "end": "11:30"}]}),
@@ -302,7 +389,11 @@ fn the_matrix_covers_every_api_operation() {
                 .replace("/users/{id}", "/users/{user}")
                 .replace("/service-accounts/{id}", "/service-accounts/{sa}")
                 .replace("/days-off/{id}", "/days-off/{day}")
-                .replace("/procedures/{id}", "/procedures/{procedure}");
+                .replace("/procedures/{id}", "/procedures/{procedure}")
+                .replace("/dossiers/{id}/", "/dossiers/{closed}/")
+                .replace("/dossiers/{id}", "/dossiers/{dossier}")
+                .replace("/dossiers/{closed}/history", "/dossiers/{dossier}/history")
+                .replace("/dossiers/{closed}/receipt", "/dossiers/{dossier}/receipt");
             let endpoint = format!("{} {normalized}", method.to_uppercase());
             if !MATRIX.iter().any(|(e, _, _)| *e == endpoint) {
                 missing.push(endpoint);

@@ -6,6 +6,7 @@ mod authorization;
 mod calendar;
 mod catalogue;
 mod cli;
+mod dossiers;
 mod helpers;
 mod http_errors;
 mod openapi;

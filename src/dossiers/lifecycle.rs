@@ -1,0 +1,281 @@
+//! A dossier's life as a pure state machine (Decree 61/2018 arts. 17–20, carried into Decree
+//! 118/2025; api.md "dossiers"). It knows neither HTTP nor SQL: given the status and the facts
+//! that the one-stop rules depend on, it says which status an action leads to, or which rule
+//! forbids it.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Online, awaiting official receipt.
+    Submitted,
+    /// Sent back for the missing documents (once).
+    SupplementRequested,
+    /// Accepted: the legal clock runs.
+    Processing,
+    /// A result exists (approved or a reasoned refusal).
+    Resolved,
+    /// The result was handed to the applicant.
+    Returned,
+    /// Refused at reception, before acceptance.
+    Rejected,
+    /// Withdrawn by the applicant, or stopped.
+    Withdrawn,
+}
+
+impl Status {
+    pub const ALL: [Status; 7] = [
+        Status::Submitted,
+        Status::SupplementRequested,
+        Status::Processing,
+        Status::Resolved,
+        Status::Returned,
+        Status::Rejected,
+        Status::Withdrawn,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Submitted => "submitted",
+            Status::SupplementRequested => "supplement_requested",
+            Status::Processing => "processing",
+            Status::Resolved => "resolved",
+            Status::Returned => "returned",
+            Status::Rejected => "rejected",
+            Status::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn from_db(value: &str) -> anyhow::Result<Self> {
+        Status::ALL
+            .into_iter()
+            .find(|s| s.as_str() == value)
+            .ok_or_else(|| anyhow::anyhow!("unknown dossier status {value:?}"))
+    }
+
+    /// Still being worked: a due date can pass.
+    pub fn is_open(self) -> bool {
+        matches!(self, Status::Submitted | Status::SupplementRequested | Status::Processing)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    Accept,
+    RequestSupplement,
+    Supplement,
+    Assign,
+    Resolve,
+    Return,
+    Withdraw,
+    Reject,
+    Apologize,
+}
+
+impl Action {
+    pub const ALL: [Action; 9] = [
+        Action::Accept,
+        Action::RequestSupplement,
+        Action::Supplement,
+        Action::Assign,
+        Action::Resolve,
+        Action::Return,
+        Action::Withdraw,
+        Action::Reject,
+        Action::Apologize,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Accept => "accept",
+            Action::RequestSupplement => "request-supplement",
+            Action::Supplement => "supplement",
+            Action::Assign => "assign",
+            Action::Resolve => "resolve",
+            Action::Return => "return",
+            Action::Withdraw => "withdraw",
+            Action::Reject => "reject",
+            Action::Apologize => "apologize",
+        }
+    }
+
+    /// The outbox event type, e.g. `dossier.accepted`.
+    pub fn event_type(self) -> &'static str {
+        match self {
+            Action::Accept => "dossier.accepted",
+            Action::RequestSupplement => "dossier.supplement_requested",
+            Action::Supplement => "dossier.supplemented",
+            Action::Assign => "dossier.assigned",
+            Action::Resolve => "dossier.resolved",
+            Action::Return => "dossier.returned",
+            Action::Withdraw => "dossier.withdrawn",
+            Action::Reject => "dossier.rejected",
+            Action::Apologize => "dossier.apologized",
+        }
+    }
+}
+
+/// The facts, beyond the status, that the rules depend on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Facts {
+    /// Officially received (accepted_at set).
+    pub accepted: bool,
+    /// A supplement was already requested once.
+    pub supplement_requested_before: bool,
+    /// An apology with a new appointment was already issued.
+    pub apologized_before: bool,
+}
+
+/// Why an action is refused: the rule's name (stable, for clients) and its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refusal {
+    pub rule: &'static str,
+    pub message: &'static str,
+}
+
+const fn refuse(rule: &'static str, message: &'static str) -> Refusal {
+    Refusal { rule, message }
+}
+
+/// The status after `action`, or the rule that forbids it.
+pub fn next(status: Status, facts: Facts, action: Action) -> Result<Status, Refusal> {
+    use Action as A;
+    use Status as S;
+    match (action, status) {
+        (A::Accept, S::Submitted) => Ok(S::Processing),
+        (A::Accept, _) => {
+            Err(refuse("accept_submitted_only", "only a submitted dossier awaiting receipt can be accepted"))
+        }
+
+        (A::RequestSupplement, S::Submitted | S::Processing) if facts.supplement_requested_before => {
+            Err(refuse(
+                "supplement_once",
+                "a dossier is returned for supplement at most once: the slip must list everything missing in one go",
+            ))
+        }
+        (A::RequestSupplement, S::Submitted | S::Processing) => Ok(S::SupplementRequested),
+        (A::RequestSupplement, _) => Err(refuse(
+            "supplement_while_open",
+            "a supplement can be requested only while the dossier awaits receipt or is being processed",
+        )),
+
+        (A::Supplement, S::SupplementRequested) if facts.accepted => Ok(S::Processing),
+        (A::Supplement, S::SupplementRequested) => Ok(S::Submitted),
+        (A::Supplement, _) => Err(refuse("supplement_requested_first", "no supplement was requested")),
+
+        (A::Assign, s) if s.is_open() => Ok(s),
+        (A::Assign, _) => Err(refuse("assign_open_only", "a closed dossier cannot be assigned")),
+
+        (A::Resolve, S::Processing) => Ok(S::Resolved),
+        (A::Resolve, _) => {
+            Err(refuse("resolve_processing_only", "only a dossier being processed can be resolved"))
+        }
+
+        (A::Return, S::Resolved) => Ok(S::Returned),
+        (A::Return, _) => {
+            Err(refuse("return_resolved_only", "only a resolved dossier's result can be returned"))
+        }
+
+        (A::Withdraw, s) if s.is_open() => Ok(S::Withdrawn),
+        (A::Withdraw, _) => Err(refuse("withdraw_open_only", "a closed dossier cannot be withdrawn")),
+
+        (A::Reject, S::Submitted | S::SupplementRequested) if !facts.accepted => Ok(S::Rejected),
+        (A::Reject, _) => Err(refuse(
+            "reject_before_acceptance",
+            "a dossier can be refused at reception only before it is accepted; after that it is resolved as refused",
+        )),
+
+        (A::Apologize, S::Processing | S::SupplementRequested)
+            if facts.accepted && facts.apologized_before =>
+        {
+            Err(refuse("apology_once", "only one apology with a new appointment is allowed"))
+        }
+        (A::Apologize, S::Processing | S::SupplementRequested) if facts.accepted => Ok(status),
+        (A::Apologize, _) => Err(refuse(
+            "apology_while_processing",
+            "an apology with a new appointment is issued only for an accepted dossier still being processed",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Action as A;
+    use Status as S;
+
+    fn facts(accepted: bool, supplemented: bool, apologized: bool) -> Facts {
+        Facts { accepted, supplement_requested_before: supplemented, apologized_before: apologized }
+    }
+
+    /// Every state × action, with the facts a real dossier in that state can have. The table
+    /// is the specification; `None` means refused.
+    #[test]
+    fn every_state_and_action() {
+        let accepted = facts(true, false, false);
+        let fresh = facts(false, false, false);
+        #[rustfmt::skip]
+        let table: &[(S, Facts, [Option<S>; 9])] = &[
+            //                      accept           req-suppl                    suppl               assign                        resolve          return          withdraw          reject           apologize
+            (S::Submitted, fresh, [Some(S::Processing), Some(S::SupplementRequested), None, Some(S::Submitted), None, None, Some(S::Withdrawn), Some(S::Rejected), None]),
+            (S::SupplementRequested, facts(false, true, false), [None, None, Some(S::Submitted), Some(S::SupplementRequested), None, None, Some(S::Withdrawn), Some(S::Rejected), None]),
+            (S::SupplementRequested, facts(true, true, false), [None, None, Some(S::Processing), Some(S::SupplementRequested), None, None, Some(S::Withdrawn), None, Some(S::SupplementRequested)]),
+            (S::Processing, accepted, [None, Some(S::SupplementRequested), None, Some(S::Processing), Some(S::Resolved), None, Some(S::Withdrawn), None, Some(S::Processing)]),
+            (S::Resolved, accepted, [None, None, None, None, None, Some(S::Returned), None, None, None]),
+            (S::Returned, accepted, [None, None, None, None, None, None, None, None, None]),
+            (S::Rejected, fresh, [None, None, None, None, None, None, None, None, None]),
+            (S::Withdrawn, accepted, [None, None, None, None, None, None, None, None, None]),
+        ];
+        for (status, facts, expected) in table {
+            for (action, want) in A::ALL.into_iter().zip(expected) {
+                let got = next(*status, *facts, action).ok();
+                assert_eq!(got, *want, "{status:?} {facts:?} --{action:?}-->");
+            }
+        }
+    }
+
+    #[test]
+    fn supplement_is_requested_at_most_once() {
+        let after_one = facts(true, true, false);
+        assert_eq!(next(S::Processing, after_one, A::RequestSupplement).unwrap_err().rule, "supplement_once");
+        assert_eq!(
+            next(S::Submitted, facts(false, true, false), A::RequestSupplement).unwrap_err().rule,
+            "supplement_once"
+        );
+    }
+
+    #[test]
+    fn one_apology_only() {
+        assert_eq!(
+            next(S::Processing, facts(true, false, true), A::Apologize).unwrap_err().rule,
+            "apology_once"
+        );
+        assert_eq!(
+            next(S::Submitted, facts(false, false, false), A::Apologize).unwrap_err().rule,
+            "apology_while_processing"
+        );
+    }
+
+    #[test]
+    fn refusal_after_acceptance_is_a_refused_resolution_not_a_rejection() {
+        assert_eq!(
+            next(S::Processing, facts(true, false, false), A::Reject).unwrap_err().rule,
+            "reject_before_acceptance"
+        );
+        assert_eq!(next(S::Processing, facts(true, false, false), A::Resolve), Ok(S::Resolved));
+    }
+
+    #[test]
+    fn status_text_round_trips() {
+        for s in S::ALL {
+            assert_eq!(S::from_db(s.as_str()).unwrap(), s);
+            assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
+        }
+        for a in A::ALL {
+            assert_eq!(serde_json::to_value(a).unwrap(), a.as_str());
+        }
+    }
+}

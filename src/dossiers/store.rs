@@ -1,0 +1,217 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::model::{DossierRow, HistoryRow};
+use crate::db::DbConnection;
+use crate::db::schema::{dossier_history, dossiers, outbox_events};
+
+pub fn insert(conn: &mut DbConnection, row: &DossierRow) -> QueryResult<()> {
+    diesel::insert_into(dossiers::table).values(row).execute(conn).map(|_| ())
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<DossierRow>> {
+    dossiers::table.find(id).select(DossierRow::as_select()).first(conn).optional()
+}
+
+pub fn find_by_code(conn: &mut DbConnection, code: &str) -> QueryResult<Option<DossierRow>> {
+    dossiers::table.filter(dossiers::code.eq(code)).select(DossierRow::as_select()).first(conn).optional()
+}
+
+pub fn find_by_external_ref(
+    conn: &mut DbConnection,
+    agency_id: &str,
+    external_ref: &str,
+) -> QueryResult<Option<String>> {
+    dossiers::table
+        .filter(dossiers::agency_id.eq(agency_id))
+        .filter(dossiers::external_ref.eq(external_ref))
+        .select(dossiers::id)
+        .first(conn)
+        .optional()
+}
+
+/// Write the row if nobody else changed it since `expected_version` was read. False when
+/// somebody did: the caller answers 409 rather than overwrite their change.
+pub fn update(conn: &mut DbConnection, row: &DossierRow, expected_version: i64) -> QueryResult<bool> {
+    let updated =
+        diesel::update(dossiers::table.find(&row.id).filter(dossiers::version.eq(expected_version)))
+            .set((
+                dossiers::status.eq(&row.status),
+                dossiers::components.eq(&row.components),
+                dossiers::payment_method.eq(&row.payment_method),
+                dossiers::payment_amount.eq(row.payment_amount),
+                dossiers::accepted_at.eq(row.accepted_at),
+                dossiers::first_response_at.eq(row.first_response_at),
+                dossiers::due_at.eq(row.due_at),
+                dossiers::appointment_at.eq(row.appointment_at),
+                dossiers::supplement_requested_at.eq(row.supplement_requested_at),
+                dossiers::apologized_at.eq(row.apologized_at),
+                dossiers::resolved_at.eq(row.resolved_at),
+                dossiers::outcome.eq(&row.outcome),
+                dossiers::result_digitized.eq(row.result_digitized),
+                dossiers::returned_at.eq(row.returned_at),
+                dossiers::withdrawn_at.eq(row.withdrawn_at),
+                dossiers::rejected_at.eq(row.rejected_at),
+                dossiers::received_by.eq(&row.received_by),
+                dossiers::resolved_by.eq(&row.resolved_by),
+                dossiers::assignee_id.eq(&row.assignee_id),
+                dossiers::last_step_at.eq(row.last_step_at),
+                dossiers::version.eq(row.version),
+                dossiers::updated_at.eq(row.updated_at),
+            ))
+            .execute(conn)?;
+    Ok(updated == 1)
+}
+
+pub fn next_history_seq(conn: &mut DbConnection, dossier_id: &str) -> QueryResult<i64> {
+    let last: Option<i64> = dossier_history::table
+        .filter(dossier_history::dossier_id.eq(dossier_id))
+        .select(diesel::dsl::max(dossier_history::seq))
+        .first(conn)?;
+    Ok(last.unwrap_or(0) + 1)
+}
+
+pub fn insert_history(conn: &mut DbConnection, row: &HistoryRow) -> QueryResult<()> {
+    diesel::insert_into(dossier_history::table).values(row).execute(conn).map(|_| ())
+}
+
+pub fn history(conn: &mut DbConnection, dossier_id: &str) -> QueryResult<Vec<HistoryRow>> {
+    dossier_history::table
+        .filter(dossier_history::dossier_id.eq(dossier_id))
+        .order(dossier_history::seq.asc())
+        .select(HistoryRow::as_select())
+        .load(conn)
+}
+
+pub struct NewEvent<'a> {
+    pub event_type: &'a str,
+    pub aggregate_type: &'a str,
+    pub aggregate_id: &'a str,
+    pub agency_id: &'a str,
+    pub occurred_at: NaiveDateTime,
+    pub data: String,
+}
+
+pub fn insert_event(conn: &mut DbConnection, event: &NewEvent<'_>) -> QueryResult<()> {
+    diesel::insert_into(outbox_events::table)
+        .values((
+            outbox_events::event_type.eq(event.event_type),
+            outbox_events::aggregate_type.eq(event.aggregate_type),
+            outbox_events::aggregate_id.eq(event.aggregate_id),
+            outbox_events::agency_id.eq(event.agency_id),
+            outbox_events::occurred_at.eq(event.occurred_at),
+            outbox_events::data.eq(&event.data),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The outbox event types written for a dossier, in order (for tests and the feed).
+pub fn event_types_of(conn: &mut DbConnection, dossier_id: &str) -> QueryResult<Vec<String>> {
+    outbox_events::table
+        .filter(outbox_events::aggregate_id.eq(dossier_id))
+        .order(outbox_events::id.asc())
+        .select(outbox_events::event_type)
+        .load(conn)
+}
+
+#[derive(Default)]
+pub struct ListFilter {
+    /// None: every agency (a system administrator).
+    pub agency_ids: Option<Vec<String>>,
+    /// Citizens: only their own.
+    pub owner_id: Option<String>,
+    pub status: Option<&'static str>,
+    pub agency_id: Option<String>,
+    pub procedure_id: Option<String>,
+    pub channel: Option<&'static str>,
+    pub accepted_from: Option<NaiveDateTime>,
+    pub accepted_to: Option<NaiveDateTime>,
+    /// Some(now): open and due before now; for `overdue=false`, the opposite.
+    pub overdue: Option<(bool, NaiveDateTime)>,
+    pub due_before: Option<NaiveDateTime>,
+    pub assignee_id: Option<String>,
+    pub code: Option<String>,
+    pub name_words: Vec<String>,
+}
+
+const OPEN: [&str; 3] = ["submitted", "supplement_requested", "processing"];
+
+/// Dossiers newest first by (submitted_at, id), after the cursor's position.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &ListFilter,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> QueryResult<Vec<DossierRow>> {
+    let mut query = dossiers::table.select(DossierRow::as_select()).into_boxed();
+    if let Some(ids) = &filter.agency_ids {
+        query = query.filter(dossiers::agency_id.eq_any(ids.clone()));
+    }
+    if let Some(owner) = &filter.owner_id {
+        query = query.filter(dossiers::owner_id.eq(owner.clone()));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(dossiers::status.eq(status));
+    }
+    if let Some(agency) = &filter.agency_id {
+        query = query.filter(dossiers::agency_id.eq(agency.clone()));
+    }
+    if let Some(procedure) = &filter.procedure_id {
+        query = query.filter(dossiers::procedure_id.eq(procedure.clone()));
+    }
+    if let Some(channel) = filter.channel {
+        query = query.filter(dossiers::channel.eq(channel));
+    }
+    if let Some(from) = filter.accepted_from {
+        query = query.filter(dossiers::accepted_at.ge(from));
+    }
+    if let Some(to) = filter.accepted_to {
+        query = query.filter(dossiers::accepted_at.lt(to));
+    }
+    match filter.overdue {
+        Some((true, now)) => {
+            query = query.filter(dossiers::status.eq_any(OPEN)).filter(dossiers::due_at.lt(now))
+        }
+        Some((false, now)) => {
+            query = query.filter(
+                dossiers::status.ne_all(OPEN).or(dossiers::due_at.is_null()).or(dossiers::due_at.ge(now)),
+            )
+        }
+        None => {}
+    }
+    if let Some(before) = filter.due_before {
+        query = query.filter(dossiers::due_at.lt(before));
+    }
+    if let Some(assignee) = &filter.assignee_id {
+        query = query.filter(dossiers::assignee_id.eq(assignee.clone()));
+    }
+    if let Some(code) = &filter.code {
+        query = query.filter(dossiers::code.eq(code.clone()));
+    }
+    for word in &filter.name_words {
+        query = query.filter(dossiers::applicant_name_folded.like(format!("%{word}%")));
+    }
+    if let Some((at, id)) = after {
+        query = query
+            .filter(dossiers::submitted_at.lt(at).or(dossiers::submitted_at.eq(at).and(dossiers::id.lt(id))));
+    }
+    query.order((dossiers::submitted_at.desc(), dossiers::id.desc())).limit(limit).load(conn)
+}
+
+/// Open dossiers of the given agencies, for the worklists: at most `limit`, due first.
+pub fn open_dossiers(
+    conn: &mut DbConnection,
+    agency_ids: Option<&[String]>,
+    status: &[&str],
+    limit: i64,
+) -> QueryResult<Vec<DossierRow>> {
+    let mut query = dossiers::table
+        .select(DossierRow::as_select())
+        .filter(dossiers::status.eq_any(status.to_vec()))
+        .into_boxed();
+    if let Some(ids) = agency_ids {
+        query = query.filter(dossiers::agency_id.eq_any(ids.to_vec()));
+    }
+    query.order((dossiers::due_at.asc(), dossiers::submitted_at.asc())).limit(limit).load(conn)
+}
