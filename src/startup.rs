@@ -211,7 +211,7 @@ fn serve(listener: TcpListener, db: Db, keys: TokenKeys, settings: &Settings) ->
             // then metrics and the id echo.
             .wrap(from_fn(request_id::echo))
             .wrap(prometheus.clone())
-            .wrap(TracingLogger::default())
+            .wrap(TracingLogger::<crate::telemetry::RequestSpan>::new())
             .wrap(cors(&settings_for_app))
     })
     .listen(listener)?

@@ -19,3 +19,39 @@ pub fn init(format: LogFormat) {
         LogFormat::Text => builder.with_ansi(std::io::stderr().is_terminal()).try_init(),
     };
 }
+
+/// The root span of every request. Like tracing-actix-web's default, but without the query
+/// string (`?q=` may carry an applicant's name) and without the user agent.
+pub struct RequestSpan;
+
+impl tracing_actix_web::RootSpanBuilder for RequestSpan {
+    fn on_request_start(request: &actix_web::dev::ServiceRequest) -> tracing::Span {
+        use actix_web::HttpMessage;
+        let route = request.match_pattern().unwrap_or_else(|| "UNMATCHED".to_owned());
+        let request_id = request.extensions().get::<tracing_actix_web::RequestId>().map(|id| id.to_string());
+        tracing::info_span!(
+            "HTTP request",
+            http.method = %request.method(),
+            http.route = %route,
+            http.path = %request.path(),
+            http.client_ip = %request.connection_info().realip_remote_addr().unwrap_or(""),
+            request_id = request_id.as_deref().unwrap_or(""),
+            http.status_code = tracing::field::Empty,
+            otel.status_code = tracing::field::Empty,
+            exception.message = tracing::field::Empty,
+            exception.details = tracing::field::Empty,
+        )
+    }
+
+    fn on_request_end<B: actix_web::body::MessageBody>(
+        span: tracing::Span,
+        outcome: &Result<actix_web::dev::ServiceResponse<B>, actix_web::Error>,
+    ) {
+        let status = match outcome {
+            Ok(response) => response.status().as_u16(),
+            Err(error) => error.as_response_error().status_code().as_u16(),
+        };
+        tracing_actix_web::DefaultRootSpanBuilder::on_request_end(span.clone(), outcome);
+        span.in_scope(|| tracing::info!(status, "request finished"));
+    }
+}

@@ -155,19 +155,13 @@ async fn step(
     Ok(response)
 }
 
-macro_rules! action_responses {
-    () => {
-        "Applied: the dossier after the step"
-    };
-}
-
 /// Accept an online dossier: the receipt with its appointment is issued and the clock starts.
 #[utoipa::path(
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = StepBody,
     responses(
-        (status = 200, description = action_responses!(), body = Dossier),
+        (status = 200, description = "The dossier after the step", body = Dossier),
         (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
         (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound),
         (status = 409, response = r::Conflict), (status = 422, response = r::Unprocessable),
@@ -195,7 +189,7 @@ pub async fn accept(
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = ReasonBody,
     responses(
-        (status = 200, description = action_responses!(), body = Dossier),
+        (status = 200, description = "The dossier after the step", body = Dossier),
         (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
         (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound),
         (status = 409, response = r::Conflict), (status = 422, response = r::Unprocessable),
@@ -228,7 +222,7 @@ pub async fn request_supplement(
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = SupplementBody,
     responses(
-        (status = 200, description = action_responses!(), body = Dossier),
+        (status = 200, description = "The dossier after the step", body = Dossier),
         (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
         (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound),
         (status = 409, response = r::Conflict), (status = 422, response = r::Unprocessable),
@@ -260,7 +254,7 @@ pub async fn supplement(
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = AssignBody,
     responses(
-        (status = 200, description = action_responses!(), body = Dossier),
+        (status = 200, description = "The dossier after the step", body = Dossier),
         (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
         (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound),
         (status = 409, response = r::Conflict), (status = 422, response = r::Unprocessable),
@@ -292,7 +286,7 @@ pub async fn assign(
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = ResolveBody,
     responses(
-        (status = 200, description = action_responses!(), body = Dossier),
+        (status = 200, description = "The dossier after the step", body = Dossier),
         (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
         (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound),
         (status = 409, response = r::Conflict), (status = 422, response = r::Unprocessable),
@@ -324,7 +318,7 @@ pub async fn resolve(
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = StepBody,
     responses(
-        (status = 200, description = action_responses!(), body = Dossier),
+        (status = 200, description = "The dossier after the step", body = Dossier),
         (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
         (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound),
         (status = 409, response = r::Conflict), (status = 422, response = r::Unprocessable),
@@ -351,7 +345,7 @@ pub async fn return_result(
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = ReasonBody,
     responses(
-        (status = 200, description = action_responses!(), body = Dossier),
+        (status = 200, description = "The dossier after the step", body = Dossier),
         (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
         (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound),
         (status = 409, response = r::Conflict), (status = 422, response = r::Unprocessable),
@@ -383,7 +377,7 @@ pub async fn withdraw(
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = ReasonBody,
     responses(
-        (status = 200, description = action_responses!(), body = Dossier),
+        (status = 200, description = "The dossier after the step", body = Dossier),
         (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
         (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound),
         (status = 409, response = r::Conflict), (status = 422, response = r::Unprocessable),
@@ -416,7 +410,7 @@ pub async fn reject(
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = ApologizeBody,
     responses(
-        (status = 200, description = action_responses!(), body = Dossier),
+        (status = 200, description = "The dossier after the step", body = Dossier),
         (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
         (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound),
         (status = 409, response = r::Conflict), (status = 422, response = r::Unprocessable),

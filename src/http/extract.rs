@@ -23,13 +23,31 @@ fn field_or_body(path: &serde_path_to_error::Path) -> String {
     if p == "." || p.is_empty() { "body".to_owned() } else { p }
 }
 
-/// serde's message without the trailing " at line 1 column 17".
+/// serde's message without the trailing " at line 1 column 17", and without the submitted
+/// value it quotes ("invalid type: integer `51090001234`, expected a string"): an answer or a
+/// log line must not repeat an identity number or a password sent in the wrong shape.
 fn clean_serde_message(error: &serde_json::Error) -> String {
     let text = error.to_string();
-    match text.rfind(" at line ") {
-        Some(i) => text[..i].to_owned(),
-        None => text,
+    let text = match text.rfind(" at line ") {
+        Some(i) => &text[..i],
+        None => &text,
+    };
+    without_submitted_value(text)
+}
+
+fn without_submitted_value(text: &str) -> String {
+    for (prefix, replacement) in [
+        ("invalid type: ", "invalid type"),
+        ("invalid value: ", "invalid value"),
+        ("unknown variant ", "unknown value"),
+    ] {
+        if text.starts_with(prefix)
+            && let Some(i) = text.find(", expected ")
+        {
+            return format!("{replacement}{}", &text[i..]);
+        }
     }
+    text.to_owned()
 }
 
 /// Deserialize a JSON body: syntax errors are 400, well-formed JSON of the wrong shape is 422
@@ -146,7 +164,7 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
     let de = serde_urlencoded::Deserializer::new(pairs);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
-        let message = e.into_inner().to_string();
+        let message = without_submitted_value(&e.into_inner().to_string());
         let field = match message.strip_prefix("missing field `") {
             Some(rest) => rest.trim_end_matches('`').to_owned(),
             None if path == "." || path.is_empty() => "query".to_owned(),
@@ -217,6 +235,17 @@ mod tests {
     fn field_of(error: ApiError) -> (u16, String) {
         let p = error.to_problem();
         (p.status, p.errors.first().map(|e| e.field.clone()).unwrap_or_default())
+    }
+
+    #[test]
+    fn submitted_values_are_not_repeated() {
+        let error = parse_json::<Intake>(
+            br#"{"channel":"online","applicant":{"full_name":"A","phone":51090001234}}"#,
+        )
+        .unwrap_err();
+        let problem = error.to_problem();
+        assert!(!format!("{problem:?}").contains("51090001234"), "{problem:?}");
+        assert_eq!(problem.errors[0].message, "invalid type, expected a string");
     }
 
     #[test]
