@@ -94,7 +94,7 @@ pub fn load(db: &Db) -> anyhow::Result<bool> {
 pub fn logins() -> String {
     let mut text = format!("demo accounts (password {PASSWORD}):\n");
     for (username, full_name, role, _) in ACCOUNTS {
-        text.push_str(&format!("  {username:<10} {role:<8} {full_name}\n"));
+        text.push_str(&format!("  {username:<10} {:<8} {full_name}\n", role.as_str()));
     }
     text
 }
