@@ -4,7 +4,8 @@
 //! to microseconds before they are stored: what a write returns equals what a later read returns
 //! (ETags depend on it).
 
-use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, SubsecRound, Utc};
+use validator::ValidationError;
 
 pub fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
@@ -16,4 +17,26 @@ pub fn to_db(instant: DateTime<Utc>) -> NaiveDateTime {
 
 pub fn from_db(stored: NaiveDateTime) -> DateTime<Utc> {
     stored.and_utc()
+}
+
+/// Years the service accepts. Both databases store far more, but PostgreSQL refuses dates
+/// before 4713 BC that SQLite would keep: one range for both keeps their answers the same, and
+/// no real dossier lies outside it.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
+pub fn plausible_date(date: NaiveDate) -> bool {
+    YEARS.contains(&date.year())
+}
+
+pub fn validate_date(date: &NaiveDate) -> Result<(), ValidationError> {
+    if plausible_date(*date) { Ok(()) } else { Err(out_of_range()) }
+}
+
+pub fn validate_instant(instant: &DateTime<Utc>) -> Result<(), ValidationError> {
+    if plausible_date(instant.date_naive()) { Ok(()) } else { Err(out_of_range()) }
+}
+
+fn out_of_range() -> ValidationError {
+    ValidationError::new("range")
+        .with_message(format!("must lie between {} and {}", YEARS.start(), YEARS.end()).into())
 }

@@ -242,6 +242,9 @@ impl ResponseError for ApiError {
 /// (`agencies_code_key`) or SQLite's message (`UNIQUE constraint failed: agencies.code`).
 fn unique_violation_field(info: &dyn diesel::result::DatabaseErrorInformation) -> Option<String> {
     if let Some(constraint) = info.constraint_name() {
+        if constraint.ends_with("_pkey") {
+            return None;
+        }
         let without_suffix = constraint.strip_suffix("_key").unwrap_or(constraint);
         let table = info.table_name().unwrap_or_default();
         let field = without_suffix
@@ -253,6 +256,12 @@ fn unique_violation_field(info: &dyn diesel::result::DatabaseErrorInformation) -
     let columns = info.message().strip_prefix("UNIQUE constraint failed: ")?;
     let first = columns.split(',').next()?.trim();
     Some(first.rsplit('.').next().unwrap_or(first).to_owned())
+}
+
+fn is_data_exception(message: &str) -> bool {
+    ["out of range", "invalid byte sequence", "invalid input syntax", "value too long"]
+        .iter()
+        .any(|pattern| message.contains(pattern))
 }
 
 impl From<DieselError> for ApiError {
@@ -269,6 +278,11 @@ impl From<DieselError> for ApiError {
             }
             DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
                 Self::Unavailable(error.into())
+            }
+            // PostgreSQL data exceptions (a value it cannot store) that validation did not catch:
+            // the client's input, so a 422 rather than a 500.
+            DieselError::DatabaseError(_, info) if is_data_exception(info.message()) => {
+                Self::Validation(vec![FieldError::new("body", "a value is outside what can be stored")])
             }
             // SQLite's "database is locked" after the busy timeout: the writer is overloaded,
             // not broken; the client may retry.

@@ -6,6 +6,7 @@ use validator::{Validate, ValidationError};
 
 use crate::clock;
 use crate::db::schema::agencies;
+use crate::enums::text_enum;
 
 /// The level of an agency in the administrative tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -19,24 +20,9 @@ pub enum AgencyLevel {
     Commune,
 }
 
+text_enum!(AgencyLevel { Province => "province", District => "district", Commune => "commune" });
+
 impl AgencyLevel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Province => "province",
-            Self::District => "district",
-            Self::Commune => "commune",
-        }
-    }
-
-    pub fn from_db(value: &str) -> anyhow::Result<Self> {
-        match value {
-            "province" => Ok(Self::Province),
-            "district" => Ok(Self::District),
-            "commune" => Ok(Self::Commune),
-            other => anyhow::bail!("unknown agency level {other:?} in the database"),
-        }
-    }
-
     /// Which parent an agency of this level may have: a province stands at the root, a
     /// district under a province, a commune under a province (two-tier government) or, in old
     /// records, under a district.

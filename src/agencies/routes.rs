@@ -200,6 +200,22 @@ pub async fn update_agency(
             };
             let parent_level = parent.as_ref().map(|p| AgencyLevel::from_db(&p.level)).transpose()?;
             level.check_parent(parent_level).map_err(|m| ApiError::invalid_field("parent_id", m))?;
+            if level.as_str() != current.level {
+                // The agencies below must still fit under the new level.
+                for child in store::children(conn, &id)? {
+                    AgencyLevel::from_db(&child.level)?.check_parent(Some(level)).map_err(|_| {
+                        ApiError::invalid_field(
+                            "level",
+                            format!(
+                                "{} ({}) below it could not stay under a {}",
+                                child.name,
+                                child.level,
+                                level.as_str()
+                            ),
+                        )
+                    })?;
+                }
+            }
             let now = clock::to_db(clock::now());
             let code = patch.code.unwrap_or(current.code);
             let name = patch.name.unwrap_or(current.name);

@@ -13,6 +13,10 @@ pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<AgencyRow>>
     agencies::table.find(id).select(AgencyRow::as_select()).first(conn).optional()
 }
 
+pub fn children(conn: &mut DbConnection, id: &str) -> QueryResult<Vec<AgencyRow>> {
+    agencies::table.filter(agencies::parent_id.eq(id)).select(AgencyRow::as_select()).load(conn)
+}
+
 pub fn find_by_code(conn: &mut DbConnection, code: &str) -> QueryResult<Option<AgencyRow>> {
     agencies::table.filter(agencies::code.eq(code)).select(AgencyRow::as_select()).first(conn).optional()
 }

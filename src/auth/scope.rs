@@ -40,6 +40,11 @@ impl Scope {
     }
 }
 
+/// The agencies on a path, root first: the agency's ancestors, then itself.
+pub fn lineage(path: &str) -> Vec<String> {
+    path.split('/').filter(|s| !s.is_empty()).map(str::to_owned).collect()
+}
+
 /// The path of a new agency under a parent (or at the root).
 pub fn child_path(parent_path: Option<&str>, id: &str) -> String {
     format!("{}{id}/", parent_path.unwrap_or("/"))
@@ -80,6 +85,11 @@ mod tests {
         assert!(!scope.contains("q", &other));
         let commune_scope = Scope::Subtree("c".into());
         assert!(!commune_scope.contains("p", &province), "a commune does not see its province");
+    }
+
+    #[test]
+    fn lineage_is_root_first() {
+        assert_eq!(lineage("/p/d/c/"), ["p", "d", "c"]);
     }
 
     #[test]

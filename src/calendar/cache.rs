@@ -3,6 +3,7 @@
 //! long another process serving the same database may use a calendar changed elsewhere.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -10,6 +11,7 @@ use super::model::{DayKind, Week};
 use super::store;
 use super::working_time::{Calendar, WeeklySchedule};
 use crate::agencies::store as agencies;
+use crate::auth::scope::lineage;
 use crate::db::DbConnection;
 use crate::error::ApiError;
 
@@ -30,11 +32,9 @@ type Entry = (Instant, Arc<AgencyCalendar>);
 pub struct CalendarCache {
     /// By agency id; `None` is the national calendar.
     entries: RwLock<HashMap<Option<String>, Entry>>,
-}
-
-/// The agency and the agencies above it, nearest first, from its path.
-fn lineage(path: &str) -> Vec<String> {
-    path.split('/').filter(|s| !s.is_empty()).rev().map(str::to_owned).collect()
+    /// Bumped by every invalidation: a calendar loaded before a change committed is not stored
+    /// after the change cleared the cache.
+    generation: AtomicU64,
 }
 
 impl CalendarCache {
@@ -51,19 +51,29 @@ impl CalendarCache {
         {
             return Ok(calendar.clone());
         }
+        let generation = self.generation.load(Ordering::Acquire);
         let calendar = Arc::new(load(conn, agency_id)?);
-        self.entries.write().expect("calendar cache lock").insert(key, (Instant::now(), calendar.clone()));
+        let mut entries = self.entries.write().expect("calendar cache lock");
+        if self.generation.load(Ordering::Acquire) == generation {
+            entries.insert(key, (Instant::now(), calendar.clone()));
+        }
         Ok(calendar)
     }
 
     pub fn invalidate(&self) {
-        self.entries.write().expect("calendar cache lock").clear();
+        let mut entries = self.entries.write().expect("calendar cache lock");
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        entries.clear();
     }
 }
 
 fn load(conn: &mut DbConnection, agency_id: Option<&str>) -> Result<AgencyCalendar, ApiError> {
     let ancestry = match agency_id {
-        Some(id) => lineage(&agencies::find(conn, id)?.ok_or_else(|| ApiError::not_found("agency"))?.path),
+        Some(id) => {
+            let path = agencies::find(conn, id)?.ok_or_else(|| ApiError::not_found("agency"))?.path;
+            // Nearest first: the nearest schedule wins.
+            lineage(&path).into_iter().rev().collect()
+        }
         None => Vec::new(),
     };
     let mut days_off = Vec::new();
@@ -89,12 +99,4 @@ fn load(conn: &mut DbConnection, agency_id: Option<&str>) -> Result<AgencyCalend
         schedule_from,
         schedule,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn lineage_is_nearest_first() {
-        assert_eq!(super::lineage("/p/d/c/"), ["c", "d", "p"]);
-    }
 }

@@ -6,6 +6,7 @@ use validator::Validate;
 
 use super::working_time::{Interval, ScheduleError, WeeklySchedule};
 use crate::db::schema::calendar_days;
+use crate::enums::text_enum;
 use crate::error::{ApiError, FieldError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -19,24 +20,9 @@ pub enum DayKind {
     MakeUpWorkday,
 }
 
+text_enum!(DayKind { Holiday => "holiday", Compensatory => "compensatory", MakeUpWorkday => "make_up_workday" });
+
 impl DayKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Holiday => "holiday",
-            Self::Compensatory => "compensatory",
-            Self::MakeUpWorkday => "make_up_workday",
-        }
-    }
-
-    pub fn from_db(value: &str) -> anyhow::Result<Self> {
-        match value {
-            "holiday" => Ok(Self::Holiday),
-            "compensatory" => Ok(Self::Compensatory),
-            "make_up_workday" => Ok(Self::MakeUpWorkday),
-            other => anyhow::bail!("unknown calendar day kind {other:?} in the database"),
-        }
-    }
-
     pub fn is_day_off(self) -> bool {
         !matches!(self, Self::MakeUpWorkday)
     }
@@ -94,6 +80,7 @@ pub struct DaysOff {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"date": "2026-02-16", "kind": "holiday", "name": "Tết Nguyên đán", "source": "Thông báo 9441/TB-BNV"}))]
 pub struct NewCalendarDay {
+    #[validate(custom(function = "crate::clock::validate_date"))]
     pub date: NaiveDate,
     pub kind: DayKind,
     #[validate(length(min = 1, max = 200))]

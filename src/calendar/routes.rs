@@ -13,17 +13,12 @@ use super::store;
 use super::working_time::{MINUTES_PER_WORKING_DAY, add_working_time, vietnam};
 use crate::agencies::access::{load_named, load_visible, read_scope};
 use crate::auth::caller::{AdminOnly, AnyRole, Authorized};
-use crate::auth::scope::Scope;
+use crate::auth::scope::{Scope, lineage};
 use crate::clock;
 use crate::db::Db;
 use crate::error::{ApiError, FieldError};
 use crate::http::extract::{JsonBody, QueryParams};
 use crate::http::responses as r;
-
-/// The lineage of an agency for listing: itself and the agencies above it.
-fn lineage(path: &str) -> Vec<String> {
-    path.split('/').filter(|s| !s.is_empty()).map(str::to_owned).collect()
-}
 
 /// Days off and make-up working days of a year: national ones, and with `agency_id` those of
 /// the agency and of the agencies above it.
@@ -46,12 +41,12 @@ pub async fn list_days_off(
 ) -> Result<web::Json<DaysOff>, ApiError> {
     let query = query.into_inner();
     let year = query.year.unwrap_or_else(|| Utc::now().with_timezone(&vietnam()).year());
-    let range =
-        NaiveDate::from_ymd_opt(year, 1, 1).zip(NaiveDate::from_ymd_opt(year, 12, 31)).ok_or_else(|| {
-            ApiError::BadRequest {
-                detail: "year is out of range".into(),
-                errors: vec![FieldError::new("year", "not a calendar year")],
-            }
+    let range = NaiveDate::from_ymd_opt(year, 1, 1)
+        .zip(NaiveDate::from_ymd_opt(year, 12, 31))
+        .filter(|_| crate::clock::YEARS.contains(&year))
+        .ok_or_else(|| ApiError::BadRequest {
+            detail: "year is out of range".into(),
+            errors: vec![FieldError::new("year", "between 1900 and 2200")],
         })?;
     let scope = read_scope(&auth);
     let rows = db

@@ -52,22 +52,14 @@ pub fn schedules_of(conn: &mut DbConnection, agencies: &[String]) -> QueryResult
         .load(conn)
 }
 
-/// Replace an agency's schedule (delete and insert: portable, no upsert needed).
+/// Set an agency's schedule, replacing any (an upsert: concurrent writes never collide).
 pub fn put_schedule(
     conn: &mut DbConnection,
     agency_id: &str,
     week: &str,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
-    delete_schedule(conn, agency_id)?;
-    diesel::insert_into(agency_schedules::table)
-        .values((
-            agency_schedules::agency_id.eq(agency_id),
-            agency_schedules::week.eq(week),
-            agency_schedules::updated_at.eq(at),
-        ))
-        .execute(conn)
-        .map(|_| ())
+    crate::db::upsert_schedule(conn, agency_id, week, at)
 }
 
 pub fn delete_schedule(conn: &mut DbConnection, agency_id: &str) -> QueryResult<usize> {

@@ -18,8 +18,9 @@ const NANOS_PER_MINUTE: i64 = 60_000_000_000;
 const NANOS_PER_DAY: i64 = 24 * 60 * NANOS_PER_MINUTE;
 /// A working day is 8 working hours (calendar.md).
 pub const MINUTES_PER_WORKING_DAY: i64 = 8 * 60;
-/// Give up looking for working time after this many days without any (an empty schedule).
-const SEARCH_LIMIT_DAYS: i64 = 3_660;
+/// Give up after this many consecutive days without any working time: only a calendar that
+/// declares years of days off can get there.
+const MAX_IDLE_DAYS: u32 = 3_660;
 
 /// One working interval of a day, as minutes from midnight: `[start, end)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,18 +155,18 @@ fn from_local(date: NaiveDate, nanos_of_day: i64) -> DateTime<Utc> {
 
 /// The instant `minutes` of working time after `start`. Counting starts at the first working
 /// instant at or after `start`; a result exactly at the end of an interval stays there (11:30,
-/// not 13:30). Zero minutes is `start` itself. `None` only when the calendar has no working
-/// time for ten years.
+/// not 13:30). Zero minutes gives that first working instant (an instant inside an interval or
+/// at its end is already one). `None` only when the calendar has no working time for ten years.
 pub fn add_working_time(start: DateTime<Utc>, minutes: i64, calendar: &Calendar) -> Option<DateTime<Utc>> {
-    if minutes <= 0 {
-        return Some(start);
-    }
-    let mut remaining = minutes * NANOS_PER_MINUTE;
+    let mut remaining = minutes.max(0) * NANOS_PER_MINUTE;
     let (mut date, mut position) = to_local(start);
-    for _ in 0..SEARCH_LIMIT_DAYS {
-        for interval in calendar.intervals(date) {
+    let mut idle_days = 0;
+    loop {
+        let intervals = calendar.intervals(date);
+        for interval in intervals {
             let (from, to) = interval.nanos();
-            if position >= to {
+            // `>`, not `>=`: the end of an interval still belongs to it (a zero amount stays).
+            if position > to {
                 continue;
             }
             let begin = position.max(from);
@@ -175,10 +176,13 @@ pub fn add_working_time(start: DateTime<Utc>, minutes: i64, calendar: &Calendar)
             }
             remaining -= available;
         }
+        idle_days = if intervals.is_empty() { idle_days + 1 } else { 0 };
+        if idle_days > MAX_IDLE_DAYS {
+            return None;
+        }
         date = date.succ_opt()?;
         position = 0;
     }
-    None
 }
 
 /// `add_working_time` for a processing time in working days (8 hours each).
@@ -259,6 +263,25 @@ mod tests {
             "Saturday"
         );
         assert_eq!(add_working_time(at(2024, 1, 8, 20, 0), 8 * 60, &cal), Some(at(2024, 1, 9, 17, 30)));
+    }
+
+    #[test]
+    fn zero_time_is_the_next_working_instant() {
+        let cal = Calendar::default();
+        assert_eq!(add_working_time(at(2024, 1, 6, 10, 0), 0, &cal), Some(at(2024, 1, 8, 7, 30)), "Saturday");
+        assert_eq!(
+            add_working_time(at(2024, 1, 8, 11, 30), 0, &cal),
+            Some(at(2024, 1, 8, 11, 30)),
+            "an interval end"
+        );
+        assert_eq!(add_working_time(at(2024, 1, 8, 12, 0), 0, &cal), Some(at(2024, 1, 8, 13, 30)), "lunch");
+    }
+
+    #[test]
+    fn long_limits_still_have_a_due_date() {
+        // 3650 working days is about fourteen years: far past any ten-year cut-off of days.
+        let due = add_working_days(at(2024, 1, 8, 7, 30), 3650, &Calendar::default()).unwrap();
+        assert!(due > at(2037, 1, 1, 0, 0), "{due}");
     }
 
     #[test]
@@ -355,31 +378,42 @@ mod tests {
         }
 
         #[test]
-        fn lands_in_working_time_or_at_an_interval_end(cal in arb_calendar(), start in arb_instant(), minutes in 1i64..20_000) {
+        fn lands_in_working_time_or_at_an_interval_end(cal in arb_calendar(), start in arb_instant(), minutes in 0i64..20_000) {
             let due = add_working_time(start, minutes, &cal).unwrap();
             let (day, nanos) = to_local(due);
             prop_assert!(!cal.is_day_off(day), "due on a day off: {}", day);
             let inside = cal.intervals(day).iter().any(|i| {
                 let (s, e) = i.nanos();
-                s < nanos && nanos <= e
+                s <= nanos && nanos <= e
             });
             prop_assert!(inside, "due at {} is outside working time", due);
         }
 
         #[test]
-        fn counts_exactly_the_working_time_and_never_days_off(cal in arb_calendar(), start in arb_instant(), minutes in 0i64..20_000) {
+        fn counts_exactly_the_working_time(cal in arb_calendar(), start in arb_instant(), minutes in 0i64..20_000) {
             let due = add_working_time(start, minutes, &cal).unwrap();
             prop_assert_eq!(working_time_between(start, due, &cal), Duration::minutes(minutes));
-            // Every day off between start and due contributes nothing.
+        }
+
+        /// Days off are never counted: declaring one more day off never makes a due date
+        /// earlier, and moves it whenever that day held some of the counted working time.
+        #[test]
+        fn days_off_are_never_counted(cal in arb_calendar(), start in arb_instant(), minutes in 1i64..20_000, extra in 0i64..60) {
+            let due = add_working_time(start, minutes, &cal).unwrap();
             let (first, _) = to_local(start);
-            let (last, _) = to_local(due);
-            let mut d = first;
-            while d <= last {
-                if cal.is_day_off(d) {
-                    prop_assert!(cal.intervals(d).is_empty());
-                }
-                d = d.succ_opt().unwrap();
+            let day = first + Duration::days(extra);
+            let mut off: Vec<NaiveDate> = cal.days_off.iter().copied().collect();
+            off.push(day);
+            let more_off = Calendar::new(cal.schedule.clone(), off, cal.make_up_days.iter().copied());
+            let later = add_working_time(start, minutes, &more_off).unwrap();
+            prop_assert!(later >= due);
+            let day_start = from_local(day, 0);
+            let day_end = from_local(day, NANOS_PER_DAY);
+            let counted_that_day = working_time_between(start.max(day_start), due.min(day_end).max(start.max(day_start)), &cal);
+            if counted_that_day > Duration::zero() {
+                prop_assert!(later > due, "a counted day became a day off but {} did not move", due);
             }
+            prop_assert!(!more_off.is_day_off(to_local(later).0));
         }
     }
 }

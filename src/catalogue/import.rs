@@ -207,27 +207,41 @@ fn cell_text(cell: &Data) -> String {
     }
 }
 
+/// Columns read from a sheet; cells further right are ignored (the format has 13).
+const MAX_COLUMNS: u32 = 64;
+
+/// Read the first sheet cell by cell. Not through a `Range`: calamine sizes a range from the
+/// first to the last used cell, so a tiny file with cells in A1 and XFD1048576 would allocate
+/// half a terabyte. Here memory is bounded by the rows and columns actually accepted.
 pub fn parse_xlsx(bytes: &[u8]) -> Parsed {
-    let mut workbook: Xlsx<_> =
-        Xlsx::new(Cursor::new(bytes)).map_err(|e| header_error(format!("not a readable XLSX file: {e}")))?;
-    let range = match workbook.worksheet_range_at(0) {
-        Some(Ok(range)) => range,
-        Some(Err(e)) => return Err(header_error(format!("the first sheet cannot be read: {e}"))),
-        None => return Err(header_error("the workbook has no sheet".into())),
-    };
-    let mut lines = range.rows();
-    let header = lines
-        .next()
-        .ok_or_else(|| header_error("the sheet is empty".into()))?
-        .iter()
-        .map(cell_text)
-        .collect();
-    let first_line = range.start().map(|(row, _)| row as usize + 1).unwrap_or(1);
-    let rows = lines
-        .take(MAX_ROWS + 1)
-        .enumerate()
-        .map(|(i, cells)| (first_line + i + 1, cells.iter().map(cell_text).collect()))
-        .collect();
+    use std::collections::BTreeMap;
+    let unreadable = |e: calamine::XlsxError| header_error(format!("not a readable XLSX file: {e}"));
+    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(unreadable)?;
+    let sheet = workbook
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| header_error("the workbook has no sheet".into()))?;
+    let mut cells = workbook.worksheet_cells_reader(&sheet).map_err(unreadable)?;
+    let mut grid: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    while let Some(cell) = cells.next_cell().map_err(unreadable)? {
+        let (row, column) = cell.get_position();
+        if column >= MAX_COLUMNS {
+            continue;
+        }
+        if row as usize > MAX_ROWS + 1 {
+            return Err(vec![FieldError::new("rows", format!("at most {MAX_ROWS} rows per import"))]);
+        }
+        let value: Data = cell.get_value().clone().into();
+        let line = grid.entry(row).or_default();
+        if line.len() <= column as usize {
+            line.resize(column as usize + 1, String::new());
+        }
+        line[column as usize] = cell_text(&value);
+    }
+    let (&header_row, _) = grid.iter().next().ok_or_else(|| header_error("the sheet is empty".into()))?;
+    let header = grid.remove(&header_row).unwrap_or_default();
+    let rows = grid.into_iter().map(|(row, cells)| (row as usize + 1, cells)).collect();
     parse_table(header, rows)
 }
 
@@ -283,6 +297,27 @@ mod tests {
         let extra = format!("{HEADER},colour\n");
         assert!(parse_csv(extra.as_bytes()).err().unwrap()[0].message.contains("colour"));
         assert!(parse_csv(b"").is_err());
+    }
+
+    #[test]
+    fn a_sparse_sheet_is_not_allocated_whole() {
+        let mut workbook = rust_xlsxwriter::Workbook::new();
+        let sheet = workbook.add_worksheet();
+        sheet.write_string(0, 0, "code").unwrap();
+        // The last cell of the sheet: past the columns read, so it is skipped.
+        sheet.write_string(1_048_575, 16_383, "x").unwrap();
+        let bytes = workbook.save_to_buffer().unwrap();
+        let errors = parse_xlsx(&bytes).err().unwrap();
+        assert_eq!(errors[0].message, "missing column \"name\"", "{errors:?}");
+        // The last row: past the rows accepted, so the import stops there.
+        sheet_with_far_row(&mut workbook);
+        let errors = parse_xlsx(&workbook.save_to_buffer().unwrap()).err().unwrap();
+        assert_eq!(errors[0].field, "rows", "{errors:?}");
+    }
+
+    fn sheet_with_far_row(workbook: &mut rust_xlsxwriter::Workbook) {
+        let sheet = workbook.worksheet_from_index(0).unwrap();
+        sheet.write_string(1_048_575, 0, "x").unwrap();
     }
 
     #[test]

@@ -77,8 +77,10 @@ pub struct Publication {
     #[validate(length(min = 1, max = 100))]
     #[schema(example = "1234/QĐ-UBND")]
     pub decision_number: Option<String>,
+    #[validate(custom(function = "crate::clock::validate_date"))]
     pub signed_on: Option<NaiveDate>,
     /// When it was posted (niêm yết) at the desk.
+    #[validate(custom(function = "crate::clock::validate_date"))]
     pub posted_on: Option<NaiveDate>,
 }
 

@@ -260,6 +260,33 @@ pub fn next_sequence(conn: &mut DbConnection, agency_id: &str, day: &str) -> Que
     Ok(value.last)
 }
 
+/// Set an agency's schedule, replacing any: an upsert, so concurrent writes never collide on
+/// the primary key.
+pub fn upsert_schedule(
+    conn: &mut DbConnection,
+    agency_id: &str,
+    week: &str,
+    at: chrono::NaiveDateTime,
+) -> QueryResult<()> {
+    use diesel::sql_types::{Text, Timestamp};
+    const UPSERT: &str = "INSERT INTO agency_schedules (agency_id, week, updated_at) VALUES ({1}, {2}, {3}) \
+        ON CONFLICT (agency_id) DO UPDATE SET week = excluded.week, updated_at = excluded.updated_at";
+    let sql = |p: [&str; 3]| UPSERT.replace("{1}", p[0]).replace("{2}", p[1]).replace("{3}", p[2]);
+    match conn {
+        DbConnection::Postgres(c) => diesel::sql_query(sql(["$1", "$2", "$3"]))
+            .bind::<Text, _>(agency_id)
+            .bind::<Text, _>(week)
+            .bind::<Timestamp, _>(at)
+            .execute(c),
+        DbConnection::Sqlite(c) => diesel::sql_query(sql(["?", "?", "?"]))
+            .bind::<Text, _>(agency_id)
+            .bind::<Text, _>(week)
+            .bind::<Timestamp, _>(at)
+            .execute(c),
+    }
+    .map(|_| ())
+}
+
 /// A transaction that writes. On SQLite it starts with `BEGIN IMMEDIATE`, taking the write lock
 /// up front: a deferred transaction that reads and then writes fails with "database is locked"
 /// when another writer got in between, without waiting for the busy timeout.

@@ -158,8 +158,10 @@ pub struct NewDossier {
     #[validate(length(min = 1, max = 100))]
     pub external_ref: Option<String>,
     /// Import only (integration and admin callers): when it reached the older system.
+    #[validate(custom(function = "crate::clock::validate_instant"))]
     pub submitted_at: Option<DateTime<Utc>>,
     /// Import only: when it was officially received.
+    #[validate(custom(function = "crate::clock::validate_instant"))]
     pub accepted_at: Option<DateTime<Utc>>,
 }
 
@@ -257,6 +259,7 @@ pub struct Dossier {
 pub struct StepBody {
     /// Import only (integration and admin callers): when the step happened in the older system.
     /// Never before the dossier's previous step, never in the future. Officers act now.
+    #[validate(custom(function = "crate::clock::validate_instant"))]
     pub at: Option<DateTime<Utc>>,
     #[validate(length(max = 2000))]
     pub note: Option<String>,
@@ -268,6 +271,7 @@ pub struct ReasonBody {
     /// What is missing, or why: printed on the slip.
     #[validate(length(max = 2000), custom(function = "validate_not_blank"))]
     pub reason: String,
+    #[validate(custom(function = "crate::clock::validate_instant"))]
     pub at: Option<DateTime<Utc>>,
 }
 
@@ -277,6 +281,7 @@ pub struct SupplementBody {
     /// The dossier's documents after the supplement (replaces the list); absent keeps it.
     #[validate(nested, length(max = 100))]
     pub components: Option<Vec<DossierComponent>>,
+    #[validate(custom(function = "crate::clock::validate_instant"))]
     pub at: Option<DateTime<Utc>>,
     #[validate(length(max = 2000))]
     pub note: Option<String>,
@@ -287,6 +292,7 @@ pub struct SupplementBody {
 pub struct AssignBody {
     /// An officer or leader of the dossier's agency.
     pub user_id: String,
+    #[validate(custom(function = "crate::clock::validate_instant"))]
     pub at: Option<DateTime<Utc>>,
     #[validate(length(max = 2000))]
     pub note: Option<String>,
@@ -302,6 +308,7 @@ pub struct ResolveBody {
     /// Required for a refusal: its reasons.
     #[validate(length(max = 2000))]
     pub note: Option<String>,
+    #[validate(custom(function = "crate::clock::validate_instant"))]
     pub at: Option<DateTime<Utc>>,
 }
 
@@ -311,7 +318,9 @@ pub struct ApologizeBody {
     #[validate(length(max = 2000), custom(function = "validate_not_blank"))]
     pub reason: String,
     /// The new appointment; after the current one.
+    #[validate(custom(function = "crate::clock::validate_instant"))]
     pub new_appointment_at: DateTime<Utc>,
+    #[validate(custom(function = "crate::clock::validate_instant"))]
     pub at: Option<DateTime<Utc>>,
 }
 

@@ -52,7 +52,22 @@ fn without_submitted_value(text: &str) -> String {
 
 /// Deserialize a JSON body: syntax errors are 400, well-formed JSON of the wrong shape is 422
 /// naming the field.
+/// Whether JSON text holds an escaped NUL (`\u0000` not itself escaped): PostgreSQL cannot store
+/// it in text, and no field has a use for it.
+fn has_escaped_nul(bytes: &[u8]) -> bool {
+    bytes.windows(6).enumerate().any(|(i, w)| {
+        w.eq_ignore_ascii_case(b"\\u0000")
+            && bytes[..i].iter().rev().take_while(|&&b| b == b'\\').count().is_multiple_of(2)
+    })
+}
+
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if has_escaped_nul(bytes) {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "body",
+            "text must not contain NUL characters",
+        )]));
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let field = field_or_body(e.path());
@@ -195,8 +210,12 @@ pub fn lenient_instant<'de, D: serde::Deserializer<'de>>(
     let text = String::deserialize(d)?;
     chrono::DateTime::parse_from_rfc3339(&text.replace(' ', "+"))
         .map(|t| t.with_timezone(&chrono::Utc))
-        .map_err(|_| {
-            serde::de::Error::custom("expected an RFC 3339 instant such as 2024-01-05T16:00:00+07:00")
+        .ok()
+        .filter(|t| crate::clock::plausible_date(t.date_naive()))
+        .ok_or_else(|| {
+            serde::de::Error::custom(
+                "expected an RFC 3339 instant between 1900 and 2200, such as 2024-01-05T16:00:00+07:00",
+            )
         })
 }
 
@@ -235,6 +254,17 @@ mod tests {
     fn field_of(error: ApiError) -> (u16, String) {
         let p = error.to_problem();
         (p.status, p.errors.first().map(|e| e.field.clone()).unwrap_or_default())
+    }
+
+    #[test]
+    fn escaped_nul_characters_are_refused() {
+        assert!(has_escaped_nul(br#"{"a":"ro\u0000ot"}"#));
+        assert!(
+            !has_escaped_nul(br#"{"a":"ro\\u0000ot"}"#),
+            "an escaped backslash followed by u0000 is text"
+        );
+        assert!(!has_escaped_nul(br#"{"a":"root"}"#));
+        assert_eq!(parse_json::<Page>(br#"{"year":1,"x":"\u0000"}"#).unwrap_err().to_problem().status, 422);
     }
 
     #[test]

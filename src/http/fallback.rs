@@ -39,9 +39,6 @@ impl RouteTable {
                         methods.push(name.to_owned());
                     }
                 }
-                if item.get.is_some() {
-                    methods.push("HEAD".to_owned());
-                }
                 (ResourceDef::new(path.as_str()), methods)
             })
             .collect();

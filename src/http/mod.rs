@@ -4,6 +4,7 @@
 pub mod etag;
 pub mod extract;
 pub mod fallback;
+pub mod guard;
 pub mod idempotency;
 pub mod pagination;
 pub mod request_id;

@@ -44,12 +44,18 @@ pub fn decode_cursor(cursor: Option<&str>) -> Result<Option<String>, ApiError> {
     let Some(cursor) = cursor else {
         return Ok(None);
     };
-    URL_SAFE_NO_PAD.decode(cursor).ok().and_then(|bytes| String::from_utf8(bytes).ok()).map(Some).ok_or_else(
-        || ApiError::BadRequest {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        // Keys are codes, usernames and instants: never control characters (nor NUL, which
+        // PostgreSQL cannot compare).
+        .filter(|key| !key.chars().any(char::is_control))
+        .map(Some)
+        .ok_or_else(|| ApiError::BadRequest {
             detail: "cursor is not one this API returned".into(),
             errors: vec![crate::error::FieldError::new("cursor", "not a cursor this API returned")],
-        },
-    )
+        })
 }
 
 /// Build a page from `limit + 1` rows fetched in sort order: the extra row only says that
@@ -83,6 +89,7 @@ mod tests {
         let c = encode_cursor("79.001");
         assert_eq!(decode_cursor(Some(&c)).unwrap().as_deref(), Some("79.001"));
         assert!(decode_cursor(Some("!!!")).is_err());
+        assert!(decode_cursor(Some("AA")).is_err(), "a NUL inside is not a cursor");
         assert_eq!(decode_cursor(None).unwrap(), None);
     }
 

@@ -130,3 +130,16 @@ async fn lists_page_with_cursors_without_repeats() {
         problem(response).await;
     }
 }
+
+#[tokio::test]
+async fn a_level_change_must_fit_the_agencies_below() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let province = app.create_agency(&admin, "P01", "province", None).await;
+    let district = app.create_agency(&admin, "P01.D01", "district", Some(&province)).await;
+    app.create_agency(&admin, "P01.D01.C01", "commune", Some(&district)).await;
+    let response =
+        app.patch_as(&admin, &format!("/api/v1/agencies/{district}"), &json!({"level": "commune"})).await;
+    assert_eq!(response.status(), 422, "a commune under a commune");
+    assert_eq!(error_fields(&problem(response).await), ["level"]);
+}

@@ -1,6 +1,6 @@
 -- Agencies form a tree (province -> communes; districts only in records before July 2025).
--- `path` is the materialized ancestry "/root-id/.../own-id/", so "everything below X" is a
--- prefix match and re-parenting rewrites one subtree in one statement.
+-- `path` is the materialized ancestry "/root-id/.../own-id/", so "everything at or below X" is
+-- the paths that contain "/X/", and a move rewrites the paths of one subtree.
 CREATE TABLE agencies (
     id          TEXT PRIMARY KEY,
     code        TEXT NOT NULL,
