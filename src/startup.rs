@@ -180,6 +180,7 @@ fn serve(listener: TcpListener, db: Db, keys: TokenKeys, settings: &Settings) ->
     let keys = web::Data::new(keys);
     let throttle = web::Data::new(LoginThrottle::new(ThrottleConfig::default()));
     let calendars = web::Data::new(CalendarCache::default());
+    let accounts = web::Data::new(crate::auth::accounts::AccountStates::default());
     let settings_for_app = settings.clone();
     let prometheus = metrics.middleware()?;
 
@@ -193,6 +194,7 @@ fn serve(listener: TcpListener, db: Db, keys: TokenKeys, settings: &Settings) ->
             .app_data(keys.clone())
             .app_data(throttle.clone())
             .app_data(calendars.clone())
+            .app_data(accounts.clone())
             .app_data(path_config())
             .app_data(web::PayloadConfig::new(MAX_JSON_BYTES))
             .configure(configure_routes)

@@ -5,7 +5,6 @@
 //! ```
 //! A missing, malformed, forged or expired token answers 401; a role outside the policy 403.
 
-use std::future::{Ready, ready};
 use std::marker::PhantomData;
 use std::ops::Deref;
 
@@ -13,9 +12,13 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 
+use futures_util::future::LocalBoxFuture;
+
+use super::accounts::{self, AccountStates};
 use super::role::Role;
 use super::scope::Scope;
 use super::tokens::{SubjectKind, TokenError, TokenKeys};
+use crate::db::Db;
 use crate::error::ApiError;
 
 #[derive(Debug, Clone)]
@@ -50,14 +53,36 @@ fn bearer_token(req: &HttpRequest) -> Result<&str, ApiError> {
     Ok(token.trim())
 }
 
-fn caller_from(req: &HttpRequest) -> Result<Caller, ApiError> {
-    let keys = req
-        .app_data::<web::Data<TokenKeys>>()
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("TokenKeys missing from app data")))?;
-    let claims = keys.decode(bearer_token(req)?).map_err(|e| match e {
+fn app_data<T: 'static>(req: &HttpRequest) -> Result<web::Data<T>, ApiError> {
+    req.app_data::<web::Data<T>>().cloned().ok_or_else(|| {
+        ApiError::Internal(anyhow::anyhow!("{} missing from app data", std::any::type_name::<T>()))
+    })
+}
+
+/// The token's claims, checked against the account's current state.
+async fn caller_from(req: HttpRequest) -> Result<Caller, ApiError> {
+    let keys = app_data::<TokenKeys>(&req)?;
+    let claims = keys.decode(bearer_token(&req)?).map_err(|e| match e {
         TokenError::Expired => ApiError::Unauthorized("the access token has expired; refresh it".into()),
         TokenError::Invalid => ApiError::Unauthorized("the access token is not valid".into()),
     })?;
+    let states = app_data::<AccountStates>(&req)?;
+    let state = match states.cached(&claims.sub) {
+        Some(state) => state,
+        None => {
+            let db = app_data::<Db>(&req)?;
+            let (kind, id) = (claims.kind, claims.sub.clone());
+            let state = db.run(move |conn| accounts::load(conn, kind, &id)).await?;
+            states.store(&claims.sub, state.clone());
+            state
+        }
+    };
+    if !state.is_some_and(|s| s.admits(&claims)) {
+        return Err(ApiError::Unauthorized(
+            "the account changed since this token was issued (deactivated, or another role or agency); sign in again"
+                .into(),
+        ));
+    }
     Ok(Caller {
         id: claims.sub,
         kind: claims.kind,
@@ -69,10 +94,10 @@ fn caller_from(req: &HttpRequest) -> Result<Caller, ApiError> {
 
 impl FromRequest for Caller {
     type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(caller_from(req))
+        Box::pin(caller_from(req.clone()))
     }
 }
 
@@ -112,18 +137,20 @@ impl<P: Policy> Deref for Authorized<P> {
     }
 }
 
-impl<P: Policy> FromRequest for Authorized<P> {
+impl<P: Policy + 'static> FromRequest for Authorized<P> {
     type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(caller_from(req).and_then(|caller| {
+        let req = req.clone();
+        Box::pin(async move {
+            let caller = caller_from(req).await?;
             if P::ROLES.contains(&caller.role) {
                 Ok(Self { caller, _policy: PhantomData })
             } else {
                 let roles: Vec<&str> = P::ROLES.iter().map(|r| r.as_str()).collect();
                 Err(ApiError::Forbidden(format!("this needs one of the roles {}", roles.join(", "))))
             }
-        }))
+        })
     }
 }

@@ -1,8 +1,9 @@
 //! Who calls, and what they may see.
 //!
 //! - Access tokens are short-lived HS256 JWTs (`iss`, `aud`, `exp`, `nbf`, `iat`, `jti`), decoded
-//!   with the algorithm pinned. They are stateless: a deactivated user's token works until it
-//!   expires (at most `MOTCUA_ACCESS_TOKEN_TTL_SECS`), but it can no longer be refreshed.
+//!   with the algorithm pinned. Each request also checks that the account is still active and
+//!   still has the token's role and agency (`accounts`, cached for 30 s), so deactivating or
+//!   demoting an account takes effect at once.
 //! - Refresh tokens are opaque, stored as SHA-256 hashes, rotated on every use; presenting a spent
 //!   one revokes its whole family (RFC 6819 §5.2.2.3).
 //! - Service accounts of portal adapters use the `client_credentials` grant; their tokens carry
@@ -10,6 +11,7 @@
 //! - Every handler declares an [`caller::Authorized`] extractor naming the roles it admits; data
 //!   outside the caller's [`scope::Scope`] answers 404, so ids cannot be probed.
 
+pub mod accounts;
 pub mod caller;
 pub mod password;
 pub mod role;

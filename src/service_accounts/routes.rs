@@ -205,6 +205,7 @@ pub async fn update_service_account(
     id: web::Path<String>,
     body: JsonBody<ServiceAccountPatch>,
     db: web::Data<Db>,
+    accounts: web::Data<crate::auth::accounts::AccountStates>,
 ) -> Result<HttpResponse, ApiError> {
     let patch = body.into_inner();
     patch.validate()?;
@@ -228,6 +229,7 @@ pub async fn update_service_account(
             Ok(ServiceAccount::from_row(row, agency_ids))
         })
         .await?;
+    accounts.forget(&account.id);
     tracing::info!(service_account = %account.id, by = %auth.id, "service account updated");
     Ok(with_etag(&mut HttpResponse::Ok(), &account, &account))
 }

@@ -144,6 +144,7 @@ pub async fn update_user(
     id: web::Path<String>,
     body: JsonBody<UserPatch>,
     db: web::Data<Db>,
+    accounts: web::Data<crate::auth::accounts::AccountStates>,
 ) -> Result<HttpResponse, ApiError> {
     let mut patch = body.into_inner();
     patch.validate()?;
@@ -190,6 +191,7 @@ pub async fn update_user(
             Ok(row)
         })
         .await?;
+    accounts.forget(&row.id);
     let user = User::try_from(row)?;
     tracing::info!(user_id = %user.id, by = %auth.id, "user updated");
     Ok(respond(&mut HttpResponse::Ok(), &user))

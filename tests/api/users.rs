@@ -89,3 +89,64 @@ async fn password_change_takes_effect() {
     );
     app.login("lan", "mật khẩu mới đủ dài").await;
 }
+
+/// A token is only as good as the account behind it: deactivation or a new role or agency
+/// ends it at once, without waiting for it to expire.
+#[tokio::test]
+async fn live_tokens_follow_the_account() {
+    let app = spawn_app().await;
+    let root = app.admin_token().await;
+    let province = app.create_agency(&root, "P01", "province", None).await;
+    let admin_id = app.create_user(&root, "admin2", "admin", Some(&province)).await;
+    let admin2 = app.login("admin2", ADMIN_PASSWORD).await;
+    assert_eq!(app.get_as(&admin2, "/api/v1/me").await.status(), 200);
+    let off = app.patch_as(&root, &format!("/api/v1/users/{admin_id}"), &json!({"active": false})).await;
+    assert_eq!(off.status(), 200);
+    let refused = app
+        .post_as(
+            &admin2,
+            "/api/v1/agencies",
+            &json!({"code": "X", "name": "x", "level": "commune", "parent_id": province}),
+        )
+        .await;
+    assert_eq!(refused.status(), 401);
+    problem(refused).await;
+
+    let officer_id = app.create_user(&root, "lan", "officer", Some(&province)).await;
+    let officer = app.login("lan", ADMIN_PASSWORD).await;
+    assert_eq!(app.get_as(&officer, "/api/v1/users").await.status(), 200);
+    app.patch_as(
+        &root,
+        &format!("/api/v1/users/{officer_id}"),
+        &json!({"role": "citizen", "agency_id": null}),
+    )
+    .await;
+    assert_eq!(app.get_as(&officer, "/api/v1/users").await.status(), 401, "the old role is gone");
+    let citizen = app.login("lan", ADMIN_PASSWORD).await;
+    assert_eq!(app.get_as(&citizen, "/api/v1/me").await.status(), 200, "a new sign-in carries the new role");
+
+    let commune = app.create_agency(&root, "P01.C01", "commune", Some(&province)).await;
+    let adapter: Value = app
+        .post_as(&root, "/api/v1/service-accounts", &json!({"name": "portal", "agency_ids": [province]}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let token: Value = app
+        .token_response(json!({"grant_type": "client_credentials", "client_id": adapter["client_id"], "client_secret": adapter["client_secret"]}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let service = token["access_token"].as_str().unwrap();
+    assert_eq!(app.get_as(service, "/api/v1/me").await.status(), 200);
+    let rebound = app
+        .patch_as(
+            &root,
+            &format!("/api/v1/service-accounts/{}", adapter["id"].as_str().unwrap()),
+            &json!({"agency_ids": [commune]}),
+        )
+        .await;
+    assert_eq!(rebound.status(), 200);
+    assert_eq!(app.get_as(service, "/api/v1/me").await.status(), 401, "bound to other agencies now");
+}
