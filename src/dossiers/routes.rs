@@ -133,6 +133,30 @@ pub async fn create_dossier(
     Ok(response)
 }
 
+/// The answers of every lifecycle step, named once for the nine of them.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)] // Exists for its OpenAPI description only.
+enum StepResponses {
+    /// The dossier after the step.
+    #[response(status = 200)]
+    Done(Dossier),
+    #[response(status = 400)]
+    BadRequest(#[ref_response] r::BadRequest),
+    #[response(status = 401)]
+    Unauthorized(#[ref_response] r::Unauthorized),
+    #[response(status = 403)]
+    Forbidden(#[ref_response] r::Forbidden),
+    #[response(status = 404)]
+    NotFound(#[ref_response] r::NotFound),
+    /// A rule of the one-stop lifecycle forbids the step; `rule` names it.
+    #[response(status = 409)]
+    Conflict(#[ref_response] r::Conflict),
+    #[response(status = 415)]
+    UnsupportedMediaType(#[ref_response] r::UnsupportedMediaType),
+    #[response(status = 422)]
+    Unprocessable(#[ref_response] r::Unprocessable),
+}
+
 async fn step(
     caller: Caller,
     id: String,
@@ -160,12 +184,7 @@ async fn step(
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = StepBody,
-    responses(
-        (status = 200, description = "The dossier after the step", body = Dossier),
-        (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
-        (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound),
-        (status = 409, response = r::Conflict), (status = 422, response = r::Unprocessable),
-    ),
+    responses(StepResponses),
     security(("bearer" = []))
 )]
 #[post("/dossiers/{id}/accept")]
@@ -188,12 +207,7 @@ pub async fn accept(
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = ReasonBody,
-    responses(
-        (status = 200, description = "The dossier after the step", body = Dossier),
-        (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
-        (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound),
-        (status = 409, response = r::Conflict), (status = 422, response = r::Unprocessable),
-    ),
+    responses(StepResponses),
     security(("bearer" = []))
 )]
 #[post("/dossiers/{id}/request-supplement")]
@@ -221,12 +235,7 @@ pub async fn request_supplement(
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = SupplementBody,
-    responses(
-        (status = 200, description = "The dossier after the step", body = Dossier),
-        (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
-        (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound),
-        (status = 409, response = r::Conflict), (status = 422, response = r::Unprocessable),
-    ),
+    responses(StepResponses),
     security(("bearer" = []))
 )]
 #[post("/dossiers/{id}/supplement")]
@@ -253,12 +262,7 @@ pub async fn supplement(
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = AssignBody,
-    responses(
-        (status = 200, description = "The dossier after the step", body = Dossier),
-        (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
-        (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound),
-        (status = 409, response = r::Conflict), (status = 422, response = r::Unprocessable),
-    ),
+    responses(StepResponses),
     security(("bearer" = []))
 )]
 #[post("/dossiers/{id}/assign")]
@@ -285,12 +289,7 @@ pub async fn assign(
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = ResolveBody,
-    responses(
-        (status = 200, description = "The dossier after the step", body = Dossier),
-        (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
-        (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound),
-        (status = 409, response = r::Conflict), (status = 422, response = r::Unprocessable),
-    ),
+    responses(StepResponses),
     security(("bearer" = []))
 )]
 #[post("/dossiers/{id}/resolve")]
@@ -317,12 +316,7 @@ pub async fn resolve(
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = StepBody,
-    responses(
-        (status = 200, description = "The dossier after the step", body = Dossier),
-        (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
-        (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound),
-        (status = 409, response = r::Conflict), (status = 422, response = r::Unprocessable),
-    ),
+    responses(StepResponses),
     security(("bearer" = []))
 )]
 #[post("/dossiers/{id}/return")]
@@ -344,12 +338,7 @@ pub async fn return_result(
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = ReasonBody,
-    responses(
-        (status = 200, description = "The dossier after the step", body = Dossier),
-        (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
-        (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound),
-        (status = 409, response = r::Conflict), (status = 422, response = r::Unprocessable),
-    ),
+    responses(StepResponses),
     security(("bearer" = []))
 )]
 #[post("/dossiers/{id}/withdraw")]
@@ -376,12 +365,7 @@ pub async fn withdraw(
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = ReasonBody,
-    responses(
-        (status = 200, description = "The dossier after the step", body = Dossier),
-        (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
-        (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound),
-        (status = 409, response = r::Conflict), (status = 422, response = r::Unprocessable),
-    ),
+    responses(StepResponses),
     security(("bearer" = []))
 )]
 #[post("/dossiers/{id}/reject")]
@@ -409,12 +393,7 @@ pub async fn reject(
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = ApologizeBody,
-    responses(
-        (status = 200, description = "The dossier after the step", body = Dossier),
-        (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
-        (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound),
-        (status = 409, response = r::Conflict), (status = 422, response = r::Unprocessable),
-    ),
+    responses(StepResponses),
     security(("bearer" = []))
 )]
 #[post("/dossiers/{id}/apologize")]
