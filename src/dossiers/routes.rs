@@ -135,7 +135,7 @@ pub async fn create_dossier(
 
 /// The answers of every lifecycle step, named once for the nine of them.
 #[derive(utoipa::IntoResponses)]
-#[allow(dead_code)] // Exists for its OpenAPI description only.
+#[allow(dead_code, clippy::large_enum_variant)] // Never built: exists for its OpenAPI description.
 enum StepResponses {
     /// The dossier after the step.
     #[response(status = 200)]
