@@ -32,6 +32,14 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// `user` or `service`, as history rows record it.
+    pub fn kind_label(&self) -> &'static str {
+        match self.kind {
+            SubjectKind::User => "user",
+            SubjectKind::Service => "service",
+        }
+    }
+
     pub fn scope(&self) -> Scope {
         Scope::for_role(self.role, self.agency_id.as_deref(), &self.agencies)
     }

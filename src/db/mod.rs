@@ -240,20 +240,20 @@ struct SequenceValue {
     last: i64,
 }
 
-/// The next number of a per-agency daily sequence, atomically: an upsert that increments, so
+/// The next number of a daily sequence of dossier codes (per code prefix), atomically: an upsert that increments, so
 /// concurrent intakes get distinct numbers (the row lock serializes them on PostgreSQL; SQLite
 /// has one writer). Backend-specific only for the placeholder syntax.
-pub fn next_sequence(conn: &mut DbConnection, agency_id: &str, day: &str) -> QueryResult<i64> {
+pub fn next_sequence(conn: &mut DbConnection, prefix: &str, day: &str) -> QueryResult<i64> {
     use diesel::sql_types::Text;
-    const UPSERT: &str = "INSERT INTO dossier_sequences (agency_id, day, last) VALUES ({a}, {d}, 1) \
-        ON CONFLICT (agency_id, day) DO UPDATE SET last = dossier_sequences.last + 1 RETURNING last";
+    const UPSERT: &str = "INSERT INTO dossier_sequences (prefix, day, last) VALUES ({a}, {d}, 1) \
+        ON CONFLICT (prefix, day) DO UPDATE SET last = dossier_sequences.last + 1 RETURNING last";
     let value: SequenceValue = match conn {
         DbConnection::Postgres(c) => diesel::sql_query(UPSERT.replace("{a}", "$1").replace("{d}", "$2"))
-            .bind::<Text, _>(agency_id)
+            .bind::<Text, _>(prefix)
             .bind::<Text, _>(day)
             .get_result(c)?,
         DbConnection::Sqlite(c) => diesel::sql_query(UPSERT.replace("{a}", "?").replace("{d}", "?"))
-            .bind::<Text, _>(agency_id)
+            .bind::<Text, _>(prefix)
             .bind::<Text, _>(day)
             .get_result(c)?,
     };

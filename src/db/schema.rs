@@ -141,6 +141,7 @@ diesel::table! {
         resolved_at -> Nullable<Timestamp>,
         outcome -> Nullable<Text>,
         result_digitized -> Bool,
+        reception_digitized -> Bool,
         returned_at -> Nullable<Timestamp>,
         withdrawn_at -> Nullable<Timestamp>,
         rejected_at -> Nullable<Timestamp>,
@@ -193,7 +194,76 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    surveys (id) {
+        id -> Text,
+        dossier_id -> Text,
+        agency_id -> Text,
+        level -> Text,
+        comment -> Nullable<Text>,
+        source -> Text,
+        recorded_by -> Text,
+        submitted_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    feedback (id) {
+        id -> Text,
+        agency_id -> Text,
+        channel -> Text,
+        subject -> Text,
+        content -> Text,
+        submitter_name -> Text,
+        submitter_phone -> Nullable<Text>,
+        submitter_email -> Nullable<Text>,
+        submitter_address -> Nullable<Text>,
+        owner_id -> Nullable<Text>,
+        dossier_id -> Nullable<Text>,
+        procedure_id -> Nullable<Text>,
+        status -> Text,
+        received_at -> Timestamp,
+        due_at -> Timestamp,
+        response -> Nullable<Text>,
+        responded_at -> Nullable<Timestamp>,
+        rejected_at -> Nullable<Timestamp>,
+        published_at -> Nullable<Timestamp>,
+        forwarded_from -> Nullable<Text>,
+        last_step_at -> Timestamp,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    feedback_history (id) {
+        id -> Text,
+        feedback_id -> Text,
+        seq -> BigInt,
+        action -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        actor_id -> Nullable<Text>,
+        actor_kind -> Text,
+        at -> Timestamp,
+        note -> Nullable<Text>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    feedback_limits (agency_id) {
+        agency_id -> Text,
+        working_days -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> agencies (agency_id));
+diesel::joinable!(surveys -> dossiers (dossier_id));
+diesel::joinable!(feedback_history -> feedback (feedback_id));
 diesel::joinable!(dossiers -> agencies (agency_id));
 diesel::joinable!(dossiers -> procedures (procedure_id));
 diesel::joinable!(dossier_history -> dossiers (dossier_id));
@@ -219,4 +289,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     dossier_history,
     outbox_events,
     idempotency_keys,
+    surveys,
+    feedback,
+    feedback_history,
+    feedback_limits,
 );

@@ -46,12 +46,22 @@ text_enum!(ApplicantKind { Citizen => "citizen", Organization => "organization" 
 text_enum!(PaymentMethod { Online => "online", Cash => "cash", Transfer => "transfer" });
 text_enum!(Outcome { Approved => "approved", Refused => "refused" });
 
-/// A Vietnamese identity number: 9 digits (old CMND) or 12 (CCCD / personal identification number).
+/// An identity number: a person's 9 digits (old CMND) or 12 (CCCD), an organization's tax code
+/// of 10 or 13 digits. Which of them fits the applicant's kind is checked at intake.
 pub fn validate_id_number(value: &str) -> Result<(), ValidationError> {
-    if matches!(value.len(), 9 | 12) && value.chars().all(|c| c.is_ascii_digit()) {
+    if matches!(value.len(), 9 | 10 | 12 | 13) && value.chars().all(|c| c.is_ascii_digit()) {
         Ok(())
     } else {
-        Err(ValidationError::new("id_number").with_message("9 or 12 digits".into()))
+        Err(ValidationError::new("id_number")
+            .with_message("9 or 12 digits for a person, 10 or 13 for an organization".into()))
+    }
+}
+
+/// Whether an identity number's length fits the applicant's kind.
+pub fn id_number_fits(kind: ApplicantKind, id_number: &str) -> bool {
+    match kind {
+        ApplicantKind::Citizen => matches!(id_number.len(), 9 | 12),
+        ApplicantKind::Organization => matches!(id_number.len(), 10 | 13),
     }
 }
 
@@ -69,6 +79,7 @@ pub fn normalize_phone(value: &str) -> String {
 pub fn validate_phone(value: &str) -> Result<(), ValidationError> {
     let normalized = normalize_phone(value);
     let ok = normalized.starts_with('0')
+        && !normalized.starts_with("00")
         && matches!(normalized.len(), 10 | 11)
         && normalized.chars().all(|c| c.is_ascii_digit())
         && value.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '.' | '-'));
@@ -154,8 +165,8 @@ pub struct NewDossier {
     #[validate(nested)]
     #[serde(default)]
     pub fee_paid: Option<FeePayment>,
-    /// The portal's code for this dossier; unique within the agency.
-    #[validate(length(min = 1, max = 100))]
+    /// The portal's code for this dossier; unique within the agency. Service accounts and staff only.
+    #[validate(length(max = 100), custom(function = "validate_not_blank"))]
     pub external_ref: Option<String>,
     /// Import only (integration and admin callers): when it reached the older system.
     #[validate(custom(function = "crate::clock::validate_instant"))]
@@ -197,6 +208,7 @@ pub struct DossierRow {
     pub resolved_at: Option<NaiveDateTime>,
     pub outcome: Option<String>,
     pub result_digitized: bool,
+    pub reception_digitized: bool,
     pub returned_at: Option<NaiveDateTime>,
     pub withdrawn_at: Option<NaiveDateTime>,
     pub rejected_at: Option<NaiveDateTime>,
@@ -238,6 +250,9 @@ pub struct Dossier {
     pub resolved_at: Option<DateTime<Utc>>,
     pub outcome: Option<Outcome>,
     pub result_digitized: bool,
+    /// Every component was digitized or reused when the dossier was received complete (what the
+    /// report counts; later digitization does not change it).
+    pub reception_digitized: bool,
     pub returned_at: Option<DateTime<Utc>>,
     pub withdrawn_at: Option<DateTime<Utc>>,
     pub rejected_at: Option<DateTime<Utc>>,
@@ -489,6 +504,9 @@ mod tests {
         assert!(validate_phone("12345").is_err());
         assert!(validate_phone("09123456789012").is_err());
         assert!(validate_phone("0912abc678").is_err());
+        assert!(validate_phone("+840912345678").is_err(), "+84 replaces the leading 0");
+        assert!(id_number_fits(ApplicantKind::Organization, "0312345678"));
+        assert!(!id_number_fits(ApplicantKind::Citizen, "0312345678"));
         assert_eq!(normalize_phone("+84 912.345.678"), "0912345678");
     }
 }

@@ -1,6 +1,5 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, patch, post, web};
-use chrono::{DateTime, Utc};
 use validator::Validate;
 
 use super::lifecycle::{Action, Status};
@@ -51,6 +50,23 @@ fn respond(
 
 /// Run a dossier write in one transaction, replaying the first response for a repeated
 /// `Idempotency-Key`.
+/// (status, ETag, body, Location) of a response.
+type Stored = (u16, String, String, Option<String>);
+
+/// The first response to an `Idempotency-Key`, if one was recorded.
+fn replayed(
+    conn: &mut DbConnection,
+    caller_id: &str,
+    idempotency: &Idempotency,
+    created: bool,
+) -> Result<Option<Stored>, ApiError> {
+    let Some((status, body)) = idempotency::replay(conn, caller_id, idempotency)? else { return Ok(None) };
+    let first: serde_json::Value = serde_json::from_str(&body).map_err(anyhow::Error::from)?;
+    let id = first["id"].as_str().unwrap_or_default().to_owned();
+    let etag = format!("\"{}-v{}\"", id.chars().take(8).collect::<String>(), first["version"]);
+    Ok(Some((status, etag, body, created.then(|| format!("/api/v1/dossiers/{id}")))))
+}
+
 async fn write_idempotent<F>(
     db: &Db,
     caller: Caller,
@@ -62,20 +78,13 @@ where
     F: FnOnce(&mut DbConnection, &Caller) -> Result<DossierRow, ApiError> + Send + 'static,
 {
     let created = status == actix_web::http::StatusCode::CREATED;
-    let (status, etag, body, location) = db
+    let (caller_id, key) = (caller.id.clone(), idempotency.clone());
+    let result = db
         .write(move |conn| {
             if let Some(idempotency) = &idempotency
-                && let Some((status, body)) = idempotency::replay(conn, &caller.id, idempotency)?
+                && let Some(stored) = replayed(conn, &caller.id, idempotency, created)?
             {
-                let replayed: serde_json::Value = serde_json::from_str(&body).map_err(anyhow::Error::from)?;
-                let etag = format!(
-                    "\"{}-v{}\"",
-                    replayed["id"].as_str().unwrap_or("").chars().take(8).collect::<String>(),
-                    replayed["version"]
-                );
-                let location =
-                    created.then(|| format!("/api/v1/dossiers/{}", replayed["id"].as_str().unwrap_or("")));
-                return Ok((status, etag, body, location));
+                return Ok(stored);
             }
             let row = write(conn, &caller)?;
             let etag = service::etag(&row);
@@ -86,7 +95,19 @@ where
             }
             Ok((status.as_u16(), etag, body, created.then(|| format!("/api/v1/dossiers/{id}"))))
         })
-        .await?;
+        .await;
+    let (status, etag, body, location) = match (result, key) {
+        (Ok(stored), _) => stored,
+        // Two requests raced with the same new key: the other one committed its key first, and
+        // this one was rolled back whole. Answer what the first answered.
+        (Err(error @ ApiError::Conflict { .. }), Some(key)) => {
+            match db.run(move |conn| replayed(conn, &caller_id, &key, created)).await? {
+                Some(stored) => stored,
+                None => return Err(error),
+            }
+        }
+        (Err(error), _) => return Err(error),
+    };
     let status = actix_web::http::StatusCode::from_u16(status).map_err(anyhow::Error::from)?;
     Ok(respond(status, &etag, body, location))
 }
@@ -121,14 +142,28 @@ pub async fn create_dossier(
     let idempotency = key.with_body(body.raw());
     let new = body.into_inner();
     new.validate()?;
-    let response = write_idempotent(
+    let reference = new.external_ref.clone().map(|r| (new.agency_id.clone(), r.trim().to_owned()));
+    let result = write_idempotent(
         &db,
         auth.caller.clone(),
         idempotency,
         actix_web::http::StatusCode::CREATED,
         move |conn, caller| service::intake(conn, &calendars, caller, new),
     )
-    .await?;
+    .await;
+    let response = match (result, reference) {
+        // Two intakes raced with one external_ref: the loser hit the unique index after the check.
+        // Name the dossier that won, as the check would have.
+        (
+            Err(ApiError::Conflict { field: Some(field), existing_id: None, detail }),
+            Some((agency_id, reference)),
+        ) if field == "external_ref" => {
+            let existing =
+                db.run(move |conn| Ok(store::find_by_external_ref(conn, &agency_id, &reference)?)).await?;
+            return Err(ApiError::Conflict { detail, field: Some(field), existing_id: existing });
+        }
+        (result, _) => result?,
+    };
     tracing::info!(by = %auth.id, "dossier received");
     Ok(response)
 }
@@ -616,18 +651,6 @@ pub async fn public_dossier(
     Ok(web::Json(public))
 }
 
-/// The (submitted_at, id) position inside a cursor.
-fn decode_position(cursor: Option<&str>) -> Result<Option<(chrono::NaiveDateTime, String)>, ApiError> {
-    let Some(key) = pagination::decode_cursor(cursor)? else { return Ok(None) };
-    let bad = || ApiError::BadRequest {
-        detail: "cursor is not one this API returned".into(),
-        errors: vec![FieldError::new("cursor", "not a cursor this API returned")],
-    };
-    let (at, id) = key.split_once('|').ok_or_else(bad)?;
-    let at = DateTime::parse_from_rfc3339(at).map_err(|_| bad())?.with_timezone(&Utc);
-    Ok(Some((clock::to_db(at), id.to_owned())))
-}
-
 /// List dossiers, newest first: a citizen's own, or those of the agencies in the caller's scope.
 #[utoipa::path(
     tag = "dossiers",
@@ -643,7 +666,7 @@ pub async fn list_dossiers(
 ) -> Result<web::Json<Page<Dossier>>, ApiError> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;
-    let after = decode_position(query.cursor.as_deref())?;
+    let after = pagination::decode_position(query.cursor.as_deref())?;
     let caller = auth.caller.clone();
     let now = clock::to_db(clock::now());
     let rows = db
@@ -737,7 +760,9 @@ pub async fn worklist(
                         row.due_at.is_some_and(|d| d.and_utc() >= now && d.and_utc() <= horizon)
                     }
                     WorklistKind::AwaitingAcceptance => {
-                        row.channel == "online"
+                        // Answered once (a supplement request) and back: not awaiting a first answer.
+                        row.first_response_at.is_none()
+                            && row.channel == "online"
                             && working_time_between(row.submitted_at.and_utc(), now, &calendar.calendar)
                                 > chrono::Duration::hours(8)
                     }

@@ -7,9 +7,9 @@ use uuid::Uuid;
 use super::lifecycle::{self, Action, Facts, Status};
 use super::model::{
     Applicant, ApplicantKind, Channel, Dossier, DossierComponent, DossierPatch, DossierRow, FeePayment,
-    HistoryRow, NewDossier, Outcome, PaymentMethod, normalize_phone,
+    HistoryRow, NewDossier, Outcome, PaymentMethod, id_number_fits, normalize_phone,
 };
-use super::store::{self, NewEvent};
+use super::store;
 use crate::agencies::access::load_named;
 use crate::agencies::store as agencies;
 use crate::auth::caller::Caller;
@@ -23,6 +23,7 @@ use crate::catalogue::{search, store as procedures};
 use crate::clock;
 use crate::db::{DbConnection, next_sequence};
 use crate::error::ApiError;
+use crate::outbox::{self, NewEvent};
 use crate::users::store as users;
 
 /// Clock skew tolerated on imported instants ("never in the future").
@@ -123,10 +124,7 @@ fn history(
             from_status: from.map(|s| s.as_str().to_owned()),
             to_status: row.status.clone(),
             actor_id: Some(caller.id.clone()),
-            actor_kind: match caller.kind {
-                SubjectKind::User => "user".into(),
-                SubjectKind::Service => "service".into(),
-            },
+            actor_kind: caller.kind_label().into(),
             at: clock::to_db(at),
             note,
             recorded_at: clock::to_db(clock::now()),
@@ -150,7 +148,7 @@ fn event(
         "resolved_at": row.resolved_at.map(|t| t.and_utc()), "outcome": row.outcome,
         "returned_at": row.returned_at.map(|t| t.and_utc()), "version": row.version,
     });
-    store::insert_event(
+    outbox::insert_event(
         conn,
         &NewEvent {
             event_type,
@@ -162,6 +160,15 @@ fn event(
         },
     )?;
     Ok(())
+}
+
+/// Every component digitized or taken from the citizen's data store (report.md, digitization).
+fn fully_digitized(components: &[DossierComponent]) -> bool {
+    components.iter().all(|c| c.digitized || c.reused_from_store)
+}
+
+fn components_of(row: &DossierRow) -> Result<Vec<DossierComponent>, ApiError> {
+    Ok(serde_json::from_str(&row.components).map_err(anyhow::Error::from)?)
 }
 
 fn components_json(components: &[DossierComponent]) -> Result<String, ApiError> {
@@ -188,6 +195,29 @@ pub fn intake(
             ));
         }
         _ => {}
+    }
+    if caller.role == Role::Citizen {
+        // A portal reference or a payment is the portal's or the desk's to record, not a claim.
+        if new.external_ref.is_some() {
+            return Err(ApiError::invalid_field(
+                "external_ref",
+                "set by the portal's service account or the desk",
+            ));
+        }
+        if new.fee_paid.is_some() {
+            return Err(ApiError::invalid_field(
+                "fee_paid",
+                "a payment is recorded by the desk or the payment platform",
+            ));
+        }
+    }
+    if let Some(id_number) = &new.applicant.id_number
+        && !id_number_fits(new.applicant.kind, id_number)
+    {
+        return Err(ApiError::invalid_field(
+            "applicant.id_number",
+            "a person's is 9 or 12 digits, an organization's tax code 10 or 13",
+        ));
     }
     if !may_import(caller) {
         for (field, given) in [("submitted_at", new.submitted_at), ("accepted_at", new.accepted_at)] {
@@ -233,7 +263,7 @@ pub fn intake(
         (Channel::Online, None) => None,
     };
     let day = submitted_at.with_timezone(&vietnam()).format("%y%m%d").to_string();
-    let sequence = next_sequence(conn, &agency.id, &day)?;
+    let sequence = next_sequence(conn, &agency.code, &day)?;
     let due_at = match accepted_at {
         Some(at) => Some(due_from(conn, calendars, &agency.id, &procedure.id, at)?),
         None => None,
@@ -262,7 +292,7 @@ pub fn intake(
         fee: procedure.fee,
         payment_method: payment.as_ref().map(|p| p.method.as_str().to_owned()),
         payment_amount: payment.as_ref().map(|p| p.amount),
-        external_ref: new.external_ref,
+        external_ref: new.external_ref.map(|r| r.trim().to_owned()),
         submitted_at: clock::to_db(submitted_at),
         accepted_at: accepted_at.map(clock::to_db),
         first_response_at: accepted_at.filter(|_| new.channel == Channel::Online).map(clock::to_db),
@@ -273,6 +303,7 @@ pub fn intake(
         resolved_at: None,
         outcome: None,
         result_digitized: false,
+        reception_digitized: accepted_at.is_some() && fully_digitized(&new.components),
         returned_at: None,
         withdrawn_at: None,
         rejected_at: None,
@@ -363,6 +394,7 @@ pub fn act(
     match (step.action, step.detail) {
         (Action::Accept, _) => {
             row.accepted_at = Some(at_db);
+            row.reception_digitized = fully_digitized(&components_of(&row)?);
             let due = due_from(conn, calendars, &row.agency_id, &row.procedure_id, at)?;
             row.due_at = Some(clock::to_db(due));
             row.appointment_at = row.due_at;
@@ -379,12 +411,16 @@ pub fn act(
                 row.components = components_json(&components)?;
             }
             if row.accepted_at.is_some() {
-                // The clock restarts with the full limit when the complete dossier is back.
-                let due = due_from(conn, calendars, &row.agency_id, &row.procedure_id, at)?;
-                row.due_at = Some(clock::to_db(due));
-                if row.apologized_at.is_none() {
-                    row.appointment_at = row.due_at;
-                }
+                // The clock restarts with the full limit when the complete dossier is back, which
+                // is when it is received complete: the digitization snapshot is taken again.
+                let due = clock::to_db(due_from(conn, calendars, &row.agency_id, &row.procedure_id, at)?);
+                row.due_at = Some(due);
+                row.reception_digitized = fully_digitized(&components_of(&row)?);
+                // The appointment follows the new due date; an apology's later one stands.
+                row.appointment_at = Some(match (row.apologized_at, row.appointment_at) {
+                    (Some(_), Some(promised)) => promised.max(due),
+                    _ => due,
+                });
             }
         }
         (Action::Assign, StepDetail::Assign(user_id)) => {
@@ -544,6 +580,7 @@ pub fn to_api(row: DossierRow, caller: &Caller) -> Result<Dossier, ApiError> {
         apologized_at: row.apologized_at.map(|t| t.and_utc()),
         resolved_at: row.resolved_at.map(|t| t.and_utc()),
         result_digitized: row.result_digitized,
+        reception_digitized: row.reception_digitized,
         returned_at: row.returned_at.map(|t| t.and_utc()),
         withdrawn_at: row.withdrawn_at.map(|t| t.and_utc()),
         rejected_at: row.rejected_at.map(|t| t.and_utc()),

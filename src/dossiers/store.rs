@@ -83,29 +83,6 @@ pub fn history(conn: &mut DbConnection, dossier_id: &str) -> QueryResult<Vec<His
         .load(conn)
 }
 
-pub struct NewEvent<'a> {
-    pub event_type: &'a str,
-    pub aggregate_type: &'a str,
-    pub aggregate_id: &'a str,
-    pub agency_id: &'a str,
-    pub occurred_at: NaiveDateTime,
-    pub data: String,
-}
-
-pub fn insert_event(conn: &mut DbConnection, event: &NewEvent<'_>) -> QueryResult<()> {
-    diesel::insert_into(outbox_events::table)
-        .values((
-            outbox_events::event_type.eq(event.event_type),
-            outbox_events::aggregate_type.eq(event.aggregate_type),
-            outbox_events::aggregate_id.eq(event.aggregate_id),
-            outbox_events::agency_id.eq(event.agency_id),
-            outbox_events::occurred_at.eq(event.occurred_at),
-            outbox_events::data.eq(&event.data),
-        ))
-        .execute(conn)
-        .map(|_| ())
-}
-
 /// The outbox event types written for a dossier, in order (for tests and the feed).
 pub fn event_types_of(conn: &mut DbConnection, dossier_id: &str) -> QueryResult<Vec<String>> {
     outbox_events::table

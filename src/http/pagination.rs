@@ -58,6 +58,23 @@ pub fn decode_cursor(cursor: Option<&str>) -> Result<Option<String>, ApiError> {
         })
 }
 
+/// The sort key of lists ordered by an instant and then the id (newest first).
+pub fn position(at: chrono::NaiveDateTime, id: &str) -> String {
+    format!("{}|{id}", at.and_utc().to_rfc3339())
+}
+
+/// The (instant, id) position inside a cursor made by [`position`].
+pub fn decode_position(cursor: Option<&str>) -> Result<Option<(chrono::NaiveDateTime, String)>, ApiError> {
+    let Some(key) = decode_cursor(cursor)? else { return Ok(None) };
+    let bad = || ApiError::BadRequest {
+        detail: "cursor is not one this API returned".into(),
+        errors: vec![crate::error::FieldError::new("cursor", "not a cursor this API returned")],
+    };
+    let (at, id) = key.split_once('|').ok_or_else(bad)?;
+    let at = chrono::DateTime::parse_from_rfc3339(at).map_err(|_| bad())?;
+    Ok(Some((crate::clock::to_db(at.with_timezone(&chrono::Utc)), id.to_owned())))
+}
+
 /// Build a page from `limit + 1` rows fetched in sort order: the extra row only says that
 /// another page exists.
 pub fn page<R, T>(

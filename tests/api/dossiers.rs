@@ -617,3 +617,165 @@ async fn concurrent_intake_gets_distinct_codes() {
     let expected: Vec<String> = (1..=24).map(|n| format!("{n:04}")).collect();
     assert_eq!(codes, expected);
 }
+
+async fn portal_token(app: &TestApp, desk: &Desk) -> String {
+    let adapter: Value = app
+        .post_as(
+            &desk.admin,
+            "/api/v1/service-accounts",
+            &json!({"name": "portal", "agency_ids": [desk.commune]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let tokens: Value = app
+        .token_response(json!({"grant_type": "client_credentials", "client_id": adapter["client_id"], "client_secret": adapter["client_secret"]}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    tokens["access_token"].as_str().unwrap().to_owned()
+}
+
+/// The clock restarts from the supplement with the full limit; an apology's later appointment
+/// stands only while it is after the new due date.
+#[tokio::test]
+async fn a_supplement_restarts_the_clock_exactly() {
+    let app = spawn_app().await;
+    let desk = desk(&app).await;
+    let portal = portal_token(&app, &desk).await;
+    let mut body = intake_body(&desk, "online");
+    body["submitted_at"] = json!("2024-01-05T08:00:00+07:00");
+    body["accepted_at"] = json!("2024-01-05T16:00:00+07:00");
+    let dossier = submit(&app, &portal, &body).await;
+    let id = dossier["id"].as_str().unwrap();
+    assert_eq!(dossier["due_at"], "2024-01-10T09:00:00Z");
+    let apology = act_ok(&app, &portal, id, "apologize", json!({"reason": "Chờ xác minh", "new_appointment_at": "2024-01-12T02:00:00Z", "at": "2024-01-09T02:00:00Z"})).await;
+    assert_eq!(apology["appointment_at"], "2024-01-12T02:00:00Z");
+    act_ok(
+        &app,
+        &portal,
+        id,
+        "request-supplement",
+        json!({"reason": "Thiếu giấy tờ", "at": "2024-01-10T02:00:00Z"}),
+    )
+    .await;
+    // Back on Monday 15 January at 09:00: three working days later is Thursday 18 January, 09:00.
+    let back = act_ok(&app, &portal, id, "supplement", json!({"at": "2024-01-15T02:00:00Z"})).await;
+    assert_eq!(back["due_at"], "2024-01-18T02:00:00Z");
+    assert_eq!(
+        back["appointment_at"], "2024-01-18T02:00:00Z",
+        "never an appointment before the legal due date"
+    );
+}
+
+#[tokio::test]
+async fn receipts_hide_contacts_from_service_accounts() {
+    let app = spawn_app().await;
+    let desk = desk(&app).await;
+    let portal = portal_token(&app, &desk).await;
+    let mut body = intake_body(&desk, "direct");
+    body["applicant"]["address"] = json!("Thôn 1");
+    let dossier = submit(&app, &desk.officer, &body).await;
+    let path = format!("/api/v1/dossiers/{}/receipt?format=json", dossier["id"].as_str().unwrap());
+    let staff: Value = app.get_as(&desk.officer, &path).await.json().await.unwrap();
+    assert_eq!(staff["applicant_phone"], "0912345678");
+    let service: Value = app.get_as(&portal, &path).await.json().await.unwrap();
+    assert_eq!(
+        (service["applicant_phone"].clone(), service["applicant_address"].clone()),
+        (Value::Null, Value::Null)
+    );
+}
+
+#[tokio::test]
+async fn citizens_cannot_claim_references_or_payments_and_ids_fit_the_applicant() {
+    let app = spawn_app().await;
+    let desk = desk(&app).await;
+    for (field, value) in
+        [("external_ref", json!("G22-1")), ("fee_paid", json!({"method": "online", "amount": 1}))]
+    {
+        let mut body = intake_body(&desk, "online");
+        body[field] = value;
+        let response = app.post_as(&desk.citizen, "/api/v1/dossiers", &body).await;
+        assert_eq!(response.status(), 422, "{field}");
+        assert_eq!(error_fields(&problem(response).await), [field]);
+    }
+    let mut company = intake_body(&desk, "direct");
+    company["applicant"] =
+        json!({"kind": "organization", "full_name": "Công ty TNHH An Bình", "id_number": "0312345678"});
+    submit(&app, &desk.officer, &company).await;
+    let mut person_with_tax_code = intake_body(&desk, "direct");
+    person_with_tax_code["applicant"]["id_number"] = json!("0312345678");
+    let response = app.post_as(&desk.officer, "/api/v1/dossiers", &person_with_tax_code).await;
+    assert_eq!(response.status(), 422);
+    assert_eq!(error_fields(&problem(response).await), ["applicant.id_number"]);
+    let mut blank_ref = intake_body(&desk, "direct");
+    blank_ref["external_ref"] = json!("   ");
+    assert_eq!(app.post_as(&desk.officer, "/api/v1/dossiers", &blank_ref).await.status(), 422);
+}
+
+#[tokio::test]
+async fn reception_digitization_is_judged_when_received_complete() {
+    let app = spawn_app().await;
+    let desk = desk(&app).await;
+    let mut paper = intake_body(&desk, "direct");
+    paper["components"][0]["digitized"] = json!(false);
+    let dossier = submit(&app, &desk.officer, &paper).await;
+    assert_eq!(dossier["reception_digitized"], false);
+    let path = format!("/api/v1/dossiers/{}", dossier["id"].as_str().unwrap());
+    let later = app
+        .patch_as(&desk.officer, &path, &json!({"components": [{"name": "Tờ khai", "digitized": true}]}))
+        .await;
+    let later: Value = later.json().await.unwrap();
+    assert_eq!(
+        later["reception_digitized"], false,
+        "digitizing afterwards does not change what was received"
+    );
+    assert_eq!(submit(&app, &desk.officer, &intake_body(&desk, "direct")).await["reception_digitized"], true);
+}
+
+/// Adapters retry: the same reference or the same key sent at once still finds one dossier.
+#[tokio::test]
+async fn racing_retries_find_the_one_dossier() {
+    let app = spawn_app().await;
+    let desk = desk(&app).await;
+    let portal = portal_token(&app, &desk).await;
+    let mut body = intake_body(&desk, "online");
+    body["external_ref"] = json!("G22-RACE");
+    let requests = (0..8).map(|_| app.send(Method::POST, "/api/v1/dossiers", Some(&portal), Some(&body)));
+    let mut created = Vec::new();
+    let mut existing = Vec::new();
+    for response in futures_util::future::join_all(requests).await {
+        match response.status().as_u16() {
+            201 => created.push(response.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned()),
+            409 => existing.push(
+                problem(response).await["existing_id"]
+                    .as_str()
+                    .expect("names the existing dossier")
+                    .to_owned(),
+            ),
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(created.len(), 1);
+    assert!(existing.iter().all(|id| *id == created[0]));
+
+    let keyed = intake_body(&desk, "direct");
+    let requests = (0..8).map(|_| {
+        app.client
+            .post(app.url("/api/v1/dossiers"))
+            .bearer_auth(&desk.officer)
+            .header("Idempotency-Key", "same-key")
+            .json(&keyed)
+            .send()
+    });
+    let mut ids = Vec::new();
+    for response in futures_util::future::join_all(requests).await {
+        let response = response.unwrap();
+        assert_eq!(response.status(), 201);
+        ids.push(response.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned());
+    }
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "one dossier for one key");
+}

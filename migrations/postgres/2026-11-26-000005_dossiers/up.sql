@@ -30,6 +30,9 @@ CREATE TABLE dossiers (
     resolved_at            TIMESTAMP,
     outcome                TEXT CHECK (outcome IN ('approved', 'refused')),
     result_digitized       BOOLEAN NOT NULL,
+    -- Whether every component was digitized or reused when the dossier was (last) received
+    -- complete: what the report judges, whatever is digitized later.
+    reception_digitized    BOOLEAN NOT NULL,
     returned_at            TIMESTAMP,
     withdrawn_at           TIMESTAMP,
     rejected_at            TIMESTAMP,
@@ -78,12 +81,13 @@ CREATE TABLE outbox_events (
 );
 CREATE INDEX outbox_events_agency_idx ON outbox_events (agency_id, id);
 
--- The daily sequence of dossier codes, per agency.
+-- The daily sequence of dossier codes, per code prefix (the agency's code): keyed by the code
+-- itself, so renaming agencies can never make two dossiers compete for one code.
 CREATE TABLE dossier_sequences (
-    agency_id  TEXT NOT NULL,
+    prefix     TEXT NOT NULL,
     day        TEXT NOT NULL,
     last       BIGINT NOT NULL,
-    PRIMARY KEY (agency_id, day)
+    PRIMARY KEY (prefix, day)
 );
 
 -- Idempotency-Key: the first response to a key, per caller, replayed to repeats.
