@@ -37,6 +37,7 @@ use crate::http::responses as r;
         (name = "calendar", description = "Working time: days off, make-up days, office hours, due dates"),
         (name = "procedures", description = "The procedure catalogue (danh mục thủ tục hành chính)"),
         (name = "dossiers", description = "Dossiers (hồ sơ): intake, lifecycle, history, receipt, public lookup"),
+        (name = "surveys", description = "Satisfaction surveys, one per dossier"),
     )
 )]
 struct ApiDoc;

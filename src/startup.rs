@@ -25,7 +25,7 @@ use crate::settings::{MIN_JWT_SECRET_BYTES, Settings};
 
 /// Every route of the API. Used both to serve and to generate the OpenAPI document.
 pub fn configure_routes(cfg: &mut ServiceConfig) {
-    use crate::{agencies, auth, calendar, catalogue, dossiers, service_accounts, users};
+    use crate::{agencies, auth, calendar, catalogue, dossiers, service_accounts, surveys, users};
     cfg.service(crate::ops::routes::healthz)
         .service(crate::ops::routes::readyz)
         .service(crate::ops::routes::metrics)
@@ -68,6 +68,9 @@ pub fn configure_routes(cfg: &mut ServiceConfig) {
                 .service(dossiers::routes::reject)
                 .service(dossiers::routes::apologize)
                 .service(dossiers::routes::public_dossier)
+                .service(surveys::routes::create_survey)
+                .service(surveys::routes::get_survey)
+                .service(surveys::routes::list_surveys)
                 .service(users::routes::list_users)
                 .service(users::routes::create_user)
                 .service(users::routes::get_user)

@@ -132,6 +132,14 @@ const MATRIX: &[(&str, Rel, [u16; 6])] = {
         ("POST /api/v1/dossiers/{closed}/reject",   Foreign, [404, 404, 404, 404, 404, 401]),
         ("POST /api/v1/dossiers/{closed}/apologize", Own,    [409, 403, 409, 409, 404, 401]),
         ("POST /api/v1/dossiers/{closed}/apologize", Foreign, [404, 404, 404, 404, 404, 401]),
+        // One survey per dossier: the first caller allowed creates it, the next ones meet it.
+        ("POST /api/v1/dossiers/{closed}/survey",   Own,     [201, 403, 409, 409, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/survey",   Child,   [201, 403, 404, 404, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/survey",   Foreign, [404, 404, 404, 404, 404, 401]),
+        ("GET /api/v1/dossiers/{closed}/survey",    Own,     [200, 200, 200, 200, 404, 401]),
+        ("GET /api/v1/dossiers/{closed}/survey",    Child,   [200, 200, 404, 404, 404, 401]),
+        ("GET /api/v1/dossiers/{closed}/survey",    Foreign, [404, 404, 404, 404, 404, 401]),
+        ("GET /api/v1/surveys",                     Own,     [200, 200, 200, 403, 403, 401]),
         // Public by design: status and appointment only.
         ("GET /api/v1/public/dossiers/{code}",      Own,     [200, 200, 200, 200, 200, 200]),
     ]
@@ -319,6 +327,7 @@ fn request(world: &World, endpoint: &str, rel: Rel, n: usize) -> (Method, String
         | ("POST", "/api/v1/dossiers/{closed}/withdraw")
         | ("POST", "/api/v1/dossiers/{closed}/reject") => Some(json!({"reason": "Lý do"})),
         ("POST", "/api/v1/dossiers/{closed}/assign") => Some(json!({"user_id": world.users[i]})),
+        ("POST", "/api/v1/dossiers/{closed}/survey") => Some(json!({"level": "satisfied"})),
         ("POST", "/api/v1/dossiers/{closed}/resolve") => {
             Some(json!({"outcome": "approved", "result_digitized": true}))
         }

@@ -11,4 +11,5 @@ mod helpers;
 mod http_errors;
 mod openapi;
 mod ops;
+mod surveys;
 mod users;
