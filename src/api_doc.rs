@@ -38,6 +38,7 @@ use crate::http::responses as r;
         (name = "procedures", description = "The procedure catalogue (danh mục thủ tục hành chính)"),
         (name = "dossiers", description = "Dossiers (hồ sơ): intake, lifecycle, history, receipt, public lookup"),
         (name = "surveys", description = "Satisfaction surveys, one per dossier"),
+        (name = "feedback", description = "Complaints and feedback (phản ánh, kiến nghị)"),
     )
 )]
 struct ApiDoc;

@@ -14,6 +14,7 @@ pub mod demo;
 pub mod dossiers;
 pub mod enums;
 pub mod error;
+pub mod feedback;
 pub mod http;
 pub mod ops;
 pub mod outbox;

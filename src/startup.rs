@@ -25,7 +25,7 @@ use crate::settings::{MIN_JWT_SECRET_BYTES, Settings};
 
 /// Every route of the API. Used both to serve and to generate the OpenAPI document.
 pub fn configure_routes(cfg: &mut ServiceConfig) {
-    use crate::{agencies, auth, calendar, catalogue, dossiers, service_accounts, surveys, users};
+    use crate::{agencies, auth, calendar, catalogue, dossiers, feedback, service_accounts, surveys, users};
     cfg.service(crate::ops::routes::healthz)
         .service(crate::ops::routes::readyz)
         .service(crate::ops::routes::metrics)
@@ -71,6 +71,19 @@ pub fn configure_routes(cfg: &mut ServiceConfig) {
                 .service(surveys::routes::create_survey)
                 .service(surveys::routes::get_survey)
                 .service(surveys::routes::list_surveys)
+                .service(feedback::routes::create_feedback)
+                .service(feedback::routes::list_feedback)
+                // Before /feedback/{id}, which would otherwise take "worklist" for an id.
+                .service(feedback::routes::feedback_worklist)
+                .service(feedback::routes::get_feedback)
+                .service(feedback::routes::feedback_history)
+                .service(feedback::routes::process)
+                .service(feedback::routes::respond)
+                .service(feedback::routes::reject)
+                .service(feedback::routes::forward)
+                .service(feedback::routes::publish)
+                .service(feedback::routes::get_feedback_limit)
+                .service(feedback::routes::put_feedback_limit)
                 .service(users::routes::list_users)
                 .service(users::routes::create_user)
                 .service(users::routes::get_user)

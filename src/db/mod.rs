@@ -260,6 +260,11 @@ pub fn next_sequence(conn: &mut DbConnection, prefix: &str, day: &str) -> QueryR
     Ok(value.last)
 }
 
+/// A statement written with `{1}`, `{2}`, `{3}` for its parameters, in a backend's syntax.
+fn placeholders(template: &str, marks: [&str; 3]) -> String {
+    template.replace("{1}", marks[0]).replace("{2}", marks[1]).replace("{3}", marks[2])
+}
+
 /// Set an agency's schedule, replacing any: an upsert, so concurrent writes never collide on
 /// the primary key.
 pub fn upsert_schedule(
@@ -271,16 +276,41 @@ pub fn upsert_schedule(
     use diesel::sql_types::{Text, Timestamp};
     const UPSERT: &str = "INSERT INTO agency_schedules (agency_id, week, updated_at) VALUES ({1}, {2}, {3}) \
         ON CONFLICT (agency_id) DO UPDATE SET week = excluded.week, updated_at = excluded.updated_at";
-    let sql = |p: [&str; 3]| UPSERT.replace("{1}", p[0]).replace("{2}", p[1]).replace("{3}", p[2]);
     match conn {
-        DbConnection::Postgres(c) => diesel::sql_query(sql(["$1", "$2", "$3"]))
+        DbConnection::Postgres(c) => diesel::sql_query(placeholders(UPSERT, ["$1", "$2", "$3"]))
             .bind::<Text, _>(agency_id)
             .bind::<Text, _>(week)
             .bind::<Timestamp, _>(at)
             .execute(c),
-        DbConnection::Sqlite(c) => diesel::sql_query(sql(["?", "?", "?"]))
+        DbConnection::Sqlite(c) => diesel::sql_query(placeholders(UPSERT, ["?", "?", "?"]))
             .bind::<Text, _>(agency_id)
             .bind::<Text, _>(week)
+            .bind::<Timestamp, _>(at)
+            .execute(c),
+    }
+    .map(|_| ())
+}
+
+/// Set an agency's feedback time limit (working days), replacing any; an upsert like
+/// [`upsert_schedule`].
+pub fn upsert_feedback_limit(
+    conn: &mut DbConnection,
+    agency_id: &str,
+    working_days: i64,
+    at: chrono::NaiveDateTime,
+) -> QueryResult<()> {
+    use diesel::sql_types::{BigInt, Text, Timestamp};
+    const UPSERT: &str = "INSERT INTO feedback_limits (agency_id, working_days, updated_at) VALUES ({1}, {2}, {3}) \
+        ON CONFLICT (agency_id) DO UPDATE SET working_days = excluded.working_days, updated_at = excluded.updated_at";
+    match conn {
+        DbConnection::Postgres(c) => diesel::sql_query(placeholders(UPSERT, ["$1", "$2", "$3"]))
+            .bind::<Text, _>(agency_id)
+            .bind::<BigInt, _>(working_days)
+            .bind::<Timestamp, _>(at)
+            .execute(c),
+        DbConnection::Sqlite(c) => diesel::sql_query(placeholders(UPSERT, ["?", "?", "?"]))
+            .bind::<Text, _>(agency_id)
+            .bind::<BigInt, _>(working_days)
             .bind::<Timestamp, _>(at)
             .execute(c),
     }

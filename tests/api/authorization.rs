@@ -140,6 +140,35 @@ const MATRIX: &[(&str, Rel, [u16; 6])] = {
         ("GET /api/v1/dossiers/{closed}/survey",    Child,   [200, 200, 404, 404, 404, 401]),
         ("GET /api/v1/dossiers/{closed}/survey",    Foreign, [404, 404, 404, 404, 404, 401]),
         ("GET /api/v1/surveys",                     Own,     [200, 200, 200, 403, 403, 401]),
+        // Feedback: citizens may file with any agency and read only their own (none here);
+        // steps target rejected feedback, so a caller who may act gets the lifecycle's 409.
+        ("GET /api/v1/feedback",                    Own,     [200, 200, 200, 200, 200, 401]),
+        ("POST /api/v1/feedback",                   Own,     [201, 403, 201, 201, 201, 401]),
+        ("POST /api/v1/feedback",                   Child,   [201, 403, 422, 422, 201, 401]),
+        ("POST /api/v1/feedback",                   Foreign, [422, 403, 422, 422, 201, 401]),
+        ("GET /api/v1/feedback/worklist",           Own,     [200, 200, 200, 403, 403, 401]),
+        ("GET /api/v1/feedback/worklist",           Foreign, [404, 404, 404, 403, 403, 401]),
+        ("GET /api/v1/feedback/{feedback}",         Own,     [200, 200, 200, 200, 404, 401]),
+        ("GET /api/v1/feedback/{feedback}",         Child,   [200, 200, 404, 404, 404, 401]),
+        ("GET /api/v1/feedback/{feedback}",         Foreign, [404, 404, 404, 404, 404, 401]),
+        ("GET /api/v1/feedback/{feedback}/history", Own,     [200, 200, 200, 200, 404, 401]),
+        ("GET /api/v1/feedback/{feedback}/history", Foreign, [404, 404, 404, 404, 404, 401]),
+        ("POST /api/v1/feedback/{rejected}/process", Own,    [409, 403, 409, 409, 404, 401]),
+        ("POST /api/v1/feedback/{rejected}/process", Child,  [409, 403, 404, 404, 404, 401]),
+        ("POST /api/v1/feedback/{rejected}/process", Foreign, [404, 404, 404, 404, 404, 401]),
+        ("POST /api/v1/feedback/{rejected}/respond", Own,    [409, 403, 409, 409, 404, 401]),
+        ("POST /api/v1/feedback/{rejected}/respond", Foreign, [404, 404, 404, 404, 404, 401]),
+        ("POST /api/v1/feedback/{rejected}/reject", Own,     [409, 403, 409, 409, 404, 401]),
+        ("POST /api/v1/feedback/{rejected}/reject", Foreign, [404, 404, 404, 404, 404, 401]),
+        ("POST /api/v1/feedback/{rejected}/forward", Own,    [409, 403, 409, 409, 404, 401]),
+        ("POST /api/v1/feedback/{rejected}/forward", Foreign, [404, 404, 404, 404, 404, 401]),
+        ("POST /api/v1/feedback/{rejected}/publish", Own,    [409, 403, 409, 409, 404, 401]),
+        ("POST /api/v1/feedback/{rejected}/publish", Foreign, [404, 404, 404, 404, 404, 401]),
+        ("GET /api/v1/agencies/{agency}/feedback-limit", Own, [200, 200, 200, 200, 200, 401]),
+        ("GET /api/v1/agencies/{agency}/feedback-limit", Foreign, [404, 404, 404, 404, 200, 401]),
+        ("PUT /api/v1/agencies/{agency}/feedback-limit", Own, [200, 403, 403, 403, 403, 401]),
+        ("PUT /api/v1/agencies/{agency}/feedback-limit", Child, [200, 403, 403, 403, 403, 401]),
+        ("PUT /api/v1/agencies/{agency}/feedback-limit", Foreign, [404, 403, 403, 403, 403, 401]),
         // Public by design: status and appointment only.
         ("GET /api/v1/public/dossiers/{code}",      Own,     [200, 200, 200, 200, 200, 200]),
     ]
@@ -152,6 +181,9 @@ struct World {
     service_accounts: [String; 3],
     days: [String; 3],
     procedures: [String; 3],
+    /// Open and rejected feedback at each agency.
+    feedback: [String; 3],
+    rejected: [String; 3],
     /// An open (processing) dossier at each agency, its code, and a withdrawn one.
     dossiers: [String; 3],
     codes: [String; 3],
@@ -176,6 +208,8 @@ async fn build_world(app: &TestApp) -> World {
     let mut dossiers = Vec::new();
     let mut codes = Vec::new();
     let mut closed = Vec::new();
+    let mut feedback = Vec::new();
+    let mut rejected = Vec::new();
     for (i, agency) in agencies.iter().enumerate() {
         let day: Value = app
             .post_as(&root, "/api/v1/calendar/days-off", &json!({"date": format!("2024-03-{:02}", i + 1), "kind": "holiday", "name": "x", "agency_id": agency}))
@@ -205,6 +239,19 @@ async fn build_world(app: &TestApp) -> World {
             .await;
         assert_eq!(done.status(), 200);
         closed.push(id.to_owned());
+        let filed = json!({
+            "channel": "direct", "subject": "Góp ý", "content": "Nội dung", "agency_id": agency,
+            "submitter": {"full_name": "Người góp ý"},
+        });
+        let open: Value = app.post_as(&root, "/api/v1/feedback", &filed).await.json().await.unwrap();
+        feedback.push(open["id"].as_str().unwrap().to_owned());
+        let refused: Value = app.post_as(&root, "/api/v1/feedback", &filed).await.json().await.unwrap();
+        let refused_id = refused["id"].as_str().unwrap();
+        let done = app
+            .post_as(&root, &format!("/api/v1/feedback/{refused_id}/reject"), &json!({"reason": "Trùng lặp"}))
+            .await;
+        assert_eq!(done.status(), 200);
+        rejected.push(refused_id.to_owned());
         users.push(app.create_user(&root, &format!("target{i}"), "officer", Some(agency)).await);
         let sa: Value = app
             .post_as(
@@ -251,6 +298,8 @@ async fn build_world(app: &TestApp) -> World {
         dossiers: dossiers.try_into().unwrap(),
         codes: codes.try_into().unwrap(),
         closed: closed.try_into().unwrap(),
+        feedback: feedback.try_into().unwrap(),
+        rejected: rejected.try_into().unwrap(),
         tokens,
     }
 }
@@ -279,12 +328,14 @@ fn request(world: &World, endpoint: &str, rel: Rel, n: usize) -> (Method, String
         .replace("{procedure}", &world.procedures[i])
         .replace("{dossier}", &world.dossiers[i])
         .replace("{closed}", &world.closed[i])
-        .replace("{code}", &world.codes[i]);
+        .replace("{code}", &world.codes[i])
+        .replace("{feedback}", &world.feedback[i])
+        .replace("{rejected}", &world.rejected[i]);
     match (method, template) {
         ("GET", "/api/v1/calendar/days-off") => {
             path.push_str(&format!("?year=2024&agency_id={target_agency}"))
         }
-        ("GET", "/api/v1/dossiers/worklist") => {
+        ("GET", "/api/v1/dossiers/worklist") | ("GET", "/api/v1/feedback/worklist") => {
             path.push_str(&format!("?kind=overdue&agency_id={target_agency}"))
         }
         ("GET", "/api/v1/calendar/due") => {
@@ -328,6 +379,14 @@ fn request(world: &World, endpoint: &str, rel: Rel, n: usize) -> (Method, String
         | ("POST", "/api/v1/dossiers/{closed}/reject") => Some(json!({"reason": "Lý do"})),
         ("POST", "/api/v1/dossiers/{closed}/assign") => Some(json!({"user_id": world.users[i]})),
         ("POST", "/api/v1/dossiers/{closed}/survey") => Some(json!({"level": "satisfied"})),
+        ("POST", "/api/v1/feedback") => Some(json!({
+            "channel": "direct", "subject": "Góp ý", "content": "Nội dung", "agency_id": target_agency,
+            "submitter": {"full_name": "Người góp ý"},
+        })),
+        ("POST", "/api/v1/feedback/{rejected}/respond") => Some(json!({"response": "Trả lời"})),
+        ("POST", "/api/v1/feedback/{rejected}/reject") => Some(json!({"reason": "Lý do"})),
+        ("POST", "/api/v1/feedback/{rejected}/forward") => Some(json!({"agency_id": world.agencies[2]})),
+        ("PUT", "/api/v1/agencies/{agency}/feedback-limit") => Some(json!({"working_days": 12})),
         ("POST", "/api/v1/dossiers/{closed}/resolve") => {
             Some(json!({"outcome": "approved", "result_digitized": true}))
         }
@@ -402,7 +461,10 @@ fn the_matrix_covers_every_api_operation() {
                 .replace("/dossiers/{id}/", "/dossiers/{closed}/")
                 .replace("/dossiers/{id}", "/dossiers/{dossier}")
                 .replace("/dossiers/{closed}/history", "/dossiers/{dossier}/history")
-                .replace("/dossiers/{closed}/receipt", "/dossiers/{dossier}/receipt");
+                .replace("/dossiers/{closed}/receipt", "/dossiers/{dossier}/receipt")
+                .replace("/feedback/{id}/history", "/feedback/{feedback}/history")
+                .replace("/feedback/{id}/", "/feedback/{rejected}/")
+                .replace("/feedback/{id}", "/feedback/{feedback}");
             let endpoint = format!("{} {normalized}", method.to_uppercase());
             if !MATRIX.iter().any(|(e, _, _)| *e == endpoint) {
                 missing.push(endpoint);

@@ -4,7 +4,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{ADMIN_PASSWORD, TestApp, error_fields, problem, spawn_app};
+use crate::helpers::{ADMIN_PASSWORD, TestApp, error_fields, outbox, problem, spawn_app};
 
 struct Desk {
     admin: String,
@@ -67,18 +67,6 @@ async fn act_ok(app: &TestApp, token: &str, id: &str, action: &str, body: Value)
 async fn rule_of(response: reqwest::Response) -> String {
     assert_eq!(response.status(), 409);
     problem(response).await["rule"].as_str().unwrap_or_default().to_owned()
-}
-
-/// The outbox rows of a dossier, read straight from the database.
-async fn outbox(app: &TestApp, dossier_id: &str) -> Vec<String> {
-    let url = app.database.url().to_owned();
-    let id = dossier_id.to_owned();
-    tokio::task::spawn_blocking(move || {
-        let pool = motcua::db::build_pool(&url.parse().unwrap(), &Default::default()).unwrap();
-        motcua::dossiers::store::event_types_of(&mut pool.get().unwrap(), &id).unwrap()
-    })
-    .await
-    .unwrap()
 }
 
 #[tokio::test]

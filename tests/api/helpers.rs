@@ -215,3 +215,15 @@ impl TestApp {
         response.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned()
     }
 }
+
+/// The outbox event types of one dossier, survey or feedback, read straight from the database.
+pub async fn outbox(app: &TestApp, aggregate_id: &str) -> Vec<String> {
+    let url = app.database.url().to_owned();
+    let id = aggregate_id.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let pool = motcua::db::build_pool(&url.parse().unwrap(), &Default::default()).unwrap();
+        motcua::dossiers::store::event_types_of(&mut pool.get().unwrap(), &id).unwrap()
+    })
+    .await
+    .unwrap()
+}

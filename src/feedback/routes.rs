@@ -1,0 +1,367 @@
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, post, put, web};
+use chrono::Duration;
+use validator::Validate;
+
+use super::lifecycle::{FeedbackAction, FeedbackStatus};
+use super::model::{
+    Feedback, FeedbackHistory, FeedbackHistoryEntry, FeedbackLimit, FeedbackLimitBody, FeedbackQuery,
+    FeedbackWorklist, FeedbackWorklistKind, FeedbackWorklistQuery, ForwardBody, NewFeedback, RespondBody,
+};
+use super::service::{self, Detail};
+use super::store::{self, ListFilter};
+use crate::agencies::access::{load_visible as load_agency, read_scope};
+use crate::agencies::store as agencies;
+use crate::auth::caller::{AdminOnly, AnyRole, Authorized, Caller, Staff};
+use crate::auth::role::Role;
+use crate::calendar::cache::CalendarCache;
+use crate::calendar::working_time::add_working_time;
+use crate::clock;
+use crate::db::Db;
+use crate::dossiers::model::{ReasonBody, StepBody};
+use crate::error::{ApiError, FieldError};
+use crate::http::extract::{JsonBody, QueryParams};
+use crate::http::pagination::{self, Page};
+use crate::http::responses as r;
+
+/// The answers of every feedback step.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code, clippy::large_enum_variant)] // Never built: exists for its OpenAPI description.
+enum StepResponses {
+    /// The feedback after the step.
+    #[response(status = 200)]
+    Done(Feedback),
+    #[response(status = 400)]
+    BadRequest(#[ref_response] r::BadRequest),
+    #[response(status = 401)]
+    Unauthorized(#[ref_response] r::Unauthorized),
+    #[response(status = 403)]
+    Forbidden(#[ref_response] r::Forbidden),
+    #[response(status = 404)]
+    NotFound(#[ref_response] r::NotFound),
+    /// A rule of the lifecycle forbids the step; `rule` names it.
+    #[response(status = 409)]
+    Conflict(#[ref_response] r::Conflict),
+    #[response(status = 415)]
+    UnsupportedMediaType(#[ref_response] r::UnsupportedMediaType),
+    #[response(status = 422)]
+    Unprocessable(#[ref_response] r::Unprocessable),
+}
+
+/// Record feedback from any channel. Citizens may file it with any agency.
+#[utoipa::path(
+    tag = "feedback",
+    request_body = NewFeedback,
+    responses(
+        (status = 201, body = Feedback, headers(("Location" = String))),
+        (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
+        (status = 403, response = r::Forbidden), (status = 415, response = r::UnsupportedMediaType),
+        (status = 422, response = r::Unprocessable),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/feedback")]
+pub async fn create_feedback(
+    auth: Authorized<AnyRole>,
+    body: JsonBody<NewFeedback>,
+    db: web::Data<Db>,
+    calendars: web::Data<CalendarCache>,
+) -> Result<HttpResponse, ApiError> {
+    let new = body.into_inner();
+    new.validate()?;
+    let caller = auth.caller.clone();
+    let feedback = db
+        .write(move |conn| {
+            let row = service::intake(conn, &calendars, &caller, new)?;
+            service::to_api(row, &caller)
+        })
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/feedback/{}", feedback.id)))
+        .json(feedback))
+}
+
+async fn step(
+    caller: Caller,
+    id: String,
+    action: FeedbackAction,
+    at: Option<chrono::DateTime<chrono::Utc>>,
+    detail: Detail,
+    db: &Db,
+    calendars: web::Data<CalendarCache>,
+) -> Result<web::Json<Feedback>, ApiError> {
+    let feedback = db
+        .write(move |conn| {
+            let row = service::act(conn, &calendars, &caller, &id, action, at, detail)?;
+            service::to_api(row, &caller)
+        })
+        .await?;
+    Ok(web::Json(feedback))
+}
+
+/// Take received feedback into processing.
+#[utoipa::path(tag = "feedback", params(("id" = String, Path)), request_body = StepBody, responses(StepResponses), security(("bearer" = [])))]
+#[post("/feedback/{id}/process")]
+pub async fn process(
+    auth: Authorized<AnyRole>,
+    id: web::Path<String>,
+    body: JsonBody<StepBody>,
+    db: web::Data<Db>,
+    calendars: web::Data<CalendarCache>,
+) -> Result<web::Json<Feedback>, ApiError> {
+    body.validate()?;
+    step(auth.caller, id.into_inner(), FeedbackAction::Process, body.at, Detail::None, &db, calendars).await
+}
+
+/// Answer the feedback: it is resolved.
+#[utoipa::path(tag = "feedback", params(("id" = String, Path)), request_body = RespondBody, responses(StepResponses), security(("bearer" = [])))]
+#[post("/feedback/{id}/respond")]
+pub async fn respond(
+    auth: Authorized<AnyRole>,
+    id: web::Path<String>,
+    body: JsonBody<RespondBody>,
+    db: web::Data<Db>,
+    calendars: web::Data<CalendarCache>,
+) -> Result<web::Json<Feedback>, ApiError> {
+    body.validate()?;
+    let detail = Detail::Response(body.response.trim().to_owned());
+    step(auth.caller, id.into_inner(), FeedbackAction::Respond, body.at, detail, &db, calendars).await
+}
+
+/// Refuse the feedback, with the reason.
+#[utoipa::path(tag = "feedback", params(("id" = String, Path)), request_body = ReasonBody, responses(StepResponses), security(("bearer" = [])))]
+#[post("/feedback/{id}/reject")]
+pub async fn reject(
+    auth: Authorized<AnyRole>,
+    id: web::Path<String>,
+    body: JsonBody<ReasonBody>,
+    db: web::Data<Db>,
+    calendars: web::Data<CalendarCache>,
+) -> Result<web::Json<Feedback>, ApiError> {
+    body.validate()?;
+    let detail = Detail::Reason(body.reason.trim().to_owned());
+    step(auth.caller, id.into_inner(), FeedbackAction::Reject, body.at, detail, &db, calendars).await
+}
+
+/// Forward feedback outside the agency's competence to the competent agency; its clock starts
+/// there.
+#[utoipa::path(tag = "feedback", params(("id" = String, Path)), request_body = ForwardBody, responses(StepResponses), security(("bearer" = [])))]
+#[post("/feedback/{id}/forward")]
+pub async fn forward(
+    auth: Authorized<AnyRole>,
+    id: web::Path<String>,
+    body: JsonBody<ForwardBody>,
+    db: web::Data<Db>,
+    calendars: web::Data<CalendarCache>,
+) -> Result<web::Json<Feedback>, ApiError> {
+    body.validate()?;
+    let detail = Detail::Forward { agency_id: body.agency_id.clone(), note: body.note.clone() };
+    step(auth.caller, id.into_inner(), FeedbackAction::Forward, body.at, detail, &db, calendars).await
+}
+
+/// Publish the result (công khai kết quả), once, after the answer.
+#[utoipa::path(tag = "feedback", params(("id" = String, Path)), request_body = StepBody, responses(StepResponses), security(("bearer" = [])))]
+#[post("/feedback/{id}/publish")]
+pub async fn publish(
+    auth: Authorized<AnyRole>,
+    id: web::Path<String>,
+    body: JsonBody<StepBody>,
+    db: web::Data<Db>,
+    calendars: web::Data<CalendarCache>,
+) -> Result<web::Json<Feedback>, ApiError> {
+    body.validate()?;
+    step(auth.caller, id.into_inner(), FeedbackAction::Publish, body.at, Detail::None, &db, calendars).await
+}
+
+/// Read one piece of feedback.
+#[utoipa::path(tag = "feedback", params(("id" = String, Path)), responses((status = 200, body = Feedback), (status = 401, response = r::Unauthorized), (status = 404, response = r::NotFound)), security(("bearer" = [])))]
+#[get("/feedback/{id}")]
+pub async fn get_feedback(
+    auth: Authorized<AnyRole>,
+    id: web::Path<String>,
+    db: web::Data<Db>,
+) -> Result<web::Json<Feedback>, ApiError> {
+    let caller = auth.caller.clone();
+    let feedback =
+        db.run(move |conn| service::to_api(service::load_visible(conn, &caller, &id)?, &caller)).await?;
+    Ok(web::Json(feedback))
+}
+
+/// Every step of the feedback.
+#[utoipa::path(tag = "feedback", params(("id" = String, Path)), responses((status = 200, body = FeedbackHistory), (status = 401, response = r::Unauthorized), (status = 404, response = r::NotFound)), security(("bearer" = [])))]
+#[get("/feedback/{id}/history")]
+pub async fn feedback_history(
+    auth: Authorized<AnyRole>,
+    id: web::Path<String>,
+    db: web::Data<Db>,
+) -> Result<web::Json<FeedbackHistory>, ApiError> {
+    let caller = auth.caller.clone();
+    let rows = db
+        .run(move |conn| {
+            service::load_visible(conn, &caller, &id)?;
+            Ok(store::history(conn, &id)?)
+        })
+        .await?;
+    let items = rows
+        .into_iter()
+        .map(|row| {
+            Ok(FeedbackHistoryEntry {
+                seq: row.seq,
+                action: row.action,
+                from_status: row.from_status.as_deref().map(FeedbackStatus::from_db).transpose()?,
+                to_status: FeedbackStatus::from_db(&row.to_status)?,
+                actor_id: row.actor_id,
+                actor_kind: row.actor_kind,
+                at: row.at.and_utc(),
+                note: row.note,
+            })
+        })
+        .collect::<anyhow::Result<_>>()?;
+    Ok(web::Json(FeedbackHistory { items }))
+}
+
+/// List feedback, newest first: a citizen's own, or that of the agencies in scope.
+#[utoipa::path(tag = "feedback", params(FeedbackQuery), responses((status = 200, body = Page<Feedback>), (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized)), security(("bearer" = [])))]
+#[get("/feedback")]
+pub async fn list_feedback(
+    auth: Authorized<AnyRole>,
+    query: QueryParams<FeedbackQuery>,
+    db: web::Data<Db>,
+) -> Result<web::Json<Page<Feedback>>, ApiError> {
+    let query = query.into_inner();
+    let limit = pagination::limit(query.limit)?;
+    let after = pagination::decode_position(query.cursor.as_deref())?;
+    let caller = auth.caller.clone();
+    let now = clock::to_db(clock::now());
+    let rows = db
+        .run(move |conn| {
+            let mut filter = ListFilter {
+                status: query.status.map(FeedbackStatus::as_str),
+                channel: query.channel.map(|c| c.as_str()),
+                agency_id: query.agency_id,
+                from: query.received_from.map(clock::to_db),
+                to: query.received_to.map(clock::to_db),
+                overdue: query.overdue.map(|o| (o, now)),
+                ..Default::default()
+            };
+            if caller.role == Role::Citizen {
+                filter.owner_id = Some(caller.id.clone());
+            } else {
+                filter.agency_ids = agencies::ids_in_scope(conn, &caller.scope())?;
+            }
+            Ok(store::list(conn, &filter, after, limit + 1)?)
+        })
+        .await?;
+    let page = pagination::page(rows, limit, |row| pagination::position(row.received_at, &row.id), |row| row);
+    let items = page.items.into_iter().map(|row| service::to_api(row, &auth)).collect::<Result<_, _>>()?;
+    Ok(web::Json(Page { items, next_cursor: page.next_cursor }))
+}
+
+/// Feedback overdue, or due within N working hours.
+#[utoipa::path(tag = "feedback", params(FeedbackWorklistQuery), responses((status = 200, body = FeedbackWorklist), (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized), (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound)), security(("bearer" = [])))]
+#[get("/feedback/worklist")]
+pub async fn feedback_worklist(
+    auth: Authorized<Staff>,
+    query: QueryParams<FeedbackWorklistQuery>,
+    db: web::Data<Db>,
+    calendars: web::Data<CalendarCache>,
+) -> Result<web::Json<FeedbackWorklist>, ApiError> {
+    let query = query.into_inner();
+    let hours = query.hours.unwrap_or(8);
+    if !(1..=400).contains(&hours) {
+        return Err(ApiError::BadRequest {
+            detail: "hours must be between 1 and 400".into(),
+            errors: vec![FieldError::new("hours", "between 1 and 400")],
+        });
+    }
+    let caller = auth.caller.clone();
+    let now = clock::now();
+    let rows = db
+        .run(move |conn| {
+            let scope = caller.scope();
+            let agency_ids = match &query.agency_id {
+                Some(id) => {
+                    load_agency(conn, &scope, id)?;
+                    Some(vec![id.clone()])
+                }
+                None => agencies::ids_in_scope(conn, &scope)?,
+            };
+            let mut items = Vec::new();
+            for row in store::open(conn, agency_ids.as_deref(), 20_000)? {
+                let due = row.due_at.and_utc();
+                let keep = match query.kind {
+                    FeedbackWorklistKind::Overdue => due < now,
+                    FeedbackWorklistKind::DueSoon => {
+                        let calendar = calendars.get(conn, Some(&row.agency_id))?;
+                        let horizon = add_working_time(now, hours * 60, &calendar.calendar)
+                            .unwrap_or(now + Duration::hours(hours));
+                        due >= now && due <= horizon
+                    }
+                };
+                if keep {
+                    items.push(row);
+                }
+                if items.len() >= 500 {
+                    break;
+                }
+            }
+            Ok(items)
+        })
+        .await?;
+    let items = rows.into_iter().map(|row| service::to_api(row, &auth)).collect::<Result<_, _>>()?;
+    Ok(web::Json(FeedbackWorklist { items }))
+}
+
+/// The time limit for answering feedback at an agency.
+#[utoipa::path(tag = "feedback", params(("id" = String, Path, description = "Agency id")), responses((status = 200, body = FeedbackLimit), (status = 401, response = r::Unauthorized), (status = 404, response = r::NotFound)), security(("bearer" = [])))]
+#[get("/agencies/{id}/feedback-limit")]
+pub async fn get_feedback_limit(
+    auth: Authorized<AnyRole>,
+    id: web::Path<String>,
+    db: web::Data<Db>,
+) -> Result<web::Json<FeedbackLimit>, ApiError> {
+    let scope = read_scope(&auth);
+    let id = id.into_inner();
+    let limit = db
+        .run(move |conn| {
+            load_agency(conn, &scope, &id)?;
+            let (working_days, defined_by) = service::limit_of(conn, &id)?;
+            Ok(FeedbackLimit { agency_id: id, working_days, defined_by })
+        })
+        .await?;
+    Ok(web::Json(limit))
+}
+
+/// Set an agency's own limit for answering feedback; agencies below inherit it. Applies to
+/// feedback received from now on.
+#[utoipa::path(
+    tag = "feedback",
+    params(("id" = String, Path, description = "Agency id")),
+    request_body = FeedbackLimitBody,
+    responses(
+        (status = 200, body = FeedbackLimit), (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
+        (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound), (status = 415, response = r::UnsupportedMediaType),
+        (status = 422, response = r::Unprocessable),
+    ),
+    security(("bearer" = []))
+)]
+#[put("/agencies/{id}/feedback-limit")]
+pub async fn put_feedback_limit(
+    auth: Authorized<AdminOnly>,
+    id: web::Path<String>,
+    body: JsonBody<FeedbackLimitBody>,
+    db: web::Data<Db>,
+) -> Result<web::Json<FeedbackLimit>, ApiError> {
+    body.validate()?;
+    let working_days = body.working_days;
+    let scope = auth.scope();
+    let id = id.into_inner();
+    let limit = db
+        .write(move |conn| {
+            load_agency(conn, &scope, &id)?;
+            crate::db::upsert_feedback_limit(conn, &id, working_days, clock::to_db(clock::now()))?;
+            Ok(FeedbackLimit { defined_by: Some(id.clone()), agency_id: id, working_days })
+        })
+        .await?;
+    Ok(web::Json(limit))
+}

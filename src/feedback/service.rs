@@ -1,0 +1,320 @@
+//! Feedback rules that need the database: visibility, intake, steps, the agency's time limit.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+use uuid::Uuid;
+
+use super::lifecycle::{self, Facts, FeedbackAction, FeedbackStatus};
+use super::model::{Feedback, FeedbackChannel, FeedbackHistoryRow, FeedbackRow, NewFeedback, Submitter};
+use super::store;
+use crate::agencies::access::load_named;
+use crate::agencies::store as agencies;
+use crate::auth::caller::Caller;
+use crate::auth::role::Role;
+use crate::auth::scope::{Scope, lineage};
+use crate::calendar::cache::CalendarCache;
+use crate::calendar::working_time::add_working_days;
+use crate::catalogue::store as procedures;
+use crate::clock;
+use crate::db::DbConnection;
+use crate::dossiers::model::normalize_phone;
+use crate::error::ApiError;
+use crate::outbox::{self, NewEvent};
+
+/// Decree 20/2008 and the national portal's PAKN rules: 15 working days to answer.
+pub const DEFAULT_WORKING_DAYS: i64 = 15;
+const FUTURE_SKEW: Duration = Duration::seconds(60);
+
+pub fn load_visible(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<FeedbackRow, ApiError> {
+    let row = store::find(conn, id)?.ok_or_else(|| ApiError::not_found("feedback"))?;
+    let visible = if caller.role == Role::Citizen {
+        row.owner_id.as_deref() == Some(caller.id.as_str())
+    } else {
+        let scope = caller.scope();
+        scope == Scope::All
+            || agencies::find(conn, &row.agency_id)?.is_some_and(|a| scope.contains(&a.id, &a.path))
+    };
+    if visible { Ok(row) } else { Err(ApiError::not_found("feedback")) }
+}
+
+/// The agency's limit in working days: its own, else the nearest agency's above it, else 15;
+/// with the agency that defines it.
+pub fn limit_of(conn: &mut DbConnection, agency_id: &str) -> Result<(i64, Option<String>), ApiError> {
+    let agency = agencies::find(conn, agency_id)?.ok_or_else(|| ApiError::not_found("agency"))?;
+    let ancestry = lineage(&agency.path);
+    let limits: HashMap<String, i64> = store::limits_of(conn, &ancestry)?.into_iter().collect();
+    Ok(ancestry
+        .iter()
+        .rev()
+        .find_map(|id| limits.get(id).map(|days| (*days, Some(id.clone()))))
+        .unwrap_or((DEFAULT_WORKING_DAYS, None)))
+}
+
+fn due(
+    conn: &mut DbConnection,
+    calendars: &CalendarCache,
+    agency_id: &str,
+    from: DateTime<Utc>,
+) -> Result<DateTime<Utc>, ApiError> {
+    let (days, _) = limit_of(conn, agency_id)?;
+    let calendar = calendars.get(conn, Some(agency_id))?;
+    add_working_days(from, days, &calendar.calendar)
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("agency {agency_id} has no working time")))
+}
+
+/// One step for the history and the outbox.
+struct Entry<'a> {
+    action: &'a str,
+    event_type: &'a str,
+    from: Option<FeedbackStatus>,
+    at: DateTime<Utc>,
+    note: Option<String>,
+}
+
+fn record(
+    conn: &mut DbConnection,
+    row: &FeedbackRow,
+    caller: &Caller,
+    entry: Entry<'_>,
+) -> Result<(), ApiError> {
+    let Entry { action, event_type, from, at, note } = entry;
+    let seq = store::next_history_seq(conn, &row.id)?;
+    store::insert_history(
+        conn,
+        &FeedbackHistoryRow {
+            id: Uuid::new_v4().to_string(),
+            feedback_id: row.id.clone(),
+            seq,
+            action: action.to_owned(),
+            from_status: from.map(|s| s.as_str().to_owned()),
+            to_status: row.status.clone(),
+            actor_id: Some(caller.id.clone()),
+            actor_kind: caller.kind_label().into(),
+            at: clock::to_db(at),
+            note,
+            recorded_at: clock::to_db(clock::now()),
+        },
+    )?;
+    // The event carries no content and no contacts: adapters sync status.
+    let data = serde_json::json!({
+        "id": row.id, "agency_id": row.agency_id, "channel": row.channel, "status": row.status,
+        "received_at": row.received_at.and_utc(), "due_at": row.due_at.and_utc(),
+        "responded_at": row.responded_at.map(|t| t.and_utc()), "published_at": row.published_at.map(|t| t.and_utc()),
+        "forwarded_from": row.forwarded_from, "version": row.version,
+    });
+    outbox::insert_event(
+        conn,
+        &NewEvent {
+            event_type,
+            aggregate_type: "feedback",
+            aggregate_id: &row.id,
+            agency_id: &row.agency_id,
+            occurred_at: clock::to_db(at),
+            data: data.to_string(),
+        },
+    )?;
+    Ok(())
+}
+
+fn may_import(caller: &Caller) -> bool {
+    matches!(caller.role, Role::Admin | Role::Integration)
+}
+
+pub fn intake(
+    conn: &mut DbConnection,
+    calendars: &CalendarCache,
+    caller: &Caller,
+    new: NewFeedback,
+) -> Result<FeedbackRow, ApiError> {
+    if caller.role == Role::Leader {
+        return Err(ApiError::Forbidden("leaders read feedback; officers record it".into()));
+    }
+    let now = clock::now();
+    let received_at = match new.received_at {
+        Some(_) if !may_import(caller) => {
+            return Err(ApiError::invalid_field(
+                "received_at",
+                "only integration and admin callers import feedback",
+            ));
+        }
+        Some(at) if at > now + FUTURE_SKEW => {
+            return Err(ApiError::invalid_field("received_at", "must not be in the future"));
+        }
+        Some(at) => clock::to_db(at).and_utc(),
+        None => now,
+    };
+    let scope = if caller.role == Role::Citizen { Scope::All } else { caller.scope() };
+    let agency = load_named(conn, &scope, &new.agency_id, "agency_id")?;
+    if let Some(procedure_id) = &new.procedure_id
+        && procedures::find(conn, procedure_id)?.is_none()
+    {
+        return Err(ApiError::invalid_field("procedure_id", "no such procedure"));
+    }
+    if let Some(dossier_id) = &new.dossier_id {
+        // Feedback may name only a dossier the caller may see.
+        crate::dossiers::service::load_visible(conn, caller, dossier_id)
+            .map_err(|_| ApiError::invalid_field("dossier_id", "no such dossier"))?;
+    }
+    let due_at = due(conn, calendars, &agency.id, received_at)?;
+    let row = FeedbackRow {
+        id: Uuid::new_v4().to_string(),
+        agency_id: agency.id,
+        channel: new.channel.as_str().to_owned(),
+        subject: new.subject.trim().to_owned(),
+        content: new.content,
+        submitter_name: new.submitter.full_name.trim().to_owned(),
+        submitter_phone: new.submitter.phone.as_deref().map(normalize_phone),
+        submitter_email: new.submitter.email,
+        submitter_address: new.submitter.address,
+        owner_id: (caller.role == Role::Citizen).then(|| caller.id.clone()),
+        dossier_id: new.dossier_id,
+        procedure_id: new.procedure_id,
+        status: FeedbackStatus::Received.as_str().to_owned(),
+        received_at: clock::to_db(received_at),
+        due_at: clock::to_db(due_at),
+        response: None,
+        responded_at: None,
+        rejected_at: None,
+        published_at: None,
+        forwarded_from: None,
+        last_step_at: clock::to_db(received_at),
+        version: 1,
+        created_at: clock::to_db(now),
+        updated_at: clock::to_db(now),
+    };
+    store::insert(conn, &row)?;
+    record(
+        conn,
+        &row,
+        caller,
+        Entry { action: "intake", event_type: "feedback.received", from: None, at: received_at, note: None },
+    )?;
+    Ok(row)
+}
+
+pub enum Detail {
+    None,
+    Response(String),
+    Reason(String),
+    Forward { agency_id: String, note: Option<String> },
+}
+
+pub fn act(
+    conn: &mut DbConnection,
+    calendars: &CalendarCache,
+    caller: &Caller,
+    id: &str,
+    action: FeedbackAction,
+    at: Option<DateTime<Utc>>,
+    detail: Detail,
+) -> Result<FeedbackRow, ApiError> {
+    let mut row = load_visible(conn, caller, id)?;
+    if !matches!(caller.role, Role::Admin | Role::Officer | Role::Integration) {
+        return Err(ApiError::Forbidden(format!("your role may not {} feedback", action.as_str())));
+    }
+    let now = clock::now();
+    let previous = row.last_step_at.and_utc();
+    let at = match at {
+        None => now.max(previous),
+        Some(_) if !may_import(caller) => {
+            return Err(ApiError::invalid_field(
+                "at",
+                "only integration and admin callers may give the time of a step",
+            ));
+        }
+        Some(at) if at > now + FUTURE_SKEW => {
+            return Err(ApiError::invalid_field("at", "must not be in the future"));
+        }
+        Some(at) if at < previous => {
+            return Err(ApiError::invalid_field("at", "must not precede the previous step"));
+        }
+        Some(at) => clock::to_db(at).and_utc(),
+    };
+    let from = FeedbackStatus::from_db(&row.status)?;
+    let facts = Facts { responded: row.responded_at.is_some(), published: row.published_at.is_some() };
+    let to = lifecycle::next(from, facts, action)
+        .map_err(|r| ApiError::Rule { rule: r.rule, detail: r.message.to_owned() })?;
+    let at_db = clock::to_db(at);
+    let note = match (action, detail) {
+        (FeedbackAction::Respond, Detail::Response(response)) => {
+            row.response = Some(response);
+            row.responded_at = Some(at_db);
+            None
+        }
+        (FeedbackAction::Reject, Detail::Reason(reason)) => {
+            row.rejected_at = Some(at_db);
+            Some(reason)
+        }
+        (FeedbackAction::Forward, Detail::Forward { agency_id, note }) => {
+            if agency_id == row.agency_id {
+                return Err(ApiError::invalid_field("agency_id", "forward to another agency"));
+            }
+            // The competent agency may lie outside the forwarding caller's scope.
+            let target = agencies::find(conn, &agency_id)?
+                .ok_or_else(|| ApiError::invalid_field("agency_id", "no such agency"))?;
+            row.forwarded_from = Some(std::mem::replace(&mut row.agency_id, target.id));
+            row.due_at = clock::to_db(due(conn, calendars, &row.agency_id, at)?);
+            note
+        }
+        (FeedbackAction::Publish, _) => {
+            row.published_at = Some(at_db);
+            None
+        }
+        (FeedbackAction::Process, _) => None,
+        (action, _) => {
+            return Err(ApiError::Internal(anyhow::anyhow!(
+                "{} called with the wrong detail",
+                action.as_str()
+            )));
+        }
+    };
+    let expected = row.version;
+    row.status = to.as_str().to_owned();
+    row.last_step_at = at_db.max(row.last_step_at);
+    row.version += 1;
+    row.updated_at = clock::to_db(now);
+    if !store::update(conn, &row, expected)? {
+        return Err(ApiError::conflict(
+            "the feedback changed while this step was being recorded; read it again and retry",
+        ));
+    }
+    record(
+        conn,
+        &row,
+        caller,
+        Entry { action: action.as_str(), event_type: action.event_type(), from: Some(from), at, note },
+    )?;
+    Ok(row)
+}
+
+pub fn to_api(row: FeedbackRow, caller: &Caller) -> Result<Feedback, ApiError> {
+    let status = FeedbackStatus::from_db(&row.status)?;
+    let personal = crate::dossiers::service::sees_personal_data(caller);
+    Ok(Feedback {
+        overdue: matches!(status, FeedbackStatus::Received | FeedbackStatus::Processing)
+            && row.due_at.and_utc() < clock::now(),
+        channel: FeedbackChannel::from_db(&row.channel)?,
+        status,
+        submitter: Submitter {
+            full_name: row.submitter_name,
+            phone: row.submitter_phone.filter(|_| personal),
+            email: row.submitter_email.filter(|_| personal),
+            address: row.submitter_address.filter(|_| personal),
+        },
+        id: row.id,
+        agency_id: row.agency_id,
+        subject: row.subject,
+        content: row.content,
+        dossier_id: row.dossier_id,
+        procedure_id: row.procedure_id,
+        received_at: row.received_at.and_utc(),
+        due_at: row.due_at.and_utc(),
+        response: row.response,
+        responded_at: row.responded_at.map(|t| t.and_utc()),
+        rejected_at: row.rejected_at.map(|t| t.and_utc()),
+        published_at: row.published_at.map(|t| t.and_utc()),
+        forwarded_from: row.forwarded_from,
+        version: row.version,
+    })
+}

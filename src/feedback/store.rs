@@ -1,0 +1,136 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::model::{FeedbackHistoryRow, FeedbackRow};
+use crate::db::DbConnection;
+use crate::db::schema::{feedback, feedback_history, feedback_limits};
+
+pub fn insert(conn: &mut DbConnection, row: &FeedbackRow) -> QueryResult<()> {
+    diesel::insert_into(feedback::table).values(row).execute(conn).map(|_| ())
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<FeedbackRow>> {
+    feedback::table.find(id).select(FeedbackRow::as_select()).first(conn).optional()
+}
+
+/// Write the row if nobody changed it since `expected_version` (false otherwise: 409).
+pub fn update(conn: &mut DbConnection, row: &FeedbackRow, expected_version: i64) -> QueryResult<bool> {
+    let updated =
+        diesel::update(feedback::table.find(&row.id).filter(feedback::version.eq(expected_version)))
+            .set((
+                feedback::agency_id.eq(&row.agency_id),
+                feedback::status.eq(&row.status),
+                feedback::due_at.eq(row.due_at),
+                feedback::response.eq(&row.response),
+                feedback::responded_at.eq(row.responded_at),
+                feedback::rejected_at.eq(row.rejected_at),
+                feedback::published_at.eq(row.published_at),
+                feedback::forwarded_from.eq(&row.forwarded_from),
+                feedback::last_step_at.eq(row.last_step_at),
+                feedback::version.eq(row.version),
+                feedback::updated_at.eq(row.updated_at),
+            ))
+            .execute(conn)?;
+    Ok(updated == 1)
+}
+
+pub fn insert_history(conn: &mut DbConnection, row: &FeedbackHistoryRow) -> QueryResult<()> {
+    diesel::insert_into(feedback_history::table).values(row).execute(conn).map(|_| ())
+}
+
+pub fn next_history_seq(conn: &mut DbConnection, feedback_id: &str) -> QueryResult<i64> {
+    let last: Option<i64> = feedback_history::table
+        .filter(feedback_history::feedback_id.eq(feedback_id))
+        .select(diesel::dsl::max(feedback_history::seq))
+        .first(conn)?;
+    Ok(last.unwrap_or(0) + 1)
+}
+
+pub fn history(conn: &mut DbConnection, feedback_id: &str) -> QueryResult<Vec<FeedbackHistoryRow>> {
+    feedback_history::table
+        .filter(feedback_history::feedback_id.eq(feedback_id))
+        .order(feedback_history::seq.asc())
+        .select(FeedbackHistoryRow::as_select())
+        .load(conn)
+}
+
+/// The stored limits of the given agencies, as (agency id, working days).
+pub fn limits_of(conn: &mut DbConnection, agencies: &[String]) -> QueryResult<Vec<(String, i64)>> {
+    feedback_limits::table
+        .filter(feedback_limits::agency_id.eq_any(agencies.to_vec()))
+        .select((feedback_limits::agency_id, feedback_limits::working_days))
+        .load(conn)
+}
+
+#[derive(Default)]
+pub struct ListFilter {
+    pub agency_ids: Option<Vec<String>>,
+    pub owner_id: Option<String>,
+    pub status: Option<&'static str>,
+    pub channel: Option<&'static str>,
+    pub agency_id: Option<String>,
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
+    pub overdue: Option<(bool, NaiveDateTime)>,
+}
+
+const OPEN: [&str; 2] = ["received", "processing"];
+
+/// Newest first by (received_at, id), after the cursor's position.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &ListFilter,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> QueryResult<Vec<FeedbackRow>> {
+    let mut query = feedback::table.select(FeedbackRow::as_select()).into_boxed();
+    if let Some(ids) = &filter.agency_ids {
+        query = query.filter(feedback::agency_id.eq_any(ids.clone()));
+    }
+    if let Some(owner) = &filter.owner_id {
+        query = query.filter(feedback::owner_id.eq(owner.clone()));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(feedback::status.eq(status));
+    }
+    if let Some(channel) = filter.channel {
+        query = query.filter(feedback::channel.eq(channel));
+    }
+    if let Some(agency) = &filter.agency_id {
+        query = query.filter(feedback::agency_id.eq(agency.clone()));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(feedback::received_at.ge(from));
+    }
+    if let Some(to) = filter.to {
+        query = query.filter(feedback::received_at.lt(to));
+    }
+    match filter.overdue {
+        Some((true, now)) => {
+            query = query.filter(feedback::status.eq_any(OPEN)).filter(feedback::due_at.lt(now))
+        }
+        Some((false, now)) => {
+            query = query.filter(feedback::status.ne_all(OPEN).or(feedback::due_at.ge(now)))
+        }
+        None => {}
+    }
+    if let Some((at, id)) = after {
+        query = query
+            .filter(feedback::received_at.lt(at).or(feedback::received_at.eq(at).and(feedback::id.lt(id))));
+    }
+    query.order((feedback::received_at.desc(), feedback::id.desc())).limit(limit).load(conn)
+}
+
+/// Open feedback of the given agencies, due first (for the worklists).
+pub fn open(
+    conn: &mut DbConnection,
+    agency_ids: Option<&[String]>,
+    limit: i64,
+) -> QueryResult<Vec<FeedbackRow>> {
+    let mut query =
+        feedback::table.select(FeedbackRow::as_select()).filter(feedback::status.eq_any(OPEN)).into_boxed();
+    if let Some(ids) = agency_ids {
+        query = query.filter(feedback::agency_id.eq_any(ids.to_vec()));
+    }
+    query.order(feedback::due_at.asc()).limit(limit).load(conn)
+}
