@@ -496,7 +496,8 @@ mod tests {
     fn vietnamese_identity_numbers_and_phones() {
         assert!(validate_id_number("051090001234").is_ok());
         assert!(validate_id_number("212345678").is_ok());
-        assert!(validate_id_number("0510900012").is_err());
+        assert!(validate_id_number("05109000123").is_err(), "11 digits fit nobody");
+        assert!(validate_id_number("0312345678").is_ok(), "a tax code");
         assert!(validate_id_number("05109000123a").is_err());
         assert!(validate_phone("0912345678").is_ok());
         assert!(validate_phone("+84 912 345 678").is_ok());
