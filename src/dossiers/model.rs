@@ -395,6 +395,7 @@ pub enum WorklistKind {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct WorklistQuery {
+    #[param(inline)]
     pub kind: WorklistKind,
     /// For `due_soon`: the horizon in working hours (default 8).
     pub hours: Option<i64>,
@@ -478,6 +479,7 @@ pub struct Receipt {
 #[into_params(parameter_in = Query)]
 pub struct ReceiptQuery {
     /// `html` (printable, the default) or `json`.
+    #[param(inline)]
     pub format: Option<ReceiptFormat>,
 }
 

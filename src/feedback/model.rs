@@ -178,6 +178,7 @@ pub enum FeedbackWorklistKind {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct FeedbackWorklistQuery {
+    #[param(inline)]
     pub kind: FeedbackWorklistKind,
     /// For `due_soon`: the horizon in working hours (default 8).
     pub hours: Option<i64>,
