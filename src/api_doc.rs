@@ -39,6 +39,7 @@ use crate::http::responses as r;
         (name = "dossiers", description = "Dossiers (hồ sơ): intake, lifecycle, history, receipt, public lookup"),
         (name = "surveys", description = "Satisfaction surveys, one per dossier"),
         (name = "feedback", description = "Complaints and feedback (phản ánh, kiến nghị)"),
+        (name = "reports", description = "The periodic report, its targets, time series and per-officer figures"),
     )
 )]
 struct ApiDoc;

@@ -25,7 +25,9 @@ use crate::settings::{MIN_JWT_SECRET_BYTES, Settings};
 
 /// Every route of the API. Used both to serve and to generate the OpenAPI document.
 pub fn configure_routes(cfg: &mut ServiceConfig) {
-    use crate::{agencies, auth, calendar, catalogue, dossiers, feedback, service_accounts, surveys, users};
+    use crate::{
+        agencies, auth, calendar, catalogue, dossiers, feedback, reports, service_accounts, surveys, users,
+    };
     cfg.service(crate::ops::routes::healthz)
         .service(crate::ops::routes::readyz)
         .service(crate::ops::routes::metrics)
@@ -84,6 +86,11 @@ pub fn configure_routes(cfg: &mut ServiceConfig) {
                 .service(feedback::routes::publish)
                 .service(feedback::routes::get_feedback_limit)
                 .service(feedback::routes::put_feedback_limit)
+                .service(reports::routes::summary)
+                .service(reports::routes::timeseries)
+                .service(reports::routes::officers)
+                .service(reports::routes::get_targets)
+                .service(reports::routes::put_targets)
                 .service(users::routes::list_users)
                 .service(users::routes::create_user)
                 .service(users::routes::get_user)

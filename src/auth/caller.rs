@@ -132,6 +132,12 @@ impl Policy for Staff {
     const ROLES: &'static [Role] = &[Role::Admin, Role::Leader, Role::Officer];
 }
 
+/// Those who read reports: admins and leaders.
+pub struct Leadership;
+impl Policy for Leadership {
+    const ROLES: &'static [Role] = &[Role::Admin, Role::Leader];
+}
+
 /// A caller whose role the policy `P` admits.
 pub struct Authorized<P: Policy> {
     pub caller: Caller,

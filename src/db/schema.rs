@@ -152,6 +152,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        resolved_by_agency_id -> Nullable<Text>,
     }
 }
 
@@ -261,7 +262,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    report_targets (agency_id, year, indicator) {
+        agency_id -> Text,
+        year -> Integer,
+        indicator -> Text,
+        hundredths -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> agencies (agency_id));
+diesel::joinable!(report_targets -> agencies (agency_id));
 diesel::joinable!(surveys -> dossiers (dossier_id));
 diesel::joinable!(feedback_history -> feedback (feedback_id));
 diesel::joinable!(dossiers -> agencies (agency_id));
@@ -293,4 +305,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     feedback,
     feedback_history,
     feedback_limits,
+    report_targets,
 );

@@ -219,6 +219,7 @@ pub struct DossierRow {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub resolved_by_agency_id: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -258,8 +259,10 @@ pub struct Dossier {
     pub rejected_at: Option<DateTime<Utc>>,
     /// The officer who received it (answers for reception digitization).
     pub received_by: Option<String>,
-    /// The officer who resolved it (answers for result digitization).
+    /// The officer who recorded the resolution (answers for result digitization).
     pub resolved_by: Option<String>,
+    /// Another agency that produced the result (liên thông); it answers for result digitization.
+    pub resolved_by_agency_id: Option<String>,
     pub assignee_id: Option<String>,
     /// Still open and past `due_at` now.
     pub overdue: bool,
@@ -323,6 +326,9 @@ pub struct ResolveBody {
     /// Required for a refusal: its reasons.
     #[validate(length(max = 2000))]
     pub note: Option<String>,
+    /// When another agency produced the result (a dossier handled jointly, liên thông): that
+    /// agency's id. It then answers for the result's digitization in the report.
+    pub resolving_agency_id: Option<String>,
     #[validate(custom(function = "crate::clock::validate_instant"))]
     pub at: Option<DateTime<Utc>>,
 }

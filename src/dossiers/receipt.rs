@@ -4,40 +4,13 @@ use chrono::{DateTime, Utc};
 
 use super::model::Receipt;
 use crate::calendar::working_time::vietnam;
-
-/// Text safe inside HTML.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use crate::vietnamese::{escape_html as escape, thousands as vnd};
 
 /// "16 giờ 00 phút, ngày 08/01/2024" in Vietnam time.
 fn vietnamese_instant(at: DateTime<Utc>) -> String {
     at.with_timezone(&vietnam()).format("%H giờ %M phút, ngày %d/%m/%Y").to_string()
 }
 
-/// 1234567 → "1.234.567" (Vietnamese thousands separator).
-fn vnd(amount: i64) -> String {
-    let digits = amount.abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    if amount < 0 { format!("-{out}") } else { out }
-}
 
 pub fn html(r: &Receipt) -> String {
     let mut components = String::new();

@@ -341,7 +341,11 @@ pub async fn resolve(
         action: Action::Resolve,
         at: body.at,
         note: body.note.clone(),
-        detail: StepDetail::Resolve { outcome: body.outcome, result_digitized: body.result_digitized },
+        detail: StepDetail::Resolve {
+            outcome: body.outcome,
+            result_digitized: body.result_digitized,
+            resolving_agency_id: body.resolving_agency_id.clone(),
+        },
     };
     step(auth.caller, id.into_inner(), key, body.raw(), s, &db, calendars).await
 }

@@ -309,6 +309,7 @@ pub fn intake(
         rejected_at: None,
         received_by: (accepted_at.is_some() && staff_receiver).then(|| caller.id.clone()),
         resolved_by: None,
+        resolved_by_agency_id: None,
         assignee_id: None,
         last_step_at: clock::to_db(accepted_at.unwrap_or(submitted_at)),
         version: 1,
@@ -330,7 +331,7 @@ pub enum StepDetail {
     Reason(String),
     Supplement(Option<Vec<DossierComponent>>),
     Assign(String),
-    Resolve { outcome: Outcome, result_digitized: bool },
+    Resolve { outcome: Outcome, result_digitized: bool, resolving_agency_id: Option<String> },
     Apologize { reason: String, new_appointment_at: DateTime<Utc> },
 }
 
@@ -427,10 +428,20 @@ pub fn act(
             check_assignee(conn, &row.agency_id, &user_id)?;
             row.assignee_id = Some(user_id);
         }
-        (Action::Resolve, StepDetail::Resolve { outcome, result_digitized }) => {
+        (Action::Resolve, StepDetail::Resolve { outcome, result_digitized, resolving_agency_id }) => {
             if outcome == Outcome::Refused && note.as_deref().is_none_or(|n| n.trim().is_empty()) {
                 return Err(ApiError::invalid_field("note", "a refusal states its reasons"));
             }
+            if let Some(agency_id) = &resolving_agency_id {
+                // Any agency of the directory: the point is that it is not this one.
+                if *agency_id == row.agency_id || agencies::find(conn, agency_id)?.is_none() {
+                    return Err(ApiError::invalid_field(
+                        "resolving_agency_id",
+                        "another existing agency, or absent when this agency produced the result",
+                    ));
+                }
+            }
+            row.resolved_by_agency_id = resolving_agency_id;
             row.resolved_at = Some(at_db);
             row.outcome = Some(outcome.as_str().to_owned());
             row.result_digitized = result_digitized;
@@ -586,6 +597,7 @@ pub fn to_api(row: DossierRow, caller: &Caller) -> Result<Dossier, ApiError> {
         rejected_at: row.rejected_at.map(|t| t.and_utc()),
         received_by: row.received_by,
         resolved_by: row.resolved_by,
+        resolved_by_agency_id: row.resolved_by_agency_id,
         assignee_id: row.assignee_id,
         version: row.version,
         created_at: row.created_at.and_utc(),

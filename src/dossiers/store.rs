@@ -54,6 +54,7 @@ pub fn update(conn: &mut DbConnection, row: &DossierRow, expected_version: i64) 
                 dossiers::rejected_at.eq(row.rejected_at),
                 dossiers::received_by.eq(&row.received_by),
                 dossiers::resolved_by.eq(&row.resolved_by),
+                dossiers::resolved_by_agency_id.eq(&row.resolved_by_agency_id),
                 dossiers::assignee_id.eq(&row.assignee_id),
                 dossiers::last_step_at.eq(row.last_step_at),
                 dossiers::version.eq(row.version),

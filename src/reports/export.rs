@@ -1,0 +1,334 @@
+//! The summary as files: CSV (one figure per line), XLSX laid out like form II.06a, and the report
+//! document as printable HTML and as DOCX.
+
+use std::collections::HashMap;
+use std::io::Cursor;
+
+use docx_rs::{
+    AlignmentType, Docx, Footnote, PageMargin, Paragraph, Run, RunFonts, Table, TableCell, TableRow, WidthType,
+};
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, XlsxError};
+use serde_json::Value;
+
+use super::document::{Block, Inline};
+use super::model::{FieldLine, Summary};
+use crate::vietnamese::escape_html;
+
+/// Every figure as `figure,value` lines, named by its path in the JSON (`reception.new_online`);
+/// list items are named by their indicator, field or responsible person.
+pub fn csv(summary: &Summary) -> anyhow::Result<Vec<u8>> {
+    let mut lines = Vec::new();
+    flatten(&serde_json::to_value(summary)?, String::new(), &mut lines);
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(["figure", "value"])?;
+    for (name, value) in lines {
+        writer.write_record([name, value])?;
+    }
+    Ok(writer.into_inner()?)
+}
+
+fn flatten(value: &Value, prefix: String, out: &mut Vec<(String, String)>) {
+    let join = |key: &str| if prefix.is_empty() { key.to_owned() } else { format!("{prefix}.{key}") };
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                flatten(v, join(key), out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let key = item
+                    .get("indicator")
+                    .or_else(|| item.get("field"))
+                    .or_else(|| item.pointer("/responsible/name"))
+                    .and_then(Value::as_str)
+                    .map_or_else(|| i.to_string(), str::to_owned);
+                flatten(item, join(&key), out);
+            }
+        }
+        Value::Null => out.push((prefix, String::new())),
+        Value::String(s) => out.push((prefix, s.clone())),
+        other => out.push((prefix, other.to_string())),
+    }
+}
+
+/// Form II.06a (TTHC resolution results by field) on the first sheet, every figure and the targets
+/// on the second.
+pub fn xlsx(summary: &Summary) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    let bold = Format::new().set_bold();
+    let title = Format::new().set_bold().set_font_size(13).set_align(FormatAlign::Center);
+    let head = Format::new()
+        .set_bold()
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_text_wrap();
+    let cell = Format::new().set_border(FormatBorder::Thin);
+    let number = Format::new().set_border(FormatBorder::Thin).set_num_format("#,##0");
+    let total = Format::new().set_bold().set_border(FormatBorder::Thin).set_num_format("#,##0");
+
+    let sheet = workbook.add_worksheet().set_name("Biểu II.06a")?;
+    sheet.merge_range(0, 0, 0, 12, "KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", &title)?;
+    let subtitle = format!(
+        "{} — kỳ báo cáo từ {} đến {}",
+        summary.agency.name,
+        summary.period.from.format("%d/%m/%Y"),
+        summary.period.to.format("%d/%m/%Y")
+    );
+    sheet.merge_range(1, 0, 1, 12, &subtitle, &Format::new().set_align(FormatAlign::Center))?;
+    sheet.write_string_with_format(2, 12, "Đơn vị tính: hồ sơ", &bold)?;
+    // Three header rows, as the form has them.
+    sheet.merge_range(3, 0, 5, 0, "STT", &head)?;
+    sheet.merge_range(3, 1, 5, 1, "Lĩnh vực, công việc giải quyết", &head)?;
+    sheet.merge_range(3, 2, 3, 5, "Số hồ sơ nhận giải quyết", &head)?;
+    sheet.merge_range(4, 2, 5, 2, "Tổng số", &head)?;
+    sheet.merge_range(4, 3, 4, 4, "Trong kỳ", &head)?;
+    sheet.write_string_with_format(5, 3, "Trực tuyến", &head)?;
+    sheet.write_string_with_format(5, 4, "Trực tiếp, dịch vụ bưu chính", &head)?;
+    sheet.merge_range(4, 5, 5, 5, "Từ kỳ trước chuyển qua", &head)?;
+    sheet.merge_range(3, 6, 3, 9, "Số hồ sơ đã giải quyết", &head)?;
+    sheet.merge_range(4, 6, 5, 6, "Tổng số", &head)?;
+    sheet.merge_range(4, 7, 5, 7, "Trước hạn", &head)?;
+    sheet.merge_range(4, 8, 5, 8, "Đúng hạn", &head)?;
+    sheet.merge_range(4, 9, 5, 9, "Quá hạn", &head)?;
+    sheet.merge_range(3, 10, 3, 12, "Số hồ sơ đang giải quyết", &head)?;
+    sheet.merge_range(4, 10, 5, 10, "Tổng số", &head)?;
+    sheet.merge_range(4, 11, 5, 11, "Trong hạn", &head)?;
+    sheet.merge_range(4, 12, 5, 12, "Quá hạn", &head)?;
+    for col in 0..13u16 {
+        sheet.write_number_with_format(6, col, f64::from(col + 1), &head)?;
+    }
+    sheet.set_column_width(0, 5)?;
+    sheet.set_column_width(1, 36)?;
+    for col in 2..13u16 {
+        sheet.set_column_width(col, 11)?;
+    }
+    let mut row = 7u32;
+    for (i, line) in summary.by_field.iter().enumerate() {
+        sheet.write_number_with_format(row, 0, (i + 1) as f64, &cell)?;
+        sheet.write_string_with_format(row, 1, &line.field, &cell)?;
+        for (col, value) in form_columns(line).into_iter().enumerate() {
+            sheet.write_number_with_format(row, col as u16 + 2, value as f64, &number)?;
+        }
+        row += 1;
+    }
+    let totals = FieldLine {
+        field: String::new(),
+        reception: summary.reception.clone(),
+        resolution: summary.resolution.clone(),
+    };
+    sheet.write_string_with_format(row, 0, "", &total)?;
+    sheet.write_string_with_format(row, 1, "Tổng cộng", &total)?;
+    for (col, value) in form_columns(&totals).into_iter().enumerate() {
+        sheet.write_number_with_format(row, col as u16 + 2, value as f64, &total)?;
+    }
+
+    let figures = workbook.add_worksheet().set_name("Số liệu")?;
+    figures.write_string_with_format(0, 0, "Chỉ số", &bold)?;
+    figures.write_string_with_format(0, 1, "Giá trị", &bold)?;
+    figures.set_column_width(0, 60)?;
+    figures.set_column_width(1, 40)?;
+    let mut lines = Vec::new();
+    flatten(&serde_json::to_value(summary).map_err(|e| XlsxError::ParameterError(e.to_string()))?, String::new(), &mut lines);
+    for (i, (name, value)) in lines.into_iter().enumerate() {
+        let r = i as u32 + 1;
+        figures.write_string(r, 0, &name)?;
+        match value.parse::<f64>() {
+            Ok(n) => figures.write_number(r, 1, n)?,
+            Err(_) => figures.write_string(r, 1, &value)?,
+        };
+    }
+    workbook.save_to_buffer()
+}
+
+/// Columns 3–13 of form II.06a. "Đúng hạn" there excludes the early ones.
+fn form_columns(line: &FieldLine) -> [i64; 11] {
+    let (rec, res) = (&line.reception, &line.resolution);
+    [
+        rec.total,
+        rec.new_online,
+        rec.new_direct + rec.new_postal,
+        rec.carried_over,
+        res.resolved,
+        res.early,
+        res.on_time - res.early,
+        res.late,
+        res.in_progress,
+        res.in_progress_within_deadline,
+        res.in_progress_overdue,
+    ]
+}
+
+fn inline_html(parts: &[Inline]) -> String {
+    parts
+        .iter()
+        .map(|part| match part {
+            Inline::Text(t) => escape_html(t),
+            Inline::Bold(t) => format!("<strong>{}</strong>", escape_html(t)),
+            Inline::Note(n) => format!("<sup><a href=\"#fn{n}\" id=\"ref{n}\">{n}</a></sup>"),
+        })
+        .collect()
+}
+
+/// The printable document: A4, Times New Roman 14, as administrative documents are typed.
+pub fn html(blocks: &[Block], title: &str) -> String {
+    let mut body = String::new();
+    let mut notes = String::new();
+    for block in blocks {
+        match block {
+            Block::Masthead { left, right, number, place_date } => {
+                let lines = |ls: &[String]| ls.iter().map(|l| escape_html(l)).collect::<Vec<_>>().join("<br>");
+                body.push_str(&format!(
+                    "<table class=\"masthead\"><tr><td><strong>{}</strong></td><td><strong>{}</strong></td></tr>\
+                     <tr><td>{}</td><td><em>{}</em></td></tr></table>\n",
+                    lines(left),
+                    lines(right),
+                    escape_html(number),
+                    escape_html(place_date)
+                ));
+            }
+            Block::Title(t) => body.push_str(&format!("<h1>{}</h1>\n", escape_html(t))),
+            Block::Subtitle(t) => body.push_str(&format!("<p class=\"subtitle\">{}</p>\n", escape_html(t))),
+            Block::Heading(t) => body.push_str(&format!("<h2>{}</h2>\n", escape_html(t))),
+            Block::Paragraph(parts) => body.push_str(&format!("<p>{}</p>\n", inline_html(parts))),
+            Block::Placeholder(t) => body.push_str(&format!("<p class=\"placeholder\">{}</p>\n", escape_html(t))),
+            Block::Recipients(lines) => {
+                let items: Vec<String> = lines.iter().map(|l| escape_html(l)).collect();
+                body.push_str(&format!(
+                    "<div class=\"closing\"><p class=\"recipients\">{}</p>",
+                    items.join("<br>")
+                ));
+            }
+            Block::Signature { lines } => {
+                let items: Vec<String> = lines.iter().map(|l| escape_html(l)).collect();
+                body.push_str(&format!("<p class=\"signature\"><strong>{}</strong></p></div>\n", items.join("<br>")));
+            }
+            Block::Footnote { number, text } => notes.push_str(&format!(
+                "<p id=\"fn{number}\"><sup><a href=\"#ref{number}\">{number}</a></sup> {}</p>\n",
+                escape_html(text)
+            )),
+        }
+    }
+    if !notes.is_empty() {
+        body.push_str(&format!("<hr class=\"notes\">\n<section class=\"footnotes\">\n{notes}</section>\n"));
+    }
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\n{}\n</style>\n</head>\n<body>\n{}</body>\n</html>\n",
+        escape_html(title),
+        STYLE,
+        body
+    )
+}
+
+const STYLE: &str = "@page { size: A4; margin: 20mm 15mm 20mm 30mm; }
+body { font-family: 'Times New Roman', Times, serif; font-size: 14pt; line-height: 1.4; max-width: 165mm; margin: auto; }
+table.masthead { width: 100%; border-collapse: collapse; text-align: center; font-size: 13pt; }
+table.masthead td { vertical-align: top; width: 50%; padding: 2pt; }
+h1 { text-align: center; font-size: 14pt; margin: 18pt 0 0; }
+p.subtitle { text-align: center; font-weight: bold; margin-top: 0; }
+h2 { font-size: 14pt; margin: 10pt 0 4pt; }
+p { text-align: justify; text-indent: 10mm; margin: 4pt 0; }
+p.placeholder { font-style: italic; color: #555; }
+div.closing { display: flex; justify-content: space-between; margin-top: 12pt; }
+p.recipients { font-size: 12pt; text-indent: 0; }
+p.signature { text-align: center; text-indent: 0; }
+hr.notes { width: 40%; margin-left: 0; }
+section.footnotes p { font-size: 12pt; text-indent: 0; }
+@media print { a { color: inherit; text-decoration: none; } }";
+
+fn font() -> RunFonts {
+    RunFonts::new().ascii("Times New Roman").hi_ansi("Times New Roman").cs("Times New Roman").east_asia("Times New Roman")
+}
+
+fn centered(text: &str, bold: bool, italic: bool) -> Paragraph {
+    let mut run = Run::new().add_text(text);
+    if bold {
+        run = run.bold();
+    }
+    if italic {
+        run = run.italic();
+    }
+    Paragraph::new().align(AlignmentType::Center).add_run(run)
+}
+
+/// The document as DOCX (sizes in half-points: 28 is 14 pt). Footnotes are real Word footnotes.
+pub fn docx(blocks: &[Block]) -> anyhow::Result<Vec<u8>> {
+    let notes: HashMap<usize, &str> = blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Footnote { number, text } => Some((*number, text.as_str())),
+            _ => None,
+        })
+        .collect();
+    let mut doc = Docx::new()
+        .default_fonts(font())
+        .default_size(28)
+        .page_size(11_906, 16_838)
+        .page_margin(PageMargin::new().top(1134).bottom(1134).left(1701).right(850));
+    for block in blocks {
+        doc = match block {
+            Block::Masthead { left, right, number, place_date } => {
+                let column = |lines: &[String], extra: Paragraph| {
+                    let mut cell = TableCell::new().width(4_600, WidthType::Dxa);
+                    for line in lines {
+                        cell = cell.add_paragraph(centered(line, true, false).size(26));
+                    }
+                    cell.add_paragraph(extra)
+                };
+                let table = Table::without_borders(vec![TableRow::new(vec![
+                    column(left, centered(number, false, false).size(26)),
+                    column(right, centered(place_date, false, true).size(26)),
+                ])]);
+                doc.add_table(table)
+            }
+            Block::Title(t) => doc.add_paragraph(centered(t, true, false)),
+            Block::Subtitle(t) => doc.add_paragraph(centered(t, true, false)),
+            Block::Heading(t) => doc.add_paragraph(Paragraph::new().add_run(Run::new().add_text(t).bold())),
+            Block::Paragraph(parts) => {
+                let mut p = Paragraph::new().align(AlignmentType::Both);
+                for part in parts {
+                    p = match part {
+                        Inline::Text(t) => p.add_run(Run::new().add_text(t)),
+                        Inline::Bold(t) => p.add_run(Run::new().add_text(t).bold()),
+                        Inline::Note(n) => {
+                            let text = notes.get(n).copied().unwrap_or_default();
+                            let mut footnote = Footnote::new();
+                            let footnote = footnote.add_content(
+                                Paragraph::new().add_run(Run::new().add_text(text).size(24)),
+                            );
+                            p.add_run(Run::new().add_footnote_reference(footnote))
+                        }
+                    };
+                }
+                doc.add_paragraph(p)
+            }
+            Block::Placeholder(t) => doc.add_paragraph(Paragraph::new().add_run(Run::new().add_text(t).italic())),
+            Block::Recipients(lines) => {
+                let mut p = Paragraph::new();
+                for (i, line) in lines.iter().enumerate() {
+                    let mut run = Run::new().add_text(line).size(24);
+                    if i == 0 {
+                        run = run.bold().italic();
+                    }
+                    if i + 1 < lines.len() {
+                        run = run.add_break(docx_rs::BreakType::TextWrapping);
+                    }
+                    p = p.add_run(run);
+                }
+                doc.add_paragraph(p)
+            }
+            Block::Signature { lines } => {
+                let mut d = doc;
+                for line in lines {
+                    d = d.add_paragraph(centered(line, true, false));
+                }
+                d
+            }
+            Block::Footnote { .. } => doc,
+        };
+    }
+    let mut buffer = Cursor::new(Vec::new());
+    doc.build().pack(&mut buffer)?;
+    Ok(buffer.into_inner())
+}

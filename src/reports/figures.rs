@@ -1,0 +1,506 @@
+//! The report's arithmetic, pure: from the facts of dossiers, surveys, feedback and publications
+//! to the figures of report.md. Nothing here reads a database or a clock, so the rules can be
+//! tested on their own and every faster way of computing a figure can be checked against them.
+//!
+//! Decisions where report.md is silent:
+//! - "Judged at `as_of`": a timestamp at or after `as_of` is treated as not having happened. The
+//!   due instant is the one on record (a clock restart after `as_of` is not undone).
+//! - A dossier waiting for the citizen's supplement at `as_of` is within its deadline whatever its
+//!   old due instant: the time a citizen takes to supplement does not count against the office
+//!   (Decree 61/2018/NĐ-CP, art. 15–16, as amended by Decree 107/2021/NĐ-CP). report.md splits
+//!   by `due_at` alone; the law decides.
+//! - A withdrawal before the first answer ends the 8-hour acceptance clock like an answer.
+//! - Payment has no timestamp of its own: "paid online in the period" means a dossier of the
+//!   period paid online.
+//! - A publication still inside its 5 working days and not yet posted is counted as
+//!   `awaiting_posting` (and is not yet posted in time).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, Utc};
+
+use super::model::{
+    Bucket, CatalogueFigures, Digitization, FeedbackFigures, FieldLine, Granularity, OnlineLevel, OnlineService, Payment, Reception, Resolution,
+    Satisfaction,
+};
+use super::percent::Percent;
+use crate::calendar::working_time::vietnam;
+use crate::catalogue::model::OnlineService as Offer;
+use crate::dossiers::model::Channel;
+use crate::feedback::model::FeedbackChannel;
+use crate::surveys::model::Level;
+
+/// The period `[from 00:00, to+1 00:00)` in Vietnam time, and the instant it is judged at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub as_of: DateTime<Utc>,
+}
+
+impl Period {
+    /// `None` when `from` is after `to` (or the dates are at the calendar's edge).
+    pub fn new(from: NaiveDate, to: NaiveDate, now: DateTime<Utc>) -> Option<Period> {
+        if from > to {
+            return None;
+        }
+        let start = local_midnight(from)?;
+        let end = local_midnight(to.checked_add_days(Days::new(1))?)?;
+        Some(Period { from, to, start, end, as_of: end.min(now) })
+    }
+
+    /// Happened before `as_of`: what the report may see.
+    fn seen(&self, at: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+        at.filter(|t| *t < self.as_of)
+    }
+
+    fn contains(&self, at: Option<DateTime<Utc>>) -> bool {
+        self.seen(at).is_some_and(|t| t >= self.start && t < self.end)
+    }
+}
+
+pub fn local_midnight(day: NaiveDate) -> Option<DateTime<Utc>> {
+    day.and_time(NaiveTime::MIN).and_local_timezone(vietnam()).single().map(|t| t.with_timezone(&Utc))
+}
+
+pub fn local_day(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&vietnam()).date_naive()
+}
+
+/// Who answers for a missing digitization: a person (user or service account) or an agency.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ResponsibleKey {
+    Person(String),
+    Agency(String),
+}
+
+/// What the report needs of one dossier.
+#[derive(Debug, Clone)]
+pub struct DossierFacts {
+    pub agency_id: String,
+    pub procedure_id: String,
+    pub field: String,
+    pub offer: Offer,
+    pub channel: Channel,
+    pub fee: i64,
+    pub paid_online: bool,
+    pub submitted_at: DateTime<Utc>,
+    /// Online submissions: 8 working hours after `submitted_at`, when an answer is due.
+    pub answer_due_at: Option<DateTime<Utc>>,
+    pub first_response_at: Option<DateTime<Utc>>,
+    pub accepted_at: Option<DateTime<Utc>>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub supplement_requested_at: Option<DateTime<Utc>>,
+    /// The dossier waits for the citizen's supplement now.
+    pub awaiting_supplement: bool,
+    pub apologized_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub withdrawn_at: Option<DateTime<Utc>>,
+    pub reception_digitized: bool,
+    pub result_digitized: bool,
+    pub received_by: Option<String>,
+    pub resolved_by: Option<String>,
+    pub resolved_by_agency_id: Option<String>,
+    pub assignee_id: Option<String>,
+}
+
+/// One dossier judged against a period.
+#[derive(Debug, Clone, Copy, Default)]
+struct Judged {
+    new: bool,
+    carried_over: bool,
+    resolved: bool,
+    early: bool,
+    on_time: bool,
+    withdrawn: bool,
+    overdue: bool,
+    apologized: bool,
+}
+
+impl Judged {
+    fn in_total(self) -> bool {
+        self.new || self.carried_over
+    }
+    fn in_progress(self) -> bool {
+        self.in_total() && !self.resolved && !self.withdrawn
+    }
+    fn late(self) -> bool {
+        (self.resolved && !self.on_time) || (self.in_progress() && self.overdue)
+    }
+}
+
+fn judge(d: &DossierFacts, p: &Period) -> Judged {
+    let Some(accepted) = p.seen(d.accepted_at) else { return Judged::default() };
+    let resolved = p.seen(d.resolved_at);
+    let withdrawn = p.seen(d.withdrawn_at);
+    let closed_before_start = [resolved, withdrawn].into_iter().flatten().any(|t| t < p.start);
+    let new = accepted >= p.start && accepted < p.end;
+    let carried_over = accepted < p.start && !closed_before_start;
+    let in_total = new || carried_over;
+    let resolved_in = in_total && p.contains(resolved);
+    let (on_time, early) = match (resolved, d.due_at) {
+        (Some(r), Some(due)) if resolved_in => (r <= due, local_day(r) < local_day(due)),
+        (_, None) if resolved_in => (true, false),
+        _ => (false, false),
+    };
+    let awaiting = d.awaiting_supplement && p.seen(d.supplement_requested_at).is_some();
+    Judged {
+        new,
+        carried_over,
+        resolved: resolved_in,
+        early,
+        on_time,
+        withdrawn: in_total && p.contains(withdrawn),
+        overdue: !awaiting && d.due_at.is_some_and(|due| due < p.as_of),
+        apologized: p.seen(d.apologized_at).is_some(),
+    }
+}
+
+/// Reception and resolution (form II.06a's columns) of some dossiers.
+pub fn reception_and_resolution<'a>(
+    dossiers: impl IntoIterator<Item = &'a DossierFacts>,
+    p: &Period,
+) -> (Reception, Resolution) {
+    let mut rec = Reception::default();
+    let mut res = Resolution::default();
+    for d in dossiers {
+        let j = judge(d, p);
+        if j.new {
+            match d.channel {
+                Channel::Online => rec.new_online += 1,
+                Channel::Direct => rec.new_direct += 1,
+                Channel::Postal => rec.new_postal += 1,
+            }
+        }
+        rec.carried_over += i64::from(j.carried_over);
+        res.resolved += i64::from(j.resolved);
+        res.early += i64::from(j.early);
+        res.on_time += i64::from(j.on_time);
+        res.withdrawn += i64::from(j.withdrawn);
+        if j.in_progress() {
+            if j.overdue {
+                res.in_progress_overdue += 1;
+            } else {
+                res.in_progress_within_deadline += 1;
+            }
+        }
+        if j.late() {
+            if j.apologized {
+                res.late_with_apology += 1;
+            } else {
+                res.late_without_apology += 1;
+            }
+        }
+    }
+    rec.new = rec.new_online + rec.new_direct + rec.new_postal;
+    rec.total = rec.new + rec.carried_over;
+    rec.online_rate = Percent::of(rec.new_online, rec.total);
+    rec.direct_rate = Percent::of(rec.new_direct + rec.new_postal, rec.total);
+    res.late = res.resolved - res.on_time;
+    res.on_time_rate = Percent::of(res.on_time, res.resolved);
+    res.late_rate = Percent::of(res.late, res.resolved);
+    res.in_progress = rec.total - res.resolved - res.withdrawn;
+    (rec, res)
+}
+
+/// Form II.06a's lines: one per field, in the catalogue's alphabetical order.
+pub fn by_field(dossiers: &[DossierFacts], p: &Period) -> Vec<FieldLine> {
+    let mut fields: BTreeMap<&str, Vec<&DossierFacts>> = BTreeMap::new();
+    for d in dossiers {
+        fields.entry(d.field.as_str()).or_default().push(d);
+    }
+    fields
+        .into_iter()
+        .filter_map(|(field, ds)| {
+            let (reception, resolution) = reception_and_resolution(ds, p);
+            (reception.total > 0 || resolution.resolved > 0).then(|| FieldLine {
+                field: field.to_owned(),
+                reception,
+                resolution,
+            })
+        })
+        .collect()
+}
+
+pub fn online_service(dossiers: &[DossierFacts], p: &Period) -> OnlineService {
+    let mut out = OnlineService::default();
+    for d in dossiers {
+        if judge(d, p).new {
+            let level = match d.offer {
+                Offer::Full => &mut out.full,
+                Offer::Partial => &mut out.partial,
+                Offer::None => continue,
+            };
+            count_level(level, d.channel == Channel::Online);
+        }
+        if d.channel == Channel::Online && p.contains(Some(d.submitted_at)) {
+            out.acceptance.online_submitted += 1;
+            let answered = [p.seen(d.first_response_at), p.seen(d.withdrawn_at)].into_iter().flatten().min();
+            let in_time = match (answered, d.answer_due_at) {
+                (_, None) => true,
+                (Some(at), Some(due)) => at <= due,
+                (None, Some(due)) => due >= p.as_of,
+            };
+            out.acceptance.answered_in_time += i64::from(in_time);
+        }
+    }
+    let offered = out.full.dossiers + out.partial.dossiers;
+    out.online_submission_rate = Percent::of(out.full.submitted_online + out.partial.submitted_online, offered);
+    out.acceptance.rate = Percent::of(out.acceptance.answered_in_time, out.acceptance.online_submitted);
+    out
+}
+
+fn count_level(level: &mut OnlineLevel, online: bool) {
+    level.dossiers += 1;
+    level.submitted_online += i64::from(online);
+}
+
+pub fn payment(dossiers: &[DossierFacts], p: &Period) -> Payment {
+    let mut out = Payment::default();
+    let mut with_fees = BTreeSet::new();
+    let mut paid = BTreeSet::new();
+    for d in dossiers.iter().filter(|d| d.fee > 0 && judge(d, p).new) {
+        out.payable += 1;
+        with_fees.insert(d.procedure_id.as_str());
+        if d.paid_online {
+            out.paid_online += 1;
+            paid.insert(d.procedure_id.as_str());
+        }
+    }
+    out.dossier_rate = Percent::of(out.paid_online, out.payable);
+    out.procedures_with_fees = with_fees.len() as i64;
+    out.procedures_paid_online = paid.len() as i64;
+    out.procedure_rate = Percent::of(out.procedures_paid_online, out.procedures_with_fees);
+    out
+}
+
+/// Digitization at reception and of results, and who answers for what is missing: the receiving
+/// officer for the first; the agency that produced the result, or else the resolving officer,
+/// for the second. The names are the caller's to fill in.
+pub fn digitization(
+    dossiers: &[DossierFacts],
+    p: &Period,
+) -> (Digitization, Vec<(ResponsibleKey, i64, i64)>) {
+    let mut out = Digitization::default();
+    let mut missing: HashMap<ResponsibleKey, (i64, i64)> = HashMap::new();
+    for d in dossiers {
+        let j = judge(d, p);
+        if j.new {
+            out.reception.eligible += 1;
+            if d.reception_digitized {
+                out.reception.digitized += 1;
+            } else {
+                let key = d.received_by.clone().map_or_else(
+                    || ResponsibleKey::Agency(d.agency_id.clone()),
+                    ResponsibleKey::Person,
+                );
+                missing.entry(key).or_default().0 += 1;
+            }
+        }
+        if j.resolved {
+            out.result.eligible += 1;
+            if d.result_digitized {
+                out.result.digitized += 1;
+            } else {
+                let key = match (&d.resolved_by_agency_id, &d.resolved_by) {
+                    (Some(agency), _) => ResponsibleKey::Agency(agency.clone()),
+                    (None, Some(person)) => ResponsibleKey::Person(person.clone()),
+                    (None, None) => ResponsibleKey::Agency(d.agency_id.clone()),
+                };
+                missing.entry(key).or_default().1 += 1;
+            }
+        }
+    }
+    out.reception.rate = Percent::of(out.reception.digitized, out.reception.eligible);
+    out.result.rate = Percent::of(out.result.digitized, out.result.eligible);
+    let mut missing: Vec<_> = missing.into_iter().map(|(k, (rec, res))| (k, rec, res)).collect();
+    missing.sort_by(|a, b| (b.1 + b.2).cmp(&(a.1 + a.2)).then_with(|| a.0.cmp(&b.0)));
+    (out, missing)
+}
+
+/// Surveys submitted in the period.
+pub fn satisfaction(surveys: &[(Level, DateTime<Utc>)], p: &Period) -> Satisfaction {
+    let mut out = Satisfaction::default();
+    for (level, _) in surveys.iter().filter(|(_, at)| p.contains(Some(*at))) {
+        out.responses += 1;
+        match level {
+            Level::VerySatisfied => out.very_satisfied += 1,
+            Level::Satisfied => out.satisfied += 1,
+            Level::Unsatisfied => out.unsatisfied += 1,
+        }
+    }
+    out.very_satisfied_rate = Percent::of(out.very_satisfied, out.responses);
+    out.satisfied_rate = Percent::of(out.satisfied, out.responses);
+    out.unsatisfied_rate = Percent::of(out.unsatisfied, out.responses);
+    out
+}
+
+#[derive(Debug, Clone)]
+pub struct FeedbackFacts {
+    pub channel: FeedbackChannel,
+    pub received_at: DateTime<Utc>,
+    pub due_at: DateTime<Utc>,
+    pub responded_at: Option<DateTime<Utc>>,
+    pub rejected_at: Option<DateTime<Utc>>,
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+pub fn feedback(items: &[FeedbackFacts], p: &Period) -> FeedbackFigures {
+    let mut out = FeedbackFigures::default();
+    for f in items.iter().filter(|f| p.contains(Some(f.received_at))) {
+        out.received += 1;
+        let channel = &mut out.by_channel;
+        *match f.channel {
+            FeedbackChannel::NationalPortal => &mut channel.national_portal,
+            FeedbackChannel::ProvincialPortal => &mut channel.provincial_portal,
+            FeedbackChannel::Direct => &mut channel.direct,
+            FeedbackChannel::Hotline => &mut channel.hotline,
+            FeedbackChannel::Email => &mut channel.email,
+            FeedbackChannel::Other => &mut channel.other,
+        } += 1;
+        if let Some(at) = p.seen(f.responded_at) {
+            out.resolved += 1;
+            out.resolved_on_time += i64::from(at <= f.due_at);
+        } else if p.seen(f.rejected_at).is_some() {
+            out.rejected += 1;
+        }
+        out.published += i64::from(p.seen(f.published_at).is_some());
+    }
+    out.in_progress = out.received - out.resolved - out.rejected;
+    out
+}
+
+#[derive(Debug, Clone)]
+pub struct PublicationFacts {
+    pub signed_on: NaiveDate,
+    pub posted_on: Option<NaiveDate>,
+    /// The last day to post it: 5 working days after signing.
+    pub deadline: Option<NaiveDate>,
+}
+
+pub fn catalogue(publications: &[PublicationFacts], p: &Period) -> CatalogueFigures {
+    let as_of_day = local_day(p.as_of - chrono::Duration::microseconds(1));
+    let mut out = CatalogueFigures::default();
+    for publication in publications {
+        if publication.signed_on < p.from || publication.signed_on > p.to || publication.signed_on > as_of_day {
+            continue;
+        }
+        out.publications += 1;
+        let posted = publication.posted_on.filter(|d| *d <= as_of_day);
+        match (posted, publication.deadline) {
+            (Some(on), Some(deadline)) if on <= deadline => out.posted_in_time += 1,
+            (None, Some(deadline)) if deadline >= as_of_day => out.awaiting_posting += 1,
+            _ => {}
+        }
+    }
+    out.rate = Percent::of(out.posted_in_time, out.publications);
+    out
+}
+
+/// The first day of the bucket `day` falls in, cut at the period's start.
+fn bucket_start(day: NaiveDate, granularity: Granularity, from: NaiveDate) -> NaiveDate {
+    let natural = match granularity {
+        Granularity::Day => day,
+        Granularity::Week => day - Days::new(u64::from(day.weekday().num_days_from_monday())),
+        Granularity::Month => day.with_day(1).unwrap_or(day),
+    };
+    natural.max(from)
+}
+
+/// The buckets' first days over the period, in order.
+pub fn bucket_starts(p: &Period, granularity: Granularity) -> Vec<NaiveDate> {
+    let mut starts = Vec::new();
+    let mut day = p.from;
+    while day <= p.to {
+        let start = bucket_start(day, granularity, p.from);
+        if starts.last() != Some(&start) {
+            starts.push(start);
+        }
+        day = match day.checked_add_days(Days::new(1)) {
+            Some(next) => next,
+            None => break,
+        };
+    }
+    starts
+}
+
+pub fn timeseries(dossiers: &[DossierFacts], p: &Period, granularity: Granularity) -> Vec<Bucket> {
+    let mut buckets: BTreeMap<NaiveDate, Bucket> = bucket_starts(p, granularity)
+        .into_iter()
+        .map(|start| (start, Bucket { start, ..Bucket::default() }))
+        .collect();
+    let key = |instant: Option<DateTime<Utc>>| instant.map(|t| bucket_start(local_day(t), granularity, p.from));
+    for d in dossiers {
+        let j = judge(d, p);
+        if j.new
+            && let Some(b) = key(d.accepted_at).and_then(|k| buckets.get_mut(&k))
+        {
+            b.received += 1;
+            b.received_online += i64::from(d.channel == Channel::Online);
+        }
+        if j.resolved
+            && let Some(b) = key(d.resolved_at).and_then(|k| buckets.get_mut(&k))
+        {
+            b.resolved += 1;
+            if j.on_time {
+                b.on_time += 1;
+            } else {
+                b.late += 1;
+            }
+        }
+        if j.withdrawn
+            && let Some(b) = key(d.withdrawn_at).and_then(|k| buckets.get_mut(&k))
+        {
+            b.withdrawn += 1;
+        }
+    }
+    buckets.into_values().collect()
+}
+
+/// Per person: what they received, resolved, let run late, and left undigitized. Keys are user
+/// or service-account ids; names are the caller's to fill in.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PersonCounts {
+    pub received: i64,
+    pub resolved: i64,
+    pub late: i64,
+    pub apologies_missing: i64,
+    pub reception_digitization_missing: i64,
+    pub result_digitization_missing: i64,
+}
+
+pub fn officers(dossiers: &[DossierFacts], p: &Period) -> BTreeMap<String, PersonCounts> {
+    let mut out: BTreeMap<String, PersonCounts> = BTreeMap::new();
+    for d in dossiers {
+        let j = judge(d, p);
+        if j.new
+            && let Some(person) = &d.received_by
+        {
+            let line = out.entry(person.clone()).or_default();
+            line.received += 1;
+            line.reception_digitization_missing += i64::from(!d.reception_digitized);
+        }
+        if j.resolved
+            && d.resolved_by_agency_id.is_none()
+            && let Some(person) = &d.resolved_by
+        {
+            let line = out.entry(person.clone()).or_default();
+            line.resolved += 1;
+            line.result_digitization_missing += i64::from(!d.result_digitized);
+            if !j.on_time {
+                line.late += 1;
+                line.apologies_missing += i64::from(!j.apologized);
+            }
+        }
+        if j.in_progress()
+            && j.overdue
+            && !j.apologized
+            && let Some(person) = &d.assignee_id
+        {
+            out.entry(person.clone()).or_default().apologies_missing += 1;
+        }
+    }
+    out
+}

@@ -1,0 +1,16 @@
+//! The periodic report (report.md): figures for an agency and everything below it over a
+//! period, the targets they are judged against, and the report document itself.
+//!
+//! `figures` is the arithmetic, pure; `store` loads the facts it needs; `service` puts them
+//! together under the caller's scope; `document` writes the report in Vietnamese and `export`
+//! lays it out as CSV, XLSX, HTML and DOCX.
+
+pub mod document;
+pub mod export;
+pub mod figures;
+pub mod model;
+pub mod percent;
+pub mod routes;
+pub mod service;
+pub mod store;
+pub mod targets;

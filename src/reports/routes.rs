@@ -1,0 +1,214 @@
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, put, web};
+
+use super::document::{self, DeskText};
+use super::export;
+use super::model::{
+    OfficersQuery, OfficersReport, ReportFormat, Summary, SummaryQuery, Targets, TargetsQuery,
+    TargetsUpdate, Timeseries, TimeseriesQuery,
+};
+use super::service;
+use crate::agencies::store as agencies;
+use crate::auth::caller::{Authorized, Leadership, Staff};
+use crate::calendar::cache::CalendarCache;
+use crate::clock;
+use crate::db::Db;
+use crate::error::ApiError;
+use crate::http::extract::{JsonBody, QueryParams};
+use crate::http::responses as r;
+
+/// The most text a desk section may carry in a query string.
+const MAX_DESK_TEXT: usize = 4_000;
+
+/// The periodic report (report.md) for an agency and everything below it: JSON, or as a file —
+/// CSV, XLSX laid out like form II.06a, or the report document in Vietnamese as DOCX or printable
+/// HTML. Leaders and admins of the agency or one above it.
+#[utoipa::path(
+    tag = "reports",
+    params(SummaryQuery),
+    responses(
+        (status = 200, description = "The report", content(
+            (Summary = "application/json"),
+            (String = "text/csv"),
+            (String = "text/html"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        )),
+        (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
+        (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound),
+        (status = 422, response = r::Unprocessable),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/reports/summary")]
+pub async fn summary(
+    auth: Authorized<Leadership>,
+    query: QueryParams<SummaryQuery>,
+    db: web::Data<Db>,
+    calendars: web::Data<CalendarCache>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    for (field, value) in [
+        ("direction", &query.direction),
+        ("tasks_ahead", &query.tasks_ahead),
+        ("document_number", &query.document_number),
+    ] {
+        let limit = if field == "document_number" { 100 } else { MAX_DESK_TEXT };
+        if value.as_ref().is_some_and(|v| v.chars().count() > limit) {
+            return Err(ApiError::invalid_field(field, format!("at most {limit} characters")));
+        }
+    }
+    let caller = auth.caller.clone();
+    let (agency_id, from, to, format) = (query.agency_id.clone(), query.from, query.to, query.format);
+    let (summary, setters) = db
+        .run(move |conn| {
+            let summary = service::summary(conn, &calendars, &caller, &agency_id, from, to)?;
+            // The names of the agencies that set targets, for the document's sentences.
+            let mut setters = std::collections::HashMap::new();
+            for id in summary.targets.iter().filter_map(|t| t.set_by_agency_id.clone()) {
+                if let Some(agency) = agencies::find(conn, &id)? {
+                    setters.insert(id, agency.name);
+                }
+            }
+            Ok::<_, ApiError>((summary, setters))
+        })
+        .await?;
+    let file = |ext: &str| {
+        format!(
+            "attachment; filename=\"bao-cao-{}-{}-{}.{ext}\"",
+            summary.agency.code.replace(|c: char| !c.is_ascii_alphanumeric() && c != '.', "-"),
+            summary.period.from,
+            summary.period.to
+        )
+    };
+    let desk = DeskText {
+        document_number: query.document_number,
+        direction: query.direction,
+        tasks_ahead: query.tasks_ahead,
+    };
+    let document = || {
+        let today = crate::reports::figures::local_day(clock::now());
+        let setter = |row: &super::model::TargetRow| {
+            row.set_by_agency_id.as_ref().and_then(|id| setters.get(id)).cloned()
+        };
+        document::build(&summary, &desk, today, &setter)
+    };
+    Ok(match format {
+        ReportFormat::Json => HttpResponse::Ok().json(&summary),
+        ReportFormat::Csv => HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header((header::CONTENT_DISPOSITION, file("csv")))
+            .body(export::csv(&summary)?),
+        ReportFormat::Xlsx => HttpResponse::Ok()
+            .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            .insert_header((header::CONTENT_DISPOSITION, file("xlsx")))
+            .body(export::xlsx(&summary).map_err(anyhow::Error::from)?),
+        ReportFormat::Docx => HttpResponse::Ok()
+            .content_type("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+            .insert_header((header::CONTENT_DISPOSITION, file("docx")))
+            .body(export::docx(&document())?),
+        ReportFormat::Html => HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .body(export::html(&document(), &format!("Báo cáo — {}", summary.agency.name))),
+    })
+}
+
+/// Received, resolved, on time and late per day, week or month.
+#[utoipa::path(
+    tag = "reports",
+    params(TimeseriesQuery),
+    responses(
+        (status = 200, body = Timeseries),
+        (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
+        (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound),
+        (status = 422, response = r::Unprocessable),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/reports/timeseries")]
+pub async fn timeseries(
+    auth: Authorized<Leadership>,
+    query: QueryParams<TimeseriesQuery>,
+    db: web::Data<Db>,
+    calendars: web::Data<CalendarCache>,
+) -> Result<web::Json<Timeseries>, ApiError> {
+    let caller = auth.caller.clone();
+    let q = query.into_inner();
+    let series = db
+        .run(move |conn| service::timeseries(conn, &calendars, &caller, &q.agency_id, (q.from, q.to), q.granularity))
+        .await?;
+    Ok(web::Json(series))
+}
+
+/// Per officer: received, resolved, late, apologies and digitization missing — who forgot which
+/// steps in the system.
+#[utoipa::path(
+    tag = "reports",
+    params(OfficersQuery),
+    responses(
+        (status = 200, body = OfficersReport),
+        (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
+        (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound),
+        (status = 422, response = r::Unprocessable),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/reports/officers")]
+pub async fn officers(
+    auth: Authorized<Leadership>,
+    query: QueryParams<OfficersQuery>,
+    db: web::Data<Db>,
+    calendars: web::Data<CalendarCache>,
+) -> Result<web::Json<OfficersReport>, ApiError> {
+    let caller = auth.caller.clone();
+    let q = query.into_inner();
+    let report = db.run(move |conn| service::officers(conn, &calendars, &caller, &q.agency_id, q.from, q.to)).await?;
+    Ok(web::Json(report))
+}
+
+/// The targets that apply to an agency in a year: its own, inherited from above, or the defaults.
+#[utoipa::path(
+    tag = "reports",
+    params(TargetsQuery),
+    responses(
+        (status = 200, body = Targets),
+        (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
+        (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound),
+        (status = 422, response = r::Unprocessable),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/targets")]
+pub async fn get_targets(
+    auth: Authorized<Staff>,
+    query: QueryParams<TargetsQuery>,
+    db: web::Data<Db>,
+) -> Result<web::Json<Targets>, ApiError> {
+    let caller = auth.caller.clone();
+    let q = query.into_inner();
+    Ok(web::Json(db.run(move |conn| service::targets(conn, &caller, &q.agency_id, q.year)).await?))
+}
+
+/// Set targets for an agency and year (agencies below inherit them): admins for any agency,
+/// leaders for the agencies below their own. A `null` target removes the agency's own setting.
+#[utoipa::path(
+    tag = "reports",
+    request_body = TargetsUpdate,
+    responses(
+        (status = 200, body = Targets),
+        (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
+        (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound),
+        (status = 415, response = r::UnsupportedMediaType), (status = 422, response = r::Unprocessable),
+    ),
+    security(("bearer" = []))
+)]
+#[put("/targets")]
+pub async fn put_targets(
+    auth: Authorized<Leadership>,
+    body: JsonBody<TargetsUpdate>,
+    db: web::Data<Db>,
+) -> Result<web::Json<Targets>, ApiError> {
+    let caller = auth.caller.clone();
+    let update = body.into_inner();
+    Ok(web::Json(db.write(move |conn| service::set_targets(conn, &caller, update)).await?))
+}

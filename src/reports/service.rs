@@ -1,0 +1,285 @@
+//! Reports for an agency and everything below it: who may read them, and putting the figures
+//! together from the facts the store loads.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::figures::{self, Period, ResponsibleKey};
+use super::model::{
+    AgencyRef, EffectiveTarget, MissingDigitization, OfficerLine, OfficersReport, PeriodOut,
+    Responsible, ResponsibleKind, Summary, TargetRow, Targets, TargetsUpdate, Timeseries,
+    Granularity,
+};
+use super::percent::Percent;
+use super::store;
+use super::targets::Indicator;
+use crate::agencies::access::load_visible;
+use crate::agencies::model::AgencyRow;
+use crate::agencies::store as agencies;
+use crate::auth::caller::Caller;
+use crate::auth::role::Role;
+use crate::auth::scope::{Scope, lineage};
+use crate::calendar::cache::CalendarCache;
+use crate::clock;
+use crate::db::DbConnection;
+use crate::error::ApiError;
+
+/// More buckets than this is not a chart anyone reads; ask for a coarser granularity.
+pub const MAX_BUCKETS: usize = 1_000;
+
+/// The agency, the agencies it covers and the period, or the 4xx that says what is wrong.
+struct Subject {
+    agency: AgencyRow,
+    covered: Vec<String>,
+    period: Period,
+}
+
+fn subject(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    agency_id: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Subject, ApiError> {
+    for (field, date) in [("from", from), ("to", to)] {
+        if !clock::plausible_date(date) {
+            return Err(ApiError::invalid_field(
+                field,
+                &format!("must lie between {} and {}", clock::YEARS.start(), clock::YEARS.end()),
+            ));
+        }
+    }
+    let period = Period::new(from, to, clock::now())
+        .ok_or_else(|| ApiError::invalid_field("from", "must not be after `to`"))?;
+    let agency = load_visible(conn, &caller.scope(), agency_id)?;
+    let covered = agencies::ids_in_scope(conn, &Scope::Subtree(agency.id.clone()))?.unwrap_or_default();
+    Ok(Subject { agency, covered, period })
+}
+
+fn agency_ref(agency: &AgencyRow) -> AgencyRef {
+    AgencyRef { id: agency.id.clone(), code: agency.code.clone(), name: agency.name.clone() }
+}
+
+fn period_out(period: &Period) -> PeriodOut {
+    PeriodOut { from: period.from, to: period.to, as_of: period.as_of }
+}
+
+pub fn summary(
+    conn: &mut DbConnection,
+    calendars: &CalendarCache,
+    caller: &Caller,
+    agency_id: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Summary, ApiError> {
+    let Subject { agency, covered, period } = subject(conn, caller, agency_id, from, to)?;
+    let dossiers = store::dossier_facts(conn, calendars, &covered, &period)?;
+    let (reception, resolution) = figures::reception_and_resolution(&dossiers, &period);
+    let (mut digitization, missing) = figures::digitization(&dossiers, &period);
+    digitization.missing_by_responsible = name_missing(conn, missing)?;
+    let surveys = store::survey_facts(conn, &covered, &period)?;
+    let feedback = store::feedback_facts(conn, &covered, &period)?;
+    let mut related = covered.clone();
+    related.extend(lineage(&agency.path));
+    let publications = store::publication_facts(conn, calendars, &agency.id, &related, &period)?;
+    let mut summary = Summary {
+        agency: agency_ref(&agency),
+        period: period_out(&period),
+        reception,
+        resolution,
+        online_service: figures::online_service(&dossiers, &period),
+        payment: figures::payment(&dossiers, &period),
+        digitization,
+        satisfaction: figures::satisfaction(&surveys, &period),
+        feedback: figures::feedback(&feedback, &period),
+        catalogue: figures::catalogue(&publications, &period),
+        targets: Vec::new(),
+        by_field: figures::by_field(&dossiers, &period),
+    };
+    // The report's year decides its targets: that of its last day.
+    let targets = effective_targets(conn, &agency, period.to.year())?;
+    summary.targets = targets
+        .into_iter()
+        .map(|t| {
+            let actual = t.indicator.actual(&summary);
+            TargetRow {
+                indicator: t.indicator,
+                comparator: t.comparator,
+                target: t.target,
+                actual,
+                met: t.indicator.met(t.target, actual),
+                set_by_agency_id: t.set_by_agency_id,
+            }
+        })
+        .collect();
+    Ok(summary)
+}
+
+fn name_missing(
+    conn: &mut DbConnection,
+    missing: Vec<(ResponsibleKey, i64, i64)>,
+) -> Result<Vec<MissingDigitization>, ApiError> {
+    let mut people = Vec::new();
+    let mut agency_ids = Vec::new();
+    for (key, _, _) in &missing {
+        match key {
+            ResponsibleKey::Person(id) => people.push(id.clone()),
+            ResponsibleKey::Agency(id) => agency_ids.push(id.clone()),
+        }
+    }
+    let names = store::names(conn, &people, &agency_ids)?;
+    Ok(missing
+        .into_iter()
+        .map(|(key, reception, result)| {
+            let responsible = match key {
+                ResponsibleKey::Person(id) => match (names.users.get(&id), names.services.get(&id)) {
+                    (Some((name, _)), _) => Responsible { kind: ResponsibleKind::User, name: name.clone(), id },
+                    (None, Some(name)) => {
+                        Responsible { kind: ResponsibleKind::ServiceAccount, name: name.clone(), id }
+                    }
+                    (None, None) => Responsible { kind: ResponsibleKind::User, name: id.clone(), id },
+                },
+                ResponsibleKey::Agency(id) => Responsible {
+                    kind: ResponsibleKind::Agency,
+                    name: names.agencies.get(&id).cloned().unwrap_or_else(|| id.clone()),
+                    id,
+                },
+            };
+            MissingDigitization { responsible, reception, result }
+        })
+        .collect())
+}
+
+pub fn timeseries(
+    conn: &mut DbConnection,
+    calendars: &CalendarCache,
+    caller: &Caller,
+    agency_id: &str,
+    (from, to): (NaiveDate, NaiveDate),
+    granularity: Granularity,
+) -> Result<Timeseries, ApiError> {
+    let Subject { agency, covered, period } = subject(conn, caller, agency_id, from, to)?;
+    if figures::bucket_starts(&period, granularity).len() > MAX_BUCKETS {
+        return Err(ApiError::invalid_field(
+            "granularity",
+            &format!("more than {MAX_BUCKETS} buckets: choose a coarser granularity or a shorter period"),
+        ));
+    }
+    let dossiers = store::dossier_facts(conn, calendars, &covered, &period)?;
+    Ok(Timeseries {
+        agency: agency_ref(&agency),
+        period: period_out(&period),
+        granularity,
+        buckets: figures::timeseries(&dossiers, &period, granularity),
+    })
+}
+
+pub fn officers(
+    conn: &mut DbConnection,
+    calendars: &CalendarCache,
+    caller: &Caller,
+    agency_id: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<OfficersReport, ApiError> {
+    let Subject { agency, covered, period } = subject(conn, caller, agency_id, from, to)?;
+    let dossiers = store::dossier_facts(conn, calendars, &covered, &period)?;
+    let mut counts = figures::officers(&dossiers, &period);
+    for officer in store::officers_of(conn, &covered)? {
+        counts.entry(officer).or_default();
+    }
+    let people: Vec<String> = counts.keys().cloned().collect();
+    let names = store::names(conn, &people, &[])?;
+    let mut officers: Vec<OfficerLine> = counts
+        .into_iter()
+        .map(|(id, c)| {
+            let (full_name, agency_id) = match (names.users.get(&id), names.services.get(&id)) {
+                (Some((name, agency)), _) => (name.clone(), agency.clone()),
+                (None, Some(name)) => (name.clone(), None),
+                (None, None) => (id.clone(), None),
+            };
+            OfficerLine {
+                user_id: id,
+                full_name,
+                agency_id,
+                received: c.received,
+                resolved: c.resolved,
+                late: c.late,
+                apologies_missing: c.apologies_missing,
+                reception_digitization_missing: c.reception_digitization_missing,
+                result_digitization_missing: c.result_digitization_missing,
+            }
+        })
+        .collect();
+    let weight = |o: &OfficerLine| {
+        o.late + o.apologies_missing + o.reception_digitization_missing + o.result_digitization_missing
+    };
+    officers.sort_by(|a, b| weight(b).cmp(&weight(a)).then_with(|| a.full_name.cmp(&b.full_name)));
+    Ok(OfficersReport { agency: agency_ref(&agency), period: period_out(&period), officers })
+}
+
+fn effective_targets(
+    conn: &mut DbConnection,
+    agency: &AgencyRow,
+    year: i32,
+) -> Result<Vec<EffectiveTarget>, ApiError> {
+    let set = store::targets_set(conn, &lineage(&agency.path), year)?;
+    Ok(Indicator::ALL
+        .into_iter()
+        .map(|indicator| {
+            let (target, set_by) = match set.get(&indicator) {
+                Some((target, by)) => (*target, Some(by.clone())),
+                None => (indicator.default_target(), None),
+            };
+            EffectiveTarget { indicator, comparator: indicator.comparator(), target, set_by_agency_id: set_by }
+        })
+        .collect())
+}
+
+fn check_year(year: i32) -> Result<(), ApiError> {
+    if clock::YEARS.contains(&year) {
+        Ok(())
+    } else {
+        Err(ApiError::invalid_field(
+            "year",
+            &format!("must lie between {} and {}", clock::YEARS.start(), clock::YEARS.end()),
+        ))
+    }
+}
+
+/// The targets that apply to an agency in a year. Its staff read them.
+pub fn targets(conn: &mut DbConnection, caller: &Caller, agency_id: &str, year: i32) -> Result<Targets, ApiError> {
+    check_year(year)?;
+    let agency = load_visible(conn, &caller.scope(), agency_id)?;
+    let targets = effective_targets(conn, &agency, year)?;
+    Ok(Targets { agency_id: agency.id, year, targets })
+}
+
+/// Targets are set from above: admins for any agency, leaders for the agencies below their own
+/// (a desk does not set its own bar).
+pub fn set_targets(conn: &mut DbConnection, caller: &Caller, update: TargetsUpdate) -> Result<Targets, ApiError> {
+    check_year(update.year)?;
+    let agency = load_visible(conn, &caller.scope(), &update.agency_id)?;
+    if caller.role == Role::Leader && caller.agency_id.as_deref() == Some(agency.id.as_str()) {
+        return Err(ApiError::Forbidden("targets are set by the agency above; a leader sets them for the agencies below".into()));
+    }
+    if update.targets.is_empty() || update.targets.len() > Indicator::ALL.len() {
+        return Err(ApiError::invalid_field("targets", "one to eight settings"));
+    }
+    for (i, setting) in update.targets.iter().enumerate() {
+        if update.targets[..i].iter().any(|s| s.indicator == setting.indicator) {
+            return Err(ApiError::invalid_field(&format!("targets[{i}].indicator"), "named twice"));
+        }
+        let target = match setting.target {
+            None => None,
+            Some(value) => Some(Percent::from_f64(value).filter(|p| p.0 <= 10_000).ok_or_else(|| {
+                ApiError::invalid_field(
+                    &format!("targets[{i}].target"),
+                    "a percentage from 0 to 100 with at most two decimals",
+                )
+            })?),
+        };
+        store::put_target(conn, &agency.id, update.year, setting.indicator, target)?;
+    }
+    let targets = effective_targets(conn, &agency, update.year)?;
+    Ok(Targets { agency_id: agency.id, year: update.year, targets })
+}
