@@ -11,7 +11,6 @@ fn vietnamese_instant(at: DateTime<Utc>) -> String {
     at.with_timezone(&vietnam()).format("%H giờ %M phút, ngày %d/%m/%Y").to_string()
 }
 
-
 pub fn html(r: &Receipt) -> String {
     let mut components = String::new();
     for (i, c) in r.components.iter().enumerate() {

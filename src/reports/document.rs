@@ -22,16 +22,26 @@ pub enum Inline {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
     /// The two-column heading: issuing body on the left, national motto and place/date right.
-    Masthead { left: Vec<String>, right: Vec<String>, number: String, place_date: String },
+    Masthead {
+        left: Vec<String>,
+        right: Vec<String>,
+        number: String,
+        place_date: String,
+    },
     Title(String),
     Subtitle(String),
     Heading(String),
     Paragraph(Vec<Inline>),
     /// Where the desk writes its own text; shown in italics.
     Placeholder(String),
-    Signature { lines: Vec<String> },
+    Signature {
+        lines: Vec<String>,
+    },
     Recipients(Vec<String>),
-    Footnote { number: usize, text: String },
+    Footnote {
+        number: usize,
+        text: String,
+    },
 }
 
 /// What the desk adds by hand.
@@ -72,8 +82,16 @@ pub fn period_label(from: NaiveDate, to: NaiveDate) -> String {
 
 /// "UBND xã Tỉnh Châu" → "Tỉnh Châu": the place a document is dated at.
 fn place(agency_name: &str) -> &str {
-    const PREFIXES: [&str; 8] =
-        ["UBND xã ", "UBND phường ", "UBND thị trấn ", "UBND đặc khu ", "UBND tỉnh ", "UBND thành phố ", "UBND huyện ", "UBND "];
+    const PREFIXES: [&str; 8] = [
+        "UBND xã ",
+        "UBND phường ",
+        "UBND thị trấn ",
+        "UBND đặc khu ",
+        "UBND tỉnh ",
+        "UBND thành phố ",
+        "UBND huyện ",
+        "UBND ",
+    ];
     PREFIXES.iter().find_map(|p| agency_name.strip_prefix(p)).unwrap_or(agency_name)
 }
 
@@ -155,7 +173,11 @@ pub fn build(
         ))]),
         Block::Heading("I. Công tác chỉ đạo, quá trình tổ chức thực hiện".into()),
     ];
-    desk_text(&mut blocks, desk.direction.as_deref(), "(Phần do Bộ phận một cửa tự viết: các văn bản chỉ đạo, việc tổ chức thực hiện trong kỳ.)");
+    desk_text(
+        &mut blocks,
+        desk.direction.as_deref(),
+        "(Phần do Bộ phận một cửa tự viết: các văn bản chỉ đạo, việc tổ chức thực hiện trong kỳ.)",
+    );
     blocks.push(Block::Heading(format!(
         "II. Kết quả tiếp nhận, giải quyết TTHC (từ ngày {} đến ngày {})",
         admin_date(s.period.from),
@@ -170,13 +192,18 @@ pub fn build(
         thousands(rec.new_online),
         pct(rec.online_rate)
     ))]));
-    let direct = if rec.new_postal > 0 { "Tiếp nhận trực tiếp và qua dịch vụ bưu chính" } else { "Tiếp nhận trực tiếp" };
+    let direct = if rec.new_postal > 0 {
+        "Tiếp nhận trực tiếp và qua dịch vụ bưu chính"
+    } else {
+        "Tiếp nhận trực tiếp"
+    };
     blocks.push(para(vec![text(format!(
         "- {direct}: {} hồ sơ, chiếm tỷ lệ {}.",
         thousands(rec.new_direct + rec.new_postal),
         pct(rec.direct_rate)
     ))]));
-    blocks.push(para(vec![text(format!("- Từ kỳ trước chuyển sang: {} hồ sơ.", thousands(rec.carried_over)))]));
+    blocks
+        .push(para(vec![text(format!("- Từ kỳ trước chuyển sang: {} hồ sơ.", thousands(rec.carried_over)))]));
 
     let res = &s.resolution;
     let late_target = s.targets.iter().find(|t| t.indicator == Indicator::LateRate);
@@ -187,7 +214,8 @@ pub fn build(
         thousands(res.on_time),
         thousands(res.early)
     ))]));
-    let mut late = format!("+ Giải quyết quá hạn: {} hồ sơ, chiếm tỷ lệ {}", thousands(res.late), pct(res.late_rate));
+    let mut late =
+        format!("+ Giải quyết quá hạn: {} hồ sơ, chiếm tỷ lệ {}", thousands(res.late), pct(res.late_rate));
     if let Some(t) = late_target
         && let Some(actual) = t.actual
         && actual > t.target
@@ -254,7 +282,8 @@ pub fn build(
     let d = &s.digitization;
     let reception_missing: Vec<&MissingDigitization> =
         d.missing_by_responsible.iter().filter(|m| m.reception > 0).collect();
-    let result_missing: Vec<&MissingDigitization> = d.missing_by_responsible.iter().filter(|m| m.result > 0).collect();
+    let result_missing: Vec<&MissingDigitization> =
+        d.missing_by_responsible.iter().filter(|m| m.result > 0).collect();
     let mut notes = Vec::new();
     let mut line = vec![text(format!(
         "+ Có {}/{} hồ sơ có số hóa đầy đủ thành phần hồ sơ khi tiếp nhận (đạt {})",
@@ -318,7 +347,11 @@ pub fn build(
     }
 
     blocks.push(Block::Heading("III. Nhiệm vụ thực hiện trong thời gian đến".into()));
-    desk_text(&mut blocks, desk.tasks_ahead.as_deref(), "(Phần do Bộ phận một cửa tự viết: nhiệm vụ, giải pháp trong kỳ tới.)");
+    desk_text(
+        &mut blocks,
+        desk.tasks_ahead.as_deref(),
+        "(Phần do Bộ phận một cửa tự viết: nhiệm vụ, giải pháp trong kỳ tới.)",
+    );
     blocks.push(para(vec![text(format!(
         "Trên đây là báo cáo tình hình tiếp nhận hồ sơ, trả kết quả giải quyết TTHC {label}, kính báo lãnh đạo {agency} theo quy định./."
     ))]));
@@ -352,22 +385,30 @@ fn feedback_sentence(s: &Summary) -> String {
         return "- Trong kỳ, không tiếp nhận phản ánh, kiến nghị liên quan đến giải quyết TTHC.".into();
     }
     let c = &f.by_channel;
-    let channels: Vec<String> = [
-        (c.national_portal, "hệ thống PAKN Cổng dịch vụ công quốc gia"),
-        (c.provincial_portal, "Cổng dịch vụ công của tỉnh"),
-        (c.direct, "trực tiếp"),
-        (c.hotline, "đường dây nóng"),
-        (c.email, "thư điện tử"),
-        (c.other, "kênh khác"),
-    ]
-    .into_iter()
-    .filter(|(n, _)| *n > 0)
-    .map(|(n, name)| if f.received == n { format!("gửi qua {name}") } else { format!("{} qua {name}", thousands(n)) })
-    .collect();
+    let channels: Vec<String> =
+        [
+            (c.national_portal, "hệ thống PAKN Cổng dịch vụ công quốc gia"),
+            (c.provincial_portal, "Cổng dịch vụ công của tỉnh"),
+            (c.direct, "trực tiếp"),
+            (c.hotline, "đường dây nóng"),
+            (c.email, "thư điện tử"),
+            (c.other, "kênh khác"),
+        ]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, name)| {
+            if f.received == n { format!("gửi qua {name}") } else { format!("{} qua {name}", thousands(n)) }
+        })
+        .collect();
     let status = if f.in_progress == 0 && f.resolved == f.received {
         "Đã xử lý".to_owned()
     } else {
-        format!("đã xử lý {}, đang xử lý {}, không thụ lý {}", thousands(f.resolved), thousands(f.in_progress), thousands(f.rejected))
+        format!(
+            "đã xử lý {}, đang xử lý {}, không thụ lý {}",
+            thousands(f.resolved),
+            thousands(f.in_progress),
+            thousands(f.rejected)
+        )
     };
     let published = match f.published {
         0 => "Chưa công khai kết quả giải quyết.".to_owned(),

@@ -5,7 +5,8 @@ use std::collections::HashMap;
 use std::io::Cursor;
 
 use docx_rs::{
-    AlignmentType, Docx, Footnote, PageMargin, Paragraph, Run, RunFonts, Table, TableCell, TableRow, WidthType,
+    AlignmentType, Docx, Footnote, PageMargin, Paragraph, Run, RunFonts, Table, TableCell, TableRow,
+    WidthType,
 };
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 use serde_json::Value;
@@ -130,7 +131,11 @@ pub fn xlsx(summary: &Summary) -> Result<Vec<u8>, XlsxError> {
     figures.set_column_width(0, 60)?;
     figures.set_column_width(1, 40)?;
     let mut lines = Vec::new();
-    flatten(&serde_json::to_value(summary).map_err(|e| XlsxError::ParameterError(e.to_string()))?, String::new(), &mut lines);
+    flatten(
+        &serde_json::to_value(summary).map_err(|e| XlsxError::ParameterError(e.to_string()))?,
+        String::new(),
+        &mut lines,
+    );
     for (i, (name, value)) in lines.into_iter().enumerate() {
         let r = i as u32 + 1;
         figures.write_string(r, 0, &name)?;
@@ -178,7 +183,8 @@ pub fn html(blocks: &[Block], title: &str) -> String {
     for block in blocks {
         match block {
             Block::Masthead { left, right, number, place_date } => {
-                let lines = |ls: &[String]| ls.iter().map(|l| escape_html(l)).collect::<Vec<_>>().join("<br>");
+                let lines =
+                    |ls: &[String]| ls.iter().map(|l| escape_html(l)).collect::<Vec<_>>().join("<br>");
                 body.push_str(&format!(
                     "<table class=\"masthead\"><tr><td><strong>{}</strong></td><td><strong>{}</strong></td></tr>\
                      <tr><td>{}</td><td><em>{}</em></td></tr></table>\n",
@@ -192,7 +198,9 @@ pub fn html(blocks: &[Block], title: &str) -> String {
             Block::Subtitle(t) => body.push_str(&format!("<p class=\"subtitle\">{}</p>\n", escape_html(t))),
             Block::Heading(t) => body.push_str(&format!("<h2>{}</h2>\n", escape_html(t))),
             Block::Paragraph(parts) => body.push_str(&format!("<p>{}</p>\n", inline_html(parts))),
-            Block::Placeholder(t) => body.push_str(&format!("<p class=\"placeholder\">{}</p>\n", escape_html(t))),
+            Block::Placeholder(t) => {
+                body.push_str(&format!("<p class=\"placeholder\">{}</p>\n", escape_html(t)))
+            }
             Block::Recipients(lines) => {
                 let items: Vec<String> = lines.iter().map(|l| escape_html(l)).collect();
                 body.push_str(&format!(
@@ -202,7 +210,10 @@ pub fn html(blocks: &[Block], title: &str) -> String {
             }
             Block::Signature { lines } => {
                 let items: Vec<String> = lines.iter().map(|l| escape_html(l)).collect();
-                body.push_str(&format!("<p class=\"signature\"><strong>{}</strong></p></div>\n", items.join("<br>")));
+                body.push_str(&format!(
+                    "<p class=\"signature\"><strong>{}</strong></p></div>\n",
+                    items.join("<br>")
+                ));
             }
             Block::Footnote { number, text } => notes.push_str(&format!(
                 "<p id=\"fn{number}\"><sup><a href=\"#ref{number}\">{number}</a></sup> {}</p>\n",
@@ -238,7 +249,11 @@ section.footnotes p { font-size: 12pt; text-indent: 0; }
 @media print { a { color: inherit; text-decoration: none; } }";
 
 fn font() -> RunFonts {
-    RunFonts::new().ascii("Times New Roman").hi_ansi("Times New Roman").cs("Times New Roman").east_asia("Times New Roman")
+    RunFonts::new()
+        .ascii("Times New Roman")
+        .hi_ansi("Times New Roman")
+        .cs("Times New Roman")
+        .east_asia("Times New Roman")
 }
 
 fn centered(text: &str, bold: bool, italic: bool) -> Paragraph {
@@ -294,16 +309,17 @@ pub fn docx(blocks: &[Block]) -> anyhow::Result<Vec<u8>> {
                         Inline::Note(n) => {
                             let text = notes.get(n).copied().unwrap_or_default();
                             let mut footnote = Footnote::new();
-                            let footnote = footnote.add_content(
-                                Paragraph::new().add_run(Run::new().add_text(text).size(24)),
-                            );
+                            let footnote = footnote
+                                .add_content(Paragraph::new().add_run(Run::new().add_text(text).size(24)));
                             p.add_run(Run::new().add_footnote_reference(footnote))
                         }
                     };
                 }
                 doc.add_paragraph(p)
             }
-            Block::Placeholder(t) => doc.add_paragraph(Paragraph::new().add_run(Run::new().add_text(t).italic())),
+            Block::Placeholder(t) => {
+                doc.add_paragraph(Paragraph::new().add_run(Run::new().add_text(t).italic()))
+            }
             Block::Recipients(lines) => {
                 let mut p = Paragraph::new();
                 for (i, line) in lines.iter().enumerate() {

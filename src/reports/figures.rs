@@ -20,8 +20,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, Utc};
 
 use super::model::{
-    Bucket, CatalogueFigures, Digitization, FeedbackFigures, FieldLine, Granularity, OnlineLevel, OnlineService, Payment, Reception, Resolution,
-    Satisfaction,
+    Bucket, CatalogueFigures, Digitization, FeedbackFigures, FieldLine, Granularity, OnlineLevel,
+    OnlineService, Payment, Reception, Resolution, Satisfaction,
 };
 use super::percent::Percent;
 use crate::calendar::working_time::vietnam;
@@ -247,7 +247,8 @@ pub fn online_service(dossiers: &[DossierFacts], p: &Period) -> OnlineService {
         }
     }
     let offered = out.full.dossiers + out.partial.dossiers;
-    out.online_submission_rate = Percent::of(out.full.submitted_online + out.partial.submitted_online, offered);
+    out.online_submission_rate =
+        Percent::of(out.full.submitted_online + out.partial.submitted_online, offered);
     out.acceptance.rate = Percent::of(out.acceptance.answered_in_time, out.acceptance.online_submitted);
     out
 }
@@ -292,10 +293,10 @@ pub fn digitization(
             if d.reception_digitized {
                 out.reception.digitized += 1;
             } else {
-                let key = d.received_by.clone().map_or_else(
-                    || ResponsibleKey::Agency(d.agency_id.clone()),
-                    ResponsibleKey::Person,
-                );
+                let key = d
+                    .received_by
+                    .clone()
+                    .map_or_else(|| ResponsibleKey::Agency(d.agency_id.clone()), ResponsibleKey::Person);
                 missing.entry(key).or_default().0 += 1;
             }
         }
@@ -384,7 +385,8 @@ pub fn catalogue(publications: &[PublicationFacts], p: &Period) -> CatalogueFigu
     let as_of_day = local_day(p.as_of - chrono::Duration::microseconds(1));
     let mut out = CatalogueFigures::default();
     for publication in publications {
-        if publication.signed_on < p.from || publication.signed_on > p.to || publication.signed_on > as_of_day {
+        if publication.signed_on < p.from || publication.signed_on > p.to || publication.signed_on > as_of_day
+        {
             continue;
         }
         out.publications += 1;
@@ -431,7 +433,8 @@ pub fn timeseries(dossiers: &[DossierFacts], p: &Period, granularity: Granularit
         .into_iter()
         .map(|start| (start, Bucket { start, ..Bucket::default() }))
         .collect();
-    let key = |instant: Option<DateTime<Utc>>| instant.map(|t| bucket_start(local_day(t), granularity, p.from));
+    let key =
+        |instant: Option<DateTime<Utc>>| instant.map(|t| bucket_start(local_day(t), granularity, p.from));
     for d in dossiers {
         let j = judge(d, p);
         if j.new

@@ -29,7 +29,8 @@ impl Percent {
     pub fn from_f64(value: f64) -> Option<Percent> {
         let hundredths = (value * 100.0).round();
         let exact = ((hundredths / 100.0) - value).abs() < 1e-9;
-        (value.is_finite() && exact && (0.0..=10_000.0).contains(&hundredths)).then_some(Percent(hundredths as i64))
+        (value.is_finite() && exact && (0.0..=10_000.0).contains(&hundredths))
+            .then_some(Percent(hundredths as i64))
     }
 }
 

@@ -4,8 +4,8 @@ use actix_web::{HttpResponse, get, put, web};
 use super::document::{self, DeskText};
 use super::export;
 use super::model::{
-    OfficersQuery, OfficersReport, ReportFormat, Summary, SummaryQuery, Targets, TargetsQuery,
-    TargetsUpdate, Timeseries, TimeseriesQuery,
+    OfficersQuery, OfficersReport, ReportFormat, Summary, SummaryQuery, Targets, TargetsQuery, TargetsUpdate,
+    Timeseries, TimeseriesQuery,
 };
 use super::service;
 use crate::agencies::store as agencies;
@@ -135,7 +135,9 @@ pub async fn timeseries(
     let caller = auth.caller.clone();
     let q = query.into_inner();
     let series = db
-        .run(move |conn| service::timeseries(conn, &calendars, &caller, &q.agency_id, (q.from, q.to), q.granularity))
+        .run(move |conn| {
+            service::timeseries(conn, &calendars, &caller, &q.agency_id, (q.from, q.to), q.granularity)
+        })
         .await?;
     Ok(web::Json(series))
 }
@@ -162,7 +164,8 @@ pub async fn officers(
 ) -> Result<web::Json<OfficersReport>, ApiError> {
     let caller = auth.caller.clone();
     let q = query.into_inner();
-    let report = db.run(move |conn| service::officers(conn, &calendars, &caller, &q.agency_id, q.from, q.to)).await?;
+    let report =
+        db.run(move |conn| service::officers(conn, &calendars, &caller, &q.agency_id, q.from, q.to)).await?;
     Ok(web::Json(report))
 }
 

@@ -5,9 +5,8 @@ use chrono::{Datelike, NaiveDate};
 
 use super::figures::{self, Period, ResponsibleKey};
 use super::model::{
-    AgencyRef, EffectiveTarget, MissingDigitization, OfficerLine, OfficersReport, PeriodOut,
+    AgencyRef, EffectiveTarget, Granularity, MissingDigitization, OfficerLine, OfficersReport, PeriodOut,
     Responsible, ResponsibleKind, Summary, TargetRow, Targets, TargetsUpdate, Timeseries,
-    Granularity,
 };
 use super::percent::Percent;
 use super::store;
@@ -132,7 +131,9 @@ fn name_missing(
         .map(|(key, reception, result)| {
             let responsible = match key {
                 ResponsibleKey::Person(id) => match (names.users.get(&id), names.services.get(&id)) {
-                    (Some((name, _)), _) => Responsible { kind: ResponsibleKind::User, name: name.clone(), id },
+                    (Some((name, _)), _) => {
+                        Responsible { kind: ResponsibleKind::User, name: name.clone(), id }
+                    }
                     (None, Some(name)) => {
                         Responsible { kind: ResponsibleKind::ServiceAccount, name: name.clone(), id }
                     }
@@ -230,7 +231,12 @@ fn effective_targets(
                 Some((target, by)) => (*target, Some(by.clone())),
                 None => (indicator.default_target(), None),
             };
-            EffectiveTarget { indicator, comparator: indicator.comparator(), target, set_by_agency_id: set_by }
+            EffectiveTarget {
+                indicator,
+                comparator: indicator.comparator(),
+                target,
+                set_by_agency_id: set_by,
+            }
         })
         .collect())
 }
@@ -247,7 +253,12 @@ fn check_year(year: i32) -> Result<(), ApiError> {
 }
 
 /// The targets that apply to an agency in a year. Its staff read them.
-pub fn targets(conn: &mut DbConnection, caller: &Caller, agency_id: &str, year: i32) -> Result<Targets, ApiError> {
+pub fn targets(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    agency_id: &str,
+    year: i32,
+) -> Result<Targets, ApiError> {
     check_year(year)?;
     let agency = load_visible(conn, &caller.scope(), agency_id)?;
     let targets = effective_targets(conn, &agency, year)?;
@@ -256,11 +267,17 @@ pub fn targets(conn: &mut DbConnection, caller: &Caller, agency_id: &str, year: 
 
 /// Targets are set from above: admins for any agency, leaders for the agencies below their own
 /// (a desk does not set its own bar).
-pub fn set_targets(conn: &mut DbConnection, caller: &Caller, update: TargetsUpdate) -> Result<Targets, ApiError> {
+pub fn set_targets(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    update: TargetsUpdate,
+) -> Result<Targets, ApiError> {
     check_year(update.year)?;
     let agency = load_visible(conn, &caller.scope(), &update.agency_id)?;
     if caller.role == Role::Leader && caller.agency_id.as_deref() == Some(agency.id.as_str()) {
-        return Err(ApiError::Forbidden("targets are set by the agency above; a leader sets them for the agencies below".into()));
+        return Err(ApiError::Forbidden(
+            "targets are set by the agency above; a leader sets them for the agencies below".into(),
+        ));
     }
     if update.targets.is_empty() || update.targets.len() > Indicator::ALL.len() {
         return Err(ApiError::invalid_field("targets", "one to eight settings"));

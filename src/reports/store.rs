@@ -14,7 +14,9 @@ use crate::calendar::working_time::{add_working_time, posting_deadline};
 use crate::catalogue::model::OnlineService;
 use crate::clock;
 use crate::db::DbConnection;
-use crate::db::schema::{agencies, dossiers, feedback, procedures, report_targets, service_accounts, surveys, users};
+use crate::db::schema::{
+    agencies, dossiers, feedback, procedures, report_targets, service_accounts, surveys, users,
+};
 use crate::dossiers::model::{Channel, PaymentMethod};
 use crate::error::ApiError;
 use crate::feedback::model::FeedbackChannel;
@@ -157,9 +159,7 @@ pub fn survey_facts(
         .filter(surveys::submitted_at.lt(clock::to_db(period.end)))
         .select((surveys::level, surveys::submitted_at))
         .load(conn)?;
-    rows.into_iter()
-        .map(|(level, at)| Ok((Level::from_db(&level)?, clock::from_db(at))))
-        .collect()
+    rows.into_iter().map(|(level, at)| Ok((Level::from_db(&level)?, clock::from_db(at)))).collect()
 }
 
 pub fn feedback_facts(
@@ -235,11 +235,7 @@ pub struct Names {
     pub agencies: HashMap<String, String>,
 }
 
-pub fn names(
-    conn: &mut DbConnection,
-    people: &[String],
-    agency_ids: &[String],
-) -> Result<Names, ApiError> {
+pub fn names(conn: &mut DbConnection, people: &[String], agency_ids: &[String]) -> Result<Names, ApiError> {
     let users: Vec<(String, String, Option<String>)> = users::table
         .filter(users::id.eq_any(people))
         .select((users::id, users::full_name, users::agency_id))

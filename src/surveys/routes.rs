@@ -1,13 +1,12 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
-use uuid::Uuid;
 use validator::Validate;
 
-use super::model::{NewSurvey, Source, Survey, SurveyQuery, SurveyRow};
+use super::model::{NewSurvey, Survey, SurveyQuery};
+use super::service;
 use super::store::{self, ListFilter};
 use crate::agencies::store as agencies;
 use crate::auth::caller::{AnyRole, Authorized, Staff};
-use crate::auth::role::Role;
 use crate::clock;
 use crate::db::Db;
 use crate::dossiers::service::load_visible;
@@ -15,7 +14,6 @@ use crate::error::ApiError;
 use crate::http::extract::{JsonBody, QueryParams};
 use crate::http::pagination::{self, Page};
 use crate::http::responses as r;
-use crate::outbox::{self, NewEvent};
 
 /// Rate a dossier, once: the citizen who owns it, or an officer recording a kiosk or paper answer.
 #[utoipa::path(
@@ -41,47 +39,7 @@ pub async fn create_survey(
     let body = body.into_inner();
     body.validate()?;
     let caller = auth.caller.clone();
-    let row = db
-        .write(move |conn| {
-            let dossier = load_visible(conn, &caller, &id)?;
-            let importing = matches!(caller.role, Role::Admin | Role::Integration);
-            let source = match (caller.role, body.source) {
-                (Role::Leader, _) => return Err(ApiError::Forbidden("leaders read surveys; they do not record them".into())),
-                (Role::Citizen, None | Some(Source::Citizen)) => Source::Citizen,
-                (Role::Citizen, Some(_)) => return Err(ApiError::invalid_field("source", "a citizen answers as citizen")),
-                (_, Some(Source::Citizen)) => return Err(ApiError::invalid_field("source", "only the citizen answers as citizen")),
-                (_, Some(Source::Import)) if !importing => return Err(ApiError::invalid_field("source", "only integration and admin callers import")),
-                (_, Some(source)) => source,
-                (_, None) if body.submitted_at.is_some() => Source::Import,
-                (_, None) => Source::Kiosk,
-            };
-            let now = clock::now();
-            let submitted_at = match body.submitted_at {
-                Some(_) if !importing => return Err(ApiError::invalid_field("submitted_at", "only integration and admin callers import surveys")),
-                Some(at) if at > now => return Err(ApiError::invalid_field("submitted_at", "must not be in the future")),
-                Some(at) => clock::to_db(at),
-                None => clock::to_db(now),
-            };
-            if let Some(existing) = store::for_dossier(conn, &dossier.id)? {
-                return Err(ApiError::Conflict { detail: "this dossier has been rated already: one survey per dossier".into(), field: None, existing_id: Some(existing.id) });
-            }
-            let row = SurveyRow {
-                id: Uuid::new_v4().to_string(),
-                dossier_id: dossier.id,
-                agency_id: dossier.agency_id,
-                level: body.level.as_str().to_owned(),
-                comment: body.comment,
-                source: source.as_str().to_owned(),
-                recorded_by: caller.id.clone(),
-                submitted_at,
-                created_at: clock::to_db(now),
-            };
-            store::insert(conn, &row)?;
-            let data = serde_json::json!({"id": row.id, "dossier_id": row.dossier_id, "agency_id": row.agency_id, "level": row.level, "source": row.source, "submitted_at": row.submitted_at.and_utc()});
-            outbox::insert_event(conn, &NewEvent { event_type: "survey.submitted", aggregate_type: "survey", aggregate_id: &row.id, agency_id: &row.agency_id, occurred_at: row.submitted_at, data: data.to_string() })?;
-            Ok(row)
-        })
-        .await?;
+    let row = db.write(move |conn| service::submit(conn, &caller, &id, body)).await?;
     let survey = Survey::try_from(row)?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/dossiers/{}/survey", survey.dossier_id)))

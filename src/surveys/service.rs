@@ -1,0 +1,89 @@
+//! Recording a survey: who may answer for whom, and one answer per dossier.
+
+use uuid::Uuid;
+
+use super::model::{NewSurvey, Source, SurveyRow};
+use super::store;
+use crate::auth::caller::Caller;
+use crate::auth::role::Role;
+use crate::clock;
+use crate::db::DbConnection;
+use crate::dossiers::service::load_visible;
+use crate::error::ApiError;
+use crate::outbox::{self, NewEvent};
+
+/// Rate a dossier, once: its owner as citizen, or staff recording a kiosk or paper answer, or an
+/// import by integration and admin callers.
+pub fn submit(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    body: NewSurvey,
+) -> Result<SurveyRow, ApiError> {
+    let dossier = load_visible(conn, caller, id)?;
+    let importing = matches!(caller.role, Role::Admin | Role::Integration);
+    let source = match (caller.role, body.source) {
+        (Role::Leader, _) => {
+            return Err(ApiError::Forbidden("leaders read surveys; they do not record them".into()));
+        }
+        (Role::Citizen, None | Some(Source::Citizen)) => Source::Citizen,
+        (Role::Citizen, Some(_)) => {
+            return Err(ApiError::invalid_field("source", "a citizen answers as citizen"));
+        }
+        (_, Some(Source::Citizen)) => {
+            return Err(ApiError::invalid_field("source", "only the citizen answers as citizen"));
+        }
+        (_, Some(Source::Import)) if !importing => {
+            return Err(ApiError::invalid_field("source", "only integration and admin callers import"));
+        }
+        (_, Some(source)) => source,
+        (_, None) if body.submitted_at.is_some() => Source::Import,
+        (_, None) => Source::Kiosk,
+    };
+    let now = clock::now();
+    let submitted_at = match body.submitted_at {
+        Some(_) if !importing => {
+            return Err(ApiError::invalid_field(
+                "submitted_at",
+                "only integration and admin callers import surveys",
+            ));
+        }
+        Some(at) if at > now => {
+            return Err(ApiError::invalid_field("submitted_at", "must not be in the future"));
+        }
+        Some(at) => clock::to_db(at),
+        None => clock::to_db(now),
+    };
+    if let Some(existing) = store::for_dossier(conn, &dossier.id)? {
+        return Err(ApiError::Conflict {
+            detail: "this dossier has been rated already: one survey per dossier".into(),
+            field: None,
+            existing_id: Some(existing.id),
+        });
+    }
+    let row = SurveyRow {
+        id: Uuid::new_v4().to_string(),
+        dossier_id: dossier.id,
+        agency_id: dossier.agency_id,
+        level: body.level.as_str().to_owned(),
+        comment: body.comment,
+        source: source.as_str().to_owned(),
+        recorded_by: caller.id.clone(),
+        submitted_at,
+        created_at: clock::to_db(now),
+    };
+    store::insert(conn, &row)?;
+    let data = serde_json::json!({"id": row.id, "dossier_id": row.dossier_id, "agency_id": row.agency_id, "level": row.level, "source": row.source, "submitted_at": row.submitted_at.and_utc()});
+    outbox::insert_event(
+        conn,
+        &NewEvent {
+            event_type: "survey.submitted",
+            aggregate_type: "survey",
+            aggregate_id: &row.id,
+            agency_id: &row.agency_id,
+            occurred_at: row.submitted_at,
+            data: data.to_string(),
+        },
+    )?;
+    Ok(row)
+}
