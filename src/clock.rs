@@ -4,11 +4,32 @@
 //! to microseconds before they are stored: what a write returns equals what a later read returns
 //! (ETags depend on it).
 
+use std::cell::Cell;
+
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, SubsecRound, Utc};
 use validator::ValidationError;
 
+thread_local! {
+    /// Set while `replay_at` runs on this thread.
+    static REPLAYED: Cell<Option<DateTime<Utc>>> = const { Cell::new(None) };
+}
+
 pub fn now() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(6)
+    REPLAYED.with(Cell::get).unwrap_or_else(Utc::now).trunc_subsecs(6)
+}
+
+/// Run `f` with `now()` reading `instant` on this thread. The demo data set replays a past
+/// half-year through the same code as live requests (officers act "now"), which is the point:
+/// its dossiers are exactly what real use would have written. Never used while serving.
+pub fn replay_at<T>(instant: DateTime<Utc>, f: impl FnOnce() -> T) -> T {
+    struct Restore(Option<DateTime<Utc>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            REPLAYED.with(|r| r.set(self.0));
+        }
+    }
+    let _restore = Restore(REPLAYED.with(|r| r.replace(Some(instant))));
+    f()
 }
 
 pub fn to_db(instant: DateTime<Utc>) -> NaiveDateTime {

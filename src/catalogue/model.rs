@@ -52,6 +52,13 @@ pub struct ProcessingTime {
 }
 
 impl ProcessingTime {
+    pub fn of(procedure: &ProcedureRow) -> anyhow::Result<Self> {
+        Ok(ProcessingTime {
+            value: procedure.processing_value,
+            unit: TimeUnit::from_db(&procedure.processing_unit)?,
+        })
+    }
+
     pub fn working_minutes(&self) -> i64 {
         match self.unit {
             TimeUnit::WorkingDays => self.value * crate::calendar::working_time::MINUTES_PER_WORKING_DAY,

@@ -176,8 +176,8 @@ pub struct NewDossier {
     pub accepted_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = dossiers)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = dossiers, treat_none_as_null = true)]
 pub struct DossierRow {
     pub id: String,
     pub code: String,

@@ -18,7 +18,7 @@ use crate::auth::scope::Scope;
 use crate::auth::tokens::SubjectKind;
 use crate::calendar::cache::CalendarCache;
 use crate::calendar::working_time::{add_working_time, vietnam};
-use crate::catalogue::model::{ProcessingTime, TimeUnit};
+use crate::catalogue::model::ProcessingTime;
 use crate::catalogue::{search, store as procedures};
 use crate::clock;
 use crate::db::{DbConnection, next_sequence};
@@ -85,10 +85,7 @@ fn step_instant(
 fn processing_time(conn: &mut DbConnection, procedure_id: &str) -> Result<ProcessingTime, ApiError> {
     let procedure = procedures::find(conn, procedure_id)?
         .ok_or_else(|| anyhow::anyhow!("procedure {procedure_id} vanished"))?;
-    Ok(ProcessingTime {
-        value: procedure.processing_value,
-        unit: TimeUnit::from_db(&procedure.processing_unit)?,
-    })
+    Ok(ProcessingTime::of(&procedure)?)
 }
 
 fn due_from(

@@ -32,35 +32,12 @@ pub fn find_by_external_ref(
 
 /// Write the row if nobody else changed it since `expected_version` was read. False when
 /// somebody did: the caller answers 409 rather than overwrite their change.
+/// Write every column of the row back (a forgotten column in a hand-written list once lost the
+/// reception digitization snapshot), if nobody changed the dossier since `expected_version`.
 pub fn update(conn: &mut DbConnection, row: &DossierRow, expected_version: i64) -> QueryResult<bool> {
-    let updated =
-        diesel::update(dossiers::table.find(&row.id).filter(dossiers::version.eq(expected_version)))
-            .set((
-                dossiers::status.eq(&row.status),
-                dossiers::components.eq(&row.components),
-                dossiers::payment_method.eq(&row.payment_method),
-                dossiers::payment_amount.eq(row.payment_amount),
-                dossiers::accepted_at.eq(row.accepted_at),
-                dossiers::first_response_at.eq(row.first_response_at),
-                dossiers::due_at.eq(row.due_at),
-                dossiers::appointment_at.eq(row.appointment_at),
-                dossiers::supplement_requested_at.eq(row.supplement_requested_at),
-                dossiers::apologized_at.eq(row.apologized_at),
-                dossiers::resolved_at.eq(row.resolved_at),
-                dossiers::outcome.eq(&row.outcome),
-                dossiers::result_digitized.eq(row.result_digitized),
-                dossiers::returned_at.eq(row.returned_at),
-                dossiers::withdrawn_at.eq(row.withdrawn_at),
-                dossiers::rejected_at.eq(row.rejected_at),
-                dossiers::received_by.eq(&row.received_by),
-                dossiers::resolved_by.eq(&row.resolved_by),
-                dossiers::resolved_by_agency_id.eq(&row.resolved_by_agency_id),
-                dossiers::assignee_id.eq(&row.assignee_id),
-                dossiers::last_step_at.eq(row.last_step_at),
-                dossiers::version.eq(row.version),
-                dossiers::updated_at.eq(row.updated_at),
-            ))
-            .execute(conn)?;
+    let updated = diesel::update(dossiers::table.find(&row.id).filter(dossiers::version.eq(expected_version)))
+        .set(row)
+        .execute(conn)?;
     Ok(updated == 1)
 }
 

@@ -1,7 +1,9 @@
 //! The demo data set of `motcua serve --demo`, loaded once and built through the same code as
 //! real data: the province, the commune Tỉnh Châu of the seed report with its one-stop
-//! officers, and the starter catalogue. (The half-year of dossiers behind the seed's figures
-//! belongs to the reports issue and is not here yet.)
+//! officers, an outside unit, the starter catalogue, and the first half of 2024 (`half_year`)
+//! whose report reproduces the seed's figures.
+
+mod half_year;
 
 use uuid::Uuid;
 
@@ -18,6 +20,8 @@ use crate::users::service;
 
 pub const PROVINCE_CODE: &str = "000.00.00.H55";
 pub const COMMUNE_CODE: &str = "000.21.35.H55";
+/// The city's labour, invalids and social affairs office: the outside unit of the seed's footnote.
+pub const OUTSIDE_UNIT_CODE: &str = "000.00.21.H55";
 /// Every demo account has this password. Demo only: never run `--demo` on a real database.
 pub const PASSWORD: &str = "motcua-demo-2024";
 
@@ -39,6 +43,7 @@ pub fn load(db: &Db) -> anyhow::Result<bool> {
     }
     let catalogue_rows = import::parse_csv(catalogue::STARTER_CSV)
         .map_err(|errors| anyhow::anyhow!("the starter catalogue does not parse: {errors:?}"))?;
+    let portal_secret_hash = crate::auth::password::hash(&crate::auth::tokens::random_secret())?;
     // Hash the passwords before the transaction: hashing is slow by design.
     let mut registrations = Vec::new();
     for (username, full_name, role, _) in ACCOUNTS {
@@ -77,13 +82,31 @@ pub fn load(db: &Db) -> anyhow::Result<bool> {
             updated_at: now,
         };
         agencies::insert(conn, &commune)?;
+        let unit_id = Uuid::new_v4().to_string();
+        let unit = AgencyRow {
+            path: child_path(Some(&province.path), &unit_id),
+            id: unit_id,
+            code: OUTSIDE_UNIT_CODE.into(),
+            name: "Phòng Lao động - Thương binh và Xã hội thành phố Quảng Ngãi".into(),
+            level: AgencyLevel::District.as_str().into(),
+            parent_id: Some(province.id.clone()),
+            created_at: now,
+            updated_at: now,
+        };
+        agencies::insert(conn, &unit)?;
+        let mut users = Vec::new();
         for (mut registration, (_, _, _, at_commune)) in registrations.into_iter().zip(ACCOUNTS) {
             if at_commune {
                 registration.set_agency(Some(commune.id.clone()));
             }
-            service::register(conn, &Scope::All, registration)?;
+            users.push(service::register(conn, &Scope::All, registration)?.id);
         }
         catalogue::write_rows(conn, catalogue_rows, None)?;
+        let portal = half_year::portal_account(conn, &commune.id, portal_secret_hash)?;
+        half_year::replay(
+            conn,
+            &half_year::Cast { commune: commune.id.clone(), unit: unit.id.clone(), users, portal },
+        )?;
         Ok::<_, ApiError>(())
     })
     .map_err(|e| anyhow::anyhow!("loading the demo data failed: {e}"))?;
