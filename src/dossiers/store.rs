@@ -35,9 +35,10 @@ pub fn find_by_external_ref(
 /// Write every column of the row back (a forgotten column in a hand-written list once lost the
 /// reception digitization snapshot), if nobody changed the dossier since `expected_version`.
 pub fn update(conn: &mut DbConnection, row: &DossierRow, expected_version: i64) -> QueryResult<bool> {
-    let updated = diesel::update(dossiers::table.find(&row.id).filter(dossiers::version.eq(expected_version)))
-        .set(row)
-        .execute(conn)?;
+    let updated =
+        diesel::update(dossiers::table.find(&row.id).filter(dossiers::version.eq(expected_version)))
+            .set(row)
+            .execute(conn)?;
     Ok(updated == 1)
 }
 

@@ -70,6 +70,7 @@ pub fn xlsx(summary: &Summary) -> Result<Vec<u8>, XlsxError> {
     let total = Format::new().set_bold().set_border(FormatBorder::Thin).set_num_format("#,##0");
 
     let sheet = workbook.add_worksheet().set_name("Biểu II.06a")?;
+    sheet.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 0);
     sheet.merge_range(0, 0, 0, 12, "KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", &title)?;
     let subtitle = format!(
         "{} — kỳ báo cáo từ {} đến {}",

@@ -40,12 +40,7 @@ fn subject(
     to: NaiveDate,
 ) -> Result<Subject, ApiError> {
     for (field, date) in [("from", from), ("to", to)] {
-        if !clock::plausible_date(date) {
-            return Err(ApiError::invalid_field(
-                field,
-                &format!("must lie between {} and {}", clock::YEARS.start(), clock::YEARS.end()),
-            ));
-        }
+        check_year(field, date.year())?;
     }
     let period = Period::new(from, to, clock::now())
         .ok_or_else(|| ApiError::invalid_field("from", "must not be after `to`"))?;
@@ -162,7 +157,7 @@ pub fn timeseries(
     if figures::bucket_starts(&period, granularity).len() > MAX_BUCKETS {
         return Err(ApiError::invalid_field(
             "granularity",
-            &format!("more than {MAX_BUCKETS} buckets: choose a coarser granularity or a shorter period"),
+            format!("more than {MAX_BUCKETS} buckets: choose a coarser granularity or a shorter period"),
         ));
     }
     let dossiers = store::dossier_facts(conn, calendars, &covered, &period)?;
@@ -241,13 +236,13 @@ fn effective_targets(
         .collect())
 }
 
-fn check_year(year: i32) -> Result<(), ApiError> {
+fn check_year(field: &str, year: i32) -> Result<(), ApiError> {
     if clock::YEARS.contains(&year) {
         Ok(())
     } else {
         Err(ApiError::invalid_field(
-            "year",
-            &format!("must lie between {} and {}", clock::YEARS.start(), clock::YEARS.end()),
+            field,
+            format!("must lie between {} and {}", clock::YEARS.start(), clock::YEARS.end()),
         ))
     }
 }
@@ -259,7 +254,7 @@ pub fn targets(
     agency_id: &str,
     year: i32,
 ) -> Result<Targets, ApiError> {
-    check_year(year)?;
+    check_year("year", year)?;
     let agency = load_visible(conn, &caller.scope(), agency_id)?;
     let targets = effective_targets(conn, &agency, year)?;
     Ok(Targets { agency_id: agency.id, year, targets })
@@ -272,7 +267,7 @@ pub fn set_targets(
     caller: &Caller,
     update: TargetsUpdate,
 ) -> Result<Targets, ApiError> {
-    check_year(update.year)?;
+    check_year("year", update.year)?;
     let agency = load_visible(conn, &caller.scope(), &update.agency_id)?;
     if caller.role == Role::Leader && caller.agency_id.as_deref() == Some(agency.id.as_str()) {
         return Err(ApiError::Forbidden(
@@ -284,13 +279,13 @@ pub fn set_targets(
     }
     for (i, setting) in update.targets.iter().enumerate() {
         if update.targets[..i].iter().any(|s| s.indicator == setting.indicator) {
-            return Err(ApiError::invalid_field(&format!("targets[{i}].indicator"), "named twice"));
+            return Err(ApiError::invalid_field(format!("targets[{i}].indicator"), "named twice"));
         }
         let target = match setting.target {
             None => None,
             Some(value) => Some(Percent::from_f64(value).filter(|p| p.0 <= 10_000).ok_or_else(|| {
                 ApiError::invalid_field(
-                    &format!("targets[{i}].target"),
+                    format!("targets[{i}].target"),
                     "a percentage from 0 to 100 with at most two decimals",
                 )
             })?),

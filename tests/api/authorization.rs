@@ -169,6 +169,22 @@ const MATRIX: &[(&str, Rel, [u16; 6])] = {
         ("PUT /api/v1/agencies/{agency}/feedback-limit", Own, [200, 403, 403, 403, 403, 401]),
         ("PUT /api/v1/agencies/{agency}/feedback-limit", Child, [200, 403, 403, 403, 403, 401]),
         ("PUT /api/v1/agencies/{agency}/feedback-limit", Foreign, [404, 403, 403, 403, 403, 401]),
+        // Reports: leaders and admins of the agency or above; targets are read by staff and set from above.
+        ("GET /api/v1/reports/summary",             Own,     [200, 200, 403, 403, 403, 401]),
+        ("GET /api/v1/reports/summary",             Child,   [200, 200, 403, 403, 403, 401]),
+        ("GET /api/v1/reports/summary",             Foreign, [404, 404, 403, 403, 403, 401]),
+        ("GET /api/v1/reports/timeseries",          Own,     [200, 200, 403, 403, 403, 401]),
+        ("GET /api/v1/reports/timeseries",          Child,   [200, 200, 403, 403, 403, 401]),
+        ("GET /api/v1/reports/timeseries",          Foreign, [404, 404, 403, 403, 403, 401]),
+        ("GET /api/v1/reports/officers",            Own,     [200, 200, 403, 403, 403, 401]),
+        ("GET /api/v1/reports/officers",            Child,   [200, 200, 403, 403, 403, 401]),
+        ("GET /api/v1/reports/officers",            Foreign, [404, 404, 403, 403, 403, 401]),
+        ("GET /api/v1/targets",                     Own,     [200, 200, 200, 403, 403, 401]),
+        ("GET /api/v1/targets",                     Child,   [200, 200, 404, 403, 403, 401]),
+        ("GET /api/v1/targets",                     Foreign, [404, 404, 404, 403, 403, 401]),
+        ("PUT /api/v1/targets",                     Own,     [200, 403, 403, 403, 403, 401]),
+        ("PUT /api/v1/targets",                     Child,   [200, 200, 403, 403, 403, 401]),
+        ("PUT /api/v1/targets",                     Foreign, [404, 404, 403, 403, 403, 401]),
         // Public by design: status and appointment only.
         ("GET /api/v1/public/dossiers/{code}",      Own,     [200, 200, 200, 200, 200, 200]),
     ]
@@ -338,6 +354,12 @@ fn request(world: &World, endpoint: &str, rel: Rel, n: usize) -> (Method, String
         ("GET", "/api/v1/dossiers/worklist") | ("GET", "/api/v1/feedback/worklist") => {
             path.push_str(&format!("?kind=overdue&agency_id={target_agency}"))
         }
+        ("GET", "/api/v1/reports/summary") | ("GET", "/api/v1/reports/officers") => {
+            path.push_str(&format!("?agency_id={target_agency}&from=2024-01-01&to=2024-06-30"))
+        }
+        ("GET", "/api/v1/reports/timeseries") => path
+            .push_str(&format!("?agency_id={target_agency}&from=2024-01-01&to=2024-06-30&granularity=month")),
+        ("GET", "/api/v1/targets") => path.push_str(&format!("?agency_id={target_agency}&year=2024")),
         ("GET", "/api/v1/calendar/due") => {
             path.push_str(&format!("?start=2024-01-05T09:00:00Z&working_days=1&agency_id={target_agency}"))
         }
@@ -387,6 +409,9 @@ fn request(world: &World, endpoint: &str, rel: Rel, n: usize) -> (Method, String
         ("POST", "/api/v1/feedback/{rejected}/reject") => Some(json!({"reason": "Lý do"})),
         ("POST", "/api/v1/feedback/{rejected}/forward") => Some(json!({"agency_id": world.agencies[2]})),
         ("PUT", "/api/v1/agencies/{agency}/feedback-limit") => Some(json!({"working_days": 12})),
+        ("PUT", "/api/v1/targets") => Some(json!({
+            "agency_id": target_agency, "year": 2024, "targets": [{"indicator": "late_rate", "target": 2.5}],
+        })),
         ("POST", "/api/v1/dossiers/{closed}/resolve") => {
             Some(json!({"outcome": "approved", "result_digitized": true}))
         }

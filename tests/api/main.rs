@@ -12,5 +12,6 @@ mod helpers;
 mod http_errors;
 mod openapi;
 mod ops;
+mod reports;
 mod surveys;
 mod users;

@@ -1,0 +1,415 @@
+//! The periodic report: the demo's half-year reproduces every figure of the seed report, the
+//! exports carry them, and bad requests are refused.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, error_fields, problem, spawn_app};
+
+const SEED_PERIOD: &str = "from=2024-01-01&to=2024-06-25";
+
+/// Load the demo data set through the library, as `motcua serve --demo` does; true if loaded now.
+async fn load_demo(app: &TestApp) -> bool {
+    let url = app.database.url().to_owned();
+    tokio::task::spawn_blocking(move || {
+        let settings = motcua::settings::Settings::for_database(url.clone());
+        let db = motcua::startup::open_database(&settings, &url.parse().unwrap()).unwrap();
+        motcua::demo::load(&db).unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+async fn agency_id(app: &TestApp, token: &str, code: &str) -> String {
+    let body: Value = app.get_as(token, "/api/v1/agencies?limit=100").await.json().await.unwrap();
+    body["items"].as_array().unwrap().iter().find(|a| a["code"] == code).expect("the agency exists")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn missing_of<'a>(summary: &'a Value, name: &str) -> &'a Value {
+    summary["digitization"]["missing_by_responsible"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["responsible"]["name"].as_str().unwrap().starts_with(name))
+        .unwrap_or_else(|| panic!("{name} is not among those responsible"))
+}
+
+#[tokio::test]
+async fn the_demo_reproduces_the_seed_report() {
+    let app = spawn_app().await;
+    assert!(load_demo(&app).await, "the demo loads into an empty database");
+    assert!(!load_demo(&app).await, "and only once");
+    let leader = app.login("lanhdao", motcua::demo::PASSWORD).await;
+    let commune = agency_id(&app, &leader, motcua::demo::COMMUNE_CODE).await;
+    let response =
+        app.get_as(&leader, &format!("/api/v1/reports/summary?agency_id={commune}&{SEED_PERIOD}")).await;
+    assert_eq!(response.status(), 200);
+    let s: Value = response.json().await.unwrap();
+
+    assert_eq!(s["period"]["as_of"], "2024-06-25T17:00:00Z");
+    let r = &s["reception"];
+    assert_eq!(
+        (r["new_online"].as_i64(), r["new_direct"].as_i64(), r["new_postal"].as_i64()),
+        (Some(1207), Some(11), Some(0))
+    );
+    assert_eq!(
+        (r["new"].as_i64(), r["carried_over"].as_i64(), r["total"].as_i64()),
+        (Some(1218), Some(4), Some(1222))
+    );
+    assert_eq!(r["online_rate"], 98.77);
+    assert_eq!(r["direct_rate"], 0.9, "11 / 1,222 is 0.90 (the seed's 0,91 is a slip)");
+
+    let res = &s["resolution"];
+    assert_eq!(res["resolved"], 1219);
+    assert_eq!(res["on_time"], 1178);
+    assert_eq!(res["late"], 41);
+    assert_eq!(res["late_rate"], 3.36);
+    assert_eq!(res["on_time_rate"], 96.64);
+    assert_eq!(res["in_progress"], 3);
+    assert_eq!(res["in_progress_within_deadline"], 3);
+    assert_eq!(res["in_progress_overdue"], 0);
+    assert_eq!(res["withdrawn"], 0);
+    assert_eq!(res["late_with_apology"], 0);
+    assert_eq!(res["late_without_apology"], 41, "the seed: no apology letters were issued");
+    assert!(res["early"].as_i64().unwrap() <= 1178);
+    // The form's balance rules.
+    let total = r["total"].as_i64().unwrap();
+    assert_eq!(total, r["new"].as_i64().unwrap() + r["carried_over"].as_i64().unwrap());
+    assert_eq!(
+        total,
+        res["resolved"].as_i64().unwrap()
+            + res["withdrawn"].as_i64().unwrap()
+            + res["in_progress"].as_i64().unwrap()
+    );
+
+    let o = &s["online_service"];
+    assert_eq!(o["full"], json!({"dossiers": 76, "submitted_online": 76}));
+    assert_eq!(o["partial"], json!({"dossiers": 1131, "submitted_online": 1131}));
+    assert_eq!(o["online_submission_rate"], 100.0);
+    assert_eq!(o["acceptance"], json!({"online_submitted": 1207, "answered_in_time": 1207, "rate": 100.0}));
+    assert_eq!(s["payment"]["dossier_rate"], 100.0);
+    assert_eq!(s["payment"]["procedure_rate"], 100.0);
+
+    let d = &s["digitization"];
+    assert_eq!(d["reception"], json!({"eligible": 1218, "digitized": 1150, "rate": 94.42}));
+    assert_eq!(d["result"], json!({"eligible": 1219, "digitized": 960, "rate": 78.75}));
+    // The footnotes: 68 at reception on one officer; 252, 3, 3 and 1 on results.
+    let cuong = missing_of(&s, "Trần Trung Cường");
+    assert_eq!((cuong["reception"].as_i64(), cuong["result"].as_i64()), (Some(68), Some(252)));
+    assert_eq!(cuong["responsible"]["kind"], "user");
+    let vi = missing_of(&s, "Võ Hồng Vi");
+    assert_eq!((vi["reception"].as_i64(), vi["result"].as_i64()), (Some(0), Some(3)));
+    let vu = missing_of(&s, "Dương Thanh Vũ");
+    assert_eq!((vu["reception"].as_i64(), vu["result"].as_i64()), (Some(0), Some(3)));
+    let unit = missing_of(&s, "Phòng Lao động");
+    assert_eq!((unit["reception"].as_i64(), unit["result"].as_i64()), (Some(0), Some(1)));
+    assert_eq!(unit["responsible"]["kind"], "agency");
+    assert_eq!(d["missing_by_responsible"].as_array().unwrap().len(), 4);
+
+    assert_eq!(
+        s["satisfaction"],
+        json!({"responses": 411, "very_satisfied": 341, "satisfied": 70, "unsatisfied": 0,
+               "very_satisfied_rate": 82.97, "satisfied_rate": 17.03, "unsatisfied_rate": 0.0})
+    );
+    let f = &s["feedback"];
+    assert_eq!(
+        (f["received"].as_i64(), f["resolved"].as_i64(), f["published"].as_i64()),
+        (Some(1), Some(1), Some(1))
+    );
+    assert_eq!(f["by_channel"]["national_portal"], 1);
+    assert_eq!(f["in_progress"], 0);
+
+    let late = s["targets"].as_array().unwrap().iter().find(|t| t["indicator"] == "late_rate").unwrap();
+    assert_eq!(
+        late,
+        &json!({"indicator": "late_rate", "comparator": "<=", "target": 3.0, "actual": 3.36, "met": false, "set_by_agency_id": null})
+    );
+    let met: Vec<(&str, Value)> = s["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["indicator"].as_str().unwrap(), t["met"].clone()))
+        .collect();
+    assert_eq!(met.len(), 8);
+    assert!(met.contains(&("on_time_rate", json!(false))));
+    assert!(met.contains(&("digitization_result_rate", json!(true))));
+    assert!(met.contains(&("posting_rate", Value::Null)), "no publication in the period: nothing to judge");
+
+    // Form II.06a's lines add up to the totals.
+    let lines = s["by_field"].as_array().unwrap();
+    let sum = |path: &[&str]| lines.iter().map(|l| l[path[0]][path[1]].as_i64().unwrap()).sum::<i64>();
+    assert_eq!(sum(&["reception", "total"]), 1222);
+    assert_eq!(sum(&["resolution", "late"]), 41);
+
+    // The province covers the commune: same figures, since it has no dossiers of its own.
+    let admin = app.login("admin", motcua::demo::PASSWORD).await;
+    let province = agency_id(&app, &admin, motcua::demo::PROVINCE_CODE).await;
+    let p: Value = app
+        .get_as(&admin, &format!("/api/v1/reports/summary?agency_id={province}&{SEED_PERIOD}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(p["reception"], s["reception"]);
+    assert_eq!(p["resolution"], s["resolution"]);
+    assert_eq!(p["digitization"]["result"], s["digitization"]["result"]);
+
+    // Per officer: the civil-status officer's forgotten steps are visible.
+    let officers: Value = app
+        .get_as(&leader, &format!("/api/v1/reports/officers?agency_id={commune}&{SEED_PERIOD}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let first = &officers["officers"][0];
+    assert_eq!(first["full_name"], "Trần Trung Cường", "most to answer for first: {officers}");
+    assert_eq!(first["late"], 41);
+    assert_eq!(first["apologies_missing"], 41);
+    assert_eq!(first["reception_digitization_missing"], 68);
+    assert_eq!(first["result_digitization_missing"], 252);
+    assert_eq!(officers["officers"].as_array().unwrap().len(), 3);
+
+    let series: Value = app
+        .get_as(
+            &leader,
+            &format!("/api/v1/reports/timeseries?agency_id={commune}&{SEED_PERIOD}&granularity=month"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let buckets = series["buckets"].as_array().unwrap();
+    assert_eq!(buckets.len(), 6);
+    assert_eq!(buckets[0]["start"], "2024-01-01");
+    assert_eq!(buckets.iter().map(|b| b["received"].as_i64().unwrap()).sum::<i64>(), 1218);
+    assert_eq!(buckets.iter().map(|b| b["resolved"].as_i64().unwrap()).sum::<i64>(), 1219);
+    assert_eq!(buckets.iter().map(|b| b["late"].as_i64().unwrap()).sum::<i64>(), 41);
+
+    check_exports(&app, &leader, &commune).await;
+}
+
+async fn export(app: &TestApp, token: &str, commune: &str, format: &str) -> (String, Vec<u8>) {
+    let response = app
+        .get_as(token, &format!("/api/v1/reports/summary?agency_id={commune}&{SEED_PERIOD}&format={format}"))
+        .await;
+    assert_eq!(response.status(), 200, "{format}");
+    let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
+    (content_type, response.bytes().await.unwrap().to_vec())
+}
+
+async fn check_exports(app: &TestApp, token: &str, commune: &str) {
+    let (kind, csv) = export(app, token, commune, "csv").await;
+    assert!(kind.starts_with("text/csv"));
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(csv.starts_with("figure,value\n"));
+    assert!(csv.contains("\nreception.total,1222\n"), "{csv}");
+    assert!(csv.contains("\nresolution.late_rate,3.36\n"));
+    assert!(csv.contains("\ndigitization.missing_by_responsible.Trần Trung Cường.result,252\n"));
+
+    let (kind, xlsx) = export(app, token, commune, "xlsx").await;
+    assert_eq!(kind, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    use calamine::{Data, DataType, Reader, Xlsx};
+    let mut workbook = Xlsx::new(std::io::Cursor::new(xlsx)).expect("the XLSX opens");
+    let form = workbook.worksheet_range("Biểu II.06a").expect("form II.06a is there");
+    let totals =
+        form.rows().find(|row| row.get(1) == Some(&Data::String("Tổng cộng".into()))).expect("a totals line");
+    // Columns 3–13: received total, online, direct, carried over; resolved, early, on time, late;
+    // in progress, within, overdue.
+    let numbers: Vec<f64> = totals[2..13].iter().map(|c| c.as_f64().unwrap()).collect();
+    assert_eq!(numbers[0..4], [1222.0, 1207.0, 11.0, 4.0]);
+    assert_eq!(numbers[4], 1219.0);
+    assert_eq!(numbers[5] + numbers[6], 1178.0, "early + on time");
+    assert_eq!(numbers[7..11], [41.0, 3.0, 3.0, 0.0]);
+
+    let (kind, html) = export(app, token, commune, "html").await;
+    assert!(kind.starts_with("text/html"));
+    let html = String::from_utf8(html).unwrap();
+    for expected in [
+        "Tình hình tiếp nhận, trả kết quả giải quyết TTHC 6 tháng đầu năm 2024",
+        "II. Kết quả tiếp nhận, giải quyết TTHC (từ ngày 01/01/2024 đến ngày 25/6/2024)",
+        "Đã tiếp nhận 1.222 hồ sơ",
+        "Tiếp nhận trực tuyến: 1.207 hồ sơ, chiếm tỷ lệ 98,77%",
+        "Từ kỳ trước chuyển sang: 4 hồ sơ",
+        "Giải quyết quá hạn: 41 hồ sơ, chiếm tỷ lệ 3,36% (vượt 0,36% so với tỷ lệ Chủ tịch UBND tỉnh giao là 3%)",
+        "có 1.131/1.131 hồ sơ DVC trực tuyến một phần được nộp trực tuyến; có 76/76 hồ sơ DVC trực tuyến toàn trình",
+        "Có 1.150/1.218 hồ sơ có số hóa đầy đủ thành phần hồ sơ khi tiếp nhận (đạt 94,42%), có 68 hồ sơ chưa thực hiện số hóa",
+        "Người phụ trách: Trần Trung Cường (68 hồ sơ).",
+        "Trần Trung Cường (252 hồ sơ)",
+        "Phòng Lao động - Thương binh và Xã hội thành phố Quảng Ngãi (1 hồ sơ)",
+        "có 341/411 lượt đánh giá mức độ “rất hài lòng”, chiếm tỷ lệ 82,97%",
+        "I. Công tác chỉ đạo",
+        "III. Nhiệm vụ thực hiện trong thời gian đến",
+    ] {
+        assert!(html.contains(expected), "the HTML lacks {expected:?}");
+    }
+
+    // The desk's own sections go in as given (and are escaped).
+    let response = app
+        .get_as(
+            token,
+            &format!(
+                "/api/v1/reports/summary?agency_id={commune}&{SEED_PERIOD}&format=docx&direction=Ti%E1%BA%BFp%20t%E1%BB%A5c%20%3Cth%E1%BB%B1c%20hi%E1%BB%87n%3E&document_number=15%2FBC-BPMC"
+            ),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let docx = response.bytes().await.unwrap();
+    let text = docx_rs::read_docx(&docx).expect("the DOCX opens").json();
+    for expected in ["Đã tiếp nhận 1.222 hồ sơ", "Tiếp tục <thực hiện>", "Số: 15/BC-BPMC"]
+    {
+        assert!(text.contains(expected), "the DOCX lacks {expected:?}");
+    }
+    // The footnotes are Word footnotes, in their own part of the package.
+    let mut package = zip::ZipArchive::new(std::io::Cursor::new(docx.to_vec())).unwrap();
+    let mut footnotes = String::new();
+    std::io::Read::read_to_string(&mut package.by_name("word/footnotes.xml").unwrap(), &mut footnotes)
+        .unwrap();
+    assert!(footnotes.contains("Người phụ trách: Trần Trung Cường (68 hồ sơ)."), "{footnotes}");
+}
+
+#[tokio::test]
+async fn bad_report_requests_are_refused_with_the_field_named() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let province = app.create_agency(&admin, "P", "province", None).await;
+    let summary = |q: &str| format!("/api/v1/reports/summary?{q}");
+    for (query, status, field) in [
+        (format!("agency_id={province}&from=2024-07-01&to=2024-06-30"), 422, "from"),
+        (format!("agency_id={province}&from=2024-13-01&to=2024-06-30"), 400, "from"),
+        (format!("agency_id={province}&from=2024-01-01"), 400, "to"),
+        (format!("agency_id={province}&from=0999-01-01&to=2024-06-30"), 422, "from"),
+        (format!("agency_id={province}&from=2024-01-01&to=2024-06-30&format=pdf"), 400, "format"),
+        (
+            format!("agency_id={province}&from=2024-01-01&to=2024-06-30&direction={}", "x".repeat(4001)),
+            422,
+            "direction",
+        ),
+    ] {
+        let response = app.get_as(&admin, &summary(&query)).await;
+        assert_eq!(response.status(), status, "{query}");
+        let body = problem(response).await;
+        assert!(
+            error_fields(&body).contains(&field.to_owned())
+                || body["detail"].as_str().unwrap().contains(field),
+            "{query}: {body}"
+        );
+    }
+    let response = app.get_as(&admin, &summary("agency_id=nobody&from=2024-01-01&to=2024-06-30")).await;
+    assert_eq!(response.status(), 404);
+    problem(response).await;
+    let response = app
+        .get_as(&admin, &format!("/api/v1/reports/timeseries?agency_id={province}&from=2020-01-01&to=2024-06-30&granularity=day"))
+        .await;
+    assert_eq!(response.status(), 422);
+    assert_eq!(error_fields(&problem(response).await), ["granularity"]);
+
+    // An empty period is all zeros, and every rate without a denominator is null.
+    let empty: Value = app
+        .get_as(&admin, &summary(&format!("agency_id={province}&from=2024-01-01&to=2024-06-30")))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(empty["reception"]["total"], 0);
+    assert_eq!(empty["reception"]["online_rate"], Value::Null);
+    assert_eq!(empty["resolution"]["late_rate"], Value::Null);
+    assert!(empty["targets"].as_array().unwrap().iter().all(|t| t["met"].is_null()));
+}
+
+#[tokio::test]
+async fn targets_are_set_from_above_and_inherited() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let province = app.create_agency(&admin, "P", "province", None).await;
+    let commune = app.create_agency(&admin, "C", "commune", Some(&province)).await;
+    app.create_user(&admin, "chairman", "leader", Some(&province)).await;
+    app.create_user(&admin, "desk", "leader", Some(&commune)).await;
+    let chairman = app.login("chairman", crate::helpers::ADMIN_PASSWORD).await;
+    let desk = app.login("desk", crate::helpers::ADMIN_PASSWORD).await;
+    let target_of = |body: &Value, indicator: &str| {
+        body["targets"].as_array().unwrap().iter().find(|t| t["indicator"] == indicator).unwrap().clone()
+    };
+    let put = |agency: &str, target: Value| json!({"agency_id": agency, "year": 2024, "targets": [{"indicator": "late_rate", "target": target}]});
+
+    let defaults: Value = app
+        .get_as(&desk, &format!("/api/v1/targets?agency_id={commune}&year=2024"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        target_of(&defaults, "late_rate"),
+        json!({"indicator": "late_rate", "comparator": "<=", "target": 3.0, "set_by_agency_id": null})
+    );
+    assert_eq!(target_of(&defaults, "payment_dossier_rate")["target"], 95.0);
+
+    // The province sets 2.5 for itself (an admin) and its communes inherit it.
+    let response = app
+        .send(reqwest::Method::PUT, "/api/v1/targets", Some(&admin), Some(&put(&province, json!(2.5))))
+        .await;
+    assert_eq!(response.status(), 200);
+    let inherited: Value = app
+        .get_as(&desk, &format!("/api/v1/targets?agency_id={commune}&year=2024"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(target_of(&inherited, "late_rate")["target"], 2.5);
+    assert_eq!(target_of(&inherited, "late_rate")["set_by_agency_id"], province.as_str());
+    let other_year: Value = app
+        .get_as(&desk, &format!("/api/v1/targets?agency_id={commune}&year=2025"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(target_of(&other_year, "late_rate")["target"], 3.0, "targets are per year");
+
+    // The province's leader sets the commune's own; the commune's leader may not set it.
+    let response = app
+        .send(reqwest::Method::PUT, "/api/v1/targets", Some(&chairman), Some(&put(&commune, json!(2))))
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(target_of(&response.json().await.unwrap(), "late_rate")["target"], 2.0);
+    let response =
+        app.send(reqwest::Method::PUT, "/api/v1/targets", Some(&desk), Some(&put(&commune, json!(10)))).await;
+    assert_eq!(response.status(), 403);
+    problem(response).await;
+    let summary: Value = app
+        .get_as(&desk, &format!("/api/v1/reports/summary?agency_id={commune}&from=2024-01-01&to=2024-06-30"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(target_of(&summary, "late_rate")["target"], 2.0, "the report judges by the agency's targets");
+
+    // null removes the commune's own: the province's applies again.
+    let response = app
+        .send(reqwest::Method::PUT, "/api/v1/targets", Some(&chairman), Some(&put(&commune, Value::Null)))
+        .await;
+    assert_eq!(target_of(&response.json().await.unwrap(), "late_rate")["target"], 2.5);
+
+    for (body, field) in [
+        (put(&commune, json!(3.333)), "targets[0].target"),
+        (put(&commune, json!(101)), "targets[0].target"),
+        (
+            json!({"agency_id": commune, "year": 3000, "targets": [{"indicator": "late_rate", "target": 1}]}),
+            "year",
+        ),
+        (json!({"agency_id": commune, "year": 2024, "targets": []}), "targets"),
+        (
+            json!({"agency_id": commune, "year": 2024, "targets": [{"indicator": "late_rate", "target": 1}, {"indicator": "late_rate", "target": 2}]}),
+            "targets[1].indicator",
+        ),
+    ] {
+        let response = app.send(reqwest::Method::PUT, "/api/v1/targets", Some(&chairman), Some(&body)).await;
+        assert_eq!(response.status(), 422, "{body}");
+        assert_eq!(error_fields(&problem(response).await), [field], "{body}");
+    }
+    let response = app
+        .send(reqwest::Method::PUT, "/api/v1/targets", Some(&chairman), Some(&json!({"agency_id": commune, "year": 2024, "targets": [{"indicator": "speed", "target": 1}]})))
+        .await;
+    assert_eq!(response.status(), 422);
+    assert_eq!(error_fields(&problem(response).await), ["targets[0].indicator"]);
+}
