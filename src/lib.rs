@@ -15,6 +15,7 @@ pub mod dossiers;
 pub mod enums;
 pub mod error;
 pub mod feedback;
+pub mod generate;
 pub mod http;
 pub mod ops;
 pub mod outbox;

@@ -35,6 +35,22 @@ enum Command {
     /// Load the procedure catalogue.
     #[command(subcommand)]
     Catalogue(CatalogueCommand),
+    /// Fill the database with a synthetic history for benchmarks and demos: a province with
+    /// COMMUNES communes, their officers and N dossiers (the same seed gives the same data).
+    Generate {
+        #[arg(long)]
+        dossiers: u64,
+        #[arg(long, default_value_t = 10)]
+        communes: u32,
+        /// First day of the history (default: a year before today).
+        #[arg(long)]
+        from: Option<chrono::NaiveDate>,
+        /// Last day (default and at most: today).
+        #[arg(long)]
+        to: Option<chrono::NaiveDate>,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -117,6 +133,15 @@ fn main() -> ExitCode {
             println!("procedures created: {}, updated: {}", report.created, report.updated);
             Ok(())
         }),
+        Command::Generate { dossiers, communes, from, to, seed } => {
+            motcua::startup::open_database(&cli.settings, &url).and_then(|db| {
+                let today = chrono::Utc::now().date_naive();
+                let to = to.unwrap_or(today);
+                let from = from.unwrap_or_else(|| to - chrono::Days::new(365));
+                let options = motcua::generate::Options { dossiers, communes, from, to, seed };
+                generate(&db, &options)
+            })
+        }
         Command::Openapi => unreachable!("handled above"),
     };
     match result {
@@ -126,6 +151,30 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn generate(db: &motcua::db::Db, options: &motcua::generate::Options) -> anyhow::Result<()> {
+    let bar = indicatif::ProgressBar::new(options.dossiers);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:40}] {pos}/{len} dossiers ({per_sec}, {eta} left)",
+        )?
+        .progress_chars("=> "),
+    );
+    let started = std::time::Instant::now();
+    let generated = motcua::generate::run(db, options, &|n| bar.set_position(n))?;
+    bar.finish();
+    println!(
+        "generated {} dossiers, {} surveys and {} complaints in {:.1} s under province {} (id {})",
+        generated.dossiers,
+        generated.surveys,
+        generated.feedback,
+        started.elapsed().as_secs_f64(),
+        generated.province_code,
+        generated.province_id
+    );
+    println!("sign in as {} with the password {}", generated.leader_username, motcua::generate::PASSWORD);
+    Ok(())
 }
 
 fn serve(settings: Settings, url: &DatabaseUrl, demo: bool) -> anyhow::Result<()> {

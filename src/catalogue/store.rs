@@ -48,6 +48,15 @@ pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<ProcedureRo
     procedures::table.find(id).select(ProcedureRow::as_select()).first(conn).optional()
 }
 
+/// Every active procedure, by code.
+pub fn all_active(conn: &mut DbConnection) -> QueryResult<Vec<ProcedureRow>> {
+    procedures::table
+        .filter(procedures::active.eq(true))
+        .order(procedures::code)
+        .select(ProcedureRow::as_select())
+        .load(conn)
+}
+
 pub fn find_by_code(conn: &mut DbConnection, code: &str) -> QueryResult<Option<ProcedureRow>> {
     procedures::table
         .filter(procedures::code.eq(code))

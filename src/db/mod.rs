@@ -445,3 +445,15 @@ mod tests {
         assert_eq!(sqlite, postgres, "migrations/sqlite and migrations/postgres differ");
     }
 }
+
+/// Insert many rows in one statement: diesel's multi-backend connection cannot express a batch
+/// insert, so the statement is built for the backend at hand (the same code for both).
+macro_rules! insert_batch {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Postgres(c) => diesel::insert_into($table).values($rows).execute(c),
+            $crate::db::DbConnection::Sqlite(c) => diesel::insert_into($table).values($rows).execute(c),
+        }
+    };
+}
+pub(crate) use insert_batch;

@@ -263,6 +263,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    dossier_sequences (prefix, day) {
+        prefix -> Text,
+        day -> Text,
+        last -> BigInt,
+    }
+}
+
+diesel::table! {
     report_targets (agency_id, year, indicator) {
         agency_id -> Text,
         year -> Integer,
@@ -306,4 +314,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     feedback_history,
     feedback_limits,
     report_targets,
+    dossier_sequences,
 );

@@ -6,7 +6,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::model::{MissingDigitization, Summary, TargetRow};
+use super::model::{DigitizationPart, MissingDigitization, Summary, TargetRow};
 use super::percent::Percent;
 use super::targets::{Comparator, Indicator};
 use crate::vietnamese::{admin_date, decimal, thousands};
@@ -280,39 +280,21 @@ pub fn build(
     })]));
     blocks.push(para(vec![text("- Tỷ lệ số hóa cụ thể:")]));
     let d = &s.digitization;
-    let reception_missing: Vec<&MissingDigitization> =
-        d.missing_by_responsible.iter().filter(|m| m.reception > 0).collect();
-    let result_missing: Vec<&MissingDigitization> =
-        d.missing_by_responsible.iter().filter(|m| m.result > 0).collect();
     let mut notes = Vec::new();
-    let mut line = vec![text(format!(
-        "+ Có {}/{} hồ sơ có số hóa đầy đủ thành phần hồ sơ khi tiếp nhận (đạt {})",
-        thousands(d.reception.digitized),
-        thousands(d.reception.eligible),
-        pct(d.reception.rate)
-    ))];
-    let missing = d.reception.eligible - d.reception.digitized;
-    if missing > 0 {
-        line.push(text(format!(", có {} hồ sơ chưa thực hiện số hóa", thousands(missing))));
-        notes.push(footnote_text(&reception_missing, |m| m.reception));
-        line.push(Inline::Note(notes.len()));
-    }
-    line.push(text("."));
-    blocks.push(Block::Paragraph(line));
-    let mut line = vec![text(format!(
-        "+ Có {}/{} hồ sơ có số hóa kết quả giải quyết (đạt {})",
-        thousands(d.result.digitized),
-        thousands(d.result.eligible),
-        pct(d.result.rate)
-    ))];
-    let missing = d.result.eligible - d.result.digitized;
-    if missing > 0 {
-        line.push(text(format!(", có {} hồ sơ chưa thực hiện số hóa", thousands(missing))));
-        notes.push(footnote_text(&result_missing, |m| m.result));
-        line.push(Inline::Note(notes.len()));
-    }
-    line.push(text("."));
-    blocks.push(Block::Paragraph(line));
+    blocks.push(digitization_line(
+        "có số hóa đầy đủ thành phần hồ sơ khi tiếp nhận",
+        &d.reception,
+        &d.missing_by_responsible,
+        |m| m.reception,
+        &mut notes,
+    ));
+    blocks.push(digitization_line(
+        "có số hóa kết quả giải quyết",
+        &d.result,
+        &d.missing_by_responsible,
+        |m| m.result,
+        &mut notes,
+    ));
 
     blocks.push(Block::Heading("4. Mức độ đánh giá sự hài lòng:".into()));
     let sat = &s.satisfaction;
@@ -366,6 +348,32 @@ pub fn build(
         blocks.push(Block::Footnote { number: i + 1, text: note });
     }
     blocks
+}
+
+/// "+ Có 1.150/1.218 hồ sơ … (đạt 94,42%), có 68 hồ sơ chưa thực hiện số hóa¹." with the
+/// footnote naming who answers for the missing ones.
+fn digitization_line(
+    what: &str,
+    part: &DigitizationPart,
+    missing_by: &[MissingDigitization],
+    count: fn(&MissingDigitization) -> i64,
+    notes: &mut Vec<String>,
+) -> Block {
+    let mut line = vec![text(format!(
+        "+ Có {}/{} hồ sơ {what} (đạt {})",
+        thousands(part.digitized),
+        thousands(part.eligible),
+        pct(part.rate)
+    ))];
+    let missing = part.eligible - part.digitized;
+    if missing > 0 {
+        line.push(text(format!(", có {} hồ sơ chưa thực hiện số hóa", thousands(missing))));
+        let responsible: Vec<&MissingDigitization> = missing_by.iter().filter(|m| count(m) > 0).collect();
+        notes.push(footnote_text(&responsible, count));
+        line.push(Inline::Note(notes.len()));
+    }
+    line.push(text("."));
+    Block::Paragraph(line)
 }
 
 fn desk_text(blocks: &mut Vec<Block>, given: Option<&str>, placeholder: &str) {

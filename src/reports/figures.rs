@@ -20,8 +20,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, Utc};
 
 use super::model::{
-    Bucket, CatalogueFigures, Digitization, FeedbackFigures, FieldLine, Granularity, OnlineLevel,
-    OnlineService, Payment, Reception, Resolution, Satisfaction,
+    Bucket, CatalogueFigures, Digitization, FeedbackFigures, FieldLine, Granularity, OfficerCounts,
+    OnlineLevel, OnlineService, Payment, Reception, Resolution, Satisfaction,
 };
 use super::percent::Percent;
 use crate::calendar::working_time::vietnam;
@@ -462,20 +462,10 @@ pub fn timeseries(dossiers: &[DossierFacts], p: &Period, granularity: Granularit
     buckets.into_values().collect()
 }
 
-/// Per person: what they received, resolved, let run late, and left undigitized. Keys are user
-/// or service-account ids; names are the caller's to fill in.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PersonCounts {
-    pub received: i64,
-    pub resolved: i64,
-    pub late: i64,
-    pub apologies_missing: i64,
-    pub reception_digitization_missing: i64,
-    pub result_digitization_missing: i64,
-}
-
-pub fn officers(dossiers: &[DossierFacts], p: &Period) -> BTreeMap<String, PersonCounts> {
-    let mut out: BTreeMap<String, PersonCounts> = BTreeMap::new();
+/// Per person (user or service-account id): what they received, resolved, let run late, and
+/// left undigitized. Names are the caller's to fill in.
+pub fn officers(dossiers: &[DossierFacts], p: &Period) -> BTreeMap<String, OfficerCounts> {
+    let mut out: BTreeMap<String, OfficerCounts> = BTreeMap::new();
     for d in dossiers {
         let j = judge(d, p);
         if j.new

@@ -308,6 +308,13 @@ pub struct OfficerLine {
     pub user_id: String,
     pub full_name: String,
     pub agency_id: Option<String>,
+    #[serde(flatten)]
+    pub counts: OfficerCounts,
+}
+
+/// What one officer received, resolved, let run late, and left undigitized in the period.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
+pub struct OfficerCounts {
     /// Dossiers this officer accepted in the period.
     pub received: i64,
     /// Dossiers this officer resolved in the period (results of other agencies excluded).

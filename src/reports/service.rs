@@ -193,21 +193,12 @@ pub fn officers(
                 (None, Some(name)) => (name.clone(), None),
                 (None, None) => (id.clone(), None),
             };
-            OfficerLine {
-                user_id: id,
-                full_name,
-                agency_id,
-                received: c.received,
-                resolved: c.resolved,
-                late: c.late,
-                apologies_missing: c.apologies_missing,
-                reception_digitization_missing: c.reception_digitization_missing,
-                result_digitization_missing: c.result_digitization_missing,
-            }
+            OfficerLine { user_id: id, full_name, agency_id, counts: c }
         })
         .collect();
     let weight = |o: &OfficerLine| {
-        o.late + o.apologies_missing + o.reception_digitization_missing + o.result_digitization_missing
+        let c = &o.counts;
+        c.late + c.apologies_missing + c.reception_digitization_missing + c.result_digitization_missing
     };
     officers.sort_by(|a, b| weight(b).cmp(&weight(a)).then_with(|| a.full_name.cmp(&b.full_name)));
     Ok(OfficersReport { agency: agency_ref(&agency), period: period_out(&period), officers })

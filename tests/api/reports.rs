@@ -413,3 +413,71 @@ async fn targets_are_set_from_above_and_inherited() {
     assert_eq!(response.status(), 422);
     assert_eq!(error_fields(&problem(response).await), ["targets[0].indicator"]);
 }
+
+async fn generate(app: &TestApp, dossiers: u64, seed: u64) -> motcua::generate::Generated {
+    let url = app.database.url().to_owned();
+    tokio::task::spawn_blocking(move || {
+        let settings = motcua::settings::Settings::for_database(url.clone());
+        let db = motcua::startup::open_database(&settings, &url.parse().unwrap()).unwrap();
+        let day = |m, d| chrono::NaiveDate::from_ymd_opt(2025, m, d).unwrap();
+        let options =
+            motcua::generate::Options { dossiers, communes: 3, from: day(1, 1), to: day(6, 30), seed };
+        motcua::generate::run(&db, &options, &|_| {}).unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+/// The synthetic history is what a report can digest: its figures balance, its parts add up, and
+/// the same seed gives the same data.
+#[tokio::test]
+async fn generated_history_is_reproducible_and_reports_balance() {
+    let (a, b) = (spawn_app().await, spawn_app().await);
+    let generated = generate(&a, 900, 7).await;
+    assert_eq!(generated.dossiers, 900);
+    generate(&b, 900, 7).await;
+    let leader_a = a.login(&generated.leader_username, motcua::generate::PASSWORD).await;
+    let leader_b = b.login(&generated.leader_username, motcua::generate::PASSWORD).await;
+    let path =
+        format!("/api/v1/reports/summary?agency_id={}&from=2025-01-01&to=2025-06-30", generated.province_id);
+    let s: Value = a.get_as(&leader_a, &path).await.json().await.unwrap();
+    let again: Value = b.get_as(&leader_b, &path).await.json().await.unwrap();
+    for part in ["reception", "resolution", "online_service", "payment", "satisfaction", "feedback"] {
+        assert_eq!(s[part], again[part], "the same seed gives the same {part}");
+    }
+    let (r, res) = (&s["reception"], &s["resolution"]);
+    let n = |v: &Value| v.as_i64().unwrap();
+    assert!(n(&r["new"]) > 700, "most of the 900 are accepted: {r}");
+    assert_eq!(n(&r["total"]), n(&res["resolved"]) + n(&res["withdrawn"]) + n(&res["in_progress"]));
+    assert!(
+        n(&res["late"]) > 0 && n(&res["late_with_apology"]) > 0 && n(&res["withdrawn"]) > 0,
+        "every kind of path: {res}"
+    );
+    assert!(
+        n(&s["online_service"]["acceptance"]["online_submitted"]) > n(&r["new_online"]),
+        "some refused or withdrawn before acceptance"
+    );
+    assert!(n(&s["satisfaction"]["responses"]) > 0);
+    let lines = s["by_field"].as_array().unwrap();
+    assert_eq!(lines.iter().map(|l| n(&l["reception"]["total"])).sum::<i64>(), n(&r["total"]));
+    let missing: i64 =
+        s["digitization"]["missing_by_responsible"].as_array().unwrap().iter().map(|m| n(&m["result"])).sum();
+    assert_eq!(
+        missing,
+        n(&s["digitization"]["result"]["eligible"]) - n(&s["digitization"]["result"]["digitized"])
+    );
+
+    // A second run with the same seed into the same database is refused, not doubled.
+    let url = a.database.url().to_owned();
+    let refused = tokio::task::spawn_blocking(move || {
+        let settings = motcua::settings::Settings::for_database(url.clone());
+        let db = motcua::startup::open_database(&settings, &url.parse().unwrap()).unwrap();
+        let day = |m, d| chrono::NaiveDate::from_ymd_opt(2025, m, d).unwrap();
+        let options =
+            motcua::generate::Options { dossiers: 10, communes: 3, from: day(1, 1), to: day(6, 30), seed: 7 };
+        motcua::generate::run(&db, &options, &|_| {}).err().map(|e| e.to_string())
+    })
+    .await
+    .unwrap();
+    assert!(refused.unwrap().contains("already holds"));
+}
