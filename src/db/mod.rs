@@ -385,6 +385,18 @@ impl Db {
     }
 }
 
+/// Insert many rows in one statement: diesel's multi-backend connection cannot express a batch
+/// insert, so the statement is built for the backend at hand (the same code for both).
+macro_rules! insert_batch {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Postgres(c) => diesel::insert_into($table).values($rows).execute(c),
+            $crate::db::DbConnection::Sqlite(c) => diesel::insert_into($table).values($rows).execute(c),
+        }
+    };
+}
+pub(crate) use insert_batch;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -446,14 +458,3 @@ mod tests {
     }
 }
 
-/// Insert many rows in one statement: diesel's multi-backend connection cannot express a batch
-/// insert, so the statement is built for the backend at hand (the same code for both).
-macro_rules! insert_batch {
-    ($conn:expr, $table:expr, $rows:expr) => {
-        match $conn {
-            $crate::db::DbConnection::Postgres(c) => diesel::insert_into($table).values($rows).execute(c),
-            $crate::db::DbConnection::Sqlite(c) => diesel::insert_into($table).values($rows).execute(c),
-        }
-    };
-}
-pub(crate) use insert_batch;
