@@ -27,10 +27,11 @@ use crate::catalogue::{import, service as catalogue, store as procedures};
 use crate::clock;
 use crate::db::schema::{dossier_sequences, dossiers, feedback, procedures as procedure_table, surveys};
 use crate::db::{Db, DbConnection, insert_batch, write_transaction};
-use crate::dossiers::model::DossierRow;
+use crate::dossiers::model::{ANSWER_WITHIN_MINUTES, DossierRow};
 use crate::error::ApiError;
 use crate::feedback::model::FeedbackRow;
-use crate::surveys::model::SurveyRow;
+use crate::reports::store as report_store;
+use crate::surveys::model::{Level, SurveyRow};
 use crate::users::model::UserRow;
 use crate::users::store as users;
 
@@ -105,23 +106,27 @@ pub fn run(db: &Db, options: &Options, progress: &dyn Fn(u64)) -> anyhow::Result
     let now = clock::now();
     let mut sequences: HashMap<(usize, NaiveDate), u32> = HashMap::new();
     let (mut written, mut survey_count, mut feedback_count) = (0u64, 0u64, 0u64);
-    while written < options.dossiers {
-        let n = (options.dossiers - written).min(BATCH as u64) as usize;
-        let mut rows = Vec::with_capacity(n);
-        let mut survey_rows = Vec::new();
-        for _ in 0..n {
-            let row = dossier(&mut rng, &world, &days, now, &mut sequences)?;
-            if let Some(survey) = survey(&mut rng, &row) {
-                survey_rows.push(survey);
+    let mut counters = report_store::Pending::new();
+    // One transaction: the history is there whole, with its report counters, or not at all.
+    write_transaction(&mut conn, |conn| {
+        while written < options.dossiers {
+            let n = (options.dossiers - written).min(BATCH as u64) as usize;
+            let mut rows = Vec::with_capacity(n);
+            let mut survey_rows = Vec::new();
+            for _ in 0..n {
+                let row = dossier(&mut rng, &world, &days, now, &mut sequences)?;
+                report_store::gather_dossier(&mut counters, &row)?;
+                if let Some((survey, level)) = survey(&mut rng, &row) {
+                    report_store::gather_survey(&mut counters, &row, level, survey.submitted_at);
+                    survey_rows.push(survey);
+                }
+                rows.push(row);
             }
-            rows.push(row);
-        }
-        // About one complaint per 400 dossiers.
-        let feedback_rows: Vec<FeedbackRow> = (0..n / 400
-            + usize::from(rng.random_ratio(n as u32 % 400, 400)))
-            .map(|_| complaint(&mut rng, &world, &days, now))
-            .collect();
-        write_transaction(&mut conn, |conn| {
+            // About one complaint per 400 dossiers.
+            let feedback_rows: Vec<FeedbackRow> = (0..n / 400
+                + usize::from(rng.random_ratio(n as u32 % 400, 400)))
+                .map(|_| complaint(&mut rng, &world, &days, now))
+                .collect();
             insert_batch!(conn, dossiers::table, &rows)?;
             for chunk in survey_rows.chunks(BATCH) {
                 insert_batch!(conn, surveys::table, chunk)?;
@@ -129,32 +134,29 @@ pub fn run(db: &Db, options: &Options, progress: &dyn Fn(u64)) -> anyhow::Result
             if !feedback_rows.is_empty() {
                 insert_batch!(conn, feedback::table, &feedback_rows)?;
             }
-            Ok::<_, ApiError>(())
-        })
-        .map_err(|e| anyhow::anyhow!("writing a batch failed: {e}"))?;
-        written += n as u64;
-        survey_count += survey_rows.len() as u64;
-        feedback_count += feedback_rows.len() as u64;
-        progress(written);
-    }
-    // Live intake numbers on from where the generated codes end.
-    let sequence_rows: Vec<_> = sequences
-        .iter()
-        .map(|((commune, day), last)| {
-            (
-                dossier_sequences::prefix.eq(world.communes[*commune].code.clone()),
-                dossier_sequences::day.eq(day.format("%y%m%d").to_string()),
-                dossier_sequences::last.eq(i64::from(*last)),
-            )
-        })
-        .collect();
-    write_transaction(&mut conn, |conn| {
+            written += n as u64;
+            survey_count += survey_rows.len() as u64;
+            feedback_count += feedback_rows.len() as u64;
+            progress(written);
+        }
+        report_store::write_pending(conn, std::mem::take(&mut counters))?;
+        // Live intake numbers on from where the generated codes end.
+        let sequence_rows: Vec<_> = sequences
+            .iter()
+            .map(|((commune, day), last)| {
+                (
+                    dossier_sequences::prefix.eq(world.communes[*commune].code.clone()),
+                    dossier_sequences::day.eq(day.format("%y%m%d").to_string()),
+                    dossier_sequences::last.eq(i64::from(*last)),
+                )
+            })
+            .collect();
         for chunk in sequence_rows.chunks(BATCH) {
             insert_batch!(conn, dossier_sequences::table, chunk)?;
         }
         Ok::<_, ApiError>(())
     })
-    .map_err(|e| anyhow::anyhow!("recording the code sequences failed: {e}"))?;
+    .map_err(|e| anyhow::anyhow!("writing the history failed: {e}"))?;
     Ok(Generated {
         province_id: world.province.id.clone(),
         province_code: world.province.code.clone(),
@@ -406,31 +408,34 @@ fn dossier(
         created_at: clock::to_db(submitted),
         updated_at: clock::to_db(last),
         resolved_by_agency_id: None,
+        answer_due_at: (channel == "online")
+            .then(|| clock::to_db(working(cal, submitted, ANSWER_WITHIN_MINUTES))),
     })
 }
 
 /// About a third of the returned dossiers are rated at the desk.
-fn survey(rng: &mut StdRng, row: &DossierRow) -> Option<SurveyRow> {
+fn survey(rng: &mut StdRng, row: &DossierRow) -> Option<(SurveyRow, Level)> {
     let returned = row.returned_at?;
     if rng.random_range(0..100) >= 35 {
         return None;
     }
     let level = match rng.random_range(0..100) {
-        0..70 => "very_satisfied",
-        70..98 => "satisfied",
-        _ => "unsatisfied",
+        0..70 => Level::VerySatisfied,
+        70..98 => Level::Satisfied,
+        _ => Level::Unsatisfied,
     };
-    Some(SurveyRow {
+    let row = SurveyRow {
         id: uuid(rng),
         dossier_id: row.id.clone(),
         agency_id: row.agency_id.clone(),
-        level: level.into(),
+        level: level.as_str().into(),
         comment: None,
         source: "kiosk".into(),
         recorded_by: row.resolved_by.clone().unwrap_or_default(),
         submitted_at: returned + Duration::minutes(5),
         created_at: returned + Duration::minutes(5),
-    })
+    };
+    Some((row, level))
 }
 
 fn complaint(rng: &mut StdRng, world: &World, days: &[NaiveDate], now: DateTime<Utc>) -> FeedbackRow {

@@ -265,6 +265,76 @@ fn placeholders(template: &str, marks: [&str; 3]) -> String {
     template.replace("{1}", marks[0]).replace("{2}", marks[1]).replace("{3}", marks[2])
 }
 
+/// The report counters' columns, in the order of `reports::rollup::Counts::as_array`.
+pub const REPORT_COUNT_COLUMNS: [&str; 19] = [
+    "new_online",
+    "new_direct",
+    "new_postal",
+    "reception_digitized",
+    "payable",
+    "paid_online",
+    "resolved",
+    "early",
+    "on_time",
+    "late_apologized",
+    "result_digitized",
+    "withdrawn",
+    "online_submitted",
+    "answered_in_time",
+    "very_satisfied",
+    "satisfied",
+    "unsatisfied",
+    "reception_missing",
+    "result_missing",
+];
+
+/// Add `values` to one row of the report counters, creating it if needed: an upsert that adds, so
+/// that concurrent writes on PostgreSQL add up instead of colliding. Backend-specific only for
+/// the placeholder syntax.
+pub fn add_report_counts(
+    conn: &mut DbConnection,
+    grain: &str,
+    agency_id: &str,
+    bucket: chrono::NaiveDate,
+    procedure_id: &str,
+    responsible: &str,
+    values: &[i64; 19],
+) -> QueryResult<()> {
+    use diesel::sql_types::{BigInt, Date, Text};
+    let columns = REPORT_COUNT_COLUMNS.join(", ");
+    let updates: Vec<String> =
+        REPORT_COUNT_COLUMNS.iter().map(|c| format!("{c} = report_counts.{c} + excluded.{c}")).collect();
+    let statement = |mark: &dyn Fn(usize) -> String| {
+        let marks: Vec<String> = (1..=24).map(mark).collect();
+        format!(
+            "INSERT INTO report_counts (grain, agency_id, bucket, procedure_id, responsible, {columns}) VALUES ({}) \
+             ON CONFLICT (grain, agency_id, bucket, procedure_id, responsible) DO UPDATE SET {}",
+            marks.join(", "),
+            updates.join(", ")
+        )
+    };
+    macro_rules! run {
+        ($c:expr, $sql:expr) => {{
+            let mut query = diesel::sql_query($sql)
+                .into_boxed()
+                .bind::<Text, _>(grain)
+                .bind::<Text, _>(agency_id)
+                .bind::<Date, _>(bucket)
+                .bind::<Text, _>(procedure_id)
+                .bind::<Text, _>(responsible);
+            for value in values {
+                query = query.bind::<BigInt, _>(*value);
+            }
+            query.execute($c)
+        }};
+    }
+    match conn {
+        DbConnection::Postgres(c) => run!(c, statement(&|i| format!("${i}"))),
+        DbConnection::Sqlite(c) => run!(c, statement(&|_| "?".to_owned())),
+    }
+    .map(|_| ())
+}
+
 /// Set an agency's schedule, replacing any: an upsert, so concurrent writes never collide on
 /// the primary key.
 pub fn upsert_schedule(
@@ -457,4 +527,3 @@ mod tests {
         assert_eq!(sqlite, postgres, "migrations/sqlite and migrations/postgres differ");
     }
 }
-

@@ -153,6 +153,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         resolved_by_agency_id -> Nullable<Text>,
+        answer_due_at -> Nullable<Timestamp>,
     }
 }
 
@@ -271,6 +272,35 @@ diesel::table! {
 }
 
 diesel::table! {
+    report_counts (grain, agency_id, bucket, procedure_id, responsible) {
+        grain -> Text,
+        agency_id -> Text,
+        bucket -> Date,
+        procedure_id -> Text,
+        responsible -> Text,
+        new_online -> BigInt,
+        new_direct -> BigInt,
+        new_postal -> BigInt,
+        reception_digitized -> BigInt,
+        payable -> BigInt,
+        paid_online -> BigInt,
+        resolved -> BigInt,
+        early -> BigInt,
+        on_time -> BigInt,
+        late_apologized -> BigInt,
+        result_digitized -> BigInt,
+        withdrawn -> BigInt,
+        online_submitted -> BigInt,
+        answered_in_time -> BigInt,
+        very_satisfied -> BigInt,
+        satisfied -> BigInt,
+        unsatisfied -> BigInt,
+        reception_missing -> BigInt,
+        result_missing -> BigInt,
+    }
+}
+
+diesel::table! {
     report_targets (agency_id, year, indicator) {
         agency_id -> Text,
         year -> Integer,
@@ -314,5 +344,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     feedback_history,
     feedback_limits,
     report_targets,
+    report_counts,
     dossier_sequences,
 );

@@ -41,6 +41,10 @@ pub enum Outcome {
     Refused,
 }
 
+/// An online submission is answered (accepted, returned for supplement or refused) within 8
+/// working hours of reaching the system (the seed's task 3; Decree 107/2021/NĐ-CP).
+pub const ANSWER_WITHIN_MINUTES: i64 = 8 * 60;
+
 text_enum!(Channel { Online => "online", Direct => "direct", Postal => "postal" });
 text_enum!(ApplicantKind { Citizen => "citizen", Organization => "organization" });
 text_enum!(PaymentMethod { Online => "online", Cash => "cash", Transfer => "transfer" });
@@ -220,6 +224,7 @@ pub struct DossierRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub resolved_by_agency_id: Option<String>,
+    pub answer_due_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

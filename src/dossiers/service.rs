@@ -6,8 +6,8 @@ use uuid::Uuid;
 
 use super::lifecycle::{self, Action, Facts, Status};
 use super::model::{
-    Applicant, ApplicantKind, Channel, Dossier, DossierComponent, DossierPatch, DossierRow, FeePayment,
-    HistoryRow, NewDossier, Outcome, PaymentMethod, id_number_fits, normalize_phone,
+    ANSWER_WITHIN_MINUTES, Applicant, ApplicantKind, Channel, Dossier, DossierComponent, DossierPatch,
+    DossierRow, FeePayment, HistoryRow, NewDossier, Outcome, PaymentMethod, id_number_fits, normalize_phone,
 };
 use super::store;
 use crate::agencies::access::load_named;
@@ -24,6 +24,7 @@ use crate::clock;
 use crate::db::{DbConnection, next_sequence};
 use crate::error::ApiError;
 use crate::outbox::{self, NewEvent};
+use crate::reports::store as report_store;
 use crate::users::store as users;
 
 /// Clock skew tolerated on imported instants ("never in the future").
@@ -96,6 +97,17 @@ fn due_from(
     start: DateTime<Utc>,
 ) -> Result<DateTime<Utc>, ApiError> {
     let minutes = processing_time(conn, procedure_id)?.working_minutes();
+    working_time_after(conn, calendars, agency_id, start, minutes)
+}
+
+/// `minutes` of the agency's working time after `start`.
+fn working_time_after(
+    conn: &mut DbConnection,
+    calendars: &CalendarCache,
+    agency_id: &str,
+    start: DateTime<Utc>,
+    minutes: i64,
+) -> Result<DateTime<Utc>, ApiError> {
     let calendar = calendars.get(conn, Some(agency_id))?;
     add_working_time(start, minutes, &calendar.calendar)
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("agency {agency_id} has no working time")))
@@ -268,6 +280,12 @@ pub fn intake(
     let applicant = new.applicant;
     let payment = new.fee_paid;
     let status = if accepted_at.is_some() { Status::Processing } else { Status::Submitted };
+    let answer_due_at = match new.channel {
+        Channel::Online => {
+            Some(working_time_after(conn, calendars, &agency.id, submitted_at, ANSWER_WITHIN_MINUTES)?)
+        }
+        _ => None,
+    };
     let staff_receiver =
         caller.kind == SubjectKind::User && matches!(caller.role, Role::Officer | Role::Admin);
     let row = DossierRow {
@@ -307,6 +325,7 @@ pub fn intake(
         received_by: (accepted_at.is_some() && staff_receiver).then(|| caller.id.clone()),
         resolved_by: None,
         resolved_by_agency_id: None,
+        answer_due_at: answer_due_at.map(clock::to_db),
         assignee_id: None,
         last_step_at: clock::to_db(accepted_at.unwrap_or(submitted_at)),
         version: 1,
@@ -314,6 +333,7 @@ pub fn intake(
         updated_at: clock::to_db(now),
     };
     store::insert(conn, &row)?;
+    report_store::record_dossier(conn, None, &row)?;
     history(conn, &row, "intake", None, caller, accepted_at.unwrap_or(submitted_at), None)?;
     event(conn, &row, "dossier.submitted", submitted_at)?;
     if let Some(at) = accepted_at {
@@ -373,6 +393,7 @@ pub fn act(
     step: Step,
 ) -> Result<DossierRow, ApiError> {
     let mut row = load_visible(conn, caller, id)?;
+    let before = row.clone();
     if !may_act(caller, step.action) {
         return Err(ApiError::Forbidden(format!("your role may not {} a dossier", step.action.as_str())));
     }
@@ -489,6 +510,7 @@ pub fn act(
             "the dossier changed while this step was being recorded; read it again and retry",
         ));
     }
+    report_store::record_dossier(conn, Some(&before), &row)?;
     history(conn, &row, step.action.as_str(), Some(from), caller, at, note)?;
     event(conn, &row, step.action.event_type(), at)?;
     Ok(row)
@@ -503,6 +525,7 @@ pub fn update(
     patch: DossierPatch,
 ) -> Result<DossierRow, ApiError> {
     let mut row = load_visible(conn, caller, id)?;
+    let before = row.clone();
     if !matches!(caller.role, Role::Admin | Role::Officer | Role::Integration) {
         return Err(ApiError::Forbidden("your role may not change a dossier".into()));
     }
@@ -540,6 +563,7 @@ pub fn update(
             "the dossier changed while this update was being recorded; read it again and retry",
         ));
     }
+    report_store::record_dossier(conn, Some(&before), &row)?;
     history(conn, &row, "update", Some(status), caller, now, None)?;
     event(conn, &row, "dossier.updated", now)?;
     Ok(row)

@@ -15,13 +15,13 @@
 //! - A publication still inside its 5 working days and not yet posted is counted as
 //!   `awaiting_posting` (and is not yet posted in time).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, Utc};
 
 use super::model::{
     Bucket, CatalogueFigures, Digitization, FeedbackFigures, FieldLine, Granularity, OfficerCounts,
-    OnlineLevel, OnlineService, Payment, Reception, Resolution, Satisfaction,
+    OnlineService, Payment, Reception, Resolution, Satisfaction,
 };
 use super::percent::Percent;
 use crate::calendar::working_time::vietnam;
@@ -104,6 +104,9 @@ pub struct DossierFacts {
     pub resolved_by: Option<String>,
     pub resolved_by_agency_id: Option<String>,
     pub assignee_id: Option<String>,
+    pub last_step_at: DateTime<Utc>,
+    /// Submitted, waiting for a supplement or being processed now.
+    pub open: bool,
 }
 
 /// One dossier judged against a period.
@@ -158,180 +161,317 @@ fn judge(d: &DossierFacts, p: &Period) -> Judged {
     }
 }
 
-/// Reception and resolution (form II.06a's columns) of some dossiers.
-pub fn reception_and_resolution<'a>(
-    dossiers: impl IntoIterator<Item = &'a DossierFacts>,
-    p: &Period,
-) -> (Reception, Resolution) {
-    let mut rec = Reception::default();
-    let mut res = Resolution::default();
-    for d in dossiers {
-        let j = judge(d, p);
-        if j.new {
-            match d.channel {
-                Channel::Online => rec.new_online += 1,
-                Channel::Direct => rec.new_direct += 1,
-                Channel::Postal => rec.new_postal += 1,
-            }
+/// Additive counts of dossiers (of one procedure, usually) from which reception, resolution,
+/// online service, payment and digitization follow. Both ways of computing the report end here:
+/// the plain definition dossier by dossier ([`tally`]), and the counters (`super::rollup`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub new_online: i64,
+    pub new_direct: i64,
+    pub new_postal: i64,
+    pub carried_over: i64,
+    pub resolved: i64,
+    pub early: i64,
+    pub on_time: i64,
+    pub withdrawn: i64,
+    pub within_deadline: i64,
+    pub overdue: i64,
+    pub late_with_apology: i64,
+    pub late_without_apology: i64,
+    pub reception_digitized: i64,
+    pub result_digitized: i64,
+    pub payable: i64,
+    pub paid_online: i64,
+    pub online_submitted: i64,
+    pub answered_in_time: i64,
+}
+
+impl Tally {
+    pub fn new_total(&self) -> i64 {
+        self.new_online + self.new_direct + self.new_postal
+    }
+}
+
+impl std::ops::AddAssign for Tally {
+    fn add_assign(&mut self, o: Tally) {
+        self.new_online += o.new_online;
+        self.new_direct += o.new_direct;
+        self.new_postal += o.new_postal;
+        self.carried_over += o.carried_over;
+        self.resolved += o.resolved;
+        self.early += o.early;
+        self.on_time += o.on_time;
+        self.withdrawn += o.withdrawn;
+        self.within_deadline += o.within_deadline;
+        self.overdue += o.overdue;
+        self.late_with_apology += o.late_with_apology;
+        self.late_without_apology += o.late_without_apology;
+        self.reception_digitized += o.reception_digitized;
+        self.result_digitized += o.result_digitized;
+        self.payable += o.payable;
+        self.paid_online += o.paid_online;
+        self.online_submitted += o.online_submitted;
+        self.answered_in_time += o.answered_in_time;
+    }
+}
+
+/// Missing digitization by who answers for it: (at reception, of results).
+pub type Missing = BTreeMap<ResponsibleKey, (i64, i64)>;
+
+/// Who answers for a dossier's missing reception digitization: the officer who received it, or
+/// its agency when no person is on record (accepted by a portal).
+pub fn reception_responsible(d: &DossierFacts) -> ResponsibleKey {
+    d.received_by.clone().map_or_else(|| ResponsibleKey::Agency(d.agency_id.clone()), ResponsibleKey::Person)
+}
+
+/// Who answers for a missing result digitization: the agency that produced the result, else the
+/// officer who resolved it, else the dossier's agency.
+pub fn result_responsible(d: &DossierFacts) -> ResponsibleKey {
+    match (&d.resolved_by_agency_id, &d.resolved_by) {
+        (Some(agency), _) => ResponsibleKey::Agency(agency.clone()),
+        (None, Some(person)) => ResponsibleKey::Person(person.clone()),
+        (None, None) => ResponsibleKey::Agency(d.agency_id.clone()),
+    }
+}
+
+/// An online submission answered (or withdrawn) in time, judged at `as_of`: `None` when it was not
+/// submitted in the period.
+fn answered_in_time(d: &DossierFacts, p: &Period) -> Option<bool> {
+    if d.channel != Channel::Online || !p.contains(Some(d.submitted_at)) {
+        return None;
+    }
+    let answered = [p.seen(d.first_response_at), p.seen(d.withdrawn_at)].into_iter().flatten().min();
+    Some(match (answered, d.answer_due_at) {
+        (_, None) => true,
+        (Some(at), Some(due)) => at <= due,
+        (None, Some(due)) => due >= p.as_of,
+    })
+}
+
+/// One dossier by the plain definition of report.md: its tally, and what it adds to the missing
+/// digitization of those responsible.
+pub fn tally(d: &DossierFacts, p: &Period, missing: &mut Missing) -> Tally {
+    let j = judge(d, p);
+    let mut t = Tally::default();
+    if j.new {
+        match d.channel {
+            Channel::Online => t.new_online = 1,
+            Channel::Direct => t.new_direct = 1,
+            Channel::Postal => t.new_postal = 1,
         }
-        rec.carried_over += i64::from(j.carried_over);
-        res.resolved += i64::from(j.resolved);
-        res.early += i64::from(j.early);
-        res.on_time += i64::from(j.on_time);
-        res.withdrawn += i64::from(j.withdrawn);
-        if j.in_progress() {
-            if j.overdue {
-                res.in_progress_overdue += 1;
-            } else {
-                res.in_progress_within_deadline += 1;
-            }
+        if d.reception_digitized {
+            t.reception_digitized = 1;
+        } else {
+            missing.entry(reception_responsible(d)).or_default().0 += 1;
         }
-        if j.late() {
-            if j.apologized {
-                res.late_with_apology += 1;
-            } else {
-                res.late_without_apology += 1;
-            }
+        if d.fee > 0 {
+            t.payable = 1;
+            t.paid_online = i64::from(d.paid_online);
         }
     }
-    rec.new = rec.new_online + rec.new_direct + rec.new_postal;
+    t.carried_over = i64::from(j.carried_over);
+    t.resolved = i64::from(j.resolved);
+    t.early = i64::from(j.early);
+    t.on_time = i64::from(j.on_time);
+    t.withdrawn = i64::from(j.withdrawn);
+    if j.resolved {
+        if d.result_digitized {
+            t.result_digitized = 1;
+        } else {
+            missing.entry(result_responsible(d)).or_default().1 += 1;
+        }
+    }
+    if j.in_progress() {
+        if j.overdue {
+            t.overdue = 1;
+        } else {
+            t.within_deadline = 1;
+        }
+    }
+    if j.late() {
+        if j.apologized {
+            t.late_with_apology = 1;
+        } else {
+            t.late_without_apology = 1;
+        }
+    }
+    if let Some(in_time) = answered_in_time(d, p) {
+        t.online_submitted = 1;
+        t.answered_in_time = i64::from(in_time);
+    }
+    t
+}
+
+/// What the report needs of a procedure.
+#[derive(Debug, Clone)]
+pub struct ProcedureInfo {
+    pub field: String,
+    pub offer: Offer,
+}
+
+/// The plain definition over some dossiers: tallies by procedure and the missing digitization.
+pub fn plain(dossiers: &[DossierFacts], p: &Period) -> (BTreeMap<String, Tally>, Missing) {
+    let mut by_procedure: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut missing = Missing::new();
+    for d in dossiers {
+        let t = tally(d, p, &mut missing);
+        if t != Tally::default() {
+            *by_procedure.entry(d.procedure_id.clone()).or_default() += t;
+        }
+    }
+    (by_procedure, missing)
+}
+
+/// The procedures of some dossiers, as their facts carry them.
+pub fn procedures_of(dossiers: &[DossierFacts]) -> HashMap<String, ProcedureInfo> {
+    dossiers
+        .iter()
+        .map(|d| (d.procedure_id.clone(), ProcedureInfo { field: d.field.clone(), offer: d.offer }))
+        .collect()
+}
+
+/// Reception and resolution (form II.06a's columns) from a tally.
+pub fn reception_and_resolution_of(t: &Tally) -> (Reception, Resolution) {
+    let mut rec = Reception {
+        new_online: t.new_online,
+        new_direct: t.new_direct,
+        new_postal: t.new_postal,
+        new: t.new_total(),
+        carried_over: t.carried_over,
+        ..Reception::default()
+    };
     rec.total = rec.new + rec.carried_over;
     rec.online_rate = Percent::of(rec.new_online, rec.total);
     rec.direct_rate = Percent::of(rec.new_direct + rec.new_postal, rec.total);
-    res.late = res.resolved - res.on_time;
+    let mut res = Resolution {
+        resolved: t.resolved,
+        early: t.early,
+        on_time: t.on_time,
+        late: t.resolved - t.on_time,
+        withdrawn: t.withdrawn,
+        in_progress_within_deadline: t.within_deadline,
+        in_progress_overdue: t.overdue,
+        late_with_apology: t.late_with_apology,
+        late_without_apology: t.late_without_apology,
+        ..Resolution::default()
+    };
     res.on_time_rate = Percent::of(res.on_time, res.resolved);
     res.late_rate = Percent::of(res.late, res.resolved);
     res.in_progress = rec.total - res.resolved - res.withdrawn;
     (rec, res)
 }
 
-/// Form II.06a's lines: one per field, in the catalogue's alphabetical order.
-pub fn by_field(dossiers: &[DossierFacts], p: &Period) -> Vec<FieldLine> {
-    let mut fields: BTreeMap<&str, Vec<&DossierFacts>> = BTreeMap::new();
+/// Reception and resolution of some dossiers by the plain definition.
+pub fn reception_and_resolution<'a>(
+    dossiers: impl IntoIterator<Item = &'a DossierFacts>,
+    p: &Period,
+) -> (Reception, Resolution) {
+    let mut total = Tally::default();
+    let mut missing = Missing::new();
     for d in dossiers {
-        fields.entry(d.field.as_str()).or_default().push(d);
+        total += tally(d, p, &mut missing);
     }
-    fields
+    reception_and_resolution_of(&total)
+}
+
+/// The dossier figures of the summary.
+pub struct DossierFigures {
+    pub reception: Reception,
+    pub resolution: Resolution,
+    pub online_service: OnlineService,
+    pub payment: Payment,
+    /// Without `missing_by_responsible`, whose names are the caller's to fill in.
+    pub digitization: Digitization,
+    pub by_field: Vec<FieldLine>,
+}
+
+/// Every dossier figure from tallies by procedure.
+pub fn dossier_figures(
+    by_procedure: &BTreeMap<String, Tally>,
+    procedures: &HashMap<String, ProcedureInfo>,
+) -> DossierFigures {
+    let mut total = Tally::default();
+    let mut fields: BTreeMap<&str, Tally> = BTreeMap::new();
+    let mut online = OnlineService::default();
+    let mut payment = Payment::default();
+    for (id, t) in by_procedure {
+        total += *t;
+        let info = procedures.get(id);
+        *fields.entry(info.map_or("", |i| i.field.as_str())).or_default() += *t;
+        let level = match info.map(|i| i.offer) {
+            Some(Offer::Full) => Some(&mut online.full),
+            Some(Offer::Partial) => Some(&mut online.partial),
+            _ => None,
+        };
+        if let Some(level) = level {
+            level.dossiers += t.new_total();
+            level.submitted_online += t.new_online;
+        }
+        payment.procedures_with_fees += i64::from(t.payable > 0);
+        payment.procedures_paid_online += i64::from(t.paid_online > 0);
+    }
+    let offered = online.full.dossiers + online.partial.dossiers;
+    online.online_submission_rate =
+        Percent::of(online.full.submitted_online + online.partial.submitted_online, offered);
+    online.acceptance.online_submitted = total.online_submitted;
+    online.acceptance.answered_in_time = total.answered_in_time;
+    online.acceptance.rate = Percent::of(total.answered_in_time, total.online_submitted);
+    payment.payable = total.payable;
+    payment.paid_online = total.paid_online;
+    payment.dossier_rate = Percent::of(payment.paid_online, payment.payable);
+    payment.procedure_rate = Percent::of(payment.procedures_paid_online, payment.procedures_with_fees);
+    let (reception, resolution) = reception_and_resolution_of(&total);
+    let mut digitization = Digitization::default();
+    digitization.reception.eligible = reception.new;
+    digitization.reception.digitized = total.reception_digitized;
+    digitization.reception.rate = Percent::of(total.reception_digitized, reception.new);
+    digitization.result.eligible = resolution.resolved;
+    digitization.result.digitized = total.result_digitized;
+    digitization.result.rate = Percent::of(total.result_digitized, resolution.resolved);
+    let by_field = fields
         .into_iter()
-        .filter_map(|(field, ds)| {
-            let (reception, resolution) = reception_and_resolution(ds, p);
+        .filter_map(|(field, t)| {
+            let (reception, resolution) = reception_and_resolution_of(&t);
             (reception.total > 0 || resolution.resolved > 0).then(|| FieldLine {
                 field: field.to_owned(),
                 reception,
                 resolution,
             })
         })
-        .collect()
+        .collect();
+    DossierFigures { reception, resolution, online_service: online, payment, digitization, by_field }
 }
 
-pub fn online_service(dossiers: &[DossierFacts], p: &Period) -> OnlineService {
-    let mut out = OnlineService::default();
-    for d in dossiers {
-        if judge(d, p).new {
-            let level = match d.offer {
-                Offer::Full => &mut out.full,
-                Offer::Partial => &mut out.partial,
-                Offer::None => continue,
-            };
-            count_level(level, d.channel == Channel::Online);
-        }
-        if d.channel == Channel::Online && p.contains(Some(d.submitted_at)) {
-            out.acceptance.online_submitted += 1;
-            let answered = [p.seen(d.first_response_at), p.seen(d.withdrawn_at)].into_iter().flatten().min();
-            let in_time = match (answered, d.answer_due_at) {
-                (_, None) => true,
-                (Some(at), Some(due)) => at <= due,
-                (None, Some(due)) => due >= p.as_of,
-            };
-            out.acceptance.answered_in_time += i64::from(in_time);
-        }
-    }
-    let offered = out.full.dossiers + out.partial.dossiers;
-    out.online_submission_rate =
-        Percent::of(out.full.submitted_online + out.partial.submitted_online, offered);
-    out.acceptance.rate = Percent::of(out.acceptance.answered_in_time, out.acceptance.online_submitted);
+/// Missing digitization, most first; then by who.
+pub fn missing_sorted(missing: Missing) -> Vec<(ResponsibleKey, i64, i64)> {
+    let mut out: Vec<_> =
+        missing.into_iter().filter(|(_, (a, b))| *a != 0 || *b != 0).map(|(k, (a, b))| (k, a, b)).collect();
+    out.sort_by(|a, b| (b.1 + b.2).cmp(&(a.1 + a.2)).then_with(|| a.0.cmp(&b.0)));
     out
-}
-
-fn count_level(level: &mut OnlineLevel, online: bool) {
-    level.dossiers += 1;
-    level.submitted_online += i64::from(online);
-}
-
-pub fn payment(dossiers: &[DossierFacts], p: &Period) -> Payment {
-    let mut out = Payment::default();
-    let mut with_fees = BTreeSet::new();
-    let mut paid = BTreeSet::new();
-    for d in dossiers.iter().filter(|d| d.fee > 0 && judge(d, p).new) {
-        out.payable += 1;
-        with_fees.insert(d.procedure_id.as_str());
-        if d.paid_online {
-            out.paid_online += 1;
-            paid.insert(d.procedure_id.as_str());
-        }
-    }
-    out.dossier_rate = Percent::of(out.paid_online, out.payable);
-    out.procedures_with_fees = with_fees.len() as i64;
-    out.procedures_paid_online = paid.len() as i64;
-    out.procedure_rate = Percent::of(out.procedures_paid_online, out.procedures_with_fees);
-    out
-}
-
-/// Digitization at reception and of results, and who answers for what is missing: the receiving
-/// officer for the first; the agency that produced the result, or else the resolving officer,
-/// for the second. The names are the caller's to fill in.
-pub fn digitization(
-    dossiers: &[DossierFacts],
-    p: &Period,
-) -> (Digitization, Vec<(ResponsibleKey, i64, i64)>) {
-    let mut out = Digitization::default();
-    let mut missing: HashMap<ResponsibleKey, (i64, i64)> = HashMap::new();
-    for d in dossiers {
-        let j = judge(d, p);
-        if j.new {
-            out.reception.eligible += 1;
-            if d.reception_digitized {
-                out.reception.digitized += 1;
-            } else {
-                let key = d
-                    .received_by
-                    .clone()
-                    .map_or_else(|| ResponsibleKey::Agency(d.agency_id.clone()), ResponsibleKey::Person);
-                missing.entry(key).or_default().0 += 1;
-            }
-        }
-        if j.resolved {
-            out.result.eligible += 1;
-            if d.result_digitized {
-                out.result.digitized += 1;
-            } else {
-                let key = match (&d.resolved_by_agency_id, &d.resolved_by) {
-                    (Some(agency), _) => ResponsibleKey::Agency(agency.clone()),
-                    (None, Some(person)) => ResponsibleKey::Person(person.clone()),
-                    (None, None) => ResponsibleKey::Agency(d.agency_id.clone()),
-                };
-                missing.entry(key).or_default().1 += 1;
-            }
-        }
-    }
-    out.reception.rate = Percent::of(out.reception.digitized, out.reception.eligible);
-    out.result.rate = Percent::of(out.result.digitized, out.result.eligible);
-    let mut missing: Vec<_> = missing.into_iter().map(|(k, (rec, res))| (k, rec, res)).collect();
-    missing.sort_by(|a, b| (b.1 + b.2).cmp(&(a.1 + a.2)).then_with(|| a.0.cmp(&b.0)));
-    (out, missing)
 }
 
 /// Surveys submitted in the period.
 pub fn satisfaction(surveys: &[(Level, DateTime<Utc>)], p: &Period) -> Satisfaction {
-    let mut out = Satisfaction::default();
+    let (mut very, mut satisfied, mut unsatisfied) = (0, 0, 0);
     for (level, _) in surveys.iter().filter(|(_, at)| p.contains(Some(*at))) {
-        out.responses += 1;
         match level {
-            Level::VerySatisfied => out.very_satisfied += 1,
-            Level::Satisfied => out.satisfied += 1,
-            Level::Unsatisfied => out.unsatisfied += 1,
+            Level::VerySatisfied => very += 1,
+            Level::Satisfied => satisfied += 1,
+            Level::Unsatisfied => unsatisfied += 1,
         }
     }
+    satisfaction_of(very, satisfied, unsatisfied)
+}
+
+/// The satisfaction figures from the answers by level.
+pub fn satisfaction_of(very_satisfied: i64, satisfied: i64, unsatisfied: i64) -> Satisfaction {
+    let mut out = Satisfaction {
+        responses: very_satisfied + satisfied + unsatisfied,
+        very_satisfied,
+        satisfied,
+        unsatisfied,
+        ..Satisfaction::default()
+    };
     out.very_satisfied_rate = Percent::of(out.very_satisfied, out.responses);
     out.satisfied_rate = Percent::of(out.satisfied, out.responses);
     out.unsatisfied_rate = Percent::of(out.unsatisfied, out.responses);
@@ -540,6 +680,17 @@ mod tests {
             resolved_by: resolved_h.map(|_| "u".into()),
             resolved_by_agency_id: None,
             assignee_id: None,
+            last_step_at: [
+                Some(h(accepted_h.unwrap_or(0) - 1)),
+                accepted_h.map(h),
+                resolved_h.map(h),
+                withdrawn_h.map(h),
+            ]
+            .into_iter()
+            .flatten()
+            .max()
+            .unwrap(),
+            open: resolved_h.is_none() && withdrawn_h.is_none(),
         }
     }
 
@@ -649,11 +800,12 @@ mod tests {
             let resolved = dossiers.iter().filter(|d| seen(d.resolved_at).is_some_and(|r| r >= p.start && r < p.end)).count() as i64;
             prop_assert_eq!(res.resolved, resolved);
 
-            let (digitization, missing) = digitization(&dossiers, &p);
+            let (tallies, missing) = plain(&dossiers, &p);
+            let digitization = dossier_figures(&tallies, &procedures_of(&dossiers)).digitization;
             prop_assert_eq!(digitization.reception.eligible, rec.new);
             prop_assert_eq!(digitization.result.eligible, res.resolved);
-            let missing_reception: i64 = missing.iter().map(|m| m.1).sum();
-            let missing_result: i64 = missing.iter().map(|m| m.2).sum();
+            let missing_reception: i64 = missing.values().map(|m| m.0).sum();
+            let missing_result: i64 = missing.values().map(|m| m.1).sum();
             prop_assert_eq!(missing_reception, digitization.reception.eligible - digitization.reception.digitized);
             prop_assert_eq!(missing_result, digitization.result.eligible - digitization.result.digitized);
 

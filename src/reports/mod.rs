@@ -10,6 +10,7 @@ pub mod export;
 pub mod figures;
 pub mod model;
 pub mod percent;
+pub mod rollup;
 pub mod routes;
 pub mod service;
 pub mod store;

@@ -130,14 +130,11 @@ pub async fn timeseries(
     auth: Authorized<Leadership>,
     query: QueryParams<TimeseriesQuery>,
     db: web::Data<Db>,
-    calendars: web::Data<CalendarCache>,
 ) -> Result<web::Json<Timeseries>, ApiError> {
     let caller = auth.caller.clone();
     let q = query.into_inner();
     let series = db
-        .run(move |conn| {
-            service::timeseries(conn, &calendars, &caller, &q.agency_id, (q.from, q.to), q.granularity)
-        })
+        .run(move |conn| service::timeseries(conn, &caller, &q.agency_id, (q.from, q.to), q.granularity))
         .await?;
     Ok(web::Json(series))
 }
@@ -160,12 +157,10 @@ pub async fn officers(
     auth: Authorized<Leadership>,
     query: QueryParams<OfficersQuery>,
     db: web::Data<Db>,
-    calendars: web::Data<CalendarCache>,
 ) -> Result<web::Json<OfficersReport>, ApiError> {
     let caller = auth.caller.clone();
     let q = query.into_inner();
-    let report =
-        db.run(move |conn| service::officers(conn, &calendars, &caller, &q.agency_id, q.from, q.to)).await?;
+    let report = db.run(move |conn| service::officers(conn, &caller, &q.agency_id, q.from, q.to)).await?;
     Ok(web::Json(report))
 }
 

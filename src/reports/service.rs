@@ -9,7 +9,8 @@ use super::model::{
     Responsible, ResponsibleKind, Summary, TargetRow, Targets, TargetsUpdate, Timeseries,
 };
 use super::percent::Percent;
-use super::store;
+use super::rollup;
+use super::store::{self, Select};
 use super::targets::Indicator;
 use crate::agencies::access::load_visible;
 use crate::agencies::model::AgencyRow;
@@ -65,12 +66,52 @@ pub fn summary(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Summary, ApiError> {
+    summary_by(conn, calendars, caller, agency_id, (from, to), Method::Counters)
+}
+
+/// How the dossier and survey figures are computed: from the counters (what the service
+/// uses), or by the plain definition dossier by dossier (the reference the counters are tested
+/// against; also for audits).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Counters,
+    Plain,
+}
+
+pub fn summary_by(
+    conn: &mut DbConnection,
+    calendars: &CalendarCache,
+    caller: &Caller,
+    agency_id: &str,
+    (from, to): (NaiveDate, NaiveDate),
+    method: Method,
+) -> Result<Summary, ApiError> {
     let Subject { agency, covered, period } = subject(conn, caller, agency_id, from, to)?;
-    let dossiers = store::dossier_facts(conn, calendars, &covered, &period)?;
-    let (reception, resolution) = figures::reception_and_resolution(&dossiers, &period);
-    let (mut digitization, missing) = figures::digitization(&dossiers, &period);
-    digitization.missing_by_responsible = name_missing(conn, missing)?;
-    let surveys = store::survey_facts(conn, &covered, &period)?;
+    let (tallies, missing, procedures, satisfaction) = match method {
+        Method::Plain => {
+            let dossiers = store::dossier_facts(conn, &covered, &period, Select::Period)?;
+            let (tallies, missing) = figures::plain(&dossiers, &period);
+            let surveys = store::survey_facts(conn, &covered, &period)?;
+            (tallies, missing, figures::procedures_of(&dossiers), figures::satisfaction(&surveys, &period))
+        }
+        Method::Counters => {
+            let counted = store::counted(conn, &covered, &period)?;
+            let recent = store::dossier_facts(conn, &covered, &period, Select::Recent)?;
+            let (tallies, missing, surveys) = rollup::combine(counted, &recent, &period);
+            let satisfaction =
+                figures::satisfaction_of(surveys.very_satisfied, surveys.satisfied, surveys.unsatisfied);
+            (tallies, missing, store::procedure_infos(conn)?, satisfaction)
+        }
+    };
+    let figures::DossierFigures {
+        reception,
+        resolution,
+        online_service,
+        payment,
+        mut digitization,
+        by_field,
+    } = figures::dossier_figures(&tallies, &procedures);
+    digitization.missing_by_responsible = name_missing(conn, figures::missing_sorted(missing))?;
     let feedback = store::feedback_facts(conn, &covered, &period)?;
     let mut related = covered.clone();
     related.extend(lineage(&agency.path));
@@ -80,14 +121,14 @@ pub fn summary(
         period: period_out(&period),
         reception,
         resolution,
-        online_service: figures::online_service(&dossiers, &period),
-        payment: figures::payment(&dossiers, &period),
+        online_service,
+        payment,
         digitization,
-        satisfaction: figures::satisfaction(&surveys, &period),
+        satisfaction,
         feedback: figures::feedback(&feedback, &period),
         catalogue: figures::catalogue(&publications, &period),
         targets: Vec::new(),
-        by_field: figures::by_field(&dossiers, &period),
+        by_field,
     };
     // The report's year decides its targets: that of its last day.
     let targets = effective_targets(conn, &agency, period.to.year())?;
@@ -147,7 +188,6 @@ fn name_missing(
 
 pub fn timeseries(
     conn: &mut DbConnection,
-    calendars: &CalendarCache,
     caller: &Caller,
     agency_id: &str,
     (from, to): (NaiveDate, NaiveDate),
@@ -160,7 +200,7 @@ pub fn timeseries(
             format!("more than {MAX_BUCKETS} buckets: choose a coarser granularity or a shorter period"),
         ));
     }
-    let dossiers = store::dossier_facts(conn, calendars, &covered, &period)?;
+    let dossiers = store::dossier_facts(conn, &covered, &period, Select::Period)?;
     Ok(Timeseries {
         agency: agency_ref(&agency),
         period: period_out(&period),
@@ -171,14 +211,13 @@ pub fn timeseries(
 
 pub fn officers(
     conn: &mut DbConnection,
-    calendars: &CalendarCache,
     caller: &Caller,
     agency_id: &str,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<OfficersReport, ApiError> {
     let Subject { agency, covered, period } = subject(conn, caller, agency_id, from, to)?;
-    let dossiers = store::dossier_facts(conn, calendars, &covered, &period)?;
+    let dossiers = store::dossier_facts(conn, &covered, &period, Select::Period)?;
     let mut counts = figures::officers(&dossiers, &period);
     for officer in store::officers_of(conn, &covered)? {
         counts.entry(officer).or_default();

@@ -6,24 +6,24 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::figures::{DossierFacts, FeedbackFacts, Period, PublicationFacts};
+use super::figures::{
+    DossierFacts, FeedbackFacts, Period, ProcedureInfo, PublicationFacts, ResponsibleKey, local_day,
+};
 use super::percent::Percent;
+use super::rollup::{self, Counted, Counts};
 use super::targets::Indicator;
 use crate::calendar::cache::CalendarCache;
-use crate::calendar::working_time::{add_working_time, posting_deadline};
+use crate::calendar::working_time::posting_deadline;
 use crate::catalogue::model::OnlineService;
 use crate::clock;
 use crate::db::DbConnection;
 use crate::db::schema::{
-    agencies, dossiers, feedback, procedures, report_targets, service_accounts, surveys, users,
+    agencies, dossiers, feedback, procedures, report_counts, report_targets, service_accounts, surveys, users,
 };
-use crate::dossiers::model::{Channel, PaymentMethod};
+use crate::dossiers::model::{Channel, DossierRow, PaymentMethod};
 use crate::error::ApiError;
 use crate::feedback::model::FeedbackChannel;
 use crate::surveys::model::Level;
-
-/// The 8 working hours an online submission has to be answered in (the seed's task 3).
-const ANSWER_WITHIN_MINUTES: i64 = 8 * 60;
 
 #[derive(Queryable)]
 struct FactsRow {
@@ -36,6 +36,7 @@ struct FactsRow {
     payment_method: Option<String>,
     status: String,
     submitted_at: NaiveDateTime,
+    answer_due_at: Option<NaiveDateTime>,
     first_response_at: Option<NaiveDateTime>,
     accepted_at: Option<NaiveDateTime>,
     due_at: Option<NaiveDateTime>,
@@ -49,29 +50,70 @@ struct FactsRow {
     resolved_by: Option<String>,
     resolved_by_agency_id: Option<String>,
     assignee_id: Option<String>,
+    last_step_at: NaiveDateTime,
 }
 
-/// The dossiers the period can see: accepted before its end and not closed before its start,
-/// plus the online submissions of the period (for the acceptance figure).
+const OPEN: [&str; 3] = ["submitted", "supplement_requested", "processing"];
+
+fn channel_of(text: &str) -> Channel {
+    match text {
+        "online" => Channel::Online,
+        "postal" => Channel::Postal,
+        _ => Channel::Direct,
+    }
+}
+
+impl FactsRow {
+    fn into_facts(self) -> Result<DossierFacts, ApiError> {
+        Ok(DossierFacts {
+            offer: OnlineService::from_db(&self.online_service)?,
+            paid_online: self.payment_method.as_deref() == Some(PaymentMethod::Online.as_str()),
+            awaiting_supplement: self.status == "supplement_requested",
+            open: OPEN.contains(&self.status.as_str()),
+            channel: channel_of(&self.channel),
+            agency_id: self.agency_id,
+            procedure_id: self.procedure_id,
+            field: self.field,
+            fee: self.fee,
+            submitted_at: clock::from_db(self.submitted_at),
+            answer_due_at: self.answer_due_at.map(clock::from_db),
+            first_response_at: self.first_response_at.map(clock::from_db),
+            accepted_at: self.accepted_at.map(clock::from_db),
+            due_at: self.due_at.map(clock::from_db),
+            supplement_requested_at: self.supplement_requested_at.map(clock::from_db),
+            apologized_at: self.apologized_at.map(clock::from_db),
+            resolved_at: self.resolved_at.map(clock::from_db),
+            withdrawn_at: self.withdrawn_at.map(clock::from_db),
+            reception_digitized: self.reception_digitized,
+            result_digitized: self.result_digitized,
+            received_by: self.received_by,
+            resolved_by: self.resolved_by,
+            resolved_by_agency_id: self.resolved_by_agency_id,
+            assignee_id: self.assignee_id,
+            last_step_at: clock::from_db(self.last_step_at),
+        })
+    }
+}
+
+/// Which dossiers to load.
+pub enum Select {
+    /// Every dossier the period can see: accepted before its end and not closed before its
+    /// start, plus the online submissions of the period (the plain definition).
+    Period,
+    /// Those the counters cannot judge: open now, or touched at or after `as_of`.
+    Recent,
+}
+
 pub fn dossier_facts(
     conn: &mut DbConnection,
-    calendars: &CalendarCache,
     agency_ids: &[String],
     period: &Period,
+    select: Select,
 ) -> Result<Vec<DossierFacts>, ApiError> {
     let (start, end) = (clock::to_db(period.start), clock::to_db(period.end));
-    let open_in_period = dossiers::accepted_at
-        .lt(end)
-        .and(dossiers::resolved_at.is_null().or(dossiers::resolved_at.ge(start)))
-        .and(dossiers::withdrawn_at.is_null().or(dossiers::withdrawn_at.ge(start)));
-    let submitted_online = dossiers::channel
-        .eq(Channel::Online.as_str())
-        .and(dossiers::submitted_at.ge(start))
-        .and(dossiers::submitted_at.lt(end));
-    let rows: Vec<FactsRow> = dossiers::table
+    let mut query = dossiers::table
         .inner_join(procedures::table)
         .filter(dossiers::agency_id.eq_any(agency_ids))
-        .filter(open_in_period.or(submitted_online.nullable()))
         .select((
             dossiers::agency_id,
             dossiers::procedure_id,
@@ -82,6 +124,7 @@ pub fn dossier_facts(
             dossiers::payment_method,
             dossiers::status,
             dossiers::submitted_at,
+            dossiers::answer_due_at,
             dossiers::first_response_at,
             dossiers::accepted_at,
             dossiers::due_at,
@@ -95,57 +138,302 @@ pub fn dossier_facts(
             dossiers::resolved_by,
             dossiers::resolved_by_agency_id,
             dossiers::assignee_id,
+            dossiers::last_step_at,
         ))
-        .load(conn)?;
-    let mut calendars_by_agency = HashMap::new();
-    let mut facts = Vec::with_capacity(rows.len());
-    for row in rows {
-        let channel = match row.channel.as_str() {
-            "online" => Channel::Online,
-            "postal" => Channel::Postal,
-            _ => Channel::Direct,
-        };
-        let submitted_at = clock::from_db(row.submitted_at);
-        let answer_due_at = if channel == Channel::Online {
-            let calendar = match calendars_by_agency.get(&row.agency_id) {
-                Some(calendar) => std::sync::Arc::clone(calendar),
-                None => {
-                    let calendar = calendars.get(conn, Some(&row.agency_id))?;
-                    calendars_by_agency.insert(row.agency_id.clone(), calendar.clone());
-                    calendar
-                }
-            };
-            add_working_time(submitted_at, ANSWER_WITHIN_MINUTES, &calendar.calendar)
-        } else {
-            None
-        };
-        facts.push(DossierFacts {
-            offer: OnlineService::from_db(&row.online_service)?,
-            paid_online: row.payment_method.as_deref() == Some(PaymentMethod::Online.as_str()),
-            awaiting_supplement: row.status == "supplement_requested",
-            agency_id: row.agency_id,
-            procedure_id: row.procedure_id,
-            field: row.field,
-            channel,
-            fee: row.fee,
-            submitted_at,
-            answer_due_at,
-            first_response_at: row.first_response_at.map(clock::from_db),
-            accepted_at: row.accepted_at.map(clock::from_db),
-            due_at: row.due_at.map(clock::from_db),
-            supplement_requested_at: row.supplement_requested_at.map(clock::from_db),
-            apologized_at: row.apologized_at.map(clock::from_db),
-            resolved_at: row.resolved_at.map(clock::from_db),
-            withdrawn_at: row.withdrawn_at.map(clock::from_db),
-            reception_digitized: row.reception_digitized,
-            result_digitized: row.result_digitized,
-            received_by: row.received_by,
-            resolved_by: row.resolved_by,
-            resolved_by_agency_id: row.resolved_by_agency_id,
-            assignee_id: row.assignee_id,
-        });
+        .into_boxed();
+    query = match select {
+        Select::Period => {
+            let open_in_period = dossiers::accepted_at
+                .lt(end)
+                .and(dossiers::resolved_at.is_null().or(dossiers::resolved_at.ge(start)))
+                .and(dossiers::withdrawn_at.is_null().or(dossiers::withdrawn_at.ge(start)));
+            let submitted_online = dossiers::channel
+                .eq(Channel::Online.as_str())
+                .and(dossiers::submitted_at.ge(start))
+                .and(dossiers::submitted_at.lt(end));
+            query.filter(open_in_period.or(submitted_online.nullable()))
+        }
+        Select::Recent => query
+            .filter(dossiers::status.eq_any(OPEN).or(dossiers::last_step_at.ge(clock::to_db(period.as_of)))),
+    };
+    let rows: Vec<FactsRow> = query.load(conn)?;
+    rows.into_iter().map(FactsRow::into_facts).collect()
+}
+
+/// What the counters need of a dossier row (field and offer are the procedure's, not needed).
+pub fn facts_of(row: &DossierRow) -> Result<DossierFacts, ApiError> {
+    FactsRow {
+        agency_id: row.agency_id.clone(),
+        procedure_id: row.procedure_id.clone(),
+        field: String::new(),
+        online_service: OnlineService::None.as_str().to_owned(),
+        channel: row.channel.clone(),
+        fee: row.fee,
+        payment_method: row.payment_method.clone(),
+        status: row.status.clone(),
+        submitted_at: row.submitted_at,
+        answer_due_at: row.answer_due_at,
+        first_response_at: row.first_response_at,
+        accepted_at: row.accepted_at,
+        due_at: row.due_at,
+        supplement_requested_at: row.supplement_requested_at,
+        apologized_at: row.apologized_at,
+        resolved_at: row.resolved_at,
+        withdrawn_at: row.withdrawn_at,
+        reception_digitized: row.reception_digitized,
+        result_digitized: row.result_digitized,
+        received_by: row.received_by.clone(),
+        resolved_by: row.resolved_by.clone(),
+        resolved_by_agency_id: row.resolved_by_agency_id.clone(),
+        assignee_id: row.assignee_id.clone(),
+        last_step_at: row.last_step_at,
     }
-    Ok(facts)
+    .into_facts()
+}
+
+/// The catalogue's fields and online-service levels, by procedure id.
+pub fn procedure_infos(conn: &mut DbConnection) -> Result<HashMap<String, ProcedureInfo>, ApiError> {
+    let rows: Vec<(String, String, String)> = procedures::table
+        .select((procedures::id, procedures::field, procedures::online_service))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, field, offer)| Ok((id, ProcedureInfo { field, offer: OnlineService::from_db(&offer)? })))
+        .collect()
+}
+
+const GRAINS: [&str; 2] = ["day", "month"];
+
+fn responsible_text(who: Option<&ResponsibleKey>) -> String {
+    match who {
+        None => String::new(),
+        Some(ResponsibleKey::Person(id)) => format!("p:{id}"),
+        Some(ResponsibleKey::Agency(id)) => format!("a:{id}"),
+    }
+}
+
+fn responsible_key(text: &str) -> Option<ResponsibleKey> {
+    if let Some(id) = text.strip_prefix("p:") {
+        Some(ResponsibleKey::Person(id.to_owned()))
+    } else {
+        text.strip_prefix("a:").map(|id| ResponsibleKey::Agency(id.to_owned()))
+    }
+}
+
+/// Keep a dossier's counters in step with a write: add what the row now contributes, take out
+/// what it contributed before. Call inside the write's transaction.
+pub fn record_dossier(
+    conn: &mut DbConnection,
+    before: Option<&DossierRow>,
+    after: &DossierRow,
+) -> Result<(), ApiError> {
+    let before = before.map(facts_of).transpose()?;
+    let after_facts = facts_of(after)?;
+    for ((day, who), counts) in rollup::difference(before.as_ref(), &after_facts) {
+        add_counts(
+            conn,
+            &after.agency_id,
+            &after.procedure_id,
+            day,
+            &responsible_text(who.as_ref()),
+            &counts,
+        )?;
+    }
+    Ok(())
+}
+
+/// Count a survey of a dossier (agency, procedure) on the day it was submitted.
+pub fn record_survey(
+    conn: &mut DbConnection,
+    (agency_id, procedure_id): (&str, &str),
+    level: Level,
+    at: NaiveDateTime,
+) -> Result<(), ApiError> {
+    let day = local_day(clock::from_db(at));
+    add_counts(conn, agency_id, procedure_id, day, "", &rollup::survey_contribution(level))
+}
+
+/// Counters gathered in memory (by `generate`), keyed by agency, procedure, day and responsible.
+pub type Pending = HashMap<(String, String, NaiveDate, String), Counts>;
+
+/// Gather a dossier's contribution for [`write_pending`].
+pub fn gather_dossier(pending: &mut Pending, row: &DossierRow) -> Result<(), ApiError> {
+    for ((day, who), counts) in rollup::contribution(&facts_of(row)?) {
+        let key = (row.agency_id.clone(), row.procedure_id.clone(), day, responsible_text(who.as_ref()));
+        *pending.entry(key).or_default() += counts;
+    }
+    Ok(())
+}
+
+/// Gather a survey's contribution for [`write_pending`].
+pub fn gather_survey(pending: &mut Pending, row: &DossierRow, level: Level, at: NaiveDateTime) {
+    let key = (row.agency_id.clone(), row.procedure_id.clone(), local_day(clock::from_db(at)), String::new());
+    *pending.entry(key).or_default() += rollup::survey_contribution(level);
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = report_counts)]
+struct CountsRow {
+    grain: &'static str,
+    agency_id: String,
+    bucket: NaiveDate,
+    procedure_id: String,
+    responsible: String,
+    new_online: i64,
+    new_direct: i64,
+    new_postal: i64,
+    reception_digitized: i64,
+    payable: i64,
+    paid_online: i64,
+    resolved: i64,
+    early: i64,
+    on_time: i64,
+    late_apologized: i64,
+    result_digitized: i64,
+    withdrawn: i64,
+    online_submitted: i64,
+    answered_in_time: i64,
+    very_satisfied: i64,
+    satisfied: i64,
+    unsatisfied: i64,
+    reception_missing: i64,
+    result_missing: i64,
+}
+
+impl CountsRow {
+    fn new(
+        grain: &'static str,
+        (agency_id, procedure_id, bucket, responsible): (String, String, NaiveDate, String),
+        c: Counts,
+    ) -> Self {
+        CountsRow {
+            grain,
+            agency_id,
+            bucket,
+            procedure_id,
+            responsible,
+            new_online: c.new_online,
+            new_direct: c.new_direct,
+            new_postal: c.new_postal,
+            reception_digitized: c.reception_digitized,
+            payable: c.payable,
+            paid_online: c.paid_online,
+            resolved: c.resolved,
+            early: c.early,
+            on_time: c.on_time,
+            late_apologized: c.late_apologized,
+            result_digitized: c.result_digitized,
+            withdrawn: c.withdrawn,
+            online_submitted: c.online_submitted,
+            answered_in_time: c.answered_in_time,
+            very_satisfied: c.very_satisfied,
+            satisfied: c.satisfied,
+            unsatisfied: c.unsatisfied,
+            reception_missing: c.reception_missing,
+            result_missing: c.result_missing,
+        }
+    }
+}
+
+/// Write gathered counters of agencies that have none yet (a generated history): plain inserts,
+/// hundreds per statement.
+pub fn write_pending(conn: &mut DbConnection, pending: Pending) -> Result<(), ApiError> {
+    let mut months: Pending = HashMap::new();
+    let mut rows = Vec::with_capacity(pending.len());
+    for ((agency_id, procedure_id, day, responsible), counts) in pending {
+        *months
+            .entry((agency_id.clone(), procedure_id.clone(), rollup::month_of(day), responsible.clone()))
+            .or_default() += counts;
+        rows.push(CountsRow::new("day", (agency_id, procedure_id, day, responsible), counts));
+    }
+    rows.extend(months.into_iter().map(|(key, counts)| CountsRow::new("month", key, counts)));
+    // 24 columns × 1,000 rows stays under SQLite's 32,766 bound parameters.
+    for chunk in rows.chunks(1_000) {
+        crate::db::insert_batch!(conn, report_counts::table, chunk)?;
+    }
+    Ok(())
+}
+
+/// Add to the day's and the month's counters (an upsert that adds, so concurrent writes add up).
+fn add_counts(
+    conn: &mut DbConnection,
+    agency_id: &str,
+    procedure_id: &str,
+    day: NaiveDate,
+    responsible: &str,
+    counts: &Counts,
+) -> Result<(), ApiError> {
+    for grain in GRAINS {
+        let bucket = if grain == "day" { day } else { rollup::month_of(day) };
+        crate::db::add_report_counts(
+            conn,
+            grain,
+            agency_id,
+            bucket,
+            procedure_id,
+            responsible,
+            &counts.as_array(),
+        )?;
+    }
+    Ok(())
+}
+
+type Values = (i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
+
+fn values_array(v: Values) -> [i64; 19] {
+    [v.0, v.1, v.2, v.3, v.4, v.5, v.6, v.7, v.8, v.9, v.10, v.11, v.12, v.13, v.14, v.15, v.16, v.17, v.18]
+}
+
+/// The counters of a period for some agencies: whole months from the month grain, the edges from
+/// the day grain.
+pub fn counted(conn: &mut DbConnection, agency_ids: &[String], period: &Period) -> Result<Counted, ApiError> {
+    let ranges = rollup::ranges(period.from, period.to);
+    let mut reads: Vec<(&str, NaiveDate, NaiveDate)> =
+        ranges.days.iter().map(|(a, b)| ("day", *a, *b)).collect();
+    if let Some((a, b)) = ranges.months {
+        reads.push(("month", a, b));
+    }
+    let mut out = Counted::default();
+    for (grain, first, last) in reads {
+        let rows: Vec<(String, String, Values)> = report_counts::table
+            .filter(report_counts::grain.eq(grain))
+            .filter(report_counts::agency_id.eq_any(agency_ids))
+            .filter(report_counts::bucket.ge(first))
+            .filter(report_counts::bucket.le(last))
+            .select((
+                report_counts::procedure_id,
+                report_counts::responsible,
+                (
+                    report_counts::new_online,
+                    report_counts::new_direct,
+                    report_counts::new_postal,
+                    report_counts::reception_digitized,
+                    report_counts::payable,
+                    report_counts::paid_online,
+                    report_counts::resolved,
+                    report_counts::early,
+                    report_counts::on_time,
+                    report_counts::late_apologized,
+                    report_counts::result_digitized,
+                    report_counts::withdrawn,
+                    report_counts::online_submitted,
+                    report_counts::answered_in_time,
+                    report_counts::very_satisfied,
+                    report_counts::satisfied,
+                    report_counts::unsatisfied,
+                    report_counts::reception_missing,
+                    report_counts::result_missing,
+                ),
+            ))
+            .load(conn)?;
+        for (procedure_id, responsible, values) in rows {
+            let counts = Counts::from_array(values_array(values));
+            match responsible_key(&responsible) {
+                None => *out.by_procedure.entry(procedure_id).or_default() += counts,
+                Some(who) => *out.missing.entry(who).or_default() += counts,
+            }
+        }
+    }
+    Ok(out)
 }
 
 pub fn survey_facts(

@@ -73,6 +73,12 @@ pub fn submit(
         created_at: clock::to_db(now),
     };
     store::insert(conn, &row)?;
+    crate::reports::store::record_survey(
+        conn,
+        (&row.agency_id, &dossier.procedure_id),
+        body.level,
+        row.submitted_at,
+    )?;
     let data = serde_json::json!({"id": row.id, "dossier_id": row.dossier_id, "agency_id": row.agency_id, "level": row.level, "source": row.source, "submitted_at": row.submitted_at.and_utc()});
     outbox::insert_event(
         conn,

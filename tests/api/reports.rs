@@ -481,3 +481,102 @@ async fn generated_history_is_reproducible_and_reports_balance() {
     .unwrap();
     assert!(refused.unwrap().contains("already holds"));
 }
+
+/// The counters and the plain definition give the same summary, for periods of every shape.
+async fn assert_methods_agree(app: &TestApp, agency_id: &str, periods: &[(&str, &str)]) {
+    let url = app.database.url().to_owned();
+    let agency_id = agency_id.to_owned();
+    let periods: Vec<(String, String)> =
+        periods.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+    tokio::task::spawn_blocking(move || {
+        use motcua::reports::service::{Method, summary_by};
+        let settings = motcua::settings::Settings::for_database(url.clone());
+        let db = motcua::startup::open_database(&settings, &url.parse().unwrap()).unwrap();
+        let mut conn = db.pool().get().unwrap();
+        let calendars = motcua::calendar::cache::CalendarCache::default();
+        let admin = motcua::auth::caller::Caller {
+            id: "system".into(),
+            kind: motcua::auth::tokens::SubjectKind::User,
+            role: motcua::auth::role::Role::Admin,
+            agency_id: None,
+            agencies: Vec::new(),
+        };
+        for (from, to) in periods {
+            let dates = (from.parse().unwrap(), to.parse().unwrap());
+            let counted =
+                summary_by(&mut conn, &calendars, &admin, &agency_id, dates, Method::Counters).unwrap();
+            let plain = summary_by(&mut conn, &calendars, &admin, &agency_id, dates, Method::Plain).unwrap();
+            // A period reaching today is judged "now", which moves between the two calls.
+            let value = |summary| {
+                let mut value = serde_json::to_value(summary).unwrap();
+                value["period"]["as_of"] = Value::Null;
+                value
+            };
+            assert_eq!(value(&counted), value(&plain), "{from}..{to}");
+        }
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn the_counters_agree_with_the_plain_definition_on_the_demo() {
+    let app = spawn_app().await;
+    load_demo(&app).await;
+    let admin = app.login("admin", motcua::demo::PASSWORD).await;
+    let commune = agency_id(&app, &admin, motcua::demo::COMMUNE_CODE).await;
+    let province = agency_id(&app, &admin, motcua::demo::PROVINCE_CODE).await;
+    let periods = [
+        ("2024-01-01", "2024-06-25"),
+        ("2024-01-01", "2024-12-31"),
+        ("2023-12-01", "2024-01-10"),
+        ("2024-02-10", "2024-04-17"),
+        ("2024-06-25", "2024-06-25"),
+        ("2024-06-01", "2026-12-31"),
+    ];
+    assert_methods_agree(&app, &commune, &periods).await;
+    assert_methods_agree(&app, &province, &periods[..2]).await;
+
+    // Later steps move the counters too: digitize a result afterwards, take a step on an open dossier.
+    let officer = app.login("vi.vh", motcua::demo::PASSWORD).await;
+    let open: Value =
+        app.get_as(&officer, "/api/v1/dossiers?status=processing&limit=1").await.json().await.unwrap();
+    let id = open["items"][0]["id"].as_str().unwrap().to_owned();
+    let response = app
+        .post_as(
+            &officer,
+            &format!("/api/v1/dossiers/{id}/resolve"),
+            &json!({"outcome": "approved", "result_digitized": false}),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let etag = response.headers()["etag"].to_str().unwrap().to_owned();
+    let response = app
+        .client
+        .patch(app.url(&format!("/api/v1/dossiers/{id}")))
+        .bearer_auth(&officer)
+        .header("if-match", etag)
+        .json(&json!({"result_digitized": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_methods_agree(&app, &commune, &[("2024-01-01", "2026-12-31"), ("2026-11-01", "2026-11-30")]).await;
+}
+
+#[tokio::test]
+async fn the_counters_agree_with_the_plain_definition_on_a_generated_history() {
+    let app = spawn_app().await;
+    let generated = generate(&app, 1500, 11).await;
+    assert_methods_agree(
+        &app,
+        &generated.province_id,
+        &[
+            ("2025-01-01", "2025-06-30"),
+            ("2025-02-14", "2025-05-20"),
+            ("2025-03-01", "2025-03-31"),
+            ("2024-12-01", "2025-01-15"),
+        ],
+    )
+    .await;
+}

@@ -1,0 +1,486 @@
+//! Counters that make a report's cost independent of the history: each dossier's and survey's
+//! *contribution* (every event counted on its Vietnam-time day) is kept per agency, procedure and
+//! day, and again per month, in the same transaction as every write.
+//!
+//! A report sums the months wholly inside its period and the days at its edges, then corrects
+//! for the dossiers the counters cannot judge: those still open, or touched at or after `as_of`
+//! (for a current period, the backlog; for a past one, also what moved since). Their counted
+//! contribution is taken out and their judgement at `as_of` by the plain definition put in.
+//! Every other dossier closed before `as_of` with all its events, and for such a dossier the
+//! counted events are exactly what the plain definition says (the property test below checks the
+//! whole combination against it).
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, Days, NaiveDate};
+
+use super::figures::{
+    DossierFacts, Missing, Period, ResponsibleKey, Tally, local_day, plain, reception_responsible,
+    result_responsible,
+};
+use crate::dossiers::model::Channel;
+use crate::surveys::model::Level;
+
+/// Event counts of one (agency, procedure, bucket[, responsible]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub new_online: i64,
+    pub new_direct: i64,
+    pub new_postal: i64,
+    pub reception_digitized: i64,
+    pub payable: i64,
+    pub paid_online: i64,
+    pub resolved: i64,
+    pub early: i64,
+    pub on_time: i64,
+    /// Resolved late with an apology and new appointment issued before.
+    pub late_apologized: i64,
+    pub result_digitized: i64,
+    /// Withdrawn after acceptance.
+    pub withdrawn: i64,
+    pub online_submitted: i64,
+    pub answered_in_time: i64,
+    pub very_satisfied: i64,
+    pub satisfied: i64,
+    pub unsatisfied: i64,
+    pub reception_missing: i64,
+    pub result_missing: i64,
+}
+
+impl Counts {
+    pub fn as_array(&self) -> [i64; 19] {
+        [
+            self.new_online,
+            self.new_direct,
+            self.new_postal,
+            self.reception_digitized,
+            self.payable,
+            self.paid_online,
+            self.resolved,
+            self.early,
+            self.on_time,
+            self.late_apologized,
+            self.result_digitized,
+            self.withdrawn,
+            self.online_submitted,
+            self.answered_in_time,
+            self.very_satisfied,
+            self.satisfied,
+            self.unsatisfied,
+            self.reception_missing,
+            self.result_missing,
+        ]
+    }
+
+    pub fn from_array(a: [i64; 19]) -> Counts {
+        Counts {
+            new_online: a[0],
+            new_direct: a[1],
+            new_postal: a[2],
+            reception_digitized: a[3],
+            payable: a[4],
+            paid_online: a[5],
+            resolved: a[6],
+            early: a[7],
+            on_time: a[8],
+            late_apologized: a[9],
+            result_digitized: a[10],
+            withdrawn: a[11],
+            online_submitted: a[12],
+            answered_in_time: a[13],
+            very_satisfied: a[14],
+            satisfied: a[15],
+            unsatisfied: a[16],
+            reception_missing: a[17],
+            result_missing: a[18],
+        }
+    }
+
+    fn zip(&self, other: &Counts, f: impl Fn(i64, i64) -> i64) -> Counts {
+        let (a, b) = (self.as_array(), other.as_array());
+        Counts::from_array(std::array::from_fn(|i| f(a[i], b[i])))
+    }
+
+    pub fn is_zero(&self) -> bool {
+        self.as_array().iter().all(|v| *v == 0)
+    }
+
+    /// The dossier part as a tally of dossiers closed before `as_of` with all their events: none
+    /// in progress, and carried over by the balance rule.
+    pub fn closed_tally(&self) -> Tally {
+        let new = self.new_online + self.new_direct + self.new_postal;
+        Tally {
+            new_online: self.new_online,
+            new_direct: self.new_direct,
+            new_postal: self.new_postal,
+            carried_over: self.resolved + self.withdrawn - new,
+            resolved: self.resolved,
+            early: self.early,
+            on_time: self.on_time,
+            withdrawn: self.withdrawn,
+            within_deadline: 0,
+            overdue: 0,
+            late_with_apology: self.late_apologized,
+            late_without_apology: self.resolved - self.on_time - self.late_apologized,
+            reception_digitized: self.reception_digitized,
+            result_digitized: self.result_digitized,
+            payable: self.payable,
+            paid_online: self.paid_online,
+            online_submitted: self.online_submitted,
+            answered_in_time: self.answered_in_time,
+        }
+    }
+}
+
+impl std::ops::AddAssign for Counts {
+    fn add_assign(&mut self, o: Counts) {
+        *self = self.zip(&o, |a, b| a + b);
+    }
+}
+
+impl std::ops::SubAssign for Counts {
+    fn sub_assign(&mut self, o: Counts) {
+        *self = self.zip(&o, |a, b| a - b);
+    }
+}
+
+/// Where a count goes: the day, and who answers for it (`None` for the dossier counts).
+pub type Key = (NaiveDate, Option<ResponsibleKey>);
+
+/// A dossier's events as counts on their days, whatever any period: what the counters hold for it.
+pub fn contribution(d: &DossierFacts) -> BTreeMap<Key, Counts> {
+    let mut out: BTreeMap<Key, Counts> = BTreeMap::new();
+    let mut at = |day: NaiveDate, who: Option<ResponsibleKey>, f: &dyn Fn(&mut Counts)| {
+        f(out.entry((day, who)).or_default());
+    };
+    if let Some(accepted) = d.accepted_at {
+        let day = local_day(accepted);
+        at(day, None, &|c| {
+            match d.channel {
+                Channel::Online => c.new_online += 1,
+                Channel::Direct => c.new_direct += 1,
+                Channel::Postal => c.new_postal += 1,
+            }
+            c.reception_digitized += i64::from(d.reception_digitized);
+            if d.fee > 0 {
+                c.payable += 1;
+                c.paid_online += i64::from(d.paid_online);
+            }
+        });
+        if !d.reception_digitized {
+            at(day, Some(reception_responsible(d)), &|c| c.reception_missing += 1);
+        }
+        if let Some(resolved) = d.resolved_at {
+            let day = local_day(resolved);
+            let on_time = d.due_at.is_none_or(|due| resolved <= due);
+            at(day, None, &|c| {
+                c.resolved += 1;
+                c.on_time += i64::from(on_time);
+                c.early += i64::from(d.due_at.is_some_and(|due| local_day(resolved) < local_day(due)));
+                c.late_apologized += i64::from(!on_time && d.apologized_at.is_some());
+                c.result_digitized += i64::from(d.result_digitized);
+            });
+            if !d.result_digitized {
+                at(day, Some(result_responsible(d)), &|c| c.result_missing += 1);
+            }
+        }
+        if let Some(withdrawn) = d.withdrawn_at {
+            at(local_day(withdrawn), None, &|c| c.withdrawn += 1);
+        }
+    }
+    if d.channel == Channel::Online {
+        // An unanswered submission is open, so judged one by one: only answers are counted.
+        let answered = [d.first_response_at, d.withdrawn_at].into_iter().flatten().min();
+        at(local_day(d.submitted_at), None, &|c| {
+            c.online_submitted += 1;
+            if let Some(answered) = answered {
+                c.answered_in_time += i64::from(d.answer_due_at.is_none_or(|due| answered <= due));
+            }
+        });
+    }
+    out
+}
+
+/// A survey's contribution.
+pub fn survey_contribution(level: Level) -> Counts {
+    let mut c = Counts::default();
+    match level {
+        Level::VerySatisfied => c.very_satisfied = 1,
+        Level::Satisfied => c.satisfied = 1,
+        Level::Unsatisfied => c.unsatisfied = 1,
+    }
+    c
+}
+
+/// `after − before`, per key, without the zeros: what a write changes in the counters.
+pub fn difference(before: Option<&DossierFacts>, after: &DossierFacts) -> BTreeMap<Key, Counts> {
+    let mut out = contribution(after);
+    if let Some(before) = before {
+        for (key, c) in contribution(before) {
+            *out.entry(key).or_default() -= c;
+        }
+    }
+    out.retain(|_, c| !c.is_zero());
+    out
+}
+
+/// The first day of `day`'s month.
+pub fn month_of(day: NaiveDate) -> NaiveDate {
+    day.with_day(1).unwrap_or(day)
+}
+
+fn last_day_of_month(day: NaiveDate) -> NaiveDate {
+    let first = month_of(day);
+    first.checked_add_months(chrono::Months::new(1)).and_then(|d| d.pred_opt()).unwrap_or(day)
+}
+
+/// How a period is read from the counters: the months wholly inside it (first days, inclusive),
+/// and the day ranges at its edges.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ranges {
+    pub months: Option<(NaiveDate, NaiveDate)>,
+    pub days: Vec<(NaiveDate, NaiveDate)>,
+}
+
+pub fn ranges(from: NaiveDate, to: NaiveDate) -> Ranges {
+    let first = if from.day() == 1 {
+        Some(from)
+    } else {
+        from.checked_add_months(chrono::Months::new(1)).map(month_of)
+    };
+    let last = if last_day_of_month(to) == to {
+        Some(month_of(to))
+    } else {
+        month_of(to).checked_sub_months(chrono::Months::new(1))
+    };
+    match (first, last) {
+        (Some(first), Some(last)) if first <= last => {
+            let mut days = Vec::new();
+            if from < first {
+                days.push((from, first - Days::new(1)));
+            }
+            let after = last_day_of_month(last);
+            if to > after {
+                days.push((after + Days::new(1), to));
+            }
+            Ranges { months: Some((first, last)), days }
+        }
+        _ => Ranges { months: None, days: vec![(from, to)] },
+    }
+}
+
+/// The counters of a period, by procedure (dossier and survey counts) and by responsible (missing
+/// digitization), as read from the store.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counted {
+    pub by_procedure: BTreeMap<String, Counts>,
+    pub missing: BTreeMap<ResponsibleKey, Counts>,
+}
+
+/// The figures of a period from its counters and the dossiers judged one by one (`recent`: every
+/// dossier of the agencies that is open or was touched at or after `as_of`).
+pub fn combine(
+    mut counted: Counted,
+    recent: &[DossierFacts],
+    p: &Period,
+) -> (BTreeMap<String, Tally>, Missing, Counts) {
+    for d in recent {
+        for ((day, who), c) in contribution(d) {
+            if day < p.from || day > p.to {
+                continue;
+            }
+            match who {
+                None => *counted.by_procedure.entry(d.procedure_id.clone()).or_default() -= c,
+                Some(who) => *counted.missing.entry(who).or_default() -= c,
+            }
+        }
+    }
+    let (judged, judged_missing) = plain(recent, p);
+    let mut surveys = Counts::default();
+    let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
+    for (procedure, c) in &counted.by_procedure {
+        surveys.very_satisfied += c.very_satisfied;
+        surveys.satisfied += c.satisfied;
+        surveys.unsatisfied += c.unsatisfied;
+        *tallies.entry(procedure.clone()).or_default() += c.closed_tally();
+    }
+    for (procedure, t) in judged {
+        *tallies.entry(procedure).or_default() += t;
+    }
+    tallies.retain(|_, t| *t != Tally::default());
+    let mut missing: Missing =
+        counted.missing.into_iter().map(|(k, c)| (k, (c.reception_missing, c.result_missing))).collect();
+    for (k, (a, b)) in judged_missing {
+        let entry = missing.entry(k).or_default();
+        entry.0 += a;
+        entry.1 += b;
+    }
+    (tallies, missing, surveys)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, Duration, Utc};
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::catalogue::model::OnlineService as Offer;
+    use crate::reports::figures::local_midnight;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn periods_split_into_whole_months_and_edge_days() {
+        assert_eq!(
+            ranges(d(2024, 1, 1), d(2024, 6, 25)),
+            Ranges {
+                months: Some((d(2024, 1, 1), d(2024, 5, 1))),
+                days: vec![(d(2024, 6, 1), d(2024, 6, 25))]
+            }
+        );
+        assert_eq!(
+            ranges(d(2025, 1, 1), d(2025, 12, 31)),
+            Ranges { months: Some((d(2025, 1, 1), d(2025, 12, 1))), days: vec![] }
+        );
+        assert_eq!(
+            ranges(d(2024, 2, 10), d(2024, 4, 30)),
+            Ranges {
+                months: Some((d(2024, 3, 1), d(2024, 4, 1))),
+                days: vec![(d(2024, 2, 10), d(2024, 2, 29))]
+            }
+        );
+        assert_eq!(
+            ranges(d(2024, 2, 10), d(2024, 3, 5)),
+            Ranges { months: None, days: vec![(d(2024, 2, 10), d(2024, 3, 5))] }
+        );
+        assert_eq!(
+            ranges(d(2024, 2, 1), d(2024, 2, 28)),
+            Ranges { months: None, days: vec![(d(2024, 2, 1), d(2024, 2, 28))] }
+        );
+    }
+
+    fn base() -> DateTime<Utc> {
+        local_midnight(d(2024, 1, 1)).unwrap()
+    }
+
+    /// A dossier along a random path; every instant lies before `base() + 90 days`.
+    fn arbitrary_dossier() -> impl Strategy<Value = DossierFacts> {
+        (
+            (0i64..60 * 24, 0u8..3, 0u8..6, 1i64..15 * 24, 0i64..20 * 24),
+            (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>(), 0u8..4, 0u8..3),
+        )
+            .prop_map(
+                |((submitted, channel, path, due, took), (digitized, result, fee, paid, person, apology))| {
+                    let h = |x: i64| base() + Duration::hours(x);
+                    let online = channel == 0;
+                    let submitted_at = h(submitted);
+                    let answer = submitted + 1 + took % 20;
+                    let (mut first_response, mut accepted, mut resolved, mut withdrawn) =
+                        (None, None, None, None);
+                    match path {
+                        // Unanswered, or refused at reception, or withdrawn before an answer.
+                        0 if online => {}
+                        1 if online => first_response = Some(h(answer)),
+                        2 if online => withdrawn = Some(h(answer)),
+                        _ => {
+                            let a = if online { answer } else { submitted };
+                            accepted = Some(a);
+                            if online {
+                                first_response = Some(h(a));
+                            }
+                            match path {
+                                3 => {}
+                                4 => withdrawn = Some(h(a + took)),
+                                _ => resolved = Some(h(a + took)),
+                            }
+                        }
+                    }
+                    let rejected = path == 1 && online;
+                    let due_at = accepted.map(|a| h(a + due));
+                    let apologized_at = match (apology, accepted) {
+                        (0, Some(a)) => Some(h(a + took / 2)),
+                        _ => None,
+                    };
+                    let people = ["u1", "u2", "u3"];
+                    let last = [
+                        Some(submitted_at),
+                        first_response,
+                        accepted.map(h),
+                        resolved,
+                        withdrawn,
+                        apologized_at,
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .max()
+                    .unwrap();
+                    DossierFacts {
+                        agency_id: "a".into(),
+                        procedure_id: format!("p{}", took % 3),
+                        field: String::new(),
+                        offer: Offer::Partial,
+                        channel: [Channel::Online, Channel::Direct, Channel::Postal][channel as usize],
+                        fee: if fee { 1000 } else { 0 },
+                        paid_online: fee && paid,
+                        submitted_at,
+                        answer_due_at: online.then(|| h(submitted + 8)),
+                        first_response_at: first_response,
+                        accepted_at: accepted.map(h),
+                        due_at,
+                        supplement_requested_at: None,
+                        awaiting_supplement: false,
+                        apologized_at,
+                        resolved_at: resolved,
+                        withdrawn_at: withdrawn,
+                        reception_digitized: digitized,
+                        result_digitized: result,
+                        received_by: (person > 0).then(|| people[person as usize - 1].into()),
+                        resolved_by: resolved.map(|_| people[(person as usize) % 3].into()),
+                        resolved_by_agency_id: (person == 3 && resolved.is_some()).then(|| "unit".into()),
+                        assignee_id: None,
+                        last_step_at: last,
+                        open: !rejected && resolved.is_none() && withdrawn.is_none(),
+                    }
+                },
+            )
+    }
+
+    proptest! {
+        /// Counters plus the dossiers judged one by one give exactly the plain definition, for any
+        /// history, period and moment of judging (`now` after every event of the history).
+        #[test]
+        fn counters_agree_with_the_plain_definition(
+            dossiers in proptest::collection::vec(arbitrary_dossier(), 0..50),
+            from in 0u64..70,
+            len in 0u64..60,
+            now_offset in 0i64..40 * 24,
+        ) {
+            let last_event = dossiers.iter().map(|d| d.last_step_at).max().unwrap_or_else(base);
+            let now = last_event.max(base() + Duration::hours(now_offset));
+            let day = |n: u64| d(2024, 1, 1) + Days::new(n);
+            let p = Period::new(day(from), day(from + len), now).unwrap();
+            // What the store would hold: every contribution, summed over the period's days.
+            let mut counted = Counted::default();
+            for dossier in &dossiers {
+                for ((day, who), c) in contribution(dossier) {
+                    if day < p.from || day > p.to {
+                        continue;
+                    }
+                    match who {
+                        None => *counted.by_procedure.entry(dossier.procedure_id.clone()).or_default() += c,
+                        Some(who) => *counted.missing.entry(who).or_default() += c,
+                    }
+                }
+            }
+            let recent: Vec<DossierFacts> =
+                dossiers.iter().filter(|d| d.open || d.last_step_at >= p.as_of).cloned().collect();
+            let (tallies, missing, _) = combine(counted, &recent, &p);
+            let (expected, expected_missing) = plain(&dossiers, &p);
+            prop_assert_eq!(tallies, expected);
+            let nonzero = |m: Missing| m.into_iter().filter(|(_, v)| *v != (0, 0)).collect::<Missing>();
+            prop_assert_eq!(nonzero(missing), nonzero(expected_missing));
+        }
+    }
+}
