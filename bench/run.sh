@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Times the province-year summary over a generated history, on SQLite and on PostgreSQL.
 #
-#   bench/run.sh [SIZE ...]        (default: 100000 1000000)
+#   bench/run.sh [SIZE ...]            (default: 100000 1000000)
+#   MOTCUA_BENCH_DENSE=1 bench/run.sh  (every size within the one year)
 #
-# For each size: a fresh database, `motcua generate --dossiers SIZE --communes 20` over the year
-# 2025, the service started on it, and GET /api/v1/reports/summary for the province and 2025
-# called 7 times after one warm-up call; the median is printed. Needs a release build
+# For each size: a fresh database, `motcua generate --dossiers SIZE --communes 20` over
+# SIZE/100,000 years ending 2025-12-31 (a longer history at the same pace; with
+# MOTCUA_BENCH_DENSE=1 all of it in 2025), the service started on it, and
+# GET /api/v1/reports/summary for the province and 2025 called 7 times after one warm-up call;
+# the median is printed. Needs a release build
 # (`cargo build --release`), curl, and PostgreSQL at MOTCUA_BENCH_POSTGRES
 # (default postgres://postgres@127.0.0.1:5432).
 set -euo pipefail
@@ -20,8 +23,10 @@ export MOTCUA_JWT_SECRET=bench-secret-that-is-at-least-32-bytes-long RUST_LOG=wa
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
-printf '%-10s %10s %12s %14s\n' backend dossiers generate_s summary_ms
+printf '%-10s %10s %6s %12s %14s\n' backend dossiers years generate_s summary_ms
 for n in "${SIZES[@]}"; do
+  years=$(( n / 100000 )); [ "$years" -ge 1 ] || years=1
+  [ -z "${MOTCUA_BENCH_DENSE:-}" ] || years=1
   for backend in sqlite postgres; do
     if [ "$backend" = sqlite ]; then
       rm -f "/tmp/motcua-bench-$n.db"*
@@ -31,7 +36,7 @@ for n in "${SIZES[@]}"; do
       url="$PG/motcua_bench_$n"
     fi
     start=$(date +%s.%N)
-    DATABASE_URL=$url "$BIN" generate --dossiers "$n" --communes 20 --from 2025-01-01 --to 2025-12-31 --seed 1 >/dev/null 2>&1
+    DATABASE_URL=$url "$BIN" generate --dossiers "$n" --communes 20 --from $(( 2026 - years ))-01-01 --to 2025-12-31 --seed 1 >/dev/null 2>&1
     generated=$(echo "$(date +%s.%N) - $start" | bc)
     DATABASE_URL=$url MOTCUA_BIND=127.0.0.1:$PORT "$BIN" serve >/tmp/motcua-bench-serve.log 2>&1 &
     server=$!
@@ -47,6 +52,6 @@ for n in "${SIZES[@]}"; do
       curl -sf -o /dev/null -w '%{time_total}\n' "$summary" -H "authorization: Bearer $token"
     done | median | awk '{ printf "%.1f", $1 * 1000 }')
     kill $server; wait $server 2>/dev/null || true
-    printf '%-10s %10s %12.1f %14s\n' "$backend" "$n" "$generated" "$ms"
+    printf '%-10s %10s %6s %12.1f %14s\n' "$backend" "$n" "$years" "$generated" "$ms"
   done
 done

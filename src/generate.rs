@@ -117,7 +117,12 @@ pub fn run(db: &Db, options: &Options, progress: &dyn Fn(u64)) -> anyhow::Result
                 let row = dossier(&mut rng, &world, &days, now, &mut sequences)?;
                 report_store::gather_dossier(&mut counters, &row)?;
                 if let Some((survey, level)) = survey(&mut rng, &row) {
-                    report_store::gather_survey(&mut counters, &row, level, survey.submitted_at);
+                    report_store::gather_survey(
+                        &mut counters,
+                        (&row.agency_id, &row.procedure_id),
+                        level,
+                        survey.submitted_at,
+                    );
                     survey_rows.push(survey);
                 }
                 rows.push(row);
@@ -157,6 +162,8 @@ pub fn run(db: &Db, options: &Options, progress: &dyn Fn(u64)) -> anyhow::Result
         Ok::<_, ApiError>(())
     })
     .map_err(|e| anyhow::anyhow!("writing the history failed: {e}"))?;
+    // Fresh statistics, so that the planner knows the tables just grew (both databases).
+    diesel::sql_query("ANALYZE").execute(&mut conn)?;
     Ok(Generated {
         province_id: world.province.id.clone(),
         province_code: world.province.code.clone(),
@@ -366,7 +373,7 @@ fn dossier(
             .unwrap_or(submitted);
     let db = |t: Option<DateTime<Utc>>| t.map(clock::to_db);
     let name = format!("Công dân {}", rng.random_range(1..1_000_000));
-    Ok(DossierRow {
+    let mut row = DossierRow {
         id: uuid(rng),
         code: format!("{}-{}-{:04}", commune.code, day.format("%y%m%d"), sequence),
         agency_id: commune.id.clone(),
@@ -410,7 +417,10 @@ fn dossier(
         resolved_by_agency_id: None,
         answer_due_at: (channel == "online")
             .then(|| clock::to_db(working(cal, submitted, ANSWER_WITHIN_MINUTES))),
-    })
+        last_event_at: None,
+    };
+    row.last_event_at = Some(row.last_event());
+    Ok(row)
 }
 
 /// About a third of the returned dossiers are rated at the desk.

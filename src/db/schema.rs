@@ -154,6 +154,7 @@ diesel::table! {
         updated_at -> Timestamp,
         resolved_by_agency_id -> Nullable<Text>,
         answer_due_at -> Nullable<Timestamp>,
+        last_event_at -> Nullable<Timestamp>,
     }
 }
 

@@ -225,6 +225,27 @@ pub struct DossierRow {
     pub updated_at: NaiveDateTime,
     pub resolved_by_agency_id: Option<String>,
     pub answer_due_at: Option<NaiveDateTime>,
+    /// The latest instant the report reads (kept by `store`, see [`DossierRow::last_event`]).
+    pub last_event_at: Option<NaiveDateTime>,
+}
+
+impl DossierRow {
+    /// The latest of the instants the periodic report reads. Returning a result or assigning an
+    /// officer changes no figure, so they do not count.
+    pub fn last_event(&self) -> NaiveDateTime {
+        [
+            self.first_response_at,
+            self.accepted_at,
+            self.supplement_requested_at,
+            self.apologized_at,
+            self.resolved_at,
+            self.withdrawn_at,
+            self.rejected_at,
+        ]
+        .into_iter()
+        .flatten()
+        .fold(self.submitted_at, NaiveDateTime::max)
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -326,6 +326,8 @@ pub fn intake(
         resolved_by: None,
         resolved_by_agency_id: None,
         answer_due_at: answer_due_at.map(clock::to_db),
+        // Stamped by `store` on every write.
+        last_event_at: None,
         assignee_id: None,
         last_step_at: clock::to_db(accepted_at.unwrap_or(submitted_at)),
         version: 1,

@@ -5,8 +5,13 @@ use super::model::{DossierRow, HistoryRow};
 use crate::db::DbConnection;
 use crate::db::schema::{dossier_history, dossiers, outbox_events};
 
+/// The row as written: with its last report event stamped.
+fn stamped(row: &DossierRow) -> DossierRow {
+    DossierRow { last_event_at: Some(row.last_event()), ..row.clone() }
+}
+
 pub fn insert(conn: &mut DbConnection, row: &DossierRow) -> QueryResult<()> {
-    diesel::insert_into(dossiers::table).values(row).execute(conn).map(|_| ())
+    diesel::insert_into(dossiers::table).values(&stamped(row)).execute(conn).map(|_| ())
 }
 
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<DossierRow>> {
@@ -37,7 +42,7 @@ pub fn find_by_external_ref(
 pub fn update(conn: &mut DbConnection, row: &DossierRow, expected_version: i64) -> QueryResult<bool> {
     let updated =
         diesel::update(dossiers::table.find(&row.id).filter(dossiers::version.eq(expected_version)))
-            .set(row)
+            .set(&stamped(row))
             .execute(conn)?;
     Ok(updated == 1)
 }

@@ -104,7 +104,8 @@ pub struct DossierFacts {
     pub resolved_by: Option<String>,
     pub resolved_by_agency_id: Option<String>,
     pub assignee_id: Option<String>,
-    pub last_step_at: DateTime<Utc>,
+    /// The latest instant the report reads (see `DossierRow::last_event`).
+    pub last_event_at: DateTime<Utc>,
     /// Submitted, waiting for a supplement or being processed now.
     pub open: bool,
 }
@@ -680,7 +681,7 @@ mod tests {
             resolved_by: resolved_h.map(|_| "u".into()),
             resolved_by_agency_id: None,
             assignee_id: None,
-            last_step_at: [
+            last_event_at: [
                 Some(h(accepted_h.unwrap_or(0) - 1)),
                 accepted_h.map(h),
                 resolved_h.map(h),

@@ -440,7 +440,7 @@ mod tests {
                         resolved_by: resolved.map(|_| people[(person as usize) % 3].into()),
                         resolved_by_agency_id: (person == 3 && resolved.is_some()).then(|| "unit".into()),
                         assignee_id: None,
-                        last_step_at: last,
+                        last_event_at: last,
                         open: !rejected && resolved.is_none() && withdrawn.is_none(),
                     }
                 },
@@ -457,7 +457,7 @@ mod tests {
             len in 0u64..60,
             now_offset in 0i64..40 * 24,
         ) {
-            let last_event = dossiers.iter().map(|d| d.last_step_at).max().unwrap_or_else(base);
+            let last_event = dossiers.iter().map(|d| d.last_event_at).max().unwrap_or_else(base);
             let now = last_event.max(base() + Duration::hours(now_offset));
             let day = |n: u64| d(2024, 1, 1) + Days::new(n);
             let p = Period::new(day(from), day(from + len), now).unwrap();
@@ -475,7 +475,7 @@ mod tests {
                 }
             }
             let recent: Vec<DossierFacts> =
-                dossiers.iter().filter(|d| d.open || d.last_step_at >= p.as_of).cloned().collect();
+                dossiers.iter().filter(|d| d.open || d.last_event_at >= p.as_of).cloned().collect();
             let (tallies, missing, _) = combine(counted, &recent, &p);
             let (expected, expected_missing) = plain(&dossiers, &p);
             prop_assert_eq!(tallies, expected);

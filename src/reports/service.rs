@@ -96,7 +96,7 @@ pub fn summary_by(
         }
         Method::Counters => {
             let counted = store::counted(conn, &covered, &period)?;
-            let recent = store::dossier_facts(conn, &covered, &period, Select::Recent)?;
+            let recent = store::recent_facts(conn, &covered, &period)?;
             let (tallies, missing, surveys) = rollup::combine(counted, &recent, &period);
             let satisfaction =
                 figures::satisfaction_of(surveys.very_satisfied, surveys.satisfied, surveys.unsatisfied);

@@ -50,7 +50,7 @@ struct FactsRow {
     resolved_by: Option<String>,
     resolved_by_agency_id: Option<String>,
     assignee_id: Option<String>,
-    last_step_at: NaiveDateTime,
+    last_event_at: Option<NaiveDateTime>,
 }
 
 const OPEN: [&str; 3] = ["submitted", "supplement_requested", "processing"];
@@ -90,7 +90,7 @@ impl FactsRow {
             resolved_by: self.resolved_by,
             resolved_by_agency_id: self.resolved_by_agency_id,
             assignee_id: self.assignee_id,
-            last_step_at: clock::from_db(self.last_step_at),
+            last_event_at: clock::from_db(self.last_event_at.unwrap_or(self.submitted_at)),
         })
     }
 }
@@ -100,8 +100,23 @@ pub enum Select {
     /// Every dossier the period can see: accepted before its end and not closed before its
     /// start, plus the online submissions of the period (the plain definition).
     Period,
-    /// Those the counters cannot judge: open now, or touched at or after `as_of`.
-    Recent,
+    /// Open now (one query, through the status index).
+    Open,
+    /// Closed, with an event the report reads at or after `as_of` (another query, through the
+    /// agency and last-event index).
+    TouchedSince,
+}
+
+/// The dossiers the counters cannot judge: open now, or with an event at or after `as_of`. Two queries
+/// rather than one with OR, so that each is answered by an index.
+pub fn recent_facts(
+    conn: &mut DbConnection,
+    agency_ids: &[String],
+    period: &Period,
+) -> Result<Vec<DossierFacts>, ApiError> {
+    let mut facts = dossier_facts(conn, agency_ids, period, Select::Open)?;
+    facts.extend(dossier_facts(conn, agency_ids, period, Select::TouchedSince)?);
+    Ok(facts)
 }
 
 pub fn dossier_facts(
@@ -138,7 +153,7 @@ pub fn dossier_facts(
             dossiers::resolved_by,
             dossiers::resolved_by_agency_id,
             dossiers::assignee_id,
-            dossiers::last_step_at,
+            dossiers::last_event_at,
         ))
         .into_boxed();
     query = match select {
@@ -153,8 +168,13 @@ pub fn dossier_facts(
                 .and(dossiers::submitted_at.lt(end));
             query.filter(open_in_period.or(submitted_online.nullable()))
         }
-        Select::Recent => query
-            .filter(dossiers::status.eq_any(OPEN).or(dossiers::last_step_at.ge(clock::to_db(period.as_of)))),
+        Select::Open => query.filter(dossiers::status.eq_any(OPEN)),
+        // Closed, with an event after `as_of`; none submitted after the period, which
+        // contributes nothing to it.
+        Select::TouchedSince => query
+            .filter(dossiers::status.ne_all(OPEN))
+            .filter(dossiers::last_event_at.ge(clock::to_db(period.as_of)))
+            .filter(dossiers::submitted_at.lt(end)),
     };
     let rows: Vec<FactsRow> = query.load(conn)?;
     rows.into_iter().map(FactsRow::into_facts).collect()
@@ -186,7 +206,7 @@ pub fn facts_of(row: &DossierRow) -> Result<DossierFacts, ApiError> {
         resolved_by: row.resolved_by.clone(),
         resolved_by_agency_id: row.resolved_by_agency_id.clone(),
         assignee_id: row.assignee_id.clone(),
-        last_step_at: row.last_step_at,
+        last_event_at: Some(row.last_event()),
     }
     .into_facts()
 }
@@ -264,10 +284,52 @@ pub fn gather_dossier(pending: &mut Pending, row: &DossierRow) -> Result<(), Api
     Ok(())
 }
 
-/// Gather a survey's contribution for [`write_pending`].
-pub fn gather_survey(pending: &mut Pending, row: &DossierRow, level: Level, at: NaiveDateTime) {
-    let key = (row.agency_id.clone(), row.procedure_id.clone(), local_day(clock::from_db(at)), String::new());
+/// Gather a survey's contribution for [`write_pending`]: the survey of a dossier (agency, procedure).
+pub fn gather_survey(
+    pending: &mut Pending,
+    (agency_id, procedure_id): (&str, &str),
+    level: Level,
+    at: NaiveDateTime,
+) {
+    let key = (agency_id.to_owned(), procedure_id.to_owned(), local_day(clock::from_db(at)), String::new());
     *pending.entry(key).or_default() += rollup::survey_contribution(level);
+}
+
+/// Fill the counters from the dossiers and surveys when there are none but there are dossiers:
+/// a database from before the counters existed. True when it did.
+pub fn rebuild_if_empty(conn: &mut DbConnection) -> Result<bool, ApiError> {
+    let counted = report_counts::table.select(report_counts::grain).first::<String>(conn).optional()?;
+    let any_dossier = dossiers::table.select(dossiers::id).first::<String>(conn).optional()?;
+    if counted.is_some() || any_dossier.is_none() {
+        return Ok(false);
+    }
+    crate::db::write_transaction(conn, |conn| {
+        let mut pending = Pending::new();
+        let mut after = String::new();
+        loop {
+            // In pages, so that memory stays bounded whatever the history.
+            let page: Vec<DossierRow> = dossiers::table
+                .filter(dossiers::id.gt(&after))
+                .order(dossiers::id)
+                .limit(5_000)
+                .select(DossierRow::as_select())
+                .load(conn)?;
+            let Some(last) = page.last() else { break };
+            after = last.id.clone();
+            for row in &page {
+                gather_dossier(&mut pending, row)?;
+            }
+        }
+        let answers: Vec<(String, String, String, NaiveDateTime)> = surveys::table
+            .inner_join(dossiers::table)
+            .select((dossiers::agency_id, dossiers::procedure_id, surveys::level, surveys::submitted_at))
+            .load(conn)?;
+        for (agency_id, procedure_id, level, at) in answers {
+            gather_survey(&mut pending, (&agency_id, &procedure_id), Level::from_db(&level)?, at);
+        }
+        write_pending(conn, pending)
+    })?;
+    Ok(true)
 }
 
 #[derive(Insertable)]

@@ -562,6 +562,19 @@ async fn the_counters_agree_with_the_plain_definition_on_the_demo() {
         .unwrap();
     assert_eq!(response.status(), 200);
     assert_methods_agree(&app, &commune, &[("2024-01-01", "2026-12-31"), ("2026-11-01", "2026-11-30")]).await;
+
+    // A database whose counters are missing (from before they existed) gets them back at start.
+    let url = app.database.url().to_owned();
+    tokio::task::spawn_blocking(move || {
+        use diesel::RunQueryDsl;
+        let settings = motcua::settings::Settings::for_database(url.clone());
+        let db = motcua::startup::open_database(&settings, &url.parse().unwrap()).unwrap();
+        diesel::sql_query("DELETE FROM report_counts").execute(&mut db.pool().get().unwrap()).unwrap();
+        motcua::startup::open_database(&settings, &url.parse().unwrap()).unwrap();
+    })
+    .await
+    .unwrap();
+    assert_methods_agree(&app, &commune, &[("2024-01-01", "2024-06-25"), ("2024-01-01", "2026-12-31")]).await;
 }
 
 #[tokio::test]

@@ -1,8 +1,11 @@
 -- Online submissions: when an answer is due (8 working hours after submission, the seed's task 3),
 -- fixed at intake with the agency's calendar so that the report need not rebuild it.
 ALTER TABLE dossiers ADD COLUMN answer_due_at TIMESTAMP;
--- Dossiers touched since an instant: what the report judges one by one.
-CREATE INDEX dossiers_agency_last_step_idx ON dossiers (agency_id, last_step_at);
+-- The latest instant the report reads of a dossier (submitted, answered, accepted, supplement
+-- requested, apologized, resolved, withdrawn): the dossiers with one at or after a report's
+-- `as_of` are judged one by one, through this index.
+ALTER TABLE dossiers ADD COLUMN last_event_at TIMESTAMP;
+CREATE INDEX dossiers_agency_last_event_idx ON dossiers (agency_id, last_event_at);
 
 -- Each dossier's and survey's contribution to the report, counted on the Vietnam-time day of
 -- each event and again on its month, maintained in the same transaction as every write
