@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::{Datelike, NaiveDate};
 
 use super::figures::{
     DossierFacts, Missing, Period, ResponsibleKey, Tally, local_day, plain, reception_responsible,
@@ -234,38 +234,83 @@ fn last_day_of_month(day: NaiveDate) -> NaiveDate {
     first.checked_add_months(chrono::Months::new(1)).and_then(|d| d.pred_opt()).unwrap_or(day)
 }
 
-/// How a period is read from the counters: the months wholly inside it (first days, inclusive),
-/// and the day ranges at its edges.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Ranges {
-    pub months: Option<(NaiveDate, NaiveDate)>,
-    pub days: Vec<(NaiveDate, NaiveDate)>,
+/// The grains counters are kept at, finest first: a day, a month, a year (buckets are their first
+/// days).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Grain {
+    Day,
+    Month,
+    Year,
 }
 
-pub fn ranges(from: NaiveDate, to: NaiveDate) -> Ranges {
-    let first = if from.day() == 1 {
-        Some(from)
-    } else {
-        from.checked_add_months(chrono::Months::new(1)).map(month_of)
+impl Grain {
+    pub const ALL: [Grain; 3] = [Grain::Day, Grain::Month, Grain::Year];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Grain::Day => "day",
+            Grain::Month => "month",
+            Grain::Year => "year",
+        }
+    }
+
+    /// The bucket `day` falls in.
+    pub fn bucket(self, day: NaiveDate) -> NaiveDate {
+        match self {
+            Grain::Day => day,
+            Grain::Month => month_of(day),
+            Grain::Year => NaiveDate::from_ymd_opt(day.year(), 1, 1).unwrap_or(day),
+        }
+    }
+
+    /// The last day of the bucket starting on `first`.
+    fn last_day(self, first: NaiveDate) -> NaiveDate {
+        match self {
+            Grain::Day => first,
+            Grain::Month => last_day_of_month(first),
+            Grain::Year => NaiveDate::from_ymd_opt(first.year(), 12, 31).unwrap_or(first),
+        }
+    }
+}
+
+/// How a period is read from the counters: the fewest buckets that tile it — whole years, then
+/// whole months, then days — as (grain, first bucket, last bucket) ranges.
+pub fn ranges(from: NaiveDate, to: NaiveDate) -> Vec<(Grain, NaiveDate, NaiveDate)> {
+    let mut out = Vec::new();
+    tile(from, to, Grain::Year, &mut out);
+    out
+}
+
+fn tile(from: NaiveDate, to: NaiveDate, grain: Grain, out: &mut Vec<(Grain, NaiveDate, NaiveDate)>) {
+    if from > to {
+        return;
+    }
+    let finer = match grain {
+        Grain::Year => Grain::Month,
+        Grain::Month => Grain::Day,
+        Grain::Day => {
+            out.push((Grain::Day, from, to));
+            return;
+        }
     };
-    let last = if last_day_of_month(to) == to {
-        Some(month_of(to))
-    } else {
-        month_of(to).checked_sub_months(chrono::Months::new(1))
+    // The first bucket starting on or after `from`, and the last one ending on or before `to`.
+    let first =
+        if grain.bucket(from) == from { Some(from) } else { grain.last_day(grain.bucket(from)).succ_opt() };
+    let last = {
+        let bucket = grain.bucket(to);
+        if grain.last_day(bucket) == to { Some(bucket) } else { bucket.pred_opt().map(|d| grain.bucket(d)) }
     };
     match (first, last) {
         (Some(first), Some(last)) if first <= last => {
-            let mut days = Vec::new();
-            if from < first {
-                days.push((from, first - Days::new(1)));
+            if let Some(before) = first.pred_opt() {
+                tile(from, before, finer, out);
             }
-            let after = last_day_of_month(last);
-            if to > after {
-                days.push((after + Days::new(1), to));
+            out.push((grain, first, last));
+            if let Some(after) = grain.last_day(last).succ_opt() {
+                tile(after, to, finer, out);
             }
-            Ranges { months: Some((first, last)), days }
         }
-        _ => Ranges { months: None, days: vec![(from, to)] },
+        _ => tile(from, to, finer, out),
     }
 }
 
@@ -320,7 +365,7 @@ pub fn combine(
 
 #[cfg(test)]
 mod tests {
-    use chrono::{DateTime, Duration, Utc};
+    use chrono::{DateTime, Days, Duration, Utc};
     use proptest::prelude::*;
 
     use super::*;
@@ -332,33 +377,45 @@ mod tests {
     }
 
     #[test]
-    fn periods_split_into_whole_months_and_edge_days() {
+    fn periods_split_into_whole_years_months_and_edge_days() {
+        use Grain::*;
         assert_eq!(
             ranges(d(2024, 1, 1), d(2024, 6, 25)),
-            Ranges {
-                months: Some((d(2024, 1, 1), d(2024, 5, 1))),
-                days: vec![(d(2024, 6, 1), d(2024, 6, 25))]
+            [(Month, d(2024, 1, 1), d(2024, 5, 1)), (Day, d(2024, 6, 1), d(2024, 6, 25))]
+        );
+        assert_eq!(ranges(d(2025, 1, 1), d(2025, 12, 31)), [(Year, d(2025, 1, 1), d(2025, 1, 1))]);
+        assert_eq!(
+            ranges(d(2023, 11, 20), d(2025, 2, 3)),
+            [
+                (Day, d(2023, 11, 20), d(2023, 11, 30)),
+                (Month, d(2023, 12, 1), d(2023, 12, 1)),
+                (Year, d(2024, 1, 1), d(2024, 1, 1)),
+                (Month, d(2025, 1, 1), d(2025, 1, 1)),
+                (Day, d(2025, 2, 1), d(2025, 2, 3)),
+            ]
+        );
+        assert_eq!(ranges(d(2024, 2, 10), d(2024, 3, 5)), [(Day, d(2024, 2, 10), d(2024, 3, 5))]);
+        assert_eq!(ranges(d(2024, 2, 1), d(2024, 2, 29)), [(Month, d(2024, 2, 1), d(2024, 2, 1))]);
+    }
+
+    proptest! {
+        /// The ranges tile the period: every day in exactly one bucket, none outside.
+        #[test]
+        fn ranges_tile_the_period(from in 0u64..1500, len in 0u64..1200) {
+            let start = d(2023, 1, 1);
+            let (from, to) = (start + Days::new(from), start + Days::new(from + len));
+            let mut days = Vec::new();
+            for (grain, first, last) in ranges(from, to) {
+                let mut bucket = first;
+                while bucket <= last {
+                    prop_assert_eq!(grain.bucket(bucket), bucket);
+                    days.extend(bucket.iter_days().take_while(|x| *x <= grain.last_day(bucket)));
+                    bucket = grain.last_day(bucket).succ_opt().unwrap();
+                }
             }
-        );
-        assert_eq!(
-            ranges(d(2025, 1, 1), d(2025, 12, 31)),
-            Ranges { months: Some((d(2025, 1, 1), d(2025, 12, 1))), days: vec![] }
-        );
-        assert_eq!(
-            ranges(d(2024, 2, 10), d(2024, 4, 30)),
-            Ranges {
-                months: Some((d(2024, 3, 1), d(2024, 4, 1))),
-                days: vec![(d(2024, 2, 10), d(2024, 2, 29))]
-            }
-        );
-        assert_eq!(
-            ranges(d(2024, 2, 10), d(2024, 3, 5)),
-            Ranges { months: None, days: vec![(d(2024, 2, 10), d(2024, 3, 5))] }
-        );
-        assert_eq!(
-            ranges(d(2024, 2, 1), d(2024, 2, 28)),
-            Ranges { months: None, days: vec![(d(2024, 2, 1), d(2024, 2, 28))] }
-        );
+            let expected: Vec<NaiveDate> = from.iter_days().take_while(|x| *x <= to).collect();
+            prop_assert_eq!(days, expected);
+        }
     }
 
     fn base() -> DateTime<Utc> {

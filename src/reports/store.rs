@@ -10,7 +10,7 @@ use super::figures::{
     DossierFacts, FeedbackFacts, Period, ProcedureInfo, PublicationFacts, ResponsibleKey, local_day,
 };
 use super::percent::Percent;
-use super::rollup::{self, Counted, Counts};
+use super::rollup::{self, Counted, Counts, Grain};
 use super::targets::Indicator;
 use crate::calendar::cache::CalendarCache;
 use crate::calendar::working_time::posting_deadline;
@@ -221,8 +221,6 @@ pub fn procedure_infos(conn: &mut DbConnection) -> Result<HashMap<String, Proced
         .collect()
 }
 
-const GRAINS: [&str; 2] = ["day", "month"];
-
 fn responsible_text(who: Option<&ResponsibleKey>) -> String {
     match who {
         None => String::new(),
@@ -248,17 +246,10 @@ pub fn record_dossier(
 ) -> Result<(), ApiError> {
     let before = before.map(facts_of).transpose()?;
     let after_facts = facts_of(after)?;
-    for ((day, who), counts) in rollup::difference(before.as_ref(), &after_facts) {
-        add_counts(
-            conn,
-            &after.agency_id,
-            &after.procedure_id,
-            day,
-            &responsible_text(who.as_ref()),
-            &counts,
-        )?;
-    }
-    Ok(())
+    let changes = rollup::difference(before.as_ref(), &after_facts)
+        .into_iter()
+        .map(|((day, who), counts)| (day, responsible_text(who.as_ref()), counts));
+    add_counts(conn, &after.agency_id, &after.procedure_id, changes)
 }
 
 /// Count a survey of a dossier (agency, procedure) on the day it was submitted.
@@ -269,7 +260,7 @@ pub fn record_survey(
     at: NaiveDateTime,
 ) -> Result<(), ApiError> {
     let day = local_day(clock::from_db(at));
-    add_counts(conn, agency_id, procedure_id, day, "", &rollup::survey_contribution(level))
+    add_counts(conn, agency_id, procedure_id, [(day, String::new(), rollup::survey_contribution(level))])
 }
 
 /// Counters gathered in memory (by `generate`), keyed by agency, procedure, day and responsible.
@@ -399,15 +390,21 @@ impl CountsRow {
 /// Write gathered counters of agencies that have none yet (a generated history): plain inserts,
 /// hundreds per statement.
 pub fn write_pending(conn: &mut DbConnection, pending: Pending) -> Result<(), ApiError> {
-    let mut months: Pending = HashMap::new();
-    let mut rows = Vec::with_capacity(pending.len());
+    let mut buckets: HashMap<(Grain, String, String, NaiveDate, String), Counts> = HashMap::new();
     for ((agency_id, procedure_id, day, responsible), counts) in pending {
-        *months
-            .entry((agency_id.clone(), procedure_id.clone(), rollup::month_of(day), responsible.clone()))
-            .or_default() += counts;
-        rows.push(CountsRow::new("day", (agency_id, procedure_id, day, responsible), counts));
+        let procedure_id = if responsible.is_empty() { procedure_id } else { String::new() };
+        for grain in Grain::ALL {
+            let key =
+                (grain, agency_id.clone(), procedure_id.clone(), grain.bucket(day), responsible.clone());
+            *buckets.entry(key).or_default() += counts;
+        }
     }
-    rows.extend(months.into_iter().map(|(key, counts)| CountsRow::new("month", key, counts)));
+    let rows: Vec<CountsRow> = buckets
+        .into_iter()
+        .map(|((grain, agency_id, procedure_id, bucket, responsible), counts)| {
+            CountsRow::new(grain.as_str(), (agency_id, procedure_id, bucket, responsible), counts)
+        })
+        .collect();
     // 24 columns × 1,000 rows stays under SQLite's 32,766 bound parameters.
     for chunk in rows.chunks(1_000) {
         crate::db::insert_batch!(conn, report_counts::table, chunk)?;
@@ -415,24 +412,31 @@ pub fn write_pending(conn: &mut DbConnection, pending: Pending) -> Result<(), Ap
     Ok(())
 }
 
-/// Add to the day's and the month's counters (an upsert that adds, so concurrent writes add up).
+/// Add to the day's, the month's and the year's counters (an upsert that adds, so concurrent writes
+/// add up). Rows are taken in one global order (grain, bucket, responsible), so that two
+/// transactions never wait for each other in a cycle on PostgreSQL.
 fn add_counts(
     conn: &mut DbConnection,
     agency_id: &str,
     procedure_id: &str,
-    day: NaiveDate,
-    responsible: &str,
-    counts: &Counts,
+    changes: impl IntoIterator<Item = (NaiveDate, String, Counts)>,
 ) -> Result<(), ApiError> {
-    for grain in GRAINS {
-        let bucket = if grain == "day" { day } else { rollup::month_of(day) };
+    let mut rows: BTreeMap<(Grain, NaiveDate, String), Counts> = BTreeMap::new();
+    for (day, responsible, counts) in changes {
+        for grain in Grain::ALL {
+            *rows.entry((grain, grain.bucket(day), responsible.clone())).or_default() += counts;
+        }
+    }
+    for ((grain, bucket, responsible), counts) in rows.into_iter().filter(|(_, c)| !c.is_zero()) {
+        // Missing digitization is counted per person, not per procedure.
+        let procedure_id = if responsible.is_empty() { procedure_id } else { "" };
         crate::db::add_report_counts(
             conn,
-            grain,
+            grain.as_str(),
             agency_id,
             bucket,
             procedure_id,
-            responsible,
+            &responsible,
             &counts.as_array(),
         )?;
     }
@@ -448,16 +452,10 @@ fn values_array(v: Values) -> [i64; 19] {
 /// The counters of a period for some agencies: whole months from the month grain, the edges from
 /// the day grain.
 pub fn counted(conn: &mut DbConnection, agency_ids: &[String], period: &Period) -> Result<Counted, ApiError> {
-    let ranges = rollup::ranges(period.from, period.to);
-    let mut reads: Vec<(&str, NaiveDate, NaiveDate)> =
-        ranges.days.iter().map(|(a, b)| ("day", *a, *b)).collect();
-    if let Some((a, b)) = ranges.months {
-        reads.push(("month", a, b));
-    }
     let mut out = Counted::default();
-    for (grain, first, last) in reads {
+    for (grain, first, last) in rollup::ranges(period.from, period.to) {
         let rows: Vec<(String, String, Values)> = report_counts::table
-            .filter(report_counts::grain.eq(grain))
+            .filter(report_counts::grain.eq(grain.as_str()))
             .filter(report_counts::agency_id.eq_any(agency_ids))
             .filter(report_counts::bucket.ge(first))
             .filter(report_counts::bucket.le(last))

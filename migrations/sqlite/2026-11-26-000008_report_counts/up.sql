@@ -8,11 +8,11 @@ ALTER TABLE dossiers ADD COLUMN last_event_at TIMESTAMP;
 CREATE INDEX dossiers_agency_last_event_idx ON dossiers (agency_id, last_event_at);
 
 -- Each dossier's and survey's contribution to the report, counted on the Vietnam-time day of
--- each event and again on its month, maintained in the same transaction as every write
--- (src/reports/rollup.rs). `responsible` is '' for the counts and 'p:<id>' (a person) or
--- 'a:<id>' (an agency) for the missing-digitization columns.
+-- each event and again on its month and its year, maintained in the same transaction as every
+-- write (src/reports/rollup.rs). `responsible` is '' for the counts; 'p:<id>' (a person) or
+-- 'a:<id>' (an agency), with procedure '', for the missing-digitization columns.
 CREATE TABLE report_counts (
-    grain               TEXT NOT NULL CHECK (grain IN ('day', 'month')),
+    grain               TEXT NOT NULL CHECK (grain IN ('day', 'month', 'year')),
     agency_id           TEXT NOT NULL,
     bucket              DATE NOT NULL,
     procedure_id        TEXT NOT NULL,
