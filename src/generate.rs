@@ -30,7 +30,7 @@ use crate::db::{Db, DbConnection, insert_batch, write_transaction};
 use crate::dossiers::model::{ANSWER_WITHIN_MINUTES, DossierRow};
 use crate::error::ApiError;
 use crate::feedback::model::FeedbackRow;
-use crate::reports::store as report_store;
+use crate::reports::counters as report_counters;
 use crate::surveys::model::{Level, SurveyRow};
 use crate::users::model::UserRow;
 use crate::users::store as users;
@@ -106,7 +106,7 @@ pub fn run(db: &Db, options: &Options, progress: &dyn Fn(u64)) -> anyhow::Result
     let now = clock::now();
     let mut sequences: HashMap<(usize, NaiveDate), u32> = HashMap::new();
     let (mut written, mut survey_count, mut feedback_count) = (0u64, 0u64, 0u64);
-    let mut counters = report_store::Pending::new();
+    let mut counters = report_counters::Pending::new();
     // One transaction: the history is there whole, with its report counters, or not at all.
     write_transaction(&mut conn, |conn| {
         while written < options.dossiers {
@@ -115,9 +115,9 @@ pub fn run(db: &Db, options: &Options, progress: &dyn Fn(u64)) -> anyhow::Result
             let mut survey_rows = Vec::new();
             for _ in 0..n {
                 let row = dossier(&mut rng, &world, &days, now, &mut sequences)?;
-                report_store::gather_dossier(&mut counters, &row)?;
+                report_counters::gather_dossier(&mut counters, &row)?;
                 if let Some((survey, level)) = survey(&mut rng, &row) {
-                    report_store::gather_survey(
+                    report_counters::gather_survey(
                         &mut counters,
                         (&row.agency_id, &row.procedure_id),
                         level,
@@ -144,7 +144,7 @@ pub fn run(db: &Db, options: &Options, progress: &dyn Fn(u64)) -> anyhow::Result
             feedback_count += feedback_rows.len() as u64;
             progress(written);
         }
-        report_store::write_pending(conn, std::mem::take(&mut counters))?;
+        report_counters::write_pending(conn, std::mem::take(&mut counters))?;
         // Live intake numbers on from where the generated codes end.
         let sequence_rows: Vec<_> = sequences
             .iter()

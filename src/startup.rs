@@ -118,7 +118,7 @@ pub fn open_database(settings: &Settings, url: &DatabaseUrl) -> anyhow::Result<D
     let pool = db::build_pool(url, &options)?;
     let mut conn = pool.get().context("no database connection for migrations")?;
     db::run_migrations(&mut conn)?;
-    if crate::reports::store::rebuild_if_empty(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))? {
+    if crate::reports::counters::rebuild_if_empty(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))? {
         tracing::info!("counted the existing dossiers for the reports");
     }
     Ok(Db::new(pool))

@@ -24,7 +24,7 @@ use crate::clock;
 use crate::db::{DbConnection, next_sequence};
 use crate::error::ApiError;
 use crate::outbox::{self, NewEvent};
-use crate::reports::store as report_store;
+use crate::reports::counters as report_counters;
 use crate::users::store as users;
 
 /// Clock skew tolerated on imported instants ("never in the future").
@@ -335,7 +335,7 @@ pub fn intake(
         updated_at: clock::to_db(now),
     };
     store::insert(conn, &row)?;
-    report_store::record_dossier(conn, None, &row)?;
+    report_counters::record_dossier(conn, None, &row)?;
     history(conn, &row, "intake", None, caller, accepted_at.unwrap_or(submitted_at), None)?;
     event(conn, &row, "dossier.submitted", submitted_at)?;
     if let Some(at) = accepted_at {
@@ -512,7 +512,7 @@ pub fn act(
             "the dossier changed while this step was being recorded; read it again and retry",
         ));
     }
-    report_store::record_dossier(conn, Some(&before), &row)?;
+    report_counters::record_dossier(conn, Some(&before), &row)?;
     history(conn, &row, step.action.as_str(), Some(from), caller, at, note)?;
     event(conn, &row, step.action.event_type(), at)?;
     Ok(row)
@@ -565,7 +565,7 @@ pub fn update(
             "the dossier changed while this update was being recorded; read it again and retry",
         ));
     }
-    report_store::record_dossier(conn, Some(&before), &row)?;
+    report_counters::record_dossier(conn, Some(&before), &row)?;
     history(conn, &row, "update", Some(status), caller, now, None)?;
     event(conn, &row, "dossier.updated", now)?;
     Ok(row)

@@ -362,19 +362,6 @@ pub fn reception_and_resolution_of(t: &Tally) -> (Reception, Resolution) {
     (rec, res)
 }
 
-/// Reception and resolution of some dossiers by the plain definition.
-pub fn reception_and_resolution<'a>(
-    dossiers: impl IntoIterator<Item = &'a DossierFacts>,
-    p: &Period,
-) -> (Reception, Resolution) {
-    let mut total = Tally::default();
-    let mut missing = Missing::new();
-    for d in dossiers {
-        total += tally(d, p, &mut missing);
-    }
-    reception_and_resolution_of(&total)
-}
-
 /// The dossier figures of the summary.
 pub struct DossierFigures {
     pub reception: Reception,
@@ -645,6 +632,19 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    /// Reception and resolution of some dossiers by the plain definition.
+    fn reception_and_resolution<'a>(
+        dossiers: impl IntoIterator<Item = &'a DossierFacts>,
+        p: &Period,
+    ) -> (Reception, Resolution) {
+        let mut total = Tally::default();
+        let mut missing = Missing::new();
+        for d in dossiers {
+            total += tally(d, p, &mut missing);
+        }
+        reception_and_resolution_of(&total)
+    }
 
     fn base() -> DateTime<Utc> {
         local_midnight(NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()).unwrap()

@@ -9,9 +9,9 @@ use super::model::{
     Responsible, ResponsibleKind, Summary, TargetRow, Targets, TargetsUpdate, Timeseries,
 };
 use super::percent::Percent;
-use super::rollup;
 use super::store::{self, Select};
 use super::targets::Indicator;
+use super::{counters, rollup};
 use crate::agencies::access::load_visible;
 use crate::agencies::model::AgencyRow;
 use crate::agencies::store as agencies;
@@ -95,7 +95,7 @@ pub fn summary_by(
             (tallies, missing, figures::procedures_of(&dossiers), figures::satisfaction(&surveys, &period))
         }
         Method::Counters => {
-            let counted = store::counted(conn, &covered, &period)?;
+            let counted = counters::counted(conn, &covered, &period)?;
             let recent = store::recent_facts(conn, &covered, &period)?;
             let (tallies, missing, surveys) = rollup::combine(counted, &recent, &period);
             let satisfaction =
