@@ -38,6 +38,8 @@ for n in "${SIZES[@]}"; do
     start=$(date +%s.%N)
     DATABASE_URL=$url "$BIN" generate --dossiers "$n" --communes 20 --from $(( 2026 - years ))-01-01 --to 2025-12-31 --seed 1 >/dev/null 2>&1
     generated=$(echo "$(date +%s.%N) - $start" | bc)
+    # As a running database would be: vacuumed, with fresh statistics (not autovacuum mid-run).
+    [ "$backend" = sqlite ] || psql -q "$url" -c "VACUUM ANALYZE"
     DATABASE_URL=$url MOTCUA_BIND=127.0.0.1:$PORT "$BIN" serve >/tmp/motcua-bench-serve.log 2>&1 &
     server=$!
     trap 'kill $server 2>/dev/null || true' EXIT
