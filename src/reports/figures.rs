@@ -323,14 +323,6 @@ pub fn plain(dossiers: &[DossierFacts], p: &Period) -> (BTreeMap<String, Tally>,
     (by_procedure, missing)
 }
 
-/// The procedures of some dossiers, as their facts carry them.
-pub fn procedures_of(dossiers: &[DossierFacts]) -> HashMap<String, ProcedureInfo> {
-    dossiers
-        .iter()
-        .map(|d| (d.procedure_id.clone(), ProcedureInfo { field: d.field.clone(), offer: d.offer }))
-        .collect()
-}
-
 /// Reception and resolution (form II.06a's columns) from a tally.
 pub fn reception_and_resolution_of(t: &Tally) -> (Reception, Resolution) {
     let mut rec = Reception {
@@ -644,6 +636,14 @@ mod tests {
             total += tally(d, p, &mut missing);
         }
         reception_and_resolution_of(&total)
+    }
+
+    /// The procedures of some dossiers, as their facts carry them.
+    fn procedures_of(dossiers: &[DossierFacts]) -> HashMap<String, ProcedureInfo> {
+        dossiers
+            .iter()
+            .map(|d| (d.procedure_id.clone(), ProcedureInfo { field: d.field.clone(), offer: d.offer }))
+            .collect()
     }
 
     fn base() -> DateTime<Utc> {

@@ -87,20 +87,21 @@ pub fn summary_by(
     method: Method,
 ) -> Result<Summary, ApiError> {
     let Subject { agency, covered, period } = subject(conn, caller, agency_id, from, to)?;
-    let (tallies, missing, procedures, satisfaction) = match method {
+    let procedures = store::procedure_infos(conn)?;
+    let (tallies, missing, satisfaction) = match method {
         Method::Plain => {
-            let dossiers = store::dossier_facts(conn, &covered, &period, Select::Period)?;
+            let dossiers = store::dossier_facts(conn, &covered, &period, Select::Period, &procedures)?;
             let (tallies, missing) = figures::plain(&dossiers, &period);
             let surveys = store::survey_facts(conn, &covered, &period)?;
-            (tallies, missing, figures::procedures_of(&dossiers), figures::satisfaction(&surveys, &period))
+            (tallies, missing, figures::satisfaction(&surveys, &period))
         }
         Method::Counters => {
             let counted = counters::counted(conn, &covered, &period)?;
-            let recent = store::recent_facts(conn, &covered, &period)?;
+            let recent = store::recent_facts(conn, &covered, &period, &procedures)?;
             let (tallies, missing, surveys) = rollup::combine(counted, &recent, &period);
             let satisfaction =
                 figures::satisfaction_of(surveys.very_satisfied, surveys.satisfied, surveys.unsatisfied);
-            (tallies, missing, store::procedure_infos(conn)?, satisfaction)
+            (tallies, missing, satisfaction)
         }
     };
     let figures::DossierFigures {
@@ -200,7 +201,8 @@ pub fn timeseries(
             format!("more than {MAX_BUCKETS} buckets: choose a coarser granularity or a shorter period"),
         ));
     }
-    let dossiers = store::dossier_facts(conn, &covered, &period, Select::Period)?;
+    let procedures = store::procedure_infos(conn)?;
+    let dossiers = store::dossier_facts(conn, &covered, &period, Select::Period, &procedures)?;
     Ok(Timeseries {
         agency: agency_ref(&agency),
         period: period_out(&period),
@@ -217,7 +219,8 @@ pub fn officers(
     to: NaiveDate,
 ) -> Result<OfficersReport, ApiError> {
     let Subject { agency, covered, period } = subject(conn, caller, agency_id, from, to)?;
-    let dossiers = store::dossier_facts(conn, &covered, &period, Select::Period)?;
+    let procedures = store::procedure_infos(conn)?;
+    let dossiers = store::dossier_facts(conn, &covered, &period, Select::Period, &procedures)?;
     let mut counts = figures::officers(&dossiers, &period);
     for officer in store::officers_of(conn, &covered)? {
         counts.entry(officer).or_default();

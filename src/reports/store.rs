@@ -26,8 +26,6 @@ use crate::surveys::model::Level;
 struct FactsRow {
     agency_id: String,
     procedure_id: String,
-    field: String,
-    online_service: String,
     channel: String,
     fee: i64,
     payment_method: Option<String>,
@@ -61,16 +59,19 @@ fn channel_of(text: &str) -> Channel {
 }
 
 impl FactsRow {
-    fn into_facts(self) -> Result<DossierFacts, ApiError> {
+    /// The facts, with the procedure's field and online-service level from `procedures` (left
+    /// empty for a procedure it lacks: the counters do not need them).
+    fn into_facts(self, procedures: &HashMap<String, ProcedureInfo>) -> Result<DossierFacts, ApiError> {
+        let procedure = procedures.get(&self.procedure_id);
         Ok(DossierFacts {
-            offer: OnlineService::from_db(&self.online_service)?,
+            offer: procedure.map_or(OnlineService::None, |p| p.offer),
+            field: procedure.map(|p| p.field.clone()).unwrap_or_default(),
             paid_online: self.payment_method.as_deref() == Some(PaymentMethod::Online.as_str()),
             awaiting_supplement: self.status == "supplement_requested",
             open: OPEN.contains(&self.status.as_str()),
             channel: channel_of(&self.channel),
             agency_id: self.agency_id,
             procedure_id: self.procedure_id,
-            field: self.field,
             fee: self.fee,
             submitted_at: clock::from_db(self.submitted_at),
             answer_due_at: self.answer_due_at.map(clock::from_db),
@@ -110,9 +111,10 @@ pub fn recent_facts(
     conn: &mut DbConnection,
     agency_ids: &[String],
     period: &Period,
+    procedures: &HashMap<String, ProcedureInfo>,
 ) -> Result<Vec<DossierFacts>, ApiError> {
-    let mut facts = dossier_facts(conn, agency_ids, period, Select::Open)?;
-    facts.extend(dossier_facts(conn, agency_ids, period, Select::TouchedSince)?);
+    let mut facts = dossier_facts(conn, agency_ids, period, Select::Open, procedures)?;
+    facts.extend(dossier_facts(conn, agency_ids, period, Select::TouchedSince, procedures)?);
     Ok(facts)
 }
 
@@ -121,16 +123,14 @@ pub fn dossier_facts(
     agency_ids: &[String],
     period: &Period,
     select: Select,
+    procedures: &HashMap<String, ProcedureInfo>,
 ) -> Result<Vec<DossierFacts>, ApiError> {
     let (start, end) = (clock::to_db(period.start), clock::to_db(period.end));
     let mut query = dossiers::table
-        .inner_join(procedures::table)
         .filter(dossiers::agency_id.eq_any(agency_ids))
         .select((
             dossiers::agency_id,
             dossiers::procedure_id,
-            procedures::field,
-            procedures::online_service,
             dossiers::channel,
             dossiers::fee,
             dossiers::payment_method,
@@ -174,7 +174,7 @@ pub fn dossier_facts(
             .filter(dossiers::submitted_at.lt(end)),
     };
     let rows: Vec<FactsRow> = query.load(conn)?;
-    rows.into_iter().map(FactsRow::into_facts).collect()
+    rows.into_iter().map(|row| row.into_facts(procedures)).collect()
 }
 
 /// What the counters need of a dossier row (field and offer are the procedure's, not needed).
@@ -182,8 +182,6 @@ pub fn facts_of(row: &DossierRow) -> Result<DossierFacts, ApiError> {
     FactsRow {
         agency_id: row.agency_id.clone(),
         procedure_id: row.procedure_id.clone(),
-        field: String::new(),
-        online_service: OnlineService::None.as_str().to_owned(),
         channel: row.channel.clone(),
         fee: row.fee,
         payment_method: row.payment_method.clone(),
@@ -205,7 +203,7 @@ pub fn facts_of(row: &DossierRow) -> Result<DossierFacts, ApiError> {
         assignee_id: row.assignee_id.clone(),
         last_event_at: Some(row.last_event()),
     }
-    .into_facts()
+    .into_facts(&HashMap::new())
 }
 
 /// The catalogue's fields and online-service levels, by procedure id.
