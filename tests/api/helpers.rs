@@ -134,13 +134,25 @@ pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
 pub const TEST_JWT_SECRET: &str = "test-secret-that-is-at-least-32-bytes-long";
 
 impl TestApp {
-    /// Create a system administrator straight through the library (as `motcua user create`
-    /// does) and return its access token.
-    pub async fn admin_token(&self) -> String {
+    /// Run `f` off the async runtime on the app's database, opened through the library as the
+    /// commands open it (migrations, counters).
+    pub async fn with_library_db<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&motcua::db::Db) -> T + Send + 'static,
+    ) -> T {
         let url = self.database.url().to_owned();
         tokio::task::spawn_blocking(move || {
             let settings = Settings::for_database(url.clone());
-            let db = motcua::startup::open_database(&settings, &url.parse().unwrap()).unwrap();
+            f(&motcua::startup::open_database(&settings, &url.parse().unwrap()).unwrap())
+        })
+        .await
+        .unwrap()
+    }
+
+    /// Create a system administrator straight through the library (as `motcua user create`
+    /// does) and return its access token.
+    pub async fn admin_token(&self) -> String {
+        self.with_library_db(|db| {
             let new = motcua::users::model::NewUser {
                 username: "root".into(),
                 password: ADMIN_PASSWORD.into(),
@@ -148,10 +160,9 @@ impl TestApp {
                 role: motcua::auth::role::Role::Admin,
                 agency_id: None,
             };
-            motcua::users::service::create_from_cli(&db, new, None).unwrap();
+            motcua::users::service::create_from_cli(db, new, None).unwrap();
         })
-        .await
-        .unwrap();
+        .await;
         self.login("root", ADMIN_PASSWORD).await
     }
 

@@ -9,14 +9,7 @@ const SEED_PERIOD: &str = "from=2024-01-01&to=2024-06-25";
 
 /// Load the demo data set through the library, as `motcua serve --demo` does; true if loaded now.
 async fn load_demo(app: &TestApp) -> bool {
-    let url = app.database.url().to_owned();
-    tokio::task::spawn_blocking(move || {
-        let settings = motcua::settings::Settings::for_database(url.clone());
-        let db = motcua::startup::open_database(&settings, &url.parse().unwrap()).unwrap();
-        motcua::demo::load(&db).unwrap()
-    })
-    .await
-    .unwrap()
+    app.with_library_db(|db| motcua::demo::load(db).unwrap()).await
 }
 
 async fn agency_id(app: &TestApp, token: &str, code: &str) -> String {
@@ -414,18 +407,23 @@ async fn targets_are_set_from_above_and_inherited() {
     assert_eq!(error_fields(&problem(response).await), ["targets[0].indicator"]);
 }
 
-async fn generate(app: &TestApp, dossiers: u64, seed: u64) -> motcua::generate::Generated {
-    let url = app.database.url().to_owned();
-    tokio::task::spawn_blocking(move || {
-        let settings = motcua::settings::Settings::for_database(url.clone());
-        let db = motcua::startup::open_database(&settings, &url.parse().unwrap()).unwrap();
+/// Generate a history of the first half of 2025 in three communes.
+async fn try_generate(
+    app: &TestApp,
+    dossiers: u64,
+    seed: u64,
+) -> Result<motcua::generate::Generated, String> {
+    app.with_library_db(move |db| {
         let day = |m, d| chrono::NaiveDate::from_ymd_opt(2025, m, d).unwrap();
         let options =
             motcua::generate::Options { dossiers, communes: 3, from: day(1, 1), to: day(6, 30), seed };
-        motcua::generate::run(&db, &options, &|_| {}).unwrap()
+        motcua::generate::run(db, &options, &|_| {}).map_err(|e| e.to_string())
     })
     .await
-    .unwrap()
+}
+
+async fn generate(app: &TestApp, dossiers: u64, seed: u64) -> motcua::generate::Generated {
+    try_generate(app, dossiers, seed).await.unwrap()
 }
 
 /// The synthetic history is what a report can digest: its figures balance, its parts add up, and
@@ -468,30 +466,17 @@ async fn generated_history_is_reproducible_and_reports_balance() {
     );
 
     // A second run with the same seed into the same database is refused, not doubled.
-    let url = a.database.url().to_owned();
-    let refused = tokio::task::spawn_blocking(move || {
-        let settings = motcua::settings::Settings::for_database(url.clone());
-        let db = motcua::startup::open_database(&settings, &url.parse().unwrap()).unwrap();
-        let day = |m, d| chrono::NaiveDate::from_ymd_opt(2025, m, d).unwrap();
-        let options =
-            motcua::generate::Options { dossiers: 10, communes: 3, from: day(1, 1), to: day(6, 30), seed: 7 };
-        motcua::generate::run(&db, &options, &|_| {}).err().map(|e| e.to_string())
-    })
-    .await
-    .unwrap();
+    let refused = try_generate(&a, 10, 7).await.err();
     assert!(refused.unwrap().contains("already holds"));
 }
 
 /// The counters and the plain definition give the same summary, for periods of every shape.
 async fn assert_methods_agree(app: &TestApp, agency_id: &str, periods: &[(&str, &str)]) {
-    let url = app.database.url().to_owned();
     let agency_id = agency_id.to_owned();
     let periods: Vec<(String, String)> =
         periods.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
-    tokio::task::spawn_blocking(move || {
+    app.with_library_db(move |db| {
         use motcua::reports::service::{Method, summary_by};
-        let settings = motcua::settings::Settings::for_database(url.clone());
-        let db = motcua::startup::open_database(&settings, &url.parse().unwrap()).unwrap();
         let mut conn = db.pool().get().unwrap();
         let calendars = motcua::calendar::cache::CalendarCache::default();
         let admin = motcua::auth::caller::Caller {
@@ -515,8 +500,7 @@ async fn assert_methods_agree(app: &TestApp, agency_id: &str, periods: &[(&str, 
             assert_eq!(value(&counted), value(&plain), "{from}..{to}");
         }
     })
-    .await
-    .unwrap();
+    .await;
 }
 
 #[tokio::test]
@@ -564,16 +548,13 @@ async fn the_counters_agree_with_the_plain_definition_on_the_demo() {
     assert_methods_agree(&app, &commune, &[("2024-01-01", "2026-12-31"), ("2026-11-01", "2026-11-30")]).await;
 
     // A database whose counters are missing (from before they existed) gets them back at start.
-    let url = app.database.url().to_owned();
-    tokio::task::spawn_blocking(move || {
+    app.with_library_db(|db| {
         use diesel::RunQueryDsl;
-        let settings = motcua::settings::Settings::for_database(url.clone());
-        let db = motcua::startup::open_database(&settings, &url.parse().unwrap()).unwrap();
         diesel::sql_query("DELETE FROM report_counts").execute(&mut db.pool().get().unwrap()).unwrap();
-        motcua::startup::open_database(&settings, &url.parse().unwrap()).unwrap();
     })
-    .await
-    .unwrap();
+    .await;
+    // Opening the database again is a start-up.
+    app.with_library_db(|_| ()).await;
     assert_methods_agree(&app, &commune, &[("2024-01-01", "2024-06-25"), ("2024-01-01", "2026-12-31")]).await;
 }
 
