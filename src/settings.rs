@@ -63,6 +63,31 @@ pub struct Settings {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "MOTCUA_WORKERS", global = true)]
     pub workers: Option<usize>,
+
+    /// Let webhooks target loopback and private networks (refused by default, so that a
+    /// subscription cannot probe the internal network).
+    #[arg(long, env = "MOTCUA_WEBHOOK_ALLOW_PRIVATE", default_value_t = false, global = true, action = clap::ArgAction::Set)]
+    pub webhook_allow_private: bool,
+
+    /// Run the webhook delivery worker in this process (several processes may run it at once).
+    #[arg(long, env = "MOTCUA_WEBHOOK_WORKER", default_value_t = true, global = true, action = clap::ArgAction::Set)]
+    pub webhook_worker: bool,
+
+    /// How often the delivery worker looks for new events, in milliseconds.
+    #[arg(long, env = "MOTCUA_WEBHOOK_POLL_MS", default_value_t = 1000, global = true)]
+    pub webhook_poll_ms: u64,
+
+    /// Seconds a webhook receiver has to answer before the attempt counts as failed.
+    #[arg(long, env = "MOTCUA_WEBHOOK_TIMEOUT_SECS", default_value_t = 10, global = true)]
+    pub webhook_timeout_secs: u64,
+
+    /// Attempts per delivery before it is marked dead.
+    #[arg(long, env = "MOTCUA_WEBHOOK_MAX_ATTEMPTS", default_value_t = 10, global = true)]
+    pub webhook_max_attempts: u32,
+
+    /// Wait after a first failed attempt, in milliseconds; doubled after each further one, up to an hour.
+    #[arg(long, env = "MOTCUA_WEBHOOK_RETRY_BASE_MS", default_value_t = 5000, global = true)]
+    pub webhook_retry_base_ms: u64,
 }
 
 impl std::fmt::Debug for Settings {
@@ -108,6 +133,27 @@ impl Settings {
             access_token_ttl_secs: 900,
             refresh_token_ttl_days: 30,
             workers: Some(2),
+            webhook_allow_private: false,
+            webhook_worker: true,
+            webhook_poll_ms: 1000,
+            webhook_timeout_secs: 10,
+            webhook_max_attempts: 10,
+            webhook_retry_base_ms: 5000,
+        }
+    }
+
+    /// The webhook delivery worker's settings.
+    pub fn webhook_worker(&self) -> crate::integration::webhooks::worker::WorkerConfig {
+        use crate::integration::webhooks::retry::RetryPolicy;
+        crate::integration::webhooks::worker::WorkerConfig {
+            poll: Duration::from_millis(self.webhook_poll_ms.max(10)),
+            timeout: Duration::from_secs(self.webhook_timeout_secs.max(1)),
+            retry: RetryPolicy {
+                base: Duration::from_millis(self.webhook_retry_base_ms.max(1)),
+                cap: Duration::from_secs(3600),
+                max_attempts: i32::try_from(self.webhook_max_attempts.clamp(1, 1000)).unwrap_or(1000),
+            },
+            allow_private: self.webhook_allow_private,
         }
     }
 }

@@ -20,13 +20,16 @@ use crate::db::{self, DatabaseUrl, Db, PoolOptions};
 use crate::http::extract::{MAX_JSON_BYTES, path_config};
 use crate::http::fallback::{RouteTable, not_matched};
 use crate::http::request_id;
+use crate::integration::webhooks::routes::TargetPolicy;
+use crate::integration::webhooks::worker::{self, WorkerHandle};
 use crate::ops::metrics::Metrics;
 use crate::settings::{MIN_JWT_SECRET_BYTES, Settings};
 
 /// Every route of the API. Used both to serve and to generate the OpenAPI document.
 pub fn configure_routes(cfg: &mut ServiceConfig) {
     use crate::{
-        agencies, auth, calendar, catalogue, dossiers, feedback, reports, service_accounts, surveys, users,
+        agencies, auth, calendar, catalogue, dossiers, feedback, integration, reports, service_accounts,
+        surveys, users,
     };
     cfg.service(crate::ops::routes::healthz)
         .service(crate::ops::routes::readyz)
@@ -91,6 +94,14 @@ pub fn configure_routes(cfg: &mut ServiceConfig) {
                 .service(reports::routes::officers)
                 .service(reports::routes::get_targets)
                 .service(reports::routes::put_targets)
+                .service(integration::events::list_events)
+                .service(integration::webhooks::routes::create_webhook)
+                .service(integration::webhooks::routes::list_webhooks)
+                .service(integration::webhooks::routes::get_webhook)
+                .service(integration::webhooks::routes::update_webhook)
+                .service(integration::webhooks::routes::delete_webhook)
+                .service(integration::webhooks::routes::list_deliveries)
+                .service(integration::webhooks::routes::retry_delivery)
                 .service(users::routes::list_users)
                 .service(users::routes::create_user)
                 .service(users::routes::get_user)
@@ -109,6 +120,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
 pub struct Application {
     port: u16,
     server: Server,
+    webhooks: Option<WorkerHandle>,
 }
 
 /// Open the pool and bring the schema up to date. Blocking: call off the event loop.
@@ -154,9 +166,14 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
+        let webhooks = if settings.webhook_worker {
+            Some(worker::spawn(db.clone(), settings.webhook_worker())?)
+        } else {
+            None
+        };
         let server = serve(listener, db, keys, &settings)?;
         tracing::info!(address = %settings.bind, port, database = %url, "motcua is listening");
-        Ok(Self { port, server })
+        Ok(Self { port, server, webhooks })
     }
 
     pub fn port(&self) -> u16 {
@@ -169,8 +186,13 @@ impl Application {
     }
 
     /// Runs until SIGTERM or SIGINT, then stops accepting and lets requests in flight finish.
+    /// The webhook worker then finishes the delivery in flight and stops.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let result = self.server.await;
+        if let Some(webhooks) = self.webhooks {
+            webhooks.stop().await;
+        }
+        result
     }
 }
 
@@ -207,6 +229,7 @@ fn serve(listener: TcpListener, db: Db, keys: TokenKeys, settings: &Settings) ->
     let throttle = web::Data::new(LoginThrottle::new(ThrottleConfig::default()));
     let calendars = web::Data::new(CalendarCache::default());
     let accounts = web::Data::new(crate::auth::accounts::AccountStates::default());
+    let targets = web::Data::new(TargetPolicy { allow_private: settings.webhook_allow_private });
     let settings_for_app = settings.clone();
     let prometheus = metrics.middleware()?;
 
@@ -221,6 +244,7 @@ fn serve(listener: TcpListener, db: Db, keys: TokenKeys, settings: &Settings) ->
             .app_data(throttle.clone())
             .app_data(calendars.clone())
             .app_data(accounts.clone())
+            .app_data(targets.clone())
             .app_data(path_config())
             .app_data(web::PayloadConfig::new(MAX_JSON_BYTES))
             .configure(configure_routes)

@@ -387,6 +387,26 @@ pub fn upsert_feedback_limit(
     .map(|_| ())
 }
 
+/// The key of the advisory lock that orders outbox writes on PostgreSQL ("motc" in ASCII).
+const OUTBOX_LOCK: i64 = 0x6d6f_7463;
+
+/// Make this transaction's outbox ids commit in the order they are taken. A PostgreSQL identity
+/// hands out ids when rows are inserted, not when they commit: without this, a reader could see
+/// event 11 before event 10 commits and its cursor would skip 10. The lock is held to the end
+/// of the transaction, and the event is the last thing a write inserts, so writers queue only for
+/// their commits. SQLite has one writer at a time already.
+pub fn serialize_outbox(conn: &mut DbConnection) -> QueryResult<()> {
+    match conn {
+        DbConnection::Postgres(c) => {
+            diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+                .bind::<diesel::sql_types::BigInt, _>(OUTBOX_LOCK)
+                .execute(c)?;
+        }
+        DbConnection::Sqlite(_) => {}
+    }
+    Ok(())
+}
+
 /// A transaction that writes. On SQLite it starts with `BEGIN IMMEDIATE`, taking the write lock
 /// up front: a deferred transaction that reads and then writes fails with "database is locked"
 /// when another writer got in between, without waiting for the busy timeout.

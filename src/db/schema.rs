@@ -311,7 +311,52 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhooks (id) {
+        id -> Text,
+        owner_id -> Text,
+        owner_kind -> Text,
+        url -> Text,
+        secret -> Text,
+        event_types -> Text,
+        active -> Bool,
+        last_event_id -> BigInt,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        webhook_id -> Text,
+        event_id -> BigInt,
+        event_type -> Text,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        created_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webhook_attempts (delivery_id, number) {
+        delivery_id -> Text,
+        number -> Integer,
+        attempted_at -> Timestamp,
+        status_code -> Nullable<Integer>,
+        error -> Nullable<Text>,
+        duration_ms -> BigInt,
+    }
+}
+
 diesel::joinable!(users -> agencies (agency_id));
+diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
+diesel::joinable!(webhook_deliveries -> outbox_events (event_id));
+diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
 diesel::joinable!(report_targets -> agencies (agency_id));
 diesel::joinable!(surveys -> dossiers (dossier_id));
 diesel::joinable!(feedback_history -> feedback (feedback_id));
@@ -347,4 +392,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_targets,
     report_counts,
     dossier_sequences,
+    webhooks,
+    webhook_deliveries,
+    webhook_attempts,
 );

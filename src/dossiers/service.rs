@@ -23,7 +23,7 @@ use crate::catalogue::{search, store as procedures};
 use crate::clock;
 use crate::db::{DbConnection, next_sequence};
 use crate::error::ApiError;
-use crate::outbox::{self, NewEvent};
+use crate::integration::outbox::{self, NewEvent};
 use crate::reports::counters as report_counters;
 use crate::users::store as users;
 

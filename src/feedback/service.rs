@@ -20,7 +20,7 @@ use crate::clock;
 use crate::db::DbConnection;
 use crate::dossiers::model::normalize_phone;
 use crate::error::ApiError;
-use crate::outbox::{self, NewEvent};
+use crate::integration::outbox::{self, NewEvent};
 
 /// Decree 20/2008 and the national portal's PAKN rules: 15 working days to answer.
 pub const DEFAULT_WORKING_DAYS: i64 = 15;

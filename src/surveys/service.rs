@@ -10,7 +10,7 @@ use crate::clock;
 use crate::db::DbConnection;
 use crate::dossiers::service::load_visible;
 use crate::error::ApiError;
-use crate::outbox::{self, NewEvent};
+use crate::integration::outbox::{self, NewEvent};
 
 /// Rate a dossier, once: its owner as citizen, or staff recording a kiosk or paper answer, or an
 /// import by integration and admin callers.

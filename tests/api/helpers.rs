@@ -227,6 +227,30 @@ impl TestApp {
     }
 }
 
+/// A second `serve` process on a test app's database.
+pub struct Sibling {
+    handle: actix_web::dev::ServerHandle,
+    running: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Sibling {
+    /// Stop it as SIGTERM would, and wait until it has finished.
+    pub async fn stop(self) {
+        self.handle.stop(true).await;
+        self.running.await.unwrap().unwrap();
+    }
+}
+
+impl TestApp {
+    pub async fn spawn_sibling(&self, configure: impl FnOnce(&mut Settings)) -> Sibling {
+        let mut settings = Settings::for_database(self.database.url());
+        settings.jwt_secret = Some(TEST_JWT_SECRET.into());
+        configure(&mut settings);
+        let app = Application::build(settings).await.expect("the second process starts");
+        Sibling { handle: app.handle(), running: tokio::spawn(app.run_until_stopped()) }
+    }
+}
+
 /// The outbox event types of one dossier, survey or feedback, read straight from the database.
 pub async fn outbox(app: &TestApp, aggregate_id: &str) -> Vec<String> {
     let url = app.database.url().to_owned();

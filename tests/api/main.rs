@@ -10,6 +10,7 @@ mod dossiers;
 mod feedback;
 mod helpers;
 mod http_errors;
+mod integration;
 mod openapi;
 mod ops;
 mod reports;

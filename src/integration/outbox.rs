@@ -7,6 +7,14 @@ use diesel::prelude::*;
 use crate::db::DbConnection;
 use crate::db::schema::outbox_events;
 
+/// Every event type the outbox carries, for validating webhook patterns.
+pub fn known_event_types() -> Vec<&'static str> {
+    let mut types = vec!["dossier.submitted", "dossier.updated", "survey.submitted", "feedback.received"];
+    types.extend(crate::dossiers::lifecycle::Action::ALL.iter().map(|a| a.event_type()));
+    types.extend(crate::feedback::lifecycle::FeedbackAction::ALL.iter().map(|a| a.event_type()));
+    types
+}
+
 pub struct NewEvent<'a> {
     pub event_type: &'a str,
     pub aggregate_type: &'a str,
@@ -16,7 +24,10 @@ pub struct NewEvent<'a> {
     pub data: String,
 }
 
+/// Insert an event in the caller's transaction. Call it last in the transaction: from here to the
+/// commit, other writers of events wait (see [`crate::db::serialize_outbox`]).
 pub fn insert_event(conn: &mut DbConnection, event: &NewEvent<'_>) -> QueryResult<()> {
+    crate::db::serialize_outbox(conn)?;
     diesel::insert_into(outbox_events::table)
         .values((
             outbox_events::event_type.eq(event.event_type),

@@ -1,0 +1,349 @@
+//! `/api/v1/webhooks`: subscriptions, their deliveries, and retrying a dead one by hand.
+//! Admins and service accounts manage their own subscriptions; a system administrator (an admin
+//! of no agency) sees every one. A subscription pushes what its owner could read from the feed.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+use chrono::Utc;
+
+use super::model::{
+    self, Attempt, DeliveriesQuery, Delivery, NewWebhook, STATES, Webhook, WebhookPatch, check_secret,
+    check_url, parse_patterns, patterns_json,
+};
+use super::store::{self, AttemptRow, DeliveryRow, WebhookRow};
+use super::target::check_target;
+use crate::auth::caller::{Authorized, Caller};
+use crate::auth::scope::Scope;
+use crate::clock;
+use crate::db::{Db, DbConnection};
+use crate::error::ApiError;
+use crate::http::extract::{JsonBody, QueryParams};
+use crate::http::pagination::{self, decode_cursor};
+use crate::http::responses as r;
+use crate::integration::events::FeedReaders;
+
+/// Whether webhooks may target private networks (MOTCUA_WEBHOOK_ALLOW_PRIVATE).
+#[derive(Debug, Clone, Copy)]
+pub struct TargetPolicy {
+    pub allow_private: bool,
+}
+
+fn to_api(row: WebhookRow, (pending, dead): (i64, i64)) -> Webhook {
+    Webhook {
+        id: row.id,
+        url: row.url,
+        event_types: model::stored_patterns(&row.event_types).iter().map(|p| p.as_string()).collect(),
+        active: row.active,
+        owner_id: row.owner_id,
+        owner_kind: row.owner_kind,
+        pending,
+        dead,
+        created_at: row.created_at.and_utc(),
+        updated_at: row.updated_at.and_utc(),
+    }
+}
+
+fn delivery_to_api((row, attempts): (DeliveryRow, Vec<AttemptRow>)) -> Delivery {
+    Delivery {
+        id: row.id,
+        event_id: row.event_id.to_string(),
+        event_type: row.event_type,
+        next_attempt_at: (row.state == "pending").then(|| row.next_attempt_at.and_utc()),
+        state: row.state,
+        created_at: row.created_at.and_utc(),
+        delivered_at: row.delivered_at.map(|t| t.and_utc()),
+        attempts: attempts
+            .into_iter()
+            .map(|a| Attempt {
+                number: a.number,
+                attempted_at: a.attempted_at.and_utc(),
+                status_code: a.status_code,
+                error: a.error,
+                duration_ms: a.duration_ms,
+            })
+            .collect(),
+    }
+}
+
+/// The subscription, if the caller may see it (404 otherwise, as for what does not exist).
+fn load_visible(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<WebhookRow, ApiError> {
+    store::find(conn, id)?
+        .filter(|row| row.owner_id == caller.id || caller.scope() == Scope::All)
+        .ok_or_else(|| ApiError::not_found("webhook"))
+}
+
+async fn checked_target(raw: &str, policy: TargetPolicy) -> Result<String, ApiError> {
+    let url = check_url(raw)?;
+    check_target(&url, policy.allow_private).await.map_err(|m| ApiError::invalid_field("url", m))?;
+    Ok(url.to_string())
+}
+
+/// Subscribe to events. Deliveries start with the next event after this call.
+#[utoipa::path(
+    tag = "integration",
+    request_body = NewWebhook,
+    responses(
+        (status = 201, body = Webhook, headers(("Location" = String))),
+        (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
+        (status = 403, response = r::Forbidden), (status = 415, response = r::UnsupportedMediaType),
+        (status = 422, response = r::Unprocessable),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/webhooks")]
+pub async fn create_webhook(
+    auth: Authorized<FeedReaders>,
+    body: JsonBody<NewWebhook>,
+    db: web::Data<Db>,
+    policy: web::Data<TargetPolicy>,
+) -> Result<HttpResponse, ApiError> {
+    let new = body.into_inner();
+    let patterns = parse_patterns(&new.event_types)?;
+    check_secret(&new.secret)?;
+    let url = checked_target(&new.url, **policy).await?;
+    let now = clock::to_db(Utc::now());
+    let caller = auth.caller.clone();
+    let row = db
+        .write(move |conn| {
+            let row = WebhookRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                owner_id: caller.id.clone(),
+                owner_kind: caller.kind_label().into(),
+                url,
+                secret: new.secret,
+                event_types: patterns_json(&patterns),
+                active: true,
+                last_event_id: store::latest_event_id(conn)?,
+                lease_owner: None,
+                lease_until: None,
+                created_at: now,
+                updated_at: now,
+            };
+            store::insert(conn, &row)?;
+            Ok(row)
+        })
+        .await?;
+    tracing::info!(webhook = %row.id, by = %auth.id, "webhook created");
+    let location = format!("/api/v1/webhooks/{}", row.id);
+    Ok(HttpResponse::Created().insert_header((header::LOCATION, location)).json(to_api(row, (0, 0))))
+}
+
+/// The caller's subscriptions (every one for a system administrator).
+#[utoipa::path(
+    tag = "integration",
+    responses(
+        (status = 200, body = Vec<Webhook>),
+        (status = 401, response = r::Unauthorized), (status = 403, response = r::Forbidden),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/webhooks")]
+pub async fn list_webhooks(
+    auth: Authorized<FeedReaders>,
+    db: web::Data<Db>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = auth.caller.clone();
+    let hooks = db
+        .run(move |conn| {
+            let owner = (caller.scope() != Scope::All).then_some(caller.id.as_str());
+            let mut hooks = Vec::new();
+            for row in store::list(conn, owner)? {
+                let backlog = store::backlog(conn, &row.id)?;
+                hooks.push(to_api(row, backlog));
+            }
+            Ok(hooks)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(hooks))
+}
+
+#[utoipa::path(
+    tag = "integration",
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, body = Webhook),
+        (status = 401, response = r::Unauthorized), (status = 403, response = r::Forbidden),
+        (status = 404, response = r::NotFound),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/webhooks/{id}")]
+pub async fn get_webhook(
+    auth: Authorized<FeedReaders>,
+    id: web::Path<String>,
+    db: web::Data<Db>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = auth.caller.clone();
+    let hook = db
+        .run(move |conn| {
+            let row = load_visible(conn, &caller, &id)?;
+            let backlog = store::backlog(conn, &row.id)?;
+            Ok(to_api(row, backlog))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(hook))
+}
+
+/// Change the URL, secret or patterns, or pause (`active: false`) and resume.
+#[utoipa::path(
+    tag = "integration",
+    params(("id" = String, Path)),
+    request_body = WebhookPatch,
+    responses(
+        (status = 200, body = Webhook),
+        (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
+        (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound),
+        (status = 415, response = r::UnsupportedMediaType), (status = 422, response = r::Unprocessable),
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/webhooks/{id}")]
+pub async fn update_webhook(
+    auth: Authorized<FeedReaders>,
+    id: web::Path<String>,
+    body: JsonBody<WebhookPatch>,
+    db: web::Data<Db>,
+    policy: web::Data<TargetPolicy>,
+) -> Result<HttpResponse, ApiError> {
+    let patch = body.into_inner();
+    let patterns = patch.event_types.as_deref().map(parse_patterns).transpose()?;
+    if let Some(secret) = &patch.secret {
+        check_secret(secret)?;
+    }
+    let url = match &patch.url {
+        Some(raw) => Some(checked_target(raw, **policy).await?),
+        None => None,
+    };
+    let caller = auth.caller.clone();
+    let hook = db
+        .write(move |conn| {
+            let mut row = load_visible(conn, &caller, &id)?;
+            if let Some(url) = url {
+                row.url = url;
+            }
+            if let Some(secret) = patch.secret {
+                row.secret = secret;
+            }
+            if let Some(patterns) = patterns {
+                row.event_types = patterns_json(&patterns);
+            }
+            if let Some(active) = patch.active {
+                row.active = active;
+            }
+            row.updated_at = clock::to_db(Utc::now());
+            store::update(conn, &row)?;
+            let backlog = store::backlog(conn, &row.id)?;
+            Ok(to_api(row, backlog))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(hook))
+}
+
+/// Unsubscribe; the subscription's deliveries and attempts go with it.
+#[utoipa::path(
+    tag = "integration",
+    params(("id" = String, Path)),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, response = r::Unauthorized), (status = 403, response = r::Forbidden),
+        (status = 404, response = r::NotFound),
+    ),
+    security(("bearer" = []))
+)]
+#[delete("/webhooks/{id}")]
+pub async fn delete_webhook(
+    auth: Authorized<FeedReaders>,
+    id: web::Path<String>,
+    db: web::Data<Db>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = auth.caller.clone();
+    db.write(move |conn| {
+        let row = load_visible(conn, &caller, &id)?;
+        Ok(store::delete(conn, &row.id)?)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The deliveries of a subscription, newest event first, each with its attempts.
+#[utoipa::path(
+    tag = "integration",
+    params(("id" = String, Path), DeliveriesQuery),
+    responses(
+        (status = 200, body = inline(pagination::Page<Delivery>)),
+        (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
+        (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/webhooks/{id}/deliveries")]
+pub async fn list_deliveries(
+    auth: Authorized<FeedReaders>,
+    id: web::Path<String>,
+    query: QueryParams<DeliveriesQuery>,
+    db: web::Data<Db>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let limit = pagination::limit(query.limit)?;
+    if let Some(state) = &query.state
+        && !STATES.contains(&state.as_str())
+    {
+        return Err(ApiError::BadRequest {
+            detail: "state must be pending, delivered or dead".into(),
+            errors: vec![crate::error::FieldError::new("state", "pending, delivered or dead")],
+        });
+    }
+    let before = match decode_cursor(query.cursor.as_deref())? {
+        None => None,
+        Some(key) => Some(key.parse::<i64>().map_err(|_| ApiError::BadRequest {
+            detail: "cursor is not one this API returned".into(),
+            errors: vec![crate::error::FieldError::new("cursor", "not a cursor this API returned")],
+        })?),
+    };
+    let caller = auth.caller.clone();
+    let page = db
+        .run(move |conn| {
+            let row = load_visible(conn, &caller, &id)?;
+            let rows = store::deliveries(conn, &row.id, query.state.as_deref(), before, limit + 1)?;
+            Ok(pagination::page(rows, limit, |(d, _)| d.event_id.to_string(), delivery_to_api))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Try a dead delivery again: it goes back to the head of the queue, due now. 409 unless dead.
+#[utoipa::path(
+    tag = "integration",
+    params(("id" = String, Path), ("delivery_id" = String, Path)),
+    responses(
+        (status = 202, body = Delivery),
+        (status = 401, response = r::Unauthorized), (status = 403, response = r::Forbidden),
+        (status = 404, response = r::NotFound), (status = 409, response = r::Conflict),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/webhooks/{id}/deliveries/{delivery_id}/retry")]
+pub async fn retry_delivery(
+    auth: Authorized<FeedReaders>,
+    path: web::Path<(String, String)>,
+    db: web::Data<Db>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, delivery_id) = path.into_inner();
+    let caller = auth.caller.clone();
+    let delivery = db
+        .write(move |conn| {
+            let hook = load_visible(conn, &caller, &id)?;
+            let found = store::find_delivery(conn, &hook.id, &delivery_id)?
+                .ok_or_else(|| ApiError::not_found("delivery"))?;
+            if !store::revive(conn, &found.id, clock::to_db(Utc::now()))? {
+                return Err(ApiError::conflict(format!(
+                    "the delivery is {}: only a dead delivery can be retried",
+                    found.state
+                )));
+            }
+            let mut page = store::deliveries(conn, &hook.id, None, Some(found.event_id + 1), 1)?;
+            page.pop().map(delivery_to_api).ok_or_else(|| ApiError::not_found("delivery"))
+        })
+        .await?;
+    Ok(HttpResponse::Accepted().json(delivery))
+}
