@@ -185,6 +185,16 @@ const MATRIX: &[(&str, Rel, [u16; 6])] = {
         ("PUT /api/v1/targets",                     Own,     [200, 403, 403, 403, 403, 401]),
         ("PUT /api/v1/targets",                     Child,   [200, 200, 403, 403, 403, 401]),
         ("PUT /api/v1/targets",                     Foreign, [404, 404, 403, 403, 403, 401]),
+        // The event feed and webhooks: admins and service accounts; a subscription is its owner's
+        // (here the system administrator's), so another admin or adapter gets 404.
+        ("GET /api/v1/events",                      Own,     [200, 403, 403, 200, 403, 401]),
+        ("GET /api/v1/webhooks",                    Own,     [200, 403, 403, 200, 403, 401]),
+        ("POST /api/v1/webhooks",                   Own,     [201, 403, 403, 201, 403, 401]),
+        ("GET /api/v1/webhooks/{webhook}",          Foreign, [404, 403, 403, 404, 403, 401]),
+        ("PATCH /api/v1/webhooks/{webhook}",        Foreign, [404, 403, 403, 404, 403, 401]),
+        ("DELETE /api/v1/webhooks/{webhook}",       Foreign, [404, 403, 403, 404, 403, 401]),
+        ("GET /api/v1/webhooks/{webhook}/deliveries", Foreign, [404, 403, 403, 404, 403, 401]),
+        ("POST /api/v1/webhooks/{webhook}/deliveries/{delivery}/retry", Foreign, [404, 403, 403, 404, 403, 401]),
         // Public by design: status and appointment only.
         ("GET /api/v1/public/dossiers/{code}",      Own,     [200, 200, 200, 200, 200, 200]),
     ]
@@ -204,6 +214,8 @@ struct World {
     dossiers: [String; 3],
     codes: [String; 3],
     closed: [String; 3],
+    /// A webhook of the system administrator.
+    webhook: String,
     tokens: Vec<Option<String>>,
 }
 
@@ -281,6 +293,7 @@ async fn build_world(app: &TestApp) -> World {
             .unwrap();
         service_accounts.push(sa["id"].as_str().unwrap().to_owned());
     }
+    let webhook: Value = app.post_as(&root, "/api/v1/webhooks", &webhook_body()).await.json().await.unwrap();
     for role in ["admin", "leader", "officer"] {
         app.create_user(&root, &format!("{role}_p"), role, Some(&p)).await;
     }
@@ -316,8 +329,14 @@ async fn build_world(app: &TestApp) -> World {
         closed: closed.try_into().unwrap(),
         feedback: feedback.try_into().unwrap(),
         rejected: rejected.try_into().unwrap(),
+        webhook: webhook["id"].as_str().unwrap().to_owned(),
         tokens,
     }
+}
+
+/// A subscription to a public address (never reached: no event it wants happens here).
+fn webhook_body() -> Value {
+    json!({"url": "http://8.8.8.8/hook", "secret": "0123456789abcdef", "event_types": ["feedback.published"]})
 }
 
 fn procedure_body(code: &str, agency: &str) -> Value {
@@ -346,7 +365,9 @@ fn request(world: &World, endpoint: &str, rel: Rel, n: usize) -> (Method, String
         .replace("{closed}", &world.closed[i])
         .replace("{code}", &world.codes[i])
         .replace("{feedback}", &world.feedback[i])
-        .replace("{rejected}", &world.rejected[i]);
+        .replace("{rejected}", &world.rejected[i])
+        .replace("{webhook}", &world.webhook)
+        .replace("{delivery}", "00000000-0000-0000-0000-000000000000");
     match (method, template) {
         ("GET", "/api/v1/calendar/days-off") => {
             path.push_str(&format!("?year=2024&agency_id={target_agency}"))
@@ -401,6 +422,8 @@ fn request(world: &World, endpoint: &str, rel: Rel, n: usize) -> (Method, String
         | ("POST", "/api/v1/dossiers/{closed}/reject") => Some(json!({"reason": "Lý do"})),
         ("POST", "/api/v1/dossiers/{closed}/assign") => Some(json!({"user_id": world.users[i]})),
         ("POST", "/api/v1/dossiers/{closed}/survey") => Some(json!({"level": "satisfied"})),
+        ("POST", "/api/v1/webhooks") => Some(webhook_body()),
+        ("PATCH", "/api/v1/webhooks/{webhook}") => Some(json!({"active": false})),
         ("POST", "/api/v1/feedback") => Some(json!({
             "channel": "direct", "subject": "Góp ý", "content": "Nội dung", "agency_id": target_agency,
             "submitter": {"full_name": "Người góp ý"},
@@ -489,7 +512,9 @@ fn the_matrix_covers_every_api_operation() {
                 .replace("/dossiers/{closed}/receipt", "/dossiers/{dossier}/receipt")
                 .replace("/feedback/{id}/history", "/feedback/{feedback}/history")
                 .replace("/feedback/{id}/", "/feedback/{rejected}/")
-                .replace("/feedback/{id}", "/feedback/{feedback}");
+                .replace("/feedback/{id}", "/feedback/{feedback}")
+                .replace("/webhooks/{id}", "/webhooks/{webhook}")
+                .replace("{delivery_id}", "{delivery}");
             let endpoint = format!("{} {normalized}", method.to_uppercase());
             if !MATRIX.iter().any(|(e, _, _)| *e == endpoint) {
                 missing.push(endpoint);

@@ -27,54 +27,81 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-/// Start `motcua serve` on a free port and wait until it is ready.
-// The child is returned to the caller, which stops it and waits for it (`stop`).
-#[allow(clippy::zombie_processes)]
-async fn start_serve(database: &TestDatabase, extra: &[&str]) -> (std::process::Child, u16) {
-    let port = free_port();
-    let mut child = Command::new(BIN)
-        .arg("serve")
-        .args(extra)
-        .env("DATABASE_URL", database.url())
-        .env("MOTCUA_BIND", format!("127.0.0.1:{port}"))
-        .env("MOTCUA_JWT_SECRET", "test-secret-that-is-at-least-32-bytes-long")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let client = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if let Ok(r) = client.get(format!("http://127.0.0.1:{port}/readyz")).send().await
-            && r.status() == 200
-        {
-            return (child, port);
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("serve did not become ready");
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+/// A `motcua serve` child and the file its log goes to.
+struct Serving {
+    child: std::process::Child,
+    log: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Serving {
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 }
 
-/// SIGTERM, then wait for a clean exit; returns what the process wrote to stderr.
-async fn stop(mut child: std::process::Child) -> String {
-    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+/// Start `motcua serve` on a free port and wait until it is ready. Ready means this child said
+/// it listens: a port found free can be taken by another test's server in between, which would
+/// answer `/readyz` in its place; then the child fails to bind, and it is started on another.
+// The child is returned to the caller, which stops it and waits for it (`stop`).
+#[allow(clippy::zombie_processes)]
+async fn start_serve(database: &TestDatabase, extra: &[&str]) -> (Serving, u16) {
+    for _ in 0..5 {
+        let port = free_port();
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("serve.log");
+        let child = Command::new(BIN)
+            .arg("serve")
+            .args(extra)
+            .env("DATABASE_URL", database.url())
+            .env("MOTCUA_BIND", format!("127.0.0.1:{port}"))
+            .env("MOTCUA_JWT_SECRET", "test-secret-that-is-at-least-32-bytes-long")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        let mut serving = Serving { child, log, _dir: dir };
+        let client = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            // The log says this child holds the port; /readyz says it serves (and handles signals).
+            if serving.log().contains("motcua is listening")
+                && let Ok(r) = client.get(format!("http://127.0.0.1:{port}/readyz")).send().await
+                && r.status() == 200
+            {
+                return (serving, port);
+            }
+            if let Some(status) = serving.child.try_wait().unwrap() {
+                if serving.log().contains("cannot listen") {
+                    break; // the port was taken meanwhile: another one
+                }
+                panic!("serve exited with {status}: {}", serving.log());
+            }
+            if Instant::now() > deadline {
+                let _ = serving.child.kill();
+                let _ = serving.child.wait();
+                panic!("serve did not become ready: {}", serving.log());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    panic!("no free port for serve after five tries");
+}
+
+/// SIGTERM, then wait for a clean exit; returns what the process logged.
+async fn stop(mut serving: Serving) -> String {
+    let killed = Command::new("kill").args(["-TERM", &serving.child.id().to_string()]).status().unwrap();
     assert!(killed.success());
     let deadline = Instant::now() + Duration::from_secs(25);
     let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
+        if let Some(status) = serving.child.try_wait().unwrap() {
             break status;
         }
         assert!(Instant::now() < deadline, "serve did not stop after SIGTERM");
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
     assert!(status.success(), "exit status after SIGTERM: {status}");
-    let mut stderr = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
-    stderr
+    serving.log()
 }
 
 #[tokio::test]
