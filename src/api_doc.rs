@@ -40,6 +40,7 @@ use crate::http::responses as r;
         (name = "surveys", description = "Satisfaction surveys, one per dossier"),
         (name = "feedback", description = "Complaints and feedback (phản ánh, kiến nghị)"),
         (name = "reports", description = "The periodic report, its targets, time series and per-officer figures"),
+        (name = "integration", description = "Dossiers in the shapes of other systems, for portal adapters"),
     )
 )]
 struct ApiDoc;

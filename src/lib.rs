@@ -17,6 +17,7 @@ pub mod error;
 pub mod feedback;
 pub mod generate;
 pub mod http;
+pub mod integration;
 pub mod ops;
 pub mod outbox;
 pub mod reports;

@@ -26,7 +26,8 @@ use crate::settings::{MIN_JWT_SECRET_BYTES, Settings};
 /// Every route of the API. Used both to serve and to generate the OpenAPI document.
 pub fn configure_routes(cfg: &mut ServiceConfig) {
     use crate::{
-        agencies, auth, calendar, catalogue, dossiers, feedback, reports, service_accounts, surveys, users,
+        agencies, auth, calendar, catalogue, dossiers, feedback, integration, reports, service_accounts,
+        surveys, users,
     };
     cfg.service(crate::ops::routes::healthz)
         .service(crate::ops::routes::readyz)
@@ -70,6 +71,7 @@ pub fn configure_routes(cfg: &mut ServiceConfig) {
                 .service(dossiers::routes::reject)
                 .service(dossiers::routes::apologize)
                 .service(dossiers::routes::public_dossier)
+                .service(integration::dvcqg::routes::get_dvcqg_dossier)
                 .service(surveys::routes::create_survey)
                 .service(surveys::routes::get_survey)
                 .service(surveys::routes::list_surveys)
