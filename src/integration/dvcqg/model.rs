@@ -13,7 +13,7 @@ use utoipa::ToSchema;
     "TenTTHC": "Thủ tục đăng ký khai sinh", "MaLinhVuc": "Hộ tịch", "ChuHoSo": "Nguyễn Văn An",
     "LoaiDoiTuong": 1, "NgayNopHoSo": "20240105083000", "NgayTiepNhan": "20240105090000",
     "NgayHenTra": "20240110090000", "NgayKetThucXuLy": null, "NgayTra": null, "TrangThaiHoSo": 4,
-    "KenhThucHien": 1, "DuocThanhToanTrucTuyen": 0, "HoSoCoThanhPhanSoHoa": 1,
+    "KenhThucHien": 2, "DuocThanhToanTrucTuyen": 0, "HoSoCoThanhPhanSoHoa": 1,
     "id": "6f1c2a9e-…", "external_ref": null
 }))]
 pub struct DvcqgDossier {
@@ -41,21 +41,27 @@ pub struct DvcqgDossier {
     pub loai_doi_tuong: u8,
     /// When the dossier reached the system.
     #[serde(rename = "NgayNopHoSo")]
-    #[schema(example = "20240105083000")]
+    #[schema(pattern = "^[0-9]{14}$", example = "20240105083000")]
     pub ngay_nop_ho_so: String,
     /// Official receipt (accepted).
     #[serde(rename = "NgayTiepNhan")]
+    #[schema(required = true, pattern = "^[0-9]{14}$", example = "20240105090000")]
     pub ngay_tiep_nhan: Option<String>,
     /// The promised return time: the appointment, else the legal due time.
     #[serde(rename = "NgayHenTra")]
+    #[schema(required = true, pattern = "^[0-9]{14}$", example = "20240110090000")]
     pub ngay_hen_tra: Option<String>,
     /// When a result (approval or reasoned refusal) was recorded.
     #[serde(rename = "NgayKetThucXuLy")]
+    #[schema(required = true, pattern = "^[0-9]{14}$", example = "20240109163000")]
     pub ngay_ket_thuc_xu_ly: Option<String>,
     /// When the result was handed to the applicant.
     #[serde(rename = "NgayTra")]
+    #[schema(required = true, pattern = "^[0-9]{14}$", example = "20240110080000")]
     pub ngay_tra: Option<String>,
-    /// The portal's status code, 1–10.
+    /// The portal's status code: 1 newly registered, 2 received, 3 not received, 4 processing,
+    /// 5 supplement requested, 8 stopped, 9 processed, 10 result returned (6 financial
+    /// obligation requested and 7 withdrawal requested are never produced).
     #[serde(rename = "TrangThaiHoSo")]
     #[schema(minimum = 1, maximum = 10)]
     pub trang_thai_ho_so: u8,
@@ -75,5 +81,6 @@ pub struct DvcqgDossier {
     pub id: String,
     /// The code the portal or another system gave the dossier at intake, if any: how an adapter
     /// matches a dossier that came from the portal to the portal's own record.
+    #[schema(required = true)]
     pub external_ref: Option<String>,
 }
