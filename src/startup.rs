@@ -73,6 +73,7 @@ pub fn configure_routes(cfg: &mut ServiceConfig) {
                 .service(dossiers::routes::reject)
                 .service(dossiers::routes::apologize)
                 .service(dossiers::routes::public_dossier)
+                .service(integration::dvcqg::routes::get_dvcqg_dossier)
                 .service(surveys::routes::create_survey)
                 .service(surveys::routes::get_survey)
                 .service(surveys::routes::list_surveys)

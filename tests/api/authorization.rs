@@ -113,6 +113,10 @@ const MATRIX: &[(&str, Rel, [u16; 6])] = {
         ("GET /api/v1/dossiers/{dossier}/receipt",  Own,     [200, 200, 200, 200, 404, 401]),
         ("GET /api/v1/dossiers/{dossier}/receipt",  Child,   [200, 200, 404, 404, 404, 401]),
         ("GET /api/v1/dossiers/{dossier}/receipt",  Foreign, [404, 404, 404, 404, 404, 401]),
+        // The national portal's shape: whoever may read the dossier.
+        ("GET /api/v1/integrations/dvcqg/dossiers/{dossier}", Own, [200, 200, 200, 200, 404, 401]),
+        ("GET /api/v1/integrations/dvcqg/dossiers/{dossier}", Child, [200, 200, 404, 404, 404, 401]),
+        ("GET /api/v1/integrations/dvcqg/dossiers/{dossier}", Foreign, [404, 404, 404, 404, 404, 401]),
         ("POST /api/v1/dossiers/{closed}/accept",   Own,     [409, 403, 409, 409, 404, 401]),
         ("POST /api/v1/dossiers/{closed}/accept",   Child,   [409, 403, 404, 404, 404, 401]),
         ("POST /api/v1/dossiers/{closed}/accept",   Foreign, [404, 404, 404, 404, 404, 401]),

@@ -7,6 +7,7 @@ mod calendar;
 mod catalogue;
 mod cli;
 mod dossiers;
+mod dvcqg;
 mod feedback;
 mod helpers;
 mod http_errors;

@@ -1,0 +1,344 @@
+//! The pure mapping from a dossier row to the portal's shape: no HTTP, no SQL, no clock.
+
+use chrono::NaiveDateTime;
+
+use super::model::DvcqgDossier;
+use crate::calendar::working_time::vietnam;
+use crate::dossiers::lifecycle::Status;
+use crate::dossiers::model::{ApplicantKind, Channel, DossierComponent, DossierRow, PaymentMethod};
+
+/// The portal's dossier status codes (domain.md, "The national portal's status codes").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum PortalStatus {
+    /// Mới đăng ký.
+    NewlyRegistered = 1,
+    /// Được tiếp nhận.
+    Received = 2,
+    /// Không được tiếp nhận.
+    NotReceived = 3,
+    /// Đang xử lý.
+    Processing = 4,
+    /// Yêu cầu bổ sung giấy tờ.
+    SupplementRequested = 5,
+    /// Yêu cầu thực hiện nghĩa vụ tài chính: motcua takes the fee at intake, never produced.
+    FinancialObligationRequested = 6,
+    /// Công dân yêu cầu rút hồ sơ: a withdrawal takes effect at once in motcua, never produced.
+    WithdrawalRequested = 7,
+    /// Dừng xử lý.
+    Stopped = 8,
+    /// Đã xử lý xong.
+    Processed = 9,
+    /// Đã trả kết quả.
+    ResultReturned = 10,
+}
+
+impl PortalStatus {
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+}
+
+/// The portal's status of a dossier in `status`; `assigned` says whether an officer has been
+/// assigned to it (the desk has handed it on for processing).
+pub fn portal_status(status: Status, assigned: bool) -> PortalStatus {
+    match status {
+        Status::Submitted => PortalStatus::NewlyRegistered,
+        Status::Processing if assigned => PortalStatus::Processing,
+        Status::Processing => PortalStatus::Received,
+        Status::SupplementRequested => PortalStatus::SupplementRequested,
+        Status::Rejected => PortalStatus::NotReceived,
+        Status::Withdrawn => PortalStatus::Stopped,
+        Status::Resolved => PortalStatus::Processed,
+        Status::Returned => PortalStatus::ResultReturned,
+    }
+}
+
+/// `KenhThucHien`: 1 direct, 2 online, 3 public postal service.
+pub fn channel_code(channel: Channel) -> u8 {
+    match channel {
+        Channel::Direct => 1,
+        Channel::Online => 2,
+        Channel::Postal => 3,
+    }
+}
+
+/// `LoaiDoiTuong`: 1 citizen, 2 enterprise, 3 organization. motcua records only "organization"
+/// for anyone with a tax code, so an organization is 3: the class that includes enterprises,
+/// where 2 would be wrong for an association or a school.
+pub fn applicant_code(kind: ApplicantKind) -> u8 {
+    match kind {
+        ApplicantKind::Citizen => 1,
+        ApplicantKind::Organization => 3,
+    }
+}
+
+/// An instant stored as naive UTC, as the portal writes dates: `yyyyMMddHHmmss` in Vietnam time.
+pub fn portal_date(stored: NaiveDateTime) -> String {
+    stored.and_utc().with_timezone(&vietnam()).format("%Y%m%d%H%M%S").to_string()
+}
+
+fn flag(value: bool) -> u8 {
+    u8::from(value)
+}
+
+/// What the mapping needs of the dossier's procedure.
+#[derive(Debug, Clone, Copy)]
+pub struct Procedure<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub field: &'a str,
+}
+
+/// The dossier in the portal's shape. Fails only on text in the row that no version of motcua
+/// writes (an unknown status, channel or applicant kind, components that are not JSON).
+pub fn to_portal(
+    row: &DossierRow,
+    procedure: Procedure<'_>,
+    agency_code: &str,
+) -> anyhow::Result<DvcqgDossier> {
+    let status = Status::from_db(&row.status)?;
+    let components: Vec<DossierComponent> = serde_json::from_str(&row.components)?;
+    let paid_online = match row.payment_method.as_deref() {
+        Some(method) => PaymentMethod::from_db(method)? == PaymentMethod::Online,
+        None => false,
+    };
+    Ok(DvcqgDossier {
+        ma_ho_so: row.code.clone(),
+        ma_co_quan: agency_code.to_owned(),
+        ma_tthc: procedure.code.to_owned(),
+        ten_tthc: procedure.name.to_owned(),
+        ma_linh_vuc: procedure.field.to_owned(),
+        chu_ho_so: row.applicant_name.clone(),
+        loai_doi_tuong: applicant_code(ApplicantKind::from_db(&row.applicant_kind)?),
+        ngay_nop_ho_so: portal_date(row.submitted_at),
+        ngay_tiep_nhan: row.accepted_at.map(portal_date),
+        ngay_hen_tra: row.appointment_at.or(row.due_at).map(portal_date),
+        ngay_ket_thuc_xu_ly: row.resolved_at.map(portal_date),
+        ngay_tra: row.returned_at.map(portal_date),
+        trang_thai_ho_so: portal_status(status, row.assignee_id.is_some()).code(),
+        kenh_thuc_hien: channel_code(Channel::from_db(&row.channel)?),
+        duoc_thanh_toan_truc_tuyen: flag(paid_online),
+        ho_so_co_thanh_phan_so_hoa: flag(components.iter().any(|c| c.digitized || c.reused_from_store)),
+        id: row.id.clone(),
+        external_ref: row.external_ref.clone(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+
+    fn at(y: i32, m: u32, d: u32, h: u32, min: u32, s: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, min, s).unwrap()
+    }
+
+    fn row() -> DossierRow {
+        let submitted = at(2024, 1, 5, 1, 30, 0);
+        DossierRow {
+            id: "d-1".into(),
+            code: "P01.C01-240105-0001".into(),
+            agency_id: "a-1".into(),
+            procedure_id: "p-1".into(),
+            channel: "online".into(),
+            status: "submitted".into(),
+            applicant_kind: "citizen".into(),
+            applicant_name: "Nguyễn Văn An".into(),
+            applicant_name_folded: "nguyen van an".into(),
+            applicant_id_number: Some("051090001234".into()),
+            applicant_phone: Some("0912345678".into()),
+            applicant_email: None,
+            applicant_address: None,
+            owner_id: None,
+            components: r#"[{"name":"Tờ khai","digitized":false,"reused_from_store":false}]"#.into(),
+            fee: 0,
+            payment_method: None,
+            payment_amount: None,
+            external_ref: None,
+            submitted_at: submitted,
+            accepted_at: None,
+            first_response_at: None,
+            due_at: None,
+            appointment_at: None,
+            supplement_requested_at: None,
+            apologized_at: None,
+            resolved_at: None,
+            outcome: None,
+            result_digitized: false,
+            reception_digitized: false,
+            returned_at: None,
+            withdrawn_at: None,
+            rejected_at: None,
+            received_by: None,
+            resolved_by: None,
+            assignee_id: None,
+            last_step_at: submitted,
+            version: 1,
+            created_at: submitted,
+            updated_at: submitted,
+            resolved_by_agency_id: None,
+            answer_due_at: None,
+            last_event_at: None,
+        }
+    }
+
+    const PROCEDURE: Procedure<'static> =
+        Procedure { code: "1.001193", name: "Thủ tục đăng ký khai sinh", field: "Hộ tịch" };
+
+    fn map(row: &DossierRow) -> DvcqgDossier {
+        to_portal(row, PROCEDURE, "P01.C01").unwrap()
+    }
+
+    /// Every status of the lifecycle, unassigned and assigned, and its portal code. The table is
+    /// the specification; the match in `portal_status` must agree with it.
+    #[test]
+    fn every_status_has_its_portal_code() {
+        #[rustfmt::skip]
+        let table: &[(Status, u8, u8)] = &[
+            //  motcua status                unassigned  assigned
+            (Status::Submitted,              1,          1),  // newly registered, awaiting receipt
+            (Status::Processing,             2,          4),  // received; processing once handed on
+            (Status::SupplementRequested,    5,          5),  // supplement requested
+            (Status::Rejected,               3,          3),  // not received
+            (Status::Withdrawn,              8,          8),  // stopped
+            (Status::Resolved,               9,          9),  // processed
+            (Status::Returned,               10,         10), // result returned
+        ];
+        assert_eq!(table.len(), Status::ALL.len(), "every status is in the table");
+        for status in Status::ALL {
+            let (_, unassigned, assigned) =
+                table.iter().find(|(s, _, _)| *s == status).unwrap_or_else(|| panic!("{status:?} missing"));
+            assert_eq!(portal_status(status, false).code(), *unassigned, "{status:?}");
+            assert_eq!(portal_status(status, true).code(), *assigned, "{status:?} assigned");
+        }
+        assert_eq!(PortalStatus::FinancialObligationRequested.code(), 6);
+        assert_eq!(PortalStatus::WithdrawalRequested.code(), 7);
+    }
+
+    #[test]
+    fn the_status_in_the_response_follows_the_row() {
+        let mut row = row();
+        row.status = "processing".into();
+        assert_eq!(map(&row).trang_thai_ho_so, 2);
+        row.assignee_id = Some("u-1".into());
+        assert_eq!(map(&row).trang_thai_ho_so, 4);
+        row.status = "nonsense".into();
+        assert!(to_portal(&row, PROCEDURE, "P01.C01").is_err());
+    }
+
+    #[test]
+    fn channels_and_applicant_kinds() {
+        assert_eq!(channel_code(Channel::Direct), 1);
+        assert_eq!(channel_code(Channel::Online), 2);
+        assert_eq!(channel_code(Channel::Postal), 3);
+        assert_eq!(applicant_code(ApplicantKind::Citizen), 1);
+        assert_eq!(applicant_code(ApplicantKind::Organization), 3);
+        let mut row = row();
+        row.channel = "postal".into();
+        row.applicant_kind = "organization".into();
+        let mapped = map(&row);
+        assert_eq!((mapped.kenh_thuc_hien, mapped.loai_doi_tuong), (3, 3));
+    }
+
+    #[test]
+    fn dates_are_vietnam_time_without_separators() {
+        assert_eq!(portal_date(at(2024, 1, 5, 2, 3, 4)), "20240105090304");
+        // 18:30 UTC on the last day of the year is already 01:30 on New Year's Day in Hanoi.
+        assert_eq!(portal_date(at(2024, 12, 31, 18, 30, 0)), "20250101013000");
+        assert_eq!(portal_date(at(2024, 2, 28, 17, 0, 0)), "20240229000000", "a leap day");
+        assert_eq!(portal_date(at(2024, 7, 1, 16, 59, 59)), "20240701235959", "no daylight saving");
+    }
+
+    #[test]
+    fn dates_absent_until_the_step_happens() {
+        let mut row = row();
+        let mapped = map(&row);
+        assert_eq!(mapped.ngay_nop_ho_so, "20240105083000");
+        assert_eq!(
+            (mapped.ngay_tiep_nhan, mapped.ngay_hen_tra, mapped.ngay_ket_thuc_xu_ly, mapped.ngay_tra),
+            (None, None, None, None)
+        );
+        let json = serde_json::to_value(map(&row)).unwrap();
+        for field in ["NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy", "NgayTra"] {
+            assert_eq!(json[field], serde_json::Value::Null, "{field} is present and null");
+        }
+
+        row.status = "returned".into();
+        row.accepted_at = Some(at(2024, 1, 5, 2, 0, 0));
+        row.due_at = Some(at(2024, 1, 10, 2, 0, 0));
+        row.appointment_at = Some(at(2024, 1, 12, 9, 0, 0));
+        row.resolved_at = Some(at(2024, 1, 9, 17, 15, 0));
+        row.returned_at = Some(at(2024, 1, 10, 1, 0, 0));
+        let mapped = map(&row);
+        assert_eq!(mapped.ngay_tiep_nhan.as_deref(), Some("20240105090000"));
+        assert_eq!(mapped.ngay_hen_tra.as_deref(), Some("20240112160000"), "the appointment, not due_at");
+        assert_eq!(mapped.ngay_ket_thuc_xu_ly.as_deref(), Some("20240110001500"));
+        assert_eq!(mapped.ngay_tra.as_deref(), Some("20240110080000"));
+        row.appointment_at = None;
+        assert_eq!(
+            map(&row).ngay_hen_tra.as_deref(),
+            Some("20240110090000"),
+            "due_at without an appointment"
+        );
+    }
+
+    #[test]
+    fn online_payment_and_digitized_components_as_zero_or_one() {
+        let mut row = row();
+        let mapped = map(&row);
+        assert_eq!((mapped.duoc_thanh_toan_truc_tuyen, mapped.ho_so_co_thanh_phan_so_hoa), (0, 0));
+        row.payment_method = Some("cash".into());
+        row.payment_amount = Some(8_000);
+        assert_eq!(map(&row).duoc_thanh_toan_truc_tuyen, 0);
+        row.payment_method = Some("online".into());
+        assert_eq!(map(&row).duoc_thanh_toan_truc_tuyen, 1);
+        row.components = r#"[{"name":"A","digitized":false,"reused_from_store":true},{"name":"B","digitized":false,"reused_from_store":false}]"#.into();
+        assert_eq!(map(&row).ho_so_co_thanh_phan_so_hoa, 1, "one reused component is enough");
+        row.components = r#"[{"name":"A","digitized":true,"reused_from_store":false}]"#.into();
+        assert_eq!(map(&row).ho_so_co_thanh_phan_so_hoa, 1);
+        row.components = "[]".into();
+        assert_eq!(map(&row).ho_so_co_thanh_phan_so_hoa, 0);
+    }
+
+    #[test]
+    fn the_portal_field_names_exactly() {
+        let mut row = row();
+        row.external_ref = Some("G22.99-240105-0042".into());
+        let json = serde_json::to_value(map(&row)).unwrap();
+        let mut keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        let mut want = vec![
+            "MaHoSo",
+            "MaCoQuan",
+            "MaTTHC",
+            "TenTTHC",
+            "MaLinhVuc",
+            "ChuHoSo",
+            "LoaiDoiTuong",
+            "NgayNopHoSo",
+            "NgayTiepNhan",
+            "NgayHenTra",
+            "NgayKetThucXuLy",
+            "NgayTra",
+            "TrangThaiHoSo",
+            "KenhThucHien",
+            "DuocThanhToanTrucTuyen",
+            "HoSoCoThanhPhanSoHoa",
+            "id",
+            "external_ref",
+        ];
+        want.sort_unstable();
+        assert_eq!(keys, want);
+        assert_eq!(json["MaHoSo"], "P01.C01-240105-0001");
+        assert_eq!(json["MaTTHC"], "1.001193");
+        assert_eq!(json["TenTTHC"], "Thủ tục đăng ký khai sinh");
+        assert_eq!(json["MaLinhVuc"], "Hộ tịch");
+        assert_eq!(json["ChuHoSo"], "Nguyễn Văn An");
+        assert_eq!(json["TrangThaiHoSo"], 1);
+        assert_eq!(json["KenhThucHien"], 2);
+        assert_eq!(json["external_ref"], "G22.99-240105-0042");
+        assert!(!json.to_string().contains("051090001234"), "no identity number");
+    }
+}

@@ -1,0 +1,86 @@
+//! The response: one dossier as the national portal's sync takes it.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// A dossier in the sync shape of the national public-service portal (dichvucong.gov.vn).
+/// PascalCase fields are the portal's; the two snake_case ones are motcua's, for the adapter's
+/// own bookkeeping, and not for forwarding. Dates are `yyyyMMddHHmmss` in Vietnam time (UTC+7),
+/// null when the step has not happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(example = json!({
+    "MaHoSo": "000.21.35.H55-240105-0001", "MaCoQuan": "000.21.35.H55", "MaTTHC": "1.001193",
+    "TenTTHC": "Thủ tục đăng ký khai sinh", "MaLinhVuc": "Hộ tịch", "ChuHoSo": "Nguyễn Văn An",
+    "LoaiDoiTuong": 1, "NgayNopHoSo": "20240105083000", "NgayTiepNhan": "20240105090000",
+    "NgayHenTra": "20240110090000", "NgayKetThucXuLy": null, "NgayTra": null, "TrangThaiHoSo": 4,
+    "KenhThucHien": 2, "DuocThanhToanTrucTuyen": 0, "HoSoCoThanhPhanSoHoa": 1,
+    "id": "6f1c2a9e-…", "external_ref": null
+}))]
+pub struct DvcqgDossier {
+    /// The dossier code (`{agency code}-{YYMMDD}-{sequence}`).
+    #[serde(rename = "MaHoSo")]
+    pub ma_ho_so: String,
+    /// The receiving agency's code.
+    #[serde(rename = "MaCoQuan")]
+    pub ma_co_quan: String,
+    /// The procedure's national code.
+    #[serde(rename = "MaTTHC")]
+    pub ma_tthc: String,
+    /// The procedure's name.
+    #[serde(rename = "TenTTHC")]
+    pub ten_tthc: String,
+    /// The procedure's field (lĩnh vực), as the catalogue names it.
+    #[serde(rename = "MaLinhVuc")]
+    pub ma_linh_vuc: String,
+    /// The applicant's full name (chủ hồ sơ).
+    #[serde(rename = "ChuHoSo")]
+    pub chu_ho_so: String,
+    /// 1 citizen, 3 organization (2, enterprise, is not told apart from other organizations).
+    #[serde(rename = "LoaiDoiTuong")]
+    #[schema(minimum = 1, maximum = 3)]
+    pub loai_doi_tuong: u8,
+    /// When the dossier reached the system.
+    #[serde(rename = "NgayNopHoSo")]
+    #[schema(pattern = "^[0-9]{14}$", example = "20240105083000")]
+    pub ngay_nop_ho_so: String,
+    /// Official receipt (accepted).
+    #[serde(rename = "NgayTiepNhan")]
+    #[schema(required = true, pattern = "^[0-9]{14}$", example = "20240105090000")]
+    pub ngay_tiep_nhan: Option<String>,
+    /// The promised return time: the appointment, else the legal due time.
+    #[serde(rename = "NgayHenTra")]
+    #[schema(required = true, pattern = "^[0-9]{14}$", example = "20240110090000")]
+    pub ngay_hen_tra: Option<String>,
+    /// When a result (approval or reasoned refusal) was recorded.
+    #[serde(rename = "NgayKetThucXuLy")]
+    #[schema(required = true, pattern = "^[0-9]{14}$", example = "20240109163000")]
+    pub ngay_ket_thuc_xu_ly: Option<String>,
+    /// When the result was handed to the applicant.
+    #[serde(rename = "NgayTra")]
+    #[schema(required = true, pattern = "^[0-9]{14}$", example = "20240110080000")]
+    pub ngay_tra: Option<String>,
+    /// The portal's status code: 1 newly registered, 2 received, 3 not received, 4 processing,
+    /// 5 supplement requested, 8 stopped, 9 processed, 10 result returned (6 financial
+    /// obligation requested and 7 withdrawal requested are never produced).
+    #[serde(rename = "TrangThaiHoSo")]
+    #[schema(minimum = 1, maximum = 10)]
+    pub trang_thai_ho_so: u8,
+    /// 1 direct, 2 online, 3 public postal service.
+    #[serde(rename = "KenhThucHien")]
+    #[schema(minimum = 1, maximum = 3)]
+    pub kenh_thuc_hien: u8,
+    /// 1 when the fee was paid online, else 0.
+    #[serde(rename = "DuocThanhToanTrucTuyen")]
+    #[schema(minimum = 0, maximum = 1)]
+    pub duoc_thanh_toan_truc_tuyen: u8,
+    /// 1 when at least one component is digitized or reused from the citizen's data store, else 0.
+    #[serde(rename = "HoSoCoThanhPhanSoHoa")]
+    #[schema(minimum = 0, maximum = 1)]
+    pub ho_so_co_thanh_phan_so_hoa: u8,
+    /// motcua's id of the dossier (not the portal's).
+    pub id: String,
+    /// The code the portal or another system gave the dossier at intake, if any: how an adapter
+    /// matches a dossier that came from the portal to the portal's own record.
+    #[schema(required = true)]
+    pub external_ref: Option<String>,
+}

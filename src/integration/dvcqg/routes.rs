@@ -1,0 +1,48 @@
+//! HTTP in and out: load what the mapping needs, within the caller's visibility.
+
+use actix_web::{get, web};
+
+use super::mapping::{self, Procedure};
+use super::model::DvcqgDossier;
+use crate::agencies::store as agencies;
+use crate::auth::caller::{AnyRole, Authorized};
+use crate::catalogue::store as procedures;
+use crate::db::Db;
+use crate::dossiers::service;
+use crate::error::ApiError;
+use crate::http::responses as r;
+
+/// One dossier in the national portal's sync shape (dichvucong.gov.vn), so that an adapter
+/// forwards it as is. Visible to whoever may read `GET /api/v1/dossiers/{id}`; to anyone else it
+/// does not exist (404).
+#[utoipa::path(
+    tag = "integration",
+    params(("id" = String, Path, description = "motcua's id of the dossier")),
+    responses(
+        (status = 200, body = DvcqgDossier),
+        (status = 401, response = r::Unauthorized),
+        (status = 404, response = r::NotFound),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/integrations/dvcqg/dossiers/{id}")]
+pub async fn get_dvcqg_dossier(
+    auth: Authorized<AnyRole>,
+    id: web::Path<String>,
+    db: web::Data<Db>,
+) -> Result<web::Json<DvcqgDossier>, ApiError> {
+    let caller = auth.caller.clone();
+    let dossier = db
+        .run(move |conn| {
+            let row = service::load_visible(conn, &caller, &id)?;
+            let procedure = procedures::find(conn, &row.procedure_id)?
+                .ok_or_else(|| anyhow::anyhow!("procedure vanished"))?;
+            let agency =
+                agencies::find(conn, &row.agency_id)?.ok_or_else(|| anyhow::anyhow!("agency vanished"))?;
+            let procedure =
+                Procedure { code: &procedure.code, name: &procedure.name, field: &procedure.field };
+            Ok(mapping::to_portal(&row, procedure, &agency.code)?)
+        })
+        .await?;
+    Ok(web::Json(dossier))
+}

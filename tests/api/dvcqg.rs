@@ -1,0 +1,217 @@
+//! The national portal's sync shape (`GET /api/v1/integrations/dvcqg/dossiers/{id}`): a dossier
+//! walked through its life, the codes and dates at each step, and who may read it.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{ADMIN_PASSWORD, TestApp, spawn_app};
+
+struct Desk {
+    admin: String,
+    officer: String,
+    officer_id: String,
+    /// The portal adapter's token: it may import steps with their time.
+    portal: String,
+    commune: String,
+    procedure: String,
+}
+
+async fn desk(app: &TestApp) -> Desk {
+    let admin = app.admin_token().await;
+    let province = app.create_agency(&admin, "P01", "province", None).await;
+    let commune = app.create_agency(&admin, "P01.C01", "commune", Some(&province)).await;
+    let officer_id = app.create_user(&admin, "officer", "officer", Some(&commune)).await;
+    let procedure: Value = app
+        .post_as(&admin, "/api/v1/procedures", &json!({
+            "code": "1.001193", "name": "Thủ tục đăng ký khai sinh", "field": "Hộ tịch", "level": "commune",
+            "online_service": "full", "processing_time": {"value": 3, "unit": "working_days"}, "fee": 0,
+        }))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let adapter: Value = app
+        .post_as(&admin, "/api/v1/service-accounts", &json!({"name": "portal", "agency_ids": [commune]}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let tokens: Value = app
+        .token_response(json!({"grant_type": "client_credentials", "client_id": adapter["client_id"], "client_secret": adapter["client_secret"]}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    Desk {
+        officer: app.login("officer", ADMIN_PASSWORD).await,
+        portal: tokens["access_token"].as_str().unwrap().to_owned(),
+        officer_id,
+        admin,
+        commune,
+        procedure: procedure["id"].as_str().unwrap().to_owned(),
+    }
+}
+
+fn intake_body(desk: &Desk, channel: &str) -> Value {
+    json!({
+        "procedure_id": desk.procedure, "agency_id": desk.commune, "channel": channel,
+        "applicant": {"kind": "citizen", "full_name": "Nguyễn Văn Án", "id_number": "051090001234", "phone": "0912345678"},
+        "components": [{"name": "Tờ khai", "digitized": false}, {"name": "Giấy chứng sinh", "digitized": false}],
+    })
+}
+
+async fn submit(app: &TestApp, token: &str, body: &Value) -> Value {
+    let response = app.post_as(token, "/api/v1/dossiers", body).await;
+    assert_eq!(response.status(), 201, "{body}");
+    response.json().await.unwrap()
+}
+
+async fn act(app: &TestApp, token: &str, id: &str, action: &str, body: Value) -> Value {
+    let response = app.post_as(token, &format!("/api/v1/dossiers/{id}/{action}"), &body).await;
+    assert_eq!(response.status(), 200, "{action}");
+    response.json().await.unwrap()
+}
+
+async fn portal_shape(app: &TestApp, token: &str, id: &str) -> Value {
+    let response = app.get_as(token, &format!("/api/v1/integrations/dvcqg/dossiers/{id}")).await;
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+/// An RFC 3339 instant of the API as the portal writes it, in Vietnam time.
+fn vietnam(instant: &Value) -> String {
+    let parsed = chrono::DateTime::parse_from_rfc3339(instant.as_str().unwrap()).unwrap();
+    parsed.with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap()).format("%Y%m%d%H%M%S").to_string()
+}
+
+#[tokio::test]
+async fn an_online_dossier_in_the_portal_shape_at_every_step() {
+    let app = spawn_app().await;
+    let desk = desk(&app).await;
+    let mut body = intake_body(&desk, "online");
+    // 17:30 UTC on Friday is 00:30 on Saturday in Vietnam: the portal sees Saturday's date.
+    body["submitted_at"] = json!("2024-01-05T17:30:00Z");
+    body["external_ref"] = json!("G22.99-240106-0001");
+    let dossier = submit(&app, &desk.portal, &body).await;
+    let id = dossier["id"].as_str().unwrap().to_owned();
+
+    let shape = portal_shape(&app, &desk.portal, &id).await;
+    assert_eq!(shape["MaHoSo"], dossier["code"]);
+    assert_eq!(shape["MaCoQuan"], "P01.C01");
+    assert_eq!(shape["MaTTHC"], "1.001193");
+    assert_eq!(shape["TenTTHC"], "Thủ tục đăng ký khai sinh");
+    assert_eq!(shape["MaLinhVuc"], "Hộ tịch");
+    assert_eq!(shape["ChuHoSo"], "Nguyễn Văn Án");
+    assert_eq!(shape["LoaiDoiTuong"], 1);
+    assert_eq!(shape["KenhThucHien"], 2, "online");
+    assert_eq!(shape["TrangThaiHoSo"], 1, "newly registered");
+    assert_eq!(shape["NgayNopHoSo"], "20240106003000");
+    for field in ["NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy", "NgayTra"] {
+        assert_eq!(shape[field], Value::Null, "{field} before acceptance");
+    }
+    assert_eq!(shape["DuocThanhToanTrucTuyen"], 0);
+    assert_eq!(shape["HoSoCoThanhPhanSoHoa"], 0);
+    assert_eq!(shape["id"], id.as_str());
+    assert_eq!(shape["external_ref"], "G22.99-240106-0001");
+    assert!(!shape.to_string().contains("051090001234"), "no identity number");
+
+    let accepted = act(&app, &desk.portal, &id, "accept", json!({"at": "2024-01-08T02:00:00Z"})).await;
+    let shape = portal_shape(&app, &desk.portal, &id).await;
+    assert_eq!(shape["TrangThaiHoSo"], 2, "received, nobody assigned yet");
+    assert_eq!(shape["NgayTiepNhan"], "20240108090000");
+    assert_eq!(shape["NgayHenTra"], vietnam(&accepted["appointment_at"]));
+    assert_eq!(shape["NgayHenTra"].as_str().unwrap().len(), 14);
+
+    act(&app, &desk.portal, &id, "assign", json!({"user_id": desk.officer_id, "at": "2024-01-08T03:00:00Z"}))
+        .await;
+    let shape = portal_shape(&app, &desk.portal, &id).await;
+    assert_eq!(shape["TrangThaiHoSo"], 4, "processing once assigned");
+    assert_eq!(shape["NgayKetThucXuLy"], Value::Null);
+
+    let resolve = json!({"outcome": "approved", "result_digitized": true, "at": "2024-01-09T16:45:00Z"});
+    act(&app, &desk.portal, &id, "resolve", resolve).await;
+    let shape = portal_shape(&app, &desk.portal, &id).await;
+    assert_eq!(shape["TrangThaiHoSo"], 9, "processed");
+    assert_eq!(shape["NgayKetThucXuLy"], "20240109234500");
+    assert_eq!(shape["NgayTra"], Value::Null);
+
+    act(&app, &desk.portal, &id, "return", json!({"at": "2024-01-10T08:00:00Z"})).await;
+    let shape = portal_shape(&app, &desk.portal, &id).await;
+    assert_eq!(shape["TrangThaiHoSo"], 10, "result returned");
+    assert_eq!(shape["NgayTra"], "20240110150000");
+    assert_eq!(shape["NgayTiepNhan"], "20240108090000", "earlier dates stay");
+
+    // The agency's staff read the same shape as the adapter.
+    assert_eq!(portal_shape(&app, &desk.officer, &id).await, shape);
+    assert_eq!(portal_shape(&app, &desk.admin, &id).await, shape);
+}
+
+#[tokio::test]
+async fn channels_payment_digitization_and_the_other_ends() {
+    let app = spawn_app().await;
+    let desk = desk(&app).await;
+    let mut body = intake_body(&desk, "direct");
+    body["applicant"] =
+        json!({"kind": "organization", "full_name": "Công ty TNHH An Bình", "id_number": "0312345678"});
+    body["components"] =
+        json!([{"name": "Đơn", "digitized": false}, {"name": "Giấy phép", "reused_from_store": true}]);
+    body["fee_paid"] = json!({"method": "online", "amount": 8000});
+    let direct = submit(&app, &desk.officer, &body).await;
+    let shape = portal_shape(&app, &desk.officer, direct["id"].as_str().unwrap()).await;
+    assert_eq!(
+        (&shape["KenhThucHien"], &shape["TrangThaiHoSo"], &shape["LoaiDoiTuong"]),
+        (&json!(1), &json!(2), &json!(3)),
+        "direct, received at once, an organization"
+    );
+    assert_eq!(shape["NgayTiepNhan"], shape["NgayNopHoSo"], "desk intake is accepted at once");
+    assert_eq!(shape["NgayHenTra"], vietnam(&direct["appointment_at"]));
+    assert_eq!((&shape["DuocThanhToanTrucTuyen"], &shape["HoSoCoThanhPhanSoHoa"]), (&json!(1), &json!(1)));
+
+    let mut body = intake_body(&desk, "postal");
+    body["fee_paid"] = json!({"method": "cash", "amount": 8000});
+    let postal = submit(&app, &desk.officer, &body).await;
+    let postal_id = postal["id"].as_str().unwrap();
+    let shape = portal_shape(&app, &desk.officer, postal_id).await;
+    assert_eq!((&shape["KenhThucHien"], &shape["DuocThanhToanTrucTuyen"]), (&json!(3), &json!(0)));
+    act(&app, &desk.officer, postal_id, "request-supplement", json!({"reason": "Thiếu bản chính"})).await;
+    assert_eq!(
+        portal_shape(&app, &desk.officer, postal_id).await["TrangThaiHoSo"],
+        5,
+        "supplement requested"
+    );
+    act(&app, &desk.officer, postal_id, "withdraw", json!({"reason": "Rút hồ sơ"})).await;
+    let shape = portal_shape(&app, &desk.officer, postal_id).await;
+    assert_eq!(shape["TrangThaiHoSo"], 8, "stopped");
+    assert_eq!(shape["NgayKetThucXuLy"], Value::Null, "not processed to an end");
+
+    let online = submit(&app, &desk.portal, &intake_body(&desk, "online")).await;
+    let online_id = online["id"].as_str().unwrap();
+    act(&app, &desk.officer, online_id, "reject", json!({"reason": "Không thuộc thẩm quyền"})).await;
+    let shape = portal_shape(&app, &desk.officer, online_id).await;
+    assert_eq!(shape["TrangThaiHoSo"], 3, "not received");
+    assert_eq!((&shape["NgayTiepNhan"], &shape["NgayHenTra"]), (&Value::Null, &Value::Null));
+}
+
+#[tokio::test]
+async fn only_callers_who_may_see_the_dossier_read_it() {
+    let app = spawn_app().await;
+    let desk = desk(&app).await;
+    let dossier = submit(&app, &desk.officer, &intake_body(&desk, "direct")).await;
+    let path = format!("/api/v1/integrations/dvcqg/dossiers/{}", dossier["id"].as_str().unwrap());
+
+    let unknown = app.get_as(&desk.officer, "/api/v1/integrations/dvcqg/dossiers/no-such-dossier").await;
+    assert_eq!(unknown.status(), 404);
+    assert_eq!(unknown.headers()["content-type"], "application/problem+json");
+
+    let province = app.create_agency(&desk.admin, "P02", "province", None).await;
+    let other = app.create_agency(&desk.admin, "P02.C01", "commune", Some(&province)).await;
+    app.create_user(&desk.admin, "stranger", "officer", Some(&other)).await;
+    let stranger = app.login("stranger", ADMIN_PASSWORD).await;
+    assert_eq!(app.get_as(&stranger, &path).await.status(), 404, "another agency's officer");
+    app.create_user(&desk.admin, "citizen", "citizen", None).await;
+    let citizen = app.login("citizen", ADMIN_PASSWORD).await;
+    assert_eq!(app.get_as(&citizen, &path).await.status(), 404, "not the citizen's own dossier");
+
+    let anonymous = app.get(&path).await;
+    assert_eq!(anonymous.status(), 401);
+    assert_eq!(anonymous.headers()["content-type"], "application/problem+json");
+}
