@@ -21,22 +21,14 @@ async fn desk(app: &TestApp) -> Desk {
     let commune = app.create_agency(&admin, "P01.C01", "commune", Some(&province)).await;
     let officer_id = app.create_user(&admin, "officer", "officer", Some(&commune)).await;
     app.create_user(&admin, "citizen", "citizen", None).await;
-    let procedure: Value = app
-        .post_as(&admin, "/api/v1/procedures", &json!({
-            "code": "1.001193", "name": "Thủ tục đăng ký khai sinh", "field": "Hộ tịch", "level": "commune",
-            "online_service": "full", "processing_time": {"value": 3, "unit": "working_days"}, "fee": 0,
-        }))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let procedure = app.birth_procedure(&admin).await;
     Desk {
         officer: app.login("officer", ADMIN_PASSWORD).await,
         citizen: app.login("citizen", ADMIN_PASSWORD).await,
         officer_id,
         admin,
         commune,
-        procedure: procedure["id"].as_str().unwrap().to_owned(),
+        procedure,
     }
 }
 
@@ -316,23 +308,7 @@ async fn bad_intake_answers_name_the_field() {
 async fn history_can_be_imported_by_integration_accounts_only() {
     let app = spawn_app().await;
     let desk = desk(&app).await;
-    let adapter: Value = app
-        .post_as(
-            &desk.admin,
-            "/api/v1/service-accounts",
-            &json!({"name": "portal", "agency_ids": [desk.commune]}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let tokens: Value = app
-        .token_response(json!({"grant_type": "client_credentials", "client_id": adapter["client_id"], "client_secret": adapter["client_secret"]}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let portal = tokens["access_token"].as_str().unwrap();
+    let portal = &portal_token(&app, &desk).await;
     let mut body = intake_body(&desk, "online");
     body["submitted_at"] = json!("2024-01-05T08:00:00+07:00");
     body["accepted_at"] = json!("2024-01-05T16:00:00+07:00");
@@ -607,23 +583,7 @@ async fn concurrent_intake_gets_distinct_codes() {
 }
 
 async fn portal_token(app: &TestApp, desk: &Desk) -> String {
-    let adapter: Value = app
-        .post_as(
-            &desk.admin,
-            "/api/v1/service-accounts",
-            &json!({"name": "portal", "agency_ids": [desk.commune]}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let tokens: Value = app
-        .token_response(json!({"grant_type": "client_credentials", "client_id": adapter["client_id"], "client_secret": adapter["client_secret"]}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    tokens["access_token"].as_str().unwrap().to_owned()
+    app.service_token(&desk.admin, "portal", &[&desk.commune]).await
 }
 
 /// The clock restarts from the supplement with the full limit; an apology's later appointment

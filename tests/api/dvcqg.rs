@@ -20,34 +20,15 @@ async fn desk(app: &TestApp) -> Desk {
     let province = app.create_agency(&admin, "P01", "province", None).await;
     let commune = app.create_agency(&admin, "P01.C01", "commune", Some(&province)).await;
     let officer_id = app.create_user(&admin, "officer", "officer", Some(&commune)).await;
-    let procedure: Value = app
-        .post_as(&admin, "/api/v1/procedures", &json!({
-            "code": "1.001193", "name": "Thủ tục đăng ký khai sinh", "field": "Hộ tịch", "level": "commune",
-            "online_service": "full", "processing_time": {"value": 3, "unit": "working_days"}, "fee": 0,
-        }))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let adapter: Value = app
-        .post_as(&admin, "/api/v1/service-accounts", &json!({"name": "portal", "agency_ids": [commune]}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let tokens: Value = app
-        .token_response(json!({"grant_type": "client_credentials", "client_id": adapter["client_id"], "client_secret": adapter["client_secret"]}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let procedure = app.birth_procedure(&admin).await;
+    let portal = app.service_token(&admin, "portal", &[&commune]).await;
     Desk {
         officer: app.login("officer", ADMIN_PASSWORD).await,
-        portal: tokens["access_token"].as_str().unwrap().to_owned(),
+        portal,
         officer_id,
         admin,
         commune,
-        procedure: procedure["id"].as_str().unwrap().to_owned(),
+        procedure,
     }
 }
 

@@ -227,6 +227,33 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// A service account bound to `agencies`, signed in: its access token.
+    pub async fn service_token(&self, admin: &str, name: &str, agencies: &[&str]) -> String {
+        let body = serde_json::json!({"name": name, "agency_ids": agencies});
+        let account: Value =
+            self.post_as(admin, "/api/v1/service-accounts", &body).await.json().await.unwrap();
+        let tokens: Value = self
+            .token_response(serde_json::json!({"grant_type": "client_credentials", "client_id": account["client_id"], "client_secret": account["client_secret"]}))
+            .await
+            .json()
+            .await
+            .unwrap();
+        tokens["access_token"].as_str().unwrap().to_owned()
+    }
+
+    /// The birth registration procedure (1.001193, 3 working days, no fee); its id.
+    pub async fn birth_procedure(&self, admin: &str) -> String {
+        let body = serde_json::json!({
+            "code": "1.001193", "name": "Thủ tục đăng ký khai sinh", "field": "Hộ tịch", "level": "commune",
+            "online_service": "full", "processing_time": {"value": 3, "unit": "working_days"}, "fee": 0,
+        });
+        let response = self.post_as(admin, "/api/v1/procedures", &body).await;
+        assert_eq!(response.status(), 201);
+        response.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned()
+    }
+}
+
 /// A second `serve` process on a test app's database.
 pub struct Sibling {
     handle: actix_web::dev::ServerHandle,

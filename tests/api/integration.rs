@@ -29,22 +29,8 @@ async fn world(app: &TestApp) -> World {
     let other_commune = app.create_agency(&admin, "P01.C02", "commune", Some(&province)).await;
     app.create_user(&admin, "officer", "officer", Some(&commune)).await;
     app.create_user(&admin, "officer2", "officer", Some(&other_commune)).await;
-    let procedure: Value = app
-        .post_as(&admin, "/api/v1/procedures", &json!({
-            "code": "1.001193", "name": "Thủ tục đăng ký khai sinh", "field": "Hộ tịch", "level": "commune",
-            "online_service": "full", "processing_time": {"value": 3, "unit": "working_days"}, "fee": 0,
-        }))
-        .await
-        .json()
-        .await
-        .unwrap();
-    World {
-        officer: app.login("officer", ADMIN_PASSWORD).await,
-        admin,
-        commune,
-        other_commune,
-        procedure: procedure["id"].as_str().unwrap().to_owned(),
-    }
+    let procedure = app.birth_procedure(&admin).await;
+    World { officer: app.login("officer", ADMIN_PASSWORD).await, admin, commune, other_commune, procedure }
 }
 
 /// A desk intake by `token` into `agency`; returns the dossier id.
@@ -57,22 +43,6 @@ async fn intake(app: &TestApp, token: &str, world: &World, agency: &str) -> Stri
     let response = app.post_as(token, "/api/v1/dossiers", &body).await;
     assert_eq!(response.status(), 201);
     response.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned()
-}
-
-async fn service_token(app: &TestApp, admin: &str, agencies: &[&str]) -> String {
-    let account: Value = app
-        .post_as(admin, "/api/v1/service-accounts", &json!({"name": "adapter", "agency_ids": agencies}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let tokens: Value = app
-        .token_response(json!({"grant_type": "client_credentials", "client_id": account["client_id"], "client_secret": account["client_secret"]}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    tokens["access_token"].as_str().unwrap().to_owned()
 }
 
 /// Read the whole feed from `cursor` in pages of `limit`; returns the events and the last cursor.
@@ -144,7 +114,7 @@ async fn the_feed_pages_in_order_within_scope() {
     assert_eq!(caught_up["next_cursor"], last.as_str(), "caught up: the same cursor to poll with");
 
     // A service account bound to one commune reads only its events.
-    let adapter = service_token(&app, &w.admin, &[&w.commune]).await;
+    let adapter = app.service_token(&w.admin, "adapter", &[&w.commune]).await;
     let (own, _) = read_feed(&app, &adapter, None, 2).await;
     assert_eq!(own.len(), 3);
     assert!(own.iter().all(|e| e["agency_id"] == w.commune.as_str()));
@@ -298,7 +268,7 @@ async fn a_receiver_gets_every_change_signed_and_in_order_after_failures() {
     let w = world(&app).await;
     let receiver = Receiver { fail_first: Arc::new(Mutex::new(2)), ..Default::default() };
     let (url, receiver) = receiver.start().await;
-    let adapter = service_token(&app, &w.admin, &[&w.commune]).await;
+    let adapter = app.service_token(&w.admin, "adapter", &[&w.commune]).await;
     let hook = subscribe(&app, &adapter, &url, json!(["dossier.*"])).await;
     let hook_id = hook["id"].as_str().unwrap();
 
@@ -432,8 +402,8 @@ async fn private_targets_and_bad_subscriptions_are_refused() {
 async fn subscriptions_belong_to_their_owner() {
     let app = spawn_app_with(|s| s.webhook_allow_private = true).await;
     let w = world(&app).await;
-    let adapter = service_token(&app, &w.admin, &[&w.commune]).await;
-    let other = service_token(&app, &w.admin, &[&w.other_commune]).await;
+    let adapter = app.service_token(&w.admin, "adapter", &[&w.commune]).await;
+    let other = app.service_token(&w.admin, "adapter", &[&w.other_commune]).await;
     let hook =
         subscribe(&app, &adapter, "http://127.0.0.1:9/hook", json!(["dossier.*", "feedback.received"])).await;
     let id = hook["id"].as_str().unwrap();
