@@ -143,7 +143,7 @@ impl Settings {
     }
 
     /// The webhook delivery worker's settings.
-    pub fn webhook_worker(&self) -> crate::integration::webhooks::worker::WorkerConfig {
+    pub fn webhook_worker_config(&self) -> crate::integration::webhooks::worker::WorkerConfig {
         use crate::integration::webhooks::retry::RetryPolicy;
         crate::integration::webhooks::worker::WorkerConfig {
             poll: Duration::from_millis(self.webhook_poll_ms.max(10)),

@@ -167,12 +167,12 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
-        let webhooks = if settings.webhook_worker {
-            Some(worker::spawn(db.clone(), settings.webhook_worker())?)
-        } else {
-            None
+        let server = serve(listener, db.clone(), keys, &settings)?;
+        // After the server, so that a server that cannot start leaves no worker behind.
+        let webhooks = match settings.webhook_worker {
+            true => Some(worker::spawn(db, settings.webhook_worker_config())?),
+            false => None,
         };
-        let server = serve(listener, db, keys, &settings)?;
         tracing::info!(address = %settings.bind, port, database = %url, "motcua is listening");
         Ok(Self { port, server, webhooks })
     }

@@ -113,14 +113,9 @@ pub fn events_after(
     query.load(conn)
 }
 
-/// The agencies whose events `scope` may read (`None`: all).
-pub fn readable_agencies(conn: &mut DbConnection, scope: &Scope) -> QueryResult<Option<Vec<String>>> {
-    ids_in_scope(conn, scope)
-}
-
 /// The next page of the feed.
 pub fn page(conn: &mut DbConnection, scope: &Scope, after: i64, limit: i64) -> Result<EventPage, ApiError> {
-    let agencies = readable_agencies(conn, scope)?;
+    let agencies = ids_in_scope(conn, scope)?;
     let rows = events_after(conn, agencies.as_deref(), after, limit)?;
     let last = rows.last().map_or(after, |row| row.id);
     let items = rows.into_iter().map(Event::from_row).collect::<Result<_, _>>()?;

@@ -76,7 +76,7 @@ async fn an_online_dossier_in_the_portal_shape_at_every_step() {
     let id = dossier["id"].as_str().unwrap().to_owned();
 
     let shape = portal_shape(&app, &desk.portal, &id).await;
-    assert_eq!(shape["MaHoSo"], dossier["code"]);
+    assert_eq!(shape["MaHoSo"], "G22.99-240106-0001", "the portal's own code for what came from it");
     assert_eq!(shape["MaCoQuan"], "P01.C01");
     assert_eq!(shape["MaTTHC"], "1.001193");
     assert_eq!(shape["TenTTHC"], "Thủ tục đăng ký khai sinh");

@@ -31,6 +31,8 @@ CREATE TABLE webhook_deliveries (
     UNIQUE (webhook_id, event_id)
 );
 CREATE INDEX webhook_deliveries_pending_idx ON webhook_deliveries (webhook_id, state, event_id);
+-- The worker's "which subscriptions have a retry due" (few rows are pending at any time).
+CREATE INDEX webhook_deliveries_due_idx ON webhook_deliveries (state, next_attempt_at);
 
 -- Every POST made, with what came back.
 CREATE TABLE webhook_attempts (

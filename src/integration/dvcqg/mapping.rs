@@ -104,7 +104,10 @@ pub fn to_portal(
         None => false,
     };
     Ok(DvcqgDossier {
-        ma_ho_so: row.code.clone(),
+        // The portal's own code for a dossier that came from it, so that a forwarder updates
+        // the portal's record rather than making a second one; otherwise motcua's code, which
+        // has the national shape.
+        ma_ho_so: row.external_ref.clone().unwrap_or_else(|| row.code.clone()),
         ma_co_quan: agency_code.to_owned(),
         ma_tthc: procedure.code.to_owned(),
         ten_tthc: procedure.name.to_owned(),
@@ -331,7 +334,8 @@ mod tests {
         ];
         want.sort_unstable();
         assert_eq!(keys, want);
-        assert_eq!(json["MaHoSo"], "P01.C01-240105-0001");
+        assert_eq!(json["MaHoSo"], "G22.99-240105-0042", "the portal's code when it has one");
+        assert_eq!(map(&super::tests::row()).ma_ho_so, "P01.C01-240105-0001", "else motcua's own");
         assert_eq!(json["MaTTHC"], "1.001193");
         assert_eq!(json["TenTTHC"], "Thủ tục đăng ký khai sinh");
         assert_eq!(json["MaLinhVuc"], "Hộ tịch");

@@ -7,7 +7,8 @@
 //! visibility; `model` is the response.
 //!
 //! # The shape
-//! The portal's field names, exactly: `MaHoSo` (the dossier code), `MaTTHC`, `TenTTHC`,
+//! The portal's field names, exactly: `MaHoSo` (the portal's code, `external_ref`, for a dossier
+//! that came from the portal, so a forwarder updates its record; else motcua's code), `MaTTHC`, `TenTTHC`,
 //! `MaLinhVuc` (the procedure's code, name and field), `ChuHoSo` (the applicant's full name),
 //! `LoaiDoiTuong`, `NgayTiepNhan` (accepted), `NgayHenTra` (appointment), `NgayKetThucXuLy`
 //! (resolved), `NgayTra` (returned), `TrangThaiHoSo`, `KenhThucHien`, `DuocThanhToanTrucTuyen`,

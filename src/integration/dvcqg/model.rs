@@ -17,7 +17,8 @@ use utoipa::ToSchema;
     "id": "6f1c2a9e-…", "external_ref": null
 }))]
 pub struct DvcqgDossier {
-    /// The dossier code (`{agency code}-{YYMMDD}-{sequence}`).
+    /// The portal's own code (`external_ref`) for a dossier that came from the portal; else the
+    /// dossier code (`{agency code}-{YYMMDD}-{sequence}`).
     #[serde(rename = "MaHoSo")]
     pub ma_ho_so: String,
     /// The receiving agency's code.

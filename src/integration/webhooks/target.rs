@@ -48,6 +48,10 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
         || (first & 0xfe00) == 0xfc00
         || (first & 0xffc0) == 0xfe80
         || (first == 0x2001 && ip.segments()[1] == 0x0db8)
+        // 2001::/32 Teredo and 2002::/16 6to4 tunnel to IPv4 addresses; fec0::/10 old site-local
+        || (first == 0x2001 && ip.segments()[1] == 0)
+        || first == 0x2002
+        || (first & 0xffc0) == 0xfec0
         // 64:ff9b::/96 and friends translate to IPv4 we cannot see through; ::/96 old compatible form
         || first == 0x0064
         || ip.segments()[..6].iter().all(|s| *s == 0))
@@ -71,9 +75,25 @@ pub fn parse_url(raw: &str) -> Result<Url, String> {
     Ok(url)
 }
 
+/// Refuse a URL whose host is an address that is not public (names are checked by the resolver).
+pub fn literal_address_allowed(raw: &str, allow_private: bool) -> Result<(), String> {
+    let ip = match Url::parse(raw).ok().as_ref().and_then(Url::host) {
+        Some(Host::Ipv4(ip)) => IpAddr::V4(ip),
+        Some(Host::Ipv6(ip)) => IpAddr::V6(ip),
+        _ => return Ok(()),
+    };
+    if allow_private || is_public(ip) { Ok(()) } else { Err(refusal(ip)) }
+}
+
+fn refusal(ip: IpAddr) -> String {
+    format!(
+        "points to {ip}, which is not a public address (set MOTCUA_WEBHOOK_ALLOW_PRIVATE=true to allow it)"
+    )
+}
+
 /// Resolve the URL's host and refuse it if any address is not public (unless private targets are
-/// allowed). Returns the addresses to connect to.
-pub async fn check_target(url: &Url, allow_private: bool) -> Result<Vec<SocketAddr>, String> {
+/// allowed).
+pub async fn check_target(url: &Url, allow_private: bool) -> Result<(), String> {
     let port = url.port_or_known_default().unwrap_or(443);
     let addrs: Vec<SocketAddr> = match url.host() {
         Some(Host::Ipv4(ip)) => vec![SocketAddr::new(IpAddr::V4(ip), port)],
@@ -88,12 +108,9 @@ pub async fn check_target(url: &Url, allow_private: bool) -> Result<Vec<SocketAd
         return Err("the host has no address".into());
     }
     if !allow_private && let Some(inside) = addrs.iter().find(|a| !is_public(a.ip())) {
-        return Err(format!(
-            "points to {}, which is not a public address (set MOTCUA_WEBHOOK_ALLOW_PRIVATE=true to allow it)",
-            inside.ip()
-        ));
+        return Err(refusal(inside.ip()));
     }
-    Ok(addrs)
+    Ok(())
 }
 
 /// The delivery client's resolver: the addresses of a name, refused when one is not public.
@@ -142,6 +159,9 @@ mod tests {
             "::1",
             "::",
             "fd00::1",
+            "2002:7f00:1::",
+            "2001:0:4136:e378::1",
+            "fec0::1",
             "fe80::1",
             "::ffff:127.0.0.1",
             "::ffff:10.0.0.1",
@@ -170,7 +190,11 @@ mod tests {
     async fn literal_private_targets_are_refused_unless_allowed() {
         let url = parse_url("http://127.0.0.1:9/hook").unwrap();
         assert!(check_target(&url, false).await.unwrap_err().contains("127.0.0.1"));
-        assert_eq!(check_target(&url, true).await.unwrap().len(), 1);
+        assert!(check_target(&url, true).await.is_ok());
+        assert!(literal_address_allowed(url.as_str(), false).is_err());
+        assert!(literal_address_allowed(url.as_str(), true).is_ok());
+        assert!(literal_address_allowed("http://8.8.8.8/", false).is_ok());
+        assert!(literal_address_allowed("http://localhost/", false).is_ok(), "names are the resolver's");
         let localhost = parse_url("http://localhost:9/hook").unwrap();
         assert!(check_target(&localhost, false).await.is_err(), "a name is resolved, then checked");
     }

@@ -20,7 +20,8 @@ use super::patterns::wanted;
 use super::retry::{AfterFailure, RetryPolicy};
 use super::signature;
 use super::store::{self, AttemptRow, DeliveryRow, WebhookRow};
-use super::target::PublicResolver;
+use super::target::{PublicResolver, literal_address_allowed};
+use crate::agencies::store::ids_in_scope;
 use crate::auth::accounts;
 use crate::auth::role::Role;
 use crate::auth::scope::Scope;
@@ -34,6 +35,10 @@ use crate::integration::events::{self, Event};
 const FAN_OUT_BATCH: i64 = 500;
 /// Deliveries posted per subscription before the worker looks at the others.
 const DELIVERIES_PER_CLAIM: usize = 100;
+/// Subscriptions worked at once by one worker (each holds a database connection at times).
+const CONCURRENT_SUBSCRIPTIONS: usize = 4;
+/// How long a subscription whose owner can no longer read the feed is left alone.
+const PARK: Duration = Duration::from_secs(60);
 
 #[derive(Debug, Clone)]
 pub struct WorkerConfig {
@@ -73,6 +78,8 @@ pub fn spawn(db: Db, config: WorkerConfig) -> anyhow::Result<WorkerHandle> {
         .timeout(config.timeout)
         .connect_timeout(config.timeout)
         .redirect(reqwest::redirect::Policy::none())
+        // A proxy would resolve the target itself, past the address checks.
+        .no_proxy()
         .dns_resolver(PublicResolver::shared(config.allow_private))
         .user_agent(concat!("motcua/", env!("CARGO_PKG_VERSION")))
         .build()?;
@@ -104,6 +111,25 @@ impl Outcome {
     }
 }
 
+/// What the worker does after one delivery.
+#[derive(Debug, PartialEq, Eq)]
+enum Next {
+    /// Delivered, or dead: the next one may go.
+    Continue,
+    /// Failed and waiting for its retry: the later ones wait behind it.
+    Wait,
+    /// The claim expired and another worker may hold the subscription: stop touching it.
+    LeaseLost,
+}
+
+/// How a claimed subscription was left.
+enum Left {
+    Release,
+    /// Its owner can no longer read the feed: keep it claimed for a while, so that it is not
+    /// claimed and released on every poll.
+    Park,
+}
+
 impl Worker {
     async fn run(mut self) {
         tracing::info!(worker = %self.id, "webhook delivery worker started");
@@ -112,11 +138,11 @@ impl Worker {
                 tracing::warn!(error = %e, "webhook round failed; trying again later");
             }
             let mut stopping = self.stopping.clone();
-            tokio::select! {
-                _ = stopping.changed() => {}
-                _ = tokio::time::sleep(self.config.poll) => {}
-            }
-            if self.stopping() {
+            let handle_gone = tokio::select! {
+                changed = stopping.changed() => changed.is_err(),
+                _ = tokio::time::sleep(self.config.poll) => false,
+            };
+            if handle_gone || self.stopping() {
                 break;
             }
         }
@@ -127,12 +153,15 @@ impl Worker {
         *self.stopping.borrow()
     }
 
-    /// Work every subscription that has something to do, several receivers at a time.
+    /// Work every subscription that has something to do, a few receivers at a time.
     async fn round(&mut self) -> Result<(), ApiError> {
+        use futures_util::StreamExt;
         let now = clock::to_db(Utc::now());
         let ids = self.db.run(move |conn| Ok(store::with_work(conn, now)?)).await?;
-        let jobs = ids.into_iter().map(|id| self.work_on(id));
-        for result in futures_util::future::join_all(jobs).await {
+        let mut jobs = futures_util::stream::iter(ids)
+            .map(|id| self.work_on(id))
+            .buffer_unordered(CONCURRENT_SUBSCRIPTIONS);
+        while let Some(result) = jobs.next().await {
             if let Err(e) = result {
                 tracing::warn!(error = %e, "webhook delivery failed");
             }
@@ -150,18 +179,30 @@ impl Worker {
         };
         let Some(hook) = claimed else { return Ok(()) };
         let result = self.deliver_claimed(&hook).await;
-        let worker = self.id.clone();
-        self.db.write(move |conn| Ok(store::release(conn, &id, &worker)?)).await?;
-        result
+        let (worker, park) = (self.id.clone(), matches!(result, Ok(Left::Park)));
+        let until = clock::to_db(Utc::now() + PARK);
+        self.db
+            .write(move |conn| {
+                if park {
+                    store::renew(conn, &id, &worker, until)?;
+                } else {
+                    store::release(conn, &id, &worker)?;
+                }
+                Ok(())
+            })
+            .await?;
+        result.map(|_| ())
     }
 
     fn lease_end(&self) -> chrono::NaiveDateTime {
         clock::to_db(Utc::now() + self.config.lease())
     }
 
-    async fn deliver_claimed(&self, hook: &WebhookRow) -> Result<(), ApiError> {
-        let Some(scope) = self.owner_scope(hook).await? else { return Ok(()) };
-        self.fan_out(hook, scope).await?;
+    async fn deliver_claimed(&self, hook: &WebhookRow) -> Result<Left, ApiError> {
+        let Some(scope) = self.owner_scope(hook).await? else { return Ok(Left::Park) };
+        if self.fan_out(hook, scope).await? == Next::LeaseLost {
+            return Ok(Left::Release);
+        }
         for _ in 0..DELIVERIES_PER_CLAIM {
             if self.stopping() {
                 break;
@@ -173,11 +214,11 @@ impl Worker {
             if head.next_attempt_at > clock::to_db(Utc::now()) {
                 break;
             }
-            if !self.attempt(hook, head).await? {
+            if self.attempt(hook, head).await? != Next::Continue {
                 break;
             }
         }
-        Ok(())
+        Ok(Left::Release)
     }
 
     /// The owner's view of the feed; `None` when the owner can no longer read it (deactivated,
@@ -192,16 +233,16 @@ impl Worker {
     }
 
     /// Turn the events past the subscription's position into deliveries.
-    async fn fan_out(&self, hook: &WebhookRow, scope: Scope) -> Result<(), ApiError> {
+    async fn fan_out(&self, hook: &WebhookRow, scope: Scope) -> Result<Next, ApiError> {
         let (hook, worker) = (hook.clone(), self.id.clone());
         self.db
             .write(move |conn| {
                 // Ids commit in order, so every event up to `latest` is visible now.
                 let latest = store::latest_event_id(conn)?;
                 if latest <= hook.last_event_id {
-                    return Ok(());
+                    return Ok(Next::Continue);
                 }
-                let agencies = events::readable_agencies(conn, &scope)?;
+                let agencies = ids_in_scope(conn, &scope)?;
                 let rows =
                     events::events_after(conn, agencies.as_deref(), hook.last_event_id, FAN_OUT_BATCH)?;
                 let rows: Vec<_> = rows.into_iter().filter(|r| r.id <= latest).collect();
@@ -227,23 +268,30 @@ impl Worker {
                         delivered_at: None,
                     })
                     .collect();
-                store::enqueue(conn, &hook.id, &worker, &deliveries, position)?;
-                Ok(())
+                let held = store::enqueue(conn, &hook.id, &worker, &deliveries, position)?;
+                Ok(if held { Next::Continue } else { Next::LeaseLost })
             })
             .await
     }
 
-    /// POST one delivery and record it. True when it was delivered (the next may follow).
-    async fn attempt(&self, hook: &WebhookRow, mut delivery: DeliveryRow) -> Result<bool, ApiError> {
-        let event_id = delivery.event_id;
+    /// POST one delivery and record it, holding the claim before and after.
+    async fn attempt(&self, hook: &WebhookRow, mut delivery: DeliveryRow) -> Result<Next, ApiError> {
+        let (event_id, webhook_id, worker, lease) =
+            (delivery.event_id, hook.id.clone(), self.id.clone(), self.lease_end());
         let row = self
             .db
-            .run(move |conn| {
+            .write(move |conn| {
                 use crate::db::schema::outbox_events;
                 use diesel::prelude::*;
-                Ok(outbox_events::table.find(event_id).select(events::EventRow::as_select()).first(conn)?)
+                if !store::renew(conn, &webhook_id, &worker, lease)? {
+                    return Ok(None);
+                }
+                Ok(Some(
+                    outbox_events::table.find(event_id).select(events::EventRow::as_select()).first(conn)?,
+                ))
             })
             .await?;
+        let Some(row) = row else { return Ok(Next::LeaseLost) };
         let event = Event::from_row(row)?;
         let body = serde_json::to_vec(&event).map_err(anyhow::Error::from)?;
         let attempted_at = Utc::now();
@@ -274,21 +322,32 @@ impl Worker {
         );
         let (webhook_id, worker, lease) = (hook.id.clone(), self.id.clone(), self.lease_end());
         let dead = delivery.state == "dead";
-        self.db
+        let held = self
+            .db
             .write(move |conn| {
                 // Record only while holding the claim: otherwise another worker owns this now.
-                if store::renew(conn, &webhook_id, &worker, lease)? {
+                let held = store::renew(conn, &webhook_id, &worker, lease)?;
+                if held {
                     store::record(conn, &delivery, &attempt)?;
                 }
-                Ok(())
+                Ok(held)
             })
             .await?;
-        // A dead delivery no longer holds the queue back.
-        Ok(delivered || dead)
+        Ok(match (held, delivered || dead) {
+            (false, _) => Next::LeaseLost,
+            // A dead delivery no longer holds the queue back.
+            (true, true) => Next::Continue,
+            (true, false) => Next::Wait,
+        })
     }
 
     async fn post(&self, hook: &WebhookRow, event: &Event, body: Vec<u8>) -> Outcome {
         let started = Instant::now();
+        // An address in the URL itself never meets the resolver: check it here, in case private
+        // targets were allowed when the subscription was made and are not any more.
+        if let Err(refused) = literal_address_allowed(&hook.url, self.config.allow_private) {
+            return Outcome { status: None, error: Some(refused), took: started.elapsed() };
+        }
         let signature = signature::sign(&hook.secret, &body);
         let result = self
             .client
