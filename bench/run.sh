@@ -3,11 +3,12 @@
 #
 #   bench/run.sh [SIZE ...]            (default: 100000 1000000)
 #   MOTCUA_BENCH_DENSE=1 bench/run.sh  (every size within the one year)
+#   MOTCUA_BENCH_REUSE=1 bench/run.sh   (time the databases a previous run generated)
 #
 # For each size: a fresh database, `motcua generate --dossiers SIZE --communes 20` over
 # SIZE/100,000 years ending 2025-12-31 (a longer history at the same pace; with
 # MOTCUA_BENCH_DENSE=1 all of it in 2025), the service started on it, and
-# GET /api/v1/reports/summary for the province and 2025 called 7 times after one warm-up call;
+# GET /api/v1/reports/summary for the province and 2025 called 21 times after 5 warm-up calls;
 # the median is printed. Needs a release build
 # (`cargo build --release`), curl, and PostgreSQL at MOTCUA_BENCH_POSTGRES
 # (default postgres://postgres@127.0.0.1:5432).
@@ -29,17 +30,25 @@ for n in "${SIZES[@]}"; do
   [ -z "${MOTCUA_BENCH_DENSE:-}" ] || years=1
   for backend in sqlite postgres; do
     if [ "$backend" = sqlite ]; then
-      rm -f "/tmp/motcua-bench-$n.db"*
       url="sqlite:///tmp/motcua-bench-$n.db"
+      exists=$([ -f "/tmp/motcua-bench-$n.db" ] && echo 1 || true)
     else
-      psql -q "$PG/postgres" -c "DROP DATABASE IF EXISTS motcua_bench_$n" -c "CREATE DATABASE motcua_bench_$n"
       url="$PG/motcua_bench_$n"
+      exists=$(psql -Atq "$PG/postgres" -c "SELECT 1 FROM pg_database WHERE datname = 'motcua_bench_$n'")
     fi
-    start=$(date +%s.%N)
-    DATABASE_URL=$url "$BIN" generate --dossiers "$n" --communes 20 --from $(( 2026 - years ))-01-01 --to 2025-12-31 --seed 1 >/dev/null 2>&1
-    generated=$(echo "$(date +%s.%N) - $start" | bc)
-    # As a running database would be: vacuumed, with fresh statistics (not autovacuum mid-run).
-    [ "$backend" = sqlite ] || psql -q "$url" -c "VACUUM ANALYZE"
+    generated=-
+    if [ -z "${MOTCUA_BENCH_REUSE:-}" ] || [ -z "$exists" ]; then
+      if [ "$backend" = sqlite ]; then
+        rm -f "/tmp/motcua-bench-$n.db"*
+      else
+        psql -q "$PG/postgres" -c "DROP DATABASE IF EXISTS motcua_bench_$n" -c "CREATE DATABASE motcua_bench_$n"
+      fi
+      start=$(date +%s.%N)
+      DATABASE_URL=$url "$BIN" generate --dossiers "$n" --communes 20 --from $(( 2026 - years ))-01-01 --to 2025-12-31 --seed 1 >/dev/null 2>&1
+      generated=$(echo "$(date +%s.%N) - $start" | bc)
+      # As a running database would be: vacuumed, with fresh statistics (not autovacuum mid-run).
+      [ "$backend" = sqlite ] || psql -q "$url" -c "VACUUM ANALYZE"
+    fi
     DATABASE_URL=$url MOTCUA_BIND=127.0.0.1:$PORT "$BIN" serve >/tmp/motcua-bench-serve.log 2>&1 &
     server=$!
     trap 'kill $server 2>/dev/null || true' EXIT
@@ -49,11 +58,11 @@ for n in "${SIZES[@]}"; do
     province=$(curl -sf "localhost:$PORT/api/v1/agencies?level=province" -H "authorization: Bearer $token" \
       | sed -E 's/.*"id":"([^"]+)","code":"SYN.1".*/\1/')
     summary="localhost:$PORT/api/v1/reports/summary?agency_id=$province&from=2025-01-01&to=2025-12-31"
-    curl -sf -o /dev/null "$summary" -H "authorization: Bearer $token"
-    ms=$(for _ in $(seq 7); do
+    for _ in $(seq 5); do curl -sf -o /dev/null "$summary" -H "authorization: Bearer $token"; done
+    ms=$(for _ in $(seq 21); do
       curl -sf -o /dev/null -w '%{time_total}\n' "$summary" -H "authorization: Bearer $token"
     done | median | awk '{ printf "%.1f", $1 * 1000 }')
     kill $server; wait $server 2>/dev/null || true
-    printf '%-10s %10s %6s %12.1f %14s\n' "$backend" "$n" "$years" "$generated" "$ms"
+    printf '%-10s %10s %6s %12s %14s\n' "$backend" "$n" "$years" "$generated" "$ms"
   done
 done

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use crate::helpers::TestDatabase;
 
-const BIN: &str = env!("CARGO_BIN_EXE_motcua");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_motcua");
 
 #[test]
 fn unknown_database_scheme_exits_with_code_2() {
@@ -28,14 +28,14 @@ fn free_port() -> u16 {
 }
 
 /// A `motcua serve` child and the file its log goes to.
-struct Serving {
-    child: std::process::Child,
+pub(crate) struct Serving {
+    pub(crate) child: std::process::Child,
     log: std::path::PathBuf,
     _dir: tempfile::TempDir,
 }
 
 impl Serving {
-    fn log(&self) -> String {
+    pub(crate) fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 }
@@ -45,7 +45,7 @@ impl Serving {
 /// answer `/readyz` in its place; then the child fails to bind, and it is started on another.
 // The child is returned to the caller, which stops it and waits for it (`stop`).
 #[allow(clippy::zombie_processes)]
-async fn start_serve(database: &TestDatabase, extra: &[&str]) -> (Serving, u16) {
+pub(crate) async fn start_serve(database: &TestDatabase, extra: &[&str]) -> (Serving, u16) {
     for _ in 0..5 {
         let port = free_port();
         let dir = tempfile::tempdir().unwrap();
@@ -89,7 +89,7 @@ async fn start_serve(database: &TestDatabase, extra: &[&str]) -> (Serving, u16) 
 }
 
 /// SIGTERM, then wait for a clean exit; returns what the process logged.
-async fn stop(mut serving: Serving) -> String {
+pub(crate) async fn stop(mut serving: Serving) -> String {
     let killed = Command::new("kill").args(["-TERM", &serving.child.id().to_string()]).status().unwrap();
     assert!(killed.success());
     let deadline = Instant::now() + Duration::from_secs(25);

@@ -83,8 +83,13 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
-    LazyLock::force(&TRACING);
     let database = tokio::task::spawn_blocking(TestDatabase::create).await.unwrap();
+    spawn_app_on(database, configure).await
+}
+
+/// The application on a database made beforehand.
+pub async fn spawn_app_on(database: TestDatabase, configure: impl FnOnce(&mut Settings)) -> TestApp {
+    LazyLock::force(&TRACING);
     let mut settings = Settings::for_database(database.url());
     settings.jwt_secret = Some("test-secret-that-is-at-least-32-bytes-long".into());
     configure(&mut settings);

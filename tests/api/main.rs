@@ -14,6 +14,7 @@ mod http_errors;
 mod integration;
 mod openapi;
 mod ops;
+mod reliability;
 mod reports;
 mod surveys;
 mod users;
