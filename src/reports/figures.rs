@@ -21,7 +21,7 @@ use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, Utc};
 
 use super::model::{
     Bucket, CatalogueFigures, Digitization, FeedbackFigures, FieldLine, Granularity, OfficerCounts,
-    OnlineService, Payment, Reception, Resolution, Satisfaction,
+    OnlineServiceFigures, Payment, Reception, Resolution, Satisfaction,
 };
 use super::percent::Percent;
 use crate::calendar::working_time::vietnam;
@@ -358,7 +358,7 @@ pub fn reception_and_resolution_of(t: &Tally) -> (Reception, Resolution) {
 pub struct DossierFigures {
     pub reception: Reception,
     pub resolution: Resolution,
-    pub online_service: OnlineService,
+    pub online_service: OnlineServiceFigures,
     pub payment: Payment,
     /// Without `missing_by_responsible`, whose names are the caller's to fill in.
     pub digitization: Digitization,
@@ -372,7 +372,7 @@ pub fn dossier_figures(
 ) -> DossierFigures {
     let mut total = Tally::default();
     let mut fields: BTreeMap<&str, Tally> = BTreeMap::new();
-    let mut online = OnlineService::default();
+    let mut online = OnlineServiceFigures::default();
     let mut payment = Payment::default();
     for (id, t) in by_procedure {
         total += *t;

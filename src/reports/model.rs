@@ -69,7 +69,7 @@ pub struct Acceptance {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
-pub struct OnlineService {
+pub struct OnlineServiceFigures {
     /// Procedures offered fully online (toàn trình).
     pub full: OnlineLevel,
     /// Procedures offered partly online (một phần).
@@ -200,7 +200,7 @@ pub struct Summary {
     pub period: PeriodOut,
     pub reception: Reception,
     pub resolution: Resolution,
-    pub online_service: OnlineService,
+    pub online_service: OnlineServiceFigures,
     pub payment: Payment,
     pub digitization: Digitization,
     pub satisfaction: Satisfaction,
@@ -238,10 +238,10 @@ pub struct SummaryQuery {
     #[serde(default)]
     pub format: ReportFormat,
     /// DOCX and HTML: the document's section I (direction and organization), the desk's own text.
-    #[param(max_length = 4000)]
+    #[param(max_length = 1000)]
     pub direction: Option<String>,
     /// DOCX and HTML: the document's section III (tasks ahead), the desk's own text.
-    #[param(max_length = 4000)]
+    #[param(max_length = 1000)]
     pub tasks_ahead: Option<String>,
     /// The document's number, e.g. `15/BC-BPMC`.
     #[param(max_length = 100)]

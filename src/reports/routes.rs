@@ -17,8 +17,9 @@ use crate::error::ApiError;
 use crate::http::extract::{JsonBody, QueryParams};
 use crate::http::responses as r;
 
-/// The most text a desk section may carry in a query string.
-const MAX_DESK_TEXT: usize = 4_000;
+/// The most text a desk section may carry in a query string: two of them, each character up to
+/// 12 bytes once percent-encoded, must keep the request head well under the server's 64 KiB.
+const MAX_DESK_TEXT: usize = 1_000;
 
 /// The periodic report (report.md) for an agency and everything below it: JSON, or as a file —
 /// CSV, XLSX laid out like form II.06a, or the report document in Vietnamese as DOCX or printable

@@ -162,10 +162,13 @@ pub async fn update_user(
             let mut row = load_visible(conn, &scope, &id)?;
             if_match.check(&etag(&row.id, clock::from_db(row.updated_at)))?;
             let role = patch.role.unwrap_or(row.role()?);
-            let demoting_self = row.id == caller_id && (role != Role::Admin || patch.active == Some(false));
+            // An admin who narrows its own rights may leave nobody able to undo it.
+            let moving_self = patch.agency_id.as_ref().is_some_and(|a| Some(a) != row.agency_id.as_ref());
+            let demoting_self =
+                row.id == caller_id && (role != Role::Admin || patch.active == Some(false) || moving_self);
             if demoting_self {
                 return Err(ApiError::conflict(
-                    "you cannot deactivate yourself or give up your own admin role",
+                    "you cannot deactivate yourself, give up your own admin role or move yourself to another agency: ask another administrator",
                 ));
             }
             let agency_id = patch.agency_id.or(row.agency_id.take());

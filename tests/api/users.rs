@@ -68,6 +68,15 @@ async fn deactivation_stops_login_and_refresh() {
         .patch_as(&admin, &format!("/api/v1/users/{}", me["id"].as_str().unwrap()), &json!({"active": false}))
         .await;
     assert_eq!(self_off.status(), 409, "an admin cannot lock itself out");
+    let self_moved = app
+        .patch_as(
+            &admin,
+            &format!("/api/v1/users/{}", me["id"].as_str().unwrap()),
+            &json!({"agency_id": province}),
+        )
+        .await;
+    assert_eq!(self_moved.status(), 409, "nor narrow its own scope");
+    assert_eq!(app.get_as(&admin, "/api/v1/me").await.status(), 200, "and its token still works");
 }
 
 #[tokio::test]
