@@ -271,8 +271,6 @@ pub fn intake(
         (Channel::Direct | Channel::Postal, None) => Some(submitted_at),
         (Channel::Online, None) => None,
     };
-    let day = submitted_at.with_timezone(&vietnam()).format("%y%m%d").to_string();
-    let sequence = next_sequence(conn, &agency.code, &day)?;
     let due_at = match accepted_at {
         Some(at) => Some(due_from(conn, calendars, &agency.id, &procedure.id, at)?),
         None => None,
@@ -288,6 +286,10 @@ pub fn intake(
     };
     let staff_receiver =
         caller.kind == SubjectKind::User && matches!(caller.role, Role::Officer | Role::Admin);
+    // The day's sequence row is locked from here to the commit, and every intake of the agency
+    // that day waits for it: take the number last, after everything that can be computed first.
+    let day = submitted_at.with_timezone(&vietnam()).format("%y%m%d").to_string();
+    let sequence = next_sequence(conn, &agency.code, &day)?;
     let row = DossierRow {
         id: Uuid::new_v4().to_string(),
         code: format!("{}-{day}-{sequence:04}", agency.code),
