@@ -39,6 +39,14 @@ pub fn encode_cursor(key: &str) -> String {
     URL_SAFE_NO_PAD.encode(key.as_bytes())
 }
 
+/// The 400 for a cursor this API did not make, naming the parameter it came in.
+fn not_a_cursor(field: &str) -> ApiError {
+    ApiError::BadRequest {
+        detail: format!("{field} is not one this API returned"),
+        errors: vec![crate::error::FieldError::new(field, "not a cursor this API returned")],
+    }
+}
+
 /// The sort key inside a cursor, or a 400 naming `cursor`.
 pub fn decode_cursor(cursor: Option<&str>) -> Result<Option<String>, ApiError> {
     let Some(cursor) = cursor else {
@@ -52,10 +60,18 @@ pub fn decode_cursor(cursor: Option<&str>) -> Result<Option<String>, ApiError> {
         // PostgreSQL cannot compare).
         .filter(|key| !key.chars().any(char::is_control))
         .map(Some)
-        .ok_or_else(|| ApiError::BadRequest {
-            detail: "cursor is not one this API returned".into(),
-            errors: vec![crate::error::FieldError::new("cursor", "not a cursor this API returned")],
-        })
+        .ok_or_else(|| not_a_cursor("cursor"))
+}
+
+/// The position inside a cursor of a list numbered by id (events, deliveries), passed as
+/// `field`; a 400 naming it otherwise.
+pub fn decode_id(cursor: Option<&str>, field: &str) -> Result<Option<i64>, ApiError> {
+    match decode_cursor(cursor).map_err(|_| not_a_cursor(field))? {
+        None => Ok(None),
+        Some(key) => {
+            key.parse::<i64>().ok().filter(|id| *id >= 0).map(Some).ok_or_else(|| not_a_cursor(field))
+        }
+    }
 }
 
 /// The sort key of lists ordered by an instant and then the id (newest first).
@@ -66,10 +82,7 @@ pub fn position(at: chrono::NaiveDateTime, id: &str) -> String {
 /// The (instant, id) position inside a cursor made by [`position`].
 pub fn decode_position(cursor: Option<&str>) -> Result<Option<(chrono::NaiveDateTime, String)>, ApiError> {
     let Some(key) = decode_cursor(cursor)? else { return Ok(None) };
-    let bad = || ApiError::BadRequest {
-        detail: "cursor is not one this API returned".into(),
-        errors: vec![crate::error::FieldError::new("cursor", "not a cursor this API returned")],
-    };
+    let bad = || not_a_cursor("cursor");
     let (at, id) = key.split_once('|').ok_or_else(bad)?;
     let at = chrono::DateTime::parse_from_rfc3339(at).map_err(|_| bad())?;
     Ok(Some((crate::clock::to_db(at.with_timezone(&chrono::Utc)), id.to_owned())))
@@ -108,6 +121,18 @@ mod tests {
         assert!(decode_cursor(Some("!!!")).is_err());
         assert!(decode_cursor(Some("AA")).is_err(), "a NUL inside is not a cursor");
         assert_eq!(decode_cursor(None).unwrap(), None);
+    }
+
+    #[test]
+    fn id_cursors_hold_ids() {
+        assert_eq!(decode_id(None, "after").unwrap(), None);
+        assert_eq!(decode_id(Some(&encode_cursor("42")), "after").unwrap(), Some(42));
+        for bad in [encode_cursor("-1"), encode_cursor("x"), "%%".to_owned()] {
+            let Err(ApiError::BadRequest { errors, .. }) = decode_id(Some(&bad), "after") else {
+                panic!("{bad} accepted")
+            };
+            assert_eq!(errors[0].field, "after");
+        }
     }
 
     #[test]

@@ -17,9 +17,9 @@ use crate::auth::role::Role;
 use crate::auth::scope::Scope;
 use crate::db::schema::outbox_events;
 use crate::db::{Db, DbConnection};
-use crate::error::{ApiError, FieldError};
+use crate::error::ApiError;
 use crate::http::extract::QueryParams;
-use crate::http::pagination::{self, decode_cursor, encode_cursor};
+use crate::http::pagination::{self, encode_cursor};
 use crate::http::responses as r;
 
 /// Who reads the feed: admins and service accounts (integration).
@@ -82,18 +82,6 @@ pub struct FeedQuery {
     pub limit: Option<i64>,
 }
 
-/// The id inside a feed cursor.
-fn decode_after(after: Option<&str>) -> Result<i64, ApiError> {
-    let bad = || ApiError::BadRequest {
-        detail: "after is not a cursor this API returned".into(),
-        errors: vec![FieldError::new("after", "not a cursor this API returned")],
-    };
-    match decode_cursor(after).map_err(|_| bad())? {
-        None => Ok(0),
-        Some(key) => key.parse::<i64>().ok().filter(|id| *id >= 0).ok_or_else(bad),
-    }
-}
-
 /// The events after `after` among `agencies` (`None`: every agency), in order.
 pub fn events_after(
     conn: &mut DbConnection,
@@ -111,6 +99,11 @@ pub fn events_after(
         query = query.filter(outbox_events::agency_id.eq_any(agencies));
     }
     query.load(conn)
+}
+
+/// One event, if it exists.
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<EventRow>> {
+    outbox_events::table.find(id).select(EventRow::as_select()).first(conn).optional()
 }
 
 /// The next page of the feed.
@@ -142,23 +135,9 @@ pub async fn list_events(
     db: web::Data<Db>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
-    let after = decode_after(query.after.as_deref())?;
+    let after = pagination::decode_id(query.after.as_deref(), "after")?.unwrap_or(0);
     let limit = pagination::limit(query.limit)?;
     let scope = auth.scope();
     let page = db.run(move |conn| page(conn, &scope, after, limit)).await?;
     Ok(HttpResponse::Ok().json(page))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cursors_are_event_ids() {
-        assert_eq!(decode_after(None).unwrap(), 0);
-        assert_eq!(decode_after(Some(&encode_cursor("42"))).unwrap(), 42);
-        assert!(decode_after(Some(&encode_cursor("-1"))).is_err());
-        assert!(decode_after(Some(&encode_cursor("x"))).is_err());
-        assert!(decode_after(Some("%%")).is_err());
-    }
 }

@@ -18,7 +18,7 @@ use crate::clock;
 use crate::db::{Db, DbConnection};
 use crate::error::ApiError;
 use crate::http::extract::{JsonBody, QueryParams};
-use crate::http::pagination::{self, decode_cursor};
+use crate::http::pagination;
 use crate::http::responses as r;
 use crate::integration::events::FeedReaders;
 
@@ -41,6 +41,12 @@ fn to_api(row: WebhookRow, (pending, dead): (i64, i64)) -> Webhook {
         created_at: row.created_at.and_utc(),
         updated_at: row.updated_at.and_utc(),
     }
+}
+
+/// The subscription as answered, with its pending and dead counts.
+fn with_backlog(conn: &mut DbConnection, row: WebhookRow) -> Result<Webhook, ApiError> {
+    let backlog = store::backlog(conn, &row.id)?;
+    Ok(to_api(row, backlog))
 }
 
 fn delivery_to_api((row, attempts): (DeliveryRow, Vec<AttemptRow>)) -> Delivery {
@@ -148,8 +154,7 @@ pub async fn list_webhooks(
             let owner = (caller.scope() != Scope::All).then_some(caller.id.as_str());
             let mut hooks = Vec::new();
             for row in store::list(conn, owner)? {
-                let backlog = store::backlog(conn, &row.id)?;
-                hooks.push(to_api(row, backlog));
+                hooks.push(with_backlog(conn, row)?);
             }
             Ok(hooks)
         })
@@ -177,8 +182,7 @@ pub async fn get_webhook(
     let hook = db
         .run(move |conn| {
             let row = load_visible(conn, &caller, &id)?;
-            let backlog = store::backlog(conn, &row.id)?;
-            Ok(to_api(row, backlog))
+            with_backlog(conn, row)
         })
         .await?;
     Ok(HttpResponse::Ok().json(hook))
@@ -232,8 +236,7 @@ pub async fn update_webhook(
             }
             row.updated_at = clock::to_db(Utc::now());
             store::update(conn, &row)?;
-            let backlog = store::backlog(conn, &row.id)?;
-            Ok(to_api(row, backlog))
+            with_backlog(conn, row)
         })
         .await?;
     Ok(HttpResponse::Ok().json(hook))
@@ -293,13 +296,7 @@ pub async fn list_deliveries(
             errors: vec![crate::error::FieldError::new("state", "pending, delivered or dead")],
         });
     }
-    let before = match decode_cursor(query.cursor.as_deref())? {
-        None => None,
-        Some(key) => Some(key.parse::<i64>().map_err(|_| ApiError::BadRequest {
-            detail: "cursor is not one this API returned".into(),
-            errors: vec![crate::error::FieldError::new("cursor", "not a cursor this API returned")],
-        })?),
-    };
+    let before = pagination::decode_id(query.cursor.as_deref(), "cursor")?;
     let caller = auth.caller.clone();
     let page = db
         .run(move |conn| {

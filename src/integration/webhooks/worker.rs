@@ -281,13 +281,13 @@ impl Worker {
         let row = self
             .db
             .write(move |conn| {
-                use crate::db::schema::outbox_events;
-                use diesel::prelude::*;
                 if !store::renew(conn, &webhook_id, &worker, lease)? {
                     return Ok(None);
                 }
+                // Deliveries reference their event, which the outbox never deletes.
                 Ok(Some(
-                    outbox_events::table.find(event_id).select(events::EventRow::as_select()).first(conn)?,
+                    events::find(conn, event_id)?
+                        .ok_or_else(|| anyhow::anyhow!("event {event_id} is gone"))?,
                 ))
             })
             .await?;
