@@ -387,24 +387,25 @@ pub fn upsert_feedback_limit(
     .map(|_| ())
 }
 
-/// The key of the advisory lock that orders outbox writes on PostgreSQL ("motc" in ASCII).
-const OUTBOX_LOCK: i64 = 0x6d6f_7463;
+#[derive(diesel::QueryableByName)]
+struct Horizon {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    xmin: i64,
+}
 
-/// Make this transaction's outbox ids commit in the order they are taken. A PostgreSQL identity
-/// hands out ids when rows are inserted, not when they commit: without this, a reader could see
-/// event 11 before event 10 commits and its cursor would skip 10. The lock is held to the end
-/// of the transaction, and the event is the last thing a write inserts, so writers queue only for
-/// their commits. SQLite has one writer at a time already.
-pub fn serialize_outbox(conn: &mut DbConnection) -> QueryResult<()> {
+/// On PostgreSQL, the id of the oldest transaction still running (or of the next one, when none
+/// is): every transaction with a smaller id has ended, so the outbox events they wrote are final
+/// (see `integration::events`). `None` on SQLite, whose single writer commits ids in order.
+pub fn running_transactions_horizon(conn: &mut DbConnection) -> QueryResult<Option<i64>> {
     match conn {
         DbConnection::Postgres(c) => {
-            diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
-                .bind::<diesel::sql_types::BigInt, _>(OUTBOX_LOCK)
-                .execute(c)?;
+            let horizon: Horizon =
+                diesel::sql_query("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin")
+                    .get_result(c)?;
+            Ok(Some(horizon.xmin))
         }
-        DbConnection::Sqlite(_) => {}
+        DbConnection::Sqlite(_) => Ok(None),
     }
-    Ok(())
 }
 
 /// A transaction that writes. On SQLite it starts with `BEGIN IMMEDIATE`, taking the write lock

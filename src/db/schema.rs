@@ -183,6 +183,7 @@ diesel::table! {
         agency_id -> Text,
         occurred_at -> Timestamp,
         data -> Text,
+        tx -> BigInt,
     }
 }
 
@@ -325,6 +326,7 @@ diesel::table! {
         lease_until -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        last_event_tx -> BigInt,
     }
 }
 
@@ -339,6 +341,7 @@ diesel::table! {
         next_attempt_at -> Timestamp,
         created_at -> Timestamp,
         delivered_at -> Nullable<Timestamp>,
+        event_tx -> BigInt,
     }
 }
 

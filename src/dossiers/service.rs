@@ -286,13 +286,11 @@ pub fn intake(
     };
     let staff_receiver =
         caller.kind == SubjectKind::User && matches!(caller.role, Role::Officer | Role::Admin);
-    // The day's sequence row is locked from here to the commit, and every intake of the agency
-    // that day waits for it: take the number last, after everything that can be computed first.
-    let day = submitted_at.with_timezone(&vietnam()).format("%y%m%d").to_string();
-    let sequence = next_sequence(conn, &agency.code, &day)?;
-    let row = DossierRow {
-        id: Uuid::new_v4().to_string(),
-        code: format!("{}-{day}-{sequence:04}", agency.code),
+    let id = Uuid::new_v4().to_string();
+    let mut row = DossierRow {
+        // A placeholder, unique like the id, until the day's number is taken below.
+        code: format!("~{id}"),
+        id,
         agency_id: agency.id,
         procedure_id: procedure.id,
         channel: new.channel.as_str().to_owned(),
@@ -337,8 +335,16 @@ pub fn intake(
         updated_at: clock::to_db(now),
     };
     store::insert(conn, &row)?;
-    report_counters::record_dossier(conn, None, &row)?;
     history(conn, &row, "intake", None, caller, accepted_at.unwrap_or(submitted_at), None)?;
+    // Every intake of the agency that day shares the day's sequence row and the counters' rows,
+    // and each holds them to its commit: touch them last, so that concurrent intakes queue
+    // only for the tail of each other's transaction. Taking the number inside the transaction
+    // keeps the day's numbers without gaps.
+    let day = submitted_at.with_timezone(&vietnam()).format("%y%m%d").to_string();
+    let sequence = next_sequence(conn, &agency.code, &day)?;
+    row.code = format!("{}-{day}-{sequence:04}", agency.code);
+    store::set_code(conn, &row.id, &row.code)?;
+    report_counters::record_dossier(conn, None, &row)?;
     event(conn, &row, "dossier.submitted", submitted_at)?;
     if let Some(at) = accepted_at {
         event(conn, &row, "dossier.accepted", at)?;

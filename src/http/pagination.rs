@@ -40,7 +40,7 @@ pub fn encode_cursor(key: &str) -> String {
 }
 
 /// The 400 for a cursor this API did not make, naming the parameter it came in.
-fn not_a_cursor(field: &str) -> ApiError {
+pub(crate) fn not_a_cursor(field: &str) -> ApiError {
     ApiError::BadRequest {
         detail: format!("{field} is not one this API returned"),
         errors: vec![crate::error::FieldError::new(field, "not a cursor this API returned")],

@@ -1,9 +1,17 @@
 //! The event feed: the outbox read in order, `GET /api/v1/events?after=CURSOR&limit=`.
 //!
-//! Events are numbered in commit order (the outbox takes a lock for its commit, see
-//! [`crate::db::serialize_outbox`]), so "everything after id N" never skips an event that
-//! commits later and never repeats one. Unlike other lists, a feed page always carries a
-//! `next_cursor`: an empty page means "caught up", and the adapter asks again with the same cursor.
+//! **Order.** A PostgreSQL identity hands out ids when rows are inserted, not when they commit,
+//! so "everything after id N" could skip event N−1 committing a moment after a reader saw N.
+//! Each event therefore also records its writing transaction's id (`tx`), and the feed is ordered
+//! by `(tx, id)` and shows only the events of transactions older than every transaction still
+//! running (the snapshot's `xmin`). Those are final: no event can later appear before them, so a
+//! cursor that passed them never misses one. Writers take no lock for this; an event of a long
+//! transaction appears, in its place, after that transaction ends, and later ones wait behind it.
+//! SQLite has one writer at a time, ids commit in order and `tx` is always 0.
+//!
+//! An event's `id` is unique but is not the feed's order: page with `next_cursor`. Unlike other
+//! lists, a feed page always carries a `next_cursor`: an empty page means "caught up", and the
+//! adapter asks again with the same cursor.
 //! Service accounts read the events of the agencies they are bound to, admins those of their subtree.
 
 use actix_web::{HttpResponse, get, web};
@@ -28,10 +36,39 @@ impl Policy for FeedReaders {
     const ROLES: &'static [Role] = &[Role::Admin, Role::Integration];
 }
 
+/// A place in the feed: after every event ordered before `(tx, id)`, in that order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FeedPosition {
+    pub tx: i64,
+    pub id: i64,
+}
+
+impl FeedPosition {
+    /// As a page cursor carries it: `tx.id`.
+    pub fn to_cursor(self) -> String {
+        encode_cursor(&format!("{}.{}", self.tx, self.id))
+    }
+
+    /// A cursor of [`FeedPosition::to_cursor`], or a bare id (cursors from before the feed
+    /// recorded transactions: those events have `tx` 0). A 400 naming `field` otherwise.
+    pub fn from_cursor(cursor: Option<&str>, field: &str) -> Result<Option<Self>, ApiError> {
+        let Some(key) = pagination::decode_cursor(cursor).map_err(|_| pagination::not_a_cursor(field))?
+        else {
+            return Ok(None);
+        };
+        let (tx, id) = key.split_once('.').unwrap_or(("0", &key));
+        match (tx.parse::<i64>(), id.parse::<i64>()) {
+            (Ok(tx), Ok(id)) if tx >= 0 && id >= 0 => Ok(Some(Self { tx, id })),
+            _ => Err(pagination::not_a_cursor(field)),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = outbox_events)]
 pub struct EventRow {
     pub id: i64,
+    pub tx: i64,
     pub event_type: String,
     pub agency_id: String,
     pub occurred_at: chrono::NaiveDateTime,
@@ -41,7 +78,8 @@ pub struct EventRow {
 /// One change, as the feed and webhooks deliver it.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Event {
-    /// Increasing with commit order.
+    /// Unique, and the `X-Motcua-Delivery` of its webhook deliveries. Not the feed's order: page
+    /// with `next_cursor`.
     pub id: String,
     /// What happened, e.g. `dossier.accepted`, `survey.submitted`, `feedback.received`.
     #[serde(rename = "type")]
@@ -82,23 +120,59 @@ pub struct FeedQuery {
     pub limit: Option<i64>,
 }
 
-/// The events after `after` among `agencies` (`None`: every agency), in order.
+impl EventRow {
+    pub fn position(&self) -> FeedPosition {
+        FeedPosition { tx: self.tx, id: self.id }
+    }
+}
+
+/// The events after `after` among `agencies` (`None`: every agency), in feed order, among those
+/// that are final (module doc).
 pub fn events_after(
     conn: &mut DbConnection,
     agencies: Option<&[String]>,
-    after: i64,
+    after: FeedPosition,
     limit: i64,
 ) -> QueryResult<Vec<EventRow>> {
     let mut query = outbox_events::table
-        .filter(outbox_events::id.gt(after))
-        .order(outbox_events::id.asc())
+        .filter(
+            outbox_events::tx
+                .gt(after.tx)
+                .or(outbox_events::tx.eq(after.tx).and(outbox_events::id.gt(after.id))),
+        )
+        .order((outbox_events::tx.asc(), outbox_events::id.asc()))
         .limit(limit)
         .select(EventRow::as_select())
         .into_boxed();
+    if let Some(horizon) = crate::db::running_transactions_horizon(conn)? {
+        query = query.filter(outbox_events::tx.lt(horizon));
+    }
     if let Some(agencies) = agencies {
         query = query.filter(outbox_events::agency_id.eq_any(agencies));
     }
     query.load(conn)
+}
+
+/// Where the feed stands now: before every event not yet final, after every final one. A new
+/// webhook subscription starts here.
+pub fn now_position(conn: &mut DbConnection) -> QueryResult<FeedPosition> {
+    match crate::db::running_transactions_horizon(conn)? {
+        // Every event of an older transaction is before (horizon, 0); every later one after it.
+        Some(horizon) => Ok(FeedPosition { tx: horizon, id: 0 }),
+        None => latest(conn).map(Option::unwrap_or_default),
+    }
+}
+
+/// The last final event's position, if any.
+pub fn latest(conn: &mut DbConnection) -> QueryResult<Option<FeedPosition>> {
+    let mut query = outbox_events::table
+        .order((outbox_events::tx.desc(), outbox_events::id.desc()))
+        .select((outbox_events::tx, outbox_events::id))
+        .into_boxed();
+    if let Some(horizon) = crate::db::running_transactions_horizon(conn)? {
+        query = query.filter(outbox_events::tx.lt(horizon));
+    }
+    Ok(query.first::<(i64, i64)>(conn).optional()?.map(|(tx, id)| FeedPosition { tx, id }))
 }
 
 /// One event, if it exists.
@@ -107,16 +181,21 @@ pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<EventRow>> {
 }
 
 /// The next page of the feed.
-pub fn page(conn: &mut DbConnection, scope: &Scope, after: i64, limit: i64) -> Result<EventPage, ApiError> {
+pub fn page(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    after: FeedPosition,
+    limit: i64,
+) -> Result<EventPage, ApiError> {
     let agencies = ids_in_scope(conn, scope)?;
     let rows = events_after(conn, agencies.as_deref(), after, limit)?;
-    let last = rows.last().map_or(after, |row| row.id);
+    let last = rows.last().map_or(after, EventRow::position);
     let items = rows.into_iter().map(Event::from_row).collect::<Result<_, _>>()?;
-    Ok(EventPage { items, next_cursor: encode_cursor(&last.to_string()) })
+    Ok(EventPage { items, next_cursor: last.to_cursor() })
 }
 
-/// Every change to a dossier, survey or feedback in the caller's agencies, in commit order,
-/// written in the same transaction as the change. Page with `after` (the previous page's
+/// Every change to a dossier, survey or feedback in the caller's agencies, written in the same
+/// transaction as the change, in an order that never puts a late commit before a cursor. Page with `after` (the previous page's
 /// `next_cursor`); an empty page means there is nothing newer yet.
 #[utoipa::path(
     tag = "integration",
@@ -135,7 +214,7 @@ pub async fn list_events(
     db: web::Data<Db>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
-    let after = pagination::decode_id(query.after.as_deref(), "after")?.unwrap_or(0);
+    let after = FeedPosition::from_cursor(query.after.as_deref(), "after")?.unwrap_or_default();
     let limit = pagination::limit(query.limit)?;
     let scope = auth.scope();
     let page = db.run(move |conn| page(conn, &scope, after, limit)).await?;

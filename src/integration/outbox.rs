@@ -24,10 +24,9 @@ pub struct NewEvent<'a> {
     pub data: String,
 }
 
-/// Insert an event in the caller's transaction. Call it last in the transaction: from here to the
-/// commit, other writers of events wait (see [`crate::db::serialize_outbox`]).
+/// Insert an event in the caller's transaction. On PostgreSQL the row records the transaction's
+/// id (the column's default), which places it in the feed (see `integration::events`).
 pub fn insert_event(conn: &mut DbConnection, event: &NewEvent<'_>) -> QueryResult<()> {
-    crate::db::serialize_outbox(conn)?;
     diesel::insert_into(outbox_events::table)
         .values((
             outbox_events::event_type.eq(event.event_type),

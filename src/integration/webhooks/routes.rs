@@ -111,6 +111,9 @@ pub async fn create_webhook(
     let caller = auth.caller.clone();
     let row = db
         .write(move |conn| {
+            // Before anything is written here, so that this transaction is not among those the
+            // start waits for.
+            let start = crate::integration::events::now_position(conn)?;
             let row = WebhookRow {
                 id: uuid::Uuid::now_v7().to_string(),
                 owner_id: caller.id.clone(),
@@ -119,7 +122,8 @@ pub async fn create_webhook(
                 secret: new.secret,
                 event_types: patterns_json(&patterns),
                 active: true,
-                last_event_id: store::latest_event_id(conn)?,
+                last_event_id: start.id,
+                last_event_tx: start.tx,
                 lease_owner: None,
                 lease_until: None,
                 created_at: now,

@@ -6,7 +6,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
-use crate::db::schema::{outbox_events, webhook_attempts, webhook_deliveries, webhooks};
+use crate::db::schema::{webhook_attempts, webhook_deliveries, webhooks};
+use crate::integration::events::{self, FeedPosition};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = webhooks)]
@@ -23,6 +24,14 @@ pub struct WebhookRow {
     pub lease_until: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// With `last_event_id`, how far the feed has been turned into deliveries.
+    pub last_event_tx: i64,
+}
+
+impl WebhookRow {
+    pub fn position(&self) -> FeedPosition {
+        FeedPosition { tx: self.last_event_tx, id: self.last_event_id }
+    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -37,6 +46,8 @@ pub struct DeliveryRow {
     pub next_attempt_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
     pub delivered_at: Option<NaiveDateTime>,
+    /// The event's place in the feed (with `event_id`): deliveries go out in this order.
+    pub event_tx: i64,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -94,14 +105,6 @@ pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
     diesel::delete(webhooks::table.find(id)).execute(conn).map(|_| ())
 }
 
-/// The newest event id (0 when there is none): a new subscription starts after it.
-pub fn latest_event_id(conn: &mut DbConnection) -> QueryResult<i64> {
-    outbox_events::table
-        .select(diesel::dsl::max(outbox_events::id))
-        .first::<Option<i64>>(conn)
-        .map(|m| m.unwrap_or(0))
-}
-
 /// Pending and dead deliveries of a subscription.
 pub fn backlog(conn: &mut DbConnection, webhook_id: &str) -> QueryResult<(i64, i64)> {
     let count = |conn: &mut DbConnection, state: &str| {
@@ -117,7 +120,8 @@ pub fn backlog(conn: &mut DbConnection, webhook_id: &str) -> QueryResult<(i64, i
 /// Active subscriptions that nobody holds and that have something to do: events past their
 /// position, or a pending delivery due.
 pub fn with_work(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<Vec<String>> {
-    let latest = latest_event_id(conn)?;
+    // An empty feed's (0, 0) is where every subscription already is.
+    let latest = events::latest(conn)?.unwrap_or_default();
     let due = webhook_deliveries::table
         .filter(webhook_deliveries::state.eq("pending"))
         .filter(webhook_deliveries::next_attempt_at.le(now))
@@ -125,7 +129,12 @@ pub fn with_work(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<Vec
     webhooks::table
         .filter(webhooks::active.eq(true))
         .filter(webhooks::lease_until.is_null().or(webhooks::lease_until.lt(now)))
-        .filter(webhooks::last_event_id.lt(latest).or(webhooks::id.eq_any(due)))
+        .filter(
+            webhooks::last_event_tx
+                .lt(latest.tx)
+                .or(webhooks::last_event_tx.eq(latest.tx).and(webhooks::last_event_id.lt(latest.id)))
+                .or(webhooks::id.eq_any(due)),
+        )
         .order(webhooks::id.asc())
         .select(webhooks::id)
         .load(conn)
@@ -172,10 +181,10 @@ pub fn enqueue(
     webhook_id: &str,
     worker: &str,
     deliveries: &[DeliveryRow],
-    position: i64,
+    position: FeedPosition,
 ) -> QueryResult<bool> {
     let moved = diesel::update(webhooks::table.find(webhook_id).filter(webhooks::lease_owner.eq(worker)))
-        .set(webhooks::last_event_id.eq(position))
+        .set((webhooks::last_event_tx.eq(position.tx), webhooks::last_event_id.eq(position.id)))
         .execute(conn)?;
     if moved == 0 {
         return Ok(false);
@@ -191,7 +200,7 @@ pub fn head(conn: &mut DbConnection, webhook_id: &str) -> QueryResult<Option<Del
     webhook_deliveries::table
         .filter(webhook_deliveries::webhook_id.eq(webhook_id))
         .filter(webhook_deliveries::state.eq("pending"))
-        .order(webhook_deliveries::event_id.asc())
+        .order((webhook_deliveries::event_tx.asc(), webhook_deliveries::event_id.asc()))
         .select(DeliveryRow::as_select())
         .first(conn)
         .optional()

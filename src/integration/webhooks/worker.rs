@@ -237,19 +237,18 @@ impl Worker {
         let (hook, worker) = (hook.clone(), self.id.clone());
         self.db
             .write(move |conn| {
-                // Ids commit in order, so every event up to `latest` is visible now.
-                let latest = store::latest_event_id(conn)?;
-                if latest <= hook.last_event_id {
+                // Every event up to `latest` is final (see `events`); read no further than it, as
+                // the next statement may see more.
+                let Some(latest) = events::latest(conn)?.filter(|l| *l > hook.position()) else {
                     return Ok(Next::Continue);
-                }
+                };
                 let agencies = ids_in_scope(conn, &scope)?;
-                let rows =
-                    events::events_after(conn, agencies.as_deref(), hook.last_event_id, FAN_OUT_BATCH)?;
-                let rows: Vec<_> = rows.into_iter().filter(|r| r.id <= latest).collect();
+                let rows = events::events_after(conn, agencies.as_deref(), hook.position(), FAN_OUT_BATCH)?;
+                let rows: Vec<_> = rows.into_iter().filter(|r| r.position() <= latest).collect();
                 let position = if (rows.len() as i64) < FAN_OUT_BATCH {
                     latest
                 } else {
-                    rows.last().map_or(latest, |r| r.id)
+                    rows.last().map_or(latest, |r| r.position())
                 };
                 let patterns = super::model::stored_patterns(&hook.event_types);
                 let now = clock::to_db(Utc::now());
@@ -260,6 +259,7 @@ impl Worker {
                         id: uuid::Uuid::now_v7().to_string(),
                         webhook_id: hook.id.clone(),
                         event_id: r.id,
+                        event_tx: r.tx,
                         event_type: r.event_type,
                         state: "pending".into(),
                         attempts: 0,
