@@ -50,3 +50,9 @@ pub struct Unprocessable(Problem);
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json")]
 pub struct TooManyRequests(Problem);
+
+/// A file sent or received as the body itself, byte for byte: a spreadsheet, a document or an
+/// uploaded CSV.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct FileBytes(Vec<u8>);
