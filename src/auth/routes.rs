@@ -117,7 +117,8 @@ fn client_address(req: &HttpRequest) -> Option<IpAddr> {
         (status = 415, response = r::UnsupportedMediaType),
         (status = 422, response = r::Unprocessable),
         (status = 429, response = r::TooManyRequests),
-    )
+    ),
+    security()
 )]
 #[post("/auth/token")]
 pub async fn issue_token(

@@ -216,6 +216,7 @@ async fn step(
 
 /// Accept an online dossier: the receipt with its appointment is issued and the clock starts.
 #[utoipa::path(
+    operation_id = "accept_dossier",
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = StepBody,
@@ -239,6 +240,7 @@ pub async fn accept(
 /// Send the dossier back for the missing documents, once (before or after acceptance); after
 /// acceptance the clock stops until the supplement arrives.
 #[utoipa::path(
+    operation_id = "request_dossier_supplement",
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = ReasonBody,
@@ -267,6 +269,7 @@ pub async fn request_supplement(
 /// The requested documents arrived: back to awaiting receipt, or (after acceptance) processing
 /// with the clock restarted from now with the full time limit.
 #[utoipa::path(
+    operation_id = "supplement_dossier",
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = SupplementBody,
@@ -294,6 +297,7 @@ pub async fn supplement(
 
 /// Assign the dossier to an officer of its agency.
 #[utoipa::path(
+    operation_id = "assign_dossier",
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = AssignBody,
@@ -321,6 +325,7 @@ pub async fn assign(
 
 /// Record the result: approved, or refused with its reasons; say whether the result is digitized.
 #[utoipa::path(
+    operation_id = "resolve_dossier",
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = ResolveBody,
@@ -352,6 +357,7 @@ pub async fn resolve(
 
 /// The result was handed to the applicant.
 #[utoipa::path(
+    operation_id = "return_dossier_result",
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = StepBody,
@@ -374,6 +380,7 @@ pub async fn return_result(
 
 /// The applicant withdraws the dossier (or the desk stops it with a notice).
 #[utoipa::path(
+    operation_id = "withdraw_dossier",
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = ReasonBody,
@@ -401,6 +408,7 @@ pub async fn withdraw(
 
 /// Refuse the dossier at reception, before acceptance (form 03).
 #[utoipa::path(
+    operation_id = "reject_dossier",
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = ReasonBody,
@@ -429,6 +437,7 @@ pub async fn reject(
 /// Apologize for the delay with a new appointment (form 04), at most once. `due_at` stays: it is
 /// the legal deadline the report judges against.
 #[utoipa::path(
+    operation_id = "apologize_for_dossier",
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = ApologizeBody,
@@ -628,7 +637,8 @@ pub async fn dossier_receipt(
 #[utoipa::path(
     tag = "dossiers",
     params(("code" = String, Path, description = "Dossier code")),
-    responses((status = 200, body = PublicDossier), (status = 404, response = r::NotFound))
+    responses((status = 200, body = PublicDossier), (status = 404, response = r::NotFound)),
+    security()
 )]
 #[get("/public/dossiers/{code}")]
 pub async fn public_dossier(
@@ -715,6 +725,7 @@ pub async fn list_dossiers(
 /// Officers' worklists: overdue, due within N working hours, or online dossiers unanswered more
 /// than 8 working hours after submission (the seed's task 3).
 #[utoipa::path(
+    operation_id = "dossier_worklist",
     tag = "dossiers",
     params(WorklistQuery),
     responses((status = 200, body = Worklist), (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized), (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound)),

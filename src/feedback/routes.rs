@@ -100,7 +100,14 @@ async fn step(
 }
 
 /// Take received feedback into processing.
-#[utoipa::path(tag = "feedback", params(("id" = String, Path)), request_body = StepBody, responses(StepResponses), security(("bearer" = [])))]
+#[utoipa::path(
+    operation_id = "process_feedback",
+    tag = "feedback",
+    params(("id" = String, Path)),
+    request_body = StepBody,
+    responses(StepResponses),
+    security(("bearer" = []))
+)]
 #[post("/feedback/{id}/process")]
 pub async fn process(
     auth: Authorized<AnyRole>,
@@ -114,7 +121,14 @@ pub async fn process(
 }
 
 /// Answer the feedback: it is resolved.
-#[utoipa::path(tag = "feedback", params(("id" = String, Path)), request_body = RespondBody, responses(StepResponses), security(("bearer" = [])))]
+#[utoipa::path(
+    operation_id = "respond_to_feedback",
+    tag = "feedback",
+    params(("id" = String, Path)),
+    request_body = RespondBody,
+    responses(StepResponses),
+    security(("bearer" = []))
+)]
 #[post("/feedback/{id}/respond")]
 pub async fn respond(
     auth: Authorized<AnyRole>,
@@ -129,7 +143,14 @@ pub async fn respond(
 }
 
 /// Refuse the feedback, with the reason.
-#[utoipa::path(tag = "feedback", params(("id" = String, Path)), request_body = ReasonBody, responses(StepResponses), security(("bearer" = [])))]
+#[utoipa::path(
+    operation_id = "reject_feedback",
+    tag = "feedback",
+    params(("id" = String, Path)),
+    request_body = ReasonBody,
+    responses(StepResponses),
+    security(("bearer" = []))
+)]
 #[post("/feedback/{id}/reject")]
 pub async fn reject(
     auth: Authorized<AnyRole>,
@@ -145,7 +166,14 @@ pub async fn reject(
 
 /// Forward feedback outside the agency's competence to the competent agency; its clock starts
 /// there.
-#[utoipa::path(tag = "feedback", params(("id" = String, Path)), request_body = ForwardBody, responses(StepResponses), security(("bearer" = [])))]
+#[utoipa::path(
+    operation_id = "forward_feedback",
+    tag = "feedback",
+    params(("id" = String, Path)),
+    request_body = ForwardBody,
+    responses(StepResponses),
+    security(("bearer" = []))
+)]
 #[post("/feedback/{id}/forward")]
 pub async fn forward(
     auth: Authorized<AnyRole>,
@@ -160,7 +188,14 @@ pub async fn forward(
 }
 
 /// Publish the result (công khai kết quả), once, after the answer.
-#[utoipa::path(tag = "feedback", params(("id" = String, Path)), request_body = StepBody, responses(StepResponses), security(("bearer" = [])))]
+#[utoipa::path(
+    operation_id = "publish_feedback",
+    tag = "feedback",
+    params(("id" = String, Path)),
+    request_body = StepBody,
+    responses(StepResponses),
+    security(("bearer" = []))
+)]
 #[post("/feedback/{id}/publish")]
 pub async fn publish(
     auth: Authorized<AnyRole>,
