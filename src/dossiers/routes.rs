@@ -219,7 +219,7 @@ async fn step(
     operation_id = "accept_dossier",
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
-    request_body = StepBody,
+    request_body(content = StepBody, example = json!({"note": "Hồ sơ đủ thành phần, tiếp nhận"})),
     responses(StepResponses),
     security(("bearer" = []))
 )]
@@ -243,7 +243,9 @@ pub async fn accept(
     operation_id = "request_dossier_supplement",
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
-    request_body = ReasonBody,
+    request_body(content = ReasonBody, example = json!({
+        "reason": "Thiếu bản chính Giấy chứng sinh; bổ sung tại bộ phận một cửa"
+    })),
     responses(StepResponses),
     security(("bearer" = []))
 )]
@@ -272,7 +274,10 @@ pub async fn request_supplement(
     operation_id = "supplement_dossier",
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
-    request_body = SupplementBody,
+    request_body(content = SupplementBody, example = json!({
+        "components": [{"name": "Tờ khai đăng ký khai sinh", "digitized": true}, {"name": "Giấy chứng sinh", "digitized": true}],
+        "note": "Công dân đã nộp bản chính Giấy chứng sinh"
+    })),
     responses(StepResponses),
     security(("bearer" = []))
 )]
@@ -300,7 +305,9 @@ pub async fn supplement(
     operation_id = "assign_dossier",
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
-    request_body = AssignBody,
+    request_body(content = AssignBody, example = json!({
+        "user_id": "3f0a6c1e-7b2d-4e5f-9a8b-1c2d3e4f5a6b", "note": "Chuyển công chức tư pháp - hộ tịch"
+    })),
     responses(StepResponses),
     security(("bearer" = []))
 )]
@@ -360,7 +367,7 @@ pub async fn resolve(
     operation_id = "return_dossier_result",
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
-    request_body = StepBody,
+    request_body(content = StepBody, example = json!({"note": "Đã trả kết quả trực tiếp cho công dân"})),
     responses(StepResponses),
     security(("bearer" = []))
 )]
@@ -383,7 +390,7 @@ pub async fn return_result(
     operation_id = "withdraw_dossier",
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
-    request_body = ReasonBody,
+    request_body(content = ReasonBody, example = json!({"reason": "Công dân có đơn xin rút hồ sơ"})),
     responses(StepResponses),
     security(("bearer" = []))
 )]
@@ -411,7 +418,9 @@ pub async fn withdraw(
     operation_id = "reject_dossier",
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
-    request_body = ReasonBody,
+    request_body(content = ReasonBody, example = json!({
+        "reason": "Thủ tục không thuộc thẩm quyền giải quyết của UBND xã"
+    })),
     responses(StepResponses),
     security(("bearer" = []))
 )]
@@ -440,7 +449,9 @@ pub async fn reject(
     operation_id = "apologize_for_dossier",
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
-    request_body = ApologizeBody,
+    request_body(content = ApologizeBody, example = json!({
+        "reason": "Cần xác minh thêm thông tin với cơ quan khác", "new_appointment_at": "2024-06-28T09:00:00Z"
+    })),
     responses(StepResponses),
     security(("bearer" = []))
 )]
@@ -499,7 +510,10 @@ pub async fn get_dossier(
         ("If-Match" = Option<String>, Header, description = "ETag of the version read; 412 if it changed since"),
         ("Idempotency-Key" = Option<String>, Header),
     ),
-    request_body = DossierPatch,
+    request_body(content = DossierPatch, example = json!({
+        "components": [{"name": "Tờ khai đăng ký khai sinh", "digitized": true}],
+        "fee_paid": {"method": "cash", "amount": 8000}
+    })),
     responses(
         (status = 200, body = Dossier, headers(("ETag" = String))),
         (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),

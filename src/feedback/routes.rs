@@ -104,7 +104,7 @@ async fn step(
     operation_id = "process_feedback",
     tag = "feedback",
     params(("id" = String, Path)),
-    request_body = StepBody,
+    request_body(content = StepBody, example = json!({"note": "Giao công chức văn phòng xác minh"})),
     responses(StepResponses),
     security(("bearer" = []))
 )]
@@ -125,7 +125,9 @@ pub async fn process(
     operation_id = "respond_to_feedback",
     tag = "feedback",
     params(("id" = String, Path)),
-    request_body = RespondBody,
+    request_body(content = RespondBody, example = json!({
+        "response": "Hồ sơ đã được giải quyết; kết quả trả ngày 28/6/2024. UBND xã xin lỗi vì sự chậm trễ."
+    })),
     responses(StepResponses),
     security(("bearer" = []))
 )]
@@ -147,7 +149,9 @@ pub async fn respond(
     operation_id = "reject_feedback",
     tag = "feedback",
     params(("id" = String, Path)),
-    request_body = ReasonBody,
+    request_body(content = ReasonBody, example = json!({
+        "reason": "Nội dung không thuộc phạm vi phản ánh, kiến nghị về thủ tục hành chính"
+    })),
     responses(StepResponses),
     security(("bearer" = []))
 )]
@@ -170,7 +174,9 @@ pub async fn reject(
     operation_id = "forward_feedback",
     tag = "feedback",
     params(("id" = String, Path)),
-    request_body = ForwardBody,
+    request_body(content = ForwardBody, example = json!({
+        "agency_id": "0b6f2a9c-4d1e-4f7a-8b3c-5d6e7f8a9b0c", "note": "Thuộc thẩm quyền của Sở Tư pháp"
+    })),
     responses(StepResponses),
     security(("bearer" = []))
 )]
@@ -192,7 +198,7 @@ pub async fn forward(
     operation_id = "publish_feedback",
     tag = "feedback",
     params(("id" = String, Path)),
-    request_body = StepBody,
+    request_body(content = StepBody, example = json!({"note": "Công khai trên cổng dịch vụ công của tỉnh"})),
     responses(StepResponses),
     security(("bearer" = []))
 )]
