@@ -20,6 +20,7 @@ use crate::http::responses as r;
             `Authorization: Bearer …`. Errors are RFC 9457 problem documents \
             (`application/problem+json`)."
     ),
+    servers((url = "/", description = "The server that serves this document")),
     components(
         schemas(Problem, FieldError),
         responses(

@@ -110,6 +110,7 @@ pub struct NewAgency {
 /// Changes to an agency; absent fields stay as they are.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "UBND xã Tỉnh Châu"}))]
 pub struct AgencyPatch {
     #[validate(custom(function = "validate_code"))]
     pub code: Option<String>,

@@ -109,7 +109,16 @@ fn client_address(req: &HttpRequest) -> Option<IpAddr> {
 /// Repeated failures for a username or from an address answer 429 with `Retry-After`.
 #[utoipa::path(
     tag = "auth",
-    request_body = TokenRequest,
+    request_body(content = TokenRequest, examples(
+        ("password" = (summary = "A person signs in", value = json!({"username": "admin", "password": "mật-khẩu-dài-đủ"}))),
+        ("refresh_token" = (summary = "Exchange a refresh token for a new pair", value = json!({
+            "grant_type": "refresh_token", "refresh_token": "Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0"
+        }))),
+        ("client_credentials" = (summary = "A portal adapter's service account", value = json!({
+            "grant_type": "client_credentials", "client_id": "svc_8c1e0b5f2d6a4f0e9b7c3a1d5e2f4a6b",
+            "client_secret": "the-secret-shown-once-at-creation"
+        }))),
+    )),
     responses(
         (status = 200, body = TokenResponse),
         (status = 400, response = r::BadRequest),
@@ -117,7 +126,8 @@ fn client_address(req: &HttpRequest) -> Option<IpAddr> {
         (status = 415, response = r::UnsupportedMediaType),
         (status = 422, response = r::Unprocessable),
         (status = 429, response = r::TooManyRequests),
-    )
+    ),
+    security()
 )]
 #[post("/auth/token")]
 pub async fn issue_token(
@@ -351,7 +361,9 @@ async fn client_credentials_grant(
 /// Sign out: revoke the refresh token (and every token rotated from the same login).
 #[utoipa::path(
     tag = "auth",
-    request_body = LogoutRequest,
+    request_body(content = LogoutRequest, example = json!({
+        "refresh_token": "Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0"
+    })),
     responses(
         (status = 204, description = "Revoked (also when the token was unknown or already revoked)"),
         (status = 400, response = r::BadRequest),

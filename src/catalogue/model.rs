@@ -219,6 +219,7 @@ pub struct NewProcedure {
 /// Changes to a procedure; absent fields stay as they are. `active: false` deactivates it.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"fee": 8000, "processing_time": {"value": 3, "unit": "working_days"}}))]
 pub struct ProcedurePatch {
     #[validate(length(max = 1000), custom(function = "validate_not_blank"))]
     pub name: Option<String>,

@@ -284,8 +284,8 @@ pub struct ImportQuery {
     tag = "procedures",
     params(ImportQuery),
     request_body(content(
-        (String = "text/csv", example = "code,name,field,level,online_service,processing_value,processing_unit,fee\n1.001193,Thủ tục đăng ký khai sinh,Hộ tịch,commune,full,8,working_hours,0\n"),
-        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (inline(r::FileBytes) = "text/csv", example = "code,name,field,level,online_service,processing_value,processing_unit,fee\n1.001193,Thủ tục đăng ký khai sinh,Hộ tịch,commune,full,8,working_hours,0\n"),
+        (inline(r::FileBytes) = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     )),
     responses(
         (status = 200, body = ImportReport),

@@ -216,9 +216,10 @@ async fn step(
 
 /// Accept an online dossier: the receipt with its appointment is issued and the clock starts.
 #[utoipa::path(
+    operation_id = "accept_dossier",
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
-    request_body = StepBody,
+    request_body(content = StepBody, example = json!({"note": "Hồ sơ đủ thành phần, tiếp nhận"})),
     responses(StepResponses),
     security(("bearer" = []))
 )]
@@ -239,9 +240,12 @@ pub async fn accept(
 /// Send the dossier back for the missing documents, once (before or after acceptance); after
 /// acceptance the clock stops until the supplement arrives.
 #[utoipa::path(
+    operation_id = "request_dossier_supplement",
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
-    request_body = ReasonBody,
+    request_body(content = ReasonBody, example = json!({
+        "reason": "Thiếu bản chính Giấy chứng sinh; bổ sung tại bộ phận một cửa"
+    })),
     responses(StepResponses),
     security(("bearer" = []))
 )]
@@ -267,9 +271,13 @@ pub async fn request_supplement(
 /// The requested documents arrived: back to awaiting receipt, or (after acceptance) processing
 /// with the clock restarted from now with the full time limit.
 #[utoipa::path(
+    operation_id = "supplement_dossier",
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
-    request_body = SupplementBody,
+    request_body(content = SupplementBody, example = json!({
+        "components": [{"name": "Tờ khai đăng ký khai sinh", "digitized": true}, {"name": "Giấy chứng sinh", "digitized": true}],
+        "note": "Công dân đã nộp bản chính Giấy chứng sinh"
+    })),
     responses(StepResponses),
     security(("bearer" = []))
 )]
@@ -294,9 +302,12 @@ pub async fn supplement(
 
 /// Assign the dossier to an officer of its agency.
 #[utoipa::path(
+    operation_id = "assign_dossier",
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
-    request_body = AssignBody,
+    request_body(content = AssignBody, example = json!({
+        "user_id": "3f0a6c1e-7b2d-4e5f-9a8b-1c2d3e4f5a6b", "note": "Chuyển công chức tư pháp - hộ tịch"
+    })),
     responses(StepResponses),
     security(("bearer" = []))
 )]
@@ -321,6 +332,7 @@ pub async fn assign(
 
 /// Record the result: approved, or refused with its reasons; say whether the result is digitized.
 #[utoipa::path(
+    operation_id = "resolve_dossier",
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = ResolveBody,
@@ -352,9 +364,10 @@ pub async fn resolve(
 
 /// The result was handed to the applicant.
 #[utoipa::path(
+    operation_id = "return_dossier_result",
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
-    request_body = StepBody,
+    request_body(content = StepBody, example = json!({"note": "Đã trả kết quả trực tiếp cho công dân"})),
     responses(StepResponses),
     security(("bearer" = []))
 )]
@@ -374,9 +387,10 @@ pub async fn return_result(
 
 /// The applicant withdraws the dossier (or the desk stops it with a notice).
 #[utoipa::path(
+    operation_id = "withdraw_dossier",
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
-    request_body = ReasonBody,
+    request_body(content = ReasonBody, example = json!({"reason": "Công dân có đơn xin rút hồ sơ"})),
     responses(StepResponses),
     security(("bearer" = []))
 )]
@@ -401,9 +415,12 @@ pub async fn withdraw(
 
 /// Refuse the dossier at reception, before acceptance (form 03).
 #[utoipa::path(
+    operation_id = "reject_dossier",
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
-    request_body = ReasonBody,
+    request_body(content = ReasonBody, example = json!({
+        "reason": "Thủ tục không thuộc thẩm quyền giải quyết của UBND xã"
+    })),
     responses(StepResponses),
     security(("bearer" = []))
 )]
@@ -429,9 +446,12 @@ pub async fn reject(
 /// Apologize for the delay with a new appointment (form 04), at most once. `due_at` stays: it is
 /// the legal deadline the report judges against.
 #[utoipa::path(
+    operation_id = "apologize_for_dossier",
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
-    request_body = ApologizeBody,
+    request_body(content = ApologizeBody, example = json!({
+        "reason": "Cần xác minh thêm thông tin với cơ quan khác", "new_appointment_at": "2024-06-28T09:00:00Z"
+    })),
     responses(StepResponses),
     security(("bearer" = []))
 )]
@@ -490,7 +510,10 @@ pub async fn get_dossier(
         ("If-Match" = Option<String>, Header, description = "ETag of the version read; 412 if it changed since"),
         ("Idempotency-Key" = Option<String>, Header),
     ),
-    request_body = DossierPatch,
+    request_body(content = DossierPatch, example = json!({
+        "components": [{"name": "Tờ khai đăng ký khai sinh", "digitized": true}],
+        "fee_paid": {"method": "cash", "amount": 8000}
+    })),
     responses(
         (status = 200, body = Dossier, headers(("ETag" = String))),
         (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
@@ -628,7 +651,8 @@ pub async fn dossier_receipt(
 #[utoipa::path(
     tag = "dossiers",
     params(("code" = String, Path, description = "Dossier code")),
-    responses((status = 200, body = PublicDossier), (status = 404, response = r::NotFound))
+    responses((status = 200, body = PublicDossier), (status = 404, response = r::NotFound)),
+    security()
 )]
 #[get("/public/dossiers/{code}")]
 pub async fn public_dossier(
@@ -715,6 +739,7 @@ pub async fn list_dossiers(
 /// Officers' worklists: overdue, due within N working hours, or online dossiers unanswered more
 /// than 8 working hours after submission (the seed's task 3).
 #[utoipa::path(
+    operation_id = "dossier_worklist",
     tag = "dossiers",
     params(WorklistQuery),
     responses((status = 200, body = Worklist), (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized), (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound)),

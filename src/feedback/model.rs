@@ -226,6 +226,7 @@ pub struct FeedbackHistory {
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"working_days": 10}))]
 pub struct FeedbackLimitBody {
     /// Working days to answer feedback.
     #[validate(range(min = 1, max = 365))]

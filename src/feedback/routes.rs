@@ -100,7 +100,14 @@ async fn step(
 }
 
 /// Take received feedback into processing.
-#[utoipa::path(tag = "feedback", params(("id" = String, Path)), request_body = StepBody, responses(StepResponses), security(("bearer" = [])))]
+#[utoipa::path(
+    operation_id = "process_feedback",
+    tag = "feedback",
+    params(("id" = String, Path)),
+    request_body(content = StepBody, example = json!({"note": "Giao công chức văn phòng xác minh"})),
+    responses(StepResponses),
+    security(("bearer" = []))
+)]
 #[post("/feedback/{id}/process")]
 pub async fn process(
     auth: Authorized<AnyRole>,
@@ -114,7 +121,16 @@ pub async fn process(
 }
 
 /// Answer the feedback: it is resolved.
-#[utoipa::path(tag = "feedback", params(("id" = String, Path)), request_body = RespondBody, responses(StepResponses), security(("bearer" = [])))]
+#[utoipa::path(
+    operation_id = "respond_to_feedback",
+    tag = "feedback",
+    params(("id" = String, Path)),
+    request_body(content = RespondBody, example = json!({
+        "response": "Hồ sơ đã được giải quyết; kết quả trả ngày 28/6/2024. UBND xã xin lỗi vì sự chậm trễ."
+    })),
+    responses(StepResponses),
+    security(("bearer" = []))
+)]
 #[post("/feedback/{id}/respond")]
 pub async fn respond(
     auth: Authorized<AnyRole>,
@@ -129,7 +145,16 @@ pub async fn respond(
 }
 
 /// Refuse the feedback, with the reason.
-#[utoipa::path(tag = "feedback", params(("id" = String, Path)), request_body = ReasonBody, responses(StepResponses), security(("bearer" = [])))]
+#[utoipa::path(
+    operation_id = "reject_feedback",
+    tag = "feedback",
+    params(("id" = String, Path)),
+    request_body(content = ReasonBody, example = json!({
+        "reason": "Nội dung không thuộc phạm vi phản ánh, kiến nghị về thủ tục hành chính"
+    })),
+    responses(StepResponses),
+    security(("bearer" = []))
+)]
 #[post("/feedback/{id}/reject")]
 pub async fn reject(
     auth: Authorized<AnyRole>,
@@ -145,7 +170,16 @@ pub async fn reject(
 
 /// Forward feedback outside the agency's competence to the competent agency; its clock starts
 /// there.
-#[utoipa::path(tag = "feedback", params(("id" = String, Path)), request_body = ForwardBody, responses(StepResponses), security(("bearer" = [])))]
+#[utoipa::path(
+    operation_id = "forward_feedback",
+    tag = "feedback",
+    params(("id" = String, Path)),
+    request_body(content = ForwardBody, example = json!({
+        "agency_id": "0b6f2a9c-4d1e-4f7a-8b3c-5d6e7f8a9b0c", "note": "Thuộc thẩm quyền của Sở Tư pháp"
+    })),
+    responses(StepResponses),
+    security(("bearer" = []))
+)]
 #[post("/feedback/{id}/forward")]
 pub async fn forward(
     auth: Authorized<AnyRole>,
@@ -160,7 +194,14 @@ pub async fn forward(
 }
 
 /// Publish the result (công khai kết quả), once, after the answer.
-#[utoipa::path(tag = "feedback", params(("id" = String, Path)), request_body = StepBody, responses(StepResponses), security(("bearer" = [])))]
+#[utoipa::path(
+    operation_id = "publish_feedback",
+    tag = "feedback",
+    params(("id" = String, Path)),
+    request_body(content = StepBody, example = json!({"note": "Công khai trên cổng dịch vụ công của tỉnh"})),
+    responses(StepResponses),
+    security(("bearer" = []))
+)]
 #[post("/feedback/{id}/publish")]
 pub async fn publish(
     auth: Authorized<AnyRole>,

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 
 use crate::db::{Db, ping};
 use crate::error::{ApiError, Problem};
+use crate::http::responses as r;
 use crate::ops::metrics::Metrics;
 
 #[derive(Serialize, ToSchema)]
@@ -17,8 +18,15 @@ pub struct Health {
 /// Readiness waits at most this long for a connection: a probe must answer quickly.
 const READY_TIMEOUT: Duration = Duration::from_secs(2);
 
+// The probes and the metrics are open to anyone (`security()`: no requirement). Their only client
+// error is the one every route shares: a NUL (`%00`) in the path or query answers 400.
+
 /// Liveness: the process is up and serving HTTP.
-#[utoipa::path(tag = "operations", responses((status = 200, description = "Up", body = Health)))]
+#[utoipa::path(
+    tag = "operations",
+    responses((status = 200, description = "Up", body = Health), (status = 400, response = r::BadRequest)),
+    security()
+)]
 #[get("/healthz")]
 pub async fn healthz() -> web::Json<Health> {
     web::Json(Health { status: "ok" })
@@ -29,8 +37,10 @@ pub async fn healthz() -> web::Json<Health> {
     tag = "operations",
     responses(
         (status = 200, description = "Ready", body = Health),
+        (status = 400, response = r::BadRequest),
         (status = 503, description = "Database unreachable", body = Problem, content_type = "application/problem+json"),
-    )
+    ),
+    security()
 )]
 #[get("/readyz")]
 pub async fn readyz(db: web::Data<Db>) -> Result<web::Json<Health>, ApiError> {
@@ -47,7 +57,11 @@ pub async fn readyz(db: web::Data<Db>) -> Result<web::Json<Health>, ApiError> {
 /// Prometheus metrics: requests by route and status, latency histogram, connection pool usage.
 #[utoipa::path(
     tag = "operations",
-    responses((status = 200, description = "Prometheus text exposition format", body = String, content_type = "text/plain"))
+    responses(
+        (status = 200, description = "Prometheus text exposition format", body = String, content_type = "text/plain"),
+        (status = 400, response = r::BadRequest),
+    ),
+    security()
 )]
 #[get("/metrics")]
 pub async fn metrics(metrics: web::Data<Metrics>, db: web::Data<Db>) -> Result<HttpResponse, ApiError> {

@@ -69,6 +69,7 @@ pub struct NewServiceAccount {
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Cổng dịch vụ công tỉnh Quảng Ngãi", "active": true}))]
 pub struct ServiceAccountPatch {
     #[validate(length(min = 1, max = 200))]
     pub name: Option<String>,

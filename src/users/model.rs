@@ -104,6 +104,7 @@ pub struct NewUser {
 /// Changes to a user; absent fields stay as they are.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"full_name": "Trần Thị Cường", "role": "officer"}))]
 pub struct UserPatch {
     #[validate(length(min = 1, max = 200))]
     pub full_name: Option<String>,

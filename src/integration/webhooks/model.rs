@@ -15,6 +15,11 @@ pub const MAX_PATTERNS: usize = 50;
 /// A new subscription.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "url": "https://adapter.example.vn/motcua/events",
+    "secret": "a-shared-secret-of-16-to-256-characters",
+    "event_types": ["dossier.*", "feedback.received"]
+}))]
 pub struct NewWebhook {
     /// Where to POST each event (http or https; public addresses only, unless the server allows private ones).
     #[schema(example = "https://adapter.example.vn/motcua/events")]
@@ -29,6 +34,7 @@ pub struct NewWebhook {
 /// A change to a subscription: only the fields given change.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"active": false}))]
 pub struct WebhookPatch {
     pub url: Option<String>,
     pub secret: Option<String>,

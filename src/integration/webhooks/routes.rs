@@ -166,6 +166,7 @@ pub async fn list_webhooks(
     Ok(HttpResponse::Ok().json(hooks))
 }
 
+/// One subscription, with the count of its deliveries waiting and given up.
 #[utoipa::path(
     tag = "integration",
     params(("id" = String, Path)),

@@ -1,0 +1,131 @@
+"""A short scenario through the Python client generated from openapi/openapi.json (see
+.ci/clients.sh), against a running server with the demo data:
+
+an officer of Tỉnh Châu signs in, finds the birth registration in the catalogue, receives a dossier
+at the desk and reads it back; the commune's leader reads the report summary for the current
+quarter before and after, and finds the new dossier counted.
+
+    PYTHONPATH=target/clients/python MOTCUA_URL=http://127.0.0.1:8080 python clients/python/scenario.py
+"""
+
+import datetime as dt
+import os
+import re
+import sys
+import uuid
+
+from motcua_client import AuthenticatedClient, Client
+from motcua_client.api.auth import issue_token, me
+from motcua_client.api.dossiers import create_dossier, get_dossier
+from motcua_client.api.procedures import list_procedures
+from motcua_client.api.reports import summary
+from motcua_client.models import (
+    Applicant,
+    ApplicantKind,
+    Channel,
+    Dossier,
+    DossierComponent,
+    Me,
+    NewDossier,
+    PageProcedure,
+    Status,
+    Summary,
+    TokenRequest,
+    TokenResponse,
+)
+
+BASE = os.environ.get("MOTCUA_URL", "http://127.0.0.1:8080")
+PASSWORD = os.environ.get("MOTCUA_PASSWORD", "motcua-demo-2024")
+VIETNAM = dt.timezone(dt.timedelta(hours=7))
+
+passed = 0
+
+
+def check(condition: bool, what: str) -> None:
+    global passed
+    if not condition:
+        print(f"FAIL {what}")
+        print(f"scenario: {passed} passed, 1 failed")
+        sys.exit(1)
+    passed += 1
+    print(f"ok   {what}")
+
+
+def sign_in(username: str) -> AuthenticatedClient:
+    # The token endpoint is public: a plain Client calls it.
+    anonymous = Client(base_url=BASE, raise_on_unexpected_status=True)
+    token = issue_token.sync(client=anonymous, body=TokenRequest(username=username, password=PASSWORD))
+    check(isinstance(token, TokenResponse) and token.token_type == "Bearer", f"{username} signs in")
+    return AuthenticatedClient(base_url=BASE, token=token.access_token, raise_on_unexpected_status=True)
+
+
+def current_quarter() -> tuple[dt.date, dt.date]:
+    """The quarter of today in Vietnam, where the report's days are counted."""
+    today = dt.datetime.now(VIETNAM).date()
+    first_month = 3 * ((today.month - 1) // 3) + 1
+    start = dt.date(today.year, first_month, 1)
+    if first_month == 10:
+        next_start = dt.date(today.year + 1, 1, 1)
+    else:
+        next_start = dt.date(today.year, first_month + 3, 1)
+    return start, next_start - dt.timedelta(days=1)
+
+
+def main() -> None:
+    officer = sign_in("cuong.tt")
+    leader = sign_in("lanhdao")
+
+    caller = me.sync(client=officer)
+    check(isinstance(caller, Me) and caller.role == "officer" and caller.agency is not None, "the officer's agency")
+    agency = caller.agency
+
+    start, end = current_quarter()
+    before = summary.sync(client=leader, agency_id=agency.id, from_=start, to=end)
+    check(isinstance(before, Summary) and before.period.from_ == start, f"the report for {start} to {end}")
+
+    page = list_procedures.sync(client=officer, q="khai sinh", limit=5)
+    check(isinstance(page, PageProcedure) and len(page.items) > 0, "the catalogue finds 'khai sinh'")
+    procedure = page.items[0]
+
+    new = NewDossier(
+        procedure_id=procedure.id,
+        agency_id=agency.id,
+        channel=Channel.DIRECT,
+        applicant=Applicant(
+            kind=ApplicantKind.CITIZEN,
+            full_name="Nguyễn Thị Bình",
+            id_number="051090001234",
+            phone="0912345678",
+            address="Thôn 2, xã Tỉnh Châu",
+        ),
+        components=[DossierComponent(name=c.name, digitized=True) for c in procedure.components],
+    )
+    response = create_dossier.sync_detailed(client=officer, body=new, idempotency_key=str(uuid.uuid4()))
+    created = response.parsed
+    check(response.status_code == 201 and isinstance(created, Dossier), "a desk intake answers 201 with the dossier")
+    check(created.status == Status.PROCESSING, "desk intake is accepted at once")
+    check(
+        re.fullmatch(rf"{re.escape(agency.code)}-\d{{6}}-\d{{4,}}", created.code) is not None,
+        f"its code {created.code} has the national shape",
+    )
+    check(
+        response.headers.get("location") == f"/api/v1/dossiers/{created.id}",
+        "Location names the new dossier",
+    )
+    check(isinstance(created.due_at, dt.datetime) and created.due_at > created.submitted_at, "it has a due date")
+
+    read = get_dossier.sync(client=officer, id=created.id)
+    check(isinstance(read, Dossier) and read.code == created.code, "it reads back")
+    check(read.applicant.full_name == "Nguyễn Thị Bình", "the Vietnamese name round-trips exactly")
+    check(len(read.components) == len(procedure.components), "with its components")
+
+    after = summary.sync(client=leader, agency_id=agency.id, from_=start, to=end)
+    check(isinstance(after, Summary), "the report again")
+    check(after.reception.new_direct == before.reception.new_direct + 1, "the report counts one more desk intake")
+    check(after.reception.total == before.reception.total + 1, "and one more dossier received in all")
+
+    print(f"scenario: {passed} passed, 0 failed")
+
+
+if __name__ == "__main__":
+    main()
