@@ -17,6 +17,7 @@ pub mod error;
 pub mod feedback;
 pub mod generate;
 pub mod http;
+pub mod i18n;
 pub mod integration;
 pub mod ops;
 pub mod reports;
