@@ -19,6 +19,7 @@ pub mod generate;
 pub mod http;
 pub mod i18n;
 pub mod integration;
+pub mod meta;
 pub mod ops;
 pub mod reports;
 pub mod service_accounts;

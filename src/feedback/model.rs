@@ -167,7 +167,7 @@ pub struct FeedbackQuery {
     pub cursor: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FeedbackWorklistKind {
     Overdue,

@@ -253,8 +253,8 @@ fn effective_targets(
 ) -> Result<Vec<EffectiveTarget>, ApiError> {
     let set = store::targets_set(conn, &lineage(&agency.path), year)?;
     Ok(Indicator::ALL
-        .into_iter()
-        .map(|indicator| {
+        .iter()
+        .map(|&indicator| {
             let (target, set_by) = match set.get(&indicator) {
                 Some((target, by)) => (*target, Some(by.clone())),
                 None => (indicator.default_target(), None),
