@@ -261,8 +261,10 @@ fn serve(listener: TcpListener, db: Db, keys: TokenKeys, settings: &Settings) ->
             )
             .default_service(web::to(not_matched))
             // Last registered runs first: CORS, then tracing (which makes the request id),
-            // then metrics and the id echo.
+            // then metrics, the id echo, and the language of problem documents around every
+            // source of them (the NUL guard, extractors, handlers, the default service).
             .wrap(from_fn(crate::http::guard::reject_nul))
+            .wrap(from_fn(crate::http::language::negotiate))
             .wrap(from_fn(request_id::echo))
             .wrap(prometheus.clone())
             .wrap(TracingLogger::<crate::telemetry::RequestSpan>::new())

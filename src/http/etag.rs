@@ -8,6 +8,7 @@ use actix_web::{FromRequest, HttpRequest};
 use chrono::{DateTime, Utc};
 
 use crate::error::ApiError;
+use crate::i18n::Text;
 
 /// A strong ETag from the record's id and last change.
 pub fn etag(id: &str, updated_at: DateTime<Utc>) -> String {
@@ -26,10 +27,10 @@ impl IfMatch {
         if value.split(',').map(str::trim).any(|tag| tag == "*" || tag == current) {
             Ok(())
         } else {
-            Err(ApiError::PreconditionFailed(
-                "the resource changed since you read it (If-Match does not match its ETag); read it again"
-                    .into(),
-            ))
+            Err(ApiError::PreconditionFailed(Text::fixed(
+                "Dữ liệu đã thay đổi kể từ lần bạn đọc (If-Match không khớp ETag hiện tại); hãy đọc lại",
+                "the resource changed since you read it (If-Match does not match its ETag); read it again",
+            )))
         }
     }
 }
