@@ -24,7 +24,8 @@ use crate::http::responses as r;
             prefers English (`en`, `en-US`, `en;q=0.9, vi;q=0.5`: q-values first, then order; \
             `*` or no supported language means Vietnamese). `Content-Language` names the \
             language of the answer. Clients key on what never changes with the language: the \
-            status, `type`, `rule` and `errors[].field`."
+            status, `type`, `rule` and `errors[].field`. The display labels of the enums, in \
+            both languages, are at `GET /api/v1/meta/labels`."
     ),
     components(
         schemas(Problem, ProblemField),
@@ -36,6 +37,7 @@ use crate::http::responses as r;
     modifiers(&BearerAuth),
     tags(
         (name = "operations", description = "Liveness, readiness and metrics"),
+        (name = "meta", description = "What front ends need to show the data: the labels of its enums in Vietnamese and English"),
         (name = "auth", description = "Tokens and the caller"),
         (name = "agencies", description = "The agency tree: provinces and communes"),
         (name = "users", description = "Staff and citizen accounts"),

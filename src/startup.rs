@@ -39,6 +39,7 @@ pub fn configure_routes(cfg: &mut ServiceConfig) {
                 .service(auth::routes::issue_token)
                 .service(auth::routes::logout)
                 .service(auth::routes::me)
+                .service(crate::meta::routes::get_labels)
                 .service(agencies::routes::list_agencies)
                 .service(agencies::routes::create_agency)
                 .service(agencies::routes::get_agency)

@@ -3,3 +3,4 @@
 
 pub mod labels;
 pub mod model;
+pub mod routes;
