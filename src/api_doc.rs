@@ -6,7 +6,7 @@ use utoipa::openapi::{self, OpenApi as OpenApiDoc};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
-use crate::error::{FieldError, Problem};
+use crate::error::{Problem, ProblemField};
 use crate::http::responses as r;
 
 #[derive(OpenApi)]
@@ -18,11 +18,18 @@ use crate::http::responses as r;
             satisfaction surveys, and the periodic report.\n\n\
             Authenticate with `POST /api/v1/auth/token` and send the access token as \
             `Authorization: Bearer …`. Errors are RFC 9457 problem documents \
-            (`application/problem+json`)."
+            (`application/problem+json`).\n\n\
+            **Language.** The texts of a problem document (`title`, `detail`, `errors[].message`) \
+            are in Vietnamese by default, and in English when the request's `Accept-Language` \
+            prefers English (`en`, `en-US`, `en;q=0.9, vi;q=0.5`: q-values first, then order; \
+            `*` or no supported language means Vietnamese). `Content-Language` names the \
+            language of the answer. Clients key on what never changes with the language: the \
+            status, `type`, `rule` and `errors[].field`. The display labels of the enums, in \
+            both languages, are at `GET /api/v1/meta/labels`."
     ),
     servers((url = "/", description = "The server that serves this document")),
     components(
-        schemas(Problem, FieldError),
+        schemas(Problem, ProblemField),
         responses(
             r::BadRequest, r::Unauthorized, r::Forbidden, r::NotFound, r::Conflict,
             r::PreconditionFailed, r::UnsupportedMediaType, r::Unprocessable, r::TooManyRequests,
@@ -31,6 +38,7 @@ use crate::http::responses as r;
     modifiers(&BearerAuth),
     tags(
         (name = "operations", description = "Liveness, readiness and metrics"),
+        (name = "meta", description = "What front ends need to show the data: the labels of its enums in Vietnamese and English"),
         (name = "auth", description = "Tokens and the caller"),
         (name = "agencies", description = "The agency tree: provinces and communes"),
         (name = "users", description = "Staff and citizen accounts"),

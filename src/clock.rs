@@ -58,6 +58,8 @@ pub fn validate_instant(instant: &DateTime<Utc>) -> Result<(), ValidationError> 
 }
 
 fn out_of_range() -> ValidationError {
-    ValidationError::new("range")
-        .with_message(format!("must lie between {} and {}", YEARS.start(), YEARS.end()).into())
+    crate::error::validation_error(
+        crate::error::validation_codes::DATE_RANGE,
+        &[("min", i64::from(*YEARS.start())), ("max", i64::from(*YEARS.end()))],
+    )
 }

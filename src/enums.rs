@@ -1,5 +1,6 @@
-//! Enums stored as text: one macro gives each its database text, parsing and the list of
-//! choices for messages.
+//! Enums stored as text: one macro gives each its database text, parsing, every variant (`ALL`,
+//! complete because `as_str` matches exhaustively on the same list) and the list of choices for
+//! messages.
 
 macro_rules! text_enum {
     ($t:ty { $($variant:ident => $text:literal),+ $(,)? }) => {
@@ -21,6 +22,8 @@ macro_rules! text_enum {
                 }
             }
             pub const CHOICES: &'static str = concat!($($text, " "),+);
+            /// Every variant, in the order of the declaration.
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
         }
     };
 }

@@ -1,7 +1,9 @@
 //! One error type for the whole API, rendered as RFC 9457 `application/problem+json`.
 //!
 //! Client errors name the field at fault; unexpected errors become an opaque 500 whose cause
-//! chain goes to the log only.
+//! chain goes to the log only. Every text a client reads is a [`Text`] in Vietnamese and
+//! English: `error_response` renders Vietnamese, and `crate::http::language::negotiate` renders
+//! English for a request that prefers it (see `crate::i18n` for the design).
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, ResponseError};
@@ -9,42 +11,62 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-/// One invalid field of a request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+use crate::i18n::{Lang, Text};
+
+/// One invalid field of a request, with its message in both languages.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     /// The field's path in the request, e.g. `applicant.full_name` or `limit`.
-    #[schema(example = "password")]
     pub field: String,
-    #[schema(example = "must be at least 10 characters long")]
-    pub message: String,
+    pub message: Text,
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+    pub fn new(field: impl Into<String>, message: Text) -> Self {
+        Self { field: field.into(), message }
+    }
+
+    fn render(&self, lang: Lang) -> ProblemField {
+        ProblemField { field: self.field.clone(), message: self.message.get(lang).to_owned() }
     }
 }
 
-/// An RFC 9457 problem document.
+/// One invalid field of a request, as a problem document lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(as = FieldError)]
+pub struct ProblemField {
+    /// The field's path in the request, e.g. `applicant.full_name` or `limit`.
+    #[schema(example = "password")]
+    pub field: String,
+    /// In the response's language (`Content-Language`).
+    #[schema(example = "Phải có ít nhất 10 ký tự")]
+    pub message: String,
+}
+
+/// An RFC 9457 problem document. `title`, `detail` and each `errors[].message` are in Vietnamese,
+/// or in English when the request's `Accept-Language` prefers English (`Content-Language` says
+/// which); `type`, `status`, `errors[].field` and `rule` are the same in every language.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "type": "urn:motcua:problem:validation",
-    "title": "Unprocessable Content",
+    "title": "Dữ liệu không hợp lệ",
     "status": 422,
-    "detail": "The request is well-formed but some fields are invalid.",
-    "errors": [{"field": "password", "message": "must be at least 10 characters long"}]
+    "detail": "Yêu cầu đúng định dạng nhưng có trường dữ liệu không hợp lệ.",
+    "errors": [{"field": "password", "message": "Phải có ít nhất 10 ký tự"}]
 }))]
 pub struct Problem {
-    /// A URI naming the kind of problem.
+    /// A URI naming the kind of problem. Stable: clients key on it, not on the texts.
     #[serde(rename = "type")]
     pub problem_type: String,
+    /// The status's name in the response's language, e.g. "Không tìm thấy" / "Not Found".
     pub title: String,
     pub status: u16,
+    /// What went wrong, in the response's language.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// For validation failures: every invalid field.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub errors: Vec<FieldError>,
+    pub errors: Vec<ProblemField>,
     /// For a conflict with an existing record: its id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub existing_id: Option<String>,
@@ -56,35 +78,35 @@ pub struct Problem {
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     /// 400: the request cannot be parsed.
-    #[error("bad request: {detail}")]
-    BadRequest { detail: String, errors: Vec<FieldError> },
+    #[error("bad request: {}", .detail.en)]
+    BadRequest { detail: Text, errors: Vec<FieldError> },
     /// 401: no credentials or bad credentials.
-    #[error("unauthorized: {0}")]
-    Unauthorized(String),
+    #[error("unauthorized: {}", .0.en)]
+    Unauthorized(Text),
     /// 403: authenticated but not allowed.
-    #[error("forbidden: {0}")]
-    Forbidden(String),
-    /// 404: absent, or outside the caller's scope.
-    #[error("not found: {0}")]
-    NotFound(String),
+    #[error("forbidden: {}", .0.en)]
+    Forbidden(Text),
+    /// 404: absent, or outside the caller's scope. The whole detail: see [`ApiError::not_found`].
+    #[error("not found: {}", .0.en)]
+    NotFound(Text),
     /// 405, with the methods the path does accept.
     #[error("method not allowed")]
     MethodNotAllowed { allow: Vec<String> },
     /// 409: a uniqueness rule or a state rule forbids it.
-    #[error("conflict: {detail}")]
-    Conflict { detail: String, field: Option<String>, existing_id: Option<String> },
+    #[error("conflict: {}", .detail.en)]
+    Conflict { detail: Text, field: Option<String>, existing_id: Option<String> },
     /// 409: a rule of the dossier lifecycle forbids this step.
-    #[error("rule {rule}: {detail}")]
-    Rule { rule: &'static str, detail: String },
+    #[error("rule {rule}: {}", .detail.en)]
+    Rule { rule: &'static str, detail: Text },
     /// 412: `If-Match` names an old version.
-    #[error("precondition failed: {0}")]
-    PreconditionFailed(String),
+    #[error("precondition failed: {}", .0.en)]
+    PreconditionFailed(Text),
     /// 413
-    #[error("payload too large: {0}")]
-    PayloadTooLarge(String),
+    #[error("payload too large: {}", .0.en)]
+    PayloadTooLarge(Text),
     /// 415
-    #[error("unsupported media type: {0}")]
-    UnsupportedMediaType(String),
+    #[error("unsupported media type: {}", .0.en)]
+    UnsupportedMediaType(Text),
     /// 422: well-formed, but some fields are invalid.
     #[error("validation failed on {} field(s)", .0.len())]
     Validation(Vec<FieldError>),
@@ -99,21 +121,48 @@ pub enum ApiError {
     Internal(#[from] anyhow::Error),
 }
 
+/// The title of each status, in both languages (English: the status's reason phrase).
+fn title(status: StatusCode) -> Text {
+    let vi = match status.as_u16() {
+        400 => "Yêu cầu không hợp lệ",
+        401 => "Chưa xác thực",
+        403 => "Không có quyền",
+        404 => "Không tìm thấy",
+        405 => "Phương thức không được hỗ trợ",
+        409 => "Xung đột",
+        412 => "Điều kiện không thỏa mãn",
+        413 => "Dữ liệu quá lớn",
+        415 => "Kiểu nội dung không được hỗ trợ",
+        422 => "Dữ liệu không hợp lệ",
+        429 => "Quá nhiều yêu cầu",
+        503 => "Dịch vụ tạm thời không khả dụng",
+        _ => "Lỗi máy chủ",
+    };
+    Text::new(vi, status.canonical_reason().unwrap_or("Error"))
+}
+
 impl ApiError {
-    pub fn bad_request(detail: impl Into<String>) -> Self {
-        Self::BadRequest { detail: detail.into(), errors: Vec::new() }
+    pub fn bad_request(detail: Text) -> Self {
+        Self::BadRequest { detail, errors: Vec::new() }
     }
 
-    pub fn invalid_field(field: impl Into<String>, message: impl Into<String>) -> Self {
+    /// A 400 naming the query parameter or header at fault.
+    pub fn bad_parameter(field: impl Into<String>, detail: Text, message: Text) -> Self {
+        Self::BadRequest { detail, errors: vec![FieldError::new(field, message)] }
+    }
+
+    pub fn invalid_field(field: impl Into<String>, message: Text) -> Self {
         Self::Validation(vec![FieldError::new(field, message)])
     }
 
-    pub fn not_found(what: impl Into<String>) -> Self {
-        Self::NotFound(what.into())
+    /// A 404 naming what was not found, e.g. `not_found(nouns::DOSSIER)`: "Không tìm thấy hồ sơ",
+    /// "dossier not found".
+    pub fn not_found(what: Text) -> Self {
+        Self::NotFound(Text::new(format!("Không tìm thấy {}", what.vi), format!("{} not found", what.en)))
     }
 
-    pub fn conflict(detail: impl Into<String>) -> Self {
-        Self::Conflict { detail: detail.into(), field: None, existing_id: None }
+    pub fn conflict(detail: Text) -> Self {
+        Self::Conflict { detail, field: None, existing_id: None }
     }
 
     fn slug(&self) -> &'static str {
@@ -136,35 +185,49 @@ impl ApiError {
     }
 
     /// What the client reads. 5xx details are fixed texts: internals stay in the log.
-    fn detail(&self) -> String {
+    fn detail(&self) -> Text {
         match self {
             Self::BadRequest { detail, .. } | Self::Conflict { detail, .. } | Self::Rule { detail, .. } => {
                 detail.clone()
             }
             Self::Unauthorized(d)
             | Self::Forbidden(d)
+            | Self::NotFound(d)
             | Self::PreconditionFailed(d)
             | Self::PayloadTooLarge(d)
             | Self::UnsupportedMediaType(d) => d.clone(),
-            Self::NotFound(what) => format!("{what} not found"),
-            Self::MethodNotAllowed { allow } => {
-                format!("this path accepts only {}", allow.join(", "))
-            }
-            Self::Validation(_) => "The request is well-formed but some fields are invalid.".into(),
-            Self::TooManyRequests { retry_after_secs } => {
-                format!("too many attempts; retry after {retry_after_secs} s")
-            }
-            Self::Unavailable(_) => "The database is unavailable at the moment; retry shortly.".into(),
-            Self::Internal(_) => "An unexpected error occurred; it has been logged.".into(),
+            Self::MethodNotAllowed { allow } => Text::new(
+                format!("Đường dẫn này chỉ chấp nhận {}", allow.join(", ")),
+                format!("this path accepts only {}", allow.join(", ")),
+            ),
+            Self::Validation(_) => Text::fixed(
+                "Yêu cầu đúng định dạng nhưng có trường dữ liệu không hợp lệ.",
+                "The request is well-formed but some fields are invalid.",
+            ),
+            Self::TooManyRequests { retry_after_secs } => Text::new(
+                format!("Thử quá nhiều lần; vui lòng thử lại sau {retry_after_secs} giây"),
+                format!("too many attempts; retry after {retry_after_secs} s"),
+            ),
+            Self::Unavailable(_) => Text::fixed(
+                "Cơ sở dữ liệu tạm thời không truy cập được; vui lòng thử lại sau ít phút.",
+                "The database is unavailable at the moment; retry shortly.",
+            ),
+            Self::Internal(_) => Text::fixed(
+                "Đã xảy ra lỗi ngoài dự kiến; lỗi đã được ghi lại để xử lý.",
+                "An unexpected error occurred; it has been logged.",
+            ),
         }
     }
 
-    pub fn to_problem(&self) -> Problem {
+    /// The problem document in `lang`.
+    pub fn to_problem(&self, lang: Lang) -> Problem {
         let status = self.status_code();
         let errors = match self {
-            Self::Validation(errors) | Self::BadRequest { errors, .. } => errors.clone(),
+            Self::Validation(errors) | Self::BadRequest { errors, .. } => {
+                errors.iter().map(|e| e.render(lang)).collect()
+            }
             Self::Conflict { field: Some(field), detail, .. } => {
-                vec![FieldError::new(field.clone(), detail.clone())]
+                vec![ProblemField { field: field.clone(), message: detail.get(lang).to_owned() }]
             }
             _ => Vec::new(),
         };
@@ -179,12 +242,17 @@ impl ApiError {
         Problem {
             rule,
             problem_type: format!("urn:motcua:problem:{}", self.slug()),
-            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            title: title(status).get(lang).to_owned(),
             status: status.as_u16(),
-            detail: Some(self.detail()),
+            detail: Some(self.detail().get(lang).to_owned()),
             errors,
             existing_id,
         }
+    }
+
+    /// The problem document in `lang` as JSON text.
+    pub fn problem_json(&self, lang: Lang) -> String {
+        serde_json::to_string(&self.to_problem(lang)).unwrap_or_else(|_| "{}".to_owned())
     }
 }
 
@@ -209,6 +277,8 @@ impl ResponseError for ApiError {
         }
     }
 
+    /// The problem in Vietnamese, the default; `crate::http::language::negotiate` swaps the body
+    /// for English when the request asks for it.
     fn error_response(&self) -> HttpResponse {
         match self {
             Self::Internal(cause) => tracing::error!(error = ?cause, "internal error"),
@@ -219,6 +289,8 @@ impl ResponseError for ApiError {
         }
         let mut response = HttpResponse::build(self.status_code());
         response.content_type(PROBLEM_JSON);
+        response.insert_header((header::CONTENT_LANGUAGE, Lang::Vi.tag()));
+        response.insert_header((header::VARY, header::ACCEPT_LANGUAGE.as_str()));
         match self {
             Self::Unauthorized(_) => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
@@ -234,7 +306,7 @@ impl ResponseError for ApiError {
             }
             _ => {}
         }
-        response.json(self.to_problem())
+        response.body(self.problem_json(Lang::Vi))
     }
 }
 
@@ -267,12 +339,18 @@ fn is_data_exception(message: &str) -> bool {
 impl From<DieselError> for ApiError {
     fn from(error: DieselError) -> Self {
         match &error {
-            DieselError::NotFound => Self::NotFound("resource".into()),
+            DieselError::NotFound => Self::not_found(crate::i18n::nouns::RESOURCE),
             DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
                 let field = unique_violation_field(info.as_ref());
                 let detail = match &field {
-                    Some(f) => format!("a record with this {f} already exists"),
-                    None => "a record with these values already exists".into(),
+                    Some(f) => Text::new(
+                        format!("Đã có một bản ghi với {f} này"),
+                        format!("a record with this {f} already exists"),
+                    ),
+                    None => Text::fixed(
+                        "Đã có một bản ghi với các giá trị này",
+                        "a record with these values already exists",
+                    ),
                 };
                 Self::Conflict { detail, field, existing_id: None }
             }
@@ -281,9 +359,10 @@ impl From<DieselError> for ApiError {
             }
             // PostgreSQL data exceptions (a value it cannot store) that validation did not catch:
             // the client's input, so a 422 rather than a 500.
-            DieselError::DatabaseError(_, info) if is_data_exception(info.message()) => {
-                Self::Validation(vec![FieldError::new("body", "a value is outside what can be stored")])
-            }
+            DieselError::DatabaseError(_, info) if is_data_exception(info.message()) => Self::invalid_field(
+                "body",
+                Text::fixed("Có giá trị vượt quá giới hạn lưu trữ", "a value is outside what can be stored"),
+            ),
             // SQLite's "database is locked" after the busy timeout: the writer is overloaded,
             // not broken; the client may retry.
             DieselError::DatabaseError(_, info) if info.message().contains("database is locked") => {
@@ -295,7 +374,9 @@ impl From<DieselError> for ApiError {
 }
 
 /// Validation errors of the `validator` crate, reduced to field and code: its `Display`
-/// includes the submitted value, which may be a password.
+/// includes the submitted value, which may be a password. Each code (with its parameters) is
+/// given its message in both languages by [`describe_validation_code`]; custom validators set
+/// a code listed there, never an English-only message.
 impl From<validator::ValidationErrors> for ApiError {
     fn from(errors: validator::ValidationErrors) -> Self {
         let mut fields = Vec::new();
@@ -312,12 +393,7 @@ fn collect_validation_errors(errors: &validator::ValidationErrors, prefix: &str,
         match kind {
             ValidationErrorsKind::Field(list) => {
                 for e in list {
-                    let message = e
-                        .message
-                        .as_ref()
-                        .map(|m| m.to_string())
-                        .unwrap_or_else(|| describe_validation_code(e));
-                    out.push(FieldError::new(path.clone(), message));
+                    out.push(FieldError::new(path.clone(), describe_validation_code(e)));
                 }
             }
             ValidationErrorsKind::Struct(inner) => collect_validation_errors(inner, &path, out),
@@ -330,24 +406,88 @@ fn collect_validation_errors(errors: &validator::ValidationErrors, prefix: &str,
     }
 }
 
-fn describe_validation_code(e: &validator::ValidationError) -> String {
+/// Codes of the custom validators, each with its message in [`describe_validation_code`].
+pub mod validation_codes {
+    /// Text that is empty or only spaces.
+    pub const BLANK: &str = "blank";
+    /// An agency's or a procedure's code.
+    pub const CODE: &str = "code";
+    /// A date or instant outside `min`..=`max` (years).
+    pub const DATE_RANGE: &str = "date_range";
+    /// An identity number or tax code.
+    pub const ID_NUMBER: &str = "id_number";
+    pub const PHONE: &str = "phone";
+    pub const USERNAME: &str = "username";
+}
+
+/// A custom validator's error: a code of [`validation_codes`] with its parameters.
+pub fn validation_error(code: &'static str, params: &[(&'static str, i64)]) -> validator::ValidationError {
+    let mut error = validator::ValidationError::new(code);
+    for (name, value) in params {
+        error.add_param((*name).into(), value);
+    }
+    error
+}
+
+/// The message of a validation code, in both languages.
+fn describe_validation_code(e: &validator::ValidationError) -> Text {
+    use validation_codes as c;
     let param = |name: &str| e.params.get(name).map(|v| v.to_string());
     match e.code.as_ref() {
         "length" => match (param("min"), param("max")) {
-            (Some(min), Some(max)) => format!("length must be between {min} and {max}"),
-            (Some(min), None) => format!("must be at least {min} characters long"),
-            (None, Some(max)) => format!("must be at most {max} characters long"),
-            _ => "invalid length".into(),
+            (Some(min), Some(max)) => Text::new(
+                format!("Độ dài phải từ {min} đến {max} ký tự"),
+                format!("length must be between {min} and {max}"),
+            ),
+            (Some(min), None) => Text::new(
+                format!("Phải có ít nhất {min} ký tự"),
+                format!("must be at least {min} characters long"),
+            ),
+            (None, Some(max)) => Text::new(
+                format!("Không được quá {max} ký tự"),
+                format!("must be at most {max} characters long"),
+            ),
+            _ => Text::fixed("Độ dài không hợp lệ", "invalid length"),
         },
         "range" => match (param("min"), param("max")) {
-            (Some(min), Some(max)) => format!("must be between {min} and {max}"),
-            (Some(min), None) => format!("must be at least {min}"),
-            (None, Some(max)) => format!("must be at most {max}"),
-            _ => "out of range".into(),
+            (Some(min), Some(max)) => {
+                Text::new(format!("Phải từ {min} đến {max}"), format!("must be between {min} and {max}"))
+            }
+            (Some(min), None) => {
+                Text::new(format!("Không được nhỏ hơn {min}"), format!("must be at least {min}"))
+            }
+            (None, Some(max)) => {
+                Text::new(format!("Không được lớn hơn {max}"), format!("must be at most {max}"))
+            }
+            _ => Text::fixed("Nằm ngoài phạm vi cho phép", "out of range"),
         },
-        "email" => "must be an e-mail address".into(),
-        "url" => "must be a URL".into(),
-        code => format!("invalid ({code})"),
+        "email" => Text::fixed("Phải là một địa chỉ thư điện tử", "must be an e-mail address"),
+        "url" => Text::fixed("Phải là một địa chỉ URL", "must be a URL"),
+        c::BLANK => Text::fixed("Không được để trống", "must not be empty"),
+        c::CODE => Text::fixed(
+            "Từ 1 đến 64 ký tự gồm chữ cái không dấu, chữ số, '.', '-' hoặc '_'",
+            "1 to 64 letters, digits, '.', '-' or '_'",
+        ),
+        c::DATE_RANGE => match (param("min"), param("max")) {
+            (Some(min), Some(max)) => Text::new(
+                format!("Phải nằm trong khoảng từ năm {min} đến năm {max}"),
+                format!("must lie between {min} and {max}"),
+            ),
+            _ => Text::fixed("Ngày nằm ngoài phạm vi cho phép", "date out of range"),
+        },
+        c::ID_NUMBER => Text::fixed(
+            "Số định danh cá nhân gồm 9 hoặc 12 chữ số; mã số thuế của tổ chức gồm 10 hoặc 13 chữ số",
+            "9 or 12 digits for a person, 10 or 13 for an organization",
+        ),
+        c::PHONE => Text::fixed(
+            "Phải là số điện thoại Việt Nam, ví dụ 0912345678",
+            "a Vietnamese phone number, e.g. 0912345678",
+        ),
+        c::USERNAME => Text::fixed(
+            "Từ 3 đến 64 ký tự gồm chữ cái không dấu, chữ số, '.', '_', '-' hoặc '@'",
+            "3 to 64 letters, digits, '.', '_', '-' or '@'",
+        ),
+        code => Text::new(format!("Giá trị không hợp lệ ({code})"), format!("invalid ({code})")),
     }
 }
 
@@ -403,8 +543,10 @@ mod tests {
     #[test]
     fn internal_errors_do_not_leak() {
         let error = ApiError::Internal(anyhow::anyhow!("relation \"secret_table\" does not exist"));
-        let problem = error.to_problem();
-        assert_eq!(problem.status, 500);
-        assert!(!problem.detail.unwrap().contains("secret_table"));
+        for lang in [Lang::Vi, Lang::En] {
+            let problem = error.to_problem(lang);
+            assert_eq!(problem.status, 500);
+            assert!(!problem.detail.unwrap().contains("secret_table"));
+        }
     }
 }

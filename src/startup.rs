@@ -39,6 +39,7 @@ pub fn configure_routes(cfg: &mut ServiceConfig) {
                 .service(auth::routes::issue_token)
                 .service(auth::routes::logout)
                 .service(auth::routes::me)
+                .service(crate::meta::routes::get_labels)
                 .service(agencies::routes::list_agencies)
                 .service(agencies::routes::create_agency)
                 .service(agencies::routes::get_agency)
@@ -261,8 +262,10 @@ fn serve(listener: TcpListener, db: Db, keys: TokenKeys, settings: &Settings) ->
             )
             .default_service(web::to(not_matched))
             // Last registered runs first: CORS, then tracing (which makes the request id),
-            // then metrics and the id echo.
+            // then metrics, the id echo, and the language of problem documents around every
+            // source of them (the NUL guard, extractors, handlers, the default service).
             .wrap(from_fn(crate::http::guard::reject_nul))
+            .wrap(from_fn(crate::http::language::negotiate))
             .wrap(from_fn(request_id::echo))
             .wrap(prometheus.clone())
             .wrap(TracingLogger::<crate::telemetry::RequestSpan>::new())

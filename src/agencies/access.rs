@@ -7,6 +7,7 @@ use crate::auth::role::Role;
 use crate::auth::scope::Scope;
 use crate::db::DbConnection;
 use crate::error::ApiError;
+use crate::i18n::{common, nouns};
 
 /// Citizens read the whole directory; everyone else their scope.
 pub fn read_scope(caller: &Caller) -> Scope {
@@ -17,7 +18,7 @@ pub fn read_scope(caller: &Caller) -> Scope {
 pub fn load_visible(conn: &mut DbConnection, scope: &Scope, id: &str) -> Result<AgencyRow, ApiError> {
     store::find(conn, id)?
         .filter(|row| scope.contains(&row.id, &row.path))
-        .ok_or_else(|| ApiError::not_found("agency"))
+        .ok_or_else(|| ApiError::not_found(nouns::AGENCY))
 }
 
 /// An agency named in a request body: absent or outside the scope is a 422 on `field`.
@@ -29,5 +30,5 @@ pub fn load_named(
 ) -> Result<AgencyRow, ApiError> {
     store::find(conn, id)?
         .filter(|row| scope.contains(&row.id, &row.path))
-        .ok_or_else(|| ApiError::invalid_field(field, "no such agency in your scope"))
+        .ok_or_else(|| ApiError::invalid_field(field, common::NO_AGENCY_IN_SCOPE))
 }

@@ -7,6 +7,8 @@ use validator::{Validate, ValidationError};
 use crate::clock;
 use crate::db::schema::agencies;
 use crate::enums::text_enum;
+use crate::error::{validation_codes, validation_error};
+use crate::i18n::Text;
 
 /// The level of an agency in the administrative tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -26,15 +28,35 @@ impl AgencyLevel {
     /// Which parent an agency of this level may have: a province stands at the root, a
     /// district under a province, a commune under a province (two-tier government) or, in old
     /// records, under a district.
-    pub fn check_parent(self, parent: Option<AgencyLevel>) -> Result<(), &'static str> {
+    pub fn check_parent(self, parent: Option<AgencyLevel>) -> Result<(), Text> {
         match (self, parent) {
             (Self::Province, None) => Ok(()),
-            (Self::Province, Some(_)) => Err("a province has no parent agency"),
-            (_, None) => Err("required for a district or a commune"),
+            (Self::Province, Some(_)) => {
+                Err(Text::fixed("Cấp tỉnh không có cơ quan cấp trên", "a province has no parent agency"))
+            }
+            (_, None) => Err(Text::fixed(
+                "Bắt buộc đối với cấp huyện hoặc cấp xã",
+                "required for a district or a commune",
+            )),
             (Self::District, Some(Self::Province)) => Ok(()),
-            (Self::District, Some(_)) => Err("a district's parent must be a province"),
+            (Self::District, Some(_)) => Err(Text::fixed(
+                "Cấp trên của cấp huyện phải là cấp tỉnh",
+                "a district's parent must be a province",
+            )),
             (Self::Commune, Some(Self::Province | Self::District)) => Ok(()),
-            (Self::Commune, Some(_)) => Err("a commune's parent must be a province or a district"),
+            (Self::Commune, Some(_)) => Err(Text::fixed(
+                "Cấp trên của cấp xã phải là cấp tỉnh hoặc cấp huyện",
+                "a commune's parent must be a province or a district",
+            )),
+        }
+    }
+
+    /// "cấp tỉnh", "cấp huyện", "cấp xã": the level inside a Vietnamese sentence.
+    pub fn in_sentence_vi(self) -> &'static str {
+        match self {
+            Self::Province => "cấp tỉnh",
+            Self::District => "cấp huyện",
+            Self::Commune => "cấp xã",
         }
     }
 }
@@ -87,11 +109,7 @@ pub fn validate_code(code: &str) -> Result<(), ValidationError> {
     let ok = !code.is_empty()
         && code.len() <= 64
         && code.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
-    if ok {
-        Ok(())
-    } else {
-        Err(ValidationError::new("code").with_message("1 to 64 letters, digits, '.', '-' or '_'".into()))
-    }
+    if ok { Ok(()) } else { Err(validation_error(validation_codes::CODE, &[])) }
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]

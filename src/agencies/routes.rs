@@ -16,6 +16,7 @@ use crate::http::etag::{IfMatch, etag};
 use crate::http::extract::{JsonBody, QueryParams};
 use crate::http::pagination::{self, Page};
 use crate::http::responses as r;
+use crate::i18n::Text;
 
 /// A parent named in a request body: absent or outside the scope is a 422 on `parent_id`.
 fn load_parent(conn: &mut DbConnection, scope: &Scope, id: &str) -> Result<AgencyRow, ApiError> {
@@ -109,7 +110,10 @@ pub async fn create_agency(
             let parent = match &body.parent_id {
                 Some(id) => Some(load_parent(conn, &scope, id)?),
                 None if scope != Scope::All => {
-                    return Err(ApiError::Forbidden("only a system administrator creates a province".into()));
+                    return Err(ApiError::Forbidden(Text::fixed(
+                        "Chỉ quản trị viên hệ thống được tạo cơ quan cấp tỉnh",
+                        "only a system administrator creates a province",
+                    )));
                 }
                 None => None,
             };
@@ -185,7 +189,10 @@ pub async fn update_agency(
                     if scope::would_cycle(&current.path, &parent.path) {
                         return Err(ApiError::invalid_field(
                             "parent_id",
-                            "an agency cannot be placed under itself or an agency below it",
+                            Text::fixed(
+                                "Không thể đặt một cơ quan dưới chính nó hoặc dưới cơ quan trực thuộc nó",
+                                "an agency cannot be placed under itself or an agency below it",
+                            ),
                         ));
                     }
                     (Some(new_parent.clone()), Some(parent))
@@ -203,14 +210,23 @@ pub async fn update_agency(
             if level.as_str() != current.level {
                 // The agencies below must still fit under the new level.
                 for child in store::children(conn, &id)? {
-                    AgencyLevel::from_db(&child.level)?.check_parent(Some(level)).map_err(|_| {
+                    let child_level = AgencyLevel::from_db(&child.level)?;
+                    child_level.check_parent(Some(level)).map_err(|_| {
                         ApiError::invalid_field(
                             "level",
-                            format!(
-                                "{} ({}) below it could not stay under a {}",
-                                child.name,
-                                child.level,
-                                level.as_str()
+                            Text::new(
+                                format!(
+                                    "Đơn vị trực thuộc {} ({}) không thể nằm dưới một cơ quan {}",
+                                    child.name,
+                                    child_level.in_sentence_vi(),
+                                    level.in_sentence_vi()
+                                ),
+                                format!(
+                                    "{} ({}) below it could not stay under a {}",
+                                    child.name,
+                                    child.level,
+                                    level.as_str()
+                                ),
                             ),
                         )
                     })?;

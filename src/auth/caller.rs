@@ -20,6 +20,8 @@ use super::scope::Scope;
 use super::tokens::{SubjectKind, TokenError, TokenKeys};
 use crate::db::Db;
 use crate::error::ApiError;
+use crate::i18n::{Text, lower_first};
+use crate::meta::labels::Labelled;
 
 #[derive(Debug, Clone)]
 pub struct Caller {
@@ -49,17 +51,30 @@ fn bearer_token(req: &HttpRequest) -> Result<&str, ApiError> {
     let value = req
         .headers()
         .get(header::AUTHORIZATION)
-        .ok_or_else(|| ApiError::Unauthorized("send an access token as Authorization: Bearer …".into()))?
+        .ok_or_else(|| {
+            ApiError::Unauthorized(Text::fixed(
+                "Hãy gửi access token trong header Authorization: Bearer …",
+                "send an access token as Authorization: Bearer …",
+            ))
+        })?
         .to_str()
-        .map_err(|_| ApiError::Unauthorized("the Authorization header is not valid text".into()))?;
-    let (scheme, token) = value
-        .split_once(' ')
-        .ok_or_else(|| ApiError::Unauthorized("the Authorization header must be Bearer <token>".into()))?;
+        .map_err(|_| {
+            ApiError::Unauthorized(Text::fixed(
+                "Header Authorization không phải là văn bản hợp lệ",
+                "the Authorization header is not valid text",
+            ))
+        })?;
+    let (scheme, token) = value.split_once(' ').ok_or_else(|| ApiError::Unauthorized(NOT_BEARER))?;
     if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
-        return Err(ApiError::Unauthorized("the Authorization header must be Bearer <token>".into()));
+        return Err(ApiError::Unauthorized(NOT_BEARER));
     }
     Ok(token.trim())
 }
+
+const NOT_BEARER: Text = Text::fixed(
+    "Header Authorization phải có dạng Bearer <token>",
+    "the Authorization header must be Bearer <token>",
+);
 
 fn app_data<T: 'static>(req: &HttpRequest) -> Result<web::Data<T>, ApiError> {
     req.app_data::<web::Data<T>>().cloned().ok_or_else(|| {
@@ -71,8 +86,13 @@ fn app_data<T: 'static>(req: &HttpRequest) -> Result<web::Data<T>, ApiError> {
 async fn caller_from(req: HttpRequest) -> Result<Caller, ApiError> {
     let keys = app_data::<TokenKeys>(&req)?;
     let claims = keys.decode(bearer_token(&req)?).map_err(|e| match e {
-        TokenError::Expired => ApiError::Unauthorized("the access token has expired; refresh it".into()),
-        TokenError::Invalid => ApiError::Unauthorized("the access token is not valid".into()),
+        TokenError::Expired => ApiError::Unauthorized(Text::fixed(
+            "Access token đã hết hạn; hãy làm mới token",
+            "the access token has expired; refresh it",
+        )),
+        TokenError::Invalid => {
+            ApiError::Unauthorized(Text::fixed("Access token không hợp lệ", "the access token is not valid"))
+        }
     })?;
     let states = app_data::<AccountStates>(&req)?;
     let state = match states.cached(&claims.sub) {
@@ -86,10 +106,10 @@ async fn caller_from(req: HttpRequest) -> Result<Caller, ApiError> {
         }
     };
     if !state.is_some_and(|s| s.admits(&claims)) {
-        return Err(ApiError::Unauthorized(
-            "the account changed since this token was issued (deactivated, or another role or agency); sign in again"
-                .into(),
-        ));
+        return Err(ApiError::Unauthorized(Text::fixed(
+            "Tài khoản đã thay đổi kể từ khi token được cấp (bị khóa, đổi vai trò hoặc cơ quan); hãy đăng nhập lại",
+            "the account changed since this token was issued (deactivated, or another role or agency); sign in again",
+        )));
     }
     Ok(Caller {
         id: claims.sub,
@@ -163,7 +183,11 @@ impl<P: Policy + 'static> FromRequest for Authorized<P> {
                 Ok(Self { caller, _policy: PhantomData })
             } else {
                 let roles: Vec<&str> = P::ROLES.iter().map(|r| r.as_str()).collect();
-                Err(ApiError::Forbidden(format!("this needs one of the roles {}", roles.join(", "))))
+                let roles_vi: Vec<String> = P::ROLES.iter().map(|r| lower_first(&r.label().vi)).collect();
+                Err(ApiError::Forbidden(Text::new(
+                    format!("Thao tác này cần một trong các vai trò: {}", roles_vi.join("; ")),
+                    format!("this needs one of the roles {}", roles.join(", ")),
+                )))
             }
         })
     }

@@ -3,22 +3,25 @@
 use std::sync::LazyLock;
 
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+use validator::ValidationError;
+
+use crate::error::{validation_codes, validation_error};
 
 /// Length rules of NIST SP 800-63B: long enough to resist guessing, not capped below a passphrase.
 pub const MIN_PASSWORD_CHARS: usize = 10;
 pub const MAX_PASSWORD_CHARS: usize = 128;
 
 /// The reason a password is refused, for the `password` field of a 422.
-pub fn check_policy(password: &str) -> Result<(), String> {
+pub fn check_policy(password: &str) -> Result<(), ValidationError> {
     let chars = password.chars().count();
     if chars < MIN_PASSWORD_CHARS {
-        return Err(format!("must be at least {MIN_PASSWORD_CHARS} characters long"));
+        return Err(validation_error("length", &[("min", MIN_PASSWORD_CHARS as i64)]));
     }
     if chars > MAX_PASSWORD_CHARS {
-        return Err(format!("must be at most {MAX_PASSWORD_CHARS} characters long"));
+        return Err(validation_error("length", &[("max", MAX_PASSWORD_CHARS as i64)]));
     }
     if password.trim().is_empty() {
-        return Err("must not be blank".into());
+        return Err(validation_error(validation_codes::BLANK, &[]));
     }
     Ok(())
 }

@@ -22,6 +22,7 @@ use crate::db::{Db, DbConnection};
 use crate::error::ApiError;
 use crate::http::extract::JsonBody;
 use crate::http::responses as r;
+use crate::i18n::Text;
 use crate::service_accounts::store as service_accounts;
 use crate::users::model::{UserRow, normalize_username};
 use crate::users::store as users;
@@ -91,12 +92,15 @@ pub struct Me {
 }
 
 fn required(value: Option<String>, field: &str) -> Result<String, ApiError> {
-    value
-        .filter(|v| !v.is_empty())
-        .ok_or_else(|| ApiError::invalid_field(field, "required for this grant_type"))
+    value.filter(|v| !v.is_empty()).ok_or_else(|| {
+        ApiError::invalid_field(
+            field,
+            Text::fixed("Bắt buộc với grant_type này", "required for this grant_type"),
+        )
+    })
 }
 
-const BAD_LOGIN: &str = "invalid username or password";
+const BAD_LOGIN: Text = Text::fixed("Tên đăng nhập hoặc mật khẩu không đúng", "invalid username or password");
 
 fn client_address(req: &HttpRequest) -> Option<IpAddr> {
     req.peer_addr().map(|a| a.ip())
@@ -160,7 +164,7 @@ pub async fn issue_token(
 fn refused(throttle: &LoginThrottle, key: &str, address: Option<IpAddr>, outcome: &str) -> ApiError {
     throttle.record_failure(key, address);
     tracing::warn!(username = %key, address = ?address, outcome, "login refused");
-    ApiError::Unauthorized(BAD_LOGIN.into())
+    ApiError::Unauthorized(BAD_LOGIN)
 }
 
 fn check_throttle(throttle: &LoginThrottle, key: &str, address: Option<IpAddr>) -> Result<(), ApiError> {
@@ -260,7 +264,7 @@ enum Refresh {
     Issued(UserRow, String),
     /// A spent token came back: its family has been revoked.
     Reused,
-    Invalid(&'static str),
+    Invalid(Text),
 }
 
 async fn refresh_grant(
@@ -275,13 +279,22 @@ async fn refresh_grant(
         .write(move |conn| {
             let now = clock::now();
             let Some(row) = store::find_refresh(conn, &hash_token(&token))? else {
-                return Ok(Refresh::Invalid("unknown refresh token"));
+                return Ok(Refresh::Invalid(Text::fixed(
+                    "Refresh token không tồn tại",
+                    "unknown refresh token",
+                )));
             };
             if row.revoked_at.is_some() {
-                return Ok(Refresh::Invalid("the refresh token has been revoked"));
+                return Ok(Refresh::Invalid(Text::fixed(
+                    "Refresh token đã bị thu hồi",
+                    "the refresh token has been revoked",
+                )));
             }
             if clock::from_db(row.expires_at) <= now {
-                return Ok(Refresh::Invalid("the refresh token has expired"));
+                return Ok(Refresh::Invalid(Text::fixed(
+                    "Refresh token đã hết hạn",
+                    "the refresh token has expired",
+                )));
             }
             if row.used_at.is_some() || !store::spend_refresh(conn, &row.id, clock::to_db(now))? {
                 store::revoke_family(conn, &row.family_id, clock::to_db(now))?;
@@ -289,7 +302,12 @@ async fn refresh_grant(
             }
             let user = match users::find(conn, &row.user_id)? {
                 Some(user) if user.active => user,
-                _ => return Ok(Refresh::Invalid("the account is inactive")),
+                _ => {
+                    return Ok(Refresh::Invalid(Text::fixed(
+                        "Tài khoản đã bị khóa",
+                        "the account is inactive",
+                    )));
+                }
             };
             let next = new_refresh_token(conn, &user.id, &row.family_id, ttl)?;
             Ok(Refresh::Issued(user, next))
@@ -299,9 +317,12 @@ async fn refresh_grant(
         Refresh::Issued(user, next) => issue_for_user(&keys, &user, Some(next)),
         Refresh::Reused => {
             tracing::warn!("a spent refresh token was presented again; its family is revoked");
-            Err(ApiError::Unauthorized("the refresh token was already used; sign in again".into()))
+            Err(ApiError::Unauthorized(Text::fixed(
+                "Refresh token này đã được dùng; hãy đăng nhập lại",
+                "the refresh token was already used; sign in again",
+            )))
         }
-        Refresh::Invalid(why) => Err(ApiError::Unauthorized(why.into())),
+        Refresh::Invalid(why) => Err(ApiError::Unauthorized(why)),
     }
 }
 
@@ -406,7 +427,12 @@ pub async fn me(auth: Authorized<AnyRole>, db: web::Data<Db>) -> Result<web::Jso
     let caller = auth.caller.clone();
     let me = db
         .run(move |conn| {
-            let gone = || ApiError::Unauthorized("the token's account no longer exists".into());
+            let gone = || {
+                ApiError::Unauthorized(Text::fixed(
+                    "Tài khoản của token này không còn tồn tại",
+                    "the token's account no longer exists",
+                ))
+            };
             let (username, name, kind) = match caller.kind {
                 SubjectKind::User => {
                     let user = users::find(conn, &caller.id)?.ok_or_else(gone)?;

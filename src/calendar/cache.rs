@@ -14,6 +14,7 @@ use crate::agencies::store as agencies;
 use crate::auth::scope::lineage;
 use crate::db::DbConnection;
 use crate::error::ApiError;
+use crate::i18n::nouns;
 
 const LIFETIME: Duration = Duration::from_secs(60);
 
@@ -70,7 +71,7 @@ impl CalendarCache {
 fn load(conn: &mut DbConnection, agency_id: Option<&str>) -> Result<AgencyCalendar, ApiError> {
     let ancestry = match agency_id {
         Some(id) => {
-            let path = agencies::find(conn, id)?.ok_or_else(|| ApiError::not_found("agency"))?.path;
+            let path = agencies::find(conn, id)?.ok_or_else(|| ApiError::not_found(nouns::AGENCY))?.path;
             // Nearest first: the nearest schedule wins.
             lineage(&path).into_iter().rev().collect()
         }

@@ -7,7 +7,8 @@ use validator::Validate;
 use super::working_time::{Interval, ScheduleError, WeeklySchedule};
 use crate::db::schema::calendar_days;
 use crate::enums::text_enum;
-use crate::error::{ApiError, FieldError};
+use crate::error::ApiError;
+use crate::i18n::Text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -146,7 +147,8 @@ mod hh_mm {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveTime, D::Error> {
         let text = String::deserialize(d)?;
-        NaiveTime::parse_from_str(&text, "%H:%M").map_err(|_| D::Error::custom("expected a time as HH:MM"))
+        NaiveTime::parse_from_str(&text, "%H:%M")
+            .map_err(|_| D::Error::custom(crate::http::extract::EXPECTED_TIME.en))
     }
 }
 
@@ -185,6 +187,16 @@ fn time_of(minutes: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(minutes / 60, minutes % 60, 0).unwrap_or(NaiveTime::MIN)
 }
 
+/// A schedule's error in both languages.
+fn schedule_error_text(error: &ScheduleError) -> Text {
+    let vi = match error {
+        ScheduleError::BadInterval => "Mỗi khoảng giờ phải kết thúc sau khi bắt đầu và nằm trong ngày",
+        ScheduleError::Overlap => "Các khoảng giờ phải theo thứ tự và không chồng lên nhau",
+        ScheduleError::Empty => "Tuần không có thời gian làm việc nào",
+    };
+    Text::new(vi, error.to_string())
+}
+
 impl Week {
     fn days(&self) -> [&Vec<TimeRange>; 7] {
         [
@@ -209,12 +221,11 @@ impl Week {
             match WeeklySchedule::new(single) {
                 Ok(_) | Err(ScheduleError::Empty) => {}
                 Err(e) => {
-                    return Err(ApiError::Validation(vec![FieldError::new(DAY_NAMES[i], e.to_string())]));
+                    return Err(ApiError::invalid_field(DAY_NAMES[i], schedule_error_text(&e)));
                 }
             }
         }
-        WeeklySchedule::new(days)
-            .map_err(|e| ApiError::Validation(vec![FieldError::new("week", e.to_string())]))
+        WeeklySchedule::new(days).map_err(|e| ApiError::invalid_field("week", schedule_error_text(&e)))
     }
 
     pub fn from_schedule(schedule: &WeeklySchedule) -> Self {

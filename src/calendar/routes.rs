@@ -16,9 +16,10 @@ use crate::auth::caller::{AdminOnly, AnyRole, Authorized};
 use crate::auth::scope::{Scope, lineage};
 use crate::clock;
 use crate::db::Db;
-use crate::error::{ApiError, FieldError};
+use crate::error::ApiError;
 use crate::http::extract::{JsonBody, QueryParams};
 use crate::http::responses as r;
+use crate::i18n::{Text, lower_first, nouns};
 
 /// Days off and make-up working days of a year: national ones, and with `agency_id` those of
 /// the agency and of the agencies above it.
@@ -44,9 +45,12 @@ pub async fn list_days_off(
     let range = NaiveDate::from_ymd_opt(year, 1, 1)
         .zip(NaiveDate::from_ymd_opt(year, 12, 31))
         .filter(|_| crate::clock::YEARS.contains(&year))
-        .ok_or_else(|| ApiError::BadRequest {
-            detail: "year is out of range".into(),
-            errors: vec![FieldError::new("year", "between 1900 and 2200")],
+        .ok_or_else(|| {
+            ApiError::bad_parameter(
+                "year",
+                Text::fixed("Năm nằm ngoài phạm vi cho phép", "year is out of range"),
+                Text::fixed("Từ 1900 đến 2200", "between 1900 and 2200"),
+            )
         })?;
     let scope = read_scope(&auth);
     let rows = db
@@ -94,13 +98,19 @@ pub async fn create_day_off(
                     load_named(conn, &scope, id, "agency_id")?;
                 }
                 None if scope != Scope::All => {
-                    return Err(ApiError::Forbidden("only a system administrator sets national days".into()));
+                    return Err(ApiError::Forbidden(Text::fixed(
+                        "Chỉ quản trị viên hệ thống được đặt ngày nghỉ, ngày làm bù toàn quốc",
+                        "only a system administrator sets national days",
+                    )));
                 }
                 None => {}
             }
             if store::day_exists(conn, body.agency_id.as_deref(), body.date)? {
                 return Err(ApiError::Conflict {
-                    detail: "this date is already in that calendar".into(),
+                    detail: Text::fixed(
+                        "Ngày này đã có trong lịch đó",
+                        "this date is already in that calendar",
+                    ),
                     field: Some("date".into()),
                     existing_id: None,
                 });
@@ -147,13 +157,16 @@ pub async fn delete_day_off(
 ) -> Result<HttpResponse, ApiError> {
     let scope = auth.scope();
     db.write(move |conn| {
-        let day = store::find_day(conn, &id)?.ok_or_else(|| ApiError::not_found("calendar day"))?;
+        let day = store::find_day(conn, &id)?.ok_or_else(|| ApiError::not_found(nouns::CALENDAR_DAY))?;
         match &day.agency_id {
             Some(agency) => {
-                load_visible(conn, &scope, agency).map_err(|_| ApiError::not_found("calendar day"))?;
+                load_visible(conn, &scope, agency).map_err(|_| ApiError::not_found(nouns::CALENDAR_DAY))?;
             }
             None if scope != Scope::All => {
-                return Err(ApiError::Forbidden("only a system administrator changes national days".into()));
+                return Err(ApiError::Forbidden(Text::fixed(
+                    "Chỉ quản trị viên hệ thống được thay đổi ngày nghỉ, ngày làm bù toàn quốc",
+                    "only a system administrator changes national days",
+                )));
             }
             None => {}
         }
@@ -186,16 +199,30 @@ pub async fn preview_due(
     calendars: web::Data<CalendarCache>,
 ) -> Result<web::Json<DuePreview>, ApiError> {
     let query = query.into_inner();
-    let bad = |field: &str, message: &str| ApiError::BadRequest {
-        detail: format!("{field}: {message}"),
-        errors: vec![FieldError::new(field, message)],
+    let bad = |field: &str, message: Text| {
+        ApiError::bad_parameter(field, message.map(|m| format!("{field}: {}", lower_first(m))), message)
     };
     let minutes = match (query.working_days, query.working_hours) {
         (Some(days), None) if (0..=3_650).contains(&days) => days * MINUTES_PER_WORKING_DAY,
         (None, Some(hours)) if (0..=87_600).contains(&hours) => hours * 60,
-        (Some(_), None) => return Err(bad("working_days", "must be between 0 and 3650")),
-        (None, Some(_)) => return Err(bad("working_hours", "must be between 0 and 87600")),
-        _ => return Err(bad("working_days", "give exactly one of working_days and working_hours")),
+        (Some(_), None) => {
+            return Err(bad("working_days", Text::fixed("Phải từ 0 đến 3650", "must be between 0 and 3650")));
+        }
+        (None, Some(_)) => {
+            return Err(bad(
+                "working_hours",
+                Text::fixed("Phải từ 0 đến 87600", "must be between 0 and 87600"),
+            ));
+        }
+        _ => {
+            return Err(bad(
+                "working_days",
+                Text::fixed(
+                    "Cần đúng một trong hai tham số working_days và working_hours",
+                    "give exactly one of working_days and working_hours",
+                ),
+            ));
+        }
     };
     let scope = read_scope(&auth);
     let agency_id = query.agency_id.clone();
@@ -208,7 +235,13 @@ pub async fn preview_due(
         })
         .await?;
     let due_at = add_working_time(query.start, minutes, &calendar.calendar).ok_or_else(|| {
-        ApiError::invalid_field("start", "no working time within ten years of this instant")
+        ApiError::invalid_field(
+            "start",
+            Text::fixed(
+                "Không có thời gian làm việc nào trong vòng mười năm kể từ thời điểm này",
+                "no working time within ten years of this instant",
+            ),
+        )
     })?;
     Ok(web::Json(DuePreview {
         start: query.start,

@@ -18,6 +18,7 @@ use super::model::{
     Component, NewProcedure, OnlineService, ProcedureLevel, ProcessingTime, Publication, TimeUnit,
 };
 use crate::error::{ApiError, FieldError};
+use crate::i18n::Text;
 
 const REQUIRED: [&str; 8] =
     ["code", "name", "field", "level", "online_service", "processing_value", "processing_unit", "fee"];
@@ -36,8 +37,24 @@ pub struct ParsedRow {
 /// Every row, or the errors of every bad row.
 pub type Parsed = Result<Vec<ParsedRow>, Vec<FieldError>>;
 
-fn header_error(message: String) -> Vec<FieldError> {
+fn header_error(message: Text) -> Vec<FieldError> {
     vec![FieldError::new("header", message)]
+}
+
+fn too_many_rows() -> Text {
+    Text::new(format!("Mỗi lần nhập tối đa {MAX_ROWS} dòng"), format!("at most {MAX_ROWS} rows per import"))
+}
+
+/// "one of a b c" for a cell that must hold one of a text enum's values.
+fn one_of(choices: &str) -> Text {
+    Text::new(
+        format!("Phải là một trong các giá trị: {}", choices.trim()),
+        format!("one of {}", choices.trim()),
+    )
+}
+
+fn unreadable_csv(e: &csv::Error) -> Text {
+    Text::new("Không đọc được nội dung CSV", format!("not readable CSV: {e}"))
 }
 
 /// Rows as (line number, cells) with the header first.
@@ -47,13 +64,19 @@ fn parse_table(header: Vec<String>, rows: Vec<(usize, Vec<String>)>) -> Parsed {
     if let Some(unknown) =
         columns.keys().find(|c| !REQUIRED.contains(&c.as_str()) && !OPTIONAL.contains(&c.as_str()))
     {
-        return Err(header_error(format!("unknown column {unknown:?}")));
+        return Err(header_error(Text::new(
+            format!("Cột không được hỗ trợ {unknown:?}"),
+            format!("unknown column {unknown:?}"),
+        )));
     }
     if let Some(missing) = REQUIRED.iter().find(|c| !columns.contains_key(**c)) {
-        return Err(header_error(format!("missing column {missing:?}")));
+        return Err(header_error(Text::new(
+            format!("Thiếu cột {missing:?}"),
+            format!("missing column {missing:?}"),
+        )));
     }
     if rows.len() > MAX_ROWS {
-        return Err(vec![FieldError::new("rows", format!("at most {MAX_ROWS} rows per import"))]);
+        return Err(vec![FieldError::new("rows", too_many_rows())]);
     }
     let mut errors = Vec::new();
     let mut parsed = Vec::new();
@@ -64,25 +87,25 @@ fn parse_table(header: Vec<String>, rows: Vec<(usize, Vec<String>)>) -> Parsed {
         }
         let cell = |name: &str| columns.get(name).and_then(|&i| cells.get(i)).map(|c| c.trim()).unwrap_or("");
         let mut row_errors = Vec::new();
-        let mut fail = |column: &str, message: String| {
+        let mut fail = |column: &str, message: Text| {
             row_errors.push(FieldError::new(format!("rows[{line}].{column}"), message))
         };
         let level = ProcedureLevel::parse(cell("level"));
         if level.is_none() {
-            fail("level", format!("one of {}", ProcedureLevel::CHOICES.trim()));
+            fail("level", one_of(ProcedureLevel::CHOICES));
         }
         let online = OnlineService::parse(cell("online_service"));
         if online.is_none() {
-            fail("online_service", format!("one of {}", OnlineService::CHOICES.trim()));
+            fail("online_service", one_of(OnlineService::CHOICES));
         }
         let unit = TimeUnit::parse(cell("processing_unit"));
         if unit.is_none() {
-            fail("processing_unit", format!("one of {}", TimeUnit::CHOICES.trim()));
+            fail("processing_unit", one_of(TimeUnit::CHOICES));
         }
         let mut integer = |column: &str| match cell(column).parse::<i64>() {
             Ok(n) => Some(n),
             Err(_) => {
-                fail(column, "must be a whole number".into());
+                fail(column, Text::fixed("Phải là một số nguyên", "must be a whole number"));
                 None
             }
         };
@@ -96,7 +119,13 @@ fn parse_table(header: Vec<String>, rows: Vec<(usize, Vec<String>)>) -> Parsed {
             let parsed = NaiveDate::parse_from_str(text, "%Y-%m-%d")
                 .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"));
             if parsed.is_err() {
-                fail(column, "a date as YYYY-MM-DD or DD/MM/YYYY".into());
+                fail(
+                    column,
+                    Text::fixed(
+                        "Ngày phải có dạng YYYY-MM-DD hoặc DD/MM/YYYY",
+                        "a date as YYYY-MM-DD or DD/MM/YYYY",
+                    ),
+                );
             }
             parsed.ok()
         };
@@ -104,7 +133,10 @@ fn parse_table(header: Vec<String>, rows: Vec<(usize, Vec<String>)>) -> Parsed {
         let posted_on = date("posted_on");
         let code = cell("code").to_owned();
         if let Some(first) = seen.get(&code) {
-            fail("code", format!("the same code as line {first}"));
+            fail(
+                "code",
+                Text::new(format!("Trùng mã với dòng {first}"), format!("the same code as line {first}")),
+            );
         }
         seen.entry(code.clone()).or_insert(line);
         let components = |column: &str, required: bool| -> Vec<Component> {
@@ -169,8 +201,8 @@ pub fn parse_csv(bytes: &[u8]) -> Parsed {
     let mut records = reader.records();
     let header = match records.next() {
         Some(Ok(record)) => record.iter().map(str::to_owned).collect(),
-        Some(Err(e)) => return Err(header_error(format!("not readable CSV: {e}"))),
-        None => return Err(header_error("the file is empty".into())),
+        Some(Err(e)) => return Err(header_error(unreadable_csv(&e))),
+        None => return Err(header_error(Text::fixed("Tệp rỗng", "the file is empty"))),
     };
     // The reader skips blank lines and does not count them: derive the line from the byte offset.
     let line_at = |position: Option<&csv::Position>| {
@@ -187,7 +219,7 @@ pub fn parse_csv(bytes: &[u8]) -> Parsed {
             Ok(record) => rows.push((line_at(record.position()), record.iter().map(str::to_owned).collect())),
             Err(e) => {
                 let line = line_at(e.position());
-                return Err(vec![FieldError::new(format!("rows[{line}]"), format!("not readable CSV: {e}"))]);
+                return Err(vec![FieldError::new(format!("rows[{line}]"), unreadable_csv(&e))]);
             }
         }
         if rows.len() > MAX_ROWS {
@@ -215,13 +247,13 @@ const MAX_COLUMNS: u32 = 64;
 /// half a terabyte. Here memory is bounded by the rows and columns actually accepted.
 pub fn parse_xlsx(bytes: &[u8]) -> Parsed {
     use std::collections::BTreeMap;
-    let unreadable = |e: calamine::XlsxError| header_error(format!("not a readable XLSX file: {e}"));
+    let unreadable = |e: calamine::XlsxError| {
+        header_error(Text::new("Không đọc được tệp XLSX", format!("not a readable XLSX file: {e}")))
+    };
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(unreadable)?;
-    let sheet = workbook
-        .sheet_names()
-        .first()
-        .cloned()
-        .ok_or_else(|| header_error("the workbook has no sheet".into()))?;
+    let sheet = workbook.sheet_names().first().cloned().ok_or_else(|| {
+        header_error(Text::fixed("Tệp không có trang tính nào", "the workbook has no sheet"))
+    })?;
     let mut cells = workbook.worksheet_cells_reader(&sheet).map_err(unreadable)?;
     let mut grid: BTreeMap<u32, Vec<String>> = BTreeMap::new();
     while let Some(cell) = cells.next_cell().map_err(unreadable)? {
@@ -230,7 +262,7 @@ pub fn parse_xlsx(bytes: &[u8]) -> Parsed {
             continue;
         }
         if row as usize > MAX_ROWS + 1 {
-            return Err(vec![FieldError::new("rows", format!("at most {MAX_ROWS} rows per import"))]);
+            return Err(vec![FieldError::new("rows", too_many_rows())]);
         }
         let value: Data = cell.get_value().clone().into();
         let line = grid.entry(row).or_default();
@@ -239,7 +271,10 @@ pub fn parse_xlsx(bytes: &[u8]) -> Parsed {
         }
         line[column as usize] = cell_text(&value);
     }
-    let (&header_row, _) = grid.iter().next().ok_or_else(|| header_error("the sheet is empty".into()))?;
+    let (&header_row, _) = grid
+        .iter()
+        .next()
+        .ok_or_else(|| header_error(Text::fixed("Trang tính trống", "the sheet is empty")))?;
     let header = grid.remove(&header_row).unwrap_or_default();
     let rows = grid.into_iter().map(|(row, cells)| (row as usize + 1, cells)).collect();
     parse_table(header, rows)
@@ -295,7 +330,8 @@ mod tests {
     fn headers_are_checked() {
         assert_eq!(parse_csv(b"code,name\n").err().unwrap()[0].field, "header");
         let extra = format!("{HEADER},colour\n");
-        assert!(parse_csv(extra.as_bytes()).err().unwrap()[0].message.contains("colour"));
+        let unknown = &parse_csv(extra.as_bytes()).err().unwrap()[0].message;
+        assert!(unknown.vi.contains("colour") && unknown.en.contains("colour"));
         assert!(parse_csv(b"").is_err());
     }
 
@@ -308,7 +344,8 @@ mod tests {
         sheet.write_string(1_048_575, 16_383, "x").unwrap();
         let bytes = workbook.save_to_buffer().unwrap();
         let errors = parse_xlsx(&bytes).err().unwrap();
-        assert_eq!(errors[0].message, "missing column \"name\"", "{errors:?}");
+        assert_eq!(errors[0].message.en, "missing column \"name\"", "{errors:?}");
+        assert_eq!(errors[0].message.vi, "Thiếu cột \"name\"", "{errors:?}");
         // The last row: past the rows accepted, so the import stops there.
         sheet_with_far_row(&mut workbook);
         let errors = parse_xlsx(&workbook.save_to_buffer().unwrap()).err().unwrap();

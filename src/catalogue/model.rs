@@ -8,6 +8,7 @@ use crate::agencies::model::validate_code;
 use crate::clock;
 use crate::db::schema::procedures;
 use crate::enums::text_enum;
+use crate::error::{validation_codes, validation_error};
 
 /// The level of government that decides the procedure (cấp thực hiện).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -177,11 +178,7 @@ impl ProcedureRow {
 }
 
 fn validate_not_blank(text: &str) -> Result<(), ValidationError> {
-    if text.trim().is_empty() {
-        Err(ValidationError::new("blank").with_message("must not be empty".into()))
-    } else {
-        Ok(())
-    }
+    if text.trim().is_empty() { Err(validation_error(validation_codes::BLANK, &[])) } else { Ok(()) }
 }
 
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]

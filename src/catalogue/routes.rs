@@ -24,6 +24,7 @@ use crate::http::etag::{IfMatch, etag};
 use crate::http::extract::{JsonBody, QueryParams};
 use crate::http::pagination::{self, Page};
 use crate::http::responses as r;
+use crate::i18n::{Text, nouns};
 
 fn today() -> NaiveDate {
     Utc::now().with_timezone(&vietnam()).date_naive()
@@ -58,7 +59,10 @@ fn check_owner(conn: &mut DbConnection, scope: &Scope, agency_id: Option<&str>) 
     match agency_id {
         Some(id) => load_named(conn, scope, id, "agency_id").map(|_| ()),
         None if *scope == Scope::All => Ok(()),
-        None => Err(ApiError::Forbidden("only a system administrator changes the national catalogue".into())),
+        None => Err(ApiError::Forbidden(Text::fixed(
+            "Chỉ quản trị viên hệ thống được thay đổi danh mục thủ tục dùng chung toàn quốc",
+            "only a system administrator changes the national catalogue",
+        ))),
     }
 }
 
@@ -129,7 +133,7 @@ pub async fn get_procedure(
 ) -> Result<HttpResponse, ApiError> {
     let procedure = db
         .run(move |conn| {
-            let row = store::find(conn, &id)?.ok_or_else(|| ApiError::not_found("procedure"))?;
+            let row = store::find(conn, &id)?.ok_or_else(|| ApiError::not_found(nouns::PROCEDURE))?;
             to_api(conn, &calendars, row)
         })
         .await?;
@@ -248,11 +252,14 @@ pub async fn update_procedure(
     let scope = auth.scope();
     let procedure = db
         .write(move |conn| {
-            let mut row = store::find(conn, &id)?.ok_or_else(|| ApiError::not_found("procedure"))?;
+            let mut row = store::find(conn, &id)?.ok_or_else(|| ApiError::not_found(nouns::PROCEDURE))?;
             if_match.check(&etag(&row.id, clock::from_db(row.updated_at)))?;
             // The entry is visible to everyone, so outside the scope is "not yours" (403), not 404.
             check_owner(conn, &scope, row.agency_id.as_deref()).map_err(|_| {
-                ApiError::Forbidden("this procedure belongs to a catalogue outside your scope".into())
+                ApiError::Forbidden(Text::fixed(
+                    "Thủ tục này thuộc danh mục ngoài phạm vi của bạn",
+                    "this procedure belongs to a catalogue outside your scope",
+                ))
             })?;
             apply_patch(&mut row, patch)?;
             store::update(conn, &row)?;
@@ -314,13 +321,26 @@ pub async fn import_procedures(
     let parse: fn(&[u8]) -> import::Parsed = match content_type.as_str() {
         "text/csv" => import::parse_csv,
         XLSX => import::parse_xlsx,
-        _ => return Err(ApiError::UnsupportedMediaType(format!("send the file as text/csv or {XLSX}"))),
+        _ => {
+            return Err(ApiError::UnsupportedMediaType(Text::new(
+                format!("Hãy gửi tệp dạng text/csv hoặc {XLSX}"),
+                format!("send the file as text/csv or {XLSX}"),
+            )));
+        }
     };
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::bad_request(format!("the body could not be read: {e}")))?;
+        let chunk = chunk.map_err(|e| {
+            ApiError::bad_request(Text::new(
+                "Không đọc được nội dung yêu cầu",
+                format!("the body could not be read: {e}"),
+            ))
+        })?;
         if body.len() + chunk.len() > MAX_IMPORT_BYTES {
-            return Err(ApiError::PayloadTooLarge(format!("the file exceeds {MAX_IMPORT_BYTES} bytes")));
+            return Err(ApiError::PayloadTooLarge(Text::new(
+                format!("Tệp vượt quá {MAX_IMPORT_BYTES} byte"),
+                format!("the file exceeds {MAX_IMPORT_BYTES} bytes"),
+            )));
         }
         body.extend_from_slice(&chunk);
     }

@@ -9,6 +9,7 @@ use crate::agencies::store as agencies;
 use crate::clock;
 use crate::db::{Db, DbConnection, write_transaction};
 use crate::error::{ApiError, FieldError};
+use crate::i18n::Text;
 
 /// The starter catalogue shipped with motcua: common commune-level procedures with their
 /// national codes (see data/catalogue/README.md for what was confirmed and what was not).
@@ -51,10 +52,13 @@ pub fn write_rows(
         let fresh = new_row(procedure, agency_id.map(str::to_owned))?;
         match store::find_by_code(conn, &fresh.code)? {
             Some(existing) if existing.agency_id.as_deref() != agency_id => {
-                return Err(ApiError::Validation(vec![FieldError::new(
+                return Err(ApiError::invalid_field(
                     format!("rows[{line}].code"),
-                    "this code belongs to another catalogue",
-                )]));
+                    Text::fixed(
+                        "Mã này thuộc một danh mục thủ tục khác",
+                        "this code belongs to another catalogue",
+                    ),
+                ));
             }
             Some(existing) => {
                 let row = ProcedureRow { id: existing.id, created_at: existing.created_at, ..fresh };
@@ -79,7 +83,7 @@ pub fn import_file(
     agency_code: Option<&str>,
 ) -> anyhow::Result<ImportReport> {
     let describe = |errors: Vec<FieldError>| {
-        let lines: Vec<String> = errors.iter().map(|e| format!("  {}: {}", e.field, e.message)).collect();
+        let lines: Vec<String> = errors.iter().map(|e| format!("  {}: {}", e.field, e.message.en)).collect();
         anyhow::anyhow!("nothing imported; fix these rows:\n{}", lines.join("\n"))
     };
     let rows = if xlsx { import::parse_xlsx(bytes) } else { import::parse_csv(bytes) }.map_err(describe)?;

@@ -6,6 +6,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::i18n::Text;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -130,15 +132,23 @@ pub struct Facts {
 }
 
 /// Why an action is refused: the rule's name (stable, for clients) and its text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
     pub rule: &'static str,
-    pub message: &'static str,
+    pub message: Text,
 }
 
-const fn refuse(rule: &'static str, message: &'static str) -> Refusal {
-    Refusal { rule, message }
+/// A refusal with its text in Vietnamese and English.
+pub const fn refuse(rule: &'static str, vi: &'static str, en: &'static str) -> Refusal {
+    Refusal { rule, message: Text::fixed(vi, en) }
 }
+
+/// A closed dossier is nobody's to work on (also for `PATCH … assignee_id`).
+pub const ASSIGN_OPEN_ONLY: Refusal = refuse(
+    "assign_open_only",
+    "Không thể phân công xử lý hồ sơ đã kết thúc",
+    "a closed dossier cannot be assigned",
+);
 
 /// The status after `action`, or the rule that forbids it.
 pub fn next(status: Status, facts: Facts, action: Action) -> Result<Status, Refusal> {
@@ -146,56 +156,78 @@ pub fn next(status: Status, facts: Facts, action: Action) -> Result<Status, Refu
     use Status as S;
     match (action, status) {
         (A::Accept, S::Submitted) => Ok(S::Processing),
-        (A::Accept, _) => {
-            Err(refuse("accept_submitted_only", "only a submitted dossier awaiting receipt can be accepted"))
-        }
+        (A::Accept, _) => Err(refuse(
+            "accept_submitted_only",
+            "Chỉ tiếp nhận được hồ sơ đã nộp đang chờ tiếp nhận",
+            "only a submitted dossier awaiting receipt can be accepted",
+        )),
 
         (A::RequestSupplement, S::Submitted | S::Processing) if facts.supplement_requested_before => {
             Err(refuse(
                 "supplement_once",
+                "Hồ sơ chỉ được yêu cầu bổ sung một lần: phiếu yêu cầu phải nêu đầy đủ mọi nội dung cần bổ sung ngay từ đầu",
                 "a dossier is returned for supplement at most once: the slip must list everything missing in one go",
             ))
         }
         (A::RequestSupplement, S::Submitted | S::Processing) => Ok(S::SupplementRequested),
         (A::RequestSupplement, _) => Err(refuse(
             "supplement_while_open",
+            "Chỉ yêu cầu bổ sung khi hồ sơ đang chờ tiếp nhận hoặc đang giải quyết",
             "a supplement can be requested only while the dossier awaits receipt or is being processed",
         )),
 
         (A::Supplement, S::SupplementRequested) if facts.accepted => Ok(S::Processing),
         (A::Supplement, S::SupplementRequested) => Ok(S::Submitted),
-        (A::Supplement, _) => Err(refuse("supplement_requested_first", "no supplement was requested")),
+        (A::Supplement, _) => Err(refuse(
+            "supplement_requested_first",
+            "Hồ sơ không có yêu cầu bổ sung nào",
+            "no supplement was requested",
+        )),
 
         (A::Assign, s) if s.is_open() => Ok(s),
-        (A::Assign, _) => Err(refuse("assign_open_only", "a closed dossier cannot be assigned")),
+        (A::Assign, _) => Err(ASSIGN_OPEN_ONLY),
 
         (A::Resolve, S::Processing) => Ok(S::Resolved),
-        (A::Resolve, _) => {
-            Err(refuse("resolve_processing_only", "only a dossier being processed can be resolved"))
-        }
+        (A::Resolve, _) => Err(refuse(
+            "resolve_processing_only",
+            "Chỉ giải quyết được hồ sơ đang trong quá trình giải quyết",
+            "only a dossier being processed can be resolved",
+        )),
 
         (A::Return, S::Resolved) => Ok(S::Returned),
-        (A::Return, _) => {
-            Err(refuse("return_resolved_only", "only a resolved dossier's result can be returned"))
-        }
+        (A::Return, _) => Err(refuse(
+            "return_resolved_only",
+            "Chỉ trả kết quả cho hồ sơ đã giải quyết xong",
+            "only a resolved dossier's result can be returned",
+        )),
 
         (A::Withdraw, s) if s.is_open() => Ok(S::Withdrawn),
-        (A::Withdraw, _) => Err(refuse("withdraw_open_only", "a closed dossier cannot be withdrawn")),
+        (A::Withdraw, _) => Err(refuse(
+            "withdraw_open_only",
+            "Không thể rút hồ sơ đã kết thúc",
+            "a closed dossier cannot be withdrawn",
+        )),
 
         (A::Reject, S::Submitted | S::SupplementRequested) if !facts.accepted => Ok(S::Rejected),
         (A::Reject, _) => Err(refuse(
             "reject_before_acceptance",
+            "Chỉ từ chối tiếp nhận được hồ sơ chưa được tiếp nhận; hồ sơ đã tiếp nhận thì giải quyết với kết quả từ chối",
             "a dossier can be refused at reception only before it is accepted; after that it is resolved as refused",
         )),
 
         (A::Apologize, S::Processing | S::SupplementRequested)
             if facts.accepted && facts.apologized_before =>
         {
-            Err(refuse("apology_once", "only one apology with a new appointment is allowed"))
+            Err(refuse(
+                "apology_once",
+                "Mỗi hồ sơ chỉ được xin lỗi và hẹn lại ngày trả kết quả một lần",
+                "only one apology with a new appointment is allowed",
+            ))
         }
         (A::Apologize, S::Processing | S::SupplementRequested) if facts.accepted => Ok(status),
         (A::Apologize, _) => Err(refuse(
             "apology_while_processing",
+            "Chỉ xin lỗi và hẹn lại ngày trả kết quả đối với hồ sơ đã tiếp nhận và đang giải quyết",
             "an apology with a new appointment is issued only for an accepted dossier still being processed",
         )),
     }

@@ -7,6 +7,7 @@ use validator::{Validate, ValidationError};
 use super::lifecycle::Status;
 use crate::db::schema::{dossier_history, dossiers};
 use crate::enums::text_enum;
+use crate::error::{validation_codes, validation_error};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -56,8 +57,7 @@ pub fn validate_id_number(value: &str) -> Result<(), ValidationError> {
     if matches!(value.len(), 9 | 10 | 12 | 13) && value.chars().all(|c| c.is_ascii_digit()) {
         Ok(())
     } else {
-        Err(ValidationError::new("id_number")
-            .with_message("9 or 12 digits for a person, 10 or 13 for an organization".into()))
+        Err(validation_error(validation_codes::ID_NUMBER, &[]))
     }
 }
 
@@ -87,19 +87,11 @@ pub fn validate_phone(value: &str) -> Result<(), ValidationError> {
         && matches!(normalized.len(), 10 | 11)
         && normalized.chars().all(|c| c.is_ascii_digit())
         && value.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '.' | '-'));
-    if ok {
-        Ok(())
-    } else {
-        Err(ValidationError::new("phone").with_message("a Vietnamese phone number, e.g. 0912345678".into()))
-    }
+    if ok { Ok(()) } else { Err(validation_error(validation_codes::PHONE, &[])) }
 }
 
 fn validate_not_blank(text: &str) -> Result<(), ValidationError> {
-    if text.trim().is_empty() {
-        Err(ValidationError::new("blank").with_message("must not be empty".into()))
-    } else {
-        Ok(())
-    }
+    if text.trim().is_empty() { Err(validation_error(validation_codes::BLANK, &[])) } else { Ok(()) }
 }
 
 /// The person or organization the dossier is for (chủ hồ sơ). Identity number and contacts are
@@ -413,7 +405,7 @@ pub struct DossierQuery {
     pub cursor: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum WorklistKind {
     /// Open and past the due instant.

@@ -20,12 +20,13 @@ use crate::calendar::working_time::{add_working_time, working_time_between};
 use crate::catalogue::{search, store as procedures};
 use crate::clock;
 use crate::db::{Db, DbConnection};
-use crate::error::{ApiError, FieldError};
+use crate::error::ApiError;
 use crate::http::etag::IfMatch;
 use crate::http::extract::{JsonBody, QueryParams};
 use crate::http::idempotency::{self, Idempotency, IdempotencyKey};
 use crate::http::pagination::{self, Page};
 use crate::http::responses as r;
+use crate::i18n::{Text, nouns};
 use crate::users::store as users;
 
 /// Who may submit: citizens (online), officers (desk, post), portal adapters and admins.
@@ -611,7 +612,10 @@ pub async fn dossier_receipt(
             let (Some(accepted_at), Some(appointment_at)) = (row.accepted_at, row.appointment_at) else {
                 return Err(ApiError::Rule {
                     rule: "receipt_after_acceptance",
-                    detail: "a receipt is issued when the dossier is accepted".into(),
+                    detail: Text::fixed(
+                        "Giấy tiếp nhận chỉ được cấp khi hồ sơ đã được tiếp nhận",
+                        "a receipt is issued when the dossier is accepted",
+                    ),
                 });
             };
             let agency =
@@ -661,7 +665,7 @@ pub async fn public_dossier(
 ) -> Result<web::Json<PublicDossier>, ApiError> {
     let public = db
         .run(move |conn| {
-            let row = store::find_by_code(conn, &code)?.ok_or_else(|| ApiError::not_found("dossier"))?;
+            let row = store::find_by_code(conn, &code)?.ok_or_else(|| ApiError::not_found(nouns::DOSSIER))?;
             let agency =
                 agencies::find(conn, &row.agency_id)?.ok_or_else(|| anyhow::anyhow!("agency vanished"))?;
             let procedure = procedures::find(conn, &row.procedure_id)?
@@ -754,13 +758,7 @@ pub async fn worklist(
 ) -> Result<web::Json<Worklist>, ApiError> {
     const MAX_ITEMS: i64 = 500;
     let query = query.into_inner();
-    let hours = query.hours.unwrap_or(8);
-    if !(1..=400).contains(&hours) {
-        return Err(ApiError::BadRequest {
-            detail: "hours must be between 1 and 400".into(),
-            errors: vec![FieldError::new("hours", "between 1 and 400")],
-        });
-    }
+    let hours = pagination::worklist_hours(query.hours)?;
     let caller = auth.caller.clone();
     let now = clock::now();
     let rows = db

@@ -23,7 +23,9 @@ use crate::catalogue::{search, store as procedures};
 use crate::clock;
 use crate::db::{DbConnection, next_sequence};
 use crate::error::ApiError;
+use crate::i18n::{Text, common, lower_first, nouns};
 use crate::integration::outbox::{self, NewEvent};
+use crate::meta::labels::Labelled;
 use crate::reports::counters as report_counters;
 use crate::users::store as users;
 
@@ -33,8 +35,8 @@ const FUTURE_SKEW: Duration = Duration::seconds(60);
 /// The dossier if the caller may see it; otherwise the same 404 as a missing one. Citizens see
 /// their own; everyone else the dossiers of the agencies in their scope.
 pub fn load_visible(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<DossierRow, ApiError> {
-    let row = store::find(conn, id)?.ok_or_else(|| ApiError::not_found("dossier"))?;
-    if visible(conn, caller, &row)? { Ok(row) } else { Err(ApiError::not_found("dossier")) }
+    let row = store::find(conn, id)?.ok_or_else(|| ApiError::not_found(nouns::DOSSIER))?;
+    if visible(conn, caller, &row)? { Ok(row) } else { Err(ApiError::not_found(nouns::DOSSIER)) }
 }
 
 pub fn visible(conn: &mut DbConnection, caller: &Caller, row: &DossierRow) -> Result<bool, ApiError> {
@@ -69,16 +71,19 @@ fn step_instant(
 ) -> Result<DateTime<Utc>, ApiError> {
     let Some(at) = given else { return Ok(now.max(previous)) };
     if !may_import(caller) {
-        return Err(ApiError::invalid_field(
-            field,
-            "only integration and admin callers may give the time of a step",
-        ));
+        return Err(ApiError::invalid_field(field, common::IMPORT_ONLY));
     }
     if at > now + FUTURE_SKEW {
-        return Err(ApiError::invalid_field(field, "must not be in the future"));
+        return Err(ApiError::invalid_field(field, common::MUST_NOT_BE_FUTURE));
     }
     if at < previous {
-        return Err(ApiError::invalid_field(field, "must not precede the dossier's previous step"));
+        return Err(ApiError::invalid_field(
+            field,
+            Text::fixed(
+                "Không được sớm hơn bước xử lý trước đó của hồ sơ",
+                "must not precede the dossier's previous step",
+            ),
+        ));
     }
     Ok(clock::to_db(at).and_utc())
 }
@@ -195,12 +200,18 @@ pub fn intake(
     let now = clock::now();
     match caller.role {
         Role::Citizen if new.channel != Channel::Online => {
-            return Err(ApiError::invalid_field("channel", "citizens submit online"));
+            return Err(ApiError::invalid_field(
+                "channel",
+                Text::fixed("Công dân chỉ nộp hồ sơ trực tuyến", "citizens submit online"),
+            ));
         }
         Role::Officer if new.channel == Channel::Online => {
             return Err(ApiError::invalid_field(
                 "channel",
-                "officers record desk and postal intake; online dossiers come from the citizen or the portal",
+                Text::fixed(
+                    "Cán bộ chỉ tiếp nhận hồ sơ trực tiếp và qua bưu chính; hồ sơ trực tuyến do công dân hoặc cổng dịch vụ công nộp",
+                    "officers record desk and postal intake; online dossiers come from the citizen or the portal",
+                ),
             ));
         }
         _ => {}
@@ -210,13 +221,19 @@ pub fn intake(
         if new.external_ref.is_some() {
             return Err(ApiError::invalid_field(
                 "external_ref",
-                "set by the portal's service account or the desk",
+                Text::fixed(
+                    "Do tài khoản tích hợp của cổng dịch vụ công hoặc Bộ phận một cửa ghi",
+                    "set by the portal's service account or the desk",
+                ),
             ));
         }
         if new.fee_paid.is_some() {
             return Err(ApiError::invalid_field(
                 "fee_paid",
-                "a payment is recorded by the desk or the payment platform",
+                Text::fixed(
+                    "Việc thanh toán do Bộ phận một cửa hoặc nền tảng thanh toán ghi nhận",
+                    "a payment is recorded by the desk or the payment platform",
+                ),
             ));
         }
     }
@@ -225,7 +242,10 @@ pub fn intake(
     {
         return Err(ApiError::invalid_field(
             "applicant.id_number",
-            "a person's is 9 or 12 digits, an organization's tax code 10 or 13",
+            Text::fixed(
+                "Số định danh của cá nhân gồm 9 hoặc 12 chữ số; mã số thuế của tổ chức gồm 10 hoặc 13 chữ số",
+                "a person's is 9 or 12 digits, an organization's tax code 10 or 13",
+            ),
         ));
     }
     if !may_import(caller) {
@@ -233,7 +253,10 @@ pub fn intake(
             if given.is_some() {
                 return Err(ApiError::invalid_field(
                     field,
-                    "only integration and admin callers import history",
+                    Text::fixed(
+                        "Chỉ tài khoản tích hợp và quản trị viên được nhập dữ liệu lịch sử",
+                        "only integration and admin callers import history",
+                    ),
                 ));
             }
         }
@@ -241,31 +264,40 @@ pub fn intake(
     // Citizens may submit to any agency; staff and systems to those in their scope.
     let scope = if caller.role == Role::Citizen { Scope::All } else { caller.scope() };
     let agency = load_named(conn, &scope, &new.agency_id, "agency_id")?;
-    let procedure = procedures::find(conn, &new.procedure_id)?
-        .filter(|p| p.active)
-        .ok_or_else(|| ApiError::invalid_field("procedure_id", "no such active procedure"))?;
+    let procedure = procedures::find(conn, &new.procedure_id)?.filter(|p| p.active).ok_or_else(|| {
+        ApiError::invalid_field(
+            "procedure_id",
+            Text::fixed("Không có thủ tục hành chính đang áp dụng này", "no such active procedure"),
+        )
+    })?;
     if let Some(reference) = &new.external_ref
         && let Some(existing) = store::find_by_external_ref(conn, &agency.id, reference)?
     {
         return Err(ApiError::Conflict {
-            detail: format!("this agency already has a dossier with external_ref {reference:?}"),
+            detail: Text::new(
+                format!("Cơ quan này đã có hồ sơ với external_ref {reference:?}"),
+                format!("this agency already has a dossier with external_ref {reference:?}"),
+            ),
             field: Some("external_ref".into()),
             existing_id: Some(existing),
         });
     }
     let submitted_at = match new.submitted_at {
         Some(at) if at > now + FUTURE_SKEW => {
-            return Err(ApiError::invalid_field("submitted_at", "must not be in the future"));
+            return Err(ApiError::invalid_field("submitted_at", common::MUST_NOT_BE_FUTURE));
         }
         Some(at) => clock::to_db(at).and_utc(),
         None => now,
     };
     let accepted_at = match (new.channel, new.accepted_at) {
         (_, Some(at)) if at < submitted_at => {
-            return Err(ApiError::invalid_field("accepted_at", "must not precede submitted_at"));
+            return Err(ApiError::invalid_field(
+                "accepted_at",
+                Text::fixed("Không được sớm hơn submitted_at", "must not precede submitted_at"),
+            ));
         }
         (_, Some(at)) if at > now + FUTURE_SKEW => {
-            return Err(ApiError::invalid_field("accepted_at", "must not be in the future"));
+            return Err(ApiError::invalid_field("accepted_at", common::MUST_NOT_BE_FUTURE));
         }
         (_, Some(at)) => Some(clock::to_db(at).and_utc()),
         (Channel::Direct | Channel::Postal, None) => Some(submitted_at),
@@ -390,7 +422,13 @@ fn check_assignee(conn: &mut DbConnection, agency_id: &str, user_id: &str) -> Re
     if eligible {
         Ok(())
     } else {
-        Err(ApiError::invalid_field("user_id", "not an active officer of the dossier's agency"))
+        Err(ApiError::invalid_field(
+            "user_id",
+            Text::fixed(
+                "Không phải cán bộ đang hoạt động của cơ quan giải quyết hồ sơ",
+                "not an active officer of the dossier's agency",
+            ),
+        ))
     }
 }
 
@@ -405,7 +443,13 @@ pub fn act(
     let mut row = load_visible(conn, caller, id)?;
     let before = row.clone();
     if !may_act(caller, step.action) {
-        return Err(ApiError::Forbidden(format!("your role may not {} a dossier", step.action.as_str())));
+        return Err(ApiError::Forbidden(Text::new(
+            format!(
+                "Vai trò của bạn không được thực hiện thao tác “{}” với hồ sơ",
+                lower_first(&step.action.label().vi)
+            ),
+            format!("your role may not {} a dossier", step.action.as_str()),
+        )));
     }
     let now = clock::now();
     let at = step_instant(caller, step.at, row.last_step_at.and_utc(), now, "at")?;
@@ -416,7 +460,7 @@ pub fn act(
         apologized_before: row.apologized_at.is_some(),
     };
     let to = lifecycle::next(from, facts, step.action)
-        .map_err(|refusal| ApiError::Rule { rule: refusal.rule, detail: refusal.message.to_owned() })?;
+        .map_err(|refusal| ApiError::Rule { rule: refusal.rule, detail: refusal.message })?;
     let online = row.channel == Channel::Online.as_str();
     let at_db = clock::to_db(at);
     let mut note = step.note;
@@ -458,14 +502,20 @@ pub fn act(
         }
         (Action::Resolve, StepDetail::Resolve { outcome, result_digitized, resolving_agency_id }) => {
             if outcome == Outcome::Refused && note.as_deref().is_none_or(|n| n.trim().is_empty()) {
-                return Err(ApiError::invalid_field("note", "a refusal states its reasons"));
+                return Err(ApiError::invalid_field(
+                    "note",
+                    Text::fixed("Văn bản từ chối phải nêu rõ lý do", "a refusal states its reasons"),
+                ));
             }
             if let Some(agency_id) = &resolving_agency_id {
                 // Any agency of the directory: the point is that it is not this one.
                 if *agency_id == row.agency_id || agencies::find(conn, agency_id)?.is_none() {
                     return Err(ApiError::invalid_field(
                         "resolving_agency_id",
-                        "another existing agency, or absent when this agency produced the result",
+                        Text::fixed(
+                            "Phải là một cơ quan khác đang có trong danh mục, hoặc để trống khi chính cơ quan này giải quyết",
+                            "another existing agency, or absent when this agency produced the result",
+                        ),
                     ));
                 }
             }
@@ -489,7 +539,10 @@ pub fn act(
             if current.is_some_and(|c| new_appointment_at <= c) || new_appointment_at <= at {
                 return Err(ApiError::invalid_field(
                     "new_appointment_at",
-                    "must be later than the current appointment",
+                    Text::fixed(
+                        "Phải muộn hơn ngày hẹn trả hiện tại",
+                        "must be later than the current appointment",
+                    ),
                 ));
             }
             row.apologized_at = Some(at_db);
@@ -516,9 +569,10 @@ pub fn act(
     row.version += 1;
     row.updated_at = clock::to_db(now);
     if !store::update(conn, &row, expected)? {
-        return Err(ApiError::conflict(
+        return Err(ApiError::conflict(Text::fixed(
+            "Hồ sơ vừa thay đổi trong khi bước này đang được ghi nhận; hãy đọc lại và thử lại",
             "the dossier changed while this step was being recorded; read it again and retry",
-        ));
+        )));
     }
     report_counters::record_dossier(conn, Some(&before), &row)?;
     history(conn, &row, step.action.as_str(), Some(from), caller, at, note)?;
@@ -537,7 +591,10 @@ pub fn update(
     let mut row = load_visible(conn, caller, id)?;
     let before = row.clone();
     if !matches!(caller.role, Role::Admin | Role::Officer | Role::Integration) {
-        return Err(ApiError::Forbidden("your role may not change a dossier".into()));
+        return Err(ApiError::Forbidden(Text::fixed(
+            "Vai trò của bạn không được thay đổi hồ sơ",
+            "your role may not change a dossier",
+        )));
     }
     if_match.check(&etag(&row))?;
     let status = Status::from_db(&row.status)?;
@@ -546,7 +603,10 @@ pub fn update(
     }
     if let Some(digitized) = patch.result_digitized {
         if row.resolved_at.is_none() {
-            return Err(ApiError::invalid_field("result_digitized", "the dossier has no result yet"));
+            return Err(ApiError::invalid_field(
+                "result_digitized",
+                Text::fixed("Hồ sơ chưa có kết quả giải quyết", "the dossier has no result yet"),
+            ));
         }
         row.result_digitized = digitized;
     }
@@ -556,10 +616,8 @@ pub fn update(
     }
     if let Some(user_id) = patch.assignee_id {
         if !status.is_open() {
-            return Err(ApiError::Rule {
-                rule: "assign_open_only",
-                detail: "a closed dossier cannot be assigned".into(),
-            });
+            let refusal = lifecycle::ASSIGN_OPEN_ONLY;
+            return Err(ApiError::Rule { rule: refusal.rule, detail: refusal.message });
         }
         check_assignee(conn, &row.agency_id, &user_id)?;
         row.assignee_id = Some(user_id);
@@ -569,9 +627,10 @@ pub fn update(
     row.version += 1;
     row.updated_at = clock::to_db(now);
     if !store::update(conn, &row, expected)? {
-        return Err(ApiError::conflict(
+        return Err(ApiError::conflict(Text::fixed(
+            "Hồ sơ vừa thay đổi trong khi nội dung cập nhật đang được ghi nhận; hãy đọc lại và thử lại",
             "the dossier changed while this update was being recorded; read it again and retry",
-        ));
+        )));
     }
     report_counters::record_dossier(conn, Some(&before), &row)?;
     history(conn, &row, "update", Some(status), caller, now, None)?;

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::dossiers::lifecycle::Refusal;
+use crate::dossiers::lifecycle::{Refusal, refuse};
 use crate::enums::text_enum;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -66,32 +66,44 @@ pub struct Facts {
     pub published: bool,
 }
 
-const fn refuse(rule: &'static str, message: &'static str) -> Refusal {
-    Refusal { rule, message }
-}
-
 pub fn next(status: FeedbackStatus, facts: Facts, action: FeedbackAction) -> Result<FeedbackStatus, Refusal> {
     use FeedbackAction as A;
     use FeedbackStatus as S;
     let open = matches!(status, S::Received | S::Processing);
     match action {
         A::Process if status == S::Received => Ok(S::Processing),
-        A::Process => {
-            Err(refuse("process_received_only", "only newly received feedback can be taken into processing"))
-        }
+        A::Process => Err(refuse(
+            "process_received_only",
+            "Chỉ đưa vào xử lý được phản ánh, kiến nghị mới tiếp nhận",
+            "only newly received feedback can be taken into processing",
+        )),
         A::Respond if open => Ok(S::Resolved),
-        A::Respond => Err(refuse("respond_open_only", "closed feedback cannot be answered again")),
+        A::Respond => Err(refuse(
+            "respond_open_only",
+            "Phản ánh, kiến nghị đã kết thúc nên không thể trả lời lại",
+            "closed feedback cannot be answered again",
+        )),
         A::Reject if open => Ok(S::Rejected),
-        A::Reject => Err(refuse("reject_open_only", "closed feedback cannot be rejected")),
+        A::Reject => Err(refuse(
+            "reject_open_only",
+            "Không thể từ chối phản ánh, kiến nghị đã kết thúc",
+            "closed feedback cannot be rejected",
+        )),
         A::Forward if open => Ok(S::Received),
-        A::Forward => Err(refuse("forward_open_only", "closed feedback cannot be forwarded")),
+        A::Forward => Err(refuse(
+            "forward_open_only",
+            "Không thể chuyển phản ánh, kiến nghị đã kết thúc",
+            "closed feedback cannot be forwarded",
+        )),
         A::Publish if status == S::Resolved && facts.responded && facts.published => {
-            Err(refuse("publish_once", "the result is already published"))
+            Err(refuse("publish_once", "Kết quả đã được công khai", "the result is already published"))
         }
         A::Publish if status == S::Resolved && facts.responded => Ok(S::Resolved),
-        A::Publish => {
-            Err(refuse("publish_after_response", "a result is published only after the feedback is answered"))
-        }
+        A::Publish => Err(refuse(
+            "publish_after_response",
+            "Chỉ công khai kết quả sau khi đã trả lời phản ánh, kiến nghị",
+            "a result is published only after the feedback is answered",
+        )),
     }
 }
 

@@ -7,6 +7,7 @@ use validator::{Validate, ValidationError};
 use super::lifecycle::FeedbackStatus;
 use crate::db::schema::{feedback, feedback_history};
 use crate::enums::text_enum;
+use crate::error::{validation_codes, validation_error};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -27,11 +28,7 @@ text_enum!(FeedbackChannel {
 });
 
 fn validate_not_blank(text: &str) -> Result<(), ValidationError> {
-    if text.trim().is_empty() {
-        Err(ValidationError::new("blank").with_message("must not be empty".into()))
-    } else {
-        Ok(())
-    }
+    if text.trim().is_empty() { Err(validation_error(validation_codes::BLANK, &[])) } else { Ok(()) }
 }
 
 /// Who filed it. Contacts are personal data: the agency's staff and the submitter see them.
@@ -167,7 +164,7 @@ pub struct FeedbackQuery {
     pub cursor: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FeedbackWorklistKind {
     Overdue,

@@ -19,7 +19,7 @@ use crate::calendar::working_time::add_working_time;
 use crate::clock;
 use crate::db::Db;
 use crate::dossiers::model::{ReasonBody, StepBody};
-use crate::error::{ApiError, FieldError};
+use crate::error::ApiError;
 use crate::http::extract::{JsonBody, QueryParams};
 use crate::http::pagination::{self, Page};
 use crate::http::responses as r;
@@ -308,13 +308,7 @@ pub async fn feedback_worklist(
     calendars: web::Data<CalendarCache>,
 ) -> Result<web::Json<FeedbackWorklist>, ApiError> {
     let query = query.into_inner();
-    let hours = query.hours.unwrap_or(8);
-    if !(1..=400).contains(&hours) {
-        return Err(ApiError::BadRequest {
-            detail: "hours must be between 1 and 400".into(),
-            errors: vec![FieldError::new("hours", "between 1 and 400")],
-        });
-    }
+    let hours = pagination::worklist_hours(query.hours)?;
     let caller = auth.caller.clone();
     let now = clock::now();
     let rows = db

@@ -20,6 +20,7 @@ use crate::clock;
 use crate::db::DbConnection;
 use crate::dossiers::model::normalize_phone;
 use crate::error::ApiError;
+use crate::i18n::{Text, common, nouns};
 use crate::integration::outbox::{self, NewEvent};
 
 /// Decree 20/2008 and the national portal's PAKN rules: 15 working days to answer.
@@ -27,7 +28,7 @@ pub const DEFAULT_WORKING_DAYS: i64 = 15;
 const FUTURE_SKEW: Duration = Duration::seconds(60);
 
 pub fn load_visible(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<FeedbackRow, ApiError> {
-    let row = store::find(conn, id)?.ok_or_else(|| ApiError::not_found("feedback"))?;
+    let row = store::find(conn, id)?.ok_or_else(|| ApiError::not_found(nouns::FEEDBACK))?;
     let visible = if caller.role == Role::Citizen {
         row.owner_id.as_deref() == Some(caller.id.as_str())
     } else {
@@ -35,13 +36,13 @@ pub fn load_visible(conn: &mut DbConnection, caller: &Caller, id: &str) -> Resul
         scope == Scope::All
             || agencies::find(conn, &row.agency_id)?.is_some_and(|a| scope.contains(&a.id, &a.path))
     };
-    if visible { Ok(row) } else { Err(ApiError::not_found("feedback")) }
+    if visible { Ok(row) } else { Err(ApiError::not_found(nouns::FEEDBACK)) }
 }
 
 /// The agency's limit in working days: its own, else the nearest agency's above it, else 15;
 /// with the agency that defines it.
 pub fn limit_of(conn: &mut DbConnection, agency_id: &str) -> Result<(i64, Option<String>), ApiError> {
-    let agency = agencies::find(conn, agency_id)?.ok_or_else(|| ApiError::not_found("agency"))?;
+    let agency = agencies::find(conn, agency_id)?.ok_or_else(|| ApiError::not_found(nouns::AGENCY))?;
     let ancestry = lineage(&agency.path);
     let limits: HashMap<String, i64> = store::limits_of(conn, &ancestry)?.into_iter().collect();
     Ok(ancestry
@@ -61,6 +62,17 @@ fn due(
     let calendar = calendars.get(conn, Some(agency_id))?;
     add_working_days(from, days, &calendar.calendar)
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("agency {agency_id} has no working time")))
+}
+
+/// An action as a Vietnamese verb, for "may not … feedback".
+fn verb_vi(action: FeedbackAction) -> &'static str {
+    match action {
+        FeedbackAction::Process => "đưa vào xử lý",
+        FeedbackAction::Respond => "trả lời",
+        FeedbackAction::Reject => "từ chối",
+        FeedbackAction::Forward => "chuyển",
+        FeedbackAction::Publish => "công khai kết quả",
+    }
 }
 
 /// One step for the history and the outbox.
@@ -128,18 +140,24 @@ pub fn intake(
     new: NewFeedback,
 ) -> Result<FeedbackRow, ApiError> {
     if caller.role == Role::Leader {
-        return Err(ApiError::Forbidden("leaders read feedback; officers record it".into()));
+        return Err(ApiError::Forbidden(Text::fixed(
+            "Lãnh đạo chỉ xem phản ánh, kiến nghị; cán bộ một cửa mới ghi nhận",
+            "leaders read feedback; officers record it",
+        )));
     }
     let now = clock::now();
     let received_at = match new.received_at {
         Some(_) if !may_import(caller) => {
             return Err(ApiError::invalid_field(
                 "received_at",
-                "only integration and admin callers import feedback",
+                Text::fixed(
+                    "Chỉ tài khoản tích hợp và quản trị viên được nhập phản ánh, kiến nghị từ hệ thống khác",
+                    "only integration and admin callers import feedback",
+                ),
             ));
         }
         Some(at) if at > now + FUTURE_SKEW => {
-            return Err(ApiError::invalid_field("received_at", "must not be in the future"));
+            return Err(ApiError::invalid_field("received_at", common::MUST_NOT_BE_FUTURE));
         }
         Some(at) => clock::to_db(at).and_utc(),
         None => now,
@@ -149,12 +167,16 @@ pub fn intake(
     if let Some(procedure_id) = &new.procedure_id
         && procedures::find(conn, procedure_id)?.is_none()
     {
-        return Err(ApiError::invalid_field("procedure_id", "no such procedure"));
+        return Err(ApiError::invalid_field(
+            "procedure_id",
+            Text::fixed("Không có thủ tục hành chính này", "no such procedure"),
+        ));
     }
     if let Some(dossier_id) = &new.dossier_id {
         // Feedback may name only a dossier the caller may see.
-        crate::dossiers::service::load_visible(conn, caller, dossier_id)
-            .map_err(|_| ApiError::invalid_field("dossier_id", "no such dossier"))?;
+        crate::dossiers::service::load_visible(conn, caller, dossier_id).map_err(|_| {
+            ApiError::invalid_field("dossier_id", Text::fixed("Không có hồ sơ này", "no such dossier"))
+        })?;
     }
     let due_at = due(conn, calendars, &agency.id, received_at)?;
     let row = FeedbackRow {
@@ -211,30 +233,33 @@ pub fn act(
 ) -> Result<FeedbackRow, ApiError> {
     let mut row = load_visible(conn, caller, id)?;
     if !matches!(caller.role, Role::Admin | Role::Officer | Role::Integration) {
-        return Err(ApiError::Forbidden(format!("your role may not {} feedback", action.as_str())));
+        return Err(ApiError::Forbidden(Text::new(
+            format!("Vai trò của bạn không được {} phản ánh, kiến nghị", verb_vi(action)),
+            format!("your role may not {} feedback", action.as_str()),
+        )));
     }
     let now = clock::now();
     let previous = row.last_step_at.and_utc();
     let at = match at {
         None => now.max(previous),
         Some(_) if !may_import(caller) => {
-            return Err(ApiError::invalid_field(
-                "at",
-                "only integration and admin callers may give the time of a step",
-            ));
+            return Err(ApiError::invalid_field("at", common::IMPORT_ONLY));
         }
         Some(at) if at > now + FUTURE_SKEW => {
-            return Err(ApiError::invalid_field("at", "must not be in the future"));
+            return Err(ApiError::invalid_field("at", common::MUST_NOT_BE_FUTURE));
         }
         Some(at) if at < previous => {
-            return Err(ApiError::invalid_field("at", "must not precede the previous step"));
+            return Err(ApiError::invalid_field(
+                "at",
+                Text::fixed("Không được sớm hơn bước xử lý trước đó", "must not precede the previous step"),
+            ));
         }
         Some(at) => clock::to_db(at).and_utc(),
     };
     let from = FeedbackStatus::from_db(&row.status)?;
     let facts = Facts { responded: row.responded_at.is_some(), published: row.published_at.is_some() };
     let to = lifecycle::next(from, facts, action)
-        .map_err(|r| ApiError::Rule { rule: r.rule, detail: r.message.to_owned() })?;
+        .map_err(|r| ApiError::Rule { rule: r.rule, detail: r.message })?;
     let at_db = clock::to_db(at);
     let note = match (action, detail) {
         (FeedbackAction::Respond, Detail::Response(response)) => {
@@ -248,11 +273,14 @@ pub fn act(
         }
         (FeedbackAction::Forward, Detail::Forward { agency_id, note }) => {
             if agency_id == row.agency_id {
-                return Err(ApiError::invalid_field("agency_id", "forward to another agency"));
+                return Err(ApiError::invalid_field(
+                    "agency_id",
+                    Text::fixed("Phải chuyển đến một cơ quan khác", "forward to another agency"),
+                ));
             }
             // The competent agency may lie outside the forwarding caller's scope.
             let target = agencies::find(conn, &agency_id)?
-                .ok_or_else(|| ApiError::invalid_field("agency_id", "no such agency"))?;
+                .ok_or_else(|| ApiError::invalid_field("agency_id", common::NO_SUCH_AGENCY))?;
             row.forwarded_from = Some(std::mem::replace(&mut row.agency_id, target.id));
             row.due_at = clock::to_db(due(conn, calendars, &row.agency_id, at)?);
             note
@@ -275,9 +303,10 @@ pub fn act(
     row.version += 1;
     row.updated_at = clock::to_db(now);
     if !store::update(conn, &row, expected)? {
-        return Err(ApiError::conflict(
+        return Err(ApiError::conflict(Text::fixed(
+            "Phản ánh, kiến nghị vừa thay đổi trong khi bước này đang được ghi nhận; hãy đọc lại và thử lại",
             "the feedback changed while this step was being recorded; read it again and retry",
-        ));
+        )));
     }
     record(
         conn,

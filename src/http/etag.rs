@@ -8,6 +8,7 @@ use actix_web::{FromRequest, HttpRequest};
 use chrono::{DateTime, Utc};
 
 use crate::error::ApiError;
+use crate::i18n::Text;
 
 /// A strong ETag from the record's id and last change.
 pub fn etag(id: &str, updated_at: DateTime<Utc>) -> String {
@@ -26,12 +27,23 @@ impl IfMatch {
         if value.split(',').map(str::trim).any(|tag| tag == "*" || tag == current) {
             Ok(())
         } else {
-            Err(ApiError::PreconditionFailed(
-                "the resource changed since you read it (If-Match does not match its ETag); read it again"
-                    .into(),
-            ))
+            Err(ApiError::PreconditionFailed(Text::fixed(
+                "Dữ liệu đã thay đổi kể từ lần bạn đọc (If-Match không khớp ETag hiện tại); hãy đọc lại",
+                "the resource changed since you read it (If-Match does not match its ETag); read it again",
+            )))
         }
     }
+}
+
+/// Whether the request's `If-None-Match` names `current` (or is `*`): the client's copy is
+/// current and a 304 will do. Weak and strong tags compare alike (RFC 9110 §13.1.2).
+pub fn none_match(req: &HttpRequest, current: &str) -> bool {
+    let opaque = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
+    req.headers()
+        .get_all(header::IF_NONE_MATCH)
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .any(|tag| tag.trim() == "*" || opaque(tag) == opaque(current))
 }
 
 impl FromRequest for IfMatch {
@@ -55,5 +67,21 @@ mod tests {
         assert!(IfMatch(Some("*".into())).check(current).is_ok());
         assert!(IfMatch(Some("\"x\", \"abc-1\"".into())).check(current).is_ok());
         assert!(IfMatch(Some("\"abc-0\"".into())).check(current).is_err());
+    }
+
+    #[test]
+    fn if_none_match_compares_weakly() {
+        let with = |value: &str| {
+            actix_web::test::TestRequest::default()
+                .insert_header((header::IF_NONE_MATCH, value))
+                .to_http_request()
+        };
+        let current = "\"labels-1\"";
+        assert!(none_match(&with("\"labels-1\""), current));
+        assert!(none_match(&with("W/\"labels-1\""), current));
+        assert!(none_match(&with("\"old\", \"labels-1\""), current));
+        assert!(none_match(&with("*"), current));
+        assert!(!none_match(&with("\"old\""), current));
+        assert!(!none_match(&actix_web::test::TestRequest::default().to_http_request(), current));
     }
 }

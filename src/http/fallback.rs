@@ -9,10 +9,11 @@
 use std::sync::Arc;
 
 use actix_web::dev::ResourceDef;
-use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use utoipa::openapi::OpenApi;
 
 use crate::error::ApiError;
+use crate::i18n::Text;
 
 #[derive(Clone)]
 pub struct RouteTable {
@@ -51,13 +52,16 @@ impl RouteTable {
     }
 }
 
-/// The app's default service.
-pub async fn not_matched(req: HttpRequest, table: web::Data<RouteTable>) -> HttpResponse {
-    let error = match table.allowed(req.path()) {
+/// The app's default service. Answers with the error itself (not its response), so that actix
+/// keeps it on the response and the language middleware can render it.
+pub async fn not_matched(req: HttpRequest, table: web::Data<RouteTable>) -> Result<HttpResponse, ApiError> {
+    Err(match table.allowed(req.path()) {
         Some(methods) if !methods.iter().any(|m| m == req.method().as_str()) => {
             ApiError::MethodNotAllowed { allow: methods.to_vec() }
         }
-        _ => ApiError::NotFound(format!("no route for {}", req.path())),
-    };
-    error.error_response()
+        _ => ApiError::NotFound(Text::new(
+            format!("Không có đường dẫn {} trong API", req.path()),
+            format!("no route for {}", req.path()),
+        )),
+    })
 }

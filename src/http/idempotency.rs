@@ -14,6 +14,7 @@ use crate::clock;
 use crate::db::DbConnection;
 use crate::db::schema::idempotency_keys;
 use crate::error::ApiError;
+use crate::i18n::Text;
 
 pub const HEADER: &str = "Idempotency-Key";
 
@@ -55,10 +56,17 @@ impl FromRequest for IdempotencyKey {
                 Ok(key) if (1..=200).contains(&key.len()) && key.chars().all(|c| c.is_ascii_graphic()) => {
                     Ok(Self { key: Some(key.to_owned()), target })
                 }
-                _ => Err(ApiError::BadRequest {
-                    detail: "Idempotency-Key must be 1 to 200 visible ASCII characters".into(),
-                    errors: vec![crate::error::FieldError::new(HEADER, "1 to 200 visible ASCII characters")],
-                }),
+                _ => Err(ApiError::bad_parameter(
+                    HEADER,
+                    Text::fixed(
+                        "Idempotency-Key phải gồm 1 đến 200 ký tự ASCII hiển thị được",
+                        "Idempotency-Key must be 1 to 200 visible ASCII characters",
+                    ),
+                    Text::fixed(
+                        "Từ 1 đến 200 ký tự ASCII hiển thị được",
+                        "1 to 200 visible ASCII characters",
+                    ),
+                )),
             },
         };
         ready(result)
@@ -79,7 +87,10 @@ pub fn replay(
     match stored {
         Some((hash, _, _)) if hash != idempotency.request_hash => Err(ApiError::invalid_field(
             HEADER,
-            "this key was used with a different request; use a new key for a new request",
+            Text::fixed(
+                "Khóa này đã được dùng cho một yêu cầu khác; hãy dùng khóa mới cho yêu cầu mới",
+                "this key was used with a different request; use a new key for a new request",
+            ),
         )),
         Some((_, status, body)) => Ok(Some((u16::try_from(status).unwrap_or(200), body))),
         None => Ok(None),

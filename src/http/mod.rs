@@ -1,11 +1,12 @@
 //! HTTP plumbing shared by every slice: strict extractors whose failures are problem documents,
-//! the 404/405 fallback, and the request id.
+//! the 404/405 fallback, the language of problem documents, and the request id.
 
 pub mod etag;
 pub mod extract;
 pub mod fallback;
 pub mod guard;
 pub mod idempotency;
+pub mod language;
 pub mod pagination;
 pub mod request_id;
 pub mod responses;

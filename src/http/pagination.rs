@@ -9,6 +9,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::error::ApiError;
+use crate::i18n::Text;
 
 pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 500;
@@ -25,13 +26,26 @@ pub fn limit(requested: Option<i64>) -> Result<i64, ApiError> {
     match requested {
         None => Ok(DEFAULT_LIMIT),
         Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-        Some(_) => Err(ApiError::BadRequest {
-            detail: format!("limit must be between 1 and {MAX_LIMIT}"),
-            errors: vec![crate::error::FieldError::new(
-                "limit",
-                format!("must be between 1 and {MAX_LIMIT}"),
-            )],
-        }),
+        Some(_) => Err(ApiError::bad_parameter(
+            "limit",
+            Text::new(
+                format!("limit phải từ 1 đến {MAX_LIMIT}"),
+                format!("limit must be between 1 and {MAX_LIMIT}"),
+            ),
+            Text::new(format!("Phải từ 1 đến {MAX_LIMIT}"), format!("must be between 1 and {MAX_LIMIT}")),
+        )),
+    }
+}
+
+/// The horizon of a "due soon" worklist in working hours (default 8), or a 400 naming `hours`.
+pub fn worklist_hours(requested: Option<i64>) -> Result<i64, ApiError> {
+    match requested.unwrap_or(8) {
+        hours @ 1..=400 => Ok(hours),
+        _ => Err(ApiError::bad_parameter(
+            "hours",
+            Text::fixed("hours phải từ 1 đến 400", "hours must be between 1 and 400"),
+            Text::fixed("Từ 1 đến 400", "between 1 and 400"),
+        )),
     }
 }
 
@@ -41,10 +55,14 @@ pub fn encode_cursor(key: &str) -> String {
 
 /// The 400 for a cursor this API did not make, naming the parameter it came in.
 pub(crate) fn not_a_cursor(field: &str) -> ApiError {
-    ApiError::BadRequest {
-        detail: format!("{field} is not one this API returned"),
-        errors: vec![crate::error::FieldError::new(field, "not a cursor this API returned")],
-    }
+    ApiError::bad_parameter(
+        field,
+        Text::new(
+            format!("{field} không phải là con trỏ do API này trả về"),
+            format!("{field} is not one this API returned"),
+        ),
+        Text::fixed("Không phải là con trỏ do API này trả về", "not a cursor this API returned"),
+    )
 }
 
 /// The sort key inside a cursor, or a 400 naming `cursor`.

@@ -9,6 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use super::model::{DigitizationPart, MissingDigitization, Summary, TargetRow};
 use super::percent::Percent;
 use super::targets::{Comparator, Indicator};
+use crate::meta::labels::Labelled;
 use crate::vietnamese::{admin_date, decimal, thousands};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -104,17 +105,8 @@ fn setter(row: &TargetRow, set_by: Option<&str>) -> String {
     }
 }
 
-fn indicator_name(indicator: Indicator) -> &'static str {
-    match indicator {
-        Indicator::LateRate => "Tỷ lệ hồ sơ giải quyết quá hạn",
-        Indicator::OnTimeRate => "Tỷ lệ hồ sơ giải quyết đúng hạn",
-        Indicator::AcceptanceRate => "Tỷ lệ hồ sơ trực tuyến được tiếp nhận đúng hạn (8 giờ làm việc)",
-        Indicator::PaymentProcedureRate => "Tỷ lệ TTHC có giao dịch thanh toán trực tuyến",
-        Indicator::PaymentDossierRate => "Tỷ lệ hồ sơ thanh toán trực tuyến",
-        Indicator::DigitizationReceptionRate => "Tỷ lệ số hóa hồ sơ khi tiếp nhận",
-        Indicator::DigitizationResultRate => "Tỷ lệ số hóa kết quả giải quyết",
-        Indicator::PostingRate => "Tỷ lệ TTHC được niêm yết đúng hạn",
-    }
+fn indicator_name(indicator: Indicator) -> String {
+    indicator.label().vi.into_owned()
 }
 
 /// "vượt 0,36% so với tỷ lệ Chủ tịch UBND tỉnh giao là 3%": one target compared in words.

@@ -16,6 +16,7 @@ use crate::db::Db;
 use crate::error::ApiError;
 use crate::http::extract::{JsonBody, QueryParams};
 use crate::http::responses as r;
+use crate::i18n::Text;
 
 /// The most text a desk section may carry in a query string: two of them, each character up to
 /// 12 bytes once percent-encoded, must keep the request head well under the server's 64 KiB.
@@ -56,7 +57,10 @@ pub async fn summary(
     ] {
         let limit = if field == "document_number" { 100 } else { MAX_DESK_TEXT };
         if value.as_ref().is_some_and(|v| v.chars().count() > limit) {
-            return Err(ApiError::invalid_field(field, format!("at most {limit} characters")));
+            return Err(ApiError::invalid_field(
+                field,
+                Text::new(format!("Không được quá {limit} ký tự"), format!("at most {limit} characters")),
+            ));
         }
     }
     let caller = auth.caller.clone();

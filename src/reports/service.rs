@@ -22,6 +22,7 @@ use crate::calendar::cache::CalendarCache;
 use crate::clock;
 use crate::db::DbConnection;
 use crate::error::ApiError;
+use crate::i18n::Text;
 
 /// More buckets than this is not a chart anyone reads; ask for a coarser granularity.
 pub const MAX_BUCKETS: usize = 1_000;
@@ -43,8 +44,9 @@ fn subject(
     for (field, date) in [("from", from), ("to", to)] {
         check_year(field, date.year())?;
     }
-    let period = Period::new(from, to, clock::now())
-        .ok_or_else(|| ApiError::invalid_field("from", "must not be after `to`"))?;
+    let period = Period::new(from, to, clock::now()).ok_or_else(|| {
+        ApiError::invalid_field("from", Text::fixed("Không được sau ngày `to`", "must not be after `to`"))
+    })?;
     let agency = load_visible(conn, &caller.scope(), agency_id)?;
     let covered = agencies::ids_in_scope(conn, &Scope::Subtree(agency.id.clone()))?.unwrap_or_default();
     Ok(Subject { agency, covered, period })
@@ -198,7 +200,12 @@ pub fn timeseries(
     if figures::bucket_starts(&period, granularity).len() > MAX_BUCKETS {
         return Err(ApiError::invalid_field(
             "granularity",
-            format!("more than {MAX_BUCKETS} buckets: choose a coarser granularity or a shorter period"),
+            Text::new(
+                format!(
+                    "Quá {MAX_BUCKETS} mốc thời gian: hãy chọn đơn vị thời gian lớn hơn hoặc kỳ ngắn hơn"
+                ),
+                format!("more than {MAX_BUCKETS} buckets: choose a coarser granularity or a shorter period"),
+            ),
         ));
     }
     let procedures = store::procedure_infos(conn)?;
@@ -253,8 +260,8 @@ fn effective_targets(
 ) -> Result<Vec<EffectiveTarget>, ApiError> {
     let set = store::targets_set(conn, &lineage(&agency.path), year)?;
     Ok(Indicator::ALL
-        .into_iter()
-        .map(|indicator| {
+        .iter()
+        .map(|&indicator| {
             let (target, set_by) = match set.get(&indicator) {
                 Some((target, by)) => (*target, Some(by.clone())),
                 None => (indicator.default_target(), None),
@@ -275,7 +282,14 @@ fn check_year(field: &str, year: i32) -> Result<(), ApiError> {
     } else {
         Err(ApiError::invalid_field(
             field,
-            format!("must lie between {} and {}", clock::YEARS.start(), clock::YEARS.end()),
+            Text::new(
+                format!(
+                    "Phải nằm trong khoảng từ năm {} đến năm {}",
+                    clock::YEARS.start(),
+                    clock::YEARS.end()
+                ),
+                format!("must lie between {} and {}", clock::YEARS.start(), clock::YEARS.end()),
+            ),
         ))
     }
 }
@@ -303,23 +317,33 @@ pub fn set_targets(
     check_year("year", update.year)?;
     let agency = load_visible(conn, &caller.scope(), &update.agency_id)?;
     if caller.role == Role::Leader && caller.agency_id.as_deref() == Some(agency.id.as_str()) {
-        return Err(ApiError::Forbidden(
-            "targets are set by the agency above; a leader sets them for the agencies below".into(),
-        ));
+        return Err(ApiError::Forbidden(Text::fixed(
+            "Chỉ tiêu do cơ quan cấp trên giao; lãnh đạo giao chỉ tiêu cho các cơ quan trực thuộc",
+            "targets are set by the agency above; a leader sets them for the agencies below",
+        )));
     }
     if update.targets.is_empty() || update.targets.len() > Indicator::ALL.len() {
-        return Err(ApiError::invalid_field("targets", "one to eight settings"));
+        return Err(ApiError::invalid_field(
+            "targets",
+            Text::fixed("Từ một đến tám chỉ tiêu", "one to eight settings"),
+        ));
     }
     for (i, setting) in update.targets.iter().enumerate() {
         if update.targets[..i].iter().any(|s| s.indicator == setting.indicator) {
-            return Err(ApiError::invalid_field(format!("targets[{i}].indicator"), "named twice"));
+            return Err(ApiError::invalid_field(
+                format!("targets[{i}].indicator"),
+                Text::fixed("Chỉ tiêu bị nêu hai lần", "named twice"),
+            ));
         }
         let target = match setting.target {
             None => None,
             Some(value) => Some(Percent::from_f64(value).filter(|p| p.0 <= 10_000).ok_or_else(|| {
                 ApiError::invalid_field(
                     format!("targets[{i}].target"),
-                    "a percentage from 0 to 100 with at most two decimals",
+                    Text::fixed(
+                        "Tỷ lệ phần trăm từ 0 đến 100, tối đa hai chữ số thập phân",
+                        "a percentage from 0 to 100 with at most two decimals",
+                    ),
                 )
             })?),
         };

@@ -42,17 +42,6 @@ pub enum Comparator {
 }
 
 impl Indicator {
-    pub const ALL: [Indicator; 8] = [
-        Indicator::LateRate,
-        Indicator::OnTimeRate,
-        Indicator::AcceptanceRate,
-        Indicator::PaymentProcedureRate,
-        Indicator::PaymentDossierRate,
-        Indicator::DigitizationReceptionRate,
-        Indicator::DigitizationResultRate,
-        Indicator::PostingRate,
-    ];
-
     pub fn comparator(self) -> Comparator {
         match self {
             Indicator::LateRate => Comparator::AtMost,
@@ -111,7 +100,7 @@ mod tests {
 
     #[test]
     fn every_indicator_parses_back() {
-        for indicator in Indicator::ALL {
+        for &indicator in Indicator::ALL {
             assert_eq!(Indicator::parse(indicator.as_str()), Some(indicator));
             let json = serde_json::to_value(indicator).unwrap();
             assert_eq!(json, indicator.as_str());

@@ -18,6 +18,7 @@ use crate::error::{ApiError, FieldError};
 use crate::http::etag::{IfMatch, etag};
 use crate::http::extract::JsonBody;
 use crate::http::responses as r;
+use crate::i18n::{common, nouns};
 
 fn in_scope(scope: &Scope, bound: &[(String, String)]) -> bool {
     !bound.is_empty() && bound.iter().all(|(id, path)| scope.contains(id, path))
@@ -32,9 +33,13 @@ fn load_visible(
     scope: &Scope,
     id: &str,
 ) -> Result<(ServiceAccountRow, Vec<String>), ApiError> {
-    let row = store::find(conn, id)?.ok_or_else(|| ApiError::not_found("service account"))?;
+    let row = store::find(conn, id)?.ok_or_else(|| ApiError::not_found(nouns::SERVICE_ACCOUNT))?;
     let bound = store::agencies_of(conn, &row.id)?;
-    if in_scope(scope, &bound) { Ok((row, ids(&bound))) } else { Err(ApiError::not_found("service account")) }
+    if in_scope(scope, &bound) {
+        Ok((row, ids(&bound)))
+    } else {
+        Err(ApiError::not_found(nouns::SERVICE_ACCOUNT))
+    }
 }
 
 /// Every requested agency must exist in the caller's scope; duplicates are dropped.
@@ -52,7 +57,7 @@ fn check_agencies(
                     unique.push(a.id);
                 }
             }
-            _ => errors.push(FieldError::new(format!("agency_ids[{i}]"), "no such agency in your scope")),
+            _ => errors.push(FieldError::new(format!("agency_ids[{i}]"), common::NO_AGENCY_IN_SCOPE)),
         }
     }
     if errors.is_empty() { Ok(unique) } else { Err(ApiError::Validation(errors)) }

@@ -14,6 +14,7 @@ use crate::error::ApiError;
 use crate::http::extract::{JsonBody, QueryParams};
 use crate::http::pagination::{self, Page};
 use crate::http::responses as r;
+use crate::i18n::nouns;
 
 /// Rate a dossier, once: the citizen who owns it, or an officer recording a kiosk or paper answer.
 #[utoipa::path(
@@ -63,7 +64,7 @@ pub async fn get_survey(
     let row = db
         .run(move |conn| {
             let dossier = load_visible(conn, &caller, &id)?;
-            store::for_dossier(conn, &dossier.id)?.ok_or_else(|| ApiError::not_found("survey"))
+            store::for_dossier(conn, &dossier.id)?.ok_or_else(|| ApiError::not_found(nouns::SURVEY))
         })
         .await?;
     Ok(web::Json(Survey::try_from(row)?))

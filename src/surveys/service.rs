@@ -10,6 +10,7 @@ use crate::clock;
 use crate::db::DbConnection;
 use crate::dossiers::service::load_visible;
 use crate::error::ApiError;
+use crate::i18n::{Text, common};
 use crate::integration::outbox::{self, NewEvent};
 
 /// Rate a dossier, once: its owner as citizen, or staff recording a kiosk or paper answer, or an
@@ -24,17 +25,35 @@ pub fn submit(
     let importing = matches!(caller.role, Role::Admin | Role::Integration);
     let source = match (caller.role, body.source) {
         (Role::Leader, _) => {
-            return Err(ApiError::Forbidden("leaders read surveys; they do not record them".into()));
+            return Err(ApiError::Forbidden(Text::fixed(
+                "Lãnh đạo chỉ xem kết quả đánh giá, không ghi nhận đánh giá",
+                "leaders read surveys; they do not record them",
+            )));
         }
         (Role::Citizen, None | Some(Source::Citizen)) => Source::Citizen,
         (Role::Citizen, Some(_)) => {
-            return Err(ApiError::invalid_field("source", "a citizen answers as citizen"));
+            return Err(ApiError::invalid_field(
+                "source",
+                Text::fixed("Công dân chỉ đánh giá với nguồn citizen", "a citizen answers as citizen"),
+            ));
         }
         (_, Some(Source::Citizen)) => {
-            return Err(ApiError::invalid_field("source", "only the citizen answers as citizen"));
+            return Err(ApiError::invalid_field(
+                "source",
+                Text::fixed(
+                    "Chỉ công dân mới đánh giá với nguồn citizen",
+                    "only the citizen answers as citizen",
+                ),
+            ));
         }
         (_, Some(Source::Import)) if !importing => {
-            return Err(ApiError::invalid_field("source", "only integration and admin callers import"));
+            return Err(ApiError::invalid_field(
+                "source",
+                Text::fixed(
+                    "Chỉ tài khoản tích hợp và quản trị viên được nhập dữ liệu từ hệ thống khác",
+                    "only integration and admin callers import",
+                ),
+            ));
         }
         (_, Some(source)) => source,
         (_, None) if body.submitted_at.is_some() => Source::Import,
@@ -45,18 +64,24 @@ pub fn submit(
         Some(_) if !importing => {
             return Err(ApiError::invalid_field(
                 "submitted_at",
-                "only integration and admin callers import surveys",
+                Text::fixed(
+                    "Chỉ tài khoản tích hợp và quản trị viên được nhập phiếu đánh giá từ hệ thống khác",
+                    "only integration and admin callers import surveys",
+                ),
             ));
         }
         Some(at) if at > now => {
-            return Err(ApiError::invalid_field("submitted_at", "must not be in the future"));
+            return Err(ApiError::invalid_field("submitted_at", common::MUST_NOT_BE_FUTURE));
         }
         Some(at) => clock::to_db(at),
         None => clock::to_db(now),
     };
     if let Some(existing) = store::for_dossier(conn, &dossier.id)? {
         return Err(ApiError::Conflict {
-            detail: "this dossier has been rated already: one survey per dossier".into(),
+            detail: Text::fixed(
+                "Hồ sơ này đã được đánh giá: mỗi hồ sơ chỉ có một phiếu đánh giá",
+                "this dossier has been rated already: one survey per dossier",
+            ),
             field: None,
             existing_id: Some(existing.id),
         });

@@ -8,6 +8,7 @@ use crate::auth::password;
 use crate::auth::role::Role;
 use crate::clock;
 use crate::db::schema::users;
+use crate::error::{validation_codes, validation_error};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = users)]
@@ -69,16 +70,11 @@ pub fn validate_username(username: &str) -> Result<(), ValidationError> {
     let u = normalize_username(username);
     let ok = (3..=64).contains(&u.chars().count())
         && u.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'));
-    if ok {
-        Ok(())
-    } else {
-        Err(ValidationError::new("username")
-            .with_message("3 to 64 letters, digits, '.', '_', '-' or '@'".into()))
-    }
+    if ok { Ok(()) } else { Err(validation_error(validation_codes::USERNAME, &[])) }
 }
 
 pub fn validate_password(password: &str) -> Result<(), ValidationError> {
-    password::check_policy(password).map_err(|m| ValidationError::new("password").with_message(m.into()))
+    password::check_policy(password)
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]

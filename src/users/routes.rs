@@ -17,10 +17,11 @@ use crate::http::etag::{IfMatch, etag};
 use crate::http::extract::{JsonBody, QueryParams};
 use crate::http::pagination::{self, Page};
 use crate::http::responses as r;
+use crate::i18n::{Text, nouns};
 
 fn load_visible(conn: &mut DbConnection, scope: &Scope, id: &str) -> Result<UserRow, ApiError> {
-    let row = store::find(conn, id)?.ok_or_else(|| ApiError::not_found("user"))?;
-    if visible(conn, scope, &row)? { Ok(row) } else { Err(ApiError::not_found("user")) }
+    let row = store::find(conn, id)?.ok_or_else(|| ApiError::not_found(nouns::USER))?;
+    if visible(conn, scope, &row)? { Ok(row) } else { Err(ApiError::not_found(nouns::USER)) }
 }
 
 fn respond(builder: &mut actix_web::HttpResponseBuilder, user: &User) -> HttpResponse {
@@ -167,9 +168,10 @@ pub async fn update_user(
             let demoting_self =
                 row.id == caller_id && (role != Role::Admin || patch.active == Some(false) || moving_self);
             if demoting_self {
-                return Err(ApiError::conflict(
+                return Err(ApiError::conflict(Text::fixed(
+                    "Bạn không thể tự khóa tài khoản của mình, tự bỏ quyền quản trị hay tự chuyển sang cơ quan khác: hãy nhờ một quản trị viên khác",
                     "you cannot deactivate yourself, give up your own admin role or move yourself to another agency: ask another administrator",
-                ));
+                )));
             }
             let agency_id = patch.agency_id.or(row.agency_id.take());
             check_agency(conn, &scope, role, agency_id.as_deref())?;

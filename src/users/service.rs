@@ -12,6 +12,8 @@ use crate::auth::scope::Scope;
 use crate::clock;
 use crate::db::{Db, DbConnection, write_transaction};
 use crate::error::ApiError;
+use crate::i18n::{Lang, Text, common, lower_first};
+use crate::meta::labels::Labelled;
 
 /// A validated account with its password already hashed: hashing is slow by design, so it is
 /// done before, not inside, the transaction.
@@ -48,17 +50,22 @@ pub fn check_agency(
     agency_id: Option<&str>,
 ) -> Result<(), ApiError> {
     match agency_id {
-        None if role.requires_agency() => {
-            Err(ApiError::invalid_field("agency_id", format!("required for the role {role}")))
-        }
-        None if role == Role::Admin && *scope != Scope::All => Err(ApiError::Forbidden(
-            "only a system administrator creates an administrator without an agency".into(),
+        None if role.requires_agency() => Err(ApiError::invalid_field(
+            "agency_id",
+            Text::new(
+                format!("Bắt buộc đối với vai trò {}", lower_first(&role.label().vi)),
+                format!("required for the role {role}"),
+            ),
         )),
+        None if role == Role::Admin && *scope != Scope::All => Err(ApiError::Forbidden(Text::fixed(
+            "Chỉ quản trị viên hệ thống được tạo quản trị viên không thuộc cơ quan nào",
+            "only a system administrator creates an administrator without an agency",
+        ))),
         None => Ok(()),
         Some(id) => agencies::find(conn, id)?
             .filter(|a| scope.contains(&a.id, &a.path))
             .map(|_| ())
-            .ok_or_else(|| ApiError::invalid_field("agency_id", "no such agency in your scope")),
+            .ok_or_else(|| ApiError::invalid_field("agency_id", common::NO_AGENCY_IN_SCOPE)),
     }
 }
 
@@ -101,7 +108,7 @@ pub fn create_from_cli(db: &Db, mut new: NewUser, agency_code: Option<&str>) -> 
         new.agency_id = Some(agency.id);
     }
     let describe = |e: ApiError| {
-        let problem = e.to_problem();
+        let problem = e.to_problem(Lang::En);
         let fields: Vec<String> =
             problem.errors.iter().map(|f| format!("{}: {}", f.field, f.message)).collect();
         anyhow::anyhow!(

@@ -23,6 +23,7 @@ const MATRIX: &[(&str, Rel, [u16; 6])] = {
     &[
         // endpoint                              target    admin leader officer integr citizen anon
         ("GET /api/v1/me",                          Own,     [200, 200, 200, 200, 200, 401]),
+        ("GET /api/v1/meta/labels",                 Own,     [200, 200, 200, 200, 200, 200]),
         ("POST /api/v1/auth/logout",                Own,     [204, 204, 204, 204, 204, 401]),
         ("GET /api/v1/agencies",                    Own,     [200, 200, 200, 200, 200, 401]),
         ("GET /api/v1/agencies/{agency}",           Own,     [200, 200, 200, 200, 200, 401]),

@@ -12,6 +12,7 @@ mod feedback;
 mod helpers;
 mod http_errors;
 mod integration;
+mod language;
 mod openapi;
 mod ops;
 mod reliability;

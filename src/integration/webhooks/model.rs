@@ -6,6 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::patterns::Pattern;
 use super::target;
 use crate::error::{ApiError, FieldError};
+use crate::i18n::Text;
 
 /// Shortest and longest secret: long enough that the HMAC cannot be guessed.
 pub const SECRET_CHARS: std::ops::RangeInclusive<usize> = 16..=256;
@@ -102,10 +103,19 @@ pub const STATES: [&str; 3] = ["pending", "delivered", "dead"];
 /// The checked event-type patterns, or a 422 naming `event_types`.
 pub fn parse_patterns(raw: &[String]) -> Result<Vec<Pattern>, ApiError> {
     if raw.is_empty() {
-        return Err(ApiError::invalid_field("event_types", "give at least one pattern, e.g. \"dossier.*\""));
+        return Err(ApiError::invalid_field(
+            "event_types",
+            Text::fixed(
+                "Cần ít nhất một mẫu loại sự kiện, ví dụ \"dossier.*\"",
+                "give at least one pattern, e.g. \"dossier.*\"",
+            ),
+        ));
     }
     if raw.len() > MAX_PATTERNS {
-        return Err(ApiError::invalid_field("event_types", format!("at most {MAX_PATTERNS} patterns")));
+        return Err(ApiError::invalid_field(
+            "event_types",
+            Text::new(format!("Tối đa {MAX_PATTERNS} mẫu"), format!("at most {MAX_PATTERNS} patterns")),
+        ));
     }
     let mut errors = Vec::new();
     let mut patterns = Vec::new();
@@ -126,7 +136,18 @@ pub fn check_secret(secret: &str) -> Result<(), ApiError> {
     } else {
         Err(ApiError::invalid_field(
             "secret",
-            format!("{} to {} characters, no control characters", SECRET_CHARS.start(), SECRET_CHARS.end()),
+            Text::new(
+                format!(
+                    "Từ {} đến {} ký tự, không chứa ký tự điều khiển",
+                    SECRET_CHARS.start(),
+                    SECRET_CHARS.end()
+                ),
+                format!(
+                    "{} to {} characters, no control characters",
+                    SECRET_CHARS.start(),
+                    SECRET_CHARS.end()
+                ),
+            ),
         ))
     }
 }
@@ -134,7 +155,13 @@ pub fn check_secret(secret: &str) -> Result<(), ApiError> {
 /// The URL, syntactically checked (the address is checked with the resolver).
 pub fn check_url(raw: &str) -> Result<url::Url, ApiError> {
     if raw.chars().count() > MAX_URL_CHARS {
-        return Err(ApiError::invalid_field("url", format!("at most {MAX_URL_CHARS} characters")));
+        return Err(ApiError::invalid_field(
+            "url",
+            Text::new(
+                format!("Không được quá {MAX_URL_CHARS} ký tự"),
+                format!("at most {MAX_URL_CHARS} characters"),
+            ),
+        ));
     }
     target::parse_url(raw).map_err(|m| ApiError::invalid_field("url", m))
 }

@@ -1,5 +1,6 @@
 //! Which events a subscription wants: `*`, `dossier.*`, or an exact type like `dossier.resolved`.
 
+use crate::i18n::Text;
 use crate::integration::outbox::known_event_types;
 
 /// A checked event-type pattern.
@@ -14,7 +15,7 @@ pub enum Pattern {
 impl Pattern {
     /// A pattern, or why it matches no event this service sends (so a typo is caught at once
     /// rather than silently delivering nothing).
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, Text> {
         let raw = raw.trim();
         let known = known_event_types();
         if raw == "*" {
@@ -24,13 +25,23 @@ impl Pattern {
             return if known.iter().any(|t| t.split_once('.').is_some_and(|(a, _)| a == aggregate)) {
                 Ok(Self::Aggregate(aggregate.to_owned()))
             } else {
-                Err(format!("{raw:?} matches no event: the aggregates are dossier, survey and feedback"))
+                Err(Text::new(
+                    format!(
+                        "{raw:?} không khớp với sự kiện nào: các nhóm sự kiện là dossier, survey và feedback"
+                    ),
+                    format!("{raw:?} matches no event: the aggregates are dossier, survey and feedback"),
+                ))
             };
         }
         if known.contains(&raw) {
             Ok(Self::Exact(raw.to_owned()))
         } else {
-            Err(format!("{raw:?} is not an event type: use one like dossier.resolved, or dossier.* or *"))
+            Err(Text::new(
+                format!(
+                    "{raw:?} không phải là loại sự kiện: hãy dùng dạng dossier.resolved, dossier.* hoặc *"
+                ),
+                format!("{raw:?} is not an event type: use one like dossier.resolved, or dossier.* or *"),
+            ))
         }
     }
 

@@ -20,6 +20,7 @@ use crate::error::ApiError;
 use crate::http::extract::{JsonBody, QueryParams};
 use crate::http::pagination;
 use crate::http::responses as r;
+use crate::i18n::{Text, nouns};
 use crate::integration::events::FeedReaders;
 
 /// Whether webhooks may target private networks (MOTCUA_WEBHOOK_ALLOW_PRIVATE).
@@ -75,7 +76,7 @@ fn delivery_to_api((row, attempts): (DeliveryRow, Vec<AttemptRow>)) -> Delivery 
 fn load_visible(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<WebhookRow, ApiError> {
     store::find(conn, id)?
         .filter(|row| row.owner_id == caller.id || caller.scope() == Scope::All)
-        .ok_or_else(|| ApiError::not_found("webhook"))
+        .ok_or_else(|| ApiError::not_found(nouns::WEBHOOK))
 }
 
 async fn checked_target(raw: &str, policy: TargetPolicy) -> Result<String, ApiError> {
@@ -296,10 +297,14 @@ pub async fn list_deliveries(
     if let Some(state) = &query.state
         && !STATES.contains(&state.as_str())
     {
-        return Err(ApiError::BadRequest {
-            detail: "state must be pending, delivered or dead".into(),
-            errors: vec![crate::error::FieldError::new("state", "pending, delivered or dead")],
-        });
+        return Err(ApiError::bad_parameter(
+            "state",
+            Text::fixed(
+                "state phải là pending, delivered hoặc dead",
+                "state must be pending, delivered or dead",
+            ),
+            Text::fixed("pending, delivered hoặc dead", "pending, delivered or dead"),
+        ));
     }
     let before = pagination::decode_id(query.cursor.as_deref(), "cursor")?;
     let caller = auth.caller.clone();
@@ -336,15 +341,18 @@ pub async fn retry_delivery(
         .write(move |conn| {
             let hook = load_visible(conn, &caller, &id)?;
             let found = store::find_delivery(conn, &hook.id, &delivery_id)?
-                .ok_or_else(|| ApiError::not_found("delivery"))?;
+                .ok_or_else(|| ApiError::not_found(nouns::DELIVERY))?;
             if !store::revive(conn, &found.id, clock::to_db(Utc::now()))? {
-                return Err(ApiError::conflict(format!(
-                    "the delivery is {}: only a dead delivery can be retried",
-                    found.state
+                return Err(ApiError::conflict(Text::new(
+                    format!(
+                        "Lượt gửi đang ở trạng thái {}: chỉ gửi lại được lượt gửi đã thất bại hẳn (dead)",
+                        found.state
+                    ),
+                    format!("the delivery is {}: only a dead delivery can be retried", found.state),
                 )));
             }
             let mut page = store::deliveries(conn, &hook.id, None, Some(found.event_id + 1), 1)?;
-            page.pop().map(delivery_to_api).ok_or_else(|| ApiError::not_found("delivery"))
+            page.pop().map(delivery_to_api).ok_or_else(|| ApiError::not_found(nouns::DELIVERY))
         })
         .await?;
     Ok(HttpResponse::Accepted().json(delivery))

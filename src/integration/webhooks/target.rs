@@ -9,6 +9,8 @@ use std::sync::Arc;
 
 use url::{Host, Url};
 
+use crate::i18n::Text;
+
 /// Whether an address is on the public internet.
 pub fn is_public(ip: IpAddr) -> bool {
     match ip {
@@ -58,25 +60,31 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
 }
 
 /// A checked target URL: http or https, a host, no credentials inside.
-pub fn parse_url(raw: &str) -> Result<Url, String> {
-    let url = Url::parse(raw.trim()).map_err(|e| format!("not a URL: {e}"))?;
+pub fn parse_url(raw: &str) -> Result<Url, Text> {
+    let url = Url::parse(raw.trim())
+        .map_err(|e| Text::new("Không phải là một URL hợp lệ", format!("not a URL: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err("must be an http or https URL".into());
+        return Err(Text::fixed("Phải là URL http hoặc https", "must be an http or https URL"));
     }
     if url.host().is_none() {
-        return Err("must name a host".into());
+        return Err(NO_HOST);
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err("must not carry credentials: the signature authenticates the sender".into());
+        return Err(Text::fixed(
+            "Không được chứa thông tin đăng nhập: chữ ký đã xác thực bên gửi",
+            "must not carry credentials: the signature authenticates the sender",
+        ));
     }
     if url.fragment().is_some() {
-        return Err("must not have a #fragment".into());
+        return Err(Text::fixed("Không được có phần #fragment", "must not have a #fragment"));
     }
     Ok(url)
 }
 
+const NO_HOST: Text = Text::fixed("Phải có tên máy chủ", "must name a host");
+
 /// Refuse a URL whose host is an address that is not public (names are checked by the resolver).
-pub fn literal_address_allowed(raw: &str, allow_private: bool) -> Result<(), String> {
+pub fn literal_address_allowed(raw: &str, allow_private: bool) -> Result<(), Text> {
     let ip = match Url::parse(raw).ok().as_ref().and_then(Url::host) {
         Some(Host::Ipv4(ip)) => IpAddr::V4(ip),
         Some(Host::Ipv6(ip)) => IpAddr::V6(ip),
@@ -85,27 +93,37 @@ pub fn literal_address_allowed(raw: &str, allow_private: bool) -> Result<(), Str
     if allow_private || is_public(ip) { Ok(()) } else { Err(refusal(ip)) }
 }
 
-fn refusal(ip: IpAddr) -> String {
-    format!(
-        "points to {ip}, which is not a public address (set MOTCUA_WEBHOOK_ALLOW_PRIVATE=true to allow it)"
+fn refusal(ip: IpAddr) -> Text {
+    Text::new(
+        format!(
+            "Trỏ tới {ip}, không phải là địa chỉ công khai (đặt MOTCUA_WEBHOOK_ALLOW_PRIVATE=true để cho phép)"
+        ),
+        format!(
+            "points to {ip}, which is not a public address (set MOTCUA_WEBHOOK_ALLOW_PRIVATE=true to allow it)"
+        ),
     )
 }
 
 /// Resolve the URL's host and refuse it if any address is not public (unless private targets are
 /// allowed).
-pub async fn check_target(url: &Url, allow_private: bool) -> Result<(), String> {
+pub async fn check_target(url: &Url, allow_private: bool) -> Result<(), Text> {
     let port = url.port_or_known_default().unwrap_or(443);
     let addrs: Vec<SocketAddr> = match url.host() {
         Some(Host::Ipv4(ip)) => vec![SocketAddr::new(IpAddr::V4(ip), port)],
         Some(Host::Ipv6(ip)) => vec![SocketAddr::new(IpAddr::V6(ip), port)],
         Some(Host::Domain(name)) => tokio::net::lookup_host((name, port))
             .await
-            .map_err(|e| format!("the host {name} does not resolve: {e}"))?
+            .map_err(|e| {
+                Text::new(
+                    format!("Không phân giải được tên máy chủ {name}"),
+                    format!("the host {name} does not resolve: {e}"),
+                )
+            })?
             .collect(),
-        None => return Err("must name a host".into()),
+        None => return Err(NO_HOST),
     };
     if addrs.is_empty() {
-        return Err("the host has no address".into());
+        return Err(Text::fixed("Máy chủ không có địa chỉ nào", "the host has no address"));
     }
     if !allow_private && let Some(inside) = addrs.iter().find(|a| !is_public(a.ip())) {
         return Err(refusal(inside.ip()));
@@ -189,7 +207,7 @@ mod tests {
     #[actix_web::test]
     async fn literal_private_targets_are_refused_unless_allowed() {
         let url = parse_url("http://127.0.0.1:9/hook").unwrap();
-        assert!(check_target(&url, false).await.unwrap_err().contains("127.0.0.1"));
+        assert!(check_target(&url, false).await.unwrap_err().vi.contains("127.0.0.1"));
         assert!(check_target(&url, true).await.is_ok());
         assert!(literal_address_allowed(url.as_str(), false).is_err());
         assert!(literal_address_allowed(url.as_str(), true).is_ok());

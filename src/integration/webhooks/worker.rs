@@ -346,7 +346,7 @@ impl Worker {
         // An address in the URL itself never meets the resolver: check it here, in case private
         // targets were allowed when the subscription was made and are not any more.
         if let Err(refused) = literal_address_allowed(&hook.url, self.config.allow_private) {
-            return Outcome { status: None, error: Some(refused), took: started.elapsed() };
+            return Outcome { status: None, error: Some(refused.en.into_owned()), took: started.elapsed() };
         }
         let signature = signature::sign(&hook.secret, &body);
         let result = self
