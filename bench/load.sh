@@ -14,7 +14,7 @@
 # ratio of GET by id to it is printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=target/release/motcua
+BIN=${MOTCUA_BENCH_BIN:-target/release/motcua}
 OHA=${OHA:-oha}
 PG=${MOTCUA_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432}
 PORT=${MOTCUA_BENCH_PORT:-18092}

@@ -318,11 +318,14 @@ pub fn intake(
     };
     let staff_receiver =
         caller.kind == SubjectKind::User && matches!(caller.role, Role::Officer | Role::Admin);
-    let id = Uuid::new_v4().to_string();
-    let mut row = DossierRow {
-        // A placeholder, unique like the id, until the day's number is taken below.
-        code: format!("~{id}"),
-        id,
+    // Every intake of the agency that day takes the next number of the day's sequence row and
+    // holds that row (like the day's report counters) to its commit: gap-free numbers and exact
+    // counters serialize one agency's intakes on one commit at a time (bench/README.md).
+    let day = submitted_at.with_timezone(&vietnam()).format("%y%m%d").to_string();
+    let sequence = next_sequence(conn, &agency.code, &day)?;
+    let row = DossierRow {
+        id: Uuid::new_v4().to_string(),
+        code: format!("{}-{day}-{sequence:04}", agency.code),
         agency_id: agency.id,
         procedure_id: procedure.id,
         channel: new.channel.as_str().to_owned(),
@@ -367,16 +370,8 @@ pub fn intake(
         updated_at: clock::to_db(now),
     };
     store::insert(conn, &row)?;
-    history(conn, &row, "intake", None, caller, accepted_at.unwrap_or(submitted_at), None)?;
-    // Every intake of the agency that day shares the day's sequence row and the counters' rows,
-    // and each holds them to its commit: touch them last, so that concurrent intakes queue
-    // only for the tail of each other's transaction. Taking the number inside the transaction
-    // keeps the day's numbers without gaps.
-    let day = submitted_at.with_timezone(&vietnam()).format("%y%m%d").to_string();
-    let sequence = next_sequence(conn, &agency.code, &day)?;
-    row.code = format!("{}-{day}-{sequence:04}", agency.code);
-    store::set_code(conn, &row.id, &row.code)?;
     report_counters::record_dossier(conn, None, &row)?;
+    history(conn, &row, "intake", None, caller, accepted_at.unwrap_or(submitted_at), None)?;
     event(conn, &row, "dossier.submitted", submitted_at)?;
     if let Some(at) = accepted_at {
         event(conn, &row, "dossier.accepted", at)?;

@@ -14,11 +14,6 @@ pub fn insert(conn: &mut DbConnection, row: &DossierRow) -> QueryResult<()> {
     diesel::insert_into(dossiers::table).values(&stamped(row)).execute(conn).map(|_| ())
 }
 
-/// Give a new dossier its code (intake takes the day's number last).
-pub fn set_code(conn: &mut DbConnection, id: &str, code: &str) -> QueryResult<()> {
-    diesel::update(dossiers::table.find(id)).set(dossiers::code.eq(code)).execute(conn).map(|_| ())
-}
-
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<DossierRow>> {
     dossiers::table.find(id).select(DossierRow::as_select()).first(conn).optional()
 }
