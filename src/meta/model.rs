@@ -40,18 +40,7 @@ impl Serialize for LabelMap {
 /// The display labels of every enum a front end shows, each value in Vietnamese (`vi`) and
 /// English (`en`). Keys are the values as the API sends them; each map's `propertyNames` lists them.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({
-    "dossier_status": {
-        "submitted": {"vi": "Chờ tiếp nhận", "en": "Awaiting acceptance"},
-        "processing": {"vi": "Đang giải quyết", "en": "Being processed"},
-        "returned": {"vi": "Đã trả kết quả", "en": "Result returned"}
-    },
-    "channel": {
-        "online": {"vi": "Trực tuyến", "en": "Online"},
-        "direct": {"vi": "Trực tiếp", "en": "At the desk"}
-    },
-    "survey_level": {"very_satisfied": {"vi": "Rất hài lòng", "en": "Very satisfied"}}
-}))]
+#[schema(example = labels_example)]
 pub struct Labels {
     /// A dossier's `status` (`Status`).
     #[schema(value_type = HashMap<Status, Text>)]
@@ -116,4 +105,9 @@ pub struct Labels {
     /// A time series' `granularity` (`Granularity`).
     #[schema(value_type = HashMap<Granularity, Text>)]
     pub granularity: LabelMap,
+}
+
+/// The document's example: the labels themselves, so that it is complete and always current.
+fn labels_example() -> serde_json::Value {
+    serde_json::to_value(crate::meta::labels::all()).unwrap_or_default()
 }

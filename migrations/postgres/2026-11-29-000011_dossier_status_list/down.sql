@@ -1,0 +1,1 @@
+DROP INDEX dossiers_agency_status_submitted_idx;
