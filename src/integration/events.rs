@@ -220,3 +220,28 @@ pub async fn list_events(
     let page = db.run(move |conn| page(conn, &scope, after, limit)).await?;
     Ok(HttpResponse::Ok().json(page))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_carry_the_position_and_old_bare_ids_still_work() {
+        let position = FeedPosition { tx: 7_000_001, id: 42 };
+        let cursor = position.to_cursor();
+        assert_eq!(FeedPosition::from_cursor(Some(&cursor), "after").unwrap(), Some(position));
+        // A cursor from before the feed recorded transactions named only the id.
+        let old = encode_cursor("42");
+        assert_eq!(
+            FeedPosition::from_cursor(Some(&old), "after").unwrap(),
+            Some(FeedPosition { tx: 0, id: 42 })
+        );
+        assert_eq!(FeedPosition::from_cursor(None, "after").unwrap(), None);
+        for bad in ["1.x", "-1.2", "1.-2", "", "1.2.3"] {
+            let result = FeedPosition::from_cursor(Some(&encode_cursor(bad)), "after");
+            assert!(matches!(result, Err(ApiError::BadRequest { .. })), "{bad:?}");
+        }
+        // Ordered by transaction first: a later transaction's smaller id comes after.
+        assert!(FeedPosition { tx: 1, id: 9 } < FeedPosition { tx: 2, id: 3 });
+    }
+}
