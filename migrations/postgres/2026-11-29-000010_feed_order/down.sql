@@ -1,5 +1,4 @@
-DROP INDEX webhook_deliveries_pending_idx;
-CREATE INDEX webhook_deliveries_pending_idx ON webhook_deliveries (webhook_id, state, event_id);
+DROP INDEX webhook_deliveries_order_idx;
 ALTER TABLE webhook_deliveries DROP COLUMN event_tx;
 ALTER TABLE webhooks DROP COLUMN last_event_tx;
 DROP INDEX outbox_events_agency_idx;

@@ -11,5 +11,5 @@ CREATE INDEX outbox_events_agency_idx ON outbox_events (agency_id, tx, id);
 
 ALTER TABLE webhooks ADD COLUMN last_event_tx BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE webhook_deliveries ADD COLUMN event_tx BIGINT NOT NULL DEFAULT 0;
-DROP INDEX webhook_deliveries_pending_idx;
-CREATE INDEX webhook_deliveries_pending_idx ON webhook_deliveries (webhook_id, state, event_tx, event_id);
+-- The worker's "oldest pending delivery" in feed order (the listing by state keeps the old index).
+CREATE INDEX webhook_deliveries_order_idx ON webhook_deliveries (webhook_id, state, event_tx, event_id);
