@@ -408,6 +408,31 @@ pub fn running_transactions_horizon(conn: &mut DbConnection) -> QueryResult<Opti
     }
 }
 
+/// The outbox events after the feed position `(tx, id)`, written so that each database reads a
+/// range of the `(tx, id)` index from there: the plain `tx > a OR (tx = a AND id > b)` makes both
+/// scan the index from its start, so every page would cost the whole feed before it. PostgreSQL
+/// seeks on a row comparison; SQLite seeks on the first column only, but there every event has
+/// `tx` 0 (see [`running_transactions_horizon`]), so the feed is one run ordered by id.
+pub fn outbox_after(
+    conn: &DbConnection,
+    tx: i64,
+    id: i64,
+) -> Box<dyn BoxableExpression<schema::outbox_events::table, MultiBackend, SqlType = diesel::sql_types::Bool>>
+{
+    use diesel::sql_types::{BigInt, Bool};
+    use schema::outbox_events;
+    match conn {
+        DbConnection::Postgres(_) => Box::new(
+            diesel::dsl::sql::<Bool>("(tx, id) > (")
+                .bind::<BigInt, _>(tx)
+                .sql(", ")
+                .bind::<BigInt, _>(id)
+                .sql(")"),
+        ),
+        DbConnection::Sqlite(_) => Box::new(outbox_events::tx.eq(tx).and(outbox_events::id.gt(id))),
+    }
+}
+
 /// A transaction that writes. On SQLite it starts with `BEGIN IMMEDIATE`, taking the write lock
 /// up front: a deferred transaction that reads and then writes fails with "database is locked"
 /// when another writer got in between, without waiting for the busy timeout.

@@ -134,26 +134,8 @@ pub fn events_after(
     after: FeedPosition,
     limit: i64,
 ) -> QueryResult<Vec<EventRow>> {
-    use diesel::sql_types::{BigInt, Bool};
-    // Written so that each database reads a range of the (tx, id) index from the cursor on: the
-    // plain `tx > a OR (tx = a AND id > b)` makes both scan the index from its start, i.e. every
-    // page costs the whole feed before it. PostgreSQL seeks on a row comparison; SQLite seeks on
-    // its first column only, but there every event has tx 0, so the feed is one run of tx
-    // ordered by id.
-    let past: Box<dyn BoxableExpression<outbox_events::table, _, SqlType = Bool>> = match conn {
-        DbConnection::Postgres(_) => Box::new(
-            diesel::dsl::sql::<Bool>("(tx, id) > (")
-                .bind::<BigInt, _>(after.tx)
-                .sql(", ")
-                .bind::<BigInt, _>(after.id)
-                .sql(")"),
-        ),
-        DbConnection::Sqlite(_) => {
-            Box::new(outbox_events::tx.eq(after.tx).and(outbox_events::id.gt(after.id)))
-        }
-    };
     let mut query = outbox_events::table
-        .filter(past)
+        .filter(crate::db::outbox_after(conn, after.tx, after.id))
         .order((outbox_events::tx.asc(), outbox_events::id.asc()))
         .limit(limit)
         .select(EventRow::as_select())
