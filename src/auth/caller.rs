@@ -21,7 +21,7 @@ use super::tokens::{SubjectKind, TokenError, TokenKeys};
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::i18n::{Text, lower_first};
-use crate::meta::labels::Labelled;
+use crate::labels::Labelled;
 
 #[derive(Debug, Clone)]
 pub struct Caller {

@@ -38,7 +38,7 @@ impl Status {
         Status::Withdrawn,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Status::Submitted => "submitted",
             Status::SupplementRequested => "supplement_requested",
@@ -57,9 +57,15 @@ impl Status {
             .ok_or_else(|| anyhow::anyhow!("unknown dossier status {value:?}"))
     }
 
+    /// The open statuses: still being worked, so a due date can pass.
+    pub const OPEN: [Status; 3] = [Status::Submitted, Status::SupplementRequested, Status::Processing];
+    /// [`Status::OPEN`] as stored, for queries.
+    pub const OPEN_TEXT: [&'static str; 3] =
+        [Status::OPEN[0].as_str(), Status::OPEN[1].as_str(), Status::OPEN[2].as_str()];
+
     /// Still being worked: a due date can pass.
     pub fn is_open(self) -> bool {
-        matches!(self, Status::Submitted | Status::SupplementRequested | Status::Processing)
+        Status::OPEN.contains(&self)
     }
 }
 

@@ -24,8 +24,8 @@ use crate::clock;
 use crate::db::{DbConnection, next_sequence};
 use crate::error::ApiError;
 use crate::i18n::{Text, common, lower_first, nouns};
-use crate::integration::outbox::{self, NewEvent};
-use crate::meta::labels::Labelled;
+use crate::labels::Labelled;
+use crate::records::outbox::{self, NewEvent};
 use crate::reports::counters as report_counters;
 use crate::users::store as users;
 

@@ -1,6 +1,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::lifecycle::Status;
 use super::model::{DossierRow, HistoryRow};
 use crate::db::DbConnection;
 use crate::db::schema::{dossier_history, dossiers, outbox_events};
@@ -96,7 +97,7 @@ pub struct ListFilter {
     pub name_words: Vec<String>,
 }
 
-const OPEN: [&str; 3] = ["submitted", "supplement_requested", "processing"];
+const OPEN: [&str; 3] = Status::OPEN_TEXT;
 
 /// Dossiers newest first by (submitted_at, id), after the cursor's position.
 pub fn list(

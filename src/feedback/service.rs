@@ -21,7 +21,7 @@ use crate::db::DbConnection;
 use crate::dossiers::model::normalize_phone;
 use crate::error::ApiError;
 use crate::i18n::{Text, common, nouns};
-use crate::integration::outbox::{self, NewEvent};
+use crate::records::outbox::{self, NewEvent};
 
 /// Decree 20/2008 and the national portal's PAKN rules: 15 working days to answer.
 pub const DEFAULT_WORKING_DAYS: i64 = 15;

@@ -11,27 +11,11 @@ use crate::dossiers::model::{ApplicantKind, Channel, Outcome, PaymentMethod, Wor
 use crate::feedback::lifecycle::FeedbackStatus;
 use crate::feedback::model::{FeedbackChannel, FeedbackWorklistKind};
 use crate::i18n::Text;
+use crate::labels::Labelled;
 use crate::meta::model::{LabelMap, Labels};
 use crate::reports::model::{Granularity, ResponsibleKind};
 use crate::reports::targets::Indicator;
 use crate::surveys::model::{Level as SurveyLevel, Source as SurveySource};
-
-/// An enum whose values a front end shows.
-pub trait Labelled: Copy + serde::Serialize + 'static {
-    /// Every variant, in the order of the declaration.
-    const ALL: &'static [Self];
-
-    /// The label of the variant.
-    fn label(self) -> Text;
-
-    /// The variant as it appears in JSON.
-    fn key(self) -> String {
-        match serde_json::to_value(self) {
-            Ok(serde_json::Value::String(key)) => key,
-            other => unreachable!("a labelled enum serializes as a string, not {other:?}"),
-        }
-    }
-}
 
 /// Every label the API serves.
 pub fn all() -> Labels {

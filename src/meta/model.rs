@@ -2,7 +2,6 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use utoipa::ToSchema;
 
-use super::labels::Labelled;
 use crate::agencies::model::AgencyLevel;
 use crate::auth::role::Role;
 use crate::calendar::model::DayKind;
@@ -12,6 +11,7 @@ use crate::dossiers::model::{ApplicantKind, Channel, Outcome, PaymentMethod, Wor
 use crate::feedback::lifecycle::FeedbackStatus;
 use crate::feedback::model::{FeedbackChannel, FeedbackWorklistKind};
 use crate::i18n::Text;
+use crate::labels::Labelled;
 use crate::reports::model::{Granularity, ResponsibleKind};
 use crate::reports::targets::Indicator;
 use crate::surveys::model::{Level as SurveyLevel, Source as SurveySource};

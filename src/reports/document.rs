@@ -9,7 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use super::model::{DigitizationPart, MissingDigitization, Summary, TargetRow};
 use super::percent::Percent;
 use super::targets::{Comparator, Indicator};
-use crate::meta::labels::Labelled;
+use crate::labels::Labelled;
 use crate::vietnamese::{admin_date, decimal, thousands};
 
 #[derive(Debug, Clone, PartialEq)]

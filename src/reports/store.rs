@@ -17,6 +17,7 @@ use crate::db::DbConnection;
 use crate::db::schema::{
     agencies, dossiers, feedback, procedures, report_targets, service_accounts, surveys, users,
 };
+use crate::dossiers::lifecycle::Status;
 use crate::dossiers::model::{Channel, DossierRow, PaymentMethod};
 use crate::error::ApiError;
 use crate::feedback::model::FeedbackChannel;
@@ -48,7 +49,7 @@ struct FactsRow {
     last_event_at: Option<NaiveDateTime>,
 }
 
-const OPEN: [&str; 3] = ["submitted", "supplement_requested", "processing"];
+const OPEN: [&str; 3] = Status::OPEN_TEXT;
 
 fn channel_of(text: &str) -> Channel {
     match text {

@@ -11,7 +11,7 @@ use crate::db::DbConnection;
 use crate::dossiers::service::load_visible;
 use crate::error::ApiError;
 use crate::i18n::{Text, common};
-use crate::integration::outbox::{self, NewEvent};
+use crate::records::outbox::{self, NewEvent};
 
 /// Rate a dossier, once: its owner as citizen, or staff recording a kiosk or paper answer, or an
 /// import by integration and admin callers.

@@ -13,7 +13,7 @@ use crate::clock;
 use crate::db::{Db, DbConnection, write_transaction};
 use crate::error::ApiError;
 use crate::i18n::{Lang, Text, common, lower_first};
-use crate::meta::labels::Labelled;
+use crate::labels::Labelled;
 
 /// A validated account with its password already hashed: hashing is slow by design, so it is
 /// done before, not inside, the transaction.

@@ -498,7 +498,8 @@ async fn shutdown_waits_for_the_delivery_in_flight() {
 #[tokio::test]
 async fn an_event_that_commits_late_is_not_skipped() {
     use motcua::db::write_transaction;
-    use motcua::integration::{events, outbox};
+    use motcua::integration::events;
+    use motcua::records::outbox;
     use std::sync::mpsc;
 
     let app = spawn_app().await;

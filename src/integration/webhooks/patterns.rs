@@ -1,7 +1,14 @@
 //! Which events a subscription wants: `*`, `dossier.*`, or an exact type like `dossier.resolved`.
 
 use crate::i18n::Text;
-use crate::integration::outbox::known_event_types;
+
+/// Every event type the outbox carries, for validating webhook patterns.
+pub fn known_event_types() -> Vec<&'static str> {
+    let mut types = vec!["dossier.submitted", "dossier.updated", "survey.submitted", "feedback.received"];
+    types.extend(crate::dossiers::lifecycle::Action::ALL.iter().map(|a| a.event_type()));
+    types.extend(crate::feedback::lifecycle::FeedbackAction::ALL.iter().map(|a| a.event_type()));
+    types
+}
 
 /// A checked event-type pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,19 +1,12 @@
 //! The outbox: events for adapters, written in the same transaction as the change they
 //! describe (dossiers, surveys, feedback), so an event exists exactly when its change does.
+//! The slices write here; `integration` reads it (the feed, webhooks).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::outbox_events;
-
-/// Every event type the outbox carries, for validating webhook patterns.
-pub fn known_event_types() -> Vec<&'static str> {
-    let mut types = vec!["dossier.submitted", "dossier.updated", "survey.submitted", "feedback.received"];
-    types.extend(crate::dossiers::lifecycle::Action::ALL.iter().map(|a| a.event_type()));
-    types.extend(crate::feedback::lifecycle::FeedbackAction::ALL.iter().map(|a| a.event_type()));
-    types
-}
 
 pub struct NewEvent<'a> {
     pub event_type: &'a str,
