@@ -195,6 +195,7 @@ diesel::table! {
         status -> Integer,
         response -> Text,
         created_at -> Timestamp,
+        headers -> Nullable<Text>,
     }
 }
 

@@ -28,11 +28,11 @@ use crate::catalogue::model::{ProcedureRow, ProcessingTime};
 use crate::catalogue::store as procedures;
 use crate::clock;
 use crate::db::DbConnection;
-use crate::dossiers::lifecycle::Action;
 use crate::dossiers::model::{
     Applicant, ApplicantKind, Channel, DossierComponent, FeePayment, NewDossier, Outcome, PaymentMethod,
 };
-use crate::dossiers::service::{self as dossiers, Step, StepDetail};
+use crate::dossiers::service as dossiers;
+use crate::dossiers::steps::{Change, Step};
 use crate::error::ApiError;
 use crate::feedback::lifecycle::FeedbackAction;
 use crate::feedback::model::{FeedbackChannel, NewFeedback, Submitter};
@@ -288,7 +288,7 @@ impl Replay<'_> {
         channel: Channel,
         by: &Caller,
         digitized: bool,
-    ) -> Result<crate::dossiers::model::DossierRow, ApiError> {
+    ) -> Result<crate::dossiers::row::DossierRow, ApiError> {
         let mut components: Vec<DossierComponent> =
             serde_json::from_str::<Vec<serde_json::Value>>(&procedure.components)
                 .map_err(anyhow::Error::from)?
@@ -331,10 +331,9 @@ impl Replay<'_> {
         when: DateTime<Utc>,
         by: &Caller,
         id: &str,
-        action: Action,
-        detail: StepDetail,
-    ) -> Result<crate::dossiers::model::DossierRow, ApiError> {
-        let step = Step { action, at: None, note: None, detail };
+        change: Change,
+    ) -> Result<crate::dossiers::row::DossierRow, ApiError> {
+        let step = Step { change, at: None, note: None };
         clock::replay_at(when, || dossiers::act(self.conn, &self.calendars, by, id, step))
     }
 
@@ -357,7 +356,7 @@ impl Replay<'_> {
         let accept_at = add_working_time(submitted, 30 + (self.sequence % 4) as i64 * 15, &calendar.calendar)
             .expect("working time");
         let officer = self.officer(spec.officer);
-        let accepted = self.step(accept_at, &officer, &id, Action::Accept, StepDetail::None)?;
+        let accepted = self.step(accept_at, &officer, &id, Change::Accept)?;
         if let Some(plan) = plan {
             self.finish(
                 procedure,
@@ -394,17 +393,17 @@ impl Replay<'_> {
         .expect("working time")
         .min(latest);
         let officer = self.officer(spec.officer);
-        let detail = StepDetail::Resolve {
+        let resolve = Change::Resolve {
             outcome: Outcome::Approved,
             result_digitized: spec.result_digitized,
             resolving_agency_id: spec.outside_unit.then(|| self.cast.unit.clone()),
         };
-        self.step(resolve_at, &officer, id, Action::Resolve, detail)?;
+        self.step(resolve_at, &officer, id, resolve)?;
         if !returned(spec) {
             return Ok(());
         }
         let returned_at = add_working_time(resolve_at, 60, calendar).expect("working time");
-        self.step(returned_at, &officer, id, Action::Return, StepDetail::None)?;
+        self.step(returned_at, &officer, id, Change::Return)?;
         if let Some(level) = spec.survey {
             let answer = NewSurvey { level, comment: None, source: None, submitted_at: None };
             clock::replay_at(returned_at + chrono::Duration::minutes(5), || {

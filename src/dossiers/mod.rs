@@ -1,6 +1,18 @@
 //! Dossiers (hồ sơ TTHC): intake, the lifecycle under the one-stop rules, history, outbox
 //! events, receipts and the public lookup.
 //!
+//! The slice's layout, by use case:
+//! - pure rules: `lifecycle` (the state machine), `intake` (what a new dossier may claim, its
+//!   instants and its row), `steps` (a step's check and its record on the row), `list` (what a
+//!   list request asks for), `worklist` (which open dossiers are on a worklist), `views` (what
+//!   the API shows, to whom), `receipt` (the printable slip);
+//! - `access`: who may see and do what; `service`: the use cases that need the database, each one
+//!   transaction; `store`: the queries; `row`: the stored row; `model`: request types;
+//! - `routes/`: HTTP in and out, one file per group of use cases.
+//!
+//! A new action: a variant of `lifecycle::Action` and `steps::Change`, its rule in `lifecycle`,
+//! its record in `steps::apply`, and a three-line handler in `routes/steps.rs`.
+//!
 //! Decisions where the spec is silent:
 //! - Citizens submit online only and may withdraw or supplement their own dossiers; officers
 //!   record desk and postal intake and work dossiers of their agency; leaders read; service
@@ -14,9 +26,16 @@
 //!   update. Two requests racing with the same new `Idempotency-Key` may see the second answer
 //!   409; its retry then replays the first response.
 
+pub mod access;
+pub mod intake;
 pub mod lifecycle;
+pub mod list;
 pub mod model;
 pub mod receipt;
 pub mod routes;
+pub mod row;
 pub mod service;
+pub mod steps;
 pub mod store;
+pub mod views;
+pub mod worklist;

@@ -1,11 +1,13 @@
-use chrono::{DateTime, NaiveDateTime, Utc};
-use diesel::prelude::*;
+//! What clients send about dossiers: the new dossier, the step bodies, the update and the
+//! queries, with the vocabulary they use. Checked at the edge (`Validate`); the rules that need
+//! the caller or the clock are in `intake` and `steps`.
+
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::{Validate, ValidationError};
 
 use super::lifecycle::Status;
-use crate::db::schema::{dossier_history, dossiers};
 use crate::enums::text_enum;
 use crate::error::{validation_codes, validation_error};
 
@@ -172,123 +174,6 @@ pub struct NewDossier {
     pub accepted_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = dossiers, treat_none_as_null = true)]
-pub struct DossierRow {
-    pub id: String,
-    pub code: String,
-    pub agency_id: String,
-    pub procedure_id: String,
-    pub channel: String,
-    pub status: String,
-    pub applicant_kind: String,
-    pub applicant_name: String,
-    pub applicant_name_folded: String,
-    pub applicant_id_number: Option<String>,
-    pub applicant_phone: Option<String>,
-    pub applicant_email: Option<String>,
-    pub applicant_address: Option<String>,
-    pub owner_id: Option<String>,
-    pub components: String,
-    pub fee: i64,
-    pub payment_method: Option<String>,
-    pub payment_amount: Option<i64>,
-    pub external_ref: Option<String>,
-    pub submitted_at: NaiveDateTime,
-    pub accepted_at: Option<NaiveDateTime>,
-    pub first_response_at: Option<NaiveDateTime>,
-    pub due_at: Option<NaiveDateTime>,
-    pub appointment_at: Option<NaiveDateTime>,
-    pub supplement_requested_at: Option<NaiveDateTime>,
-    pub apologized_at: Option<NaiveDateTime>,
-    pub resolved_at: Option<NaiveDateTime>,
-    pub outcome: Option<String>,
-    pub result_digitized: bool,
-    pub reception_digitized: bool,
-    pub returned_at: Option<NaiveDateTime>,
-    pub withdrawn_at: Option<NaiveDateTime>,
-    pub rejected_at: Option<NaiveDateTime>,
-    pub received_by: Option<String>,
-    pub resolved_by: Option<String>,
-    pub assignee_id: Option<String>,
-    pub last_step_at: NaiveDateTime,
-    pub version: i64,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-    pub resolved_by_agency_id: Option<String>,
-    pub answer_due_at: Option<NaiveDateTime>,
-    /// The latest instant the report reads (kept by `store`, see [`DossierRow::last_event`]).
-    pub last_event_at: Option<NaiveDateTime>,
-}
-
-impl DossierRow {
-    /// The latest of the instants the periodic report reads. Returning a result or assigning an
-    /// officer changes no figure, so they do not count.
-    pub fn last_event(&self) -> NaiveDateTime {
-        [
-            self.first_response_at,
-            self.accepted_at,
-            self.supplement_requested_at,
-            self.apologized_at,
-            self.resolved_at,
-            self.withdrawn_at,
-            self.rejected_at,
-        ]
-        .into_iter()
-        .flatten()
-        .fold(self.submitted_at, NaiveDateTime::max)
-    }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Dossier {
-    pub id: String,
-    /// National shape: `{agency code}-{YYMMDD}-{daily sequence}`.
-    #[schema(example = "000.21.35.H55-240105-0001")]
-    pub code: String,
-    pub agency_id: String,
-    pub procedure_id: String,
-    pub channel: Channel,
-    pub status: Status,
-    pub applicant: Applicant,
-    pub components: Vec<DossierComponent>,
-    /// The procedure's fee at intake (VND).
-    pub fee: i64,
-    pub fee_paid: Option<FeePayment>,
-    pub external_ref: Option<String>,
-    pub submitted_at: DateTime<Utc>,
-    pub accepted_at: Option<DateTime<Utc>>,
-    /// Online dossiers: the first of accepted, supplement requested, rejected.
-    pub first_response_at: Option<DateTime<Utc>>,
-    /// The legal due instant; recomputed when a requested supplement arrives.
-    pub due_at: Option<DateTime<Utc>>,
-    /// The promised return time: `due_at` until an apology sets a new one.
-    pub appointment_at: Option<DateTime<Utc>>,
-    pub supplement_requested_at: Option<DateTime<Utc>>,
-    pub apologized_at: Option<DateTime<Utc>>,
-    pub resolved_at: Option<DateTime<Utc>>,
-    pub outcome: Option<Outcome>,
-    pub result_digitized: bool,
-    /// Every component was digitized or reused when the dossier was received complete (what the
-    /// report counts; later digitization does not change it).
-    pub reception_digitized: bool,
-    pub returned_at: Option<DateTime<Utc>>,
-    pub withdrawn_at: Option<DateTime<Utc>>,
-    pub rejected_at: Option<DateTime<Utc>>,
-    /// The officer who received it (answers for reception digitization).
-    pub received_by: Option<String>,
-    /// The officer who recorded the resolution (answers for result digitization).
-    pub resolved_by: Option<String>,
-    /// Another agency that produced the result (liên thông); it answers for result digitization.
-    pub resolved_by_agency_id: Option<String>,
-    pub assignee_id: Option<String>,
-    /// Still open and past `due_at` now.
-    pub overdue: bool,
-    pub version: i64,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
 /// Common to every action: when it happened (import only) and a note for the history.
 #[derive(Debug, Clone, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -424,79 +309,6 @@ pub struct WorklistQuery {
     /// For `due_soon`: the horizon in working hours (default 8).
     pub hours: Option<i64>,
     pub agency_id: Option<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Worklist {
-    /// At most 500 dossiers, most urgent first.
-    pub items: Vec<Dossier>,
-}
-
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = dossier_history)]
-pub struct HistoryRow {
-    pub id: String,
-    pub dossier_id: String,
-    pub seq: i64,
-    pub action: String,
-    pub from_status: Option<String>,
-    pub to_status: String,
-    pub actor_id: Option<String>,
-    pub actor_kind: String,
-    pub at: NaiveDateTime,
-    pub note: Option<String>,
-    pub recorded_at: NaiveDateTime,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct HistoryEntry {
-    pub seq: i64,
-    /// `intake`, an action (`accept`, `request-supplement`, …) or `update`.
-    pub action: String,
-    pub from_status: Option<Status>,
-    pub to_status: Status,
-    /// The user or service account that did it.
-    pub actor_id: Option<String>,
-    /// `user` or `service`.
-    pub actor_kind: String,
-    /// When it happened.
-    pub at: DateTime<Utc>,
-    pub note: Option<String>,
-    /// When it was recorded (differs from `at` for imported history).
-    pub recorded_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct History {
-    pub items: Vec<HistoryEntry>,
-}
-
-/// What anyone may know about a dossier from its code: no personal data.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PublicDossier {
-    pub code: String,
-    pub status: Status,
-    pub procedure_name: String,
-    pub agency_name: String,
-    pub appointment_at: Option<DateTime<Utc>>,
-    pub returned_at: Option<DateTime<Utc>>,
-}
-
-/// The receipt and appointment slip (form 01 of Circular 01/2018/TT-VPCP).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Receipt {
-    pub dossier_code: String,
-    pub agency_name: String,
-    pub procedure_code: String,
-    pub procedure_name: String,
-    pub applicant_name: String,
-    pub applicant_address: Option<String>,
-    pub applicant_phone: Option<String>,
-    pub components: Vec<DossierComponent>,
-    pub accepted_at: DateTime<Utc>,
-    pub appointment_at: DateTime<Utc>,
-    pub received_by: Option<String>,
-    pub fee: i64,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

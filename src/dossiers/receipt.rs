@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::model::Receipt;
+use super::views::Receipt;
 use crate::calendar::working_time::vietnam;
 use crate::vietnamese::{escape_html as escape, thousands as vnd};
 

@@ -2,9 +2,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::lifecycle::Status;
-use super::model::{DossierRow, HistoryRow};
+use super::row::DossierRow;
 use crate::db::DbConnection;
-use crate::db::schema::{dossier_history, dossiers, outbox_events};
+use crate::db::schema::{dossiers, outbox_events};
 
 /// The row as written: with its last report event stamped.
 fn stamped(row: &DossierRow) -> DossierRow {
@@ -36,36 +36,15 @@ pub fn find_by_external_ref(
         .optional()
 }
 
-/// Write the row if nobody else changed it since `expected_version` was read. False when
-/// somebody did: the caller answers 409 rather than overwrite their change.
 /// Write every column of the row back (a forgotten column in a hand-written list once lost the
-/// reception digitization snapshot), if nobody changed the dossier since `expected_version`.
+/// reception digitization snapshot), if nobody changed the dossier since `expected_version`. False
+/// when somebody did: the caller answers 409 rather than overwrite their change.
 pub fn update(conn: &mut DbConnection, row: &DossierRow, expected_version: i64) -> QueryResult<bool> {
     let updated =
         diesel::update(dossiers::table.find(&row.id).filter(dossiers::version.eq(expected_version)))
             .set(&stamped(row))
             .execute(conn)?;
     Ok(updated == 1)
-}
-
-pub fn next_history_seq(conn: &mut DbConnection, dossier_id: &str) -> QueryResult<i64> {
-    let last: Option<i64> = dossier_history::table
-        .filter(dossier_history::dossier_id.eq(dossier_id))
-        .select(diesel::dsl::max(dossier_history::seq))
-        .first(conn)?;
-    Ok(last.unwrap_or(0) + 1)
-}
-
-pub fn insert_history(conn: &mut DbConnection, row: &HistoryRow) -> QueryResult<()> {
-    diesel::insert_into(dossier_history::table).values(row).execute(conn).map(|_| ())
-}
-
-pub fn history(conn: &mut DbConnection, dossier_id: &str) -> QueryResult<Vec<HistoryRow>> {
-    dossier_history::table
-        .filter(dossier_history::dossier_id.eq(dossier_id))
-        .order(dossier_history::seq.asc())
-        .select(HistoryRow::as_select())
-        .load(conn)
 }
 
 /// The outbox event types written for a dossier, in order (for tests and the feed).

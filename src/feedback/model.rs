@@ -5,9 +5,10 @@ use utoipa::{IntoParams, ToSchema};
 use validator::{Validate, ValidationError};
 
 use super::lifecycle::FeedbackStatus;
-use crate::db::schema::{feedback, feedback_history};
+use crate::db::schema::feedback;
 use crate::enums::text_enum;
 use crate::error::{validation_codes, validation_error};
+use crate::records::history;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -188,22 +189,6 @@ pub struct FeedbackWorklist {
     pub items: Vec<Feedback>,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = feedback_history)]
-pub struct FeedbackHistoryRow {
-    pub id: String,
-    pub feedback_id: String,
-    pub seq: i64,
-    pub action: String,
-    pub from_status: Option<String>,
-    pub to_status: String,
-    pub actor_id: Option<String>,
-    pub actor_kind: String,
-    pub at: NaiveDateTime,
-    pub note: Option<String>,
-    pub recorded_at: NaiveDateTime,
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FeedbackHistoryEntry {
     pub seq: i64,
@@ -219,6 +204,23 @@ pub struct FeedbackHistoryEntry {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FeedbackHistory {
     pub items: Vec<FeedbackHistoryEntry>,
+}
+
+impl TryFrom<history::Entry> for FeedbackHistoryEntry {
+    type Error = anyhow::Error;
+
+    fn try_from(entry: history::Entry) -> anyhow::Result<Self> {
+        Ok(FeedbackHistoryEntry {
+            seq: entry.seq,
+            action: entry.action,
+            from_status: entry.from_status.as_deref().map(FeedbackStatus::from_db).transpose()?,
+            to_status: FeedbackStatus::from_db(&entry.to_status)?,
+            actor_id: entry.actor_id,
+            actor_kind: entry.actor_kind,
+            at: entry.at.and_utc(),
+            note: entry.note,
+        })
+    }
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]

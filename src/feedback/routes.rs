@@ -23,6 +23,7 @@ use crate::error::ApiError;
 use crate::http::extract::{JsonBody, QueryParams};
 use crate::http::pagination::{self, Page};
 use crate::http::responses as r;
+use crate::records::history::{self, Trail};
 
 /// The answers of every feedback step.
 #[derive(utoipa::IntoResponses)]
@@ -237,27 +238,13 @@ pub async fn feedback_history(
     db: web::Data<Db>,
 ) -> Result<web::Json<FeedbackHistory>, ApiError> {
     let caller = auth.caller.clone();
-    let rows = db
+    let entries = db
         .run(move |conn| {
             service::load_visible(conn, &caller, &id)?;
-            Ok(store::history(conn, &id)?)
+            Ok(history::read(conn, Trail::Feedback, &id)?)
         })
         .await?;
-    let items = rows
-        .into_iter()
-        .map(|row| {
-            Ok(FeedbackHistoryEntry {
-                seq: row.seq,
-                action: row.action,
-                from_status: row.from_status.as_deref().map(FeedbackStatus::from_db).transpose()?,
-                to_status: FeedbackStatus::from_db(&row.to_status)?,
-                actor_id: row.actor_id,
-                actor_kind: row.actor_kind,
-                at: row.at.and_utc(),
-                note: row.note,
-            })
-        })
-        .collect::<anyhow::Result<_>>()?;
+    let items = entries.into_iter().map(FeedbackHistoryEntry::try_from).collect::<anyhow::Result<_>>()?;
     Ok(web::Json(FeedbackHistory { items }))
 }
 

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
 use super::lifecycle::{self, Facts, FeedbackAction, FeedbackStatus};
-use super::model::{Feedback, FeedbackChannel, FeedbackHistoryRow, FeedbackRow, NewFeedback, Submitter};
+use super::model::{Feedback, FeedbackChannel, FeedbackRow, NewFeedback, Submitter};
 use super::store;
 use crate::agencies::access::load_named;
 use crate::agencies::store as agencies;
@@ -21,6 +21,7 @@ use crate::db::DbConnection;
 use crate::dossiers::model::normalize_phone;
 use crate::error::ApiError;
 use crate::i18n::{Text, common, nouns};
+use crate::records::history::{self, NewStep, Trail};
 use crate::records::outbox::{self, NewEvent};
 
 /// Decree 20/2008 and the national portal's PAKN rules: 15 working days to answer.
@@ -91,23 +92,9 @@ fn record(
     entry: Entry<'_>,
 ) -> Result<(), ApiError> {
     let Entry { action, event_type, from, at, note } = entry;
-    let seq = store::next_history_seq(conn, &row.id)?;
-    store::insert_history(
-        conn,
-        &FeedbackHistoryRow {
-            id: Uuid::new_v4().to_string(),
-            feedback_id: row.id.clone(),
-            seq,
-            action: action.to_owned(),
-            from_status: from.map(|s| s.as_str().to_owned()),
-            to_status: row.status.clone(),
-            actor_id: Some(caller.id.clone()),
-            actor_kind: caller.kind_label().into(),
-            at: clock::to_db(at),
-            note,
-            recorded_at: clock::to_db(clock::now()),
-        },
-    )?;
+    let step =
+        NewStep { action, from_status: from.map(FeedbackStatus::as_str), to_status: &row.status, at, note };
+    history::append(conn, Trail::Feedback, &row.id, step, caller)?;
     // The event carries no content and no contacts: adapters sync status.
     let data = serde_json::json!({
         "id": row.id, "agency_id": row.agency_id, "channel": row.channel, "status": row.status,
@@ -174,7 +161,7 @@ pub fn intake(
     }
     if let Some(dossier_id) = &new.dossier_id {
         // Feedback may name only a dossier the caller may see.
-        crate::dossiers::service::load_visible(conn, caller, dossier_id).map_err(|_| {
+        crate::dossiers::access::load_visible(conn, caller, dossier_id).map_err(|_| {
             ApiError::invalid_field("dossier_id", Text::fixed("Không có hồ sơ này", "no such dossier"))
         })?;
     }
@@ -319,7 +306,7 @@ pub fn act(
 
 pub fn to_api(row: FeedbackRow, caller: &Caller) -> Result<Feedback, ApiError> {
     let status = FeedbackStatus::from_db(&row.status)?;
-    let personal = crate::dossiers::service::sees_personal_data(caller);
+    let personal = crate::dossiers::access::sees_personal_data(caller);
     Ok(Feedback {
         overdue: matches!(status, FeedbackStatus::Received | FeedbackStatus::Processing)
             && row.due_at.and_utc() < clock::now(),

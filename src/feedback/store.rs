@@ -1,9 +1,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::model::{FeedbackHistoryRow, FeedbackRow};
+use super::model::FeedbackRow;
 use crate::db::DbConnection;
-use crate::db::schema::{feedback, feedback_history, feedback_limits};
+use crate::db::schema::{feedback, feedback_limits};
 
 pub fn insert(conn: &mut DbConnection, row: &FeedbackRow) -> QueryResult<()> {
     diesel::insert_into(feedback::table).values(row).execute(conn).map(|_| ())
@@ -32,26 +32,6 @@ pub fn update(conn: &mut DbConnection, row: &FeedbackRow, expected_version: i64)
             ))
             .execute(conn)?;
     Ok(updated == 1)
-}
-
-pub fn insert_history(conn: &mut DbConnection, row: &FeedbackHistoryRow) -> QueryResult<()> {
-    diesel::insert_into(feedback_history::table).values(row).execute(conn).map(|_| ())
-}
-
-pub fn next_history_seq(conn: &mut DbConnection, feedback_id: &str) -> QueryResult<i64> {
-    let last: Option<i64> = feedback_history::table
-        .filter(feedback_history::feedback_id.eq(feedback_id))
-        .select(diesel::dsl::max(feedback_history::seq))
-        .first(conn)?;
-    Ok(last.unwrap_or(0) + 1)
-}
-
-pub fn history(conn: &mut DbConnection, feedback_id: &str) -> QueryResult<Vec<FeedbackHistoryRow>> {
-    feedback_history::table
-        .filter(feedback_history::feedback_id.eq(feedback_id))
-        .order(feedback_history::seq.asc())
-        .select(FeedbackHistoryRow::as_select())
-        .load(conn)
 }
 
 /// The stored limits of the given agencies, as (agency id, working days).

@@ -3,9 +3,10 @@
 use std::future::{Ready, ready};
 
 use actix_web::dev::Payload;
-use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest};
+use actix_web::http::{StatusCode, header};
+use actix_web::{FromRequest, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
+use serde::Serialize;
 
 use crate::error::ApiError;
 use crate::i18n::Text;
@@ -13,6 +14,11 @@ use crate::i18n::Text;
 /// A strong ETag from the record's id and last change.
 pub fn etag(id: &str, updated_at: DateTime<Utc>) -> String {
     format!("\"{}-{}\"", &id[..id.len().min(8)], updated_at.timestamp_micros())
+}
+
+/// A JSON response with its `ETag`: the one way a handler answers with a single resource.
+pub fn respond(status: StatusCode, etag: &str, body: &impl Serialize) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::build(status).insert_header((header::ETAG, etag.to_owned())).json(body))
 }
 
 /// The request's `If-Match` header, if any. Taken out of the request so that the check can run

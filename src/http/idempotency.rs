@@ -6,13 +6,15 @@
 use std::future::{Ready, ready};
 
 use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest};
+use actix_web::http::StatusCode;
+use actix_web::{FromRequest, HttpRequest, HttpResponse};
 use diesel::prelude::*;
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::clock;
-use crate::db::DbConnection;
 use crate::db::schema::idempotency_keys;
+use crate::db::{Db, DbConnection};
 use crate::error::ApiError;
 use crate::i18n::Text;
 
@@ -73,46 +75,135 @@ impl FromRequest for IdempotencyKey {
     }
 }
 
-/// The first response to this key, if there was one: (status, JSON body).
-pub fn replay(
+/// A response as the layer keeps it: status, the headers a client relies on (`ETag`,
+/// `Location`, ...) and the JSON body. What a write returns to [`write`].
+#[derive(Debug, Clone)]
+pub struct Saved {
+    pub status: StatusCode,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Saved {
+    /// A JSON response with these headers.
+    pub fn json(
+        status: StatusCode,
+        body: &impl Serialize,
+        headers: Vec<(String, String)>,
+    ) -> Result<Self, ApiError> {
+        let body = serde_json::to_string(body).map_err(anyhow::Error::from)?;
+        Ok(Self { status, headers, body })
+    }
+
+    fn into_response(self) -> HttpResponse {
+        let mut builder = HttpResponse::build(self.status);
+        builder.content_type("application/json");
+        for (name, value) in self.headers {
+            builder.insert_header((name, value));
+        }
+        builder.body(self.body)
+    }
+}
+
+/// Run a write in one transaction. With a key, a repeat gets the first response again, and the
+/// first response is remembered in the write's own transaction, so it is kept exactly when the
+/// change is committed. Any handler may use it: nothing here knows what was written.
+pub async fn write<F>(
+    db: &Db,
+    caller_id: &str,
+    idempotency: Option<Idempotency>,
+    write: F,
+) -> Result<HttpResponse, ApiError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<Saved, ApiError> + Send + 'static,
+{
+    let (caller, key) = (caller_id.to_owned(), idempotency.clone());
+    let owner = caller.clone();
+    let result = db
+        .write(move |conn| {
+            if let Some(idempotency) = &idempotency
+                && let Some(saved) = replay(conn, &owner, idempotency)?
+            {
+                return Ok(saved);
+            }
+            let saved = write(conn)?;
+            if let Some(idempotency) = &idempotency {
+                remember(conn, &owner, idempotency, &saved)?;
+            }
+            Ok(saved)
+        })
+        .await;
+    let saved = match (result, key) {
+        (Ok(saved), _) => saved,
+        // Two requests raced with the same new key: the other one committed its key first, and
+        // this one was rolled back whole. Answer what the first answered.
+        (Err(error @ ApiError::Conflict { .. }), Some(key)) => {
+            match db.run(move |conn| replay(conn, &caller, &key)).await? {
+                Some(saved) => saved,
+                None => return Err(error),
+            }
+        }
+        (Err(error), _) => return Err(error),
+    };
+    Ok(saved.into_response())
+}
+
+/// The first response to this key, if there was one.
+fn replay(
     conn: &mut DbConnection,
     caller_id: &str,
     idempotency: &Idempotency,
-) -> Result<Option<(u16, String)>, ApiError> {
-    let stored: Option<(String, i32, String)> = idempotency_keys::table
+) -> Result<Option<Saved>, ApiError> {
+    let stored: Option<(String, i32, String, Option<String>)> = idempotency_keys::table
         .find((caller_id, &idempotency.key))
-        .select((idempotency_keys::request_hash, idempotency_keys::status, idempotency_keys::response))
+        .select((
+            idempotency_keys::request_hash,
+            idempotency_keys::status,
+            idempotency_keys::response,
+            idempotency_keys::headers,
+        ))
         .first(conn)
         .optional()?;
     match stored {
-        Some((hash, _, _)) if hash != idempotency.request_hash => Err(ApiError::invalid_field(
+        Some((hash, _, _, _)) if hash != idempotency.request_hash => Err(ApiError::invalid_field(
             HEADER,
             Text::fixed(
                 "Khóa này đã được dùng cho một yêu cầu khác; hãy dùng khóa mới cho yêu cầu mới",
                 "this key was used with a different request; use a new key for a new request",
             ),
         )),
-        Some((_, status, body)) => Ok(Some((u16::try_from(status).unwrap_or(200), body))),
+        Some((_, status, body, headers)) => {
+            let status = u16::try_from(status)
+                .ok()
+                .and_then(|s| StatusCode::from_u16(s).ok())
+                .unwrap_or(StatusCode::OK);
+            let headers = match headers {
+                Some(text) => serde_json::from_str(&text).map_err(anyhow::Error::from)?,
+                None => Vec::new(),
+            };
+            Ok(Some(Saved { status, headers, body }))
+        }
         None => Ok(None),
     }
 }
 
-pub fn remember(
+fn remember(
     conn: &mut DbConnection,
     caller_id: &str,
     idempotency: &Idempotency,
-    status: u16,
-    body: &str,
-) -> QueryResult<()> {
+    saved: &Saved,
+) -> Result<(), ApiError> {
+    let headers = serde_json::to_string(&saved.headers).map_err(anyhow::Error::from)?;
     diesel::insert_into(idempotency_keys::table)
         .values((
             idempotency_keys::caller_id.eq(caller_id),
             idempotency_keys::key.eq(&idempotency.key),
             idempotency_keys::request_hash.eq(&idempotency.request_hash),
-            idempotency_keys::status.eq(i32::from(status)),
-            idempotency_keys::response.eq(body),
+            idempotency_keys::status.eq(i32::from(saved.status.as_u16())),
+            idempotency_keys::response.eq(&saved.body),
+            idempotency_keys::headers.eq(Some(headers)),
             idempotency_keys::created_at.eq(clock::to_db(clock::now())),
         ))
-        .execute(conn)
-        .map(|_| ())
+        .execute(conn)?;
+    Ok(())
 }

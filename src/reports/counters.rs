@@ -13,7 +13,7 @@ use super::store::facts_of;
 use crate::clock;
 use crate::db::DbConnection;
 use crate::db::schema::{dossiers, report_counts, surveys};
-use crate::dossiers::model::DossierRow;
+use crate::dossiers::row::DossierRow;
 use crate::error::ApiError;
 use crate::surveys::model::Level;
 

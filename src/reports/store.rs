@@ -18,7 +18,8 @@ use crate::db::schema::{
     agencies, dossiers, feedback, procedures, report_targets, service_accounts, surveys, users,
 };
 use crate::dossiers::lifecycle::Status;
-use crate::dossiers::model::{Channel, DossierRow, PaymentMethod};
+use crate::dossiers::model::{Channel, PaymentMethod};
+use crate::dossiers::row::DossierRow;
 use crate::error::ApiError;
 use crate::feedback::model::FeedbackChannel;
 use crate::surveys::model::Level;

@@ -9,7 +9,7 @@ use crate::agencies::store as agencies;
 use crate::auth::caller::{AnyRole, Authorized, Staff};
 use crate::clock;
 use crate::db::Db;
-use crate::dossiers::service::load_visible;
+use crate::dossiers::access::load_visible;
 use crate::error::ApiError;
 use crate::http::extract::{JsonBody, QueryParams};
 use crate::http::pagination::{self, Page};

@@ -8,7 +8,7 @@ use crate::auth::caller::Caller;
 use crate::auth::role::Role;
 use crate::clock;
 use crate::db::DbConnection;
-use crate::dossiers::service::load_visible;
+use crate::dossiers::access::load_visible;
 use crate::error::ApiError;
 use crate::i18n::{Text, common};
 use crate::records::outbox::{self, NewEvent};

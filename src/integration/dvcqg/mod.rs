@@ -26,7 +26,7 @@
 //!   to the portal's own code. A forwarder drops them.
 //!
 //! Not included: the applicant's identity number and contacts. Service accounts never see
-//! them (`dossiers::service::sees_personal_data`), and the portal's status sync does not need
+//! them (`dossiers::access::sees_personal_data`), and the portal's status sync does not need
 //! them; the full name is shown to every caller who may see the dossier, as in `GET
 //! /api/v1/dossiers/{id}`.
 //!

@@ -8,7 +8,7 @@ use crate::agencies::store as agencies;
 use crate::auth::caller::{AnyRole, Authorized};
 use crate::catalogue::store as procedures;
 use crate::db::Db;
-use crate::dossiers::service;
+use crate::dossiers::access;
 use crate::error::ApiError;
 use crate::http::responses as r;
 
@@ -34,7 +34,7 @@ pub async fn get_dvcqg_dossier(
     let caller = auth.caller.clone();
     let dossier = db
         .run(move |conn| {
-            let row = service::load_visible(conn, &caller, &id)?;
+            let row = access::load_visible(conn, &caller, &id)?;
             let procedure = procedures::find(conn, &row.procedure_id)?
                 .ok_or_else(|| anyhow::anyhow!("procedure vanished"))?;
             let agency =

@@ -1,0 +1,75 @@
+//! Who may see a dossier and who may do what with it.
+
+use super::lifecycle::Action;
+use super::row::DossierRow;
+use super::store;
+use crate::agencies::store as agencies;
+use crate::auth::caller::Caller;
+use crate::auth::role::Role;
+use crate::auth::scope::Scope;
+use crate::db::DbConnection;
+use crate::error::ApiError;
+use crate::i18n::{Text, lower_first, nouns};
+use crate::labels::Labelled;
+
+/// The dossier if the caller may see it; otherwise the same 404 as a missing one. Citizens see
+/// their own; everyone else the dossiers of the agencies in their scope.
+#[tracing::instrument(skip(conn, caller), fields(caller = %caller.id))]
+pub fn load_visible(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<DossierRow, ApiError> {
+    let row = store::find(conn, id)?.ok_or_else(|| ApiError::not_found(nouns::DOSSIER))?;
+    if visible(conn, caller, &row)? { Ok(row) } else { Err(ApiError::not_found(nouns::DOSSIER)) }
+}
+
+pub fn visible(conn: &mut DbConnection, caller: &Caller, row: &DossierRow) -> Result<bool, ApiError> {
+    if caller.role == Role::Citizen {
+        return Ok(row.owner_id.as_deref() == Some(caller.id.as_str()));
+    }
+    let scope = caller.scope();
+    if scope == Scope::All {
+        return Ok(true);
+    }
+    Ok(agencies::find(conn, &row.agency_id)?.is_some_and(|a| scope.contains(&a.id, &a.path)))
+}
+
+/// Whether the caller sees personal data: the agency's staff and the applicant's own account;
+/// not service accounts, which forward status, not identities.
+pub fn sees_personal_data(caller: &Caller) -> bool {
+    matches!(caller.role, Role::Admin | Role::Leader | Role::Officer | Role::Citizen)
+}
+
+/// Integration and admin callers may import history: name the instants of intake and steps.
+pub fn may_import(caller: &Caller) -> bool {
+    matches!(caller.role, Role::Admin | Role::Integration)
+}
+
+/// Who may take which step: citizens withdraw and supplement their own dossiers; officers,
+/// admins and the portal's service accounts work them; leaders read.
+pub fn check_may_act(caller: &Caller, action: Action) -> Result<(), ApiError> {
+    let allowed = match caller.role {
+        Role::Admin | Role::Officer | Role::Integration => true,
+        Role::Citizen => matches!(action, Action::Withdraw | Action::Supplement),
+        Role::Leader => false,
+    };
+    if allowed {
+        return Ok(());
+    }
+    Err(ApiError::Forbidden(Text::new(
+        format!(
+            "Vai trò của bạn không được thực hiện thao tác “{}” với hồ sơ",
+            lower_first(&action.label().vi)
+        ),
+        format!("your role may not {} a dossier", action.as_str()),
+    )))
+}
+
+/// Who may record digitization, payment or assignment: the desk and the systems, not leaders
+/// or citizens.
+pub fn check_may_update(caller: &Caller) -> Result<(), ApiError> {
+    if matches!(caller.role, Role::Admin | Role::Officer | Role::Integration) {
+        return Ok(());
+    }
+    Err(ApiError::Forbidden(Text::fixed(
+        "Vai trò của bạn không được thay đổi hồ sơ",
+        "your role may not change a dossier",
+    )))
+}

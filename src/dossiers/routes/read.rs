@@ -1,0 +1,116 @@
+//! Reading dossiers over HTTP: one, the list, the officers' worklists, the history.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, get, web};
+
+use crate::auth::caller::{AnyRole, Authorized, Staff};
+use crate::calendar::cache::CalendarCache;
+use crate::clock;
+use crate::db::Db;
+use crate::dossiers::access::load_visible;
+use crate::dossiers::model::{DossierQuery, WorklistQuery};
+use crate::dossiers::views::{self, Dossier, History, HistoryEntry, Worklist};
+use crate::dossiers::{list, worklist as worklists};
+use crate::error::ApiError;
+use crate::http::etag;
+use crate::http::extract::QueryParams;
+use crate::http::pagination::{self, Page};
+use crate::http::responses as r;
+use crate::records::history::{self, Trail};
+
+/// Read one dossier. Identity number and contacts are shown to the agency's staff and the
+/// applicant only.
+#[utoipa::path(
+    tag = "dossiers",
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, body = Dossier, headers(("ETag" = String))),
+        (status = 401, response = r::Unauthorized),
+        (status = 404, response = r::NotFound),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/dossiers/{id}")]
+pub async fn get_dossier(
+    auth: Authorized<AnyRole>,
+    id: web::Path<String>,
+    db: web::Data<Db>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = auth.caller.clone();
+    let row = db.run(move |conn| load_visible(conn, &caller, &id)).await?;
+    etag::respond(StatusCode::OK, &views::etag(&row), &views::dossier(row, &auth)?)
+}
+
+/// Every step of the dossier: who, when, from and to which status, with the note.
+#[utoipa::path(
+    tag = "dossiers",
+    params(("id" = String, Path)),
+    responses((status = 200, body = History), (status = 401, response = r::Unauthorized), (status = 404, response = r::NotFound)),
+    security(("bearer" = []))
+)]
+#[get("/dossiers/{id}/history")]
+pub async fn dossier_history(
+    auth: Authorized<AnyRole>,
+    id: web::Path<String>,
+    db: web::Data<Db>,
+) -> Result<web::Json<History>, ApiError> {
+    let caller = auth.caller.clone();
+    let entries = db
+        .run(move |conn| {
+            load_visible(conn, &caller, &id)?;
+            Ok(history::read(conn, Trail::Dossier, &id)?)
+        })
+        .await?;
+    let items = entries.into_iter().map(HistoryEntry::try_from).collect::<anyhow::Result<_>>()?;
+    Ok(web::Json(History { items }))
+}
+
+/// List dossiers, newest first: a citizen's own, or those of the agencies in the caller's scope.
+#[utoipa::path(
+    tag = "dossiers",
+    params(DossierQuery),
+    responses((status = 200, body = Page<Dossier>), (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized), (status = 404, response = r::NotFound)),
+    security(("bearer" = []))
+)]
+#[get("/dossiers")]
+pub async fn list_dossiers(
+    auth: Authorized<AnyRole>,
+    query: QueryParams<DossierQuery>,
+    db: web::Data<Db>,
+) -> Result<web::Json<Page<Dossier>>, ApiError> {
+    let query = query.into_inner();
+    let limit = pagination::limit(query.limit)?;
+    let after = pagination::decode_position(query.cursor.as_deref())?;
+    let caller = auth.caller.clone();
+    let rows = db.run(move |conn| list::load(conn, &caller, query, after, limit + 1)).await?;
+    let page = pagination::page(
+        rows,
+        limit,
+        |row| format!("{}|{}", row.submitted_at.and_utc().to_rfc3339(), row.id),
+        |row| row,
+    );
+    Ok(web::Json(Page { items: views::dossiers(page.items, &auth)?, next_cursor: page.next_cursor }))
+}
+
+/// Officers' worklists: overdue, due within N working hours, or online dossiers unanswered more
+/// than 8 working hours after submission (the seed's task 3).
+#[utoipa::path(
+    operation_id = "dossier_worklist",
+    tag = "dossiers",
+    params(WorklistQuery),
+    responses((status = 200, body = Worklist), (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized), (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound)),
+    security(("bearer" = []))
+)]
+#[get("/dossiers/worklist")]
+pub async fn worklist(
+    auth: Authorized<Staff>,
+    query: QueryParams<WorklistQuery>,
+    db: web::Data<Db>,
+    calendars: web::Data<CalendarCache>,
+) -> Result<web::Json<Worklist>, ApiError> {
+    let query = query.into_inner();
+    let hours = pagination::worklist_hours(query.hours)?;
+    let (caller, now) = (auth.caller.clone(), clock::now());
+    let rows = db.run(move |conn| worklists::load(conn, &calendars, &caller, &query, hours, now)).await?;
+    Ok(web::Json(Worklist { items: views::dossiers(rows, &auth)? }))
+}

@@ -1,0 +1,275 @@
+//! The nine lifecycle steps over HTTP: each body becomes a `Step`, which `service::act` takes in
+//! one idempotent transaction.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, post, web};
+use serde::de::DeserializeOwned;
+use validator::Validate;
+
+use super::saved;
+use crate::auth::caller::{AnyRole, Authorized};
+use crate::calendar::cache::CalendarCache;
+use crate::db::Db;
+use crate::dossiers::model::{ApologizeBody, AssignBody, ReasonBody, ResolveBody, StepBody, SupplementBody};
+use crate::dossiers::service;
+use crate::dossiers::steps::{Change, Step};
+use crate::dossiers::views::Dossier;
+use crate::error::ApiError;
+use crate::http::extract::JsonBody;
+use crate::http::idempotency::{self, IdempotencyKey};
+use crate::http::responses as r;
+
+/// The answers of every lifecycle step, named once for the nine of them.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code, clippy::large_enum_variant)] // Never built: exists for its OpenAPI description.
+enum StepResponses {
+    /// The dossier after the step.
+    #[response(status = 200)]
+    Done(Dossier),
+    #[response(status = 400)]
+    BadRequest(#[ref_response] r::BadRequest),
+    #[response(status = 401)]
+    Unauthorized(#[ref_response] r::Unauthorized),
+    #[response(status = 403)]
+    Forbidden(#[ref_response] r::Forbidden),
+    #[response(status = 404)]
+    NotFound(#[ref_response] r::NotFound),
+    /// A rule of the one-stop lifecycle forbids the step; `rule` names it.
+    #[response(status = 409)]
+    Conflict(#[ref_response] r::Conflict),
+    #[response(status = 415)]
+    UnsupportedMediaType(#[ref_response] r::UnsupportedMediaType),
+    #[response(status = 422)]
+    Unprocessable(#[ref_response] r::Unprocessable),
+}
+
+/// Take the step a body asks for, replaying the first answer to a repeated `Idempotency-Key`.
+async fn take<B>(
+    auth: Authorized<AnyRole>,
+    id: web::Path<String>,
+    key: IdempotencyKey,
+    body: JsonBody<B>,
+    db: web::Data<Db>,
+    calendars: web::Data<CalendarCache>,
+    into_step: impl FnOnce(B) -> Step,
+) -> Result<HttpResponse, ApiError>
+where
+    B: Validate + DeserializeOwned,
+{
+    body.validate()?;
+    let idempotency = key.with_body(body.raw());
+    let step = into_step(body.into_inner());
+    let action = step.change.action();
+    let (caller, id) = (auth.caller.clone(), id.into_inner());
+    let response = idempotency::write(&db, &auth.id, idempotency, move |conn| {
+        let row = service::act(conn, &calendars, &caller, &id, step)?;
+        saved(row, &caller, StatusCode::OK)
+    })
+    .await?;
+    tracing::info!(by = %auth.id, action = action.as_str(), "dossier step");
+    Ok(response)
+}
+
+/// Accept an online dossier: the receipt with its appointment is issued and the clock starts.
+#[utoipa::path(
+    operation_id = "accept_dossier",
+    tag = "dossiers",
+    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body(content = StepBody, example = json!({"note": "Hồ sơ đủ thành phần, tiếp nhận"})),
+    responses(StepResponses),
+    security(("bearer" = []))
+)]
+#[post("/dossiers/{id}/accept")]
+pub async fn accept(
+    auth: Authorized<AnyRole>,
+    id: web::Path<String>,
+    key: IdempotencyKey,
+    body: JsonBody<StepBody>,
+    db: web::Data<Db>,
+    calendars: web::Data<CalendarCache>,
+) -> Result<HttpResponse, ApiError> {
+    take(auth, id, key, body, db, calendars, |b| b.into_step(Change::Accept)).await
+}
+
+/// Send the dossier back for the missing documents, once (before or after acceptance); after
+/// acceptance the clock stops until the supplement arrives.
+#[utoipa::path(
+    operation_id = "request_dossier_supplement",
+    tag = "dossiers",
+    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body(content = ReasonBody, example = json!({
+        "reason": "Thiếu bản chính Giấy chứng sinh; bổ sung tại bộ phận một cửa"
+    })),
+    responses(StepResponses),
+    security(("bearer" = []))
+)]
+#[post("/dossiers/{id}/request-supplement")]
+pub async fn request_supplement(
+    auth: Authorized<AnyRole>,
+    id: web::Path<String>,
+    key: IdempotencyKey,
+    body: JsonBody<ReasonBody>,
+    db: web::Data<Db>,
+    calendars: web::Data<CalendarCache>,
+) -> Result<HttpResponse, ApiError> {
+    take(auth, id, key, body, db, calendars, |b| b.into_step(|reason| Change::RequestSupplement { reason }))
+        .await
+}
+
+/// The requested documents arrived: back to awaiting receipt, or (after acceptance) processing
+/// with the clock restarted from now with the full time limit.
+#[utoipa::path(
+    operation_id = "supplement_dossier",
+    tag = "dossiers",
+    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body(content = SupplementBody, example = json!({
+        "components": [{"name": "Tờ khai đăng ký khai sinh", "digitized": true}, {"name": "Giấy chứng sinh", "digitized": true}],
+        "note": "Công dân đã nộp bản chính Giấy chứng sinh"
+    })),
+    responses(StepResponses),
+    security(("bearer" = []))
+)]
+#[post("/dossiers/{id}/supplement")]
+pub async fn supplement(
+    auth: Authorized<AnyRole>,
+    id: web::Path<String>,
+    key: IdempotencyKey,
+    body: JsonBody<SupplementBody>,
+    db: web::Data<Db>,
+    calendars: web::Data<CalendarCache>,
+) -> Result<HttpResponse, ApiError> {
+    take(auth, id, key, body, db, calendars, Step::from).await
+}
+
+/// Assign the dossier to an officer of its agency.
+#[utoipa::path(
+    operation_id = "assign_dossier",
+    tag = "dossiers",
+    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body(content = AssignBody, example = json!({
+        "user_id": "3f0a6c1e-7b2d-4e5f-9a8b-1c2d3e4f5a6b", "note": "Chuyển công chức tư pháp - hộ tịch"
+    })),
+    responses(StepResponses),
+    security(("bearer" = []))
+)]
+#[post("/dossiers/{id}/assign")]
+pub async fn assign(
+    auth: Authorized<AnyRole>,
+    id: web::Path<String>,
+    key: IdempotencyKey,
+    body: JsonBody<AssignBody>,
+    db: web::Data<Db>,
+    calendars: web::Data<CalendarCache>,
+) -> Result<HttpResponse, ApiError> {
+    take(auth, id, key, body, db, calendars, Step::from).await
+}
+
+/// Record the result: approved, or refused with its reasons; say whether the result is digitized.
+#[utoipa::path(
+    operation_id = "resolve_dossier",
+    tag = "dossiers",
+    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body = ResolveBody,
+    responses(StepResponses),
+    security(("bearer" = []))
+)]
+#[post("/dossiers/{id}/resolve")]
+pub async fn resolve(
+    auth: Authorized<AnyRole>,
+    id: web::Path<String>,
+    key: IdempotencyKey,
+    body: JsonBody<ResolveBody>,
+    db: web::Data<Db>,
+    calendars: web::Data<CalendarCache>,
+) -> Result<HttpResponse, ApiError> {
+    take(auth, id, key, body, db, calendars, Step::from).await
+}
+
+/// The result was handed to the applicant.
+#[utoipa::path(
+    operation_id = "return_dossier_result",
+    tag = "dossiers",
+    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body(content = StepBody, example = json!({"note": "Đã trả kết quả trực tiếp cho công dân"})),
+    responses(StepResponses),
+    security(("bearer" = []))
+)]
+#[post("/dossiers/{id}/return")]
+pub async fn return_result(
+    auth: Authorized<AnyRole>,
+    id: web::Path<String>,
+    key: IdempotencyKey,
+    body: JsonBody<StepBody>,
+    db: web::Data<Db>,
+    calendars: web::Data<CalendarCache>,
+) -> Result<HttpResponse, ApiError> {
+    take(auth, id, key, body, db, calendars, |b| b.into_step(Change::Return)).await
+}
+
+/// The applicant withdraws the dossier (or the desk stops it with a notice).
+#[utoipa::path(
+    operation_id = "withdraw_dossier",
+    tag = "dossiers",
+    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body(content = ReasonBody, example = json!({"reason": "Công dân có đơn xin rút hồ sơ"})),
+    responses(StepResponses),
+    security(("bearer" = []))
+)]
+#[post("/dossiers/{id}/withdraw")]
+pub async fn withdraw(
+    auth: Authorized<AnyRole>,
+    id: web::Path<String>,
+    key: IdempotencyKey,
+    body: JsonBody<ReasonBody>,
+    db: web::Data<Db>,
+    calendars: web::Data<CalendarCache>,
+) -> Result<HttpResponse, ApiError> {
+    take(auth, id, key, body, db, calendars, |b| b.into_step(|reason| Change::Withdraw { reason })).await
+}
+
+/// Refuse the dossier at reception, before acceptance (form 03).
+#[utoipa::path(
+    operation_id = "reject_dossier",
+    tag = "dossiers",
+    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body(content = ReasonBody, example = json!({
+        "reason": "Thủ tục không thuộc thẩm quyền giải quyết của UBND xã"
+    })),
+    responses(StepResponses),
+    security(("bearer" = []))
+)]
+#[post("/dossiers/{id}/reject")]
+pub async fn reject(
+    auth: Authorized<AnyRole>,
+    id: web::Path<String>,
+    key: IdempotencyKey,
+    body: JsonBody<ReasonBody>,
+    db: web::Data<Db>,
+    calendars: web::Data<CalendarCache>,
+) -> Result<HttpResponse, ApiError> {
+    take(auth, id, key, body, db, calendars, |b| b.into_step(|reason| Change::Reject { reason })).await
+}
+
+/// Apologize for the delay with a new appointment (form 04), at most once. `due_at` stays: it is
+/// the legal deadline the report judges against.
+#[utoipa::path(
+    operation_id = "apologize_for_dossier",
+    tag = "dossiers",
+    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body(content = ApologizeBody, example = json!({
+        "reason": "Cần xác minh thêm thông tin với cơ quan khác", "new_appointment_at": "2024-06-28T09:00:00Z"
+    })),
+    responses(StepResponses),
+    security(("bearer" = []))
+)]
+#[post("/dossiers/{id}/apologize")]
+pub async fn apologize(
+    auth: Authorized<AnyRole>,
+    id: web::Path<String>,
+    key: IdempotencyKey,
+    body: JsonBody<ApologizeBody>,
+    db: web::Data<Db>,
+    calendars: web::Data<CalendarCache>,
+) -> Result<HttpResponse, ApiError> {
+    take(auth, id, key, body, db, calendars, Step::from).await
+}

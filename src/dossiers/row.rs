@@ -1,0 +1,75 @@
+//! The dossier as stored: one diesel row type that is read and written whole (every column of
+//! the `dossiers` table, once), apart from the API's view of it (`views`).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::dossiers;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = dossiers, treat_none_as_null = true)]
+pub struct DossierRow {
+    pub id: String,
+    pub code: String,
+    pub agency_id: String,
+    pub procedure_id: String,
+    pub channel: String,
+    pub status: String,
+    pub applicant_kind: String,
+    pub applicant_name: String,
+    pub applicant_name_folded: String,
+    pub applicant_id_number: Option<String>,
+    pub applicant_phone: Option<String>,
+    pub applicant_email: Option<String>,
+    pub applicant_address: Option<String>,
+    pub owner_id: Option<String>,
+    pub components: String,
+    pub fee: i64,
+    pub payment_method: Option<String>,
+    pub payment_amount: Option<i64>,
+    pub external_ref: Option<String>,
+    pub submitted_at: NaiveDateTime,
+    pub accepted_at: Option<NaiveDateTime>,
+    pub first_response_at: Option<NaiveDateTime>,
+    pub due_at: Option<NaiveDateTime>,
+    pub appointment_at: Option<NaiveDateTime>,
+    pub supplement_requested_at: Option<NaiveDateTime>,
+    pub apologized_at: Option<NaiveDateTime>,
+    pub resolved_at: Option<NaiveDateTime>,
+    pub outcome: Option<String>,
+    pub result_digitized: bool,
+    pub reception_digitized: bool,
+    pub returned_at: Option<NaiveDateTime>,
+    pub withdrawn_at: Option<NaiveDateTime>,
+    pub rejected_at: Option<NaiveDateTime>,
+    pub received_by: Option<String>,
+    pub resolved_by: Option<String>,
+    pub assignee_id: Option<String>,
+    pub last_step_at: NaiveDateTime,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub resolved_by_agency_id: Option<String>,
+    pub answer_due_at: Option<NaiveDateTime>,
+    /// The latest instant the report reads (kept by `store`, see [`DossierRow::last_event`]).
+    pub last_event_at: Option<NaiveDateTime>,
+}
+
+impl DossierRow {
+    /// The latest of the instants the periodic report reads. Returning a result or assigning an
+    /// officer changes no figure, so they do not count.
+    pub fn last_event(&self) -> NaiveDateTime {
+        [
+            self.first_response_at,
+            self.accepted_at,
+            self.supplement_requested_at,
+            self.apologized_at,
+            self.resolved_at,
+            self.withdrawn_at,
+            self.rejected_at,
+        ]
+        .into_iter()
+        .flatten()
+        .fold(self.submitted_at, NaiveDateTime::max)
+    }
+}

@@ -1,0 +1,285 @@
+//! One lifecycle step applied to a dossier row, pure. `lifecycle` decides whether the step is
+//! allowed from the status; this module checks what the step carries and records it on the row.
+//! What needs the database (the due instant, whether an assignee or agency exists) is looked up
+//! by `service::act` beforehand and handed in.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+
+use super::access::may_import;
+use super::intake::{FUTURE_SKEW, fully_digitized};
+use super::lifecycle::{Action, Facts, Status};
+use super::model::{
+    ApologizeBody, AssignBody, DossierComponent, Outcome, ReasonBody, ResolveBody, StepBody, SupplementBody,
+};
+use super::row::DossierRow;
+use crate::auth::caller::Caller;
+use crate::auth::tokens::SubjectKind;
+use crate::clock;
+use crate::error::ApiError;
+use crate::i18n::{Text, common};
+
+/// What a step changes, with what each action carries.
+#[derive(Debug, Clone)]
+pub enum Change {
+    Accept,
+    RequestSupplement {
+        reason: String,
+    },
+    /// The dossier's documents after the supplement (replaces the list); `None` keeps it.
+    Supplement {
+        components: Option<Vec<DossierComponent>>,
+    },
+    Assign {
+        user_id: String,
+    },
+    Resolve {
+        outcome: Outcome,
+        result_digitized: bool,
+        resolving_agency_id: Option<String>,
+    },
+    Return,
+    Withdraw {
+        reason: String,
+    },
+    Reject {
+        reason: String,
+    },
+    Apologize {
+        reason: String,
+        new_appointment_at: DateTime<Utc>,
+    },
+}
+
+impl Change {
+    pub fn action(&self) -> Action {
+        match self {
+            Change::Accept => Action::Accept,
+            Change::RequestSupplement { .. } => Action::RequestSupplement,
+            Change::Supplement { .. } => Action::Supplement,
+            Change::Assign { .. } => Action::Assign,
+            Change::Resolve { .. } => Action::Resolve,
+            Change::Return => Action::Return,
+            Change::Withdraw { .. } => Action::Withdraw,
+            Change::Reject { .. } => Action::Reject,
+            Change::Apologize { .. } => Action::Apologize,
+        }
+    }
+}
+
+/// A step as requested: the change, when it happened (imports only) and a note for the history.
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub change: Change,
+    pub at: Option<DateTime<Utc>>,
+    pub note: Option<String>,
+}
+
+/// The instant of a step: now for officers (never before the previous step); an import may name
+/// an earlier one, never before the previous step nor in the future.
+pub fn instant(
+    caller: &Caller,
+    given: Option<DateTime<Utc>>,
+    previous: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>, ApiError> {
+    let Some(at) = given else { return Ok(now.max(previous)) };
+    if !may_import(caller) {
+        return Err(ApiError::invalid_field("at", common::IMPORT_ONLY));
+    }
+    if at > now + FUTURE_SKEW {
+        return Err(ApiError::invalid_field("at", common::MUST_NOT_BE_FUTURE));
+    }
+    if at < previous {
+        return Err(ApiError::invalid_field(
+            "at",
+            Text::fixed(
+                "Không được sớm hơn bước xử lý trước đó của hồ sơ",
+                "must not precede the dossier's previous step",
+            ),
+        ));
+    }
+    Ok(clock::to_db(at).and_utc())
+}
+
+// What each step's body becomes; the routes hold no rules.
+impl StepBody {
+    /// A step that carries nothing but its instant and note (accept, return).
+    pub fn into_step(self, change: Change) -> Step {
+        Step { change, at: self.at, note: self.note }
+    }
+}
+
+impl ReasonBody {
+    /// A step whose reason is its note (request supplement, withdraw, reject).
+    pub fn into_step(self, change: fn(String) -> Change) -> Step {
+        Step { change: change(self.reason.trim().to_owned()), at: self.at, note: None }
+    }
+}
+
+impl From<SupplementBody> for Step {
+    fn from(body: SupplementBody) -> Step {
+        Step { change: Change::Supplement { components: body.components }, at: body.at, note: body.note }
+    }
+}
+
+impl From<AssignBody> for Step {
+    fn from(body: AssignBody) -> Step {
+        Step { change: Change::Assign { user_id: body.user_id }, at: body.at, note: body.note }
+    }
+}
+
+impl From<ResolveBody> for Step {
+    fn from(body: ResolveBody) -> Step {
+        let ResolveBody { outcome, result_digitized, note, resolving_agency_id, at } = body;
+        Step { change: Change::Resolve { outcome, result_digitized, resolving_agency_id }, at, note }
+    }
+}
+
+impl From<ApologizeBody> for Step {
+    fn from(body: ApologizeBody) -> Step {
+        let change = Change::Apologize {
+            reason: body.reason.trim().to_owned(),
+            new_appointment_at: body.new_appointment_at,
+        };
+        Step { change, at: body.at, note: None }
+    }
+}
+
+/// What the lifecycle's rules depend on, from the row.
+pub fn facts(row: &DossierRow) -> Facts {
+    Facts {
+        accepted: row.accepted_at.is_some(),
+        supplement_requested_before: row.supplement_requested_at.is_some(),
+        apologized_before: row.apologized_at.is_some(),
+    }
+}
+
+/// Whether the step starts the legal clock (acceptance) or restarts it (a supplement after
+/// acceptance): then `apply` needs the due instant counted from the step.
+pub fn starts_clock(row: &DossierRow, change: &Change) -> bool {
+    match change {
+        Change::Accept => true,
+        Change::Supplement { .. } => row.accepted_at.is_some(),
+        _ => false,
+    }
+}
+
+/// What the step carries, checked against the row: a refusal states its reasons; a new
+/// appointment is later than the current one and than the step.
+pub fn check(row: &DossierRow, step: &Step, at: DateTime<Utc>) -> Result<(), ApiError> {
+    match &step.change {
+        Change::Resolve { outcome: Outcome::Refused, .. }
+            if step.note.as_deref().is_none_or(|n| n.trim().is_empty()) =>
+        {
+            Err(ApiError::invalid_field(
+                "note",
+                Text::fixed("Văn bản từ chối phải nêu rõ lý do", "a refusal states its reasons"),
+            ))
+        }
+        Change::Apologize { new_appointment_at, .. } => {
+            let current = row.appointment_at.map(|t| t.and_utc());
+            if current.is_some_and(|c| *new_appointment_at <= c) || *new_appointment_at <= at {
+                return Err(ApiError::invalid_field(
+                    "new_appointment_at",
+                    Text::fixed(
+                        "Phải muộn hơn ngày hẹn trả hiện tại",
+                        "must be later than the current appointment",
+                    ),
+                ));
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Record a checked step on the row, moving it to status `to` at `at`; `due` is the due instant
+/// counted from `at` when [`starts_clock`]. Returns the note for the history: the step's note,
+/// or the reason the step carries.
+pub fn apply(
+    row: &mut DossierRow,
+    step: Step,
+    to: Status,
+    at: DateTime<Utc>,
+    due: Option<DateTime<Utc>>,
+    by: &Caller,
+) -> Result<Option<String>, ApiError> {
+    let at_db = clock::to_db(at);
+    let action = step.change.action();
+    let mut note = step.note;
+    match step.change {
+        Change::Accept => {
+            row.accepted_at = Some(at_db);
+            row.reception_digitized = fully_digitized(&components_of(row)?);
+            row.due_at = due.map(clock::to_db);
+            row.appointment_at = row.due_at;
+            if by.kind == SubjectKind::User {
+                row.received_by = Some(by.id.clone());
+            }
+        }
+        Change::Supplement { components } => supplement(row, components, due.map(clock::to_db))?,
+        Change::Assign { user_id } => row.assignee_id = Some(user_id),
+        Change::Resolve { outcome, result_digitized, resolving_agency_id } => {
+            row.resolved_by_agency_id = resolving_agency_id;
+            row.resolved_at = Some(at_db);
+            row.outcome = Some(outcome.as_str().to_owned());
+            row.result_digitized = result_digitized;
+            row.resolved_by = Some(by.id.clone());
+        }
+        Change::Return => row.returned_at = Some(at_db),
+        Change::RequestSupplement { reason } => {
+            row.supplement_requested_at = Some(at_db);
+            note = Some(reason);
+        }
+        Change::Withdraw { reason } => {
+            row.withdrawn_at = Some(at_db);
+            note = Some(reason);
+        }
+        Change::Reject { reason } => {
+            row.rejected_at = Some(at_db);
+            note = Some(reason);
+        }
+        Change::Apologize { reason, new_appointment_at } => {
+            row.apologized_at = Some(at_db);
+            row.appointment_at = Some(clock::to_db(new_appointment_at));
+            note = Some(reason);
+        }
+    }
+    // An online submission's first answer: accepted, sent back for supplement, or refused.
+    if row.channel == super::model::Channel::Online.as_str()
+        && row.first_response_at.is_none()
+        && matches!(action, Action::Accept | Action::RequestSupplement | Action::Reject)
+    {
+        row.first_response_at = Some(at_db);
+    }
+    row.status = to.as_str().to_owned();
+    row.last_step_at = at_db.max(row.last_step_at);
+    Ok(note)
+}
+
+/// The requested documents arrived. After acceptance the clock restarts with the full limit
+/// when the complete dossier is back, which is when it is received complete: the digitization
+/// snapshot is taken again, and the appointment follows the new due date unless an apology's
+/// later one stands.
+fn supplement(
+    row: &mut DossierRow,
+    components: Option<Vec<DossierComponent>>,
+    due: Option<NaiveDateTime>,
+) -> Result<(), ApiError> {
+    if let Some(components) = components {
+        row.components = serde_json::to_string(&components).map_err(anyhow::Error::from)?;
+    }
+    if let Some(due) = due {
+        row.due_at = Some(due);
+        row.reception_digitized = fully_digitized(&components_of(row)?);
+        row.appointment_at = Some(match (row.apologized_at, row.appointment_at) {
+            (Some(_), Some(promised)) => promised.max(due),
+            _ => due,
+        });
+    }
+    Ok(())
+}
+
+fn components_of(row: &DossierRow) -> Result<Vec<DossierComponent>, ApiError> {
+    Ok(serde_json::from_str(&row.components).map_err(anyhow::Error::from)?)
+}
