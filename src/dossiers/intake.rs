@@ -2,7 +2,7 @@
 //! accepted at, and the row it becomes. It knows neither HTTP nor SQL; `service::intake` looks
 //! up the agency, procedure, due instants and the day's number, and writes the row.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::access::may_import;
@@ -16,9 +16,7 @@ use crate::catalogue::search;
 use crate::clock;
 use crate::error::ApiError;
 use crate::i18n::{Text, common};
-
-/// Clock skew tolerated on imported instants ("never in the future").
-pub const FUTURE_SKEW: Duration = Duration::seconds(60);
+use crate::records::history::FUTURE_SKEW;
 
 /// What the caller may claim, checked before anything is looked up: the channel of its role,
 /// fields that are the portal's or the desk's to set, the identity number's kind, and import-only

@@ -6,7 +6,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 
 use super::access::may_import;
-use super::intake::{FUTURE_SKEW, fully_digitized};
+use super::intake::fully_digitized;
 use super::lifecycle::{Action, Facts, Status};
 use super::model::{
     ApologizeBody, AssignBody, DossierComponent, Outcome, ReasonBody, ResolveBody, StepBody, SupplementBody,
@@ -16,7 +16,8 @@ use crate::auth::caller::Caller;
 use crate::auth::tokens::SubjectKind;
 use crate::clock;
 use crate::error::ApiError;
-use crate::i18n::{Text, common};
+use crate::i18n::Text;
+use crate::records::history;
 
 /// What a step changes, with what each action carries.
 #[derive(Debug, Clone)]
@@ -74,31 +75,19 @@ pub struct Step {
     pub note: Option<String>,
 }
 
-/// The instant of a step: now for officers (never before the previous step); an import may name
-/// an earlier one, never before the previous step nor in the future.
+/// The instant of a step: now for officers; an import may name an earlier one, never before the
+/// dossier's previous step nor in the future.
 pub fn instant(
     caller: &Caller,
     given: Option<DateTime<Utc>>,
     previous: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<DateTime<Utc>, ApiError> {
-    let Some(at) = given else { return Ok(now.max(previous)) };
-    if !may_import(caller) {
-        return Err(ApiError::invalid_field("at", common::IMPORT_ONLY));
-    }
-    if at > now + FUTURE_SKEW {
-        return Err(ApiError::invalid_field("at", common::MUST_NOT_BE_FUTURE));
-    }
-    if at < previous {
-        return Err(ApiError::invalid_field(
-            "at",
-            Text::fixed(
-                "Không được sớm hơn bước xử lý trước đó của hồ sơ",
-                "must not precede the dossier's previous step",
-            ),
-        ));
-    }
-    Ok(clock::to_db(at).and_utc())
+    let too_early = Text::fixed(
+        "Không được sớm hơn bước xử lý trước đó của hồ sơ",
+        "must not precede the dossier's previous step",
+    );
+    history::instant(given, previous, now, may_import(caller), too_early)
 }
 
 // What each step's body becomes; the routes hold no rules.

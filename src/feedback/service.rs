@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::lifecycle::{self, Facts, FeedbackAction, FeedbackStatus};
@@ -21,12 +21,11 @@ use crate::db::DbConnection;
 use crate::dossiers::model::normalize_phone;
 use crate::error::ApiError;
 use crate::i18n::{Text, common, nouns};
-use crate::records::history::{self, NewStep, Trail};
+use crate::records::history::{self, FUTURE_SKEW, NewStep, Trail};
 use crate::records::outbox::{self, NewEvent};
 
 /// Decree 20/2008 and the national portal's PAKN rules: 15 working days to answer.
 pub const DEFAULT_WORKING_DAYS: i64 = 15;
-const FUTURE_SKEW: Duration = Duration::seconds(60);
 
 pub fn load_visible(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<FeedbackRow, ApiError> {
     let row = store::find(conn, id)?.ok_or_else(|| ApiError::not_found(nouns::FEEDBACK))?;
@@ -120,20 +119,14 @@ fn may_import(caller: &Caller) -> bool {
     matches!(caller.role, Role::Admin | Role::Integration)
 }
 
-pub fn intake(
-    conn: &mut DbConnection,
-    calendars: &CalendarCache,
+/// When the feedback was received: now, or for an import the instant it names (not in the
+/// future).
+fn received_at(
+    received: Option<DateTime<Utc>>,
     caller: &Caller,
-    new: NewFeedback,
-) -> Result<FeedbackRow, ApiError> {
-    if caller.role == Role::Leader {
-        return Err(ApiError::Forbidden(Text::fixed(
-            "Lãnh đạo chỉ xem phản ánh, kiến nghị; cán bộ một cửa mới ghi nhận",
-            "leaders read feedback; officers record it",
-        )));
-    }
-    let now = clock::now();
-    let received_at = match new.received_at {
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>, ApiError> {
+    Ok(match received {
         Some(_) if !may_import(caller) => {
             return Err(ApiError::invalid_field(
                 "received_at",
@@ -148,7 +141,25 @@ pub fn intake(
         }
         Some(at) => clock::to_db(at).and_utc(),
         None => now,
-    };
+    })
+}
+
+/// Record feedback received at the desk, online or from another system.
+#[tracing::instrument(skip_all, fields(caller = %caller.id, agency_id = %new.agency_id))]
+pub fn intake(
+    conn: &mut DbConnection,
+    calendars: &CalendarCache,
+    caller: &Caller,
+    new: NewFeedback,
+) -> Result<FeedbackRow, ApiError> {
+    if caller.role == Role::Leader {
+        return Err(ApiError::Forbidden(Text::fixed(
+            "Lãnh đạo chỉ xem phản ánh, kiến nghị; cán bộ một cửa mới ghi nhận",
+            "leaders read feedback; officers record it",
+        )));
+    }
+    let now = clock::now();
+    let received_at = received_at(new.received_at, caller, now)?;
     let scope = if caller.role == Role::Citizen { Scope::All } else { caller.scope() };
     let agency = load_named(conn, &scope, &new.agency_id, "agency_id")?;
     if let Some(procedure_id) = &new.procedure_id
@@ -209,6 +220,8 @@ pub enum Detail {
     Forward { agency_id: String, note: Option<String> },
 }
 
+/// Take one step of the feedback's lifecycle.
+#[tracing::instrument(skip_all, fields(caller = %caller.id, feedback_id = %id, action = action.as_str()))]
 pub fn act(
     conn: &mut DbConnection,
     calendars: &CalendarCache,
@@ -226,29 +239,45 @@ pub fn act(
         )));
     }
     let now = clock::now();
-    let previous = row.last_step_at.and_utc();
-    let at = match at {
-        None => now.max(previous),
-        Some(_) if !may_import(caller) => {
-            return Err(ApiError::invalid_field("at", common::IMPORT_ONLY));
-        }
-        Some(at) if at > now + FUTURE_SKEW => {
-            return Err(ApiError::invalid_field("at", common::MUST_NOT_BE_FUTURE));
-        }
-        Some(at) if at < previous => {
-            return Err(ApiError::invalid_field(
-                "at",
-                Text::fixed("Không được sớm hơn bước xử lý trước đó", "must not precede the previous step"),
-            ));
-        }
-        Some(at) => clock::to_db(at).and_utc(),
-    };
+    let too_early =
+        Text::fixed("Không được sớm hơn bước xử lý trước đó", "must not precede the previous step");
+    let at = history::instant(at, row.last_step_at.and_utc(), now, may_import(caller), too_early)?;
     let from = FeedbackStatus::from_db(&row.status)?;
     let facts = Facts { responded: row.responded_at.is_some(), published: row.published_at.is_some() };
     let to = lifecycle::next(from, facts, action)
         .map_err(|r| ApiError::Rule { rule: r.rule, detail: r.message })?;
+    let note = apply(conn, calendars, &mut row, action, detail, at)?;
+    let expected = row.version;
+    row.status = to.as_str().to_owned();
+    row.last_step_at = clock::to_db(at).max(row.last_step_at);
+    row.version += 1;
+    row.updated_at = clock::to_db(now);
+    if !store::update(conn, &row, expected)? {
+        return Err(ApiError::conflict(Text::fixed(
+            "Phản ánh, kiến nghị vừa thay đổi trong khi bước này đang được ghi nhận; hãy đọc lại và thử lại",
+            "the feedback changed while this step was being recorded; read it again and retry",
+        )));
+    }
+    record(
+        conn,
+        &row,
+        caller,
+        Entry { action: action.as_str(), event_type: action.event_type(), from: Some(from), at, note },
+    )?;
+    Ok(row)
+}
+
+/// Record what the step carries on the row; the note for the history.
+fn apply(
+    conn: &mut DbConnection,
+    calendars: &CalendarCache,
+    row: &mut FeedbackRow,
+    action: FeedbackAction,
+    detail: Detail,
+    at: DateTime<Utc>,
+) -> Result<Option<String>, ApiError> {
     let at_db = clock::to_db(at);
-    let note = match (action, detail) {
+    Ok(match (action, detail) {
         (FeedbackAction::Respond, Detail::Response(response)) => {
             row.response = Some(response);
             row.responded_at = Some(at_db);
@@ -283,25 +312,7 @@ pub fn act(
                 action.as_str()
             )));
         }
-    };
-    let expected = row.version;
-    row.status = to.as_str().to_owned();
-    row.last_step_at = at_db.max(row.last_step_at);
-    row.version += 1;
-    row.updated_at = clock::to_db(now);
-    if !store::update(conn, &row, expected)? {
-        return Err(ApiError::conflict(Text::fixed(
-            "Phản ánh, kiến nghị vừa thay đổi trong khi bước này đang được ghi nhận; hãy đọc lại và thử lại",
-            "the feedback changed while this step was being recorded; read it again and retry",
-        )));
-    }
-    record(
-        conn,
-        &row,
-        caller,
-        Entry { action: action.as_str(), event_type: action.event_type(), from: Some(from), at, note },
-    )?;
-    Ok(row)
+    })
 }
 
 pub fn to_api(row: FeedbackRow, caller: &Caller) -> Result<Feedback, ApiError> {

@@ -3,7 +3,7 @@
 //! trails have the same columns in their own tables; this module is the one place that writes
 //! and reads them, so a slice records a step in one call inside its own transaction.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
@@ -11,6 +11,8 @@ use crate::auth::caller::Caller;
 use crate::clock;
 use crate::db::DbConnection;
 use crate::db::schema::{dossier_history, feedback_history};
+use crate::error::ApiError;
+use crate::i18n::{Text, common};
 
 /// Whose history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +42,31 @@ pub struct NewStep<'a> {
     pub to_status: &'a str,
     pub at: DateTime<Utc>,
     pub note: Option<String>,
+}
+
+/// Clock skew tolerated on imported instants ("never in the future").
+pub const FUTURE_SKEW: Duration = Duration::seconds(60);
+
+/// The instant of a step: now (never before the previous step); an import (`may_import`) may
+/// name an earlier one, never before the previous step (`too_early` says so) nor in the future.
+pub fn instant(
+    given: Option<DateTime<Utc>>,
+    previous: DateTime<Utc>,
+    now: DateTime<Utc>,
+    may_import: bool,
+    too_early: Text,
+) -> Result<DateTime<Utc>, ApiError> {
+    let Some(at) = given else { return Ok(now.max(previous)) };
+    if !may_import {
+        return Err(ApiError::invalid_field("at", common::IMPORT_ONLY));
+    }
+    if at > now + FUTURE_SKEW {
+        return Err(ApiError::invalid_field("at", common::MUST_NOT_BE_FUTURE));
+    }
+    if at < previous {
+        return Err(ApiError::invalid_field("at", too_early));
+    }
+    Ok(clock::to_db(at).and_utc())
 }
 
 /// The same statements for either table: only the table and its subject column differ.

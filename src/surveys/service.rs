@@ -1,5 +1,6 @@
 //! Recording a survey: who may answer for whom, and one answer per dossier.
 
+use chrono::{DateTime, NaiveDateTime, Utc};
 use uuid::Uuid;
 
 use super::model::{NewSurvey, Source, SurveyRow};
@@ -13,17 +14,15 @@ use crate::error::ApiError;
 use crate::i18n::{Text, common};
 use crate::records::outbox::{self, NewEvent};
 
-/// Rate a dossier, once: its owner as citizen, or staff recording a kiosk or paper answer, or an
-/// import by integration and admin callers.
-pub fn submit(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    id: &str,
-    body: NewSurvey,
-) -> Result<SurveyRow, ApiError> {
-    let dossier = load_visible(conn, caller, id)?;
-    let importing = matches!(caller.role, Role::Admin | Role::Integration);
-    let source = match (caller.role, body.source) {
+fn may_import(caller: &Caller) -> bool {
+    matches!(caller.role, Role::Admin | Role::Integration)
+}
+
+/// Where the answer comes from, as the caller may claim it: a citizen answers as citizen; staff
+/// record kiosk or paper answers; integration and admin callers import.
+fn source_of(caller: &Caller, body: &NewSurvey) -> Result<Source, ApiError> {
+    let importing = may_import(caller);
+    Ok(match (caller.role, body.source) {
         (Role::Leader, _) => {
             return Err(ApiError::Forbidden(Text::fixed(
                 "Lãnh đạo chỉ xem kết quả đánh giá, không ghi nhận đánh giá",
@@ -58,10 +57,13 @@ pub fn submit(
         (_, Some(source)) => source,
         (_, None) if body.submitted_at.is_some() => Source::Import,
         (_, None) => Source::Kiosk,
-    };
-    let now = clock::now();
-    let submitted_at = match body.submitted_at {
-        Some(_) if !importing => {
+    })
+}
+
+/// When the answer was given: now, or for an import the instant it names (not in the future).
+fn submitted_at_of(caller: &Caller, body: &NewSurvey, now: DateTime<Utc>) -> Result<NaiveDateTime, ApiError> {
+    Ok(match body.submitted_at {
+        Some(_) if !may_import(caller) => {
             return Err(ApiError::invalid_field(
                 "submitted_at",
                 Text::fixed(
@@ -75,7 +77,22 @@ pub fn submit(
         }
         Some(at) => clock::to_db(at),
         None => clock::to_db(now),
-    };
+    })
+}
+
+/// Rate a dossier, once: its owner as citizen, or staff recording a kiosk or paper answer, or an
+/// import by integration and admin callers.
+#[tracing::instrument(skip_all, fields(caller = %caller.id, dossier_id = %id))]
+pub fn submit(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    body: NewSurvey,
+) -> Result<SurveyRow, ApiError> {
+    let dossier = load_visible(conn, caller, id)?;
+    let source = source_of(caller, &body)?;
+    let now = clock::now();
+    let submitted_at = submitted_at_of(caller, &body, now)?;
     if let Some(existing) = store::for_dossier(conn, &dossier.id)? {
         return Err(ApiError::Conflict {
             detail: Text::fixed(
