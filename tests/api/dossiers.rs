@@ -4,33 +4,9 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{ADMIN_PASSWORD, TestApp, error_fields, outbox, problem, spawn_app};
-
-struct Desk {
-    admin: String,
-    officer: String,
-    officer_id: String,
-    citizen: String,
-    commune: String,
-    procedure: String,
-}
-
-async fn desk(app: &TestApp) -> Desk {
-    let admin = app.admin_token().await;
-    let province = app.create_agency(&admin, "P01", "province", None).await;
-    let commune = app.create_agency(&admin, "P01.C01", "commune", Some(&province)).await;
-    let officer_id = app.create_user(&admin, "officer", "officer", Some(&commune)).await;
-    app.create_user(&admin, "citizen", "citizen", None).await;
-    let procedure = app.birth_procedure(&admin).await;
-    Desk {
-        officer: app.login("officer", ADMIN_PASSWORD).await,
-        citizen: app.login("citizen", ADMIN_PASSWORD).await,
-        officer_id,
-        admin,
-        commune,
-        procedure,
-    }
-}
+use crate::helpers::{
+    ADMIN_PASSWORD, Desk, TestApp, desk, error_fields, outbox, problem, spawn_app, submit_dossier,
+};
 
 fn intake_body(desk: &Desk, channel: &str) -> Value {
     json!({
@@ -38,12 +14,6 @@ fn intake_body(desk: &Desk, channel: &str) -> Value {
         "applicant": {"kind": "citizen", "full_name": "Nguyễn Văn Án", "id_number": "051090001234", "phone": "0912 345 678", "email": "an@example.vn"},
         "components": [{"name": "Tờ khai", "digitized": true}, {"name": "Giấy chứng sinh", "digitized": false, "reused_from_store": true}],
     })
-}
-
-async fn submit(app: &TestApp, token: &str, body: &Value) -> Value {
-    let response = app.post_as(token, "/api/v1/dossiers", body).await;
-    assert_eq!(response.status(), 201, "{body}");
-    response.json().await.unwrap()
 }
 
 async fn act(app: &TestApp, token: &str, id: &str, action: &str, body: Value) -> reqwest::Response {
@@ -87,7 +57,7 @@ async fn desk_intake_is_accepted_at_once_with_a_national_code_and_a_due_date() {
     let read =
         app.get_as(&desk.officer, &format!("/api/v1/dossiers/{}", dossier["id"].as_str().unwrap())).await;
     assert_eq!(read.headers()["etag"].to_str().unwrap(), etag);
-    let second = submit(&app, &desk.officer, &intake_body(&desk, "postal")).await;
+    let second = submit_dossier(&app, &desk.officer, &intake_body(&desk, "postal")).await;
     assert!(second["code"].as_str().unwrap().ends_with("-0002"));
 }
 
@@ -95,7 +65,7 @@ async fn desk_intake_is_accepted_at_once_with_a_national_code_and_a_due_date() {
 async fn an_online_dossier_goes_through_its_whole_life() {
     let app = spawn_app().await;
     let desk = desk(&app).await;
-    let dossier = submit(&app, &desk.citizen, &intake_body(&desk, "online")).await;
+    let dossier = submit_dossier(&app, &desk.citizen, &intake_body(&desk, "online")).await;
     let id = dossier["id"].as_str().unwrap().to_owned();
     assert_eq!(dossier["status"], "submitted");
     assert_eq!(dossier["due_at"], Value::Null);
@@ -192,7 +162,7 @@ async fn an_online_dossier_goes_through_its_whole_life() {
 async fn the_one_stop_rules_answer_409_naming_the_rule() {
     let app = spawn_app().await;
     let desk = desk(&app).await;
-    let dossier = submit(&app, &desk.officer, &intake_body(&desk, "direct")).await;
+    let dossier = submit_dossier(&app, &desk.officer, &intake_body(&desk, "direct")).await;
     let id = dossier["id"].as_str().unwrap();
     assert_eq!(
         rule_of(act(&app, &desk.officer, id, "reject", json!({"reason": "Không đủ điều kiện"})).await).await,
@@ -248,7 +218,7 @@ async fn the_one_stop_rules_answer_409_naming_the_rule() {
     assert_eq!(refused_without_reason.status(), 422);
     assert_eq!(error_fields(&problem(refused_without_reason).await), ["note"]);
 
-    let online = submit(&app, &desk.citizen, &intake_body(&desk, "online")).await;
+    let online = submit_dossier(&app, &desk.citizen, &intake_body(&desk, "online")).await;
     let rejected = act_ok(
         &app,
         &desk.officer,
@@ -308,12 +278,12 @@ async fn bad_intake_answers_name_the_field() {
 async fn history_can_be_imported_by_integration_accounts_only() {
     let app = spawn_app().await;
     let desk = desk(&app).await;
-    let portal = &portal_token(&app, &desk).await;
+    let portal = &desk.portal_token(&app).await;
     let mut body = intake_body(&desk, "online");
     body["submitted_at"] = json!("2024-01-05T08:00:00+07:00");
     body["accepted_at"] = json!("2024-01-05T16:00:00+07:00");
     body["external_ref"] = json!("G22.99-240105-0001");
-    let imported = submit(&app, portal, &body).await;
+    let imported = submit_dossier(&app, portal, &body).await;
     assert_eq!(imported["status"], "processing");
     assert!(imported["code"].as_str().unwrap().contains("-240105-"), "the code carries the submission date");
     // Friday 16:00 + 3 working days: Wednesday 10 January, 16:00.
@@ -395,7 +365,7 @@ async fn idempotency_keys_replay_the_first_response() {
 async fn patch_records_digitization_and_payment_with_if_match() {
     let app = spawn_app().await;
     let desk = desk(&app).await;
-    let dossier = submit(&app, &desk.officer, &intake_body(&desk, "direct")).await;
+    let dossier = submit_dossier(&app, &desk.officer, &intake_body(&desk, "direct")).await;
     let path = format!("/api/v1/dossiers/{}", dossier["id"].as_str().unwrap());
     let etag = app.get_as(&desk.officer, &path).await.headers()["etag"].to_str().unwrap().to_owned();
     let paid = app
@@ -430,7 +400,7 @@ async fn patch_records_digitization_and_payment_with_if_match() {
 async fn receipts_and_the_public_lookup() {
     let app = spawn_app().await;
     let desk = desk(&app).await;
-    let dossier = submit(&app, &desk.officer, &intake_body(&desk, "direct")).await;
+    let dossier = submit_dossier(&app, &desk.officer, &intake_body(&desk, "direct")).await;
     let id = dossier["id"].as_str().unwrap();
     let code = dossier["code"].as_str().unwrap();
     let html = app.get_as(&desk.officer, &format!("/api/v1/dossiers/{id}/receipt")).await;
@@ -451,7 +421,7 @@ async fn receipts_and_the_public_lookup() {
     assert_eq!(json["appointment_at"], dossier["appointment_at"]);
     assert_eq!(json["components"].as_array().unwrap().len(), 2);
 
-    let online = submit(&app, &desk.citizen, &intake_body(&desk, "online")).await;
+    let online = submit_dossier(&app, &desk.citizen, &intake_body(&desk, "online")).await;
     let early = app
         .get_as(&desk.citizen, &format!("/api/v1/dossiers/{}/receipt", online["id"].as_str().unwrap()))
         .await;
@@ -474,10 +444,10 @@ async fn receipts_and_the_public_lookup() {
 async fn lists_filter_and_scope() {
     let app = spawn_app().await;
     let desk = desk(&app).await;
-    let direct = submit(&app, &desk.officer, &intake_body(&desk, "direct")).await;
+    let direct = submit_dossier(&app, &desk.officer, &intake_body(&desk, "direct")).await;
     let mut other = intake_body(&desk, "online");
     other["applicant"]["full_name"] = json!("Trần Thị Bình");
-    let online = submit(&app, &desk.citizen, &other).await;
+    let online = submit_dossier(&app, &desk.citizen, &other).await;
     let ids = |page: Value| -> Vec<String> {
         page["items"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap().to_owned()).collect()
     };
@@ -531,11 +501,11 @@ async fn worklists_show_what_needs_action() {
     let desk = desk(&app).await;
     let mut late = intake_body(&desk, "direct");
     late["submitted_at"] = json!("2024-01-05T08:00:00+07:00");
-    let late = submit(&app, &desk.admin, &late).await;
+    let late = submit_dossier(&app, &desk.admin, &late).await;
     let mut waiting = intake_body(&desk, "online");
     waiting["submitted_at"] = json!("2024-02-01T08:00:00+07:00");
-    let waiting = submit(&app, &desk.admin, &waiting).await;
-    let fresh = submit(&app, &desk.officer, &intake_body(&desk, "direct")).await;
+    let waiting = submit_dossier(&app, &desk.admin, &waiting).await;
+    let fresh = submit_dossier(&app, &desk.officer, &intake_body(&desk, "direct")).await;
     let (app_ref, officer) = (&app, &desk.officer);
     let list = |kind: &'static str| async move {
         app_ref.get_as(officer, &format!("/api/v1/dossiers/worklist?kind={kind}")).await
@@ -582,21 +552,17 @@ async fn concurrent_intake_gets_distinct_codes() {
     assert_eq!(codes, expected);
 }
 
-async fn portal_token(app: &TestApp, desk: &Desk) -> String {
-    app.service_token(&desk.admin, "portal", &[&desk.commune]).await
-}
-
 /// The clock restarts from the supplement with the full limit; an apology's later appointment
 /// stands only while it is after the new due date.
 #[tokio::test]
 async fn a_supplement_restarts_the_clock_exactly() {
     let app = spawn_app().await;
     let desk = desk(&app).await;
-    let portal = portal_token(&app, &desk).await;
+    let portal = desk.portal_token(&app).await;
     let mut body = intake_body(&desk, "online");
     body["submitted_at"] = json!("2024-01-05T08:00:00+07:00");
     body["accepted_at"] = json!("2024-01-05T16:00:00+07:00");
-    let dossier = submit(&app, &portal, &body).await;
+    let dossier = submit_dossier(&app, &portal, &body).await;
     let id = dossier["id"].as_str().unwrap();
     assert_eq!(dossier["due_at"], "2024-01-10T09:00:00Z");
     let apology = act_ok(&app, &portal, id, "apologize", json!({"reason": "Chờ xác minh", "new_appointment_at": "2024-01-12T02:00:00Z", "at": "2024-01-09T02:00:00Z"})).await;
@@ -622,10 +588,10 @@ async fn a_supplement_restarts_the_clock_exactly() {
 async fn receipts_hide_contacts_from_service_accounts() {
     let app = spawn_app().await;
     let desk = desk(&app).await;
-    let portal = portal_token(&app, &desk).await;
+    let portal = desk.portal_token(&app).await;
     let mut body = intake_body(&desk, "direct");
     body["applicant"]["address"] = json!("Thôn 1");
-    let dossier = submit(&app, &desk.officer, &body).await;
+    let dossier = submit_dossier(&app, &desk.officer, &body).await;
     let path = format!("/api/v1/dossiers/{}/receipt?format=json", dossier["id"].as_str().unwrap());
     let staff: Value = app.get_as(&desk.officer, &path).await.json().await.unwrap();
     assert_eq!(staff["applicant_phone"], "0912345678");
@@ -652,7 +618,7 @@ async fn citizens_cannot_claim_references_or_payments_and_ids_fit_the_applicant(
     let mut company = intake_body(&desk, "direct");
     company["applicant"] =
         json!({"kind": "organization", "full_name": "Công ty TNHH An Bình", "id_number": "0312345678"});
-    submit(&app, &desk.officer, &company).await;
+    submit_dossier(&app, &desk.officer, &company).await;
     let mut person_with_tax_code = intake_body(&desk, "direct");
     person_with_tax_code["applicant"]["id_number"] = json!("0312345678");
     let response = app.post_as(&desk.officer, "/api/v1/dossiers", &person_with_tax_code).await;
@@ -669,7 +635,7 @@ async fn reception_digitization_is_judged_when_received_complete() {
     let desk = desk(&app).await;
     let mut paper = intake_body(&desk, "direct");
     paper["components"][0]["digitized"] = json!(false);
-    let dossier = submit(&app, &desk.officer, &paper).await;
+    let dossier = submit_dossier(&app, &desk.officer, &paper).await;
     assert_eq!(dossier["reception_digitized"], false);
     let path = format!("/api/v1/dossiers/{}", dossier["id"].as_str().unwrap());
     let later = app
@@ -680,7 +646,10 @@ async fn reception_digitization_is_judged_when_received_complete() {
         later["reception_digitized"], false,
         "digitizing afterwards does not change what was received"
     );
-    assert_eq!(submit(&app, &desk.officer, &intake_body(&desk, "direct")).await["reception_digitized"], true);
+    assert_eq!(
+        submit_dossier(&app, &desk.officer, &intake_body(&desk, "direct")).await["reception_digitized"],
+        true
+    );
 }
 
 /// Adapters retry: the same reference or the same key sent at once still finds one dossier.
@@ -688,7 +657,7 @@ async fn reception_digitization_is_judged_when_received_complete() {
 async fn racing_retries_find_the_one_dossier() {
     let app = spawn_app().await;
     let desk = desk(&app).await;
-    let portal = portal_token(&app, &desk).await;
+    let portal = desk.portal_token(&app).await;
     let mut body = intake_body(&desk, "online");
     body["external_ref"] = json!("G22-RACE");
     let requests = (0..8).map(|_| app.send(Method::POST, "/api/v1/dossiers", Some(&portal), Some(&body)));

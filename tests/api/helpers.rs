@@ -294,3 +294,46 @@ pub async fn outbox(app: &TestApp, aggregate_id: &str) -> Vec<String> {
     .await
     .unwrap()
 }
+
+/// What most dossier tests start from: a province with one commune, the commune's one-stop
+/// officer, a citizen with an account, and the birth-registration procedure.
+pub struct Desk {
+    pub admin: String,
+    pub officer: String,
+    pub officer_id: String,
+    pub citizen: String,
+    pub commune: String,
+    pub procedure: String,
+}
+
+pub async fn desk(app: &TestApp) -> Desk {
+    let admin = app.admin_token().await;
+    let province = app.create_agency(&admin, "P01", "province", None).await;
+    let commune = app.create_agency(&admin, "P01.C01", "commune", Some(&province)).await;
+    let officer_id = app.create_user(&admin, "officer", "officer", Some(&commune)).await;
+    app.create_user(&admin, "citizen", "citizen", None).await;
+    let procedure = app.birth_procedure(&admin).await;
+    Desk {
+        officer: app.login("officer", ADMIN_PASSWORD).await,
+        citizen: app.login("citizen", ADMIN_PASSWORD).await,
+        officer_id,
+        admin,
+        commune,
+        procedure,
+    }
+}
+
+impl Desk {
+    /// A token of the portal adapter's service account for the commune: it may import steps
+    /// with their time.
+    pub async fn portal_token(&self, app: &TestApp) -> String {
+        app.service_token(&self.admin, "portal", &[&self.commune]).await
+    }
+}
+
+/// Submit a dossier; it must be received (201).
+pub async fn submit_dossier(app: &TestApp, token: &str, body: &Value) -> Value {
+    let response = app.post_as(token, "/api/v1/dossiers", body).await;
+    assert_eq!(response.status(), 201, "{body}");
+    response.json().await.unwrap()
+}
