@@ -6,8 +6,8 @@ use uuid::Uuid;
 
 use super::lifecycle::{self, Action, Facts, Status};
 use super::model::{
-    ANSWER_WITHIN_MINUTES, Applicant, ApplicantKind, Channel, Dossier, DossierComponent, DossierPatch,
-    DossierRow, FeePayment, HistoryRow, NewDossier, Outcome, PaymentMethod, id_number_fits, normalize_phone,
+    ANSWER_WITHIN_MINUTES, Applicant, ApplicantKind, Dossier, DossierComponent, DossierPatch, DossierRow,
+    FeePayment, HistoryRow, NewDossier, Outcome, PaymentMethod, id_number_fits, normalize_phone,
 };
 use super::store;
 use crate::agencies::access::load_named;
@@ -22,6 +22,7 @@ use crate::catalogue::model::ProcessingTime;
 use crate::catalogue::{search, store as procedures};
 use crate::clock;
 use crate::db::{DbConnection, next_sequence};
+use crate::enums::Channel;
 use crate::error::ApiError;
 use crate::i18n::{Text, common, lower_first, nouns};
 use crate::labels::Labelled;

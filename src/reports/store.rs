@@ -11,17 +11,16 @@ use super::percent::Percent;
 use super::targets::Indicator;
 use crate::calendar::cache::CalendarCache;
 use crate::calendar::working_time::posting_deadline;
-use crate::catalogue::model::OnlineService;
 use crate::clock;
 use crate::db::DbConnection;
 use crate::db::schema::{
     agencies, dossiers, feedback, procedures, report_targets, service_accounts, surveys, users,
 };
 use crate::dossiers::lifecycle::Status;
-use crate::dossiers::model::{Channel, DossierRow, PaymentMethod};
+use crate::dossiers::model::{DossierRow, PaymentMethod};
+use crate::enums::{Channel, Level, OnlineService};
 use crate::error::ApiError;
 use crate::feedback::model::FeedbackChannel;
-use crate::surveys::model::Level;
 
 #[derive(Queryable)]
 struct FactsRow {

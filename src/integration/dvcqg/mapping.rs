@@ -5,7 +5,8 @@ use chrono::NaiveDateTime;
 use super::model::DvcqgDossier;
 use crate::calendar::working_time::vietnam;
 use crate::dossiers::lifecycle::Status;
-use crate::dossiers::model::{ApplicantKind, Channel, DossierComponent, DossierRow, PaymentMethod};
+use crate::dossiers::model::{ApplicantKind, DossierComponent, DossierRow, PaymentMethod};
+use crate::enums::Channel;
 
 /// The portal's dossier status codes (domain.md, "The national portal's status codes").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
