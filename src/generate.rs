@@ -29,10 +29,11 @@ use crate::db::schema::{dossier_sequences, dossiers, feedback, procedures as pro
 use crate::db::{Db, DbConnection, insert_batch, write_transaction};
 use crate::dossiers::model::ANSWER_WITHIN_MINUTES;
 use crate::dossiers::row::DossierRow;
+use crate::enums::Level;
 use crate::error::ApiError;
 use crate::feedback::model::FeedbackRow;
 use crate::reports::counters as report_counters;
-use crate::surveys::model::{Level, SurveyRow};
+use crate::surveys::model::SurveyRow;
 use crate::users::model::UserRow;
 use crate::users::store as users;
 

@@ -14,9 +14,8 @@ use calamine::{Data, DataType, Reader, Xlsx};
 use chrono::NaiveDate;
 use validator::Validate;
 
-use super::model::{
-    Component, NewProcedure, OnlineService, ProcedureLevel, ProcessingTime, Publication, TimeUnit,
-};
+use super::model::{Component, NewProcedure, ProcedureLevel, ProcessingTime, Publication, TimeUnit};
+use crate::enums::OnlineService;
 use crate::error::{ApiError, FieldError};
 use crate::i18n::Text;
 

@@ -7,7 +7,7 @@ use validator::{Validate, ValidationError};
 use crate::agencies::model::validate_code;
 use crate::clock;
 use crate::db::schema::procedures;
-use crate::enums::text_enum;
+use crate::enums::{OnlineService, text_enum};
 use crate::error::{validation_codes, validation_error};
 
 /// The level of government that decides the procedure (cấp thực hiện).
@@ -20,17 +20,6 @@ pub enum ProcedureLevel {
     Commune,
 }
 
-/// Online public-service level (Decree 42/2022 art. 11).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum OnlineService {
-    /// Toàn trình: everything online.
-    Full,
-    /// Một phần: part of it online.
-    Partial,
-    None,
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TimeUnit {
@@ -40,7 +29,6 @@ pub enum TimeUnit {
 }
 
 text_enum!(ProcedureLevel { Central => "central", Province => "province", District => "district", Commune => "commune" });
-text_enum!(OnlineService { Full => "full", Partial => "partial", None => "none" });
 text_enum!(TimeUnit { WorkingDays => "working_days", WorkingHours => "working_hours" });
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]

@@ -29,17 +29,18 @@ use crate::catalogue::store as procedures;
 use crate::clock;
 use crate::db::DbConnection;
 use crate::dossiers::model::{
-    Applicant, ApplicantKind, Channel, DossierComponent, FeePayment, NewDossier, Outcome, PaymentMethod,
+    Applicant, ApplicantKind, DossierComponent, FeePayment, NewDossier, Outcome, PaymentMethod,
 };
 use crate::dossiers::service as dossiers;
 use crate::dossiers::steps::{Change, Step};
+use crate::enums::{Channel, Level};
 use crate::error::ApiError;
 use crate::feedback::lifecycle::FeedbackAction;
 use crate::feedback::model::{FeedbackChannel, NewFeedback, Submitter};
 use crate::feedback::service as feedback;
 use crate::service_accounts::model::ServiceAccountRow;
 use crate::service_accounts::store as service_accounts;
-use crate::surveys::model::{Level, NewSurvey};
+use crate::surveys::model::NewSurvey;
 use crate::surveys::service as surveys;
 
 /// The people and places of the story. `users` in the order of `super::ACCOUNTS`.

@@ -7,13 +7,14 @@ use uuid::Uuid;
 
 use super::access::may_import;
 use super::lifecycle::Status;
-use super::model::{Channel, DossierComponent, NewDossier, id_number_fits, normalize_phone};
+use super::model::{DossierComponent, NewDossier, id_number_fits, normalize_phone};
 use super::row::DossierRow;
 use crate::auth::caller::Caller;
 use crate::auth::role::Role;
 use crate::auth::tokens::SubjectKind;
 use crate::catalogue::search;
 use crate::clock;
+use crate::enums::Channel;
 use crate::error::ApiError;
 use crate::i18n::{Text, common};
 use crate::records::history::FUTURE_SKEW;

@@ -8,18 +8,8 @@ use utoipa::{IntoParams, ToSchema};
 use validator::{Validate, ValidationError};
 
 use super::lifecycle::Status;
-use crate::enums::text_enum;
+use crate::enums::{Channel, text_enum};
 use crate::error::{validation_codes, validation_error};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    Online,
-    /// At the desk.
-    Direct,
-    /// By public postal service.
-    Postal,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -48,7 +38,6 @@ pub enum Outcome {
 /// working hours of reaching the system (the seed's task 3; Decree 107/2021/NĐ-CP).
 pub const ANSWER_WITHIN_MINUTES: i64 = 8 * 60;
 
-text_enum!(Channel { Online => "online", Direct => "direct", Postal => "postal" });
 text_enum!(ApplicantKind { Citizen => "citizen", Organization => "organization" });
 text_enum!(PaymentMethod { Online => "online", Cash => "cash", Transfer => "transfer" });
 text_enum!(Outcome { Approved => "approved", Refused => "refused" });

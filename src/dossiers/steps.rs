@@ -15,6 +15,7 @@ use super::row::DossierRow;
 use crate::auth::caller::Caller;
 use crate::auth::tokens::SubjectKind;
 use crate::clock;
+use crate::enums::Channel;
 use crate::error::ApiError;
 use crate::i18n::Text;
 use crate::records::history;
@@ -235,7 +236,7 @@ pub fn apply(
         }
     }
     // An online submission's first answer: accepted, sent back for supplement, or refused.
-    if row.channel == super::model::Channel::Online.as_str()
+    if row.channel == Channel::Online.as_str()
         && row.first_response_at.is_none()
         && matches!(action, Action::Accept | Action::RequestSupplement | Action::Reject)
     {

@@ -8,10 +8,11 @@ use utoipa::ToSchema;
 
 use super::access::sees_personal_data;
 use super::lifecycle::Status;
-use super::model::{Applicant, ApplicantKind, Channel, DossierComponent, FeePayment, Outcome, PaymentMethod};
+use super::model::{Applicant, ApplicantKind, DossierComponent, FeePayment, Outcome, PaymentMethod};
 use super::row::DossierRow;
 use crate::auth::caller::Caller;
 use crate::clock;
+use crate::enums::Channel;
 use crate::error::ApiError;
 use crate::i18n::Text;
 use crate::records::history;

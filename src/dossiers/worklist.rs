@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::lifecycle::Status;
-use super::model::{ANSWER_WITHIN_MINUTES, Channel, WorklistKind, WorklistQuery};
+use super::model::{ANSWER_WITHIN_MINUTES, WorklistKind, WorklistQuery};
 use super::row::DossierRow;
 use super::store;
 use crate::agencies::access::load_visible as load_agency;
@@ -14,6 +14,7 @@ use crate::auth::caller::Caller;
 use crate::calendar::cache::CalendarCache;
 use crate::calendar::working_time::{Calendar, add_working_time, working_time_between};
 use crate::db::DbConnection;
+use crate::enums::Channel;
 use crate::error::ApiError;
 
 /// The longest list.

@@ -5,16 +5,17 @@ use utoipa::ToSchema;
 use crate::agencies::model::AgencyLevel;
 use crate::auth::role::Role;
 use crate::calendar::model::DayKind;
-use crate::catalogue::model::{OnlineService, ProcedureLevel, TimeUnit};
+use crate::catalogue::model::{ProcedureLevel, TimeUnit};
 use crate::dossiers::lifecycle::{Action, Status};
-use crate::dossiers::model::{ApplicantKind, Channel, Outcome, PaymentMethod, WorklistKind};
+use crate::dossiers::model::{ApplicantKind, Outcome, PaymentMethod, WorklistKind};
+use crate::enums::{Channel, Level as SurveyLevel, OnlineService};
 use crate::feedback::lifecycle::FeedbackStatus;
 use crate::feedback::model::{FeedbackChannel, FeedbackWorklistKind};
 use crate::i18n::Text;
 use crate::labels::Labelled;
 use crate::reports::model::{Granularity, ResponsibleKind};
 use crate::reports::targets::Indicator;
-use crate::surveys::model::{Level as SurveyLevel, Source as SurveySource};
+use crate::surveys::model::Source as SurveySource;
 
 /// The labels of one enum: each value, as it appears in JSON, to its label. In the order of the
 /// enum's declaration.

@@ -14,8 +14,8 @@ use crate::clock;
 use crate::db::DbConnection;
 use crate::db::schema::{dossiers, report_counts, surveys};
 use crate::dossiers::row::DossierRow;
+use crate::enums::Level;
 use crate::error::ApiError;
-use crate::surveys::model::Level;
 
 fn responsible_text(who: Option<&ResponsibleKey>) -> String {
     match who {

@@ -25,10 +25,8 @@ use super::model::{
 };
 use super::percent::Percent;
 use crate::calendar::working_time::vietnam;
-use crate::catalogue::model::OnlineService as Offer;
-use crate::dossiers::model::Channel;
+use crate::enums::{Channel, Level, OnlineService as Offer};
 use crate::feedback::model::FeedbackChannel;
-use crate::surveys::model::Level;
 
 /// The period `[from 00:00, to+1 00:00)` in Vietnam time, and the instant it is judged at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

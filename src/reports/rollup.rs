@@ -18,8 +18,7 @@ use super::figures::{
     DossierFacts, Missing, Period, ResponsibleKey, Tally, local_day, plain, reception_responsible,
     result_responsible,
 };
-use crate::dossiers::model::Channel;
-use crate::surveys::model::Level;
+use crate::enums::{Channel, Level};
 
 /// Event counts of one (agency, procedure, bucket[, responsible]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -369,7 +368,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::catalogue::model::OnlineService as Offer;
+    use crate::enums::OnlineService as Offer;
     use crate::reports::figures::local_midnight;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {

@@ -11,18 +11,17 @@ use super::percent::Percent;
 use super::targets::Indicator;
 use crate::calendar::cache::CalendarCache;
 use crate::calendar::working_time::posting_deadline;
-use crate::catalogue::model::OnlineService;
 use crate::clock;
 use crate::db::DbConnection;
 use crate::db::schema::{
     agencies, dossiers, feedback, procedures, report_targets, service_accounts, surveys, users,
 };
 use crate::dossiers::lifecycle::Status;
-use crate::dossiers::model::{Channel, PaymentMethod};
+use crate::dossiers::model::PaymentMethod;
 use crate::dossiers::row::DossierRow;
+use crate::enums::{Channel, Level, OnlineService};
 use crate::error::ApiError;
 use crate::feedback::model::FeedbackChannel;
-use crate::surveys::model::Level;
 
 #[derive(Queryable)]
 struct FactsRow {

@@ -5,18 +5,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::db::schema::surveys;
-use crate::enums::text_enum;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Level {
-    /// Rất hài lòng.
-    VerySatisfied,
-    /// Hài lòng.
-    Satisfied,
-    /// Không hài lòng.
-    Unsatisfied,
-}
+use crate::enums::{Level, text_enum};
 
 /// How the answer reached the system.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -32,7 +21,6 @@ pub enum Source {
     Import,
 }
 
-text_enum!(Level { VerySatisfied => "very_satisfied", Satisfied => "satisfied", Unsatisfied => "unsatisfied" });
 text_enum!(Source { Citizen => "citizen", Kiosk => "kiosk", Paper => "paper", Import => "import" });
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

@@ -5,8 +5,9 @@ use chrono::NaiveDateTime;
 use super::model::DvcqgDossier;
 use crate::calendar::working_time::vietnam;
 use crate::dossiers::lifecycle::Status;
-use crate::dossiers::model::{ApplicantKind, Channel, DossierComponent, PaymentMethod};
+use crate::dossiers::model::{ApplicantKind, DossierComponent, PaymentMethod};
 use crate::dossiers::row::DossierRow;
+use crate::enums::Channel;
 
 /// The portal's dossier status codes (domain.md, "The national portal's status codes").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
