@@ -24,6 +24,7 @@ pub mod meta;
 pub mod ops;
 pub mod records;
 pub mod reports;
+pub mod routes;
 pub mod service_accounts;
 pub mod settings;
 pub mod startup;
