@@ -26,7 +26,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 fn reference_data(cfg: &mut ServiceConfig) {
     cfg.service(auth::routes::issue_token)
         .service(auth::routes::logout)
-        .service(auth::routes::me)
+        .service(users::me::me)
         .service(meta::routes::get_labels)
         .service(agencies::routes::list_agencies)
         .service(agencies::routes::create_agency)
