@@ -75,11 +75,8 @@ pub fn base() -> OpenApiDoc {
 
 /// The whole document, as served at `/api-docs/openapi.json` and printed by `motcua openapi`.
 pub fn openapi() -> OpenApiDoc {
-    let (_, doc) = App::new()
-        .into_utoipa_app()
-        .openapi(base())
-        .configure(crate::startup::configure_routes)
-        .split_for_parts();
+    let (_, doc) =
+        App::new().into_utoipa_app().openapi(base()).configure(crate::routes::configure).split_for_parts();
     doc
 }
 

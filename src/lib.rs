@@ -1,7 +1,17 @@
 //! motcua: the back end of a Vietnamese one-stop public-service desk (một cửa).
 //!
-//! Each domain is a module (a vertical slice): `routes` (HTTP in and out), `model` (request and
-//! response types), `store` (diesel queries), and pure logic beside them.
+//! Four layers; a module imports only from its own layer or those below it:
+//!
+//! - **Foundation**: `error`, `i18n`, `labels`, `clock`, `enums`, `vietnamese`, `db`, `http`,
+//!   `auth` (the caller every handler extracts, tokens and sign-in), `telemetry`, `settings`.
+//! - **Shared records**: `records`, what several slices write (e.g. the outbox of events).
+//! - **Slices**, one domain each: `agencies`, `calendar`, `catalogue`, `users`,
+//!   `service_accounts`, `dossiers`, `surveys`, `feedback`, `reports`, `integration`, `meta`,
+//!   `ops`. A slice holds `routes` (HTTP in and out), `model` (request, response and row types),
+//!   `service` (the use cases, where there is more to do than one query), `store` (diesel
+//!   queries), and pure logic beside them.
+//! - **The app**: `routes` (every route, in one place), `startup`, `api_doc`, `main`, and the data
+//!   makers `demo` and `generate`.
 
 pub mod agencies;
 pub mod api_doc;
@@ -24,6 +34,7 @@ pub mod meta;
 pub mod ops;
 pub mod records;
 pub mod reports;
+pub mod routes;
 pub mod service_accounts;
 pub mod settings;
 pub mod startup;

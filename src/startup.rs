@@ -10,7 +10,6 @@ use actix_web::{App, HttpResponse, HttpServer, http::header, web};
 use anyhow::Context;
 use tracing_actix_web::TracingLogger;
 use utoipa_actix_web::AppExt;
-use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::throttle::{LoginThrottle, ThrottleConfig};
@@ -24,97 +23,6 @@ use crate::integration::webhooks::routes::TargetPolicy;
 use crate::integration::webhooks::worker::{self, WorkerHandle};
 use crate::ops::metrics::Metrics;
 use crate::settings::{MIN_JWT_SECRET_BYTES, Settings};
-
-/// Every route of the API. Used both to serve and to generate the OpenAPI document.
-pub fn configure_routes(cfg: &mut ServiceConfig) {
-    use crate::{
-        agencies, auth, calendar, catalogue, dossiers, feedback, integration, reports, service_accounts,
-        surveys, users,
-    };
-    cfg.service(crate::ops::routes::healthz)
-        .service(crate::ops::routes::readyz)
-        .service(crate::ops::routes::metrics)
-        .service(
-            utoipa_actix_web::scope("/api/v1")
-                .service(auth::routes::issue_token)
-                .service(auth::routes::logout)
-                .service(auth::routes::me)
-                .service(crate::meta::routes::get_labels)
-                .service(agencies::routes::list_agencies)
-                .service(agencies::routes::create_agency)
-                .service(agencies::routes::get_agency)
-                .service(agencies::routes::update_agency)
-                .service(calendar::routes::get_schedule)
-                .service(calendar::routes::put_schedule)
-                .service(calendar::routes::delete_schedule)
-                .service(calendar::routes::list_days_off)
-                .service(calendar::routes::create_day_off)
-                .service(calendar::routes::delete_day_off)
-                .service(calendar::routes::preview_due)
-                .service(catalogue::routes::list_procedures)
-                .service(catalogue::routes::create_procedure)
-                .service(catalogue::routes::import_procedures)
-                .service(catalogue::routes::get_procedure)
-                .service(catalogue::routes::update_procedure)
-                .service(dossiers::routes::write::create_dossier)
-                .service(dossiers::routes::read::list_dossiers)
-                // Before /dossiers/{id}, which would otherwise take "worklist" for an id.
-                .service(dossiers::routes::read::worklist)
-                .service(dossiers::routes::read::get_dossier)
-                .service(dossiers::routes::write::update_dossier)
-                .service(dossiers::routes::read::dossier_history)
-                .service(dossiers::routes::slips::dossier_receipt)
-                .service(dossiers::routes::steps::accept)
-                .service(dossiers::routes::steps::request_supplement)
-                .service(dossiers::routes::steps::supplement)
-                .service(dossiers::routes::steps::assign)
-                .service(dossiers::routes::steps::resolve)
-                .service(dossiers::routes::steps::return_result)
-                .service(dossiers::routes::steps::withdraw)
-                .service(dossiers::routes::steps::reject)
-                .service(dossiers::routes::steps::apologize)
-                .service(dossiers::routes::slips::public_dossier)
-                .service(integration::dvcqg::routes::get_dvcqg_dossier)
-                .service(surveys::routes::create_survey)
-                .service(surveys::routes::get_survey)
-                .service(surveys::routes::list_surveys)
-                .service(feedback::routes::create_feedback)
-                .service(feedback::routes::list_feedback)
-                // Before /feedback/{id}, which would otherwise take "worklist" for an id.
-                .service(feedback::routes::feedback_worklist)
-                .service(feedback::routes::get_feedback)
-                .service(feedback::routes::feedback_history)
-                .service(feedback::routes::process)
-                .service(feedback::routes::respond)
-                .service(feedback::routes::reject)
-                .service(feedback::routes::forward)
-                .service(feedback::routes::publish)
-                .service(feedback::routes::get_feedback_limit)
-                .service(feedback::routes::put_feedback_limit)
-                .service(reports::routes::summary)
-                .service(reports::routes::timeseries)
-                .service(reports::routes::officers)
-                .service(reports::routes::get_targets)
-                .service(reports::routes::put_targets)
-                .service(integration::events::list_events)
-                .service(integration::webhooks::routes::create_webhook)
-                .service(integration::webhooks::routes::list_webhooks)
-                .service(integration::webhooks::routes::get_webhook)
-                .service(integration::webhooks::routes::update_webhook)
-                .service(integration::webhooks::routes::delete_webhook)
-                .service(integration::webhooks::routes::list_deliveries)
-                .service(integration::webhooks::routes::retry_delivery)
-                .service(users::routes::list_users)
-                .service(users::routes::create_user)
-                .service(users::routes::get_user)
-                .service(users::routes::update_user)
-                .service(service_accounts::routes::list_service_accounts)
-                .service(service_accounts::routes::create_service_account)
-                .service(service_accounts::routes::get_service_account)
-                .service(service_accounts::routes::update_service_account)
-                .service(service_accounts::routes::rotate_service_account_secret),
-        );
-}
 
 /// How long shutdown waits for requests in flight.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
@@ -249,7 +157,7 @@ fn serve(listener: TcpListener, db: Db, keys: TokenKeys, settings: &Settings) ->
             .app_data(targets.clone())
             .app_data(path_config())
             .app_data(web::PayloadConfig::new(MAX_JSON_BYTES))
-            .configure(configure_routes)
+            .configure(crate::routes::configure)
             .split_for_parts();
         app.service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", doc))
             .route(

@@ -7,12 +7,11 @@ use std::collections::HashMap;
 use std::sync::RwLock;
 use std::time::{Duration, Instant};
 
+use super::directory;
 use super::role::Role;
 use super::tokens::{Claims, SubjectKind};
 use crate::db::DbConnection;
 use crate::error::ApiError;
-use crate::service_accounts::store as service_accounts;
-use crate::users::store as users;
 
 const LIFETIME: Duration = Duration::from_secs(30);
 /// Forget expired entries past this many, so memory stays bounded.
@@ -70,7 +69,7 @@ impl AccountStates {
 
 pub fn load(conn: &mut DbConnection, kind: SubjectKind, id: &str) -> Result<Option<AccountState>, ApiError> {
     Ok(match kind {
-        SubjectKind::User => match users::find(conn, id)? {
+        SubjectKind::User => match directory::find_person(conn, id)? {
             Some(user) => Some(AccountState {
                 active: user.active,
                 role: user.role()?,
@@ -79,10 +78,9 @@ pub fn load(conn: &mut DbConnection, kind: SubjectKind, id: &str) -> Result<Opti
             }),
             None => None,
         },
-        SubjectKind::Service => match service_accounts::find(conn, id)? {
+        SubjectKind::Service => match directory::find_service(conn, id)? {
             Some(account) => {
-                let mut agencies: Vec<String> =
-                    service_accounts::agencies_of(conn, &account.id)?.into_iter().map(|(id, _)| id).collect();
+                let mut agencies = directory::bound_agency_ids(conn, &account.id)?;
                 agencies.sort();
                 Some(AccountState {
                     active: account.active,

@@ -13,6 +13,8 @@
 
 pub mod accounts;
 pub mod caller;
+pub mod directory;
+pub mod grants;
 pub mod password;
 pub mod role;
 pub mod routes;

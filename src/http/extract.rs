@@ -164,8 +164,6 @@ fn syntax_text(error: &serde_json::Error, message: &str) -> Text {
     Text::new(vi, message.to_owned())
 }
 
-/// Deserialize a JSON body: syntax errors are 400, well-formed JSON of the wrong shape is 422
-/// naming the field.
 /// Whether JSON text holds an escaped NUL (`\u0000` not itself escaped): PostgreSQL cannot store
 /// it in text, and no field has a use for it.
 fn has_escaped_nul(bytes: &[u8]) -> bool {
@@ -175,6 +173,8 @@ fn has_escaped_nul(bytes: &[u8]) -> bool {
     })
 }
 
+/// Deserialize a JSON body: syntax errors are 400, well-formed JSON of the wrong shape is 422
+/// naming the field.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if has_escaped_nul(bytes) {
         return Err(ApiError::invalid_field(

@@ -108,7 +108,109 @@ pub struct Labels {
     pub granularity: LabelMap,
 }
 
+/// Every label the API serves.
+pub fn all() -> Labels {
+    Labels {
+        dossier_status: LabelMap::of::<Status>(),
+        dossier_action: LabelMap::of::<Action>(),
+        channel: LabelMap::of::<Channel>(),
+        applicant_kind: LabelMap::of::<ApplicantKind>(),
+        payment_method: LabelMap::of::<PaymentMethod>(),
+        outcome: LabelMap::of::<Outcome>(),
+        dossier_worklist: LabelMap::of::<WorklistKind>(),
+        procedure_level: LabelMap::of::<ProcedureLevel>(),
+        online_service: LabelMap::of::<OnlineService>(),
+        time_unit: LabelMap::of::<TimeUnit>(),
+        agency_level: LabelMap::of::<AgencyLevel>(),
+        role: LabelMap::of::<Role>(),
+        day_kind: LabelMap::of::<DayKind>(),
+        feedback_channel: LabelMap::of::<FeedbackChannel>(),
+        feedback_status: LabelMap::of::<FeedbackStatus>(),
+        feedback_worklist: LabelMap::of::<FeedbackWorklistKind>(),
+        survey_level: LabelMap::of::<SurveyLevel>(),
+        survey_source: LabelMap::of::<SurveySource>(),
+        indicator: LabelMap::of::<Indicator>(),
+        responsible_kind: LabelMap::of::<ResponsibleKind>(),
+        granularity: LabelMap::of::<Granularity>(),
+    }
+}
+
 /// The document's example: the labels themselves, so that it is complete and always current.
 fn labels_example() -> serde_json::Value {
-    serde_json::to_value(crate::meta::labels::all()).unwrap_or_default()
+    serde_json::to_value(all()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use serde_json::Value;
+    use utoipa::PartialSchema;
+
+    use super::*;
+
+    /// The values of an enum as its OpenAPI schema lists them: derived from the enum's
+    /// declaration and its serde attributes, not from `ALL`, so a variant left out of `ALL`
+    /// shows up here.
+    fn declared<T: PartialSchema>() -> BTreeSet<String> {
+        let schema = serde_json::to_value(T::schema()).unwrap();
+        let values = schema["enum"].as_array().unwrap_or_else(|| panic!("not a plain enum: {schema}"));
+        values.iter().map(|v| v.as_str().unwrap().to_owned()).collect()
+    }
+
+    #[test]
+    fn every_variant_of_every_enum_has_both_labels() {
+        let labels = serde_json::to_value(all()).unwrap();
+        let expected: Vec<(&str, BTreeSet<String>)> = vec![
+            ("dossier_status", declared::<Status>()),
+            ("dossier_action", declared::<Action>()),
+            ("channel", declared::<Channel>()),
+            ("applicant_kind", declared::<ApplicantKind>()),
+            ("payment_method", declared::<PaymentMethod>()),
+            ("outcome", declared::<Outcome>()),
+            ("dossier_worklist", declared::<WorklistKind>()),
+            ("procedure_level", declared::<ProcedureLevel>()),
+            ("online_service", declared::<OnlineService>()),
+            ("time_unit", declared::<TimeUnit>()),
+            ("agency_level", declared::<AgencyLevel>()),
+            ("role", declared::<Role>()),
+            ("day_kind", declared::<DayKind>()),
+            ("feedback_channel", declared::<FeedbackChannel>()),
+            ("feedback_status", declared::<FeedbackStatus>()),
+            ("feedback_worklist", declared::<FeedbackWorklistKind>()),
+            ("survey_level", declared::<SurveyLevel>()),
+            ("survey_source", declared::<SurveySource>()),
+            ("indicator", declared::<Indicator>()),
+            ("responsible_kind", declared::<ResponsibleKind>()),
+            ("granularity", declared::<Granularity>()),
+        ];
+        let served: BTreeSet<&str> = labels.as_object().unwrap().keys().map(String::as_str).collect();
+        let listed: BTreeSet<&str> = expected.iter().map(|(name, _)| *name).collect();
+        assert_eq!(served, listed, "every served map is checked here");
+        for (name, variants) in &expected {
+            let map = labels[name].as_object().unwrap();
+            let keys: BTreeSet<String> = map.keys().cloned().collect();
+            assert_eq!(&keys, variants, "{name}: one label per variant");
+            for (key, label) in map {
+                for lang in ["vi", "en"] {
+                    let text = label[lang].as_str().unwrap_or_default();
+                    assert!(!text.trim().is_empty(), "{name}.{key} has no {lang} label");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn labels_keep_the_declaration_order_and_the_report_terms() {
+        let keys: Vec<String> = all().dossier_status.0.into_iter().map(|(key, _)| key).collect();
+        assert_eq!(keys.first().map(String::as_str), Some("submitted"));
+        assert_eq!(keys.last().map(String::as_str), Some("withdrawn"));
+        let labels = serde_json::to_value(all()).unwrap();
+        assert_eq!(labels["channel"]["direct"]["vi"], "Trực tiếp");
+        assert_eq!(labels["online_service"]["full"]["vi"], "Dịch vụ công trực tuyến toàn trình");
+        assert_eq!(labels["survey_level"]["very_satisfied"]["vi"], "Rất hài lòng");
+        assert_eq!(labels["dossier_action"]["request-supplement"]["en"], "Request a supplement");
+        assert!(matches!(labels["role"]["officer"]["en"], Value::String(_)));
+        assert_eq!(labels["indicator"]["late_rate"]["vi"], "Tỷ lệ hồ sơ giải quyết quá hạn");
+    }
 }

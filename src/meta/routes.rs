@@ -5,8 +5,7 @@ use actix_web::http::header::{self, CacheControl, CacheDirective};
 use actix_web::{HttpRequest, HttpResponse, get};
 use sha2::{Digest, Sha256};
 
-use super::labels;
-use super::model::Labels;
+use super::model::{self, Labels};
 use crate::http::etag::none_match;
 
 /// How long a client or a proxy may keep the labels without asking again (a day); they change
@@ -20,7 +19,7 @@ struct Cached {
 }
 
 static CACHED: LazyLock<Cached> = LazyLock::new(|| {
-    let body = serde_json::to_string(&labels::all()).expect("the labels serialize");
+    let body = serde_json::to_string(&model::all()).expect("the labels serialize");
     let digest = Sha256::digest(body.as_bytes());
     Cached { etag: format!("\"labels-{}\"", &hex::encode(digest)[..16]), body }
 });

@@ -4,6 +4,7 @@
 //! their scope (to assign work). Passwords are argon2id hashes, never returned, never logged.
 //! Usernames are case-insensitive: stored trimmed and lower-cased.
 
+pub mod me;
 pub mod model;
 pub mod routes;
 pub mod service;

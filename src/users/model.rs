@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
+pub use crate::auth::directory::normalize_username;
 use crate::auth::password;
 use crate::auth::role::Role;
 use crate::clock;
@@ -62,10 +63,6 @@ impl TryFrom<UserRow> for User {
 }
 
 /// Usernames as stored: trimmed and lower-cased.
-pub fn normalize_username(username: &str) -> String {
-    username.trim().to_lowercase()
-}
-
 pub fn validate_username(username: &str) -> Result<(), ValidationError> {
     let u = normalize_username(username);
     let ok = (3..=64).contains(&u.chars().count())

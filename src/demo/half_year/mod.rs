@@ -16,9 +16,12 @@
 //! Who does what follows the seed: Cường handles civil status (hộ tịch), Vi certification
 //! (chứng thực), Vũ social protection and the desk-only procedures.
 
+mod plan;
+
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use uuid::Uuid;
 
+use self::plan::{Officer, Plan, Spec, returned, specs};
 use crate::auth::caller::Caller;
 use crate::auth::role::Role;
 use crate::auth::tokens::SubjectKind;
@@ -33,7 +36,7 @@ use crate::dossiers::model::{
 };
 use crate::dossiers::service as dossiers;
 use crate::dossiers::steps::{Change, Step};
-use crate::enums::{Channel, Level};
+use crate::enums::Channel;
 use crate::error::ApiError;
 use crate::feedback::lifecycle::FeedbackAction;
 use crate::feedback::model::{FeedbackChannel, NewFeedback, Submitter};
@@ -71,154 +74,6 @@ pub fn portal_account(
     service_accounts::insert(conn, &row)?;
     service_accounts::bind(conn, &row.id, &[commune.to_owned()])?;
     Ok(row.id)
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Officer {
-    Cuong,
-    Vi,
-    Vu,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Plan {
-    /// Resolved after a quarter, half or three quarters of the legal time.
-    OnTime(u8),
-    /// Resolved a few working hours after the due instant.
-    Late,
-}
-
-#[derive(Clone, Debug)]
-struct Spec {
-    procedure: &'static str,
-    channel: Channel,
-    officer: Officer,
-    plan: Plan,
-    reception_digitized: bool,
-    result_digitized: bool,
-    /// The result came from the city's labour office.
-    outside_unit: bool,
-    survey: Option<Level>,
-}
-
-/// (procedure code, how many, who handles it, online?) for the 1,215 dossiers received and
-/// resolved in the period.
-const MIX: &[(&str, usize, Officer, bool)] = &[
-    // Fully online civil status: 76.
-    ("1.001193", 40, Officer::Cuong, true),
-    ("1.000656", 16, Officer::Cuong, true),
-    ("1.004873", 15, Officer::Cuong, true),
-    ("2.000635", 5, Officer::Cuong, true),
-    // Partly online civil status: 300.
-    ("1.000894", 120, Officer::Cuong, true),
-    ("1.000689", 60, Officer::Cuong, true),
-    ("1.004859", 60, Officer::Cuong, true),
-    ("1.001022", 20, Officer::Cuong, true),
-    ("1.004837", 20, Officer::Cuong, true),
-    ("1.004845", 20, Officer::Cuong, true),
-    // Certification: 697 (3 more are still open on 25/6).
-    ("2.000815", 647, Officer::Vi, true),
-    ("2.000884", 50, Officer::Vi, true),
-    // Social protection and people with merit: 131.
-    ("1.001776", 40, Officer::Vu, true),
-    ("1.001731", 30, Officer::Vu, true),
-    ("1.014028", 20, Officer::Vu, true),
-    ("1.001653", 20, Officer::Vu, true),
-    ("1.010833", 21, Officer::Vu, true),
-    // At the desk only: 11.
-    ("6.006758", 5, Officer::Vu, false),
-    ("1.012592", 4, Officer::Vu, false),
-    ("1.012590", 2, Officer::Vu, false),
-];
-
-const LATE: usize = 41;
-const CUONG_RECEPTION_MISSING: usize = 68;
-const CUONG_RESULT_MISSING: usize = 252;
-const VI_RESULT_MISSING: usize = 3;
-const VU_RESULT_MISSING: usize = 3;
-const SURVEYS_VERY_SATISFIED: usize = 341;
-const SURVEYS_SATISFIED: usize = 70;
-
-/// The dossiers in the order they arrive: the mix interleaved by a fixed permutation, with the
-/// seed's shortcomings assigned to the people it names.
-fn specs() -> Vec<Spec> {
-    let mut plain: Vec<Spec> = MIX
-        .iter()
-        .flat_map(|&(procedure, count, officer, online)| {
-            std::iter::repeat_n(
-                Spec {
-                    procedure,
-                    channel: if online { Channel::Online } else { Channel::Direct },
-                    officer,
-                    plan: Plan::OnTime(2),
-                    reception_digitized: true,
-                    result_digitized: true,
-                    outside_unit: false,
-                    survey: None,
-                },
-                count,
-            )
-        })
-        .collect();
-    let n = plain.len();
-    // 7919 is prime and does not divide n: i ↦ i·7919 mod n is a permutation that mixes the kinds.
-    let mut ordered: Vec<Spec> = vec![plain[0].clone(); n];
-    for (i, spec) in plain.drain(..).enumerate() {
-        ordered[(i * 7919) % n] = spec;
-    }
-    let (mut late, mut reception, mut cuong_result, mut vi_result, mut vu_result) = (0, 0, 0, 0, 0);
-    let mut unit_done = false;
-    let mut surveys = 0;
-    for (pos, spec) in ordered.iter_mut().enumerate() {
-        spec.plan = Plan::OnTime(1 + (pos % 3) as u8);
-        match spec.officer {
-            Officer::Cuong => {
-                // Late ones early enough in the half-year to be resolved, late, before its end.
-                if late < LATE && pos % 5 == 2 && pos < n * 3 / 4 {
-                    spec.plan = Plan::Late;
-                    late += 1;
-                }
-                if reception < CUONG_RECEPTION_MISSING && pos % 4 == 1 {
-                    spec.reception_digitized = false;
-                    reception += 1;
-                }
-                if cuong_result < CUONG_RESULT_MISSING && pos % 4 != 3 {
-                    spec.result_digitized = false;
-                    cuong_result += 1;
-                }
-            }
-            Officer::Vi if vi_result < VI_RESULT_MISSING && pos > n / 2 => {
-                spec.result_digitized = false;
-                vi_result += 1;
-            }
-            Officer::Vu if !unit_done && spec.procedure == "1.001776" && pos > n / 3 => {
-                spec.outside_unit = true;
-                spec.result_digitized = false;
-                unit_done = true;
-            }
-            Officer::Vu
-                if vu_result < VU_RESULT_MISSING && spec.channel == Channel::Online && pos > n / 2 =>
-            {
-                spec.result_digitized = false;
-                vu_result += 1;
-            }
-            _ => {}
-        }
-        let total = SURVEYS_VERY_SATISFIED + SURVEYS_SATISFIED;
-        if pos % 2 == 0 && surveys < total && returned(spec) {
-            // Spread the "satisfied" answers evenly among the others: exactly 70 of 411.
-            let satisfied = (surveys + 1) * SURVEYS_SATISFIED / total != surveys * SURVEYS_SATISFIED / total;
-            spec.survey = Some(if satisfied { Level::Satisfied } else { Level::VerySatisfied });
-            surveys += 1;
-        }
-    }
-    ordered
-}
-
-/// Whether the result is handed over in the story: the social-protection results still missing
-/// were not (the seed: "chưa có kết quả").
-fn returned(spec: &Spec) -> bool {
-    !(spec.officer == Officer::Vu && !spec.result_digitized && !spec.outside_unit)
 }
 
 fn at(day: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
@@ -420,114 +275,120 @@ fn working_days(calendar: &Calendar, from: NaiveDate, to: NaiveDate) -> Vec<Naiv
     from.iter_days().take_while(|d| *d <= to).filter(|d| !calendar.intervals(*d).is_empty()).collect()
 }
 
+#[tracing::instrument(skip_all, fields(commune = %cast.commune))]
 pub fn replay(conn: &mut DbConnection, cast: &Cast) -> Result<(), ApiError> {
     let mut replay = Replay { conn, calendars: CalendarCache::default(), cast, sequence: 0 };
-    let find = |conn: &mut DbConnection, code: &str| -> Result<ProcedureRow, ApiError> {
-        procedures::find_by_code(conn, code)?
-            .ok_or_else(|| anyhow::anyhow!("the starter catalogue lacks {code}").into())
-    };
     // The last instant anything is resolved: the afternoon before the period's last day.
     let latest = at(day(2024, 6, 24), 16, 0);
+    replay.carried_over(latest)?;
+    replay.the_period(latest)?;
+    let copies = replay.still_open(latest)?;
+    replay.complaint(&copies)
+}
 
-    // Carried over: four social-protection dossiers of December 2023, resolved in January.
-    let allowance = find(replay.conn, "1.001776")?;
-    let carried = Spec {
-        procedure: "1.001776",
-        channel: Channel::Online,
-        officer: Officer::Vu,
-        plan: Plan::OnTime(3),
-        reception_digitized: true,
-        result_digitized: true,
-        outside_unit: false,
-        survey: None,
-    };
-    for i in 0..4 {
-        replay.online(
-            &allowance,
-            &carried,
-            at(day(2023, 12, 18 + i), 8, 0),
-            latest,
-            Some(Plan::OnTime(3)),
-        )?;
+impl Replay<'_> {
+    fn procedure(&mut self, code: &str) -> Result<ProcedureRow, ApiError> {
+        procedures::find_by_code(self.conn, code)?
+            .ok_or_else(|| anyhow::anyhow!("the starter catalogue lacks {code}").into())
     }
 
-    let calendar = replay.calendar()?;
-    // Dossiers arrive until mid-June so that the long procedures are done by the 24th.
-    let days = working_days(&calendar.calendar, day(2024, 1, 2), day(2024, 6, 14));
-    let specs = specs();
-    let n = specs.len();
-    for (pos, spec) in specs.iter().enumerate() {
-        let procedure = find(replay.conn, spec.procedure)?;
-        let date = days[pos * days.len() / n];
-        let (hour, minute) = (7 + (pos % 8) as u32 / 2, 45 + (pos % 2) as u32 * 5);
-        let arrived = at(date, hour, minute);
-        if spec.channel == Channel::Online {
-            replay.online(&procedure, spec, arrived, latest, Some(spec.plan))?;
-        } else {
-            let officer = replay.officer(spec.officer);
-            let row = clock::replay_at(arrived, || {
-                replay.intake(&procedure, Channel::Direct, &officer, spec.reception_digitized)
-            })?;
-            let due = row.due_at.map(clock::from_db);
-            replay.finish(&procedure, spec, &row.id, due, arrived, latest, spec.plan, &calendar.calendar)?;
+    /// Four social-protection dossiers of December 2023, resolved in January.
+    fn carried_over(&mut self, latest: DateTime<Utc>) -> Result<(), ApiError> {
+        let allowance = self.procedure("1.001776")?;
+        let carried = Spec::online("1.001776", Officer::Vu, 3);
+        for i in 0..4 {
+            self.online(
+                &allowance,
+                &carried,
+                at(day(2023, 12, 18 + i), 8, 0),
+                latest,
+                Some(Plan::OnTime(3)),
+            )?;
         }
+        Ok(())
     }
 
-    // Still open on 25/6: three certifications accepted that afternoon, due the next day.
-    let copies = find(replay.conn, "2.000815")?;
-    let open = Spec {
-        procedure: "2.000815",
-        channel: Channel::Online,
-        officer: Officer::Vi,
-        plan: Plan::OnTime(1),
-        reception_digitized: true,
-        result_digitized: true,
-        outside_unit: false,
-        survey: None,
-    };
-    for i in 0..3 {
-        replay.online(&copies, &open, at(day(2024, 6, 25), 14, 10 * i), latest, None)?;
+    /// The dossiers of the period, as `specs` plans them.
+    fn the_period(&mut self, latest: DateTime<Utc>) -> Result<(), ApiError> {
+        let calendar = self.calendar()?;
+        // Dossiers arrive until mid-June so that the long procedures are done by the 24th.
+        let days = working_days(&calendar.calendar, day(2024, 1, 2), day(2024, 6, 14));
+        let specs = specs();
+        let n = specs.len();
+        for (pos, spec) in specs.iter().enumerate() {
+            let procedure = self.procedure(spec.procedure)?;
+            let date = days[pos * days.len() / n];
+            let (hour, minute) = (7 + (pos % 8) as u32 / 2, 45 + (pos % 2) as u32 * 5);
+            let arrived = at(date, hour, minute);
+            if spec.channel == Channel::Online {
+                self.online(&procedure, spec, arrived, latest, Some(spec.plan))?;
+            } else {
+                let officer = self.officer(spec.officer);
+                let row = clock::replay_at(arrived, || {
+                    self.intake(&procedure, Channel::Direct, &officer, spec.reception_digitized)
+                })?;
+                let due = row.due_at.map(clock::from_db);
+                self.finish(&procedure, spec, &row.id, due, arrived, latest, spec.plan, &calendar.calendar)?;
+            }
+        }
+        Ok(())
     }
 
-    // One complaint through the national portal's PAKN system, answered and published.
-    let vi = replay.officer(Officer::Vi);
-    let complaint = NewFeedback {
-        channel: FeedbackChannel::NationalPortal,
-        subject: "Phản ánh về thời gian chứng thực bản sao".into(),
-        content: "Công dân phản ánh phải chờ lâu khi chứng thực bản sao tại Bộ phận một cửa xã.".into(),
-        agency_id: cast.commune.clone(),
-        dossier_id: None,
-        procedure_id: Some(copies.id.clone()),
-        submitter: Submitter { full_name: "Lê Thị Hoa".into(), phone: None, email: None, address: None },
-        received_at: None,
-    };
-    let calendars = &replay.calendars;
-    let item = clock::replay_at(at(day(2024, 4, 10), 9, 0), || {
-        feedback::intake(replay.conn, calendars, &vi, complaint)
-    })?;
-    clock::replay_at(at(day(2024, 4, 19), 10, 0), || {
-        feedback::act(
-            replay.conn,
-            calendars,
-            &vi,
-            &item.id,
-            FeedbackAction::Respond,
-            None,
-            feedback::Detail::Response(
-                "Đã bố trí thêm công chức tiếp nhận vào buổi sáng; đã trả lời công dân.".into(),
-            ),
-        )
-    })?;
-    clock::replay_at(at(day(2024, 4, 22), 9, 0), || {
-        feedback::act(
-            replay.conn,
-            calendars,
-            &vi,
-            &item.id,
-            FeedbackAction::Publish,
-            None,
-            feedback::Detail::None,
-        )
-    })?;
-    Ok(())
+    /// Still open on 25/6: three certifications accepted that afternoon, due the next day. Returns
+    /// their procedure.
+    fn still_open(&mut self, latest: DateTime<Utc>) -> Result<ProcedureRow, ApiError> {
+        let copies = self.procedure("2.000815")?;
+        let open = Spec::online("2.000815", Officer::Vi, 1);
+        for i in 0..3 {
+            self.online(&copies, &open, at(day(2024, 6, 25), 14, 10 * i), latest, None)?;
+        }
+        Ok(copies)
+    }
+
+    /// One complaint about `copies` through the national portal's PAKN system, answered and
+    /// published.
+    fn complaint(&mut self, copies: &ProcedureRow) -> Result<(), ApiError> {
+        let vi = self.officer(Officer::Vi);
+        let complaint = NewFeedback {
+            channel: FeedbackChannel::NationalPortal,
+            subject: "Phản ánh về thời gian chứng thực bản sao".into(),
+            content: "Công dân phản ánh phải chờ lâu khi chứng thực bản sao tại Bộ phận một cửa xã.".into(),
+            agency_id: self.cast.commune.clone(),
+            dossier_id: None,
+            procedure_id: Some(copies.id.clone()),
+            submitter: Submitter {
+                full_name: "Lê Thị Hoa".into(), phone: None, email: None, address: None
+            },
+            received_at: None,
+        };
+        let calendars = &self.calendars;
+        let item = clock::replay_at(at(day(2024, 4, 10), 9, 0), || {
+            feedback::intake(self.conn, calendars, &vi, complaint)
+        })?;
+        clock::replay_at(at(day(2024, 4, 19), 10, 0), || {
+            feedback::act(
+                self.conn,
+                calendars,
+                &vi,
+                &item.id,
+                FeedbackAction::Respond,
+                None,
+                feedback::Detail::Response(
+                    "Đã bố trí thêm công chức tiếp nhận vào buổi sáng; đã trả lời công dân.".into(),
+                ),
+            )
+        })?;
+        clock::replay_at(at(day(2024, 4, 22), 9, 0), || {
+            feedback::act(
+                self.conn,
+                calendars,
+                &vi,
+                &item.id,
+                FeedbackAction::Publish,
+                None,
+                feedback::Detail::None,
+            )
+        })?;
+        Ok(())
+    }
 }

@@ -1,0 +1,256 @@
+//! The three grants of `POST /auth/token`: a person's password, a refresh token, a service
+//! account's client credentials.
+
+use std::net::IpAddr;
+
+use actix_web::web;
+use chrono::Duration as ChronoDuration;
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::directory::{self, Person, Service};
+use super::password;
+use super::role::Role;
+use super::store::{self, RefreshTokenRow};
+use super::throttle::LoginThrottle;
+use super::tokens::{Subject, SubjectKind, TokenKeys, hash_token, random_secret};
+use crate::clock;
+use crate::db::{Db, DbConnection};
+use crate::error::ApiError;
+use crate::i18n::Text;
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenResponse {
+    pub access_token: String,
+    #[schema(example = "Bearer")]
+    pub token_type: &'static str,
+    /// Seconds until the access token expires.
+    #[schema(example = 900)]
+    pub expires_in: u64,
+    /// For people's accounts: exchange it for a new pair with the `refresh_token` grant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+}
+
+const BAD_LOGIN: Text = Text::fixed("Tên đăng nhập hoặc mật khẩu không đúng", "invalid username or password");
+
+fn refused(throttle: &LoginThrottle, key: &str, address: Option<IpAddr>, outcome: &str) -> ApiError {
+    throttle.record_failure(key, address);
+    tracing::warn!(username = %key, address = ?address, outcome, "login refused");
+    ApiError::Unauthorized(BAD_LOGIN)
+}
+
+fn check_throttle(throttle: &LoginThrottle, key: &str, address: Option<IpAddr>) -> Result<(), ApiError> {
+    match throttle.check(key, address) {
+        Some(wait) => {
+            tracing::warn!(username = %key, address = ?address, outcome = "throttled", "login refused");
+            Err(ApiError::TooManyRequests { retry_after_secs: wait.as_secs().max(1) })
+        }
+        None => Ok(()),
+    }
+}
+
+pub(super) async fn password_grant(
+    username: String,
+    password: String,
+    address: Option<IpAddr>,
+    db: web::Data<Db>,
+    keys: web::Data<TokenKeys>,
+    throttle: web::Data<LoginThrottle>,
+) -> Result<TokenResponse, ApiError> {
+    check_throttle(&throttle, &username, address)?;
+    let lookup = username.clone();
+    let user = db.run(move |conn| Ok(directory::find_person_by_username(conn, &lookup)?)).await?;
+    let verified = verify_secret(user, password, |user: &Person| &user.password_hash).await?;
+    let Some(user) = verified else {
+        return Err(refused(&throttle, &username, address, "bad_credentials"));
+    };
+    if !user.active {
+        return Err(refused(&throttle, &username, address, "inactive"));
+    }
+    let ttl = keys.refresh_ttl;
+    let (user, refresh) = db
+        .write(move |conn| {
+            let refresh = new_refresh_token(conn, &user.id, &Uuid::new_v4().to_string(), ttl)?;
+            Ok((user, refresh))
+        })
+        .await?;
+    tracing::info!(username = %user.username, address = ?address, outcome = "success", "login");
+    issue_for_user(&keys, &user, Some(refresh))
+}
+
+fn new_refresh_token(
+    conn: &mut DbConnection,
+    user_id: &str,
+    family_id: &str,
+    ttl: std::time::Duration,
+) -> Result<String, ApiError> {
+    let token = random_secret();
+    let now = clock::now();
+    let ttl = ChronoDuration::from_std(ttl).map_err(anyhow::Error::from)?;
+    store::insert_refresh(
+        conn,
+        &RefreshTokenRow {
+            id: Uuid::new_v4().to_string(),
+            family_id: family_id.to_owned(),
+            user_id: user_id.to_owned(),
+            token_hash: hash_token(&token),
+            issued_at: clock::to_db(now),
+            expires_at: clock::to_db(now + ttl),
+            used_at: None,
+            revoked_at: None,
+        },
+    )?;
+    Ok(token)
+}
+
+fn issue_for_user(
+    keys: &TokenKeys,
+    user: &Person,
+    refresh: Option<String>,
+) -> Result<TokenResponse, ApiError> {
+    let subject = Subject {
+        id: user.id.clone(),
+        kind: SubjectKind::User,
+        role: user.role()?,
+        agency_id: user.agency_id.clone(),
+        agencies: Vec::new(),
+    };
+    token_response(keys, &subject, refresh)
+}
+
+fn token_response(
+    keys: &TokenKeys,
+    subject: &Subject,
+    refresh: Option<String>,
+) -> Result<TokenResponse, ApiError> {
+    Ok(TokenResponse {
+        access_token: keys.issue(subject, clock::now())?,
+        token_type: "Bearer",
+        expires_in: keys.access_ttl.as_secs(),
+        refresh_token: refresh,
+    })
+}
+
+enum Refresh {
+    Issued(Person, String),
+    /// A spent token came back: its family has been revoked.
+    Reused,
+    Invalid(Text),
+}
+
+pub(super) async fn refresh_grant(
+    token: String,
+    db: web::Data<Db>,
+    keys: web::Data<TokenKeys>,
+) -> Result<TokenResponse, ApiError> {
+    let ttl = keys.refresh_ttl;
+    // The revocation of a reused family must commit, so the transaction returns Ok(Reused)
+    // and the 401 is made outside it.
+    let outcome = db
+        .write(move |conn| {
+            let now = clock::now();
+            let Some(row) = store::find_refresh(conn, &hash_token(&token))? else {
+                return Ok(Refresh::Invalid(Text::fixed(
+                    "Refresh token không tồn tại",
+                    "unknown refresh token",
+                )));
+            };
+            if row.revoked_at.is_some() {
+                return Ok(Refresh::Invalid(Text::fixed(
+                    "Refresh token đã bị thu hồi",
+                    "the refresh token has been revoked",
+                )));
+            }
+            if clock::from_db(row.expires_at) <= now {
+                return Ok(Refresh::Invalid(Text::fixed(
+                    "Refresh token đã hết hạn",
+                    "the refresh token has expired",
+                )));
+            }
+            if row.used_at.is_some() || !store::spend_refresh(conn, &row.id, clock::to_db(now))? {
+                store::revoke_family(conn, &row.family_id, clock::to_db(now))?;
+                return Ok(Refresh::Reused);
+            }
+            let user = match directory::find_person(conn, &row.user_id)? {
+                Some(user) if user.active => user,
+                _ => {
+                    return Ok(Refresh::Invalid(Text::fixed(
+                        "Tài khoản đã bị khóa",
+                        "the account is inactive",
+                    )));
+                }
+            };
+            let next = new_refresh_token(conn, &user.id, &row.family_id, ttl)?;
+            Ok(Refresh::Issued(user, next))
+        })
+        .await?;
+    match outcome {
+        Refresh::Issued(user, next) => issue_for_user(&keys, &user, Some(next)),
+        Refresh::Reused => {
+            tracing::warn!("a spent refresh token was presented again; its family is revoked");
+            Err(ApiError::Unauthorized(Text::fixed(
+                "Refresh token này đã được dùng; hãy đăng nhập lại",
+                "the refresh token was already used; sign in again",
+            )))
+        }
+        Refresh::Invalid(why) => Err(ApiError::Unauthorized(why)),
+    }
+}
+
+pub(super) async fn client_credentials_grant(
+    client_id: String,
+    secret: String,
+    address: Option<IpAddr>,
+    db: web::Data<Db>,
+    keys: web::Data<TokenKeys>,
+    throttle: web::Data<LoginThrottle>,
+) -> Result<TokenResponse, ApiError> {
+    check_throttle(&throttle, &client_id, address)?;
+    let lookup = client_id.clone();
+    let found = db
+        .run(move |conn| {
+            let Some(account) = directory::find_service_by_client_id(conn, &lookup)? else {
+                return Ok(None);
+            };
+            let agencies = directory::bound_agency_ids(conn, &account.id)?;
+            Ok(Some((account, agencies)))
+        })
+        .await?;
+    let verified = verify_secret(found, secret, |(account, _): &(Service, _)| &account.secret_hash).await?;
+    let Some((account, agencies)) = verified else {
+        return Err(refused(&throttle, &client_id, address, "bad_client_credentials"));
+    };
+    if !account.active {
+        return Err(refused(&throttle, &client_id, address, "inactive"));
+    }
+    tracing::info!(client_id = %client_id, address = ?address, outcome = "success", "service login");
+    let subject = Subject {
+        id: account.id,
+        kind: SubjectKind::Service,
+        role: Role::Integration,
+        agency_id: None,
+        agencies,
+    };
+    token_response(&keys, &subject, None)
+}
+
+/// Checks `secret` against the account's hash on the blocking pool. Without an account it spends
+/// the time of a check all the same, so that the delay does not tell which names exist.
+async fn verify_secret<T: Send + 'static>(
+    found: Option<T>,
+    secret: String,
+    hash: fn(&T) -> &String,
+) -> Result<Option<T>, ApiError> {
+    web::block(move || match found {
+        Some(account) if password::verify(&secret, hash(&account)) => Some(account),
+        Some(_) => None,
+        None => {
+            password::burn_verification_time(&secret);
+            None
+        }
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.into()))
+}

@@ -1,0 +1,151 @@
+//! The upserts: statements that insert or update one row atomically, so that concurrent writers
+//! never collide. Backend-specific only for the placeholder syntax.
+
+use diesel::prelude::*;
+
+use super::DbConnection;
+
+#[derive(diesel::QueryableByName)]
+struct SequenceValue {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    last: i64,
+}
+
+/// The next number of a daily sequence of dossier codes (per code prefix), atomically: an upsert that increments, so
+/// concurrent intakes get distinct numbers (the row lock serializes them on PostgreSQL; SQLite
+/// has one writer). Backend-specific only for the placeholder syntax.
+pub fn next_sequence(conn: &mut DbConnection, prefix: &str, day: &str) -> QueryResult<i64> {
+    use diesel::sql_types::Text;
+    const UPSERT: &str = "INSERT INTO dossier_sequences (prefix, day, last) VALUES ({a}, {d}, 1) \
+        ON CONFLICT (prefix, day) DO UPDATE SET last = dossier_sequences.last + 1 RETURNING last";
+    let value: SequenceValue = match conn {
+        DbConnection::Postgres(c) => diesel::sql_query(UPSERT.replace("{a}", "$1").replace("{d}", "$2"))
+            .bind::<Text, _>(prefix)
+            .bind::<Text, _>(day)
+            .get_result(c)?,
+        DbConnection::Sqlite(c) => diesel::sql_query(UPSERT.replace("{a}", "?").replace("{d}", "?"))
+            .bind::<Text, _>(prefix)
+            .bind::<Text, _>(day)
+            .get_result(c)?,
+    };
+    Ok(value.last)
+}
+
+/// A statement written with `{1}`, `{2}`, `{3}` for its parameters, in a backend's syntax.
+fn placeholders(template: &str, marks: [&str; 3]) -> String {
+    template.replace("{1}", marks[0]).replace("{2}", marks[1]).replace("{3}", marks[2])
+}
+
+/// The report counters' columns, in the order of `reports::rollup::Counts::as_array`.
+pub const REPORT_COUNT_COLUMNS: [&str; 19] = [
+    "new_online",
+    "new_direct",
+    "new_postal",
+    "reception_digitized",
+    "payable",
+    "paid_online",
+    "resolved",
+    "early",
+    "on_time",
+    "late_apologized",
+    "result_digitized",
+    "withdrawn",
+    "online_submitted",
+    "answered_in_time",
+    "very_satisfied",
+    "satisfied",
+    "unsatisfied",
+    "reception_missing",
+    "result_missing",
+];
+
+/// Add `values` to one row of the report counters, creating it if needed: an upsert that adds, so
+/// that concurrent writes on PostgreSQL add up instead of colliding. Backend-specific only for
+/// the placeholder syntax.
+pub fn add_report_counts(
+    conn: &mut DbConnection,
+    grain: &str,
+    agency_id: &str,
+    bucket: chrono::NaiveDate,
+    procedure_id: &str,
+    responsible: &str,
+    values: &[i64; 19],
+) -> QueryResult<()> {
+    use diesel::sql_types::{BigInt, Date, Text};
+    let columns = REPORT_COUNT_COLUMNS.join(", ");
+    let updates: Vec<String> =
+        REPORT_COUNT_COLUMNS.iter().map(|c| format!("{c} = report_counts.{c} + excluded.{c}")).collect();
+    let statement = |mark: &dyn Fn(usize) -> String| {
+        let marks: Vec<String> = (1..=24).map(mark).collect();
+        format!(
+            "INSERT INTO report_counts (grain, agency_id, bucket, procedure_id, responsible, {columns}) VALUES ({}) \
+             ON CONFLICT (grain, agency_id, bucket, procedure_id, responsible) DO UPDATE SET {}",
+            marks.join(", "),
+            updates.join(", ")
+        )
+    };
+    macro_rules! run {
+        ($c:expr, $sql:expr) => {{
+            let mut query = diesel::sql_query($sql)
+                .into_boxed()
+                .bind::<Text, _>(grain)
+                .bind::<Text, _>(agency_id)
+                .bind::<Date, _>(bucket)
+                .bind::<Text, _>(procedure_id)
+                .bind::<Text, _>(responsible);
+            for value in values {
+                query = query.bind::<BigInt, _>(*value);
+            }
+            query.execute($c)
+        }};
+    }
+    match conn {
+        DbConnection::Postgres(c) => run!(c, statement(&|i| format!("${i}"))),
+        DbConnection::Sqlite(c) => run!(c, statement(&|_| "?".to_owned())),
+    }
+    .map(|_| ())
+}
+
+/// Run a statement written with `{1}`, `{2}`, `{3}` for its parameters on either backend, with
+/// the same three binds.
+macro_rules! execute_with_three {
+    ($conn:expr, $template:expr, $(($sql_type:ty, $value:expr)),+ $(,)?) => {
+        match $conn {
+            DbConnection::Postgres(c) => diesel::sql_query(placeholders($template, ["$1", "$2", "$3"]))
+                $(.bind::<$sql_type, _>($value))+
+                .execute(c),
+            DbConnection::Sqlite(c) => diesel::sql_query(placeholders($template, ["?", "?", "?"]))
+                $(.bind::<$sql_type, _>($value))+
+                .execute(c),
+        }
+        .map(|_| ())
+    };
+}
+
+/// Set an agency's schedule, replacing any: an upsert, so concurrent writes never collide on
+/// the primary key.
+pub fn upsert_schedule(
+    conn: &mut DbConnection,
+    agency_id: &str,
+    week: &str,
+    at: chrono::NaiveDateTime,
+) -> QueryResult<()> {
+    use diesel::sql_types::{Text, Timestamp};
+    const UPSERT: &str = "INSERT INTO agency_schedules (agency_id, week, updated_at) VALUES ({1}, {2}, {3}) \
+        ON CONFLICT (agency_id) DO UPDATE SET week = excluded.week, updated_at = excluded.updated_at";
+    execute_with_three!(conn, UPSERT, (Text, agency_id), (Text, week), (Timestamp, at))
+}
+
+/// Set an agency's feedback time limit (working days), replacing any; an upsert like
+/// [`upsert_schedule`].
+pub fn upsert_feedback_limit(
+    conn: &mut DbConnection,
+    agency_id: &str,
+    working_days: i64,
+    at: chrono::NaiveDateTime,
+) -> QueryResult<()> {
+    use diesel::sql_types::{BigInt, Text, Timestamp};
+    const UPSERT: &str = "INSERT INTO feedback_limits (agency_id, working_days, updated_at) VALUES ({1}, {2}, {3}) \
+        ON CONFLICT (agency_id) DO UPDATE SET working_days = excluded.working_days, updated_at = excluded.updated_at";
+    execute_with_three!(conn, UPSERT, (Text, agency_id), (BigInt, working_days), (Timestamp, at))
+}

@@ -1,0 +1,205 @@
+//! `motcua generate`: a synthetic but realistic history for benchmarks and demos — a province
+//! with K communes and their officers, the starter catalogue, and N dossiers with every kind of
+//! path (answered late, returned for supplement, refused at reception, withdrawn, resolved early,
+//! on time or late with or without an apology, still open), surveys and feedback.
+//!
+//! Unlike the demo, which replays a half-year through the live services, this writes rows in
+//! bulk (hundreds per statement): the dossiers are built in memory with the same pure rules
+//! (working-time calendar, due dates) and written in batches, one transaction per batch. It writes
+//! no per-step history or outbox events: the reports and lists read only the dossiers. The same
+//! seed gives the same data.
+
+mod dossier;
+mod voices;
+mod world;
+
+use std::collections::HashMap;
+
+use anyhow::bail;
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use diesel::prelude::*;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use self::world::World;
+use crate::calendar::working_time::{Calendar, add_working_time, vietnam};
+use crate::clock;
+use crate::db::schema::{dossier_sequences, dossiers, feedback, surveys};
+use crate::db::{Db, DbConnection, insert_batch, write_transaction};
+use crate::error::ApiError;
+use crate::feedback::model::FeedbackRow;
+use crate::reports::counters as report_counters;
+
+/// Every generated account has this password.
+pub const PASSWORD: &str = "motcua-generated";
+/// Rows per INSERT: 42 columns × 400 stays under SQLite's 32,766 bound parameters.
+const BATCH: usize = 400;
+
+pub struct Options {
+    pub dossiers: u64,
+    pub communes: u32,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub seed: u64,
+}
+
+pub struct Generated {
+    pub province_id: String,
+    pub province_code: String,
+    pub leader_username: String,
+    pub dossiers: u64,
+    pub surveys: u64,
+    pub feedback: u64,
+}
+
+fn uuid(rng: &mut StdRng) -> String {
+    uuid::Builder::from_random_bytes(rng.random()).into_uuid().to_string()
+}
+
+fn at_local(day: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
+    let time = NaiveTime::from_hms_opt(hour, minute, 0).unwrap_or(NaiveTime::MIN);
+    day.and_time(time).and_local_timezone(vietnam()).single().map_or_else(Utc::now, |t| t.with_timezone(&Utc))
+}
+
+fn working(calendar: &Calendar, from: DateTime<Utc>, minutes: i64) -> DateTime<Utc> {
+    add_working_time(from, minutes, calendar).unwrap_or(from)
+}
+
+/// The last day of the period that can have happened already.
+fn period_end(options: &Options) -> anyhow::Result<NaiveDate> {
+    if options.from > options.to {
+        bail!("--from must not be after --to");
+    }
+    if options.communes == 0 || options.communes > 10_000 {
+        bail!("--communes must be between 1 and 10000");
+    }
+    let today = crate::reports::figures::local_day(clock::now());
+    let to = options.to.min(today);
+    if options.from > to {
+        bail!("the period lies in the future: nothing can have happened yet");
+    }
+    Ok(to)
+}
+
+/// Generate; `progress` is told how many dossiers are written so far.
+#[tracing::instrument(skip_all, fields(seed = options.seed, dossiers = options.dossiers))]
+pub fn run(db: &Db, options: &Options, progress: &dyn Fn(u64)) -> anyhow::Result<Generated> {
+    let to = period_end(options)?;
+    let mut rng = StdRng::seed_from_u64(options.seed);
+    let password_hash = crate::auth::password::hash(PASSWORD)?;
+    let mut conn = db.pool().get()?;
+    let world = world::create(&mut conn, options, &mut rng, password_hash)?;
+    let days: Vec<NaiveDate> = options
+        .from
+        .iter_days()
+        .take_while(|d| *d <= to)
+        .filter(|d| !world.calendar.calendar.intervals(*d).is_empty())
+        .collect();
+    if days.is_empty() {
+        bail!("no working day between --from and --to");
+    }
+    let mut history = History {
+        rng,
+        world: &world,
+        days,
+        now: clock::now(),
+        sequences: HashMap::new(),
+        counters: report_counters::Pending::new(),
+        written: 0,
+        surveys: 0,
+        feedback: 0,
+    };
+    // One transaction: the history is there whole, with its report counters, or not at all.
+    write_transaction(&mut conn, |conn| {
+        while history.written < options.dossiers {
+            let n = (options.dossiers - history.written).min(BATCH as u64) as usize;
+            history.write_batch(conn, n)?;
+            progress(history.written);
+        }
+        history.finish(conn)
+    })
+    .map_err(|e| anyhow::anyhow!("writing the history failed: {e}"))?;
+    // Fresh statistics, so that the planner knows the tables just grew (both databases).
+    diesel::sql_query("ANALYZE").execute(&mut conn)?;
+    Ok(Generated {
+        province_id: world.province.id.clone(),
+        province_code: world.province.code.clone(),
+        leader_username: format!("lanhdao.{}", options.seed),
+        dossiers: history.written,
+        surveys: history.surveys,
+        feedback: history.feedback,
+    })
+}
+
+/// The history as it is written, batch by batch, with what it has counted so far.
+struct History<'w> {
+    rng: StdRng,
+    world: &'w World,
+    days: Vec<NaiveDate>,
+    now: DateTime<Utc>,
+    /// The last code number given, per commune and day.
+    sequences: HashMap<(usize, NaiveDate), u32>,
+    counters: report_counters::Pending,
+    written: u64,
+    surveys: u64,
+    feedback: u64,
+}
+
+impl History<'_> {
+    /// `n` dossiers with their surveys, and about one complaint per 400 dossiers.
+    fn write_batch(&mut self, conn: &mut DbConnection, n: usize) -> Result<(), ApiError> {
+        let mut rows = Vec::with_capacity(n);
+        let mut survey_rows = Vec::new();
+        for _ in 0..n {
+            let row =
+                dossier::generate(&mut self.rng, self.world, &self.days, self.now, &mut self.sequences)?;
+            report_counters::gather_dossier(&mut self.counters, &row)?;
+            if let Some((survey, level)) = voices::survey(&mut self.rng, &row) {
+                report_counters::gather_survey(
+                    &mut self.counters,
+                    (&row.agency_id, &row.procedure_id),
+                    level,
+                    survey.submitted_at,
+                );
+                survey_rows.push(survey);
+            }
+            rows.push(row);
+        }
+        let feedback_rows: Vec<FeedbackRow> = (0..n / 400
+            + usize::from(self.rng.random_ratio(n as u32 % 400, 400)))
+            .map(|_| voices::complaint(&mut self.rng, self.world, &self.days, self.now))
+            .collect();
+        insert_batch!(conn, dossiers::table, &rows)?;
+        for chunk in survey_rows.chunks(BATCH) {
+            insert_batch!(conn, surveys::table, chunk)?;
+        }
+        if !feedback_rows.is_empty() {
+            insert_batch!(conn, feedback::table, &feedback_rows)?;
+        }
+        self.written += n as u64;
+        self.surveys += survey_rows.len() as u64;
+        self.feedback += feedback_rows.len() as u64;
+        Ok(())
+    }
+
+    /// The report counters, and the code sequences so that live intake numbers on from where the
+    /// generated codes end.
+    fn finish(&mut self, conn: &mut DbConnection) -> Result<(), ApiError> {
+        report_counters::write_pending(conn, std::mem::take(&mut self.counters))?;
+        let sequence_rows: Vec<_> = self
+            .sequences
+            .iter()
+            .map(|((commune, day), last)| {
+                (
+                    dossier_sequences::prefix.eq(self.world.communes[*commune].code.clone()),
+                    dossier_sequences::day.eq(day.format("%y%m%d").to_string()),
+                    dossier_sequences::last.eq(i64::from(*last)),
+                )
+            })
+            .collect();
+        for chunk in sequence_rows.chunks(BATCH) {
+            insert_batch!(conn, dossier_sequences::table, chunk)?;
+        }
+        Ok(())
+    }
+}
