@@ -32,3 +32,19 @@ pub fn load_named(
         .filter(|row| scope.contains(&row.id, &row.path))
         .ok_or_else(|| ApiError::invalid_field(field, common::NO_AGENCY_IN_SCOPE))
 }
+
+/// The agencies a worklist covers: the one asked for (it must be in the scope, else 404), or the
+/// whole scope (`None`: every agency, for a system administrator).
+pub fn worklist_agencies(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    asked: Option<&str>,
+) -> Result<Option<Vec<String>>, ApiError> {
+    match asked {
+        Some(id) => {
+            load_visible(conn, scope, id)?;
+            Ok(Some(vec![id.to_owned()]))
+        }
+        None => Ok(store::ids_in_scope(conn, scope)?),
+    }
+}

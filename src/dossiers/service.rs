@@ -130,16 +130,7 @@ pub fn act(
         false => None,
     };
     let note = steps::apply(&mut row, step, to, at, due, caller)?;
-    save(
-        conn,
-        &before,
-        &mut row,
-        now,
-        Text::fixed(
-            "Hồ sơ vừa thay đổi trong khi bước này đang được ghi nhận; hãy đọc lại và thử lại",
-            "the dossier changed while this step was being recorded; read it again and retry",
-        ),
-    )?;
+    save(conn, &before, &mut row, now, STEP_RACED)?;
     record(conn, &row, caller, (action.as_str(), Some(from), at, note))?;
     event(conn, &row, action.event_type(), at)?;
     Ok(row)
@@ -228,20 +219,21 @@ pub fn update(
         row.assignee_id = Some(user_id);
     }
     let now = clock::now();
-    save(
-        conn,
-        &before,
-        &mut row,
-        now,
-        Text::fixed(
-            "Hồ sơ vừa thay đổi trong khi nội dung cập nhật đang được ghi nhận; hãy đọc lại và thử lại",
-            "the dossier changed while this update was being recorded; read it again and retry",
-        ),
-    )?;
+    save(conn, &before, &mut row, now, UPDATE_RACED)?;
     record(conn, &row, caller, ("update", Some(status), now, None))?;
     event(conn, &row, "dossier.updated", now)?;
     Ok(row)
 }
+
+/// Somebody changed the dossier between its read and its write (the version moved on).
+const STEP_RACED: Text = Text::fixed(
+    "Hồ sơ vừa thay đổi trong khi bước này đang được ghi nhận; hãy đọc lại và thử lại",
+    "the dossier changed while this step was being recorded; read it again and retry",
+);
+const UPDATE_RACED: Text = Text::fixed(
+    "Hồ sơ vừa thay đổi trong khi nội dung cập nhật đang được ghi nhận; hãy đọc lại và thử lại",
+    "the dossier changed while this update was being recorded; read it again and retry",
+);
 
 /// Write the changed row back as its next version, unless somebody changed it since it was read
 /// (409 with `conflict`, never a lost update), and keep its report counters in step.

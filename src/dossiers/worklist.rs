@@ -8,8 +8,7 @@ use super::lifecycle::Status;
 use super::model::{ANSWER_WITHIN_MINUTES, WorklistKind, WorklistQuery};
 use super::row::DossierRow;
 use super::store;
-use crate::agencies::access::load_visible as load_agency;
-use crate::agencies::store as agencies;
+use crate::agencies::access::worklist_agencies;
 use crate::auth::caller::Caller;
 use crate::calendar::cache::CalendarCache;
 use crate::calendar::working_time::{Calendar, add_working_time, working_time_between};
@@ -65,14 +64,7 @@ pub fn load(
     hours: i64,
     now: DateTime<Utc>,
 ) -> Result<Vec<DossierRow>, ApiError> {
-    let scope = caller.scope();
-    let agency_ids = match &query.agency_id {
-        Some(id) => {
-            load_agency(conn, &scope, id)?;
-            Some(vec![id.clone()])
-        }
-        None => agencies::ids_in_scope(conn, &scope)?,
-    };
+    let agency_ids = worklist_agencies(conn, &caller.scope(), query.agency_id.as_deref())?;
     let statuses: Vec<&str> = statuses(query.kind).iter().map(|s| s.as_str()).collect();
     let candidates = store::open_dossiers(conn, agency_ids.as_deref(), &statuses, MAX_CANDIDATES)?;
     let mut items = Vec::new();

@@ -8,7 +8,9 @@
 //! shown to the agency's staff and the submitter only.
 
 pub mod lifecycle;
+pub mod list;
 pub mod model;
 pub mod routes;
 pub mod service;
 pub mod store;
+pub mod worklist;

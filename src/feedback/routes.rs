@@ -1,21 +1,17 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, put, web};
-use chrono::Duration;
 use validator::Validate;
 
-use super::lifecycle::{FeedbackAction, FeedbackStatus};
+use super::lifecycle::FeedbackAction;
 use super::model::{
     Feedback, FeedbackHistory, FeedbackHistoryEntry, FeedbackLimit, FeedbackLimitBody, FeedbackQuery,
-    FeedbackWorklist, FeedbackWorklistKind, FeedbackWorklistQuery, ForwardBody, NewFeedback, RespondBody,
+    FeedbackWorklist, FeedbackWorklistQuery, ForwardBody, NewFeedback, RespondBody,
 };
 use super::service::{self, Detail};
-use super::store::{self, ListFilter};
+use super::{list, worklist};
 use crate::agencies::access::{load_visible as load_agency, read_scope};
-use crate::agencies::store as agencies;
 use crate::auth::caller::{AdminOnly, AnyRole, Authorized, Caller, Staff};
-use crate::auth::role::Role;
 use crate::calendar::cache::CalendarCache;
-use crate::calendar::working_time::add_working_time;
 use crate::clock;
 use crate::db::Db;
 use crate::dossiers::model::{ReasonBody, StepBody};
@@ -260,26 +256,7 @@ pub async fn list_feedback(
     let limit = pagination::limit(query.limit)?;
     let after = pagination::decode_position(query.cursor.as_deref())?;
     let caller = auth.caller.clone();
-    let now = clock::to_db(clock::now());
-    let rows = db
-        .run(move |conn| {
-            let mut filter = ListFilter {
-                status: query.status.map(FeedbackStatus::as_str),
-                channel: query.channel.map(|c| c.as_str()),
-                agency_id: query.agency_id,
-                from: query.received_from.map(clock::to_db),
-                to: query.received_to.map(clock::to_db),
-                overdue: query.overdue.map(|o| (o, now)),
-                ..Default::default()
-            };
-            if caller.role == Role::Citizen {
-                filter.owner_id = Some(caller.id.clone());
-            } else {
-                filter.agency_ids = agencies::ids_in_scope(conn, &caller.scope())?;
-            }
-            Ok(store::list(conn, &filter, after, limit + 1)?)
-        })
-        .await?;
+    let rows = db.run(move |conn| list::load(conn, &caller, query, after, limit + 1)).await?;
     let page = pagination::page(rows, limit, |row| pagination::position(row.received_at, &row.id), |row| row);
     let items = page.items.into_iter().map(|row| service::to_api(row, &auth)).collect::<Result<_, _>>()?;
     Ok(web::Json(Page { items, next_cursor: page.next_cursor }))
@@ -296,40 +273,8 @@ pub async fn feedback_worklist(
 ) -> Result<web::Json<FeedbackWorklist>, ApiError> {
     let query = query.into_inner();
     let hours = pagination::worklist_hours(query.hours)?;
-    let caller = auth.caller.clone();
-    let now = clock::now();
-    let rows = db
-        .run(move |conn| {
-            let scope = caller.scope();
-            let agency_ids = match &query.agency_id {
-                Some(id) => {
-                    load_agency(conn, &scope, id)?;
-                    Some(vec![id.clone()])
-                }
-                None => agencies::ids_in_scope(conn, &scope)?,
-            };
-            let mut items = Vec::new();
-            for row in store::open(conn, agency_ids.as_deref(), 20_000)? {
-                let due = row.due_at.and_utc();
-                let keep = match query.kind {
-                    FeedbackWorklistKind::Overdue => due < now,
-                    FeedbackWorklistKind::DueSoon => {
-                        let calendar = calendars.get(conn, Some(&row.agency_id))?;
-                        let horizon = add_working_time(now, hours * 60, &calendar.calendar)
-                            .unwrap_or(now + Duration::hours(hours));
-                        due >= now && due <= horizon
-                    }
-                };
-                if keep {
-                    items.push(row);
-                }
-                if items.len() >= 500 {
-                    break;
-                }
-            }
-            Ok(items)
-        })
-        .await?;
+    let (caller, now) = (auth.caller.clone(), clock::now());
+    let rows = db.run(move |conn| worklist::load(conn, &calendars, &caller, &query, hours, now)).await?;
     let items = rows.into_iter().map(|row| service::to_api(row, &auth)).collect::<Result<_, _>>()?;
     Ok(web::Json(FeedbackWorklist { items }))
 }
