@@ -156,86 +156,101 @@ pub const ASSIGN_OPEN_ONLY: Refusal = refuse(
     "a closed dossier cannot be assigned",
 );
 
+// The rules that refuse a step, by name.
+const ACCEPT_SUBMITTED_ONLY: Refusal = refuse(
+    "accept_submitted_only",
+    "Chỉ tiếp nhận được hồ sơ đã nộp đang chờ tiếp nhận",
+    "only a submitted dossier awaiting receipt can be accepted",
+);
+
+const SUPPLEMENT_ONCE: Refusal = refuse(
+    "supplement_once",
+    "Hồ sơ chỉ được yêu cầu bổ sung một lần: phiếu yêu cầu phải nêu đầy đủ mọi nội dung cần bổ sung ngay từ đầu",
+    "a dossier is returned for supplement at most once: the slip must list everything missing in one go",
+);
+
+const SUPPLEMENT_WHILE_OPEN: Refusal = refuse(
+    "supplement_while_open",
+    "Chỉ yêu cầu bổ sung khi hồ sơ đang chờ tiếp nhận hoặc đang giải quyết",
+    "a supplement can be requested only while the dossier awaits receipt or is being processed",
+);
+
+const SUPPLEMENT_REQUESTED_FIRST: Refusal =
+    refuse("supplement_requested_first", "Hồ sơ không có yêu cầu bổ sung nào", "no supplement was requested");
+
+const RESOLVE_PROCESSING_ONLY: Refusal = refuse(
+    "resolve_processing_only",
+    "Chỉ giải quyết được hồ sơ đang trong quá trình giải quyết",
+    "only a dossier being processed can be resolved",
+);
+
+const RETURN_RESOLVED_ONLY: Refusal = refuse(
+    "return_resolved_only",
+    "Chỉ trả kết quả cho hồ sơ đã giải quyết xong",
+    "only a resolved dossier's result can be returned",
+);
+
+const WITHDRAW_OPEN_ONLY: Refusal =
+    refuse("withdraw_open_only", "Không thể rút hồ sơ đã kết thúc", "a closed dossier cannot be withdrawn");
+
+const REJECT_BEFORE_ACCEPTANCE: Refusal = refuse(
+    "reject_before_acceptance",
+    "Chỉ từ chối tiếp nhận được hồ sơ chưa được tiếp nhận; hồ sơ đã tiếp nhận thì giải quyết với kết quả từ chối",
+    "a dossier can be refused at reception only before it is accepted; after that it is resolved as refused",
+);
+
+const APOLOGY_ONCE: Refusal = refuse(
+    "apology_once",
+    "Mỗi hồ sơ chỉ được xin lỗi và hẹn lại ngày trả kết quả một lần",
+    "only one apology with a new appointment is allowed",
+);
+
+const APOLOGY_WHILE_PROCESSING: Refusal = refuse(
+    "apology_while_processing",
+    "Chỉ xin lỗi và hẹn lại ngày trả kết quả đối với hồ sơ đã tiếp nhận và đang giải quyết",
+    "an apology with a new appointment is issued only for an accepted dossier still being processed",
+);
+
 /// The status after `action`, or the rule that forbids it.
 pub fn next(status: Status, facts: Facts, action: Action) -> Result<Status, Refusal> {
     use Action as A;
     use Status as S;
     match (action, status) {
         (A::Accept, S::Submitted) => Ok(S::Processing),
-        (A::Accept, _) => Err(refuse(
-            "accept_submitted_only",
-            "Chỉ tiếp nhận được hồ sơ đã nộp đang chờ tiếp nhận",
-            "only a submitted dossier awaiting receipt can be accepted",
-        )),
+        (A::Accept, _) => Err(ACCEPT_SUBMITTED_ONLY),
 
         (A::RequestSupplement, S::Submitted | S::Processing) if facts.supplement_requested_before => {
-            Err(refuse(
-                "supplement_once",
-                "Hồ sơ chỉ được yêu cầu bổ sung một lần: phiếu yêu cầu phải nêu đầy đủ mọi nội dung cần bổ sung ngay từ đầu",
-                "a dossier is returned for supplement at most once: the slip must list everything missing in one go",
-            ))
+            Err(SUPPLEMENT_ONCE)
         }
         (A::RequestSupplement, S::Submitted | S::Processing) => Ok(S::SupplementRequested),
-        (A::RequestSupplement, _) => Err(refuse(
-            "supplement_while_open",
-            "Chỉ yêu cầu bổ sung khi hồ sơ đang chờ tiếp nhận hoặc đang giải quyết",
-            "a supplement can be requested only while the dossier awaits receipt or is being processed",
-        )),
+        (A::RequestSupplement, _) => Err(SUPPLEMENT_WHILE_OPEN),
 
         (A::Supplement, S::SupplementRequested) if facts.accepted => Ok(S::Processing),
         (A::Supplement, S::SupplementRequested) => Ok(S::Submitted),
-        (A::Supplement, _) => Err(refuse(
-            "supplement_requested_first",
-            "Hồ sơ không có yêu cầu bổ sung nào",
-            "no supplement was requested",
-        )),
+        (A::Supplement, _) => Err(SUPPLEMENT_REQUESTED_FIRST),
 
         (A::Assign, s) if s.is_open() => Ok(s),
         (A::Assign, _) => Err(ASSIGN_OPEN_ONLY),
 
         (A::Resolve, S::Processing) => Ok(S::Resolved),
-        (A::Resolve, _) => Err(refuse(
-            "resolve_processing_only",
-            "Chỉ giải quyết được hồ sơ đang trong quá trình giải quyết",
-            "only a dossier being processed can be resolved",
-        )),
+        (A::Resolve, _) => Err(RESOLVE_PROCESSING_ONLY),
 
         (A::Return, S::Resolved) => Ok(S::Returned),
-        (A::Return, _) => Err(refuse(
-            "return_resolved_only",
-            "Chỉ trả kết quả cho hồ sơ đã giải quyết xong",
-            "only a resolved dossier's result can be returned",
-        )),
+        (A::Return, _) => Err(RETURN_RESOLVED_ONLY),
 
         (A::Withdraw, s) if s.is_open() => Ok(S::Withdrawn),
-        (A::Withdraw, _) => Err(refuse(
-            "withdraw_open_only",
-            "Không thể rút hồ sơ đã kết thúc",
-            "a closed dossier cannot be withdrawn",
-        )),
+        (A::Withdraw, _) => Err(WITHDRAW_OPEN_ONLY),
 
         (A::Reject, S::Submitted | S::SupplementRequested) if !facts.accepted => Ok(S::Rejected),
-        (A::Reject, _) => Err(refuse(
-            "reject_before_acceptance",
-            "Chỉ từ chối tiếp nhận được hồ sơ chưa được tiếp nhận; hồ sơ đã tiếp nhận thì giải quyết với kết quả từ chối",
-            "a dossier can be refused at reception only before it is accepted; after that it is resolved as refused",
-        )),
+        (A::Reject, _) => Err(REJECT_BEFORE_ACCEPTANCE),
 
         (A::Apologize, S::Processing | S::SupplementRequested)
             if facts.accepted && facts.apologized_before =>
         {
-            Err(refuse(
-                "apology_once",
-                "Mỗi hồ sơ chỉ được xin lỗi và hẹn lại ngày trả kết quả một lần",
-                "only one apology with a new appointment is allowed",
-            ))
+            Err(APOLOGY_ONCE)
         }
         (A::Apologize, S::Processing | S::SupplementRequested) if facts.accepted => Ok(status),
-        (A::Apologize, _) => Err(refuse(
-            "apology_while_processing",
-            "Chỉ xin lỗi và hẹn lại ngày trả kết quả đối với hồ sơ đã tiếp nhận và đang giải quyết",
-            "an apology with a new appointment is issued only for an accepted dossier still being processed",
-        )),
+        (A::Apologize, _) => Err(APOLOGY_WHILE_PROCESSING),
     }
 }
 
