@@ -6,6 +6,7 @@
 //! lives only in this module, behind a `match` on [`DbConnection`].
 
 mod feed;
+pub mod filters;
 mod pool;
 pub mod schema;
 mod upsert;

@@ -4,6 +4,7 @@ use diesel::prelude::*;
 use super::lifecycle::Status;
 use super::row::DossierRow;
 use crate::db::DbConnection;
+use crate::db::filters::{narrow, newest_first};
 use crate::db::schema::{dossiers, outbox_events};
 
 /// The row as written: with its last report event stamped.
@@ -92,30 +93,19 @@ pub fn list(
     limit: i64,
 ) -> QueryResult<Vec<DossierRow>> {
     let mut query = dossiers::table.select(DossierRow::as_select()).into_boxed();
-    if let Some(ids) = &filter.agency_ids {
-        query = query.filter(dossiers::agency_id.eq_any(ids.clone()));
-    }
-    if let Some(owner) = &filter.owner_id {
-        query = query.filter(dossiers::owner_id.eq(owner.clone()));
-    }
-    if let Some(status) = filter.status {
-        query = query.filter(dossiers::status.eq(status));
-    }
-    if let Some(agency) = &filter.agency_id {
-        query = query.filter(dossiers::agency_id.eq(agency.clone()));
-    }
-    if let Some(procedure) = &filter.procedure_id {
-        query = query.filter(dossiers::procedure_id.eq(procedure.clone()));
-    }
-    if let Some(channel) = filter.channel {
-        query = query.filter(dossiers::channel.eq(channel));
-    }
-    if let Some(from) = filter.accepted_from {
-        query = query.filter(dossiers::accepted_at.ge(from));
-    }
-    if let Some(to) = filter.accepted_to {
-        query = query.filter(dossiers::accepted_at.lt(to));
-    }
+    narrow!(query;
+        dossiers::agency_id => eq_any(filter.agency_ids.clone()),
+        dossiers::owner_id => eq(filter.owner_id.clone()),
+        dossiers::status => eq(filter.status),
+        dossiers::agency_id => eq(filter.agency_id.clone()),
+        dossiers::procedure_id => eq(filter.procedure_id.clone()),
+        dossiers::channel => eq(filter.channel),
+        dossiers::accepted_at => ge(filter.accepted_from),
+        dossiers::accepted_at => lt(filter.accepted_to),
+        dossiers::due_at => lt(filter.due_before),
+        dossiers::assignee_id => eq(filter.assignee_id.clone()),
+        dossiers::code => eq(filter.code.clone()),
+    );
     match filter.overdue {
         Some((true, now)) => {
             query = query.filter(dossiers::status.eq_any(OPEN)).filter(dossiers::due_at.lt(now))
@@ -127,23 +117,10 @@ pub fn list(
         }
         None => {}
     }
-    if let Some(before) = filter.due_before {
-        query = query.filter(dossiers::due_at.lt(before));
-    }
-    if let Some(assignee) = &filter.assignee_id {
-        query = query.filter(dossiers::assignee_id.eq(assignee.clone()));
-    }
-    if let Some(code) = &filter.code {
-        query = query.filter(dossiers::code.eq(code.clone()));
-    }
     for word in &filter.name_words {
         query = query.filter(dossiers::applicant_name_folded.like(format!("%{word}%")));
     }
-    if let Some((at, id)) = after {
-        query = query
-            .filter(dossiers::submitted_at.lt(at).or(dossiers::submitted_at.eq(at).and(dossiers::id.lt(id))));
-    }
-    query.order((dossiers::submitted_at.desc(), dossiers::id.desc())).limit(limit).load(conn)
+    newest_first!(query, dossiers::submitted_at, dossiers::id, after, limit).load(conn)
 }
 
 /// Open dossiers of the given agencies, for the worklists: at most `limit`, due first.

@@ -3,6 +3,7 @@ use diesel::prelude::*;
 
 use super::model::FeedbackRow;
 use crate::db::DbConnection;
+use crate::db::filters::{narrow, newest_first};
 use crate::db::schema::{feedback, feedback_limits};
 
 pub fn insert(conn: &mut DbConnection, row: &FeedbackRow) -> QueryResult<()> {
@@ -64,27 +65,15 @@ pub fn list(
     limit: i64,
 ) -> QueryResult<Vec<FeedbackRow>> {
     let mut query = feedback::table.select(FeedbackRow::as_select()).into_boxed();
-    if let Some(ids) = &filter.agency_ids {
-        query = query.filter(feedback::agency_id.eq_any(ids.clone()));
-    }
-    if let Some(owner) = &filter.owner_id {
-        query = query.filter(feedback::owner_id.eq(owner.clone()));
-    }
-    if let Some(status) = filter.status {
-        query = query.filter(feedback::status.eq(status));
-    }
-    if let Some(channel) = filter.channel {
-        query = query.filter(feedback::channel.eq(channel));
-    }
-    if let Some(agency) = &filter.agency_id {
-        query = query.filter(feedback::agency_id.eq(agency.clone()));
-    }
-    if let Some(from) = filter.from {
-        query = query.filter(feedback::received_at.ge(from));
-    }
-    if let Some(to) = filter.to {
-        query = query.filter(feedback::received_at.lt(to));
-    }
+    narrow!(query;
+        feedback::agency_id => eq_any(filter.agency_ids.clone()),
+        feedback::owner_id => eq(filter.owner_id.clone()),
+        feedback::status => eq(filter.status),
+        feedback::channel => eq(filter.channel),
+        feedback::agency_id => eq(filter.agency_id.clone()),
+        feedback::received_at => ge(filter.from),
+        feedback::received_at => lt(filter.to),
+    );
     match filter.overdue {
         Some((true, now)) => {
             query = query.filter(feedback::status.eq_any(OPEN)).filter(feedback::due_at.lt(now))
@@ -94,11 +83,7 @@ pub fn list(
         }
         None => {}
     }
-    if let Some((at, id)) = after {
-        query = query
-            .filter(feedback::received_at.lt(at).or(feedback::received_at.eq(at).and(feedback::id.lt(id))));
-    }
-    query.order((feedback::received_at.desc(), feedback::id.desc())).limit(limit).load(conn)
+    newest_first!(query, feedback::received_at, feedback::id, after, limit).load(conn)
 }
 
 /// Open feedback of the given agencies, due first (for the worklists).

@@ -3,6 +3,7 @@ use diesel::prelude::*;
 
 use super::model::SurveyRow;
 use crate::db::DbConnection;
+use crate::db::filters::{narrow, newest_first};
 use crate::db::schema::surveys;
 
 pub fn insert(conn: &mut DbConnection, row: &SurveyRow) -> QueryResult<()> {
@@ -34,24 +35,12 @@ pub fn list(
     limit: i64,
 ) -> QueryResult<Vec<SurveyRow>> {
     let mut query = surveys::table.select(SurveyRow::as_select()).into_boxed();
-    if let Some(ids) = &filter.agency_ids {
-        query = query.filter(surveys::agency_id.eq_any(ids.clone()));
-    }
-    if let Some(agency) = &filter.agency_id {
-        query = query.filter(surveys::agency_id.eq(agency.clone()));
-    }
-    if let Some(level) = filter.level {
-        query = query.filter(surveys::level.eq(level));
-    }
-    if let Some(from) = filter.from {
-        query = query.filter(surveys::submitted_at.ge(from));
-    }
-    if let Some(to) = filter.to {
-        query = query.filter(surveys::submitted_at.lt(to));
-    }
-    if let Some((at, id)) = after {
-        query = query
-            .filter(surveys::submitted_at.lt(at).or(surveys::submitted_at.eq(at).and(surveys::id.lt(id))));
-    }
-    query.order((surveys::submitted_at.desc(), surveys::id.desc())).limit(limit).load(conn)
+    narrow!(query;
+        surveys::agency_id => eq_any(filter.agency_ids.clone()),
+        surveys::agency_id => eq(filter.agency_id.clone()),
+        surveys::level => eq(filter.level),
+        surveys::submitted_at => ge(filter.from),
+        surveys::submitted_at => lt(filter.to),
+    );
+    newest_first!(query, surveys::submitted_at, surveys::id, after, limit).load(conn)
 }
