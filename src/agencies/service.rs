@@ -36,18 +36,15 @@ pub fn create(conn: &mut DbConnection, scope: &Scope, body: NewAgency) -> Result
         None => None,
     };
     check_parent(body.level, parent.as_ref())?;
-    let id = Uuid::new_v4().to_string();
     let now = clock::to_db(clock::now());
-    let row = AgencyRow {
-        path: scope::child_path(parent.as_ref().map(|p| p.path.as_str()), &id),
-        id,
-        code: body.code,
-        name: body.name,
-        level: body.level.as_str().to_owned(),
-        parent_id: body.parent_id,
-        created_at: now,
-        updated_at: now,
-    };
+    let row = AgencyRow::new_under(
+        parent.as_ref(),
+        Uuid::new_v4().to_string(),
+        body.code,
+        body.name,
+        body.level,
+        now,
+    );
     store::insert(conn, &row)?;
     Ok(row)
 }
