@@ -8,4 +8,5 @@
 pub mod access;
 pub mod model;
 pub mod routes;
+pub mod service;
 pub mod store;

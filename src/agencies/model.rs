@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
+use crate::auth::scope::child_path;
 use crate::clock;
 use crate::db::schema::agencies;
 use crate::enums::text_enum;
@@ -72,6 +73,29 @@ pub struct AgencyRow {
     pub path: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+impl AgencyRow {
+    /// A new agency under `parent` (none: a province), its path below its parent's.
+    pub fn new_under(
+        parent: Option<&AgencyRow>,
+        id: String,
+        code: String,
+        name: String,
+        level: AgencyLevel,
+        now: NaiveDateTime,
+    ) -> Self {
+        AgencyRow {
+            path: child_path(parent.map(|p| p.path.as_str()), &id),
+            id,
+            code,
+            name,
+            level: level.as_str().to_owned(),
+            parent_id: parent.map(|p| p.id.clone()),
+            created_at: now,
+            updated_at: now,
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -1,27 +1,19 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, patch, post, web};
-use uuid::Uuid;
 use validator::Validate;
 
-use super::access::{load_named, load_visible, read_scope};
-use super::model::{Agency, AgencyLevel, AgencyPatch, AgencyQuery, AgencyRow, NewAgency};
-use super::store::{self, AgencyChanges, ListFilter};
+use super::access::{load_visible, read_scope};
+use super::model::{Agency, AgencyLevel, AgencyPatch, AgencyQuery, NewAgency};
+use super::service;
+use super::store::{self, ListFilter};
 use crate::auth::caller::{AdminOnly, AnyRole, Authorized};
-use crate::auth::scope::{self, Scope};
 use crate::calendar::cache::CalendarCache;
-use crate::clock;
-use crate::db::{Db, DbConnection};
+use crate::db::Db;
 use crate::error::ApiError;
 use crate::http::etag::{IfMatch, etag};
 use crate::http::extract::{JsonBody, QueryParams};
 use crate::http::pagination::{self, Page};
 use crate::http::responses as r;
-use crate::i18n::Text;
-
-/// A parent named in a request body: absent or outside the scope is a 422 on `parent_id`.
-fn load_parent(conn: &mut DbConnection, scope: &Scope, id: &str) -> Result<AgencyRow, ApiError> {
-    load_named(conn, scope, id, "parent_id")
-}
 
 fn with_etag(builder: &mut actix_web::HttpResponseBuilder, agency: &Agency) -> HttpResponse {
     builder.insert_header((header::ETAG, etag(&agency.id, agency.updated_at))).json(agency)
@@ -105,36 +97,7 @@ pub async fn create_agency(
     let body = body.into_inner();
     body.validate()?;
     let scope = auth.scope();
-    let row = db
-        .write(move |conn| {
-            let parent = match &body.parent_id {
-                Some(id) => Some(load_parent(conn, &scope, id)?),
-                None if scope != Scope::All => {
-                    return Err(ApiError::Forbidden(Text::fixed(
-                        "Chỉ quản trị viên hệ thống được tạo cơ quan cấp tỉnh",
-                        "only a system administrator creates a province",
-                    )));
-                }
-                None => None,
-            };
-            let parent_level = parent.as_ref().map(|p| AgencyLevel::from_db(&p.level)).transpose()?;
-            body.level.check_parent(parent_level).map_err(|m| ApiError::invalid_field("parent_id", m))?;
-            let id = Uuid::new_v4().to_string();
-            let now = clock::to_db(clock::now());
-            let row = AgencyRow {
-                path: scope::child_path(parent.as_ref().map(|p| p.path.as_str()), &id),
-                id,
-                code: body.code,
-                name: body.name,
-                level: body.level.as_str().to_owned(),
-                parent_id: body.parent_id,
-                created_at: now,
-                updated_at: now,
-            };
-            store::insert(conn, &row)?;
-            Ok(row)
-        })
-        .await?;
+    let row = db.write(move |conn| service::create(conn, &scope, body)).await?;
     let agency = Agency::try_from(row)?;
     tracing::info!(agency_id = %agency.id, code = %agency.code, by = %auth.id, "agency created");
     Ok(with_etag(
@@ -177,93 +140,7 @@ pub async fn update_agency(
     patch.validate()?;
     let scope = auth.scope();
     let id = id.into_inner();
-    let row = db
-        .write(move |conn| {
-            let current = load_visible(conn, &scope, &id)?;
-            if_match.check(&etag(&current.id, clock::from_db(current.updated_at)))?;
-            let level = patch.level.map(Ok).unwrap_or_else(|| AgencyLevel::from_db(&current.level))?;
-            let moving = patch.parent_id.as_ref().filter(|p| Some(*p) != current.parent_id.as_ref());
-            let (parent_id, parent) = match moving {
-                Some(new_parent) => {
-                    let parent = load_parent(conn, &scope, new_parent)?;
-                    if scope::would_cycle(&current.path, &parent.path) {
-                        return Err(ApiError::invalid_field(
-                            "parent_id",
-                            Text::fixed(
-                                "Không thể đặt một cơ quan dưới chính nó hoặc dưới cơ quan trực thuộc nó",
-                                "an agency cannot be placed under itself or an agency below it",
-                            ),
-                        ));
-                    }
-                    (Some(new_parent.clone()), Some(parent))
-                }
-                None => {
-                    let parent = match &current.parent_id {
-                        Some(p) => store::find(conn, p)?,
-                        None => None,
-                    };
-                    (current.parent_id.clone(), parent)
-                }
-            };
-            let parent_level = parent.as_ref().map(|p| AgencyLevel::from_db(&p.level)).transpose()?;
-            level.check_parent(parent_level).map_err(|m| ApiError::invalid_field("parent_id", m))?;
-            if level.as_str() != current.level {
-                // The agencies below must still fit under the new level.
-                for child in store::children(conn, &id)? {
-                    let child_level = AgencyLevel::from_db(&child.level)?;
-                    child_level.check_parent(Some(level)).map_err(|_| {
-                        ApiError::invalid_field(
-                            "level",
-                            Text::new(
-                                format!(
-                                    "Đơn vị trực thuộc {} ({}) không thể nằm dưới một cơ quan {}",
-                                    child.name,
-                                    child_level.in_sentence_vi(),
-                                    level.in_sentence_vi()
-                                ),
-                                format!(
-                                    "{} ({}) below it could not stay under a {}",
-                                    child.name,
-                                    child.level,
-                                    level.as_str()
-                                ),
-                            ),
-                        )
-                    })?;
-                }
-            }
-            let now = clock::to_db(clock::now());
-            let code = patch.code.unwrap_or(current.code);
-            let name = patch.name.unwrap_or(current.name);
-            store::update(
-                conn,
-                &id,
-                &AgencyChanges {
-                    code: &code,
-                    name: &name,
-                    level: level.as_str(),
-                    parent_id: parent_id.as_deref(),
-                    updated_at: now,
-                },
-            )?;
-            let mut path = current.path;
-            if let (Some(_), Some(parent)) = (moving, &parent) {
-                let new_path = scope::child_path(Some(&parent.path), &id);
-                store::move_subtree(conn, &path, &new_path)?;
-                path = new_path;
-            }
-            Ok(AgencyRow {
-                id,
-                code,
-                name,
-                level: level.as_str().to_owned(),
-                parent_id,
-                path,
-                created_at: current.created_at,
-                updated_at: now,
-            })
-        })
-        .await?;
+    let row = db.write(move |conn| service::update(conn, &scope, id, &if_match, patch)).await?;
     // A moved agency inherits other days off and office hours.
     calendars.invalidate();
     let agency = Agency::try_from(row)?;

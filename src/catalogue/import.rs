@@ -56,8 +56,9 @@ fn unreadable_csv(e: &csv::Error) -> Text {
     Text::new("Không đọc được nội dung CSV", format!("not readable CSV: {e}"))
 }
 
-/// Rows as (line number, cells) with the header first.
-fn parse_table(header: Vec<String>, rows: Vec<(usize, Vec<String>)>) -> Parsed {
+/// The column index of each name in the header, which must name every required column and no
+/// unknown one.
+fn columns(header: &[String]) -> Result<HashMap<String, usize>, Vec<FieldError>> {
     let columns: HashMap<String, usize> =
         header.iter().enumerate().map(|(i, name)| (name.trim().to_lowercase(), i)).collect();
     if let Some(unknown) =
@@ -74,6 +75,12 @@ fn parse_table(header: Vec<String>, rows: Vec<(usize, Vec<String>)>) -> Parsed {
             format!("missing column {missing:?}"),
         )));
     }
+    Ok(columns)
+}
+
+/// Rows as (line number, cells) with the header first.
+fn parse_table(header: Vec<String>, rows: Vec<(usize, Vec<String>)>) -> Parsed {
+    let columns = columns(&header)?;
     if rows.len() > MAX_ROWS {
         return Err(vec![FieldError::new("rows", too_many_rows())]);
     }
@@ -84,113 +91,145 @@ fn parse_table(header: Vec<String>, rows: Vec<(usize, Vec<String>)>) -> Parsed {
         if cells.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let cell = |name: &str| columns.get(name).and_then(|&i| cells.get(i)).map(|c| c.trim()).unwrap_or("");
-        let mut row_errors = Vec::new();
-        let mut fail = |column: &str, message: Text| {
-            row_errors.push(FieldError::new(format!("rows[{line}].{column}"), message))
-        };
-        let level = ProcedureLevel::parse(cell("level"));
-        if level.is_none() {
-            fail("level", one_of(ProcedureLevel::CHOICES));
-        }
-        let online = OnlineService::parse(cell("online_service"));
-        if online.is_none() {
-            fail("online_service", one_of(OnlineService::CHOICES));
-        }
-        let unit = TimeUnit::parse(cell("processing_unit"));
-        if unit.is_none() {
-            fail("processing_unit", one_of(TimeUnit::CHOICES));
-        }
-        let mut integer = |column: &str| match cell(column).parse::<i64>() {
-            Ok(n) => Some(n),
-            Err(_) => {
-                fail(column, Text::fixed("Phải là một số nguyên", "must be a whole number"));
-                None
-            }
-        };
-        let value = integer("processing_value");
-        let fee = integer("fee");
-        let mut date = |column: &str| {
-            let text = cell(column);
-            if text.is_empty() {
-                return None;
-            }
-            let parsed = NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"));
-            if parsed.is_err() {
-                fail(
-                    column,
-                    Text::fixed(
-                        "Ngày phải có dạng YYYY-MM-DD hoặc DD/MM/YYYY",
-                        "a date as YYYY-MM-DD or DD/MM/YYYY",
-                    ),
-                );
-            }
-            parsed.ok()
-        };
-        let signed_on = date("signed_on");
-        let posted_on = date("posted_on");
-        let code = cell("code").to_owned();
-        if let Some(first) = seen.get(&code) {
-            fail(
-                "code",
-                Text::new(format!("Trùng mã với dòng {first}"), format!("the same code as line {first}")),
-            );
-        }
-        seen.entry(code.clone()).or_insert(line);
-        let components = |column: &str, required: bool| -> Vec<Component> {
-            cell(column)
-                .split('|')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(|name| Component { name: name.to_owned(), required })
-                .collect()
-        };
-        let mut all_components = components("required_components", true);
-        all_components.extend(components("optional_components", false));
-        let decision_number = Some(cell("decision_number").to_owned()).filter(|s| !s.is_empty());
-        let publication = (decision_number.is_some() || signed_on.is_some() || posted_on.is_some())
-            .then_some(Publication { decision_number, signed_on, posted_on });
-        if let (Some(level), Some(online_service), Some(unit), Some(value), Some(fee)) =
-            (level, online, unit, value, fee)
+        let mut row = Row { columns: &columns, line, cells: &cells, errors: Vec::new() };
+        if let Some(procedure) = row.procedure(&mut seen)
+            && row.errors.is_empty()
         {
-            let procedure = NewProcedure {
-                code,
-                name: cell("name").to_owned(),
-                field: cell("field").to_owned(),
-                level,
-                online_service,
-                processing_time: ProcessingTime { value, unit },
-                fee,
-                components: all_components,
-                publication,
-                agency_id: None,
-            };
-            if let Err(invalid) = procedure.validate()
-                && let ApiError::Validation(fields) = ApiError::from(invalid)
-            {
-                for f in fields {
-                    let column = match f.field.as_str() {
-                        "processing_time.value" => "processing_value".to_owned(),
-                        other if other.starts_with("components") => "components".to_owned(),
-                        other if other.starts_with("publication.") => {
-                            other["publication.".len()..].to_owned()
-                        }
-                        other => other.to_owned(),
-                    };
-                    row_errors.push(FieldError::new(format!("rows[{line}].{column}"), f.message));
-                }
-            }
-            if row_errors.is_empty() {
-                parsed.push(ParsedRow { line, procedure });
-            }
+            parsed.push(ParsedRow { line, procedure });
         }
-        errors.extend(row_errors);
+        errors.extend(row.errors);
         if errors.len() >= MAX_ERRORS {
             break;
         }
     }
     if errors.is_empty() { Ok(parsed) } else { Err(errors) }
+}
+
+/// One row being read, with the errors found in it so far.
+struct Row<'a> {
+    columns: &'a HashMap<String, usize>,
+    line: usize,
+    cells: &'a [String],
+    errors: Vec<FieldError>,
+}
+
+impl<'a> Row<'a> {
+    fn cell(&self, name: &str) -> &'a str {
+        self.columns.get(name).and_then(|&i| self.cells.get(i)).map(|c| c.trim()).unwrap_or("")
+    }
+
+    fn fail(&mut self, column: &str, message: Text) {
+        self.errors.push(FieldError::new(format!("rows[{}].{column}", self.line), message));
+    }
+
+    /// The procedure, when the cells that have no default parse; the other errors are in `errors`.
+    fn procedure(&mut self, seen: &mut HashMap<String, usize>) -> Option<NewProcedure> {
+        let level = self.choice("level", ProcedureLevel::parse, ProcedureLevel::CHOICES);
+        let online = self.choice("online_service", OnlineService::parse, OnlineService::CHOICES);
+        let unit = self.choice("processing_unit", TimeUnit::parse, TimeUnit::CHOICES);
+        let value = self.integer("processing_value");
+        let fee = self.integer("fee");
+        let signed_on = self.date("signed_on");
+        let posted_on = self.date("posted_on");
+        let code = self.cell("code").to_owned();
+        if let Some(first) = seen.get(&code) {
+            self.fail(
+                "code",
+                Text::new(format!("Trùng mã với dòng {first}"), format!("the same code as line {first}")),
+            );
+        }
+        seen.entry(code.clone()).or_insert(self.line);
+        let mut components = self.components("required_components", true);
+        components.extend(self.components("optional_components", false));
+        let decision_number = Some(self.cell("decision_number").to_owned()).filter(|s| !s.is_empty());
+        let publication = (decision_number.is_some() || signed_on.is_some() || posted_on.is_some())
+            .then_some(Publication { decision_number, signed_on, posted_on });
+        let (Some(level), Some(online_service), Some(unit), Some(value), Some(fee)) =
+            (level, online, unit, value, fee)
+        else {
+            return None;
+        };
+        let procedure = NewProcedure {
+            code,
+            name: self.cell("name").to_owned(),
+            field: self.cell("field").to_owned(),
+            level,
+            online_service,
+            processing_time: ProcessingTime { value, unit },
+            fee,
+            components,
+            publication,
+            agency_id: None,
+        };
+        self.validate(&procedure);
+        Some(procedure)
+    }
+
+    /// A cell that must hold one of a text enum's values.
+    fn choice<T>(&mut self, column: &str, parse: fn(&str) -> Option<T>, choices: &str) -> Option<T> {
+        let value = parse(self.cell(column));
+        if value.is_none() {
+            self.fail(column, one_of(choices));
+        }
+        value
+    }
+
+    fn integer(&mut self, column: &str) -> Option<i64> {
+        match self.cell(column).parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                self.fail(column, Text::fixed("Phải là một số nguyên", "must be a whole number"));
+                None
+            }
+        }
+    }
+
+    /// An optional date.
+    fn date(&mut self, column: &str) -> Option<NaiveDate> {
+        let text = self.cell(column);
+        if text.is_empty() {
+            return None;
+        }
+        let parsed = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"));
+        if parsed.is_err() {
+            self.fail(
+                column,
+                Text::fixed(
+                    "Ngày phải có dạng YYYY-MM-DD hoặc DD/MM/YYYY",
+                    "a date as YYYY-MM-DD or DD/MM/YYYY",
+                ),
+            );
+        }
+        parsed.ok()
+    }
+
+    /// The components named in a cell, separated by `|`.
+    fn components(&self, column: &str, required: bool) -> Vec<Component> {
+        self.cell(column)
+            .split('|')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|name| Component { name: name.to_owned(), required })
+            .collect()
+    }
+
+    /// The procedure's own validation, its errors named by the spreadsheet's columns.
+    fn validate(&mut self, procedure: &NewProcedure) {
+        if let Err(invalid) = procedure.validate()
+            && let ApiError::Validation(fields) = ApiError::from(invalid)
+        {
+            for f in fields {
+                let column = match f.field.as_str() {
+                    "processing_time.value" => "processing_value".to_owned(),
+                    other if other.starts_with("components") => "components".to_owned(),
+                    other if other.starts_with("publication.") => other["publication.".len()..].to_owned(),
+                    other => other.to_owned(),
+                };
+                self.fail(&column, f.message);
+            }
+        }
+    }
 }
 
 pub fn parse_csv(bytes: &[u8]) -> Parsed {

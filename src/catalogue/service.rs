@@ -42,6 +42,7 @@ pub fn new_row(procedure: NewProcedure, agency_id: Option<String>) -> Result<Pro
 }
 
 /// Write parsed rows: a row whose code exists updates that procedure, else creates one.
+#[tracing::instrument(skip_all)]
 pub fn write_rows(
     conn: &mut DbConnection,
     rows: Vec<ParsedRow>,
@@ -76,6 +77,7 @@ pub fn write_rows(
 
 /// Import a CSV or XLSX file (by its extension) into the catalogue of the agency with the given
 /// code, or the national one: all rows or none.
+#[tracing::instrument(skip_all)]
 pub fn import_file(
     db: &Db,
     bytes: &[u8],

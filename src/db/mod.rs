@@ -130,7 +130,6 @@ pub(crate) use insert_batch;
 
 #[cfg(test)]
 mod tests {
-
     /// Both folders must hold the same migration versions, or one backend silently lacks a table.
     #[test]
     fn both_backends_have_the_same_migrations() {

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::agencies::model::{AgencyLevel, AgencyRow};
 use crate::agencies::store as agencies;
 use crate::auth::role::Role;
-use crate::auth::scope::{Scope, child_path};
+use crate::auth::scope::Scope;
 use crate::catalogue::{import, service as catalogue};
 use crate::clock;
 use crate::db::{Db, write_transaction};
@@ -58,41 +58,19 @@ pub fn load(db: &Db) -> anyhow::Result<bool> {
     }
     write_transaction(&mut conn, |conn| {
         let now = clock::to_db(clock::now());
-        let province_id = Uuid::new_v4().to_string();
-        let province = AgencyRow {
-            path: child_path(None, &province_id),
-            id: province_id,
-            code: PROVINCE_CODE.into(),
-            name: "UBND tỉnh Quảng Ngãi".into(),
-            level: AgencyLevel::Province.as_str().into(),
-            parent_id: None,
-            created_at: now,
-            updated_at: now,
+        let agency = |parent, code: &str, name: &str, level| {
+            AgencyRow::new_under(parent, Uuid::new_v4().to_string(), code.into(), name.into(), level, now)
         };
+        let province = agency(None, PROVINCE_CODE, "UBND tỉnh Quảng Ngãi", AgencyLevel::Province);
         agencies::insert(conn, &province)?;
-        let commune_id = Uuid::new_v4().to_string();
-        let commune = AgencyRow {
-            path: child_path(Some(&province.path), &commune_id),
-            id: commune_id,
-            code: COMMUNE_CODE.into(),
-            name: "UBND xã Tỉnh Châu".into(),
-            level: AgencyLevel::Commune.as_str().into(),
-            parent_id: Some(province.id.clone()),
-            created_at: now,
-            updated_at: now,
-        };
+        let commune = agency(Some(&province), COMMUNE_CODE, "UBND xã Tỉnh Châu", AgencyLevel::Commune);
         agencies::insert(conn, &commune)?;
-        let unit_id = Uuid::new_v4().to_string();
-        let unit = AgencyRow {
-            path: child_path(Some(&province.path), &unit_id),
-            id: unit_id,
-            code: OUTSIDE_UNIT_CODE.into(),
-            name: "Phòng Lao động - Thương binh và Xã hội thành phố Quảng Ngãi".into(),
-            level: AgencyLevel::District.as_str().into(),
-            parent_id: Some(province.id.clone()),
-            created_at: now,
-            updated_at: now,
-        };
+        let unit = agency(
+            Some(&province),
+            OUTSIDE_UNIT_CODE,
+            "Phòng Lao động - Thương binh và Xã hội thành phố Quảng Ngãi",
+            AgencyLevel::District,
+        );
         agencies::insert(conn, &unit)?;
         let mut users = Vec::new();
         for (mut registration, (_, _, _, at_commune)) in registrations.into_iter().zip(ACCOUNTS) {

@@ -11,7 +11,6 @@ use super::{Options, uuid};
 use crate::agencies::model::{AgencyLevel, AgencyRow};
 use crate::agencies::store as agencies;
 use crate::auth::role::Role;
-use crate::auth::scope::child_path;
 use crate::calendar::cache::{AgencyCalendar, CalendarCache};
 use crate::catalogue::model::ProcedureRow;
 use crate::catalogue::{import, service as catalogue, store as procedures};
@@ -55,7 +54,7 @@ pub(super) fn create(
         if procedure_table::table.count().get_result::<i64>(conn)? == 0 {
             catalogue::write_rows(conn, starter, None)?;
         }
-        let (province, communes, officers) = people.write(conn, rng, options, &code)?;
+        let Tree { province, communes, officers } = people.write(conn, rng, options, &code)?;
         let procedures = procedures::all_active(conn)?;
         Ok::<_, ApiError>((province, communes, officers, procedures))
     })
@@ -69,6 +68,13 @@ pub(super) fn create(
         .map_err(|e| anyhow::anyhow!("{e}"))
         .context("building the calendar")?;
     Ok(World { province, communes, officers, procedures, calendar })
+}
+
+/// The generated agencies, with the officers of each commune.
+struct Tree {
+    province: AgencyRow,
+    communes: Vec<AgencyRow>,
+    officers: Vec<Vec<String>>,
 }
 
 /// What every generated agency and account has in common.
@@ -85,7 +91,7 @@ impl People {
         rng: &mut StdRng,
         options: &Options,
         code: &str,
-    ) -> Result<(AgencyRow, Vec<AgencyRow>, Vec<Vec<String>>), ApiError> {
+    ) -> Result<Tree, ApiError> {
         let province =
             self.agency(uuid(rng), None, code.to_owned(), format!("UBND tỉnh Tổng Hợp {}", options.seed));
         agencies::insert(conn, &province)?;
@@ -122,22 +128,13 @@ impl People {
             communes.push(commune);
             officers.push(people);
         }
-        Ok((province, communes, officers))
+        Ok(Tree { province, communes, officers })
     }
 
     /// A province (no parent) or one of its communes.
     fn agency(&self, id: String, parent: Option<&AgencyRow>, code: String, name: String) -> AgencyRow {
         let level = if parent.is_some() { AgencyLevel::Commune } else { AgencyLevel::Province };
-        AgencyRow {
-            path: child_path(parent.map(|p| p.path.as_str()), &id),
-            id,
-            code,
-            name,
-            level: level.as_str().into(),
-            parent_id: parent.map(|p| p.id.clone()),
-            created_at: self.now,
-            updated_at: self.now,
-        }
+        AgencyRow::new_under(parent, id, code, name, level, self.now)
     }
 
     fn user(&self, id: String, username: String, full_name: String, role: Role, agency: &str) -> UserRow {

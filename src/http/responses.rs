@@ -7,124 +7,104 @@ use utoipa::ToResponse;
 
 use crate::error::Problem;
 
-/// The request is malformed: unparseable JSON or a bad query parameter.
-/// In the request's language (see `Accept-Language`).
-#[derive(ToResponse)]
-#[response(
-    content_type = "application/problem+json",
-    headers(("Content-Language" = String, description = "`vi` by default; `en` when `Accept-Language` prefers English")),
-    example = json!({
-    "type": "urn:motcua:problem:bad-request", "title": "Yêu cầu không hợp lệ", "status": 400,
-    "detail": "Nội dung yêu cầu không phải là JSON hợp lệ: thiếu phần kết thúc của đối tượng",
-    "errors": [{"field": "body", "message": "thiếu phần kết thúc của đối tượng"}]
-})
-)]
-pub struct BadRequest(Problem);
+/// A problem response: its description (the doc comment), its name and its example. The content
+/// type, the note on language and the `Content-Language` header are the same for every problem.
+macro_rules! problem_response {
+    ($(#[doc = $doc:literal])+ $name:ident, $example:tt) => {
+        $(#[doc = $doc])+
+        /// In the request's language (see `Accept-Language`).
+        #[derive(ToResponse)]
+        #[response(
+            content_type = "application/problem+json",
+            headers(("Content-Language" = String, description = "`vi` by default; `en` when `Accept-Language` prefers English")),
+            example = json!($example)
+        )]
+        pub struct $name(Problem);
+    };
+}
 
-/// No access token, or one that is malformed, forged or expired.
-/// In the request's language (see `Accept-Language`).
-#[derive(ToResponse)]
-#[response(
-    content_type = "application/problem+json",
-    headers(("Content-Language" = String, description = "`vi` by default; `en` when `Accept-Language` prefers English")),
-    example = json!({
-    "type": "urn:motcua:problem:unauthorized", "title": "Chưa xác thực", "status": 401,
-    "detail": "Hãy gửi access token trong header Authorization: Bearer …"
-})
-)]
-pub struct Unauthorized(Problem);
+problem_response!(
+    /// The request is malformed: unparseable JSON or a bad query parameter.
+    BadRequest,
+    {
+        "type": "urn:motcua:problem:bad-request", "title": "Yêu cầu không hợp lệ", "status": 400,
+        "detail": "Nội dung yêu cầu không phải là JSON hợp lệ: thiếu phần kết thúc của đối tượng",
+        "errors": [{"field": "body", "message": "thiếu phần kết thúc của đối tượng"}]
+    }
+);
 
-/// The caller's role may not do this.
-/// In the request's language (see `Accept-Language`).
-#[derive(ToResponse)]
-#[response(
-    content_type = "application/problem+json",
-    headers(("Content-Language" = String, description = "`vi` by default; `en` when `Accept-Language` prefers English")),
-    example = json!({
-    "type": "urn:motcua:problem:forbidden", "title": "Không có quyền", "status": 403,
-    "detail": "Thao tác này cần một trong các vai trò: quản trị; lãnh đạo; cán bộ"
-})
-)]
-pub struct Forbidden(Problem);
+problem_response!(
+    /// No access token, or one that is malformed, forged or expired.
+    Unauthorized,
+    {
+        "type": "urn:motcua:problem:unauthorized", "title": "Chưa xác thực", "status": 401,
+        "detail": "Hãy gửi access token trong header Authorization: Bearer …"
+    }
+);
 
-/// No such resource, or it is outside the caller's scope.
-/// In the request's language (see `Accept-Language`).
-#[derive(ToResponse)]
-#[response(
-    content_type = "application/problem+json",
-    headers(("Content-Language" = String, description = "`vi` by default; `en` when `Accept-Language` prefers English")),
-    example = json!({
-    "type": "urn:motcua:problem:not-found", "title": "Không tìm thấy", "status": 404, "detail": "Không tìm thấy hồ sơ"
-})
-)]
-pub struct NotFound(Problem);
+problem_response!(
+    /// The caller's role may not do this.
+    Forbidden,
+    {
+        "type": "urn:motcua:problem:forbidden", "title": "Không có quyền", "status": 403,
+        "detail": "Thao tác này cần một trong các vai trò: quản trị; lãnh đạo; cán bộ"
+    }
+);
 
-/// A uniqueness or state rule forbids it.
-/// In the request's language (see `Accept-Language`).
-#[derive(ToResponse)]
-#[response(
-    content_type = "application/problem+json",
-    headers(("Content-Language" = String, description = "`vi` by default; `en` when `Accept-Language` prefers English")),
-    example = json!({
-    "type": "urn:motcua:problem:illegal-transition", "title": "Xung đột", "status": 409,
-    "detail": "Hồ sơ chỉ được yêu cầu bổ sung một lần: phiếu yêu cầu phải nêu đầy đủ mọi nội dung cần bổ sung ngay từ đầu",
-    "rule": "supplement_once"
-})
-)]
-pub struct Conflict(Problem);
+problem_response!(
+    /// No such resource, or it is outside the caller's scope.
+    NotFound,
+    {
+        "type": "urn:motcua:problem:not-found", "title": "Không tìm thấy", "status": 404, "detail": "Không tìm thấy hồ sơ"
+    }
+);
 
-/// `If-Match` names an older version of the resource.
-/// In the request's language (see `Accept-Language`).
-#[derive(ToResponse)]
-#[response(
-    content_type = "application/problem+json",
-    headers(("Content-Language" = String, description = "`vi` by default; `en` when `Accept-Language` prefers English")),
-    example = json!({
-    "type": "urn:motcua:problem:precondition-failed", "title": "Điều kiện không thỏa mãn", "status": 412,
-    "detail": "Dữ liệu đã thay đổi kể từ lần bạn đọc (If-Match không khớp ETag hiện tại); hãy đọc lại"
-})
-)]
-pub struct PreconditionFailed(Problem);
+problem_response!(
+    /// A uniqueness or state rule forbids it.
+    Conflict,
+    {
+        "type": "urn:motcua:problem:illegal-transition", "title": "Xung đột", "status": 409,
+        "detail": "Hồ sơ chỉ được yêu cầu bổ sung một lần: phiếu yêu cầu phải nêu đầy đủ mọi nội dung cần bổ sung ngay từ đầu",
+        "rule": "supplement_once"
+    }
+);
 
-/// The body is not JSON.
-/// In the request's language (see `Accept-Language`).
-#[derive(ToResponse)]
-#[response(
-    content_type = "application/problem+json",
-    headers(("Content-Language" = String, description = "`vi` by default; `en` when `Accept-Language` prefers English")),
-    example = json!({
-    "type": "urn:motcua:problem:unsupported-media-type", "title": "Kiểu nội dung không được hỗ trợ", "status": 415,
-    "detail": "Hãy gửi nội dung dạng JSON với Content-Type: application/json"
-})
-)]
-pub struct UnsupportedMediaType(Problem);
+problem_response!(
+    /// `If-Match` names an older version of the resource.
+    PreconditionFailed,
+    {
+        "type": "urn:motcua:problem:precondition-failed", "title": "Điều kiện không thỏa mãn", "status": 412,
+        "detail": "Dữ liệu đã thay đổi kể từ lần bạn đọc (If-Match không khớp ETag hiện tại); hãy đọc lại"
+    }
+);
 
-/// Well-formed, but some fields are invalid; `errors` names each.
-/// In the request's language (see `Accept-Language`).
-#[derive(ToResponse)]
-#[response(
-    content_type = "application/problem+json",
-    headers(("Content-Language" = String, description = "`vi` by default; `en` when `Accept-Language` prefers English")),
-    example = json!({
-    "type": "urn:motcua:problem:validation", "title": "Dữ liệu không hợp lệ", "status": 422,
-    "detail": "Yêu cầu đúng định dạng nhưng có trường dữ liệu không hợp lệ.",
-    "errors": [{"field": "applicant.phone", "message": "a Vietnamese phone number, e.g. 0912345678"}]
-})
-)]
-pub struct Unprocessable(Problem);
+problem_response!(
+    /// The body is not JSON.
+    UnsupportedMediaType,
+    {
+        "type": "urn:motcua:problem:unsupported-media-type", "title": "Kiểu nội dung không được hỗ trợ", "status": 415,
+        "detail": "Hãy gửi nội dung dạng JSON với Content-Type: application/json"
+    }
+);
 
-/// Too many attempts; see `Retry-After`.
-/// In the request's language (see `Accept-Language`).
-#[derive(ToResponse)]
-#[response(
-    content_type = "application/problem+json",
-    headers(("Content-Language" = String, description = "`vi` by default; `en` when `Accept-Language` prefers English")),
-    example = json!({
-    "type": "urn:motcua:problem:too-many-requests", "title": "Quá nhiều yêu cầu", "status": 429,
-    "detail": "Thử quá nhiều lần; vui lòng thử lại sau 60 giây"
-})
-)]
-pub struct TooManyRequests(Problem);
+problem_response!(
+    /// Well-formed, but some fields are invalid; `errors` names each.
+    Unprocessable,
+    {
+        "type": "urn:motcua:problem:validation", "title": "Dữ liệu không hợp lệ", "status": 422,
+        "detail": "Yêu cầu đúng định dạng nhưng có trường dữ liệu không hợp lệ.",
+        "errors": [{"field": "applicant.phone", "message": "a Vietnamese phone number, e.g. 0912345678"}]
+    }
+);
+
+problem_response!(
+    /// Too many attempts; see `Retry-After`.
+    TooManyRequests,
+    {
+        "type": "urn:motcua:problem:too-many-requests", "title": "Quá nhiều yêu cầu", "status": 429,
+        "detail": "Thử quá nhiều lần; vui lòng thử lại sau 60 giây"
+    }
+);
 
 /// A file sent or received as the body itself, byte for byte: a spreadsheet, a document or an
 /// uploaded CSV.

@@ -6,20 +6,14 @@ use super::model::ServiceAccountRow;
 use crate::db::DbConnection;
 use crate::db::schema::{agencies, service_account_agencies, service_accounts};
 
+#[tracing::instrument(skip_all, fields(account_id = %row.id))]
 pub fn insert(conn: &mut DbConnection, row: &ServiceAccountRow) -> QueryResult<()> {
     diesel::insert_into(service_accounts::table).values(row).execute(conn).map(|_| ())
 }
 
+#[tracing::instrument(skip_all, fields(account_id = %id))]
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<ServiceAccountRow>> {
     service_accounts::table.find(id).select(ServiceAccountRow::as_select()).first(conn).optional()
-}
-
-pub fn find_by_client_id(conn: &mut DbConnection, client_id: &str) -> QueryResult<Option<ServiceAccountRow>> {
-    service_accounts::table
-        .filter(service_accounts::client_id.eq(client_id))
-        .select(ServiceAccountRow::as_select())
-        .first(conn)
-        .optional()
 }
 
 pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<ServiceAccountRow>> {
@@ -30,6 +24,7 @@ pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<ServiceAccountRow>> {
 }
 
 /// The bound agencies of an account, as (id, path).
+#[tracing::instrument(skip_all, fields(account_id = %account_id))]
 pub fn agencies_of(conn: &mut DbConnection, account_id: &str) -> QueryResult<Vec<(String, String)>> {
     service_account_agencies::table
         .inner_join(agencies::table)
@@ -54,6 +49,7 @@ pub fn agencies_by_account(conn: &mut DbConnection) -> QueryResult<HashMap<Strin
 }
 
 /// Replace the account's bindings, one row at a time (portable across backends).
+#[tracing::instrument(skip_all, fields(account_id = %account_id))]
 pub fn bind(conn: &mut DbConnection, account_id: &str, agency_ids: &[String]) -> QueryResult<()> {
     diesel::delete(
         service_account_agencies::table.filter(service_account_agencies::service_account_id.eq(account_id)),
@@ -70,6 +66,7 @@ pub fn bind(conn: &mut DbConnection, account_id: &str, agency_ids: &[String]) ->
     Ok(())
 }
 
+#[tracing::instrument(skip_all, fields(account_id = %row.id))]
 pub fn update(conn: &mut DbConnection, row: &ServiceAccountRow) -> QueryResult<()> {
     diesel::update(service_accounts::table.find(&row.id))
         .set((

@@ -69,6 +69,7 @@ pub fn check_agency(
     }
 }
 
+#[tracing::instrument(skip_all)]
 pub fn register(conn: &mut DbConnection, scope: &Scope, reg: Registration) -> Result<UserRow, ApiError> {
     check_agency(conn, scope, reg.role, reg.agency_id.as_deref())?;
     let now = clock::to_db(clock::now());
@@ -88,6 +89,7 @@ pub fn register(conn: &mut DbConnection, scope: &Scope, reg: Registration) -> Re
 }
 
 /// Whether a caller with `scope` may see the account.
+#[tracing::instrument(skip_all, fields(user_id = %user.id))]
 pub fn visible(conn: &mut DbConnection, scope: &Scope, user: &UserRow) -> Result<bool, ApiError> {
     if *scope == Scope::All {
         return Ok(true);
@@ -100,6 +102,7 @@ pub fn visible(conn: &mut DbConnection, scope: &Scope, user: &UserRow) -> Result
 
 /// `motcua user create`: the same rules as the API, with a system administrator's scope and
 /// the agency named by its code.
+#[tracing::instrument(skip_all)]
 pub fn create_from_cli(db: &Db, mut new: NewUser, agency_code: Option<&str>) -> anyhow::Result<UserRow> {
     let mut conn = db.pool().get()?;
     if let Some(code) = agency_code {
