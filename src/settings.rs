@@ -141,19 +141,4 @@ impl Settings {
             webhook_retry_base_ms: 5000,
         }
     }
-
-    /// The webhook delivery worker's settings.
-    pub fn webhook_worker_config(&self) -> crate::integration::webhooks::worker::WorkerConfig {
-        use crate::integration::webhooks::retry::RetryPolicy;
-        crate::integration::webhooks::worker::WorkerConfig {
-            poll: Duration::from_millis(self.webhook_poll_ms.max(10)),
-            timeout: Duration::from_secs(self.webhook_timeout_secs.max(1)),
-            retry: RetryPolicy {
-                base: Duration::from_millis(self.webhook_retry_base_ms.max(1)),
-                cap: Duration::from_secs(3600),
-                max_attempts: i32::try_from(self.webhook_max_attempts.clamp(1, 1000)).unwrap_or(1000),
-            },
-            allow_private: self.webhook_allow_private,
-        }
-    }
 }

@@ -79,7 +79,7 @@ impl Application {
         let server = serve(listener, db.clone(), keys, &settings)?;
         // After the server, so that a server that cannot start leaves no worker behind.
         let webhooks = match settings.webhook_worker {
-            true => Some(worker::spawn(db, settings.webhook_worker_config())?),
+            true => Some(worker::spawn(db, worker::WorkerConfig::from_settings(&settings))?),
             false => None,
         };
         tracing::info!(address = %settings.bind, port, database = %url, "motcua is listening");

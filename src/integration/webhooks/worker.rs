@@ -30,6 +30,7 @@ use crate::clock;
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::integration::events::{self, Event};
+use crate::settings::Settings;
 
 /// Events turned into deliveries per subscription per round.
 const FAN_OUT_BATCH: i64 = 500;
@@ -52,6 +53,20 @@ pub struct WorkerConfig {
 }
 
 impl WorkerConfig {
+    /// The worker's settings from the service's (bounded, so that a typo cannot spin or stall it).
+    pub fn from_settings(settings: &Settings) -> Self {
+        WorkerConfig {
+            poll: Duration::from_millis(settings.webhook_poll_ms.max(10)),
+            timeout: Duration::from_secs(settings.webhook_timeout_secs.max(1)),
+            retry: RetryPolicy {
+                base: Duration::from_millis(settings.webhook_retry_base_ms.max(1)),
+                cap: Duration::from_secs(3600),
+                max_attempts: i32::try_from(settings.webhook_max_attempts.clamp(1, 1000)).unwrap_or(1000),
+            },
+            allow_private: settings.webhook_allow_private,
+        }
+    }
+
     /// How long a claim lasts: longer than any POST, so a live worker never loses it mid-delivery.
     fn lease(&self) -> Duration {
         self.timeout * 2 + Duration::from_secs(30)
