@@ -31,7 +31,7 @@ use crate::dossiers::model::{ANSWER_WITHIN_MINUTES, DossierRow};
 use crate::enums::Level;
 use crate::error::ApiError;
 use crate::feedback::model::FeedbackRow;
-use crate::reports::counters as report_counters;
+use crate::records::counters as report_counters;
 use crate::surveys::model::SurveyRow;
 use crate::users::model::UserRow;
 use crate::users::store as users;
@@ -86,7 +86,7 @@ pub fn run(db: &Db, options: &Options, progress: &dyn Fn(u64)) -> anyhow::Result
     if options.communes == 0 || options.communes > 10_000 {
         bail!("--communes must be between 1 and 10000");
     }
-    let today = crate::reports::figures::local_day(clock::now());
+    let today = crate::records::counters::facts::local_day(clock::now());
     let to = options.to.min(today);
     if options.from > to {
         bail!("the period lies in the future: nothing can have happened yet");
@@ -116,7 +116,7 @@ pub fn run(db: &Db, options: &Options, progress: &dyn Fn(u64)) -> anyhow::Result
             let mut survey_rows = Vec::new();
             for _ in 0..n {
                 let row = dossier(&mut rng, &world, &days, now, &mut sequences)?;
-                report_counters::gather_dossier(&mut counters, &row)?;
+                report_counters::gather_dossier(&mut counters, &row.facts());
                 if let Some((survey, level)) = survey(&mut rng, &row) {
                     report_counters::gather_survey(
                         &mut counters,

@@ -14,6 +14,7 @@
 //!   update. Two requests racing with the same new `Idempotency-Key` may see the second answer
 //!   409; its retry then replays the first response.
 
+pub mod facts;
 pub mod lifecycle;
 pub mod model;
 pub mod receipt;

@@ -26,8 +26,8 @@ use crate::enums::Channel;
 use crate::error::ApiError;
 use crate::i18n::{Text, common, lower_first, nouns};
 use crate::labels::Labelled;
+use crate::records::counters as report_counters;
 use crate::records::outbox::{self, NewEvent};
-use crate::reports::counters as report_counters;
 use crate::users::store as users;
 
 /// Clock skew tolerated on imported instants ("never in the future").
@@ -371,7 +371,7 @@ pub fn intake(
         updated_at: clock::to_db(now),
     };
     store::insert(conn, &row)?;
-    report_counters::record_dossier(conn, None, &row)?;
+    report_counters::record_dossier(conn, None, &row.facts())?;
     history(conn, &row, "intake", None, caller, accepted_at.unwrap_or(submitted_at), None)?;
     event(conn, &row, "dossier.submitted", submitted_at)?;
     if let Some(at) = accepted_at {
@@ -570,7 +570,7 @@ pub fn act(
             "the dossier changed while this step was being recorded; read it again and retry",
         )));
     }
-    report_counters::record_dossier(conn, Some(&before), &row)?;
+    report_counters::record_dossier(conn, Some(&before.facts()), &row.facts())?;
     history(conn, &row, step.action.as_str(), Some(from), caller, at, note)?;
     event(conn, &row, step.action.event_type(), at)?;
     Ok(row)
@@ -628,7 +628,7 @@ pub fn update(
             "the dossier changed while this update was being recorded; read it again and retry",
         )));
     }
-    report_counters::record_dossier(conn, Some(&before), &row)?;
+    report_counters::record_dossier(conn, Some(&before.facts()), &row.facts())?;
     history(conn, &row, "update", Some(status), caller, now, None)?;
     event(conn, &row, "dossier.updated", now)?;
     Ok(row)

@@ -92,7 +92,7 @@ pub async fn summary(
         tasks_ahead: query.tasks_ahead,
     };
     let document = || {
-        let today = crate::reports::figures::local_day(clock::now());
+        let today = crate::records::counters::facts::local_day(clock::now());
         let setter = |row: &super::model::TargetRow| {
             row.set_by_agency_id.as_ref().and_then(|id| setters.get(id)).cloned()
         };

@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::figures::{self, Period, ResponsibleKey};
+use super::figures::{self, Period};
 use super::model::{
     AgencyRef, EffectiveTarget, Granularity, MissingDigitization, OfficerLine, OfficersReport, PeriodOut,
     Responsible, ResponsibleKind, Summary, TargetRow, Targets, TargetsUpdate, Timeseries,
@@ -23,6 +23,7 @@ use crate::clock;
 use crate::db::DbConnection;
 use crate::error::ApiError;
 use crate::i18n::Text;
+use crate::records::counters::facts::ResponsibleKey;
 
 /// More buckets than this is not a chart anyone reads; ask for a coarser granularity.
 pub const MAX_BUCKETS: usize = 1_000;
