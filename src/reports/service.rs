@@ -96,14 +96,17 @@ pub fn summary_by(
             let dossiers = store::dossier_facts(conn, &covered, &period, Select::Period, &procedures)?;
             let (tallies, missing) = figures::plain(&dossiers, &period);
             let surveys = store::survey_facts(conn, &covered, &period)?;
-            (tallies, missing, figures::satisfaction(&surveys, &period))
+            (tallies, missing, figures::satisfaction::satisfaction(&surveys, &period))
         }
         Method::Counters => {
             let counted = counters::counted(conn, &covered, &period)?;
             let recent = store::recent_facts(conn, &covered, &period, &procedures)?;
             let (tallies, missing, surveys) = rollup::combine(counted, &recent, &period);
-            let satisfaction =
-                figures::satisfaction_of(surveys.very_satisfied, surveys.satisfied, surveys.unsatisfied);
+            let satisfaction = figures::satisfaction::satisfaction_of(
+                surveys.very_satisfied,
+                surveys.satisfied,
+                surveys.unsatisfied,
+            );
             (tallies, missing, satisfaction)
         }
     };
@@ -115,7 +118,7 @@ pub fn summary_by(
         mut digitization,
         by_field,
     } = figures::dossier_figures(&tallies, &procedures);
-    digitization.missing_by_responsible = name_missing(conn, figures::missing_sorted(missing))?;
+    digitization.missing_by_responsible = name_missing(conn, figures::digitization::missing_sorted(missing))?;
     let feedback = store::feedback_facts(conn, &covered, &period)?;
     let mut related = covered.clone();
     related.extend(lineage(&agency.path));
@@ -129,8 +132,8 @@ pub fn summary_by(
         payment,
         digitization,
         satisfaction,
-        feedback: figures::feedback(&feedback, &period),
-        catalogue: figures::catalogue(&publications, &period),
+        feedback: figures::feedback::feedback(&feedback, &period),
+        catalogue: figures::catalogue::catalogue(&publications, &period),
         targets: Vec::new(),
         by_field,
     };
@@ -198,7 +201,7 @@ pub fn timeseries(
     granularity: Granularity,
 ) -> Result<Timeseries, ApiError> {
     let Subject { agency, covered, period } = subject(conn, caller, agency_id, from, to)?;
-    if figures::bucket_starts(&period, granularity).len() > MAX_BUCKETS {
+    if figures::series::bucket_starts(&period, granularity).len() > MAX_BUCKETS {
         return Err(ApiError::invalid_field(
             "granularity",
             Text::new(
@@ -215,7 +218,7 @@ pub fn timeseries(
         agency: agency_ref(&agency),
         period: period_out(&period),
         granularity,
-        buckets: figures::timeseries(&dossiers, &period, granularity),
+        buckets: figures::series::timeseries(&dossiers, &period, granularity),
     })
 }
 
@@ -229,7 +232,7 @@ pub fn officers(
     let Subject { agency, covered, period } = subject(conn, caller, agency_id, from, to)?;
     let procedures = store::procedure_infos(conn)?;
     let dossiers = store::dossier_facts(conn, &covered, &period, Select::Period, &procedures)?;
-    let mut counts = figures::officers(&dossiers, &period);
+    let mut counts = figures::series::officers(&dossiers, &period);
     for officer in store::officers_of(conn, &covered)? {
         counts.entry(officer).or_default();
     }

@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::figures::{FeedbackFacts, Period, ProcedureInfo, PublicationFacts};
+use super::figures::catalogue::PublicationFacts;
+use super::figures::feedback::FeedbackFacts;
+use super::figures::{Period, ProcedureInfo};
 use super::percent::Percent;
 use super::targets::Indicator;
 use crate::calendar::cache::CalendarCache;
