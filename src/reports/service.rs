@@ -110,14 +110,14 @@ pub fn summary_by(
             (tallies, missing, satisfaction)
         }
     };
-    let figures::DossierFigures {
+    let figures::summary::DossierFigures {
         reception,
         resolution,
         online_service,
         payment,
         mut digitization,
         by_field,
-    } = figures::dossier_figures(&tallies, &procedures);
+    } = figures::summary::dossier_figures(&tallies, &procedures);
     digitization.missing_by_responsible = name_missing(conn, figures::digitization::missing_sorted(missing))?;
     let feedback = store::feedback_facts(conn, &covered, &period)?;
     let mut related = covered.clone();
@@ -142,7 +142,7 @@ pub fn summary_by(
     summary.targets = targets
         .into_iter()
         .map(|t| {
-            let actual = t.indicator.actual(&summary);
+            let actual = summary.figure(t.indicator);
             TargetRow {
                 indicator: t.indicator,
                 comparator: t.comparator,

@@ -19,7 +19,8 @@
 //! One file per family of figures (reception, resolution, online service and payment,
 //! digitization, satisfaction, feedback, catalogue, and the series by bucket and by officer); this
 //! one holds what they share: the period, the judgement of one dossier against it and the additive
-//! [`Tally`]. A new kind of figure is a new file beside them.
+//! [`Tally`]. `summary` puts the dossier families together for the summary. A new kind of figure
+//! is a new file beside them.
 
 pub mod catalogue;
 pub mod digitization;
@@ -29,12 +30,12 @@ pub mod reception;
 pub mod resolution;
 pub mod satisfaction;
 pub mod series;
+pub mod summary;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 
-use super::model::{Digitization, FieldLine, OnlineServiceFigures, Payment, Reception, Resolution};
 use crate::enums::{Channel, OnlineService as Offer};
 use crate::records::counters::facts::{
     DossierFacts, ResponsibleKey, local_day, local_midnight, reception_responsible, result_responsible,
@@ -125,7 +126,7 @@ fn judge(d: &DossierFacts, p: &Period) -> Judged {
 
 /// Additive counts of dossiers (of one procedure, usually) from which reception, resolution,
 /// online service, payment and digitization follow. Both ways of computing the report end here:
-/// the plain definition dossier by dossier ([`tally`]), and the counters (`super::super::rollup`).
+/// the plain definition dossier by dossier ([`tally`]), and the counters (`crate::reports::rollup`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Tally {
     pub new_online: i64,
@@ -271,58 +272,6 @@ pub fn plain(dossiers: &[DossierFacts], p: &Period) -> (BTreeMap<String, Tally>,
         }
     }
     (by_procedure, missing)
-}
-
-/// The dossier figures of the summary.
-pub struct DossierFigures {
-    pub reception: Reception,
-    pub resolution: Resolution,
-    pub online_service: OnlineServiceFigures,
-    pub payment: Payment,
-    /// Without `missing_by_responsible`, whose names are the caller's to fill in.
-    pub digitization: Digitization,
-    pub by_field: Vec<FieldLine>,
-}
-
-/// Every dossier figure from tallies by procedure.
-pub fn dossier_figures(
-    by_procedure: &BTreeMap<String, Tally>,
-    procedures: &HashMap<String, ProcedureInfo>,
-) -> DossierFigures {
-    let mut total = Tally::default();
-    for t in by_procedure.values() {
-        total += *t;
-    }
-    DossierFigures {
-        reception: reception::reception_of(&total),
-        resolution: resolution::resolution_of(&total),
-        online_service: online::online_service(by_procedure, procedures, &total),
-        payment: online::payment(by_procedure, &total),
-        digitization: digitization::digitization(&total),
-        by_field: by_field(by_procedure, procedures),
-    }
-}
-
-/// Reception and resolution by the procedures' field, for the fields with something to show.
-fn by_field(
-    by_procedure: &BTreeMap<String, Tally>,
-    procedures: &HashMap<String, ProcedureInfo>,
-) -> Vec<FieldLine> {
-    let mut fields: BTreeMap<&str, Tally> = BTreeMap::new();
-    for (id, t) in by_procedure {
-        *fields.entry(procedures.get(id).map_or("", |i| i.field.as_str())).or_default() += *t;
-    }
-    fields
-        .into_iter()
-        .filter_map(|(field, t)| {
-            let (reception, resolution) = (reception::reception_of(&t), resolution::resolution_of(&t));
-            (reception.total > 0 || resolution.resolved > 0).then(|| FieldLine {
-                field: field.to_owned(),
-                reception,
-                resolution,
-            })
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -1,9 +1,11 @@
+use std::collections::HashMap;
+
 use chrono::Duration;
 use proptest::prelude::*;
 
 use super::series::{officers, timeseries};
 use super::*;
-use crate::reports::model::Granularity;
+use crate::reports::model::{Granularity, Reception, Resolution};
 
 /// Reception and resolution of some dossiers by the plain definition.
 fn reception_and_resolution<'a>(
@@ -180,7 +182,7 @@ proptest! {
         prop_assert_eq!(res.resolved, resolved);
 
         let (tallies, missing) = plain(&dossiers, &p);
-        let digitization = dossier_figures(&tallies, &procedures_of(&dossiers)).digitization;
+        let digitization = summary::dossier_figures(&tallies, &procedures_of(&dossiers)).digitization;
         prop_assert_eq!(digitization.reception.eligible, rec.new);
         prop_assert_eq!(digitization.result.eligible, res.resolved);
         let missing_reception: i64 = missing.values().map(|m| m.0).sum();
