@@ -17,6 +17,7 @@ use crate::records::counters::{Pending, gather_dossier, gather_survey, responsib
 
 /// Fill the counters from the dossiers and surveys when there are none but there are dossiers:
 /// a database from before the counters existed. True when it did.
+#[tracing::instrument(skip_all)]
 pub fn rebuild_if_empty(conn: &mut DbConnection) -> Result<bool, ApiError> {
     let counted = report_counts::table.select(report_counts::grain).first::<String>(conn).optional()?;
     let any_dossier = dossiers::table.select(dossiers::id).first::<String>(conn).optional()?;
@@ -60,6 +61,7 @@ fn values_array(v: Values) -> [i64; 19] {
 
 /// The counters of a period for some agencies: whole months from the month grain, the edges from
 /// the day grain.
+#[tracing::instrument(skip_all, fields(agencies = agency_ids.len()))]
 pub fn counted(conn: &mut DbConnection, agency_ids: &[String], period: &Period) -> Result<Counted, ApiError> {
     let mut out = Counted::default();
     for (grain, first, last) in rollup::ranges(period.from, period.to) {
