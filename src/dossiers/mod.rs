@@ -27,6 +27,7 @@
 //!   409; its retry then replays the first response.
 
 pub mod access;
+pub mod facts;
 pub mod intake;
 pub mod lifecycle;
 pub mod list;

@@ -27,9 +27,9 @@ use crate::enums::Channel;
 use crate::error::ApiError;
 use crate::http::etag::IfMatch;
 use crate::i18n::{Text, nouns};
+use crate::records::counters as report_counters;
 use crate::records::history::{self, NewStep, Trail};
 use crate::records::outbox::{self, NewEvent};
-use crate::reports::counters as report_counters;
 use crate::users::store as users;
 
 /// Receive a dossier. Desk and postal intake is accepted at once (the receipt is issued and the
@@ -95,7 +95,7 @@ pub fn intake(
     };
     let row = intake::row(new, caller, received, looked, now)?;
     store::insert(conn, &row)?;
-    report_counters::record_dossier(conn, None, &row)?;
+    report_counters::record_dossier(conn, None, &row.facts())?;
     let first = received.accepted_at.unwrap_or(received.submitted_at);
     record(conn, &row, caller, ("intake", None, first, None))?;
     event(conn, &row, "dossier.submitted", received.submitted_at)?;
@@ -249,7 +249,7 @@ fn save(
     if !store::update(conn, row, before.version)? {
         return Err(ApiError::conflict(conflict));
     }
-    report_counters::record_dossier(conn, Some(before), row)?;
+    report_counters::record_dossier(conn, Some(&before.facts()), &row.facts())?;
     Ok(())
 }
 

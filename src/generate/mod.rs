@@ -28,7 +28,7 @@ use crate::db::schema::{dossier_sequences, dossiers, feedback, surveys};
 use crate::db::{Db, DbConnection, insert_batch, write_transaction};
 use crate::error::ApiError;
 use crate::feedback::model::FeedbackRow;
-use crate::reports::counters as report_counters;
+use crate::records::counters as report_counters;
 
 /// Every generated account has this password.
 pub const PASSWORD: &str = "motcua-generated";
@@ -73,7 +73,7 @@ fn period_end(options: &Options) -> anyhow::Result<NaiveDate> {
     if options.communes == 0 || options.communes > 10_000 {
         bail!("--communes must be between 1 and 10000");
     }
-    let today = crate::reports::figures::local_day(clock::now());
+    let today = crate::records::counters::facts::local_day(clock::now());
     let to = options.to.min(today);
     if options.from > to {
         bail!("the period lies in the future: nothing can have happened yet");
@@ -153,7 +153,7 @@ impl History<'_> {
         for _ in 0..n {
             let row =
                 dossier::generate(&mut self.rng, self.world, &self.days, self.now, &mut self.sequences)?;
-            report_counters::gather_dossier(&mut self.counters, &row)?;
+            report_counters::gather_dossier(&mut self.counters, &row.facts());
             if let Some((survey, level)) = voices::survey(&mut self.rng, &row) {
                 report_counters::gather_survey(
                     &mut self.counters,

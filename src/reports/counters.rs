@@ -1,89 +1,23 @@
-//! The report counters in the database (`report_counts`): kept in step with every dossier and
-//! survey write, written in bulk for a generated history, rebuilt for a database from before them,
-//! and read for a period. What is counted is `super::rollup`'s.
+//! The report counters read for a period, and rebuilt for a database from before them. Keeping
+//! them in step with every write is `crate::records::counters`'s; how a period is tiled into
+//! their buckets is `super::rollup`'s.
 
-use std::collections::{BTreeMap, HashMap};
-
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::figures::{Period, ResponsibleKey, local_day};
-use super::rollup::{self, Counted, Counts, Grain};
-use super::store::facts_of;
-use crate::clock;
+use super::figures::Period;
+use super::rollup::{self, Counted};
 use crate::db::DbConnection;
 use crate::db::schema::{dossiers, report_counts, surveys};
 use crate::dossiers::row::DossierRow;
 use crate::enums::Level;
 use crate::error::ApiError;
-
-fn responsible_text(who: Option<&ResponsibleKey>) -> String {
-    match who {
-        None => String::new(),
-        Some(ResponsibleKey::Person(id)) => format!("p:{id}"),
-        Some(ResponsibleKey::Agency(id)) => format!("a:{id}"),
-    }
-}
-
-fn responsible_key(text: &str) -> Option<ResponsibleKey> {
-    if let Some(id) = text.strip_prefix("p:") {
-        Some(ResponsibleKey::Person(id.to_owned()))
-    } else {
-        text.strip_prefix("a:").map(|id| ResponsibleKey::Agency(id.to_owned()))
-    }
-}
-
-/// Keep a dossier's counters in step with a write: add what the row now contributes, take out
-/// what it contributed before. Call inside the write's transaction.
-pub fn record_dossier(
-    conn: &mut DbConnection,
-    before: Option<&DossierRow>,
-    after: &DossierRow,
-) -> Result<(), ApiError> {
-    let before = before.map(facts_of).transpose()?;
-    let after_facts = facts_of(after)?;
-    let changes = rollup::difference(before.as_ref(), &after_facts)
-        .into_iter()
-        .map(|((day, who), counts)| (day, responsible_text(who.as_ref()), counts));
-    add_counts(conn, &after.agency_id, &after.procedure_id, changes)
-}
-
-/// Count a survey of a dossier (agency, procedure) on the day it was submitted.
-pub fn record_survey(
-    conn: &mut DbConnection,
-    (agency_id, procedure_id): (&str, &str),
-    level: Level,
-    at: NaiveDateTime,
-) -> Result<(), ApiError> {
-    let day = local_day(clock::from_db(at));
-    add_counts(conn, agency_id, procedure_id, [(day, String::new(), rollup::survey_contribution(level))])
-}
-
-/// Counters gathered in memory (by `generate`), keyed by agency, procedure, day and responsible.
-pub type Pending = HashMap<(String, String, NaiveDate, String), Counts>;
-
-/// Gather a dossier's contribution for [`write_pending`].
-pub fn gather_dossier(pending: &mut Pending, row: &DossierRow) -> Result<(), ApiError> {
-    for ((day, who), counts) in rollup::contribution(&facts_of(row)?) {
-        let key = (row.agency_id.clone(), row.procedure_id.clone(), day, responsible_text(who.as_ref()));
-        *pending.entry(key).or_default() += counts;
-    }
-    Ok(())
-}
-
-/// Gather a survey's contribution for [`write_pending`]: the survey of a dossier (agency, procedure).
-pub fn gather_survey(
-    pending: &mut Pending,
-    (agency_id, procedure_id): (&str, &str),
-    level: Level,
-    at: NaiveDateTime,
-) {
-    let key = (agency_id.to_owned(), procedure_id.to_owned(), local_day(clock::from_db(at)), String::new());
-    *pending.entry(key).or_default() += rollup::survey_contribution(level);
-}
+use crate::records::counters::contribution::Counts;
+use crate::records::counters::{Pending, gather_dossier, gather_survey, responsible_key, write_pending};
 
 /// Fill the counters from the dossiers and surveys when there are none but there are dossiers:
 /// a database from before the counters existed. True when it did.
+#[tracing::instrument(skip_all)]
 pub fn rebuild_if_empty(conn: &mut DbConnection) -> Result<bool, ApiError> {
     let counted = report_counts::table.select(report_counts::grain).first::<String>(conn).optional()?;
     let any_dossier = dossiers::table.select(dossiers::id).first::<String>(conn).optional()?;
@@ -104,7 +38,7 @@ pub fn rebuild_if_empty(conn: &mut DbConnection) -> Result<bool, ApiError> {
             let Some(last) = page.last() else { break };
             after = last.id.clone();
             for row in &page {
-                gather_dossier(&mut pending, row)?;
+                gather_dossier(&mut pending, &row.facts());
             }
         }
         let answers: Vec<(String, String, String, NaiveDateTime)> = surveys::table
@@ -119,126 +53,6 @@ pub fn rebuild_if_empty(conn: &mut DbConnection) -> Result<bool, ApiError> {
     Ok(true)
 }
 
-#[derive(Insertable)]
-#[diesel(table_name = report_counts)]
-struct CountsRow {
-    grain: &'static str,
-    agency_id: String,
-    bucket: NaiveDate,
-    procedure_id: String,
-    responsible: String,
-    new_online: i64,
-    new_direct: i64,
-    new_postal: i64,
-    reception_digitized: i64,
-    payable: i64,
-    paid_online: i64,
-    resolved: i64,
-    early: i64,
-    on_time: i64,
-    late_apologized: i64,
-    result_digitized: i64,
-    withdrawn: i64,
-    online_submitted: i64,
-    answered_in_time: i64,
-    very_satisfied: i64,
-    satisfied: i64,
-    unsatisfied: i64,
-    reception_missing: i64,
-    result_missing: i64,
-}
-
-impl CountsRow {
-    fn new(
-        grain: &'static str,
-        (agency_id, procedure_id, bucket, responsible): (String, String, NaiveDate, String),
-        c: Counts,
-    ) -> Self {
-        CountsRow {
-            grain,
-            agency_id,
-            bucket,
-            procedure_id,
-            responsible,
-            new_online: c.new_online,
-            new_direct: c.new_direct,
-            new_postal: c.new_postal,
-            reception_digitized: c.reception_digitized,
-            payable: c.payable,
-            paid_online: c.paid_online,
-            resolved: c.resolved,
-            early: c.early,
-            on_time: c.on_time,
-            late_apologized: c.late_apologized,
-            result_digitized: c.result_digitized,
-            withdrawn: c.withdrawn,
-            online_submitted: c.online_submitted,
-            answered_in_time: c.answered_in_time,
-            very_satisfied: c.very_satisfied,
-            satisfied: c.satisfied,
-            unsatisfied: c.unsatisfied,
-            reception_missing: c.reception_missing,
-            result_missing: c.result_missing,
-        }
-    }
-}
-
-/// Write gathered counters of agencies that have none yet (a generated history): plain inserts,
-/// hundreds per statement.
-pub fn write_pending(conn: &mut DbConnection, pending: Pending) -> Result<(), ApiError> {
-    let mut buckets: HashMap<(Grain, String, String, NaiveDate, String), Counts> = HashMap::new();
-    for ((agency_id, procedure_id, day, responsible), counts) in pending {
-        let procedure_id = if responsible.is_empty() { procedure_id } else { String::new() };
-        for grain in Grain::ALL {
-            let key =
-                (grain, agency_id.clone(), procedure_id.clone(), grain.bucket(day), responsible.clone());
-            *buckets.entry(key).or_default() += counts;
-        }
-    }
-    let rows: Vec<CountsRow> = buckets
-        .into_iter()
-        .map(|((grain, agency_id, procedure_id, bucket, responsible), counts)| {
-            CountsRow::new(grain.as_str(), (agency_id, procedure_id, bucket, responsible), counts)
-        })
-        .collect();
-    // 24 columns × 1,000 rows stays under SQLite's 32,766 bound parameters.
-    for chunk in rows.chunks(1_000) {
-        crate::db::insert_batch!(conn, report_counts::table, chunk)?;
-    }
-    Ok(())
-}
-
-/// Add to the day's, the month's and the year's counters (an upsert that adds, so concurrent writes
-/// add up). Rows are taken in one global order (grain, bucket, responsible), so that two
-/// transactions never wait for each other in a cycle on PostgreSQL.
-fn add_counts(
-    conn: &mut DbConnection,
-    agency_id: &str,
-    procedure_id: &str,
-    changes: impl IntoIterator<Item = (NaiveDate, String, Counts)>,
-) -> Result<(), ApiError> {
-    let mut rows: BTreeMap<(Grain, NaiveDate, String), Counts> = BTreeMap::new();
-    for (day, responsible, counts) in changes {
-        for grain in Grain::ALL {
-            *rows.entry((grain, grain.bucket(day), responsible.clone())).or_default() += counts;
-        }
-    }
-    for ((grain, bucket, responsible), counts) in rows.into_iter().filter(|(_, c)| !c.is_zero()) {
-        // Missing digitization is counted per person, not per procedure.
-        let procedure_id = if responsible.is_empty() { procedure_id } else { "" };
-        crate::db::add_report_counts(
-            conn,
-            grain.as_str(),
-            agency_id,
-            bucket,
-            procedure_id,
-            &responsible,
-            &counts.as_array(),
-        )?;
-    }
-    Ok(())
-}
-
 type Values = (i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
 
 fn values_array(v: Values) -> [i64; 19] {
@@ -247,6 +61,7 @@ fn values_array(v: Values) -> [i64; 19] {
 
 /// The counters of a period for some agencies: whole months from the month grain, the edges from
 /// the day grain.
+#[tracing::instrument(skip_all, fields(agencies = agency_ids.len()))]
 pub fn counted(conn: &mut DbConnection, agency_ids: &[String], period: &Period) -> Result<Counted, ApiError> {
     let mut out = Counted::default();
     for (grain, first, last) in rollup::ranges(period.from, period.to) {

@@ -18,11 +18,9 @@ use crate::vietnamese::escape_html;
 /// Every figure as `figure,value` lines, named by its path in the JSON (`reception.new_online`);
 /// list items are named by their indicator, field or responsible person.
 pub fn csv(summary: &Summary) -> anyhow::Result<Vec<u8>> {
-    let mut lines = Vec::new();
-    flatten(&serde_json::to_value(summary)?, String::new(), &mut lines);
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(["figure", "value"])?;
-    for (name, value) in lines {
+    for (name, value) in figure_lines(summary)? {
         writer.write_record([name, value])?;
     }
     Ok(writer.into_inner()?)
@@ -53,10 +51,47 @@ fn flatten(value: &Value, prefix: String, out: &mut Vec<(String, String)>) {
     }
 }
 
+/// Every figure of the summary as (name, value), as [`csv`] writes them.
+fn figure_lines(summary: &Summary) -> serde_json::Result<Vec<(String, String)>> {
+    let mut lines = Vec::new();
+    flatten(&serde_json::to_value(summary)?, String::new(), &mut lines);
+    Ok(lines)
+}
+
 /// Form II.06a (TTHC resolution results by field) on the first sheet, every figure and the targets
 /// on the second.
 pub fn xlsx(summary: &Summary) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
+    form_sheet(&mut workbook, summary)?;
+    figures_sheet(&mut workbook, summary)?;
+    workbook.save_to_buffer()
+}
+
+/// The header rows of form II.06a, as (first row, first column, last row, last column, text): a
+/// cell of its own when first and last are the same, else merged.
+const FORM_HEAD: [(u32, u16, u32, u16, &str); 17] = [
+    (3, 0, 5, 0, "STT"),
+    (3, 1, 5, 1, "Lĩnh vực, công việc giải quyết"),
+    (3, 2, 3, 5, "Số hồ sơ nhận giải quyết"),
+    (4, 2, 5, 2, "Tổng số"),
+    (4, 3, 4, 4, "Trong kỳ"),
+    (5, 3, 5, 3, "Trực tuyến"),
+    (5, 4, 5, 4, "Trực tiếp, dịch vụ bưu chính"),
+    (4, 5, 5, 5, "Từ kỳ trước chuyển qua"),
+    (3, 6, 3, 9, "Số hồ sơ đã giải quyết"),
+    (4, 6, 5, 6, "Tổng số"),
+    (4, 7, 5, 7, "Trước hạn"),
+    (4, 8, 5, 8, "Đúng hạn"),
+    (4, 9, 5, 9, "Quá hạn"),
+    (3, 10, 3, 12, "Số hồ sơ đang giải quyết"),
+    (4, 10, 5, 10, "Tổng số"),
+    (4, 11, 5, 11, "Trong hạn"),
+    (4, 12, 5, 12, "Quá hạn"),
+];
+
+/// The first sheet: form II.06a's title, its three header rows and numbered columns, a line per
+/// field and the totals.
+fn form_sheet(workbook: &mut Workbook, summary: &Summary) -> Result<(), XlsxError> {
     let bold = Format::new().set_bold();
     let title = Format::new().set_bold().set_font_size(13).set_align(FormatAlign::Center);
     let head = Format::new()
@@ -80,24 +115,13 @@ pub fn xlsx(summary: &Summary) -> Result<Vec<u8>, XlsxError> {
     );
     sheet.merge_range(1, 0, 1, 12, &subtitle, &Format::new().set_align(FormatAlign::Center))?;
     sheet.write_string_with_format(2, 12, "Đơn vị tính: hồ sơ", &bold)?;
-    // Three header rows, as the form has them.
-    sheet.merge_range(3, 0, 5, 0, "STT", &head)?;
-    sheet.merge_range(3, 1, 5, 1, "Lĩnh vực, công việc giải quyết", &head)?;
-    sheet.merge_range(3, 2, 3, 5, "Số hồ sơ nhận giải quyết", &head)?;
-    sheet.merge_range(4, 2, 5, 2, "Tổng số", &head)?;
-    sheet.merge_range(4, 3, 4, 4, "Trong kỳ", &head)?;
-    sheet.write_string_with_format(5, 3, "Trực tuyến", &head)?;
-    sheet.write_string_with_format(5, 4, "Trực tiếp, dịch vụ bưu chính", &head)?;
-    sheet.merge_range(4, 5, 5, 5, "Từ kỳ trước chuyển qua", &head)?;
-    sheet.merge_range(3, 6, 3, 9, "Số hồ sơ đã giải quyết", &head)?;
-    sheet.merge_range(4, 6, 5, 6, "Tổng số", &head)?;
-    sheet.merge_range(4, 7, 5, 7, "Trước hạn", &head)?;
-    sheet.merge_range(4, 8, 5, 8, "Đúng hạn", &head)?;
-    sheet.merge_range(4, 9, 5, 9, "Quá hạn", &head)?;
-    sheet.merge_range(3, 10, 3, 12, "Số hồ sơ đang giải quyết", &head)?;
-    sheet.merge_range(4, 10, 5, 10, "Tổng số", &head)?;
-    sheet.merge_range(4, 11, 5, 11, "Trong hạn", &head)?;
-    sheet.merge_range(4, 12, 5, 12, "Quá hạn", &head)?;
+    for (first_row, first_col, last_row, last_col, text) in FORM_HEAD {
+        if (first_row, first_col) == (last_row, last_col) {
+            sheet.write_string_with_format(first_row, first_col, text, &head)?;
+        } else {
+            sheet.merge_range(first_row, first_col, last_row, last_col, text, &head)?;
+        }
+    }
     for col in 0..13u16 {
         sheet.write_number_with_format(6, col, f64::from(col + 1), &head)?;
     }
@@ -125,18 +149,18 @@ pub fn xlsx(summary: &Summary) -> Result<Vec<u8>, XlsxError> {
     for (col, value) in form_columns(&totals).into_iter().enumerate() {
         sheet.write_number_with_format(row, col as u16 + 2, value as f64, &total)?;
     }
+    Ok(())
+}
 
+/// The second sheet: every figure by name, numbers as numbers.
+fn figures_sheet(workbook: &mut Workbook, summary: &Summary) -> Result<(), XlsxError> {
+    let bold = Format::new().set_bold();
     let figures = workbook.add_worksheet().set_name("Số liệu")?;
     figures.write_string_with_format(0, 0, "Chỉ số", &bold)?;
     figures.write_string_with_format(0, 1, "Giá trị", &bold)?;
     figures.set_column_width(0, 60)?;
     figures.set_column_width(1, 40)?;
-    let mut lines = Vec::new();
-    flatten(
-        &serde_json::to_value(summary).map_err(|e| XlsxError::ParameterError(e.to_string()))?,
-        String::new(),
-        &mut lines,
-    );
+    let lines = figure_lines(summary).map_err(|e| XlsxError::ParameterError(e.to_string()))?;
     for (i, (name, value)) in lines.into_iter().enumerate() {
         let r = i as u32 + 1;
         figures.write_string(r, 0, &name)?;
@@ -145,7 +169,7 @@ pub fn xlsx(summary: &Summary) -> Result<Vec<u8>, XlsxError> {
             Err(_) => figures.write_string(r, 1, &value)?,
         };
     }
-    workbook.save_to_buffer()
+    Ok(())
 }
 
 /// Columns 3–13 of form II.06a. "Đúng hạn" there excludes the early ones.

@@ -211,6 +211,22 @@ pub struct Summary {
     pub by_field: Vec<FieldLine>,
 }
 
+impl Summary {
+    /// The figure an indicator judges.
+    pub fn figure(&self, indicator: Indicator) -> Option<Percent> {
+        match indicator {
+            Indicator::LateRate => self.resolution.late_rate,
+            Indicator::OnTimeRate => self.resolution.on_time_rate,
+            Indicator::AcceptanceRate => self.online_service.acceptance.rate,
+            Indicator::PaymentProcedureRate => self.payment.procedure_rate,
+            Indicator::PaymentDossierRate => self.payment.dossier_rate,
+            Indicator::DigitizationReceptionRate => self.digitization.reception.rate,
+            Indicator::DigitizationResultRate => self.digitization.result.rate,
+            Indicator::PostingRate => self.catalogue.rate,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReportFormat {

@@ -1,6 +1,7 @@
-//! Counters that make a report's cost independent of the history: each dossier's and survey's
-//! *contribution* (every event counted on its Vietnam-time day) is kept per agency, procedure and
-//! day, and again per month, in the same transaction as every write.
+//! The counters' read side. Counters make a report's cost independent of the history: each
+//! dossier's and survey's *contribution* (every event counted on its Vietnam-time day) is kept per
+//! agency, procedure and day, and again per month and year, in the same transaction as every write
+//! (`crate::records::counters`).
 //!
 //! A report sums the months wholly inside its period and the days at its edges, then corrects
 //! for the dossiers the counters cannot judge: those still open, or touched at or after `as_of`
@@ -12,265 +13,12 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
-use super::figures::{
-    DossierFacts, Missing, Period, ResponsibleKey, Tally, local_day, plain, reception_responsible,
-    result_responsible,
-};
-use crate::enums::{Channel, Level};
-
-/// Event counts of one (agency, procedure, bucket[, responsible]).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Counts {
-    pub new_online: i64,
-    pub new_direct: i64,
-    pub new_postal: i64,
-    pub reception_digitized: i64,
-    pub payable: i64,
-    pub paid_online: i64,
-    pub resolved: i64,
-    pub early: i64,
-    pub on_time: i64,
-    /// Resolved late with an apology and new appointment issued before.
-    pub late_apologized: i64,
-    pub result_digitized: i64,
-    /// Withdrawn after acceptance.
-    pub withdrawn: i64,
-    pub online_submitted: i64,
-    pub answered_in_time: i64,
-    pub very_satisfied: i64,
-    pub satisfied: i64,
-    pub unsatisfied: i64,
-    pub reception_missing: i64,
-    pub result_missing: i64,
-}
-
-impl Counts {
-    pub fn as_array(&self) -> [i64; 19] {
-        [
-            self.new_online,
-            self.new_direct,
-            self.new_postal,
-            self.reception_digitized,
-            self.payable,
-            self.paid_online,
-            self.resolved,
-            self.early,
-            self.on_time,
-            self.late_apologized,
-            self.result_digitized,
-            self.withdrawn,
-            self.online_submitted,
-            self.answered_in_time,
-            self.very_satisfied,
-            self.satisfied,
-            self.unsatisfied,
-            self.reception_missing,
-            self.result_missing,
-        ]
-    }
-
-    pub fn from_array(a: [i64; 19]) -> Counts {
-        Counts {
-            new_online: a[0],
-            new_direct: a[1],
-            new_postal: a[2],
-            reception_digitized: a[3],
-            payable: a[4],
-            paid_online: a[5],
-            resolved: a[6],
-            early: a[7],
-            on_time: a[8],
-            late_apologized: a[9],
-            result_digitized: a[10],
-            withdrawn: a[11],
-            online_submitted: a[12],
-            answered_in_time: a[13],
-            very_satisfied: a[14],
-            satisfied: a[15],
-            unsatisfied: a[16],
-            reception_missing: a[17],
-            result_missing: a[18],
-        }
-    }
-
-    fn zip(&self, other: &Counts, f: impl Fn(i64, i64) -> i64) -> Counts {
-        let (a, b) = (self.as_array(), other.as_array());
-        Counts::from_array(std::array::from_fn(|i| f(a[i], b[i])))
-    }
-
-    pub fn is_zero(&self) -> bool {
-        self.as_array().iter().all(|v| *v == 0)
-    }
-
-    /// The dossier part as a tally of dossiers closed before `as_of` with all their events: none
-    /// in progress, and carried over by the balance rule.
-    pub fn closed_tally(&self) -> Tally {
-        let new = self.new_online + self.new_direct + self.new_postal;
-        Tally {
-            new_online: self.new_online,
-            new_direct: self.new_direct,
-            new_postal: self.new_postal,
-            carried_over: self.resolved + self.withdrawn - new,
-            resolved: self.resolved,
-            early: self.early,
-            on_time: self.on_time,
-            withdrawn: self.withdrawn,
-            within_deadline: 0,
-            overdue: 0,
-            late_with_apology: self.late_apologized,
-            late_without_apology: self.resolved - self.on_time - self.late_apologized,
-            reception_digitized: self.reception_digitized,
-            result_digitized: self.result_digitized,
-            payable: self.payable,
-            paid_online: self.paid_online,
-            online_submitted: self.online_submitted,
-            answered_in_time: self.answered_in_time,
-        }
-    }
-}
-
-impl std::ops::AddAssign for Counts {
-    fn add_assign(&mut self, o: Counts) {
-        *self = self.zip(&o, |a, b| a + b);
-    }
-}
-
-impl std::ops::SubAssign for Counts {
-    fn sub_assign(&mut self, o: Counts) {
-        *self = self.zip(&o, |a, b| a - b);
-    }
-}
-
-/// Where a count goes: the day, and who answers for it (`None` for the dossier counts).
-pub type Key = (NaiveDate, Option<ResponsibleKey>);
-
-/// A dossier's events as counts on their days, whatever any period: what the counters hold for it.
-pub fn contribution(d: &DossierFacts) -> BTreeMap<Key, Counts> {
-    let mut out: BTreeMap<Key, Counts> = BTreeMap::new();
-    let mut at = |day: NaiveDate, who: Option<ResponsibleKey>, f: &dyn Fn(&mut Counts)| {
-        f(out.entry((day, who)).or_default());
-    };
-    if let Some(accepted) = d.accepted_at {
-        let day = local_day(accepted);
-        at(day, None, &|c| {
-            match d.channel {
-                Channel::Online => c.new_online += 1,
-                Channel::Direct => c.new_direct += 1,
-                Channel::Postal => c.new_postal += 1,
-            }
-            c.reception_digitized += i64::from(d.reception_digitized);
-            if d.fee > 0 {
-                c.payable += 1;
-                c.paid_online += i64::from(d.paid_online);
-            }
-        });
-        if !d.reception_digitized {
-            at(day, Some(reception_responsible(d)), &|c| c.reception_missing += 1);
-        }
-        if let Some(resolved) = d.resolved_at {
-            let day = local_day(resolved);
-            let on_time = d.due_at.is_none_or(|due| resolved <= due);
-            at(day, None, &|c| {
-                c.resolved += 1;
-                c.on_time += i64::from(on_time);
-                c.early += i64::from(d.due_at.is_some_and(|due| local_day(resolved) < local_day(due)));
-                c.late_apologized += i64::from(!on_time && d.apologized_at.is_some());
-                c.result_digitized += i64::from(d.result_digitized);
-            });
-            if !d.result_digitized {
-                at(day, Some(result_responsible(d)), &|c| c.result_missing += 1);
-            }
-        }
-        if let Some(withdrawn) = d.withdrawn_at {
-            at(local_day(withdrawn), None, &|c| c.withdrawn += 1);
-        }
-    }
-    if d.channel == Channel::Online {
-        // An unanswered submission is open, so judged one by one: only answers are counted.
-        let answered = [d.first_response_at, d.withdrawn_at].into_iter().flatten().min();
-        at(local_day(d.submitted_at), None, &|c| {
-            c.online_submitted += 1;
-            if let Some(answered) = answered {
-                c.answered_in_time += i64::from(d.answer_due_at.is_none_or(|due| answered <= due));
-            }
-        });
-    }
-    out
-}
-
-/// A survey's contribution.
-pub fn survey_contribution(level: Level) -> Counts {
-    let mut c = Counts::default();
-    match level {
-        Level::VerySatisfied => c.very_satisfied = 1,
-        Level::Satisfied => c.satisfied = 1,
-        Level::Unsatisfied => c.unsatisfied = 1,
-    }
-    c
-}
-
-/// `after − before`, per key, without the zeros: what a write changes in the counters.
-pub fn difference(before: Option<&DossierFacts>, after: &DossierFacts) -> BTreeMap<Key, Counts> {
-    let mut out = contribution(after);
-    if let Some(before) = before {
-        for (key, c) in contribution(before) {
-            *out.entry(key).or_default() -= c;
-        }
-    }
-    out.retain(|_, c| !c.is_zero());
-    out
-}
-
-/// The first day of `day`'s month.
-pub fn month_of(day: NaiveDate) -> NaiveDate {
-    day.with_day(1).unwrap_or(day)
-}
-
-fn last_day_of_month(day: NaiveDate) -> NaiveDate {
-    let first = month_of(day);
-    first.checked_add_months(chrono::Months::new(1)).and_then(|d| d.pred_opt()).unwrap_or(day)
-}
-
-/// The grains counters are kept at, finest first: a day, a month, a year (buckets are their first
-/// days).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Grain {
-    Day,
-    Month,
-    Year,
-}
-
-impl Grain {
-    pub const ALL: [Grain; 3] = [Grain::Day, Grain::Month, Grain::Year];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Grain::Day => "day",
-            Grain::Month => "month",
-            Grain::Year => "year",
-        }
-    }
-
-    /// The bucket `day` falls in.
-    pub fn bucket(self, day: NaiveDate) -> NaiveDate {
-        match self {
-            Grain::Day => day,
-            Grain::Month => month_of(day),
-            Grain::Year => NaiveDate::from_ymd_opt(day.year(), 1, 1).unwrap_or(day),
-        }
-    }
-
-    /// The last day of the bucket starting on `first`.
-    fn last_day(self, first: NaiveDate) -> NaiveDate {
-        match self {
-            Grain::Day => first,
-            Grain::Month => last_day_of_month(first),
-            Grain::Year => NaiveDate::from_ymd_opt(first.year(), 12, 31).unwrap_or(first),
-        }
-    }
-}
+use super::figures::{Missing, Period, Tally, plain};
+use crate::records::counters::contribution::{Counts, contribution};
+use crate::records::counters::facts::{DossierFacts, ResponsibleKey};
+use crate::records::counters::grain::Grain;
 
 /// How a period is read from the counters: the fewest buckets that tile it — whole years, then
 /// whole months, then days — as (grain, first bucket, last bucket) ranges.
@@ -321,6 +69,32 @@ pub struct Counted {
     pub missing: BTreeMap<ResponsibleKey, Counts>,
 }
 
+/// The dossier part of some counts as a tally of dossiers closed before `as_of` with all their
+/// events: none in progress, and carried over by the balance rule.
+fn closed_tally(c: &Counts) -> Tally {
+    let new = c.new_online + c.new_direct + c.new_postal;
+    Tally {
+        new_online: c.new_online,
+        new_direct: c.new_direct,
+        new_postal: c.new_postal,
+        carried_over: c.resolved + c.withdrawn - new,
+        resolved: c.resolved,
+        early: c.early,
+        on_time: c.on_time,
+        withdrawn: c.withdrawn,
+        within_deadline: 0,
+        overdue: 0,
+        late_with_apology: c.late_apologized,
+        late_without_apology: c.resolved - c.on_time - c.late_apologized,
+        reception_digitized: c.reception_digitized,
+        result_digitized: c.result_digitized,
+        payable: c.payable,
+        paid_online: c.paid_online,
+        online_submitted: c.online_submitted,
+        answered_in_time: c.answered_in_time,
+    }
+}
+
 /// The figures of a period from its counters and the dossiers judged one by one (`recent`: every
 /// dossier of the agencies that is open or was touched at or after `as_of`).
 pub fn combine(
@@ -346,7 +120,7 @@ pub fn combine(
         surveys.very_satisfied += c.very_satisfied;
         surveys.satisfied += c.satisfied;
         surveys.unsatisfied += c.unsatisfied;
-        *tallies.entry(procedure.clone()).or_default() += c.closed_tally();
+        *tallies.entry(procedure.clone()).or_default() += closed_tally(c);
     }
     for (procedure, t) in judged {
         *tallies.entry(procedure).or_default() += t;
@@ -368,8 +142,8 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::enums::OnlineService as Offer;
-    use crate::reports::figures::local_midnight;
+    use crate::enums::{Channel, OnlineService as Offer};
+    use crate::records::counters::facts::local_midnight;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

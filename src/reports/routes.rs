@@ -9,10 +9,10 @@ use super::model::{
 };
 use super::service;
 use crate::agencies::store as agencies;
-use crate::auth::caller::{Authorized, Leadership, Staff};
+use crate::auth::caller::{Authorized, Caller, Leadership, Staff};
 use crate::calendar::cache::CalendarCache;
 use crate::clock;
-use crate::db::Db;
+use crate::db::{Db, DbConnection};
 use crate::error::ApiError;
 use crate::http::extract::{JsonBody, QueryParams};
 use crate::http::responses as r;
@@ -92,7 +92,7 @@ pub async fn summary(
         tasks_ahead: query.tasks_ahead,
     };
     let document = || {
-        let today = crate::reports::figures::local_day(clock::now());
+        let today = crate::records::counters::facts::local_day(clock::now());
         let setter = |row: &super::model::TargetRow| {
             row.set_by_agency_id.as_ref().and_then(|id| setters.get(id)).cloned()
         };
@@ -118,6 +118,22 @@ pub async fn summary(
     })
 }
 
+/// What the JSON report handlers share: run a read-only use case on a pooled connection, as the
+/// caller and with the query, and answer its result as JSON.
+async fn read_json<Q, T>(
+    db: &Db,
+    caller: &Caller,
+    query: Q,
+    use_case: fn(&mut DbConnection, &Caller, Q) -> Result<T, ApiError>,
+) -> Result<web::Json<T>, ApiError>
+where
+    Q: Send + 'static,
+    T: Send + 'static,
+{
+    let caller = caller.clone();
+    Ok(web::Json(db.run(move |conn| use_case(conn, &caller, query)).await?))
+}
+
 /// Received, resolved, on time and late per day, week or month.
 #[utoipa::path(
     tag = "reports",
@@ -136,12 +152,10 @@ pub async fn timeseries(
     query: QueryParams<TimeseriesQuery>,
     db: web::Data<Db>,
 ) -> Result<web::Json<Timeseries>, ApiError> {
-    let caller = auth.caller.clone();
-    let q = query.into_inner();
-    let series = db
-        .run(move |conn| service::timeseries(conn, &caller, &q.agency_id, (q.from, q.to), q.granularity))
-        .await?;
-    Ok(web::Json(series))
+    read_json(&db, &auth.caller, query.into_inner(), |conn, caller, q| {
+        service::timeseries(conn, caller, &q.agency_id, (q.from, q.to), q.granularity)
+    })
+    .await
 }
 
 /// Per officer: received, resolved, late, apologies and digitization missing — who forgot which
@@ -163,10 +177,10 @@ pub async fn officers(
     query: QueryParams<OfficersQuery>,
     db: web::Data<Db>,
 ) -> Result<web::Json<OfficersReport>, ApiError> {
-    let caller = auth.caller.clone();
-    let q = query.into_inner();
-    let report = db.run(move |conn| service::officers(conn, &caller, &q.agency_id, q.from, q.to)).await?;
-    Ok(web::Json(report))
+    read_json(&db, &auth.caller, query.into_inner(), |conn, caller, q| {
+        service::officers(conn, caller, &q.agency_id, q.from, q.to)
+    })
+    .await
 }
 
 /// The targets that apply to an agency in a year: its own, inherited from above, or the defaults.
@@ -187,9 +201,10 @@ pub async fn get_targets(
     query: QueryParams<TargetsQuery>,
     db: web::Data<Db>,
 ) -> Result<web::Json<Targets>, ApiError> {
-    let caller = auth.caller.clone();
-    let q = query.into_inner();
-    Ok(web::Json(db.run(move |conn| service::targets(conn, &caller, &q.agency_id, q.year)).await?))
+    read_json(&db, &auth.caller, query.into_inner(), |conn, caller, q| {
+        service::targets(conn, caller, &q.agency_id, q.year)
+    })
+    .await
 }
 
 /// Set targets for an agency and year (agencies below inherit them): admins for any agency,

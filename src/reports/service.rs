@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::figures::{self, Period, ResponsibleKey};
+use super::figures::{self, Period};
 use super::model::{
     AgencyRef, EffectiveTarget, Granularity, MissingDigitization, OfficerLine, OfficersReport, PeriodOut,
     Responsible, ResponsibleKind, Summary, TargetRow, Targets, TargetsUpdate, Timeseries,
@@ -23,6 +23,7 @@ use crate::clock;
 use crate::db::DbConnection;
 use crate::error::ApiError;
 use crate::i18n::Text;
+use crate::records::counters::facts::ResponsibleKey;
 
 /// More buckets than this is not a chart anyone reads; ask for a coarser granularity.
 pub const MAX_BUCKETS: usize = 1_000;
@@ -80,6 +81,7 @@ pub enum Method {
     Plain,
 }
 
+#[tracing::instrument(skip_all, fields(caller_id = %caller.id, agency_id = %agency_id, from = %from, to = %to, method = ?method))]
 pub fn summary_by(
     conn: &mut DbConnection,
     calendars: &CalendarCache,
@@ -95,26 +97,29 @@ pub fn summary_by(
             let dossiers = store::dossier_facts(conn, &covered, &period, Select::Period, &procedures)?;
             let (tallies, missing) = figures::plain(&dossiers, &period);
             let surveys = store::survey_facts(conn, &covered, &period)?;
-            (tallies, missing, figures::satisfaction(&surveys, &period))
+            (tallies, missing, figures::satisfaction::satisfaction(&surveys, &period))
         }
         Method::Counters => {
             let counted = counters::counted(conn, &covered, &period)?;
             let recent = store::recent_facts(conn, &covered, &period, &procedures)?;
             let (tallies, missing, surveys) = rollup::combine(counted, &recent, &period);
-            let satisfaction =
-                figures::satisfaction_of(surveys.very_satisfied, surveys.satisfied, surveys.unsatisfied);
+            let satisfaction = figures::satisfaction::satisfaction_of(
+                surveys.very_satisfied,
+                surveys.satisfied,
+                surveys.unsatisfied,
+            );
             (tallies, missing, satisfaction)
         }
     };
-    let figures::DossierFigures {
+    let figures::summary::DossierFigures {
         reception,
         resolution,
         online_service,
         payment,
         mut digitization,
         by_field,
-    } = figures::dossier_figures(&tallies, &procedures);
-    digitization.missing_by_responsible = name_missing(conn, figures::missing_sorted(missing))?;
+    } = figures::summary::dossier_figures(&tallies, &procedures);
+    digitization.missing_by_responsible = name_missing(conn, figures::digitization::missing_sorted(missing))?;
     let feedback = store::feedback_facts(conn, &covered, &period)?;
     let mut related = covered.clone();
     related.extend(lineage(&agency.path));
@@ -128,8 +133,8 @@ pub fn summary_by(
         payment,
         digitization,
         satisfaction,
-        feedback: figures::feedback(&feedback, &period),
-        catalogue: figures::catalogue(&publications, &period),
+        feedback: figures::feedback::feedback(&feedback, &period),
+        catalogue: figures::catalogue::catalogue(&publications, &period),
         targets: Vec::new(),
         by_field,
     };
@@ -138,7 +143,7 @@ pub fn summary_by(
     summary.targets = targets
         .into_iter()
         .map(|t| {
-            let actual = t.indicator.actual(&summary);
+            let actual = summary.figure(t.indicator);
             TargetRow {
                 indicator: t.indicator,
                 comparator: t.comparator,
@@ -189,6 +194,7 @@ fn name_missing(
         .collect())
 }
 
+#[tracing::instrument(skip_all, fields(caller_id = %caller.id, agency_id = %agency_id, from = %from, to = %to, granularity = ?granularity))]
 pub fn timeseries(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -197,7 +203,7 @@ pub fn timeseries(
     granularity: Granularity,
 ) -> Result<Timeseries, ApiError> {
     let Subject { agency, covered, period } = subject(conn, caller, agency_id, from, to)?;
-    if figures::bucket_starts(&period, granularity).len() > MAX_BUCKETS {
+    if figures::series::bucket_starts(&period, granularity).len() > MAX_BUCKETS {
         return Err(ApiError::invalid_field(
             "granularity",
             Text::new(
@@ -214,10 +220,11 @@ pub fn timeseries(
         agency: agency_ref(&agency),
         period: period_out(&period),
         granularity,
-        buckets: figures::timeseries(&dossiers, &period, granularity),
+        buckets: figures::series::timeseries(&dossiers, &period, granularity),
     })
 }
 
+#[tracing::instrument(skip_all, fields(caller_id = %caller.id, agency_id = %agency_id, from = %from, to = %to))]
 pub fn officers(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -228,7 +235,7 @@ pub fn officers(
     let Subject { agency, covered, period } = subject(conn, caller, agency_id, from, to)?;
     let procedures = store::procedure_infos(conn)?;
     let dossiers = store::dossier_facts(conn, &covered, &period, Select::Period, &procedures)?;
-    let mut counts = figures::officers(&dossiers, &period);
+    let mut counts = figures::series::officers(&dossiers, &period);
     for officer in store::officers_of(conn, &covered)? {
         counts.entry(officer).or_default();
     }
@@ -295,6 +302,7 @@ fn check_year(field: &str, year: i32) -> Result<(), ApiError> {
 }
 
 /// The targets that apply to an agency in a year. Its staff read them.
+#[tracing::instrument(skip_all, fields(caller_id = %caller.id, agency_id = %agency_id, year = year))]
 pub fn targets(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -309,6 +317,7 @@ pub fn targets(
 
 /// Targets are set from above: admins for any agency, leaders for the agencies below their own
 /// (a desk does not set its own bar).
+#[tracing::instrument(skip_all, fields(caller_id = %caller.id, agency_id = %update.agency_id, year = update.year))]
 pub fn set_targets(
     conn: &mut DbConnection,
     caller: &Caller,

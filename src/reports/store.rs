@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::figures::{DossierFacts, FeedbackFacts, Period, ProcedureInfo, PublicationFacts};
+use super::figures::catalogue::PublicationFacts;
+use super::figures::feedback::FeedbackFacts;
+use super::figures::{Period, ProcedureInfo};
 use super::percent::Percent;
 use super::targets::Indicator;
 use crate::calendar::cache::CalendarCache;
@@ -16,82 +18,22 @@ use crate::db::DbConnection;
 use crate::db::schema::{
     agencies, dossiers, feedback, procedures, report_targets, service_accounts, surveys, users,
 };
+use crate::dossiers::facts::FactsRow;
 use crate::dossiers::lifecycle::Status;
-use crate::dossiers::model::PaymentMethod;
-use crate::dossiers::row::DossierRow;
 use crate::enums::{Channel, Level, OnlineService};
 use crate::error::ApiError;
 use crate::feedback::model::FeedbackChannel;
+use crate::records::counters::facts::DossierFacts;
 
-#[derive(Queryable)]
-struct FactsRow {
-    agency_id: String,
-    procedure_id: String,
-    channel: String,
-    fee: i64,
-    payment_method: Option<String>,
-    status: String,
-    submitted_at: NaiveDateTime,
-    answer_due_at: Option<NaiveDateTime>,
-    first_response_at: Option<NaiveDateTime>,
-    accepted_at: Option<NaiveDateTime>,
-    due_at: Option<NaiveDateTime>,
-    supplement_requested_at: Option<NaiveDateTime>,
-    apologized_at: Option<NaiveDateTime>,
-    resolved_at: Option<NaiveDateTime>,
-    withdrawn_at: Option<NaiveDateTime>,
-    reception_digitized: bool,
-    result_digitized: bool,
-    received_by: Option<String>,
-    resolved_by: Option<String>,
-    resolved_by_agency_id: Option<String>,
-    assignee_id: Option<String>,
-    last_event_at: Option<NaiveDateTime>,
-}
-
-const OPEN: [&str; 3] = Status::OPEN_TEXT;
-
-fn channel_of(text: &str) -> Channel {
-    match text {
-        "online" => Channel::Online,
-        "postal" => Channel::Postal,
-        _ => Channel::Direct,
+/// A dossier's facts with its procedure's field and online-service level from `procedures` (left
+/// empty for a procedure it lacks: the counters do not need them).
+fn with_procedure(row: &FactsRow, procedures: &HashMap<String, ProcedureInfo>) -> DossierFacts {
+    let mut facts = row.facts();
+    if let Some(procedure) = procedures.get(&facts.procedure_id) {
+        facts.offer = procedure.offer;
+        facts.field = procedure.field.clone();
     }
-}
-
-impl FactsRow {
-    /// The facts, with the procedure's field and online-service level from `procedures` (left
-    /// empty for a procedure it lacks: the counters do not need them).
-    fn into_facts(self, procedures: &HashMap<String, ProcedureInfo>) -> Result<DossierFacts, ApiError> {
-        let procedure = procedures.get(&self.procedure_id);
-        Ok(DossierFacts {
-            offer: procedure.map_or(OnlineService::None, |p| p.offer),
-            field: procedure.map(|p| p.field.clone()).unwrap_or_default(),
-            paid_online: self.payment_method.as_deref() == Some(PaymentMethod::Online.as_str()),
-            awaiting_supplement: self.status == "supplement_requested",
-            open: OPEN.contains(&self.status.as_str()),
-            channel: channel_of(&self.channel),
-            agency_id: self.agency_id,
-            procedure_id: self.procedure_id,
-            fee: self.fee,
-            submitted_at: clock::from_db(self.submitted_at),
-            answer_due_at: self.answer_due_at.map(clock::from_db),
-            first_response_at: self.first_response_at.map(clock::from_db),
-            accepted_at: self.accepted_at.map(clock::from_db),
-            due_at: self.due_at.map(clock::from_db),
-            supplement_requested_at: self.supplement_requested_at.map(clock::from_db),
-            apologized_at: self.apologized_at.map(clock::from_db),
-            resolved_at: self.resolved_at.map(clock::from_db),
-            withdrawn_at: self.withdrawn_at.map(clock::from_db),
-            reception_digitized: self.reception_digitized,
-            result_digitized: self.result_digitized,
-            received_by: self.received_by,
-            resolved_by: self.resolved_by,
-            resolved_by_agency_id: self.resolved_by_agency_id,
-            assignee_id: self.assignee_id,
-            last_event_at: clock::from_db(self.last_event_at.unwrap_or(self.submitted_at)),
-        })
-    }
+    facts
 }
 
 /// Which dossiers to load.
@@ -108,6 +50,7 @@ pub enum Select {
 
 /// The dossiers the counters cannot judge: open now, or with an event at or after `as_of`. Two queries
 /// rather than one with OR, so that each is answered by an index.
+#[tracing::instrument(skip_all, fields(agencies = agency_ids.len()))]
 pub fn recent_facts(
     conn: &mut DbConnection,
     agency_ids: &[String],
@@ -119,6 +62,7 @@ pub fn recent_facts(
     Ok(facts)
 }
 
+#[tracing::instrument(skip_all, fields(agencies = agency_ids.len()))]
 pub fn dossier_facts(
     conn: &mut DbConnection,
     agency_ids: &[String],
@@ -129,30 +73,7 @@ pub fn dossier_facts(
     let (start, end) = (clock::to_db(period.start), clock::to_db(period.end));
     let mut query = dossiers::table
         .filter(dossiers::agency_id.eq_any(agency_ids))
-        .select((
-            dossiers::agency_id,
-            dossiers::procedure_id,
-            dossiers::channel,
-            dossiers::fee,
-            dossiers::payment_method,
-            dossiers::status,
-            dossiers::submitted_at,
-            dossiers::answer_due_at,
-            dossiers::first_response_at,
-            dossiers::accepted_at,
-            dossiers::due_at,
-            dossiers::supplement_requested_at,
-            dossiers::apologized_at,
-            dossiers::resolved_at,
-            dossiers::withdrawn_at,
-            dossiers::reception_digitized,
-            dossiers::result_digitized,
-            dossiers::received_by,
-            dossiers::resolved_by,
-            dossiers::resolved_by_agency_id,
-            dossiers::assignee_id,
-            dossiers::last_event_at,
-        ))
+        .select(FactsRow::as_select())
         .into_boxed();
     query = match select {
         Select::Period => {
@@ -166,48 +87,20 @@ pub fn dossier_facts(
                 .and(dossiers::submitted_at.lt(end));
             query.filter(open_in_period.or(submitted_online.nullable()))
         }
-        Select::Open => query.filter(dossiers::status.eq_any(OPEN)),
+        Select::Open => query.filter(dossiers::status.eq_any(Status::OPEN_TEXT)),
         // Closed, with an event after `as_of`; none submitted after the period, which
         // contributes nothing to it.
         Select::TouchedSince => query
-            .filter(dossiers::status.ne_all(OPEN))
+            .filter(dossiers::status.ne_all(Status::OPEN_TEXT))
             .filter(dossiers::last_event_at.ge(clock::to_db(period.as_of)))
             .filter(dossiers::submitted_at.lt(end)),
     };
     let rows: Vec<FactsRow> = query.load(conn)?;
-    rows.into_iter().map(|row| row.into_facts(procedures)).collect()
-}
-
-/// What the counters need of a dossier row (field and offer are the procedure's, not needed).
-pub fn facts_of(row: &DossierRow) -> Result<DossierFacts, ApiError> {
-    FactsRow {
-        agency_id: row.agency_id.clone(),
-        procedure_id: row.procedure_id.clone(),
-        channel: row.channel.clone(),
-        fee: row.fee,
-        payment_method: row.payment_method.clone(),
-        status: row.status.clone(),
-        submitted_at: row.submitted_at,
-        answer_due_at: row.answer_due_at,
-        first_response_at: row.first_response_at,
-        accepted_at: row.accepted_at,
-        due_at: row.due_at,
-        supplement_requested_at: row.supplement_requested_at,
-        apologized_at: row.apologized_at,
-        resolved_at: row.resolved_at,
-        withdrawn_at: row.withdrawn_at,
-        reception_digitized: row.reception_digitized,
-        result_digitized: row.result_digitized,
-        received_by: row.received_by.clone(),
-        resolved_by: row.resolved_by.clone(),
-        resolved_by_agency_id: row.resolved_by_agency_id.clone(),
-        assignee_id: row.assignee_id.clone(),
-        last_event_at: Some(row.last_event()),
-    }
-    .into_facts(&HashMap::new())
+    Ok(rows.iter().map(|row| with_procedure(row, procedures)).collect())
 }
 
 /// The catalogue's fields and online-service levels, by procedure id.
+#[tracing::instrument(skip_all)]
 pub fn procedure_infos(conn: &mut DbConnection) -> Result<HashMap<String, ProcedureInfo>, ApiError> {
     let rows: Vec<(String, String, String)> = procedures::table
         .select((procedures::id, procedures::field, procedures::online_service))
@@ -217,6 +110,7 @@ pub fn procedure_infos(conn: &mut DbConnection) -> Result<HashMap<String, Proced
         .collect()
 }
 
+#[tracing::instrument(skip_all, fields(agencies = agency_ids.len()))]
 pub fn survey_facts(
     conn: &mut DbConnection,
     agency_ids: &[String],
@@ -231,6 +125,7 @@ pub fn survey_facts(
     rows.into_iter().map(|(level, at)| Ok((Level::from_db(&level)?, clock::from_db(at)))).collect()
 }
 
+#[tracing::instrument(skip_all, fields(agencies = agency_ids.len()))]
 pub fn feedback_facts(
     conn: &mut DbConnection,
     agency_ids: &[String],
@@ -273,6 +168,7 @@ pub fn feedback_facts(
 
 /// Publication decisions signed in the period for procedures that apply to the agency: national
 /// ones (no agency) and those of the agency, the agencies above it and below it.
+#[tracing::instrument(skip_all, fields(agency_id = %agency_id, agencies = related_agencies.len()))]
 pub fn publication_facts(
     conn: &mut DbConnection,
     calendars: &CalendarCache,
@@ -304,6 +200,7 @@ pub struct Names {
     pub agencies: HashMap<String, String>,
 }
 
+#[tracing::instrument(skip_all, fields(people = people.len(), agencies = agency_ids.len()))]
 pub fn names(conn: &mut DbConnection, people: &[String], agency_ids: &[String]) -> Result<Names, ApiError> {
     let users: Vec<(String, String, Option<String>)> = users::table
         .filter(users::id.eq_any(people))
@@ -325,6 +222,7 @@ pub fn names(conn: &mut DbConnection, people: &[String], agency_ids: &[String]) 
 }
 
 /// The officers of the agencies, so that those with nothing to answer for are listed too.
+#[tracing::instrument(skip_all, fields(agencies = agency_ids.len()))]
 pub fn officers_of(conn: &mut DbConnection, agency_ids: &[String]) -> Result<Vec<String>, ApiError> {
     Ok(users::table
         .filter(users::agency_id.eq_any(agency_ids))
@@ -335,6 +233,7 @@ pub fn officers_of(conn: &mut DbConnection, agency_ids: &[String]) -> Result<Vec
 
 /// The targets set along an agency's lineage for a year, deepest setting first wins:
 /// indicator → (target, the agency that set it).
+#[tracing::instrument(skip_all, fields(lineage = lineage.len(), year = year))]
 pub fn targets_set(
     conn: &mut DbConnection,
     lineage: &[String],
@@ -357,6 +256,7 @@ pub fn targets_set(
     Ok(out)
 }
 
+#[tracing::instrument(skip_all, fields(agency_id = %agency_id, year = year, indicator = indicator.as_str()))]
 pub fn put_target(
     conn: &mut DbConnection,
     agency_id: &str,

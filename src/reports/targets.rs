@@ -1,11 +1,12 @@
 //! Report targets (chỉ tiêu): which figure each is about, which way it must go, and the defaults
 //! the seed report names (the province chairman's 3 % late ceiling; Decision 766/QĐ-TTg's
 //! payment and digitization indicators; the desk's own 98 %, 99 % and posting commitments).
+//! The figure each judges is the summary's to give (`Summary::figure`), so that this module, which
+//! the report's model uses, does not use the model back.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::model::Summary;
 use super::percent::Percent;
 use crate::enums::text_enum;
 
@@ -60,20 +61,6 @@ impl Indicator {
             Indicator::DigitizationReceptionRate | Indicator::DigitizationResultRate => 7500,
             Indicator::PostingRate => 10_000,
         })
-    }
-
-    /// The figure of the summary the indicator judges.
-    pub fn actual(self, summary: &Summary) -> Option<Percent> {
-        match self {
-            Indicator::LateRate => summary.resolution.late_rate,
-            Indicator::OnTimeRate => summary.resolution.on_time_rate,
-            Indicator::AcceptanceRate => summary.online_service.acceptance.rate,
-            Indicator::PaymentProcedureRate => summary.payment.procedure_rate,
-            Indicator::PaymentDossierRate => summary.payment.dossier_rate,
-            Indicator::DigitizationReceptionRate => summary.digitization.reception.rate,
-            Indicator::DigitizationResultRate => summary.digitization.result.rate,
-            Indicator::PostingRate => summary.catalogue.rate,
-        }
     }
 
     /// Whether `actual` meets `target`; unknown when there is nothing to judge.

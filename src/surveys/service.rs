@@ -115,7 +115,7 @@ pub fn submit(
         created_at: clock::to_db(now),
     };
     store::insert(conn, &row)?;
-    crate::reports::counters::record_survey(
+    crate::records::counters::record_survey(
         conn,
         (&row.agency_id, &dossier.procedure_id),
         body.level,

@@ -1,0 +1,186 @@
+//! Each dossier's and survey's contribution to the counters: every event counted on its
+//! Vietnam-time day, and who answers for a missing digitization.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use super::facts::{DossierFacts, ResponsibleKey, local_day, reception_responsible, result_responsible};
+use crate::enums::{Channel, Level};
+
+/// Event counts of one (agency, procedure, bucket[, responsible]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub new_online: i64,
+    pub new_direct: i64,
+    pub new_postal: i64,
+    pub reception_digitized: i64,
+    pub payable: i64,
+    pub paid_online: i64,
+    pub resolved: i64,
+    pub early: i64,
+    pub on_time: i64,
+    /// Resolved late with an apology and new appointment issued before.
+    pub late_apologized: i64,
+    pub result_digitized: i64,
+    /// Withdrawn after acceptance.
+    pub withdrawn: i64,
+    pub online_submitted: i64,
+    pub answered_in_time: i64,
+    pub very_satisfied: i64,
+    pub satisfied: i64,
+    pub unsatisfied: i64,
+    pub reception_missing: i64,
+    pub result_missing: i64,
+}
+
+impl Counts {
+    pub fn as_array(&self) -> [i64; 19] {
+        [
+            self.new_online,
+            self.new_direct,
+            self.new_postal,
+            self.reception_digitized,
+            self.payable,
+            self.paid_online,
+            self.resolved,
+            self.early,
+            self.on_time,
+            self.late_apologized,
+            self.result_digitized,
+            self.withdrawn,
+            self.online_submitted,
+            self.answered_in_time,
+            self.very_satisfied,
+            self.satisfied,
+            self.unsatisfied,
+            self.reception_missing,
+            self.result_missing,
+        ]
+    }
+
+    pub fn from_array(a: [i64; 19]) -> Counts {
+        Counts {
+            new_online: a[0],
+            new_direct: a[1],
+            new_postal: a[2],
+            reception_digitized: a[3],
+            payable: a[4],
+            paid_online: a[5],
+            resolved: a[6],
+            early: a[7],
+            on_time: a[8],
+            late_apologized: a[9],
+            result_digitized: a[10],
+            withdrawn: a[11],
+            online_submitted: a[12],
+            answered_in_time: a[13],
+            very_satisfied: a[14],
+            satisfied: a[15],
+            unsatisfied: a[16],
+            reception_missing: a[17],
+            result_missing: a[18],
+        }
+    }
+
+    fn zip(&self, other: &Counts, f: impl Fn(i64, i64) -> i64) -> Counts {
+        let (a, b) = (self.as_array(), other.as_array());
+        Counts::from_array(std::array::from_fn(|i| f(a[i], b[i])))
+    }
+
+    pub fn is_zero(&self) -> bool {
+        self.as_array().iter().all(|v| *v == 0)
+    }
+}
+
+impl std::ops::AddAssign for Counts {
+    fn add_assign(&mut self, o: Counts) {
+        *self = self.zip(&o, |a, b| a + b);
+    }
+}
+
+impl std::ops::SubAssign for Counts {
+    fn sub_assign(&mut self, o: Counts) {
+        *self = self.zip(&o, |a, b| a - b);
+    }
+}
+
+/// Where a count goes: the day, and who answers for it (`None` for the dossier counts).
+pub type Key = (NaiveDate, Option<ResponsibleKey>);
+
+/// A dossier's events as counts on their days, whatever any period: what the counters hold for it.
+pub fn contribution(d: &DossierFacts) -> BTreeMap<Key, Counts> {
+    let mut out: BTreeMap<Key, Counts> = BTreeMap::new();
+    let mut at = |day: NaiveDate, who: Option<ResponsibleKey>, f: &dyn Fn(&mut Counts)| {
+        f(out.entry((day, who)).or_default());
+    };
+    if let Some(accepted) = d.accepted_at {
+        let day = local_day(accepted);
+        at(day, None, &|c| {
+            match d.channel {
+                Channel::Online => c.new_online += 1,
+                Channel::Direct => c.new_direct += 1,
+                Channel::Postal => c.new_postal += 1,
+            }
+            c.reception_digitized += i64::from(d.reception_digitized);
+            if d.fee > 0 {
+                c.payable += 1;
+                c.paid_online += i64::from(d.paid_online);
+            }
+        });
+        if !d.reception_digitized {
+            at(day, Some(reception_responsible(d)), &|c| c.reception_missing += 1);
+        }
+        if let Some(resolved) = d.resolved_at {
+            let day = local_day(resolved);
+            let on_time = d.due_at.is_none_or(|due| resolved <= due);
+            at(day, None, &|c| {
+                c.resolved += 1;
+                c.on_time += i64::from(on_time);
+                c.early += i64::from(d.due_at.is_some_and(|due| local_day(resolved) < local_day(due)));
+                c.late_apologized += i64::from(!on_time && d.apologized_at.is_some());
+                c.result_digitized += i64::from(d.result_digitized);
+            });
+            if !d.result_digitized {
+                at(day, Some(result_responsible(d)), &|c| c.result_missing += 1);
+            }
+        }
+        if let Some(withdrawn) = d.withdrawn_at {
+            at(local_day(withdrawn), None, &|c| c.withdrawn += 1);
+        }
+    }
+    if d.channel == Channel::Online {
+        // An unanswered submission is open, so judged one by one: only answers are counted.
+        let answered = [d.first_response_at, d.withdrawn_at].into_iter().flatten().min();
+        at(local_day(d.submitted_at), None, &|c| {
+            c.online_submitted += 1;
+            if let Some(answered) = answered {
+                c.answered_in_time += i64::from(d.answer_due_at.is_none_or(|due| answered <= due));
+            }
+        });
+    }
+    out
+}
+
+/// A survey's contribution.
+pub fn survey_contribution(level: Level) -> Counts {
+    let mut c = Counts::default();
+    match level {
+        Level::VerySatisfied => c.very_satisfied = 1,
+        Level::Satisfied => c.satisfied = 1,
+        Level::Unsatisfied => c.unsatisfied = 1,
+    }
+    c
+}
+
+/// `after − before`, per key, without the zeros: what a write changes in the counters.
+pub fn difference(before: Option<&DossierFacts>, after: &DossierFacts) -> BTreeMap<Key, Counts> {
+    let mut out = contribution(after);
+    if let Some(before) = before {
+        for (key, c) in contribution(before) {
+            *out.entry(key).or_default() -= c;
+        }
+    }
+    out.retain(|_, c| !c.is_zero());
+    out
+}
