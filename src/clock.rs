@@ -6,12 +6,18 @@
 
 use std::cell::Cell;
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, SubsecRound, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, SubsecRound, Utc};
 use validator::ValidationError;
 
 thread_local! {
     /// Set while `replay_at` runs on this thread.
     static REPLAYED: Cell<Option<DateTime<Utc>>> = const { Cell::new(None) };
+}
+
+/// Asia/Ho_Chi_Minh: UTC+7 all year (no daylight saving): the time of every working day and
+/// report day.
+pub fn vietnam() -> FixedOffset {
+    FixedOffset::east_opt(7 * 3600).expect("a valid offset")
 }
 
 pub fn now() -> DateTime<Utc> {

@@ -10,11 +10,12 @@ use super::model::{
     Week,
 };
 use super::store;
-use super::working_time::{MINUTES_PER_WORKING_DAY, add_working_time, vietnam};
+use super::working_time::{MINUTES_PER_WORKING_DAY, add_working_time};
 use crate::agencies::access::{load_named, load_visible, read_scope};
 use crate::auth::caller::{AdminOnly, AnyRole, Authorized};
 use crate::auth::scope::{Scope, lineage};
 use crate::clock;
+use crate::clock::vietnam;
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::http::extract::{JsonBody, QueryParams};

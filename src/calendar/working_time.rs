@@ -5,14 +5,9 @@
 
 use std::collections::HashSet;
 
-use chrono::{
-    DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike, Utc,
-};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike, Utc};
 
-/// Asia/Ho_Chi_Minh: UTC+7 all year.
-pub fn vietnam() -> FixedOffset {
-    FixedOffset::east_opt(7 * 3600).expect("a valid offset")
-}
+use crate::clock::vietnam;
 
 const NANOS_PER_MINUTE: i64 = 60_000_000_000;
 const NANOS_PER_DAY: i64 = 24 * 60 * NANOS_PER_MINUTE;

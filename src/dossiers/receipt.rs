@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::views::Receipt;
-use crate::calendar::working_time::vietnam;
+use crate::clock::vietnam;
 use crate::vietnamese::{escape_html as escape, thousands as vnd};
 
 /// "16 giờ 00 phút, ngày 08/01/2024" in Vietnam time.

@@ -22,8 +22,9 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use self::world::World;
-use crate::calendar::working_time::{Calendar, add_working_time, vietnam};
+use crate::calendar::working_time::{Calendar, add_working_time};
 use crate::clock;
+use crate::clock::vietnam;
 use crate::db::schema::{dossier_sequences, dossiers, feedback, surveys};
 use crate::db::{Db, DbConnection, insert_batch, write_transaction};
 use crate::error::ApiError;

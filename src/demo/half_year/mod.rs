@@ -26,10 +26,11 @@ use crate::auth::caller::Caller;
 use crate::auth::role::Role;
 use crate::auth::tokens::SubjectKind;
 use crate::calendar::cache::CalendarCache;
-use crate::calendar::working_time::{Calendar, add_working_time, vietnam};
+use crate::calendar::working_time::{Calendar, add_working_time};
 use crate::catalogue::model::{ProcedureRow, ProcessingTime};
 use crate::catalogue::store as procedures;
 use crate::clock;
+use crate::clock::vietnam;
 use crate::db::DbConnection;
 use crate::dossiers::model::{
     Applicant, ApplicantKind, DossierComponent, FeePayment, NewDossier, Outcome, PaymentMethod,

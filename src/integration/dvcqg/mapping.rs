@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 
 use super::model::DvcqgDossier;
-use crate::calendar::working_time::vietnam;
+use crate::clock::vietnam;
 use crate::dossiers::lifecycle::Status;
 use crate::dossiers::model::{ApplicantKind, DossierComponent, PaymentMethod};
 use crate::dossiers::row::DossierRow;

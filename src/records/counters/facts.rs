@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
-use crate::calendar::working_time::vietnam;
+use crate::clock::vietnam;
 use crate::enums::{Channel, OnlineService};
 
 /// Midnight starting `day` in Vietnam time: where a period or a day bucket begins.
