@@ -137,7 +137,9 @@ fn serve(listener: TcpListener, db: Db, keys: TokenKeys, settings: &Settings) ->
     let routes = web::Data::new(routes);
     let keys = web::Data::new(keys);
     let throttle = web::Data::new(LoginThrottle::new(ThrottleConfig::default()));
-    let calendars = web::Data::new(CalendarCache::default());
+    let tree = crate::auth::scope::TreeVersion::default();
+    let calendars = web::Data::new(CalendarCache::new(tree.clone()));
+    let tree = web::Data::new(tree);
     let accounts = web::Data::new(crate::auth::accounts::AccountStates::default());
     let targets = web::Data::new(TargetPolicy { allow_private: settings.webhook_allow_private });
     let settings_for_app = settings.clone();
@@ -153,6 +155,7 @@ fn serve(listener: TcpListener, db: Db, keys: TokenKeys, settings: &Settings) ->
             .app_data(keys.clone())
             .app_data(throttle.clone())
             .app_data(calendars.clone())
+            .app_data(tree.clone())
             .app_data(accounts.clone())
             .app_data(targets.clone())
             .app_data(path_config())

@@ -7,7 +7,7 @@ use super::model::{Agency, AgencyLevel, AgencyPatch, AgencyQuery, NewAgency};
 use super::service;
 use super::store::{self, ListFilter};
 use crate::auth::caller::{AdminOnly, AnyRole, Authorized};
-use crate::calendar::cache::CalendarCache;
+use crate::auth::scope::TreeVersion;
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::http::etag::{IfMatch, etag};
@@ -134,15 +134,15 @@ pub async fn update_agency(
     id: web::Path<String>,
     body: JsonBody<AgencyPatch>,
     db: web::Data<Db>,
-    calendars: web::Data<CalendarCache>,
+    tree: web::Data<TreeVersion>,
 ) -> Result<HttpResponse, ApiError> {
     let patch = body.into_inner();
     patch.validate()?;
     let scope = auth.scope();
     let id = id.into_inner();
     let row = db.write(move |conn| service::update(conn, &scope, id, &if_match, patch)).await?;
-    // A moved agency inherits other days off and office hours.
-    calendars.invalidate();
+    // A moved agency inherits other days off and office hours: what is cached from the tree goes.
+    tree.bump();
     let agency = Agency::try_from(row)?;
     tracing::info!(agency_id = %agency.id, by = %auth.id, "agency updated");
     Ok(with_etag(&mut HttpResponse::Ok(), &agency))

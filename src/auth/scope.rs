@@ -3,6 +3,9 @@
 //! An agency's `path` lists its ancestors and itself (`/province/commune/`), so "agency X is at or
 //! below A" is "X's path contains `/A/`", one check with no tree walk.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use super::role::Role;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +44,24 @@ impl Scope {
 }
 
 /// The agencies on a path, root first: the agency's ancestors, then itself.
+/// The agency tree's version, shared by the app: bumped when an agency moves, so that what is
+/// cached from the tree (a calendar inherits days off and office hours along it) is rebuilt.
+/// It lives here, below the slices, so that the agencies slice that moves an agency need not
+/// know who caches what.
+#[derive(Debug, Default, Clone)]
+pub struct TreeVersion(Arc<AtomicU64>);
+
+impl TreeVersion {
+    pub fn current(&self) -> u64 {
+        self.0.load(Ordering::Acquire)
+    }
+
+    /// The tree changed.
+    pub fn bump(&self) {
+        self.0.fetch_add(1, Ordering::AcqRel);
+    }
+}
+
 pub fn lineage(path: &str) -> Vec<String> {
     path.split('/').filter(|s| !s.is_empty()).map(str::to_owned).collect()
 }

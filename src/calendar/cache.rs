@@ -1,5 +1,6 @@
 //! Calendars built once and kept in memory: computing a due date must be a loop over days, not
-//! a query per day. Writes through this process clear the cache; a short lifetime bounds how
+//! a query per day. Writes through this process clear the cache (a move in the agency tree
+//! through its [`TreeVersion`]); a short lifetime bounds how
 //! long another process serving the same database may use a calendar changed elsewhere.
 
 use std::collections::HashMap;
@@ -11,7 +12,7 @@ use super::model::{DayKind, Week};
 use super::store;
 use super::working_time::{Calendar, WeeklySchedule};
 use crate::agencies::store as agencies;
-use crate::auth::scope::lineage;
+use crate::auth::scope::{TreeVersion, lineage};
 use crate::db::DbConnection;
 use crate::error::ApiError;
 use crate::i18n::nouns;
@@ -36,9 +37,17 @@ pub struct CalendarCache {
     /// Bumped by every invalidation: a calendar loaded before a change committed is not stored
     /// after the change cleared the cache.
     generation: AtomicU64,
+    /// The agency tree the entries were built from: when an agency moves, they are dropped.
+    tree: TreeVersion,
+    tree_seen: AtomicU64,
 }
 
 impl CalendarCache {
+    /// A cache that follows the app's agency tree.
+    pub fn new(tree: TreeVersion) -> Self {
+        Self { tree_seen: AtomicU64::new(tree.current()), tree, ..Self::default() }
+    }
+
     /// The calendar of an agency (national days, those of the agency and of the agencies
     /// above it, and the nearest schedule), or the national calendar for `None`.
     pub fn get(
@@ -46,6 +55,10 @@ impl CalendarCache {
         conn: &mut DbConnection,
         agency_id: Option<&str>,
     ) -> Result<Arc<AgencyCalendar>, ApiError> {
+        let tree = self.tree.current();
+        if self.tree_seen.swap(tree, Ordering::AcqRel) != tree {
+            self.invalidate();
+        }
         let key = agency_id.map(str::to_owned);
         if let Some((built, calendar)) = self.entries.read().expect("calendar cache lock").get(&key)
             && built.elapsed() < LIFETIME

@@ -195,3 +195,31 @@ async fn saturday_morning_schedules_are_inherited() {
     assert_eq!(default["defined_by"], Value::Null);
     assert!(default["week"].get("saturday").is_none());
 }
+
+/// A commune moved under another province works by that province's office hours from the next
+/// request on: the cached calendar of its old place is not used.
+#[tokio::test]
+async fn a_moved_agency_takes_its_new_place_calendar_at_once() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let saturdays = app.create_agency(&admin, "P01", "province", None).await;
+    let weekdays = app.create_agency(&admin, "P02", "province", None).await;
+    let commune = app.create_agency(&admin, "P01.C01", "commune", Some(&saturdays)).await;
+    let day = json!([{"start": "07:30", "end": "11:30"}, {"start": "13:30", "end": "17:30"}]);
+    let week = json!({
+        "monday": day, "tuesday": day, "wednesday": day, "thursday": day, "friday": day,
+        "saturday": [{"start": "07:30", "end": "11:30"}]
+    });
+    let schedule = format!("/api/v1/agencies/{saturdays}/schedule");
+    let put = app.send(reqwest::Method::PUT, &schedule, Some(&admin), Some(&week)).await;
+    assert_eq!(put.status(), 200);
+    let query = format!("start=2024-01-05T16:00:00%2B07:00&working_days=1&agency_id={commune}");
+    // Friday 16:00 + 8 h with Saturday mornings: Monday 10:00 (read once, so it is cached).
+    assert_eq!(due(&app, &admin, &query).await["due_at"], "2024-01-08T03:00:00Z");
+
+    let moved =
+        app.patch_as(&admin, &format!("/api/v1/agencies/{commune}"), &json!({"parent_id": weekdays})).await;
+    assert_eq!(moved.status(), 200);
+    // Without Saturdays: 1.5 h on Friday, 4 h Monday morning, 2.5 h from 13:30: Monday 16:00.
+    assert_eq!(due(&app, &admin, &query).await["due_at"], "2024-01-08T09:00:00Z");
+}
