@@ -36,7 +36,7 @@ fn placeholders(template: &str, marks: [&str; 3]) -> String {
     template.replace("{1}", marks[0]).replace("{2}", marks[1]).replace("{3}", marks[2])
 }
 
-/// The report counters' columns, in the order of `reports::rollup::Counts::as_array`.
+/// The report counters' columns, in the order of `records::counters::contribution::Counts::as_array`.
 pub const REPORT_COUNT_COLUMNS: [&str; 19] = [
     "new_online",
     "new_direct",

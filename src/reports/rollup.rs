@@ -142,7 +142,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::enums::{Channel, OnlineService as Offer};
+    use crate::enums::Channel;
     use crate::records::counters::facts::local_midnight;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -246,21 +246,15 @@ mod tests {
                     .flatten()
                     .max()
                     .unwrap();
+                    let channel = [Channel::Online, Channel::Direct, Channel::Postal][channel as usize];
                     DossierFacts {
-                        agency_id: "a".into(),
                         procedure_id: format!("p{}", took % 3),
-                        field: String::new(),
-                        offer: Offer::Partial,
-                        channel: [Channel::Online, Channel::Direct, Channel::Postal][channel as usize],
                         fee: if fee { 1000 } else { 0 },
                         paid_online: fee && paid,
-                        submitted_at,
                         answer_due_at: online.then(|| h(submitted + 8)),
                         first_response_at: first_response,
                         accepted_at: accepted.map(h),
                         due_at,
-                        supplement_requested_at: None,
-                        awaiting_supplement: false,
                         apologized_at,
                         resolved_at: resolved,
                         withdrawn_at: withdrawn,
@@ -269,9 +263,9 @@ mod tests {
                         received_by: (person > 0).then(|| people[person as usize - 1].into()),
                         resolved_by: resolved.map(|_| people[(person as usize) % 3].into()),
                         resolved_by_agency_id: (person == 3 && resolved.is_some()).then(|| "unit".into()),
-                        assignee_id: None,
                         last_event_at: last,
                         open: !rejected && resolved.is_none() && withdrawn.is_none(),
+                        ..DossierFacts::submitted(channel, submitted_at)
                     }
                 },
             )

@@ -22,6 +22,24 @@ use crate::i18n::Text;
 /// 12 bytes once percent-encoded, must keep the request head well under the server's 64 KiB.
 const MAX_DESK_TEXT: usize = 1_000;
 
+/// Refuse desk text longer than a document can carry, naming the field.
+fn check_desk_text(query: &SummaryQuery) -> Result<(), ApiError> {
+    for (field, value) in [
+        ("direction", &query.direction),
+        ("tasks_ahead", &query.tasks_ahead),
+        ("document_number", &query.document_number),
+    ] {
+        let limit = if field == "document_number" { 100 } else { MAX_DESK_TEXT };
+        if value.as_ref().is_some_and(|v| v.chars().count() > limit) {
+            return Err(ApiError::invalid_field(
+                field,
+                Text::new(format!("Không được quá {limit} ký tự"), format!("at most {limit} characters")),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The periodic report (report.md) for an agency and everything below it: JSON, or as a file —
 /// CSV, XLSX laid out like form II.06a, or the report document in Vietnamese as DOCX or printable
 /// HTML. Leaders and admins of the agency or one above it.
@@ -50,19 +68,7 @@ pub async fn summary(
     calendars: web::Data<CalendarCache>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
-    for (field, value) in [
-        ("direction", &query.direction),
-        ("tasks_ahead", &query.tasks_ahead),
-        ("document_number", &query.document_number),
-    ] {
-        let limit = if field == "document_number" { 100 } else { MAX_DESK_TEXT };
-        if value.as_ref().is_some_and(|v| v.chars().count() > limit) {
-            return Err(ApiError::invalid_field(
-                field,
-                Text::new(format!("Không được quá {limit} ký tự"), format!("at most {limit} characters")),
-            ));
-        }
-    }
+    check_desk_text(&query)?;
     let caller = auth.caller.clone();
     let (agency_id, from, to, format) = (query.agency_id.clone(), query.from, query.to, query.format);
     let (summary, setters) = db

@@ -56,6 +56,41 @@ pub struct DossierFacts {
     pub open: bool,
 }
 
+#[cfg(test)]
+impl DossierFacts {
+    /// A dossier of agency `a` and procedure `p` submitted on `channel` at `at`, with nothing
+    /// since: what the tests build their histories from.
+    pub fn submitted(channel: Channel, at: DateTime<Utc>) -> DossierFacts {
+        DossierFacts {
+            agency_id: "a".into(),
+            procedure_id: "p".into(),
+            field: String::new(),
+            offer: OnlineService::Partial,
+            channel,
+            fee: 0,
+            paid_online: false,
+            submitted_at: at,
+            answer_due_at: None,
+            first_response_at: None,
+            accepted_at: None,
+            due_at: None,
+            supplement_requested_at: None,
+            awaiting_supplement: false,
+            apologized_at: None,
+            resolved_at: None,
+            withdrawn_at: None,
+            reception_digitized: false,
+            result_digitized: false,
+            received_by: None,
+            resolved_by: None,
+            resolved_by_agency_id: None,
+            assignee_id: None,
+            last_event_at: at,
+            open: true,
+        }
+    }
+}
+
 /// Who answers for a dossier's missing reception digitization: the officer who received it, or
 /// its agency when no person is on record (accepted by a portal).
 pub fn reception_responsible(d: &DossierFacts) -> ResponsibleKey {

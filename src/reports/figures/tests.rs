@@ -40,29 +40,17 @@ fn facts(
 ) -> DossierFacts {
     let h = |x: i64| base() + Duration::hours(x);
     DossierFacts {
-        agency_id: "a".into(),
-        procedure_id: "p".into(),
         field: "Hộ tịch".into(),
-        offer: Offer::Partial,
-        channel: Channel::Online,
-        fee: 0,
-        paid_online: false,
-        submitted_at: h(accepted_h.unwrap_or(0) - 1),
         answer_due_at: Some(h(accepted_h.unwrap_or(0) + 24)),
         first_response_at: accepted_h.map(h),
         accepted_at: accepted_h.map(h),
         due_at: accepted_h.map(|a| h(a + due_h)),
-        supplement_requested_at: None,
-        awaiting_supplement: false,
-        apologized_at: None,
         resolved_at: resolved_h.map(h),
         withdrawn_at: withdrawn_h.map(h),
         reception_digitized: true,
         result_digitized: true,
         received_by: Some("u".into()),
         resolved_by: resolved_h.map(|_| "u".into()),
-        resolved_by_agency_id: None,
-        assignee_id: None,
         last_event_at: [
             Some(h(accepted_h.unwrap_or(0) - 1)),
             accepted_h.map(h),
@@ -74,6 +62,7 @@ fn facts(
         .max()
         .unwrap(),
         open: resolved_h.is_none() && withdrawn_h.is_none(),
+        ..DossierFacts::submitted(Channel::Online, h(accepted_h.unwrap_or(0) - 1))
     }
 }
 
