@@ -21,29 +21,12 @@ use crate::http::pagination::{self, Page};
 use crate::http::responses as r;
 use crate::records::history::{self, Trail};
 
-/// The answers of every feedback step.
+// A step's result, for the OpenAPI description only; its problems are `r::StepProblems`.
+/// The feedback after the step.
 #[derive(utoipa::IntoResponses)]
-#[allow(dead_code, clippy::large_enum_variant)] // Never built: exists for its OpenAPI description.
-enum StepResponses {
-    /// The feedback after the step.
-    #[response(status = 200)]
-    Done(Feedback),
-    #[response(status = 400)]
-    BadRequest(#[ref_response] r::BadRequest),
-    #[response(status = 401)]
-    Unauthorized(#[ref_response] r::Unauthorized),
-    #[response(status = 403)]
-    Forbidden(#[ref_response] r::Forbidden),
-    #[response(status = 404)]
-    NotFound(#[ref_response] r::NotFound),
-    /// A rule of the lifecycle forbids the step; `rule` names it.
-    #[response(status = 409)]
-    Conflict(#[ref_response] r::Conflict),
-    #[response(status = 415)]
-    UnsupportedMediaType(#[ref_response] r::UnsupportedMediaType),
-    #[response(status = 422)]
-    Unprocessable(#[ref_response] r::Unprocessable),
-}
+#[response(status = 200)]
+#[allow(dead_code)] // Never built: exists for its OpenAPI description.
+struct StepDone(Feedback);
 
 /// Record feedback from any channel. Citizens may file it with any agency.
 #[utoipa::path(
@@ -102,7 +85,7 @@ async fn step(
     tag = "feedback",
     params(("id" = String, Path)),
     request_body(content = StepBody, example = json!({"note": "Giao công chức văn phòng xác minh"})),
-    responses(StepResponses),
+    responses(StepDone, r::StepProblems),
     security(("bearer" = []))
 )]
 #[post("/feedback/{id}/process")]
@@ -125,7 +108,7 @@ pub async fn process(
     request_body(content = RespondBody, example = json!({
         "response": "Hồ sơ đã được giải quyết; kết quả trả ngày 28/6/2024. UBND xã xin lỗi vì sự chậm trễ."
     })),
-    responses(StepResponses),
+    responses(StepDone, r::StepProblems),
     security(("bearer" = []))
 )]
 #[post("/feedback/{id}/respond")]
@@ -149,7 +132,7 @@ pub async fn respond(
     request_body(content = ReasonBody, example = json!({
         "reason": "Nội dung không thuộc phạm vi phản ánh, kiến nghị về thủ tục hành chính"
     })),
-    responses(StepResponses),
+    responses(StepDone, r::StepProblems),
     security(("bearer" = []))
 )]
 #[post("/feedback/{id}/reject")]
@@ -174,7 +157,7 @@ pub async fn reject(
     request_body(content = ForwardBody, example = json!({
         "agency_id": "0b6f2a9c-4d1e-4f7a-8b3c-5d6e7f8a9b0c", "note": "Thuộc thẩm quyền của Sở Tư pháp"
     })),
-    responses(StepResponses),
+    responses(StepDone, r::StepProblems),
     security(("bearer" = []))
 )]
 #[post("/feedback/{id}/forward")]
@@ -196,7 +179,7 @@ pub async fn forward(
     tag = "feedback",
     params(("id" = String, Path)),
     request_body(content = StepBody, example = json!({"note": "Công khai trên cổng dịch vụ công của tỉnh"})),
-    responses(StepResponses),
+    responses(StepDone, r::StepProblems),
     security(("bearer" = []))
 )]
 #[post("/feedback/{id}/publish")]

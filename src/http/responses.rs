@@ -111,3 +111,24 @@ problem_response!(
 #[derive(utoipa::ToSchema)]
 #[schema(value_type = String, format = Binary)]
 pub struct FileBytes(Vec<u8>);
+
+/// What a step on an existing resource (a dossier's or a piece of feedback's lifecycle) can
+/// answer besides its result: every step names these, in this order.
+#[derive(utoipa::IntoResponses)]
+pub enum StepProblems {
+    #[response(status = 400)]
+    BadRequest(#[ref_response] BadRequest),
+    #[response(status = 401)]
+    Unauthorized(#[ref_response] Unauthorized),
+    #[response(status = 403)]
+    Forbidden(#[ref_response] Forbidden),
+    #[response(status = 404)]
+    NotFound(#[ref_response] NotFound),
+    /// A rule of the lifecycle forbids the step; `rule` names it.
+    #[response(status = 409)]
+    Conflict(#[ref_response] Conflict),
+    #[response(status = 415)]
+    UnsupportedMediaType(#[ref_response] UnsupportedMediaType),
+    #[response(status = 422)]
+    Unprocessable(#[ref_response] Unprocessable),
+}

@@ -19,29 +19,12 @@ use crate::http::extract::JsonBody;
 use crate::http::idempotency::{self, IdempotencyKey};
 use crate::http::responses as r;
 
-/// The answers of every lifecycle step, named once for the nine of them.
+// A step's result, for the OpenAPI description only; its problems are `r::StepProblems`.
+/// The dossier after the step.
 #[derive(utoipa::IntoResponses)]
-#[allow(dead_code, clippy::large_enum_variant)] // Never built: exists for its OpenAPI description.
-enum StepResponses {
-    /// The dossier after the step.
-    #[response(status = 200)]
-    Done(Dossier),
-    #[response(status = 400)]
-    BadRequest(#[ref_response] r::BadRequest),
-    #[response(status = 401)]
-    Unauthorized(#[ref_response] r::Unauthorized),
-    #[response(status = 403)]
-    Forbidden(#[ref_response] r::Forbidden),
-    #[response(status = 404)]
-    NotFound(#[ref_response] r::NotFound),
-    /// A rule of the one-stop lifecycle forbids the step; `rule` names it.
-    #[response(status = 409)]
-    Conflict(#[ref_response] r::Conflict),
-    #[response(status = 415)]
-    UnsupportedMediaType(#[ref_response] r::UnsupportedMediaType),
-    #[response(status = 422)]
-    Unprocessable(#[ref_response] r::Unprocessable),
-}
+#[response(status = 200)]
+#[allow(dead_code)] // Never built: exists for its OpenAPI description.
+struct StepDone(Dossier);
 
 /// Take the step a body asks for, replaying the first answer to a repeated `Idempotency-Key`.
 async fn take<B>(
@@ -76,7 +59,7 @@ where
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body(content = StepBody, example = json!({"note": "Hồ sơ đủ thành phần, tiếp nhận"})),
-    responses(StepResponses),
+    responses(StepDone, r::StepProblems),
     security(("bearer" = []))
 )]
 #[post("/dossiers/{id}/accept")]
@@ -100,7 +83,7 @@ pub async fn accept(
     request_body(content = ReasonBody, example = json!({
         "reason": "Thiếu bản chính Giấy chứng sinh; bổ sung tại bộ phận một cửa"
     })),
-    responses(StepResponses),
+    responses(StepDone, r::StepProblems),
     security(("bearer" = []))
 )]
 #[post("/dossiers/{id}/request-supplement")]
@@ -126,7 +109,7 @@ pub async fn request_supplement(
         "components": [{"name": "Tờ khai đăng ký khai sinh", "digitized": true}, {"name": "Giấy chứng sinh", "digitized": true}],
         "note": "Công dân đã nộp bản chính Giấy chứng sinh"
     })),
-    responses(StepResponses),
+    responses(StepDone, r::StepProblems),
     security(("bearer" = []))
 )]
 #[post("/dossiers/{id}/supplement")]
@@ -149,7 +132,7 @@ pub async fn supplement(
     request_body(content = AssignBody, example = json!({
         "user_id": "3f0a6c1e-7b2d-4e5f-9a8b-1c2d3e4f5a6b", "note": "Chuyển công chức tư pháp - hộ tịch"
     })),
-    responses(StepResponses),
+    responses(StepDone, r::StepProblems),
     security(("bearer" = []))
 )]
 #[post("/dossiers/{id}/assign")]
@@ -170,7 +153,7 @@ pub async fn assign(
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = ResolveBody,
-    responses(StepResponses),
+    responses(StepDone, r::StepProblems),
     security(("bearer" = []))
 )]
 #[post("/dossiers/{id}/resolve")]
@@ -191,7 +174,7 @@ pub async fn resolve(
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body(content = StepBody, example = json!({"note": "Đã trả kết quả trực tiếp cho công dân"})),
-    responses(StepResponses),
+    responses(StepDone, r::StepProblems),
     security(("bearer" = []))
 )]
 #[post("/dossiers/{id}/return")]
@@ -212,7 +195,7 @@ pub async fn return_result(
     tag = "dossiers",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body(content = ReasonBody, example = json!({"reason": "Công dân có đơn xin rút hồ sơ"})),
-    responses(StepResponses),
+    responses(StepDone, r::StepProblems),
     security(("bearer" = []))
 )]
 #[post("/dossiers/{id}/withdraw")]
@@ -235,7 +218,7 @@ pub async fn withdraw(
     request_body(content = ReasonBody, example = json!({
         "reason": "Thủ tục không thuộc thẩm quyền giải quyết của UBND xã"
     })),
-    responses(StepResponses),
+    responses(StepDone, r::StepProblems),
     security(("bearer" = []))
 )]
 #[post("/dossiers/{id}/reject")]
@@ -259,7 +242,7 @@ pub async fn reject(
     request_body(content = ApologizeBody, example = json!({
         "reason": "Cần xác minh thêm thông tin với cơ quan khác", "new_appointment_at": "2024-06-28T09:00:00Z"
     })),
-    responses(StepResponses),
+    responses(StepDone, r::StepProblems),
     security(("bearer" = []))
 )]
 #[post("/dossiers/{id}/apologize")]
