@@ -5,7 +5,6 @@ use crate::auth::scope::Scope;
 use crate::db::DbConnection;
 use crate::db::schema::agencies;
 
-#[tracing::instrument(skip_all, fields(agency_id = %row.id))]
 pub fn insert(conn: &mut DbConnection, row: &AgencyRow) -> QueryResult<()> {
     diesel::insert_into(agencies::table).values(row).execute(conn).map(|_| ())
 }

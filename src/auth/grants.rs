@@ -33,6 +33,13 @@ pub struct TokenResponse {
     pub refresh_token: Option<String>,
 }
 
+/// What the grants work with: the database, the signing keys and the sign-in throttle.
+pub(super) struct Issuer {
+    pub db: web::Data<Db>,
+    pub keys: web::Data<TokenKeys>,
+    pub throttle: web::Data<LoginThrottle>,
+}
+
 const BAD_LOGIN: Text = Text::fixed("Tên đăng nhập hoặc mật khẩu không đúng", "invalid username or password");
 
 fn refused(throttle: &LoginThrottle, key: &str, address: Option<IpAddr>, outcome: &str) -> ApiError {
@@ -55,19 +62,18 @@ pub(super) async fn password_grant(
     username: String,
     password: String,
     address: Option<IpAddr>,
-    db: web::Data<Db>,
-    keys: web::Data<TokenKeys>,
-    throttle: web::Data<LoginThrottle>,
+    issuer: &Issuer,
 ) -> Result<TokenResponse, ApiError> {
-    check_throttle(&throttle, &username, address)?;
+    let Issuer { db, keys, throttle } = issuer;
+    check_throttle(throttle, &username, address)?;
     let lookup = username.clone();
     let user = db.run(move |conn| Ok(directory::find_person_by_username(conn, &lookup)?)).await?;
     let verified = verify_secret(user, password, |user: &Person| &user.password_hash).await?;
     let Some(user) = verified else {
-        return Err(refused(&throttle, &username, address, "bad_credentials"));
+        return Err(refused(throttle, &username, address, "bad_credentials"));
     };
     if !user.active {
-        return Err(refused(&throttle, &username, address, "inactive"));
+        return Err(refused(throttle, &username, address, "inactive"));
     }
     let ttl = keys.refresh_ttl;
     let (user, refresh) = db
@@ -77,7 +83,7 @@ pub(super) async fn password_grant(
         })
         .await?;
     tracing::info!(username = %user.username, address = ?address, outcome = "success", "login");
-    issue_for_user(&keys, &user, Some(refresh))
+    issue_for_user(keys, &user, Some(refresh))
 }
 
 fn new_refresh_token(
@@ -140,11 +146,8 @@ enum Refresh {
     Invalid(Text),
 }
 
-pub(super) async fn refresh_grant(
-    token: String,
-    db: web::Data<Db>,
-    keys: web::Data<TokenKeys>,
-) -> Result<TokenResponse, ApiError> {
+pub(super) async fn refresh_grant(token: String, issuer: &Issuer) -> Result<TokenResponse, ApiError> {
+    let Issuer { db, keys, .. } = issuer;
     let ttl = keys.refresh_ttl;
     // The revocation of a reused family must commit, so the transaction returns Ok(Reused)
     // and the 401 is made outside it.
@@ -187,7 +190,7 @@ pub(super) async fn refresh_grant(
         })
         .await?;
     match outcome {
-        Refresh::Issued(user, next) => issue_for_user(&keys, &user, Some(next)),
+        Refresh::Issued(user, next) => issue_for_user(keys, &user, Some(next)),
         Refresh::Reused => {
             tracing::warn!("a spent refresh token was presented again; its family is revoked");
             Err(ApiError::Unauthorized(Text::fixed(
@@ -203,11 +206,10 @@ pub(super) async fn client_credentials_grant(
     client_id: String,
     secret: String,
     address: Option<IpAddr>,
-    db: web::Data<Db>,
-    keys: web::Data<TokenKeys>,
-    throttle: web::Data<LoginThrottle>,
+    issuer: &Issuer,
 ) -> Result<TokenResponse, ApiError> {
-    check_throttle(&throttle, &client_id, address)?;
+    let Issuer { db, keys, throttle } = issuer;
+    check_throttle(throttle, &client_id, address)?;
     let lookup = client_id.clone();
     let found = db
         .run(move |conn| {
@@ -220,10 +222,10 @@ pub(super) async fn client_credentials_grant(
         .await?;
     let verified = verify_secret(found, secret, |(account, _): &(Service, _)| &account.secret_hash).await?;
     let Some((account, agencies)) = verified else {
-        return Err(refused(&throttle, &client_id, address, "bad_client_credentials"));
+        return Err(refused(throttle, &client_id, address, "bad_client_credentials"));
     };
     if !account.active {
-        return Err(refused(&throttle, &client_id, address, "inactive"));
+        return Err(refused(throttle, &client_id, address, "inactive"));
     }
     tracing::info!(client_id = %client_id, address = ?address, outcome = "success", "service login");
     let subject = Subject {
@@ -233,7 +235,7 @@ pub(super) async fn client_credentials_grant(
         agency_id: None,
         agencies,
     };
-    token_response(&keys, &subject, None)
+    token_response(keys, &subject, None)
 }
 
 /// Checks `secret` against the account's hash on the blocking pool. Without an account it spends

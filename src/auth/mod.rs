@@ -10,6 +10,9 @@
 //!   the agencies they are bound to.
 //! - Every handler declares an [`caller::Authorized`] extractor naming the roles it admits; data
 //!   outside the caller's [`scope::Scope`] answers 404, so ids cannot be probed.
+//! - Auth sits below every slice: it reads the accounts it needs straight from their tables
+//!   ([`directory`]) and imports no slice; `GET /me`, which shows the caller's agency, lives in
+//!   `users`.
 
 pub mod accounts;
 pub mod caller;

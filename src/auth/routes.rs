@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 
 use super::caller::{AnyRole, Authorized};
 use super::directory::normalize_username;
-use super::grants::{self, TokenResponse};
+use super::grants::{self, Issuer, TokenResponse};
 use super::store;
 use super::throttle::LoginThrottle;
 use super::tokens::{TokenKeys, hash_token};
@@ -104,19 +104,20 @@ pub async fn issue_token(
 ) -> Result<web::Json<TokenResponse>, ApiError> {
     let body = body.into_inner();
     let address = client_address(&req);
+    let issuer = Issuer { db, keys, throttle };
     let response = match body.grant_type {
         GrantType::Password => {
             let username = normalize_username(&required(body.username, "username")?);
             let password = required(body.password, "password")?;
-            grants::password_grant(username, password, address, db, keys, throttle).await?
+            grants::password_grant(username, password, address, &issuer).await?
         }
         GrantType::RefreshToken => {
-            grants::refresh_grant(required(body.refresh_token, "refresh_token")?, db, keys).await?
+            grants::refresh_grant(required(body.refresh_token, "refresh_token")?, &issuer).await?
         }
         GrantType::ClientCredentials => {
             let client_id = required(body.client_id, "client_id")?;
             let secret = required(body.client_secret, "client_secret")?;
-            grants::client_credentials_grant(client_id, secret, address, db, keys, throttle).await?
+            grants::client_credentials_grant(client_id, secret, address, &issuer).await?
         }
     };
     Ok(web::Json(response))

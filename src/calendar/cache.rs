@@ -81,6 +81,7 @@ impl CalendarCache {
     }
 }
 
+#[tracing::instrument(skip_all, fields(agency_id = ?agency_id))]
 fn load(conn: &mut DbConnection, agency_id: Option<&str>) -> Result<AgencyCalendar, ApiError> {
     let ancestry = match agency_id {
         Some(id) => {

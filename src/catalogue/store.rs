@@ -17,7 +17,6 @@ fn write_terms(conn: &mut DbConnection, row: &ProcedureRow) -> QueryResult<()> {
     Ok(())
 }
 
-#[tracing::instrument(skip_all, fields(procedure_id = %row.id))]
 pub fn insert(conn: &mut DbConnection, row: &ProcedureRow) -> QueryResult<()> {
     diesel::insert_into(procedures::table).values(row).execute(conn)?;
     write_terms(conn, row)

@@ -128,6 +128,7 @@ impl EventRow {
 
 /// The events after `after` among `agencies` (`None`: every agency), in feed order, among those
 /// that are final (module doc).
+#[tracing::instrument(skip_all, fields(tx = after.tx, id = after.id))]
 pub fn events_after(
     conn: &mut DbConnection,
     agencies: Option<&[String]>,
@@ -172,11 +173,13 @@ pub fn latest(conn: &mut DbConnection) -> QueryResult<Option<FeedPosition>> {
 }
 
 /// One event, if it exists.
+#[tracing::instrument(skip_all, fields(event_id = id))]
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<EventRow>> {
     outbox_events::table.find(id).select(EventRow::as_select()).first(conn).optional()
 }
 
 /// The next page of the feed.
+#[tracing::instrument(skip_all, fields(tx = after.tx, id = after.id))]
 pub fn page(
     conn: &mut DbConnection,
     scope: &Scope,

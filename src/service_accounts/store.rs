@@ -6,7 +6,6 @@ use super::model::ServiceAccountRow;
 use crate::db::DbConnection;
 use crate::db::schema::{agencies, service_account_agencies, service_accounts};
 
-#[tracing::instrument(skip_all, fields(account_id = %row.id))]
 pub fn insert(conn: &mut DbConnection, row: &ServiceAccountRow) -> QueryResult<()> {
     diesel::insert_into(service_accounts::table).values(row).execute(conn).map(|_| ())
 }

@@ -2,7 +2,8 @@
 //!
 //! Admins manage accounts within their scope; leaders and officers may read the accounts of
 //! their scope (to assign work). Passwords are argon2id hashes, never returned, never logged.
-//! Usernames are case-insensitive: stored trimmed and lower-cased.
+//! Usernames are case-insensitive: stored trimmed and lower-cased. `GET /me` (`me`) shows any
+//! caller, person or service account, its own account.
 
 pub mod me;
 pub mod model;

@@ -6,7 +6,6 @@ use crate::auth::scope::Scope;
 use crate::db::DbConnection;
 use crate::db::schema::users;
 
-#[tracing::instrument(skip_all, fields(user_id = %row.id))]
 pub fn insert(conn: &mut DbConnection, row: &UserRow) -> QueryResult<()> {
     diesel::insert_into(users::table).values(row).execute(conn).map(|_| ())
 }

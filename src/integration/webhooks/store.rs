@@ -61,7 +61,6 @@ pub struct AttemptRow {
     pub duration_ms: i64,
 }
 
-#[tracing::instrument(skip_all, fields(webhook_id = %row.id))]
 pub fn insert(conn: &mut DbConnection, row: &WebhookRow) -> QueryResult<()> {
     diesel::insert_into(webhooks::table).values(row).execute(conn).map(|_| ())
 }
