@@ -361,6 +361,52 @@ async fn idempotency_keys_replay_the_first_response() {
     assert_eq!(error_fields(&problem(different).await), ["Idempotency-Key"]);
 }
 
+/// A repeat answers with the first response whole: status, body and the headers a client relies
+/// on (`Location`, `ETag`), for a created dossier and for a step alike.
+#[tokio::test]
+async fn a_replayed_write_keeps_its_status_headers_and_body() {
+    let app = spawn_app().await;
+    let desk = desk(&app).await;
+    let send = |path: String, body: Value, key: &'static str| {
+        app.client
+            .post(app.url(&path))
+            .bearer_auth(&desk.officer)
+            .header("Idempotency-Key", key)
+            .json(&body)
+            .send()
+    };
+    let parts = |response: reqwest::Response| async move {
+        let headers = response.headers().clone();
+        let header = |name: &str| headers.get(name).map(|v| v.to_str().unwrap().to_owned());
+        (
+            response.status(),
+            header("location"),
+            header("etag"),
+            header("content-type"),
+            response.text().await.unwrap(),
+        )
+    };
+    let body = intake_body(&desk, "direct");
+    let first = parts(send("/api/v1/dossiers".into(), body.clone(), "intake-1").await.unwrap()).await;
+    assert_eq!(first.0, 201);
+    assert!(first.1.as_deref().is_some_and(|l| l.starts_with("/api/v1/dossiers/")), "{first:?}");
+    assert!(first.2.is_some());
+    let again = parts(send("/api/v1/dossiers".into(), body, "intake-1").await.unwrap()).await;
+    assert_eq!(again, first);
+
+    let id = serde_json::from_str::<Value>(&first.4).unwrap()["id"].as_str().unwrap().to_owned();
+    let resolve = json!({"outcome": "approved", "result_digitized": true});
+    let step =
+        parts(send(format!("/api/v1/dossiers/{id}/resolve"), resolve.clone(), "resolve-1").await.unwrap())
+            .await;
+    assert_eq!(step.0, 200);
+    assert_eq!(step.1, None, "a step creates nothing");
+    assert_ne!(step.2, first.2, "a new version, a new ETag");
+    let repeat =
+        parts(send(format!("/api/v1/dossiers/{id}/resolve"), resolve, "resolve-1").await.unwrap()).await;
+    assert_eq!(repeat, step, "the repeat is not refused as a second resolution");
+}
+
 #[tokio::test]
 async fn patch_records_digitization_and_payment_with_if_match() {
     let app = spawn_app().await;
