@@ -3,30 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{ADMIN_PASSWORD, TestApp, error_fields, outbox, problem, spawn_app};
-
-struct Office {
-    admin: String,
-    officer: String,
-    citizen: String,
-    province: String,
-    commune: String,
-}
-
-async fn office(app: &TestApp) -> Office {
-    let admin = app.admin_token().await;
-    let province = app.create_agency(&admin, "P01", "province", None).await;
-    let commune = app.create_agency(&admin, "P01.C01", "commune", Some(&province)).await;
-    app.create_user(&admin, "officer", "officer", Some(&commune)).await;
-    app.create_user(&admin, "citizen", "citizen", None).await;
-    Office {
-        officer: app.login("officer", ADMIN_PASSWORD).await,
-        citizen: app.login("citizen", ADMIN_PASSWORD).await,
-        admin,
-        province,
-        commune,
-    }
-}
+use crate::helpers::{TestApp, desk, error_fields, outbox, problem, spawn_app};
 
 fn body(agency: &str, channel: &str) -> Value {
     json!({
@@ -48,7 +25,7 @@ async fn step(app: &TestApp, token: &str, id: &str, action: &str, body: Value) -
 #[tokio::test]
 async fn feedback_is_answered_then_published_once() {
     let app = spawn_app().await;
-    let office = office(&app).await;
+    let office = desk(&app).await;
     let mut imported = body(&office.commune, "national_portal");
     imported["received_at"] = json!("2024-01-05T08:00:00+07:00");
     let portal_like = &office.admin;
@@ -94,7 +71,7 @@ async fn feedback_is_answered_then_published_once() {
 #[tokio::test]
 async fn bad_feedback_names_the_field() {
     let app = spawn_app().await;
-    let office = office(&app).await;
+    let office = desk(&app).await;
     let base = body(&office.commune, "hotline");
     let with = |key: &str, value: Value| {
         let mut b = base.clone();
@@ -118,7 +95,7 @@ async fn bad_feedback_names_the_field() {
 #[tokio::test]
 async fn forwarding_hands_feedback_to_the_competent_agency() {
     let app = spawn_app().await;
-    let office = office(&app).await;
+    let office = desk(&app).await;
     let fb = file(&app, &office.citizen, &body(&office.commune, "other")).await;
     let id = fb["id"].as_str().unwrap();
     assert_eq!(
@@ -152,7 +129,7 @@ async fn forwarding_hands_feedback_to_the_competent_agency() {
 #[tokio::test]
 async fn agencies_set_their_own_limit_and_worklists_show_what_is_late() {
     let app = spawn_app().await;
-    let office = office(&app).await;
+    let office = desk(&app).await;
     let put = app
         .send(
             reqwest::Method::PUT,

@@ -299,6 +299,7 @@ pub async fn outbox(app: &TestApp, aggregate_id: &str) -> Vec<String> {
 /// officer, a citizen with an account, and the birth-registration procedure.
 pub struct Desk {
     pub admin: String,
+    pub province: String,
     pub officer: String,
     pub officer_id: String,
     pub citizen: String,
@@ -318,6 +319,7 @@ pub async fn desk(app: &TestApp) -> Desk {
         citizen: app.login("citizen", ADMIN_PASSWORD).await,
         officer_id,
         admin,
+        province,
         commune,
         procedure,
     }
