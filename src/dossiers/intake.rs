@@ -206,3 +206,116 @@ pub fn row(
         updated_at: clock::to_db(now),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dossiers::fixtures::{caller, field, new, now, officer};
+    use crate::dossiers::model::{ApplicantKind, FeePayment, PaymentMethod};
+
+    #[test]
+    fn each_role_claims_only_its_own_channel_and_fields() {
+        let citizen = caller(Role::Citizen, SubjectKind::User);
+        assert_eq!(field(check_claims(&new(Channel::Direct), &citizen)), "channel");
+        assert!(check_claims(&new(Channel::Online), &citizen).is_ok());
+        assert_eq!(field(check_claims(&new(Channel::Online), &officer())), "channel");
+        assert!(check_claims(&new(Channel::Postal), &officer()).is_ok());
+
+        let referenced = NewDossier { external_ref: Some("G22.1".into()), ..new(Channel::Online) };
+        assert_eq!(field(check_claims(&referenced, &citizen)), "external_ref");
+        let paid = NewDossier {
+            fee_paid: Some(FeePayment { method: PaymentMethod::Online, amount: 8000 }),
+            ..new(Channel::Online)
+        };
+        assert_eq!(field(check_claims(&paid, &citizen)), "fee_paid");
+        assert!(check_claims(&paid, &caller(Role::Integration, SubjectKind::Service)).is_ok());
+    }
+
+    #[test]
+    fn identity_numbers_fit_the_applicant_and_history_is_for_importers() {
+        let mut organization = new(Channel::Direct);
+        organization.applicant.kind = ApplicantKind::Organization;
+        assert_eq!(field(check_claims(&organization, &officer())), "applicant.id_number");
+
+        let imported = NewDossier { accepted_at: Some(now()), ..new(Channel::Direct) };
+        assert_eq!(field(check_claims(&imported, &officer())), "accepted_at");
+        assert!(check_claims(&imported, &caller(Role::Admin, SubjectKind::User)).is_ok());
+        assert!(check_claims(&imported, &caller(Role::Integration, SubjectKind::Service)).is_ok());
+    }
+
+    #[test]
+    fn desk_intake_is_accepted_at_once_and_online_waits() {
+        assert_eq!(
+            received(&new(Channel::Direct), now()).unwrap(),
+            Received { submitted_at: now(), accepted_at: Some(now()) }
+        );
+        assert_eq!(
+            received(&new(Channel::Online), now()).unwrap(),
+            Received { submitted_at: now(), accepted_at: None }
+        );
+    }
+
+    #[test]
+    fn imported_instants_are_ordered_and_never_in_the_future() {
+        let hour = chrono::Duration::hours(1);
+        let early = NewDossier {
+            submitted_at: Some(now() - hour),
+            accepted_at: Some(now() - hour * 2),
+            ..new(Channel::Online)
+        };
+        assert_eq!(field(received(&early, now())), "accepted_at");
+        let future = NewDossier { submitted_at: Some(now() + hour), ..new(Channel::Online) };
+        assert_eq!(field(received(&future, now())), "submitted_at");
+        // Within the tolerated clock skew, a minute ahead is still now.
+        let skewed =
+            NewDossier { submitted_at: Some(now() + chrono::Duration::seconds(30)), ..new(Channel::Online) };
+        assert!(received(&skewed, now()).is_ok());
+        let import = NewDossier {
+            submitted_at: Some(now() - hour * 3),
+            accepted_at: Some(now() - hour),
+            ..new(Channel::Online)
+        };
+        assert_eq!(received(&import, now()).unwrap().accepted_at, Some(now() - hour));
+    }
+
+    fn looked(due: Option<DateTime<Utc>>) -> Looked {
+        Looked {
+            agency_id: "commune".into(),
+            procedure_id: "procedure".into(),
+            fee: 8000,
+            due_at: due,
+            answer_due_at: None,
+            code: "C01-240105-0001".into(),
+        }
+    }
+
+    #[test]
+    fn the_row_of_a_desk_intake() {
+        let due = now() + chrono::Duration::days(3);
+        let got = received(&new(Channel::Direct), now()).unwrap();
+        let row = row(new(Channel::Direct), &officer(), got, looked(Some(due)), now()).unwrap();
+        assert_eq!(row.status, "processing");
+        assert_eq!(row.code, "C01-240105-0001");
+        assert_eq!(row.applicant_name, "Nguyễn Văn Án");
+        assert_eq!(row.applicant_phone.as_deref(), Some("0912345678"));
+        assert!(row.reception_digitized, "digitized or reused, every component");
+        assert_eq!(row.received_by.as_deref(), Some("officer-1"));
+        assert_eq!((row.due_at, row.appointment_at), (Some(clock::to_db(due)), Some(clock::to_db(due))));
+        assert_eq!(row.first_response_at, None, "only online submissions await a first answer");
+        assert_eq!(row.owner_id, None);
+        assert_eq!(row.version, 1);
+    }
+
+    #[test]
+    fn the_row_of_an_online_submission() {
+        let citizen = caller(Role::Citizen, SubjectKind::User);
+        let mut dossier = new(Channel::Online);
+        dossier.components[0].digitized = false;
+        let got = received(&dossier, now()).unwrap();
+        let row = row(dossier, &citizen, got, looked(None), now()).unwrap();
+        assert_eq!(row.status, "submitted");
+        assert_eq!(row.owner_id.as_deref(), Some("citizen-1"));
+        assert!(!row.reception_digitized, "not received yet");
+        assert_eq!((row.accepted_at, row.received_by, row.due_at), (None, None, None));
+    }
+}

@@ -28,6 +28,8 @@
 
 pub mod access;
 pub mod facts;
+#[cfg(test)]
+mod fixtures;
 pub mod intake;
 pub mod lifecycle;
 pub mod list;

@@ -273,3 +273,109 @@ fn supplement(
 fn components_of(row: &DossierRow) -> Result<Vec<DossierComponent>, ApiError> {
     Ok(serde_json::from_str(&row.components).map_err(anyhow::Error::from)?)
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::Duration;
+
+    use super::*;
+    use crate::auth::role::Role;
+    use crate::dossiers::fixtures::{caller, field, now, officer, row};
+
+    fn step(change: Change, note: Option<&str>) -> Step {
+        Step { change, at: None, note: note.map(str::to_owned) }
+    }
+
+    #[test]
+    fn officers_act_now_and_imports_name_a_time_in_order() {
+        let portal = caller(Role::Integration, SubjectKind::Service);
+        let earlier = now() - Duration::hours(2);
+        assert_eq!(instant(&officer(), None, earlier, now()).unwrap(), now());
+        assert_eq!(
+            instant(&officer(), None, now() + Duration::hours(1), now()).unwrap(),
+            now() + Duration::hours(1)
+        );
+        assert_eq!(field(instant(&officer(), Some(earlier), earlier, now())), "at");
+        assert_eq!(instant(&portal, Some(earlier), earlier, now()).unwrap(), earlier);
+        assert_eq!(field(instant(&portal, Some(earlier - Duration::hours(1)), earlier, now())), "at");
+        assert_eq!(field(instant(&portal, Some(now() + Duration::hours(1)), earlier, now())), "at");
+    }
+
+    #[test]
+    fn a_refusal_states_its_reasons_and_an_apology_promises_later() {
+        let dossier = row(Channel::Direct, &officer());
+        let refused =
+            Change::Resolve { outcome: Outcome::Refused, result_digitized: false, resolving_agency_id: None };
+        assert_eq!(field(check(&dossier, &step(refused.clone(), Some("  ")), now())), "note");
+        assert!(check(&dossier, &step(refused, Some("Không đủ điều kiện")), now()).is_ok());
+
+        let appointment = dossier.appointment_at.unwrap().and_utc();
+        let apology = |at| Change::Apologize { reason: "Cần xác minh".into(), new_appointment_at: at };
+        assert_eq!(field(check(&dossier, &step(apology(appointment), None), now())), "new_appointment_at");
+        assert!(check(&dossier, &step(apology(appointment + Duration::days(1)), None), now()).is_ok());
+    }
+
+    #[test]
+    fn accepting_an_online_dossier_starts_the_clock_and_answers_it() {
+        let citizen = caller(Role::Citizen, SubjectKind::User);
+        let mut dossier = row(Channel::Online, &citizen);
+        assert!(starts_clock(&dossier, &Change::Accept));
+        let due = now() + Duration::days(2);
+        let note = apply(
+            &mut dossier,
+            step(Change::Accept, Some("đủ")),
+            Status::Processing,
+            now(),
+            Some(due),
+            &officer(),
+        );
+        assert_eq!(note.unwrap().as_deref(), Some("đủ"));
+        assert_eq!(dossier.status, "processing");
+        assert_eq!(dossier.accepted_at, Some(clock::to_db(now())));
+        assert_eq!(
+            (dossier.due_at, dossier.appointment_at),
+            (Some(clock::to_db(due)), Some(clock::to_db(due)))
+        );
+        assert_eq!(dossier.first_response_at, Some(clock::to_db(now())));
+        assert!(dossier.reception_digitized);
+        assert_eq!(dossier.received_by.as_deref(), Some("officer-1"));
+
+        // The portal accepting on the desk's behalf is no officer who answers for digitization.
+        let mut by_portal = row(Channel::Online, &citizen);
+        let portal = caller(Role::Integration, SubjectKind::Service);
+        apply(&mut by_portal, step(Change::Accept, None), Status::Processing, now(), Some(due), &portal)
+            .unwrap();
+        assert_eq!(by_portal.received_by, None);
+    }
+
+    #[test]
+    fn a_supplement_after_acceptance_restarts_the_clock_but_keeps_a_later_apology() {
+        let mut dossier = row(Channel::Direct, &officer());
+        let supplement = Change::Supplement { components: None };
+        assert!(starts_clock(&dossier, &supplement));
+        assert!(!starts_clock(&row(Channel::Online, &officer()), &supplement), "not accepted yet: no clock");
+        let promised = now() + Duration::days(30);
+        dossier.apologized_at = Some(clock::to_db(now()));
+        dossier.appointment_at = Some(clock::to_db(promised));
+        let due = now() + Duration::days(5);
+        apply(&mut dossier, step(supplement, None), Status::Processing, now(), Some(due), &officer())
+            .unwrap();
+        assert_eq!(dossier.due_at, Some(clock::to_db(due)));
+        assert_eq!(
+            dossier.appointment_at,
+            Some(clock::to_db(promised)),
+            "the apology's later promise stands"
+        );
+    }
+
+    #[test]
+    fn a_reason_becomes_the_history_note() {
+        let mut dossier = row(Channel::Direct, &officer());
+        let change = Change::Withdraw { reason: "Công dân xin rút".into() };
+        let note =
+            apply(&mut dossier, step(change, Some("ignored")), Status::Withdrawn, now(), None, &officer());
+        assert_eq!(note.unwrap().as_deref(), Some("Công dân xin rút"));
+        assert_eq!(dossier.withdrawn_at, Some(clock::to_db(now())));
+        assert_eq!(dossier.status, "withdrawn");
+    }
+}
