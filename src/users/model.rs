@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
-pub use crate::auth::directory::normalize_username;
+use crate::auth::directory::normalize_username;
 use crate::auth::password;
 use crate::auth::role::Role;
 use crate::clock;

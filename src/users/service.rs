@@ -3,9 +3,10 @@
 use uuid::Uuid;
 use validator::Validate;
 
-use super::model::{NewUser, UserRow, normalize_username};
+use super::model::{NewUser, UserRow};
 use super::store;
 use crate::agencies::store as agencies;
+use crate::auth::directory::normalize_username;
 use crate::auth::password;
 use crate::auth::role::Role;
 use crate::auth::scope::Scope;
