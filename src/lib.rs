@@ -4,7 +4,8 @@
 //!
 //! - **Foundation**: `error`, `i18n`, `labels`, `clock`, `enums`, `vietnamese`, `db`, `http`,
 //!   `auth` (the caller every handler extracts, tokens and sign-in), `telemetry`, `settings`.
-//! - **Shared records**: `records`, what several slices write (e.g. the outbox of events).
+//! - **Shared records**: `records`, what several slices write inside their own transactions: the
+//!   outbox of events, the history of every step, the report counters' write side.
 //! - **Slices**, one domain each: `agencies`, `calendar`, `catalogue`, `users`,
 //!   `service_accounts`, `dossiers`, `surveys`, `feedback`, `reports`, `integration`, `meta`,
 //!   `ops`. A slice holds `routes` (HTTP in and out), `model` (request, response and row types),
