@@ -126,7 +126,7 @@ fn judge(d: &DossierFacts, p: &Period) -> Judged {
 
 /// Additive counts of dossiers (of one procedure, usually) from which reception, resolution,
 /// online service, payment and digitization follow. Both ways of computing the report end here:
-/// the plain definition dossier by dossier ([`tally`]), and the counters (`crate::reports::rollup`).
+/// the plain definition dossier by dossier ([`tally`]), and the counters (the `rollup` module).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Tally {
     pub new_online: i64,
