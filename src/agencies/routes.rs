@@ -77,15 +77,7 @@ pub async fn get_agency(
 #[utoipa::path(
     tag = "agencies",
     request_body = NewAgency,
-    responses(
-        (status = 201, body = Agency, headers(("Location" = String), ("ETag" = String))),
-        (status = 400, response = r::BadRequest),
-        (status = 401, response = r::Unauthorized),
-        (status = 403, response = r::Forbidden),
-        (status = 409, response = r::Conflict),
-        (status = 415, response = r::UnsupportedMediaType),
-        (status = 422, response = r::Unprocessable),
-    ),
+    responses((status = 201, body = Agency, headers(("Location" = String), ("ETag" = String))), r::CreateProblems),
     security(("bearer" = []))
 )]
 #[post("/agencies")]
@@ -114,17 +106,7 @@ pub async fn create_agency(
         ("If-Match" = Option<String>, Header, description = "ETag of the version read; 412 if it changed since"),
     ),
     request_body = AgencyPatch,
-    responses(
-        (status = 200, body = Agency, headers(("ETag" = String))),
-        (status = 400, response = r::BadRequest),
-        (status = 401, response = r::Unauthorized),
-        (status = 403, response = r::Forbidden),
-        (status = 404, response = r::NotFound),
-        (status = 409, response = r::Conflict),
-        (status = 412, response = r::PreconditionFailed),
-        (status = 415, response = r::UnsupportedMediaType),
-        (status = 422, response = r::Unprocessable),
-    ),
+    responses((status = 200, body = Agency, headers(("ETag" = String))), r::UpdateProblems),
     security(("bearer" = []))
 )]
 #[patch("/agencies/{id}")]

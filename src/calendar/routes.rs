@@ -71,15 +71,7 @@ pub async fn list_days_off(
 #[utoipa::path(
     tag = "calendar",
     request_body = NewCalendarDay,
-    responses(
-        (status = 201, body = CalendarDay, headers(("Location" = String))),
-        (status = 400, response = r::BadRequest),
-        (status = 401, response = r::Unauthorized),
-        (status = 403, response = r::Forbidden),
-        (status = 409, response = r::Conflict),
-        (status = 415, response = r::UnsupportedMediaType),
-        (status = 422, response = r::Unprocessable),
-    ),
+    responses((status = 201, body = CalendarDay, headers(("Location" = String))), r::CreateProblems),
     security(("bearer" = []))
 )]
 #[post("/calendar/days-off")]
@@ -292,15 +284,7 @@ pub async fn get_schedule(
     tag = "calendar",
     params(("id" = String, Path, description = "Agency id")),
     request_body = Week,
-    responses(
-        (status = 200, body = AgencySchedule),
-        (status = 400, response = r::BadRequest),
-        (status = 401, response = r::Unauthorized),
-        (status = 403, response = r::Forbidden),
-        (status = 404, response = r::NotFound),
-        (status = 415, response = r::UnsupportedMediaType),
-        (status = 422, response = r::Unprocessable),
-    ),
+    responses((status = 200, body = AgencySchedule), r::ChangeProblems),
     security(("bearer" = []))
 )]
 #[put("/agencies/{id}/schedule")]

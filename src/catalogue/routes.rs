@@ -145,15 +145,7 @@ pub async fn get_procedure(
 #[utoipa::path(
     tag = "procedures",
     request_body = NewProcedure,
-    responses(
-        (status = 201, body = Procedure, headers(("Location" = String), ("ETag" = String))),
-        (status = 400, response = r::BadRequest),
-        (status = 401, response = r::Unauthorized),
-        (status = 403, response = r::Forbidden),
-        (status = 409, response = r::Conflict),
-        (status = 415, response = r::UnsupportedMediaType),
-        (status = 422, response = r::Unprocessable),
-    ),
+    responses((status = 201, body = Procedure, headers(("Location" = String), ("ETag" = String))), r::CreateProblems),
     security(("bearer" = []))
 )]
 #[post("/procedures")]
@@ -295,14 +287,7 @@ pub struct ImportQuery {
         (inline(r::FileBytes) = "text/csv", example = "code,name,field,level,online_service,processing_value,processing_unit,fee\n1.001193,Thủ tục đăng ký khai sinh,Hộ tịch,commune,full,8,working_hours,0\n"),
         (inline(r::FileBytes) = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     )),
-    responses(
-        (status = 200, body = ImportReport),
-        (status = 400, response = r::BadRequest),
-        (status = 401, response = r::Unauthorized),
-        (status = 403, response = r::Forbidden),
-        (status = 415, response = r::UnsupportedMediaType),
-        (status = 422, response = r::Unprocessable),
-    ),
+    responses((status = 200, body = ImportReport), r::WriteProblems),
     security(("bearer" = []))
 )]
 #[post("/procedures/import")]

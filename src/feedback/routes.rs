@@ -32,12 +32,7 @@ struct StepDone(Feedback);
 #[utoipa::path(
     tag = "feedback",
     request_body = NewFeedback,
-    responses(
-        (status = 201, body = Feedback, headers(("Location" = String))),
-        (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
-        (status = 403, response = r::Forbidden), (status = 415, response = r::UnsupportedMediaType),
-        (status = 422, response = r::Unprocessable),
-    ),
+    responses((status = 201, body = Feedback, headers(("Location" = String))), r::WriteProblems),
     security(("bearer" = []))
 )]
 #[post("/feedback")]
@@ -288,11 +283,7 @@ pub async fn get_feedback_limit(
     tag = "feedback",
     params(("id" = String, Path, description = "Agency id")),
     request_body = FeedbackLimitBody,
-    responses(
-        (status = 200, body = FeedbackLimit), (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
-        (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound), (status = 415, response = r::UnsupportedMediaType),
-        (status = 422, response = r::Unprocessable),
-    ),
+    responses((status = 200, body = FeedbackLimit), r::ChangeProblems),
     security(("bearer" = []))
 )]
 #[put("/agencies/{id}/feedback-limit")]

@@ -112,23 +112,54 @@ problem_response!(
 #[schema(value_type = String, format = Binary)]
 pub struct FileBytes(Vec<u8>);
 
-/// What a step on an existing resource (a dossier's or a piece of feedback's lifecycle) can
-/// answer besides its result: every step names these, in this order.
-#[derive(utoipa::IntoResponses)]
-pub enum StepProblems {
-    #[response(status = 400)]
-    BadRequest(#[ref_response] BadRequest),
-    #[response(status = 401)]
-    Unauthorized(#[ref_response] Unauthorized),
-    #[response(status = 403)]
-    Forbidden(#[ref_response] Forbidden),
-    #[response(status = 404)]
-    NotFound(#[ref_response] NotFound),
-    /// A rule of the lifecycle forbids the step; `rule` names it.
-    #[response(status = 409)]
-    Conflict(#[ref_response] Conflict),
-    #[response(status = 415)]
-    UnsupportedMediaType(#[ref_response] UnsupportedMediaType),
-    #[response(status = 422)]
-    Unprocessable(#[ref_response] Unprocessable),
+/// A named set of the problems an operation answers with, in the order the document lists them:
+/// an operation names its set instead of listing the same problems again.
+macro_rules! problem_set {
+    ($(#[doc = $doc:literal])+ $name:ident { $($status:literal => $problem:ident),+ $(,)? }) => {
+        $(#[doc = $doc])+
+        #[derive(utoipa::IntoResponses)]
+        pub enum $name {
+            $(
+                #[response(status = $status)]
+                $problem(#[ref_response] $problem),
+            )+
+        }
+    };
 }
+
+problem_set!(
+    /// An action on an existing resource: a lifecycle step of a dossier or a piece of feedback, or a
+    /// dossier's rating.
+    StepProblems { 400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound,
+        409 => Conflict, 415 => UnsupportedMediaType, 422 => Unprocessable }
+);
+
+problem_set!(
+    /// Creating a resource from a JSON body.
+    CreateProblems { 400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 409 => Conflict,
+        415 => UnsupportedMediaType, 422 => Unprocessable }
+);
+
+problem_set!(
+    /// Changing an existing resource under `If-Match`.
+    UpdateProblems { 400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound,
+        409 => Conflict, 412 => PreconditionFailed, 415 => UnsupportedMediaType, 422 => Unprocessable }
+);
+
+problem_set!(
+    /// Changing an existing resource or an agency's setting, where nothing can collide.
+    ChangeProblems { 400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound,
+        415 => UnsupportedMediaType, 422 => Unprocessable }
+);
+
+problem_set!(
+    /// A write from a JSON body that no uniqueness rule can refuse: a submission, an import.
+    WriteProblems { 400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 415 => UnsupportedMediaType,
+        422 => Unprocessable }
+);
+
+problem_set!(
+    /// Reading a report or its targets: checked parameters, within the caller's scope.
+    ReportProblems { 400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound,
+        422 => Unprocessable }
+);

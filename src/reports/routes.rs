@@ -46,18 +46,7 @@ fn check_desk_text(query: &SummaryQuery) -> Result<(), ApiError> {
 #[utoipa::path(
     tag = "reports",
     params(SummaryQuery),
-    responses(
-        (status = 200, description = "The report", content(
-            (Summary = "application/json"),
-            (String = "text/csv"),
-            (String = "text/html"),
-            (inline(r::FileBytes) = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            (inline(r::FileBytes) = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-        )),
-        (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
-        (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound),
-        (status = 422, response = r::Unprocessable),
-    ),
+    responses((status = 200, description = "The report", content( (Summary = "application/json"), (String = "text/csv"), (String = "text/html"), (inline(r::FileBytes) = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (inline(r::FileBytes) = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"), )), r::ReportProblems),
     security(("bearer" = []))
 )]
 #[get("/reports/summary")]
@@ -144,12 +133,7 @@ where
 #[utoipa::path(
     tag = "reports",
     params(TimeseriesQuery),
-    responses(
-        (status = 200, body = Timeseries),
-        (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
-        (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound),
-        (status = 422, response = r::Unprocessable),
-    ),
+    responses((status = 200, body = Timeseries), r::ReportProblems),
     security(("bearer" = []))
 )]
 #[get("/reports/timeseries")]
@@ -169,12 +153,7 @@ pub async fn timeseries(
 #[utoipa::path(
     tag = "reports",
     params(OfficersQuery),
-    responses(
-        (status = 200, body = OfficersReport),
-        (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
-        (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound),
-        (status = 422, response = r::Unprocessable),
-    ),
+    responses((status = 200, body = OfficersReport), r::ReportProblems),
     security(("bearer" = []))
 )]
 #[get("/reports/officers")]
@@ -193,12 +172,7 @@ pub async fn officers(
 #[utoipa::path(
     tag = "reports",
     params(TargetsQuery),
-    responses(
-        (status = 200, body = Targets),
-        (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
-        (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound),
-        (status = 422, response = r::Unprocessable),
-    ),
+    responses((status = 200, body = Targets), r::ReportProblems),
     security(("bearer" = []))
 )]
 #[get("/targets")]
@@ -218,12 +192,7 @@ pub async fn get_targets(
 #[utoipa::path(
     tag = "reports",
     request_body = TargetsUpdate,
-    responses(
-        (status = 200, body = Targets),
-        (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
-        (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound),
-        (status = 415, response = r::UnsupportedMediaType), (status = 422, response = r::Unprocessable),
-    ),
+    responses((status = 200, body = Targets), r::ChangeProblems),
     security(("bearer" = []))
 )]
 #[put("/targets")]

@@ -82,14 +82,7 @@ fn with_etag(
 #[utoipa::path(
     tag = "service-accounts",
     request_body = NewServiceAccount,
-    responses(
-        (status = 201, body = ServiceAccountWithSecret, headers(("Location" = String))),
-        (status = 400, response = r::BadRequest),
-        (status = 401, response = r::Unauthorized),
-        (status = 403, response = r::Forbidden),
-        (status = 415, response = r::UnsupportedMediaType),
-        (status = 422, response = r::Unprocessable),
-    ),
+    responses((status = 201, body = ServiceAccountWithSecret, headers(("Location" = String))), r::WriteProblems),
     security(("bearer" = []))
 )]
 #[post("/service-accounts")]

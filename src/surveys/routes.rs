@@ -21,13 +21,7 @@ use crate::i18n::nouns;
     tag = "surveys",
     params(("id" = String, Path, description = "Dossier id")),
     request_body = NewSurvey,
-    responses(
-        (status = 201, body = Survey, headers(("Location" = String))),
-        (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
-        (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound),
-        (status = 409, response = r::Conflict), (status = 415, response = r::UnsupportedMediaType),
-        (status = 422, response = r::Unprocessable),
-    ),
+    responses((status = 201, body = Survey, headers(("Location" = String))), r::StepProblems),
     security(("bearer" = []))
 )]
 #[post("/dossiers/{id}/survey")]

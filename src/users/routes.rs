@@ -86,15 +86,7 @@ pub async fn get_user(
 #[utoipa::path(
     tag = "users",
     request_body = NewUser,
-    responses(
-        (status = 201, body = User, headers(("Location" = String), ("ETag" = String))),
-        (status = 400, response = r::BadRequest),
-        (status = 401, response = r::Unauthorized),
-        (status = 403, response = r::Forbidden),
-        (status = 409, response = r::Conflict),
-        (status = 415, response = r::UnsupportedMediaType),
-        (status = 422, response = r::Unprocessable),
-    ),
+    responses((status = 201, body = User, headers(("Location" = String), ("ETag" = String))), r::CreateProblems),
     security(("bearer" = []))
 )]
 #[post("/users")]
@@ -125,17 +117,7 @@ pub async fn create_user(
         ("If-Match" = Option<String>, Header, description = "ETag of the version read; 412 if it changed since"),
     ),
     request_body = UserPatch,
-    responses(
-        (status = 200, body = User, headers(("ETag" = String))),
-        (status = 400, response = r::BadRequest),
-        (status = 401, response = r::Unauthorized),
-        (status = 403, response = r::Forbidden),
-        (status = 404, response = r::NotFound),
-        (status = 409, response = r::Conflict),
-        (status = 412, response = r::PreconditionFailed),
-        (status = 415, response = r::UnsupportedMediaType),
-        (status = 422, response = r::Unprocessable),
-    ),
+    responses((status = 200, body = User, headers(("ETag" = String))), r::UpdateProblems),
     security(("bearer" = []))
 )]
 #[patch("/users/{id}")]

@@ -34,15 +34,7 @@ impl Policy for Intake {
     tag = "dossiers",
     params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a write safely")),
     request_body = NewDossier,
-    responses(
-        (status = 201, body = Dossier, headers(("Location" = String), ("ETag" = String))),
-        (status = 400, response = r::BadRequest),
-        (status = 401, response = r::Unauthorized),
-        (status = 403, response = r::Forbidden),
-        (status = 409, response = r::Conflict),
-        (status = 415, response = r::UnsupportedMediaType),
-        (status = 422, response = r::Unprocessable),
-    ),
+    responses((status = 201, body = Dossier, headers(("Location" = String), ("ETag" = String))), r::CreateProblems),
     security(("bearer" = []))
 )]
 #[post("/dossiers")]
@@ -92,13 +84,7 @@ pub async fn create_dossier(
         "components": [{"name": "Tờ khai đăng ký khai sinh", "digitized": true}],
         "fee_paid": {"method": "cash", "amount": 8000}
     })),
-    responses(
-        (status = 200, body = Dossier, headers(("ETag" = String))),
-        (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
-        (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound),
-        (status = 409, response = r::Conflict), (status = 412, response = r::PreconditionFailed),
-        (status = 415, response = r::UnsupportedMediaType), (status = 422, response = r::Unprocessable),
-    ),
+    responses((status = 200, body = Dossier, headers(("ETag" = String))), r::UpdateProblems),
     security(("bearer" = []))
 )]
 #[patch("/dossiers/{id}")]

@@ -89,12 +89,7 @@ async fn checked_target(raw: &str, policy: TargetPolicy) -> Result<String, ApiEr
 #[utoipa::path(
     tag = "integration",
     request_body = NewWebhook,
-    responses(
-        (status = 201, body = Webhook, headers(("Location" = String))),
-        (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
-        (status = 403, response = r::Forbidden), (status = 415, response = r::UnsupportedMediaType),
-        (status = 422, response = r::Unprocessable),
-    ),
+    responses((status = 201, body = Webhook, headers(("Location" = String))), r::WriteProblems),
     security(("bearer" = []))
 )]
 #[post("/webhooks")]
@@ -199,12 +194,7 @@ pub async fn get_webhook(
     tag = "integration",
     params(("id" = String, Path)),
     request_body = WebhookPatch,
-    responses(
-        (status = 200, body = Webhook),
-        (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
-        (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound),
-        (status = 415, response = r::UnsupportedMediaType), (status = 422, response = r::Unprocessable),
-    ),
+    responses((status = 200, body = Webhook), r::ChangeProblems),
     security(("bearer" = []))
 )]
 #[patch("/webhooks/{id}")]
