@@ -219,16 +219,7 @@ fn apply_patch(row: &mut ProcedureRow, patch: ProcedurePatch) -> Result<(), ApiE
         ("If-Match" = Option<String>, Header, description = "ETag of the version read; 412 if it changed since"),
     ),
     request_body = ProcedurePatch,
-    responses(
-        (status = 200, body = Procedure, headers(("ETag" = String))),
-        (status = 400, response = r::BadRequest),
-        (status = 401, response = r::Unauthorized),
-        (status = 403, response = r::Forbidden),
-        (status = 404, response = r::NotFound),
-        (status = 412, response = r::PreconditionFailed),
-        (status = 415, response = r::UnsupportedMediaType),
-        (status = 422, response = r::Unprocessable),
-    ),
+    responses((status = 200, body = Procedure, headers(("ETag" = String))), r::EditProblems),
     security(("bearer" = []))
 )]
 #[patch("/procedures/{id}")]

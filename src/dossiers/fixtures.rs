@@ -57,17 +57,21 @@ pub fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2024, 1, 5, 2, 0, 0).unwrap()
 }
 
-/// The row of a dossier received now through `channel` by `by`, due in three days if accepted.
-pub fn row(channel: Channel, by: &Caller) -> DossierRow {
-    let received = intake::received(&new(channel), now()).unwrap();
-    let due = received.accepted_at.map(|at| at + chrono::Duration::days(3));
-    let looked = Looked {
+/// What intake looks up for the fixtures' dossier, due at `due`.
+pub fn looked(due: Option<DateTime<Utc>>) -> Looked {
+    Looked {
         agency_id: "commune".into(),
         procedure_id: "procedure".into(),
         fee: 8000,
         due_at: due,
         answer_due_at: None,
         code: "C01-240105-0001".into(),
-    };
-    intake::row(new(channel), by, received, looked, now()).unwrap()
+    }
+}
+
+/// The row of a dossier received now through `channel` by `by`, due in three days if accepted.
+pub fn row(channel: Channel, by: &Caller) -> DossierRow {
+    let received = intake::received(&new(channel), now()).unwrap();
+    let due = received.accepted_at.map(|at| at + chrono::Duration::days(3));
+    intake::row(new(channel), by, received, looked(due), now()).unwrap()
 }

@@ -210,7 +210,7 @@ pub fn row(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dossiers::fixtures::{caller, field, new, now, officer};
+    use crate::dossiers::fixtures::{caller, field, looked, new, now, officer};
     use crate::dossiers::model::{ApplicantKind, FeePayment, PaymentMethod};
 
     #[test]
@@ -276,17 +276,6 @@ mod tests {
             ..new(Channel::Online)
         };
         assert_eq!(received(&import, now()).unwrap().accepted_at, Some(now() - hour));
-    }
-
-    fn looked(due: Option<DateTime<Utc>>) -> Looked {
-        Looked {
-            agency_id: "commune".into(),
-            procedure_id: "procedure".into(),
-            fee: 8000,
-            due_at: due,
-            answer_due_at: None,
-            code: "C01-240105-0001".into(),
-        }
     }
 
     #[test]

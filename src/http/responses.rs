@@ -147,6 +147,12 @@ problem_set!(
 );
 
 problem_set!(
+    /// Changing an existing resource under `If-Match`, where nothing can collide.
+    EditProblems { 400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound,
+        412 => PreconditionFailed, 415 => UnsupportedMediaType, 422 => Unprocessable }
+);
+
+problem_set!(
     /// Changing an existing resource or an agency's setting, where nothing can collide.
     ChangeProblems { 400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound,
         415 => UnsupportedMediaType, 422 => Unprocessable }
