@@ -135,15 +135,15 @@ where
         .await;
     let saved = match (result, key) {
         (Ok(saved), _) => saved,
-        // Two requests raced with the same new key: the other one committed its key first, and
-        // this one was rolled back whole. Answer what the first answered.
-        (Err(error @ ApiError::Conflict { .. }), Some(key)) => {
-            match db.run(move |conn| replay(conn, &caller, &key)).await? {
-                Some(saved) => saved,
-                None => return Err(error),
-            }
-        }
-        (Err(error), _) => return Err(error),
+        // This attempt failed and was rolled back whole. If a request with the same key committed
+        // meanwhile, the two raced: this one may have collided with it (a 409 on the key or the
+        // row's version) or already seen its change (a step refused because it was taken). A
+        // retry gets the first answer, whatever it raced with; otherwise this attempt's error.
+        (Err(error), Some(key)) => match db.run(move |conn| replay(conn, &caller, &key)).await {
+            Ok(Some(saved)) => saved,
+            _ => return Err(error),
+        },
+        (Err(error), None) => return Err(error),
     };
     Ok(saved.into_response())
 }

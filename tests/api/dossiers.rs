@@ -361,6 +361,37 @@ async fn idempotency_keys_replay_the_first_response() {
     assert_eq!(error_fields(&problem(different).await), ["Idempotency-Key"]);
 }
 
+/// Retries of one step with one key, sent at once: every one gets the step's answer, whichever
+/// of them took it and whatever the others saw of it meanwhile (on PostgreSQL a retry could read
+/// the dossier already resolved and be refused `resolve_processing_only`).
+#[tokio::test]
+async fn concurrent_retries_of_a_step_all_get_its_answer() {
+    let app = spawn_app().await;
+    let desk = desk(&app).await;
+    for round in 0..10 {
+        let dossier = submit_dossier(&app, &desk.officer, &intake_body(&desk, "direct")).await;
+        let path = format!("/api/v1/dossiers/{}/resolve", dossier["id"].as_str().unwrap());
+        let key = format!("resolve-{round}");
+        let body = json!({"outcome": "approved", "result_digitized": true});
+        let retries = (0..20).map(|_| {
+            app.client
+                .post(app.url(&path))
+                .bearer_auth(&desk.officer)
+                .header("Idempotency-Key", &key)
+                .json(&body)
+                .send()
+        });
+        let mut answers = Vec::new();
+        for response in futures_util::future::join_all(retries).await {
+            let response = response.unwrap();
+            assert_eq!(response.status(), 200, "round {round}");
+            answers.push(response.text().await.unwrap());
+        }
+        answers.dedup();
+        assert_eq!(answers.len(), 1, "one answer for one key");
+    }
+}
+
 /// A repeat answers with the first response whole: status, body and the headers a client relies
 /// on (`Location`, `ETag`), for a created dossier and for a step alike.
 #[tokio::test]
