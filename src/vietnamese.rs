@@ -35,6 +35,15 @@ pub fn admin_date(date: NaiveDate) -> String {
     format!("{:02}/{month}/{}", date.day(), date.year())
 }
 
+/// A cell a spreadsheet will not run: text that begins with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return (what Excel and LibreOffice read as a formula, a tab being trimmed first) gets a
+/// leading `'`, as OWASP recommends for CSV exports; the rest reads as it is. A plain number, a
+/// negative one included, stays a number.
+pub fn csv_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && text.parse::<f64>().is_err() { format!("'{text}").into() } else { text.into() }
+}
+
 /// Text safe inside HTML.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -76,5 +85,20 @@ mod tests {
         assert_eq!(admin_date(d(2024, 6, 25)), "25/6/2024");
         assert_eq!(admin_date(d(2022, 12, 5)), "05/12/2022");
         assert_eq!(admin_date(d(2023, 2, 14)), "14/02/2023");
+    }
+
+    #[test]
+    fn csv_cells_that_a_spreadsheet_would_run_are_neutralised() {
+        for formula in
+            ["=HYPERLINK(\"http://x\",\"y\")", "+SUM(1,2)", "-2+3", "@SUM(A1)", "=cmd|' /C calc'!A0"]
+        {
+            assert_eq!(csv_cell(formula), format!("'{formula}"));
+        }
+        // A tab or a carriage return before a formula is trimmed by the spreadsheet, not here.
+        assert_eq!(csv_cell("\t=1+2"), "'\t=1+2");
+        assert_eq!(csv_cell("\r=1+2"), "'\r=1+2");
+        for plain in ["UBND xã Tỉnh Châu", "Nguyễn Văn An", "98.77", "-3", "+7", "", "a=b"] {
+            assert_eq!(csv_cell(plain), plain);
+        }
     }
 }

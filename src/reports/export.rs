@@ -13,15 +13,17 @@ use serde_json::Value;
 
 use super::document::{Block, Inline};
 use super::model::{FieldLine, Summary};
-use crate::vietnamese::escape_html;
+use crate::vietnamese::{csv_cell, escape_html};
 
 /// Every figure as `figure,value` lines, named by its path in the JSON (`reception.new_online`);
-/// list items are named by their indicator, field or responsible person.
+/// list items are named by their indicator, field or responsible person. A cell a spreadsheet
+/// would run as a formula is neutralised ([`csv_cell`]).
 pub fn csv(summary: &Summary) -> anyhow::Result<Vec<u8>> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(["figure", "value"])?;
     for (name, value) in figure_lines(summary)? {
-        writer.write_record([name, value])?;
+        // Names and values carry agency, officer and procedure names as users typed them.
+        writer.write_record([csv_cell(&name).as_bytes(), csv_cell(&value).as_bytes()])?;
     }
     Ok(writer.into_inner()?)
 }

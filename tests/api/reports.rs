@@ -574,3 +574,51 @@ async fn the_counters_agree_with_the_plain_definition_on_a_generated_history() {
     )
     .await;
 }
+
+/// Agency and officer names that a spreadsheet would run as formulas reach the CSV export
+/// neutralised: no cell begins with `=`, `+`, `-`, `@`, a tab or a carriage return.
+#[tokio::test]
+async fn csv_exports_carry_no_live_formula() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let province = app.create_agency(&admin, "P01", "province", None).await;
+    let agency = json!({"code": "P01.C01", "name": "=HYPERLINK(\"http://x\",\"y\")", "level": "commune", "parent_id": province});
+    let created = app.post_as(&admin, "/api/v1/agencies", &agency).await;
+    assert_eq!(created.status(), 201);
+    let commune = created.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    let officer = json!({
+        "username": "cong.thuc", "password": crate::helpers::ADMIN_PASSWORD, "full_name": "+SUM(1,2)",
+        "role": "officer", "agency_id": commune,
+    });
+    assert_eq!(app.post_as(&admin, "/api/v1/users", &officer).await.status(), 201);
+    let token = app.login("cong.thuc", crate::helpers::ADMIN_PASSWORD).await;
+    let procedure = app.birth_procedure(&admin).await;
+    let dossier = json!({
+        "procedure_id": procedure, "agency_id": commune, "channel": "direct",
+        "applicant": {"kind": "citizen", "full_name": "@Nguyễn Văn An"},
+        "components": [{"name": "Tờ khai", "digitized": false}],
+    });
+    assert_eq!(app.post_as(&token, "/api/v1/dossiers", &dossier).await.status(), 201);
+
+    let today = chrono::Utc::now().with_timezone(&motcua::clock::vietnam()).date_naive();
+    let path = format!("/api/v1/reports/summary?agency_id={commune}&from={today}&to={today}&format=csv");
+    let response = app.get_as(&admin, &path).await;
+    assert_eq!(response.status(), 200);
+    let text = response.text().await.unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let cells: Vec<String> = reader
+        .records()
+        .flat_map(|record| record.unwrap().iter().map(str::to_owned).collect::<Vec<_>>())
+        .collect();
+    let live =
+        |cell: &&String| cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && cell.parse::<f64>().is_err();
+    assert_eq!(cells.iter().filter(live).collect::<Vec<_>>(), Vec::<&String>::new(), "{text}");
+    assert!(
+        cells.iter().any(|c| c == "'=HYPERLINK(\"http://x\",\"y\")"),
+        "the agency's name, readable: {text}"
+    );
+    assert!(
+        cells.iter().any(|c| c.contains("'+SUM(1,2)")),
+        "the officer who answers for digitization: {text}"
+    );
+}
