@@ -64,6 +64,11 @@ pub struct Settings {
     #[arg(long, env = "MOTCUA_WORKERS", global = true)]
     pub workers: Option<usize>,
 
+    /// Comma-separated addresses of the reverse proxies in front of the service: only from these is
+    /// `X-Forwarded-For` believed for the client's address (in logs and the sign-in throttle).
+    #[arg(long, env = "MOTCUA_TRUSTED_PROXIES", value_delimiter = ',', global = true)]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+
     /// Let webhooks target loopback and private networks (refused by default, so that a
     /// subscription cannot probe the internal network).
     #[arg(long, env = "MOTCUA_WEBHOOK_ALLOW_PRIVATE", default_value_t = false, global = true, action = clap::ArgAction::Set)]
@@ -133,6 +138,7 @@ impl Settings {
             access_token_ttl_secs: 900,
             refresh_token_ttl_days: 30,
             workers: Some(2),
+            trusted_proxies: Vec::new(),
             webhook_allow_private: false,
             webhook_worker: true,
             webhook_poll_ms: 1000,

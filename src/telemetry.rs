@@ -21,7 +21,8 @@ pub fn init(format: LogFormat) {
 }
 
 /// The root span of every request. Like tracing-actix-web's default, but without the query
-/// string (`?q=` may carry an applicant's name) and without the user agent.
+/// string (`?q=` may carry an applicant's name), without the user agent, and with the client's
+/// address as `http::client` resolves it (not a spoofable `X-Forwarded-For`).
 pub struct RequestSpan;
 
 impl tracing_actix_web::RootSpanBuilder for RequestSpan {
@@ -34,7 +35,7 @@ impl tracing_actix_web::RootSpanBuilder for RequestSpan {
             http.method = %request.method(),
             http.route = %route,
             http.path = %request.path(),
-            http.client_ip = %request.connection_info().realip_remote_addr().unwrap_or(""),
+            http.client_ip = ?crate::http::client::of(request.request()),
             request_id = request_id.as_deref().unwrap_or(""),
             http.status_code = tracing::field::Empty,
             otel.status_code = tracing::field::Empty,

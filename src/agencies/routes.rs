@@ -91,7 +91,7 @@ pub async fn create_agency(
     let scope = auth.scope();
     let row = db.write(move |conn| service::create(conn, &scope, body)).await?;
     let agency = Agency::try_from(row)?;
-    tracing::info!(agency_id = %agency.id, code = %agency.code, by = %auth.id, "agency created");
+    tracing::info!(agency_id = %agency.id, code = ?agency.code, by = %auth.id, "agency created");
     Ok(with_etag(
         HttpResponse::Created().insert_header((header::LOCATION, format!("/api/v1/agencies/{}", agency.id))),
         &agency,

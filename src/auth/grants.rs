@@ -44,14 +44,14 @@ const BAD_LOGIN: Text = Text::fixed("Tên đăng nhập hoặc mật khẩu khô
 
 fn refused(throttle: &LoginThrottle, key: &str, address: Option<IpAddr>, outcome: &str) -> ApiError {
     throttle.record_failure(key, address);
-    tracing::warn!(username = %key, address = ?address, outcome, "login refused");
+    tracing::warn!(username = ?key, address = ?address, outcome, "login refused");
     ApiError::Unauthorized(BAD_LOGIN)
 }
 
 fn check_throttle(throttle: &LoginThrottle, key: &str, address: Option<IpAddr>) -> Result<(), ApiError> {
     match throttle.check(key, address) {
         Some(wait) => {
-            tracing::warn!(username = %key, address = ?address, outcome = "throttled", "login refused");
+            tracing::warn!(username = ?key, address = ?address, outcome = "throttled", "login refused");
             Err(ApiError::TooManyRequests { retry_after_secs: wait.as_secs().max(1) })
         }
         None => Ok(()),
@@ -82,7 +82,7 @@ pub(super) async fn password_grant(
             Ok((user, refresh))
         })
         .await?;
-    tracing::info!(username = %user.username, address = ?address, outcome = "success", "login");
+    tracing::info!(username = ?user.username, address = ?address, outcome = "success", "login");
     issue_for_user(keys, &user, Some(refresh))
 }
 
@@ -227,7 +227,7 @@ pub(super) async fn client_credentials_grant(
     if !account.active {
         return Err(refused(throttle, &client_id, address, "inactive"));
     }
-    tracing::info!(client_id = %client_id, address = ?address, outcome = "success", "service login");
+    tracing::info!(client_id = ?client_id, address = ?address, outcome = "success", "service login");
     let subject = Subject {
         id: account.id,
         kind: SubjectKind::Service,
@@ -255,4 +255,46 @@ async fn verify_secret<T: Send + 'static>(
     })
     .await
     .map_err(|e| ApiError::Internal(e.into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+    use crate::auth::throttle::ThrottleConfig;
+
+    /// The log lines written while `f` runs, as the text format writes them.
+    fn logged(f: impl FnOnce()) -> String {
+        #[derive(Clone, Default)]
+        struct Buffer(Arc<Mutex<Vec<u8>>>);
+        impl Write for Buffer {
+            fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(bytes);
+                Ok(bytes.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let buffer = Buffer::default();
+        let writer = buffer.clone();
+        let subscriber =
+            tracing_subscriber::fmt().with_ansi(false).with_writer(move || writer.clone()).finish();
+        tracing::subscriber::with_default(subscriber, f);
+        String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap()
+    }
+
+    #[test]
+    fn a_refused_username_cannot_forge_a_log_line() {
+        let throttle = LoginThrottle::new(ThrottleConfig::default());
+        let forged = "x\n2026-11-30T15:09:00Z  INFO motcua: admin logged in\u{1b}[2K";
+        let out = logged(|| {
+            refused(&throttle, forged, None, "bad_password");
+        });
+        assert_eq!(out.lines().count(), 1, "{out}");
+        assert!(!out.contains('\u{1b}'), "{out:?}");
+        assert!(out.contains("login refused") && out.contains(r#"username="x\n2026"#), "{out}");
+    }
 }

@@ -1,8 +1,6 @@
 //! `POST /auth/token` (password, refresh_token and client_credentials grants) and `POST
 //! /auth/logout`. The grants themselves are in `grants`.
 
-use std::net::IpAddr;
-
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -63,10 +61,6 @@ fn required(value: Option<String>, field: &str) -> Result<String, ApiError> {
     })
 }
 
-fn client_address(req: &HttpRequest) -> Option<IpAddr> {
-    req.peer_addr().map(|a| a.ip())
-}
-
 /// Get tokens.
 ///
 /// `{"username", "password"}` (the password grant), `{"grant_type": "refresh_token",
@@ -103,7 +97,7 @@ pub async fn issue_token(
     throttle: web::Data<LoginThrottle>,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
     let body = body.into_inner();
-    let address = client_address(&req);
+    let address = crate::http::client::of(&req);
     let issuer = Issuer { db, keys, throttle };
     let response = match body.grant_type {
         GrantType::Password => {

@@ -167,7 +167,7 @@ pub async fn create_procedure(
             to_api(conn, &calendars, row)
         })
         .await?;
-    tracing::info!(procedure = %procedure.code, by = %auth.id, "procedure created");
+    tracing::info!(procedure = ?procedure.code, by = %auth.id, "procedure created");
     Ok(respond(
         HttpResponse::Created()
             .insert_header((header::LOCATION, format!("/api/v1/procedures/{}", procedure.id))),
@@ -250,7 +250,7 @@ pub async fn update_procedure(
             to_api(conn, &calendars, row)
         })
         .await?;
-    tracing::info!(procedure = %procedure.code, by = %auth.id, "procedure updated");
+    tracing::info!(procedure = ?procedure.code, by = %auth.id, "procedure updated");
     Ok(respond(&mut HttpResponse::Ok(), &procedure))
 }
 

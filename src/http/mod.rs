@@ -1,6 +1,7 @@
 //! HTTP plumbing shared by every slice: strict extractors whose failures are problem documents,
 //! the 404/405 fallback, the language of problem documents, and the request id.
 
+pub mod client;
 pub mod etag;
 pub mod extract;
 pub mod fallback;

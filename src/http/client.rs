@@ -1,0 +1,85 @@
+//! Who sent a request: the peer's address, or, when the peer is a proxy the operator trusts
+//! (`MOTCUA_TRUSTED_PROXIES`), the client its `X-Forwarded-For` names. Anyone can send that
+//! header, so it is read only from a trusted peer, and only as far as the chain is trusted: walking
+//! it from the right, the first address that is not a trusted proxy is the client. Anything in it
+//! that is not an IP address ends the walk at the last trusted hop, so a forged value can neither
+//! pose as another client nor reach a log line.
+
+use std::net::IpAddr;
+
+use actix_web::{HttpRequest, web};
+
+/// The proxies whose `X-Forwarded-For` is believed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrustedProxies(pub Vec<IpAddr>);
+
+impl TrustedProxies {
+    fn trusts(&self, address: IpAddr) -> bool {
+        self.0.contains(&address)
+    }
+}
+
+/// The client's address from the peer and its `X-Forwarded-For`, as the module says.
+pub fn client_ip(
+    peer: Option<IpAddr>,
+    forwarded_for: Option<&str>,
+    trusted: &TrustedProxies,
+) -> Option<IpAddr> {
+    let mut client = peer?;
+    if !trusted.trusts(client) {
+        return Some(client);
+    }
+    for hop in forwarded_for.unwrap_or_default().rsplit(',') {
+        match hop.trim().parse::<IpAddr>() {
+            Ok(address) => {
+                client = address;
+                if !trusted.trusts(address) {
+                    break;
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    Some(client)
+}
+
+/// The client address of a request, by the app's trusted proxies (none unless configured).
+pub fn of(req: &HttpRequest) -> Option<IpAddr> {
+    let forwarded = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    let none = TrustedProxies::default();
+    let trusted = req.app_data::<web::Data<TrustedProxies>>().map_or(&none, |t| t.get_ref());
+    client_ip(req.peer_addr().map(|a| a.ip()), forwarded, trusted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn the_forwarded_client_is_believed_only_from_a_trusted_proxy() {
+        let proxy = TrustedProxies(vec![ip("10.0.0.1"), ip("10.0.0.2")]);
+        let spoofed = Some("203.0.113.9");
+        assert_eq!(client_ip(Some(ip("198.51.100.7")), spoofed, &proxy), Some(ip("198.51.100.7")));
+        assert_eq!(
+            client_ip(Some(ip("10.0.0.1")), spoofed, &TrustedProxies::default()),
+            Some(ip("10.0.0.1"))
+        );
+        assert_eq!(client_ip(Some(ip("10.0.0.1")), spoofed, &proxy), Some(ip("203.0.113.9")));
+        // A client's own forged entry sits left of what the trusted proxies appended.
+        let chain = Some("1.2.3.4, 203.0.113.9, 10.0.0.2");
+        assert_eq!(client_ip(Some(ip("10.0.0.1")), chain, &proxy), Some(ip("203.0.113.9")));
+        assert_eq!(client_ip(Some(ip("10.0.0.1")), None, &proxy), Some(ip("10.0.0.1")));
+        assert_eq!(client_ip(None, spoofed, &proxy), None);
+    }
+
+    #[test]
+    fn what_is_not_an_address_ends_the_walk() {
+        let proxy = TrustedProxies(vec![ip("10.0.0.1")]);
+        let forged = Some("203.0.113.9, x\n2026-11-30T15:09:00Z INFO admin logged in");
+        assert_eq!(client_ip(Some(ip("10.0.0.1")), forged, &proxy), Some(ip("10.0.0.1")));
+    }
+}
