@@ -66,8 +66,8 @@ pub struct Settings {
 
     /// Comma-separated addresses of the reverse proxies in front of the service: only from these is
     /// `X-Forwarded-For` believed for the client's address (in logs and the sign-in throttle).
-    #[arg(long, env = "MOTCUA_TRUSTED_PROXIES", value_delimiter = ',', global = true)]
-    pub trusted_proxies: Vec<std::net::IpAddr>,
+    #[arg(long, env = "MOTCUA_TRUSTED_PROXIES", default_value = "", global = true)]
+    pub trusted_proxies: crate::http::client::TrustedProxies,
 
     /// Let webhooks target loopback and private networks (refused by default, so that a
     /// subscription cannot probe the internal network).
@@ -138,7 +138,7 @@ impl Settings {
             access_token_ttl_secs: 900,
             refresh_token_ttl_days: 30,
             workers: Some(2),
-            trusted_proxies: Vec::new(),
+            trusted_proxies: Default::default(),
             webhook_allow_private: false,
             webhook_worker: true,
             webhook_poll_ms: 1000,

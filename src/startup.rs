@@ -141,7 +141,7 @@ fn serve(listener: TcpListener, db: Db, keys: TokenKeys, settings: &Settings) ->
     let calendars = web::Data::new(CalendarCache::new(tree.clone()));
     let tree = web::Data::new(tree);
     let accounts = web::Data::new(crate::auth::accounts::AccountStates::default());
-    let proxies = web::Data::new(crate::http::client::TrustedProxies(settings.trusted_proxies.clone()));
+    let proxies = web::Data::new(settings.trusted_proxies.clone());
     let targets = web::Data::new(TargetPolicy { allow_private: settings.webhook_allow_private });
     let settings_for_app = settings.clone();
     let prometheus = metrics.middleware()?;

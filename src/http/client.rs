@@ -13,6 +13,20 @@ use actix_web::{HttpRequest, web};
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TrustedProxies(pub Vec<IpAddr>);
 
+/// A comma-separated list of addresses, as `MOTCUA_TRUSTED_PROXIES` gives it; empty for none.
+impl std::str::FromStr for TrustedProxies {
+    type Err = std::net::AddrParseError;
+
+    fn from_str(list: &str) -> Result<Self, Self::Err> {
+        list.split(',')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(str::parse)
+            .collect::<Result<_, _>>()
+            .map(Self)
+    }
+}
+
 impl TrustedProxies {
     fn trusts(&self, address: IpAddr) -> bool {
         self.0.contains(&address)
@@ -74,6 +88,16 @@ mod tests {
         assert_eq!(client_ip(Some(ip("10.0.0.1")), chain, &proxy), Some(ip("203.0.113.9")));
         assert_eq!(client_ip(Some(ip("10.0.0.1")), None, &proxy), Some(ip("10.0.0.1")));
         assert_eq!(client_ip(None, spoofed, &proxy), None);
+    }
+
+    #[test]
+    fn the_setting_is_a_comma_separated_list() {
+        assert_eq!("".parse::<TrustedProxies>().unwrap(), TrustedProxies::default());
+        assert_eq!(
+            " 10.0.0.1, ::1 ".parse::<TrustedProxies>().unwrap(),
+            TrustedProxies(vec![ip("10.0.0.1"), ip("::1")])
+        );
+        assert!("10.0.0.1,proxy".parse::<TrustedProxies>().is_err());
     }
 
     #[test]
