@@ -50,7 +50,7 @@ pub fn create(conn: &mut DbConnection, scope: &Scope, body: NewAgency) -> Result
 }
 
 /// Change an agency, or move it (with everything below it) under another parent.
-#[tracing::instrument(skip_all, fields(agency_id = %id))]
+#[tracing::instrument(skip_all, fields(agency_id = ?id))]
 pub fn update(
     conn: &mut DbConnection,
     scope: &Scope,

@@ -9,17 +9,17 @@ pub fn insert(conn: &mut DbConnection, row: &AgencyRow) -> QueryResult<()> {
     diesel::insert_into(agencies::table).values(row).execute(conn).map(|_| ())
 }
 
-#[tracing::instrument(skip_all, fields(agency_id = %id))]
+#[tracing::instrument(level = "debug", skip_all, fields(agency_id = ?id))]
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<AgencyRow>> {
     agencies::table.find(id).select(AgencyRow::as_select()).first(conn).optional()
 }
 
-#[tracing::instrument(skip_all, fields(agency_id = %id))]
+#[tracing::instrument(level = "debug", skip_all, fields(agency_id = ?id))]
 pub fn children(conn: &mut DbConnection, id: &str) -> QueryResult<Vec<AgencyRow>> {
     agencies::table.filter(agencies::parent_id.eq(id)).select(AgencyRow::as_select()).load(conn)
 }
 
-#[tracing::instrument(skip_all, fields(code = %code))]
+#[tracing::instrument(level = "debug", skip_all, fields(code = ?code))]
 pub fn find_by_code(conn: &mut DbConnection, code: &str) -> QueryResult<Option<AgencyRow>> {
     agencies::table.filter(agencies::code.eq(code)).select(AgencyRow::as_select()).first(conn).optional()
 }
@@ -48,7 +48,7 @@ pub struct ListFilter {
 }
 
 /// Agencies ordered by code, after the cursor's code.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub fn list(
     conn: &mut DbConnection,
     scope: &Scope,
@@ -80,7 +80,7 @@ pub struct AgencyChanges<'a> {
     pub updated_at: chrono::NaiveDateTime,
 }
 
-#[tracing::instrument(skip_all, fields(agency_id = %id))]
+#[tracing::instrument(level = "debug", skip_all, fields(agency_id = ?id))]
 pub fn update(conn: &mut DbConnection, id: &str, changes: &AgencyChanges<'_>) -> QueryResult<()> {
     diesel::update(agencies::table.find(id))
         .set((
@@ -96,7 +96,7 @@ pub fn update(conn: &mut DbConnection, id: &str, changes: &AgencyChanges<'_>) ->
 
 /// Rewrite the paths of an agency and everything below it after a move. A subtree is at most a
 /// province's communes, so row by row is cheap and needs no backend-specific SQL.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub fn move_subtree(conn: &mut DbConnection, old_path: &str, new_path: &str) -> QueryResult<()> {
     let rows: Vec<(String, String)> = agencies::table
         .filter(agencies::path.like(format!("{old_path}%")))

@@ -67,7 +67,7 @@ impl AccountStates {
     }
 }
 
-#[tracing::instrument(skip_all, fields(subject_id = %id))]
+#[tracing::instrument(skip_all, fields(subject_id = ?id))]
 pub fn load(conn: &mut DbConnection, kind: SubjectKind, id: &str) -> Result<Option<AccountState>, ApiError> {
     Ok(match kind {
         SubjectKind::User => match directory::find_person(conn, id)? {

@@ -44,22 +44,22 @@ pub fn normalize_username(username: &str) -> String {
     username.trim().to_lowercase()
 }
 
-#[tracing::instrument(skip_all, fields(user_id = %id))]
+#[tracing::instrument(level = "debug", skip_all, fields(user_id = ?id))]
 pub fn find_person(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Person>> {
     users::table.find(id).select(Person::as_select()).first(conn).optional()
 }
 
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub fn find_person_by_username(conn: &mut DbConnection, username: &str) -> QueryResult<Option<Person>> {
     users::table.filter(users::username.eq(username)).select(Person::as_select()).first(conn).optional()
 }
 
-#[tracing::instrument(skip_all, fields(account_id = %id))]
+#[tracing::instrument(level = "debug", skip_all, fields(account_id = ?id))]
 pub fn find_service(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Service>> {
     service_accounts::table.find(id).select(Service::as_select()).first(conn).optional()
 }
 
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub fn find_service_by_client_id(conn: &mut DbConnection, client_id: &str) -> QueryResult<Option<Service>> {
     service_accounts::table
         .filter(service_accounts::client_id.eq(client_id))
@@ -69,7 +69,7 @@ pub fn find_service_by_client_id(conn: &mut DbConnection, client_id: &str) -> Qu
 }
 
 /// The ids of the agencies a service account is bound to, in order.
-#[tracing::instrument(skip_all, fields(account_id = %account_id))]
+#[tracing::instrument(level = "debug", skip_all, fields(account_id = ?account_id))]
 pub fn bound_agency_ids(conn: &mut DbConnection, account_id: &str) -> QueryResult<Vec<String>> {
     service_account_agencies::table
         .inner_join(agencies::table)

@@ -19,12 +19,12 @@ pub struct RefreshTokenRow {
     pub revoked_at: Option<NaiveDateTime>,
 }
 
-#[tracing::instrument(skip_all, fields(user_id = %row.user_id))]
+#[tracing::instrument(level = "debug", skip_all, fields(user_id = ?row.user_id))]
 pub fn insert_refresh(conn: &mut DbConnection, row: &RefreshTokenRow) -> QueryResult<()> {
     diesel::insert_into(refresh_tokens::table).values(row).execute(conn).map(|_| ())
 }
 
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub fn find_refresh(conn: &mut DbConnection, token_hash: &str) -> QueryResult<Option<RefreshTokenRow>> {
     refresh_tokens::table
         .filter(refresh_tokens::token_hash.eq(token_hash))
@@ -35,7 +35,7 @@ pub fn find_refresh(conn: &mut DbConnection, token_hash: &str) -> QueryResult<Op
 
 /// Spend a token. False when it was already spent or revoked, including by a concurrent
 /// request that got there first.
-#[tracing::instrument(skip_all, fields(refresh_id = %id))]
+#[tracing::instrument(level = "debug", skip_all, fields(refresh_id = ?id))]
 pub fn spend_refresh(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> QueryResult<bool> {
     let updated = diesel::update(
         refresh_tokens::table
@@ -48,7 +48,7 @@ pub fn spend_refresh(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> Qu
     Ok(updated == 1)
 }
 
-#[tracing::instrument(skip_all, fields(family_id = %family_id))]
+#[tracing::instrument(level = "debug", skip_all, fields(family_id = ?family_id))]
 pub fn revoke_family(conn: &mut DbConnection, family_id: &str, at: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(
         refresh_tokens::table
@@ -59,7 +59,7 @@ pub fn revoke_family(conn: &mut DbConnection, family_id: &str, at: NaiveDateTime
     .execute(conn)
 }
 
-#[tracing::instrument(skip_all, fields(user_id = %user_id))]
+#[tracing::instrument(level = "debug", skip_all, fields(user_id = ?user_id))]
 pub fn revoke_all_for_user(conn: &mut DbConnection, user_id: &str, at: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(
         refresh_tokens::table

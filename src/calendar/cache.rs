@@ -55,8 +55,11 @@ impl CalendarCache {
         conn: &mut DbConnection,
         agency_id: Option<&str>,
     ) -> Result<Arc<AgencyCalendar>, ApiError> {
+        // A load on every call (the hot path), a write only when the tree moved.
         let tree = self.tree.current();
-        if self.tree_seen.swap(tree, Ordering::AcqRel) != tree {
+        if self.tree_seen.load(Ordering::Acquire) != tree
+            && self.tree_seen.swap(tree, Ordering::AcqRel) != tree
+        {
             self.invalidate();
         }
         let key = agency_id.map(str::to_owned);

@@ -5,12 +5,12 @@ use super::model::CalendarDayRow;
 use crate::db::DbConnection;
 use crate::db::schema::{agency_schedules, calendar_days};
 
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub fn insert_day(conn: &mut DbConnection, row: &CalendarDayRow) -> QueryResult<()> {
     diesel::insert_into(calendar_days::table).values(row).execute(conn).map(|_| ())
 }
 
-#[tracing::instrument(skip_all, fields(day_id = %id))]
+#[tracing::instrument(level = "debug", skip_all, fields(day_id = ?id))]
 pub fn find_day(conn: &mut DbConnection, id: &str) -> QueryResult<Option<CalendarDayRow>> {
     calendar_days::table.find(id).select(CalendarDayRow::as_select()).first(conn).optional()
 }
@@ -26,7 +26,7 @@ pub fn day_exists(conn: &mut DbConnection, agency_id: Option<&str>, day: NaiveDa
     query.first::<String>(conn).optional().map(|found| found.is_some())
 }
 
-#[tracing::instrument(skip_all, fields(day_id = %id))]
+#[tracing::instrument(level = "debug", skip_all, fields(day_id = ?id))]
 pub fn delete_day(conn: &mut DbConnection, id: &str) -> QueryResult<usize> {
     diesel::delete(calendar_days::table.find(id)).execute(conn)
 }
@@ -56,7 +56,7 @@ pub fn schedules_of(conn: &mut DbConnection, agencies: &[String]) -> QueryResult
 }
 
 /// Set an agency's schedule, replacing any (an upsert: concurrent writes never collide).
-#[tracing::instrument(skip_all, fields(agency_id = %agency_id))]
+#[tracing::instrument(level = "debug", skip_all, fields(agency_id = ?agency_id))]
 pub fn put_schedule(
     conn: &mut DbConnection,
     agency_id: &str,
@@ -66,7 +66,7 @@ pub fn put_schedule(
     crate::db::upsert_schedule(conn, agency_id, week, at)
 }
 
-#[tracing::instrument(skip_all, fields(agency_id = %agency_id))]
+#[tracing::instrument(level = "debug", skip_all, fields(agency_id = ?agency_id))]
 pub fn delete_schedule(conn: &mut DbConnection, agency_id: &str) -> QueryResult<usize> {
     diesel::delete(agency_schedules::table.find(agency_id)).execute(conn)
 }

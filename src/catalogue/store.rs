@@ -22,7 +22,7 @@ pub fn insert(conn: &mut DbConnection, row: &ProcedureRow) -> QueryResult<()> {
     write_terms(conn, row)
 }
 
-#[tracing::instrument(skip_all, fields(procedure_id = %row.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(procedure_id = ?row.id))]
 pub fn update(conn: &mut DbConnection, row: &ProcedureRow) -> QueryResult<()> {
     diesel::update(procedures::table.find(&row.id))
         .set((
@@ -45,7 +45,7 @@ pub fn update(conn: &mut DbConnection, row: &ProcedureRow) -> QueryResult<()> {
     write_terms(conn, row)
 }
 
-#[tracing::instrument(skip_all, fields(procedure_id = %id))]
+#[tracing::instrument(level = "debug", skip_all, fields(procedure_id = ?id))]
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<ProcedureRow>> {
     procedures::table.find(id).select(ProcedureRow::as_select()).first(conn).optional()
 }
@@ -59,7 +59,7 @@ pub fn all_active(conn: &mut DbConnection) -> QueryResult<Vec<ProcedureRow>> {
         .load(conn)
 }
 
-#[tracing::instrument(skip_all, fields(code = %code))]
+#[tracing::instrument(level = "debug", skip_all, fields(code = ?code))]
 pub fn find_by_code(conn: &mut DbConnection, code: &str) -> QueryResult<Option<ProcedureRow>> {
     procedures::table
         .filter(procedures::code.eq(code))
@@ -104,7 +104,7 @@ pub struct ListFilter {
 }
 
 /// Procedures ordered by code, after the cursor's code.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub fn list(
     conn: &mut DbConnection,
     filter: &ListFilter,

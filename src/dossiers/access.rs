@@ -14,7 +14,7 @@ use crate::labels::Labelled;
 
 /// The dossier if the caller may see it; otherwise the same 404 as a missing one. Citizens see
 /// their own; everyone else the dossiers of the agencies in their scope.
-#[tracing::instrument(skip(conn, caller), fields(caller = %caller.id))]
+#[tracing::instrument(skip(conn, caller), fields(caller = ?caller.id))]
 pub fn load_visible(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<DossierRow, ApiError> {
     let row = store::find(conn, id)?.ok_or_else(|| ApiError::not_found(nouns::DOSSIER))?;
     if visible(conn, caller, &row)? { Ok(row) } else { Err(ApiError::not_found(nouns::DOSSIER)) }

@@ -57,7 +57,7 @@ pub fn filter(query: DossierQuery, now: NaiveDateTime) -> ListFilter {
 }
 
 /// A page of the dossiers the caller may see that match the query, newest first.
-#[tracing::instrument(skip_all, fields(caller = %caller.id))]
+#[tracing::instrument(skip_all, fields(caller = ?caller.id))]
 pub fn load(
     conn: &mut DbConnection,
     caller: &Caller,

@@ -35,7 +35,7 @@ use crate::users::store as users;
 
 /// Receive a dossier. Desk and postal intake is accepted at once (the receipt is issued and the
 /// clock starts); online intake waits for `accept`.
-#[tracing::instrument(skip_all, fields(caller = %caller.id, agency_id = %new.agency_id))]
+#[tracing::instrument(skip_all, fields(caller = ?caller.id, agency_id = ?new.agency_id))]
 pub fn intake(
     conn: &mut DbConnection,
     calendars: &CalendarCache,
@@ -107,7 +107,7 @@ pub fn intake(
 }
 
 /// Take one step of the lifecycle.
-#[tracing::instrument(skip_all, fields(caller = %caller.id, dossier_id = %id, action = step.change.action().as_str()))]
+#[tracing::instrument(skip_all, fields(caller = ?caller.id, dossier_id = ?id, action = step.change.action().as_str()))]
 pub fn act(
     conn: &mut DbConnection,
     calendars: &CalendarCache,
@@ -182,7 +182,7 @@ fn check_assignee(conn: &mut DbConnection, agency_id: &str, user_id: &str) -> Re
 }
 
 /// Record digitization, payment or assignment.
-#[tracing::instrument(skip_all, fields(caller = %caller.id, dossier_id = %id))]
+#[tracing::instrument(skip_all, fields(caller = ?caller.id, dossier_id = ?id))]
 pub fn update(
     conn: &mut DbConnection,
     caller: &Caller,

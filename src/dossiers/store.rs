@@ -12,22 +12,22 @@ fn stamped(row: &DossierRow) -> DossierRow {
     DossierRow { last_event_at: Some(row.last_event()), ..row.clone() }
 }
 
-#[tracing::instrument(skip_all, fields(dossier_id = %row.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(dossier_id = ?row.id))]
 pub fn insert(conn: &mut DbConnection, row: &DossierRow) -> QueryResult<()> {
     diesel::insert_into(dossiers::table).values(&stamped(row)).execute(conn).map(|_| ())
 }
 
-#[tracing::instrument(skip(conn))]
+#[tracing::instrument(level = "debug", skip(conn))]
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<DossierRow>> {
     dossiers::table.find(id).select(DossierRow::as_select()).first(conn).optional()
 }
 
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub fn find_by_code(conn: &mut DbConnection, code: &str) -> QueryResult<Option<DossierRow>> {
     dossiers::table.filter(dossiers::code.eq(code)).select(DossierRow::as_select()).first(conn).optional()
 }
 
-#[tracing::instrument(skip(conn))]
+#[tracing::instrument(level = "debug", skip(conn))]
 pub fn find_by_external_ref(
     conn: &mut DbConnection,
     agency_id: &str,
@@ -44,7 +44,7 @@ pub fn find_by_external_ref(
 /// Write every column of the row back (a forgotten column in a hand-written list once lost the
 /// reception digitization snapshot), if nobody changed the dossier since `expected_version`. False
 /// when somebody did: the caller answers 409 rather than overwrite their change.
-#[tracing::instrument(skip_all, fields(dossier_id = %row.id, expected_version = expected_version))]
+#[tracing::instrument(level = "debug", skip_all, fields(dossier_id = ?row.id, expected_version = expected_version))]
 pub fn update(conn: &mut DbConnection, row: &DossierRow, expected_version: i64) -> QueryResult<bool> {
     let updated =
         diesel::update(dossiers::table.find(&row.id).filter(dossiers::version.eq(expected_version)))
@@ -85,7 +85,7 @@ pub struct ListFilter {
 const OPEN: [&str; 3] = Status::OPEN_TEXT;
 
 /// Dossiers newest first by (submitted_at, id), after the cursor's position.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub fn list(
     conn: &mut DbConnection,
     filter: &ListFilter,
@@ -124,7 +124,7 @@ pub fn list(
 }
 
 /// Open dossiers of the given agencies, for the worklists: at most `limit`, due first.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub fn open_dossiers(
     conn: &mut DbConnection,
     agency_ids: Option<&[String]>,

@@ -55,7 +55,7 @@ pub fn keep(
 }
 
 /// The list for the caller's scope (or one agency in it), most urgent first.
-#[tracing::instrument(skip_all, fields(caller = %caller.id, kind = ?query.kind))]
+#[tracing::instrument(skip_all, fields(caller = ?caller.id, kind = ?query.kind))]
 pub fn load(
     conn: &mut DbConnection,
     calendars: &CalendarCache,

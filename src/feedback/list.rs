@@ -14,7 +14,7 @@ use crate::db::DbConnection;
 use crate::error::ApiError;
 
 /// A page of the feedback the caller may see that matches the query, newest first.
-#[tracing::instrument(skip_all, fields(caller = %caller.id))]
+#[tracing::instrument(skip_all, fields(caller = ?caller.id))]
 pub fn load(
     conn: &mut DbConnection,
     caller: &Caller,

@@ -145,7 +145,7 @@ fn received_at(
 }
 
 /// Record feedback received at the desk, online or from another system.
-#[tracing::instrument(skip_all, fields(caller = %caller.id, agency_id = %new.agency_id))]
+#[tracing::instrument(skip_all, fields(caller = ?caller.id, agency_id = ?new.agency_id))]
 pub fn intake(
     conn: &mut DbConnection,
     calendars: &CalendarCache,
@@ -221,7 +221,7 @@ pub enum Detail {
 }
 
 /// Take one step of the feedback's lifecycle.
-#[tracing::instrument(skip_all, fields(caller = %caller.id, feedback_id = %id, action = action.as_str()))]
+#[tracing::instrument(skip_all, fields(caller = ?caller.id, feedback_id = ?id, action = action.as_str()))]
 pub fn act(
     conn: &mut DbConnection,
     calendars: &CalendarCache,

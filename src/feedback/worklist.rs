@@ -24,7 +24,7 @@ pub fn due_soon(due: DateTime<Utc>, now: DateTime<Utc>, hours: i64, calendar: &C
 }
 
 /// The list for the caller's scope (or one agency in it), in the store's order.
-#[tracing::instrument(skip_all, fields(caller = %caller.id, kind = ?query.kind))]
+#[tracing::instrument(skip_all, fields(caller = ?caller.id, kind = ?query.kind))]
 pub fn load(
     conn: &mut DbConnection,
     calendars: &CalendarCache,

@@ -89,7 +89,7 @@ macro_rules! on_trail {
 
 /// Append a step to the subject's history, numbered after the last one. Call inside the write's
 /// transaction (the number is read and written there).
-#[tracing::instrument(skip(conn, step, by), fields(action = step.action, by = %by.id))]
+#[tracing::instrument(level = "debug", skip(conn, step, by), fields(action = step.action, by = ?by.id))]
 pub fn append(
     conn: &mut DbConnection,
     trail: Trail,
@@ -120,7 +120,7 @@ pub fn append(
 }
 
 /// The subject's history, in order.
-#[tracing::instrument(skip(conn))]
+#[tracing::instrument(level = "debug", skip(conn))]
 pub fn read(conn: &mut DbConnection, trail: Trail, subject_id: &str) -> QueryResult<Vec<Entry>> {
     on_trail!(trail, |table, subject| {
         table::table

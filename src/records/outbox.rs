@@ -19,7 +19,7 @@ pub struct NewEvent<'a> {
 
 /// Insert an event in the caller's transaction. On PostgreSQL the row records the transaction's
 /// id (the column's default), which places it in the feed (see `integration::events`).
-#[tracing::instrument(skip_all, fields(event_type = event.event_type, aggregate_id = event.aggregate_id))]
+#[tracing::instrument(level = "debug", skip_all, fields(event_type = event.event_type, aggregate_id = event.aggregate_id))]
 pub fn insert_event(conn: &mut DbConnection, event: &NewEvent<'_>) -> QueryResult<()> {
     diesel::insert_into(outbox_events::table)
         .values((

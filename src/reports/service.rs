@@ -81,7 +81,7 @@ pub enum Method {
     Plain,
 }
 
-#[tracing::instrument(skip_all, fields(caller_id = %caller.id, agency_id = %agency_id, from = %from, to = %to, method = ?method))]
+#[tracing::instrument(skip_all, fields(caller_id = ?caller.id, agency_id = ?agency_id, from = ?from, to = ?to, method = ?method))]
 pub fn summary_by(
     conn: &mut DbConnection,
     calendars: &CalendarCache,
@@ -194,7 +194,7 @@ fn name_missing(
         .collect())
 }
 
-#[tracing::instrument(skip_all, fields(caller_id = %caller.id, agency_id = %agency_id, from = %from, to = %to, granularity = ?granularity))]
+#[tracing::instrument(skip_all, fields(caller_id = ?caller.id, agency_id = ?agency_id, from = ?from, to = ?to, granularity = ?granularity))]
 pub fn timeseries(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -224,7 +224,7 @@ pub fn timeseries(
     })
 }
 
-#[tracing::instrument(skip_all, fields(caller_id = %caller.id, agency_id = %agency_id, from = %from, to = %to))]
+#[tracing::instrument(skip_all, fields(caller_id = ?caller.id, agency_id = ?agency_id, from = ?from, to = ?to))]
 pub fn officers(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -302,7 +302,7 @@ fn check_year(field: &str, year: i32) -> Result<(), ApiError> {
 }
 
 /// The targets that apply to an agency in a year. Its staff read them.
-#[tracing::instrument(skip_all, fields(caller_id = %caller.id, agency_id = %agency_id, year = year))]
+#[tracing::instrument(skip_all, fields(caller_id = ?caller.id, agency_id = ?agency_id, year = year))]
 pub fn targets(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -317,7 +317,7 @@ pub fn targets(
 
 /// Targets are set from above: admins for any agency, leaders for the agencies below their own
 /// (a desk does not set its own bar).
-#[tracing::instrument(skip_all, fields(caller_id = %caller.id, agency_id = %update.agency_id, year = update.year))]
+#[tracing::instrument(skip_all, fields(caller_id = ?caller.id, agency_id = ?update.agency_id, year = update.year))]
 pub fn set_targets(
     conn: &mut DbConnection,
     caller: &Caller,

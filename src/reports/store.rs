@@ -50,7 +50,7 @@ pub enum Select {
 
 /// The dossiers the counters cannot judge: open now, or with an event at or after `as_of`. Two queries
 /// rather than one with OR, so that each is answered by an index.
-#[tracing::instrument(skip_all, fields(agencies = agency_ids.len()))]
+#[tracing::instrument(level = "debug", skip_all, fields(agencies = agency_ids.len()))]
 pub fn recent_facts(
     conn: &mut DbConnection,
     agency_ids: &[String],
@@ -62,7 +62,7 @@ pub fn recent_facts(
     Ok(facts)
 }
 
-#[tracing::instrument(skip_all, fields(agencies = agency_ids.len()))]
+#[tracing::instrument(level = "debug", skip_all, fields(agencies = agency_ids.len()))]
 pub fn dossier_facts(
     conn: &mut DbConnection,
     agency_ids: &[String],
@@ -100,7 +100,7 @@ pub fn dossier_facts(
 }
 
 /// The catalogue's fields and online-service levels, by procedure id.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub fn procedure_infos(conn: &mut DbConnection) -> Result<HashMap<String, ProcedureInfo>, ApiError> {
     let rows: Vec<(String, String, String)> = procedures::table
         .select((procedures::id, procedures::field, procedures::online_service))
@@ -110,7 +110,7 @@ pub fn procedure_infos(conn: &mut DbConnection) -> Result<HashMap<String, Proced
         .collect()
 }
 
-#[tracing::instrument(skip_all, fields(agencies = agency_ids.len()))]
+#[tracing::instrument(level = "debug", skip_all, fields(agencies = agency_ids.len()))]
 pub fn survey_facts(
     conn: &mut DbConnection,
     agency_ids: &[String],
@@ -125,7 +125,7 @@ pub fn survey_facts(
     rows.into_iter().map(|(level, at)| Ok((Level::from_db(&level)?, clock::from_db(at)))).collect()
 }
 
-#[tracing::instrument(skip_all, fields(agencies = agency_ids.len()))]
+#[tracing::instrument(level = "debug", skip_all, fields(agencies = agency_ids.len()))]
 pub fn feedback_facts(
     conn: &mut DbConnection,
     agency_ids: &[String],
@@ -168,7 +168,7 @@ pub fn feedback_facts(
 
 /// Publication decisions signed in the period for procedures that apply to the agency: national
 /// ones (no agency) and those of the agency, the agencies above it and below it.
-#[tracing::instrument(skip_all, fields(agency_id = %agency_id, agencies = related_agencies.len()))]
+#[tracing::instrument(level = "debug", skip_all, fields(agency_id = ?agency_id, agencies = related_agencies.len()))]
 pub fn publication_facts(
     conn: &mut DbConnection,
     calendars: &CalendarCache,
@@ -200,7 +200,7 @@ pub struct Names {
     pub agencies: HashMap<String, String>,
 }
 
-#[tracing::instrument(skip_all, fields(people = people.len(), agencies = agency_ids.len()))]
+#[tracing::instrument(level = "debug", skip_all, fields(people = people.len(), agencies = agency_ids.len()))]
 pub fn names(conn: &mut DbConnection, people: &[String], agency_ids: &[String]) -> Result<Names, ApiError> {
     let users: Vec<(String, String, Option<String>)> = users::table
         .filter(users::id.eq_any(people))
@@ -222,7 +222,7 @@ pub fn names(conn: &mut DbConnection, people: &[String], agency_ids: &[String]) 
 }
 
 /// The officers of the agencies, so that those with nothing to answer for are listed too.
-#[tracing::instrument(skip_all, fields(agencies = agency_ids.len()))]
+#[tracing::instrument(level = "debug", skip_all, fields(agencies = agency_ids.len()))]
 pub fn officers_of(conn: &mut DbConnection, agency_ids: &[String]) -> Result<Vec<String>, ApiError> {
     Ok(users::table
         .filter(users::agency_id.eq_any(agency_ids))
@@ -233,7 +233,7 @@ pub fn officers_of(conn: &mut DbConnection, agency_ids: &[String]) -> Result<Vec
 
 /// The targets set along an agency's lineage for a year, deepest setting first wins:
 /// indicator → (target, the agency that set it).
-#[tracing::instrument(skip_all, fields(lineage = lineage.len(), year = year))]
+#[tracing::instrument(level = "debug", skip_all, fields(lineage = lineage.len(), year = year))]
 pub fn targets_set(
     conn: &mut DbConnection,
     lineage: &[String],
@@ -256,7 +256,7 @@ pub fn targets_set(
     Ok(out)
 }
 
-#[tracing::instrument(skip_all, fields(agency_id = %agency_id, year = year, indicator = indicator.as_str()))]
+#[tracing::instrument(level = "debug", skip_all, fields(agency_id = ?agency_id, year = year, indicator = indicator.as_str()))]
 pub fn put_target(
     conn: &mut DbConnection,
     agency_id: &str,

@@ -10,7 +10,7 @@ pub fn insert(conn: &mut DbConnection, row: &ServiceAccountRow) -> QueryResult<(
     diesel::insert_into(service_accounts::table).values(row).execute(conn).map(|_| ())
 }
 
-#[tracing::instrument(skip_all, fields(account_id = %id))]
+#[tracing::instrument(level = "debug", skip_all, fields(account_id = ?id))]
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<ServiceAccountRow>> {
     service_accounts::table.find(id).select(ServiceAccountRow::as_select()).first(conn).optional()
 }
@@ -23,7 +23,7 @@ pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<ServiceAccountRow>> {
 }
 
 /// The bound agencies of an account, as (id, path).
-#[tracing::instrument(skip_all, fields(account_id = %account_id))]
+#[tracing::instrument(level = "debug", skip_all, fields(account_id = ?account_id))]
 pub fn agencies_of(conn: &mut DbConnection, account_id: &str) -> QueryResult<Vec<(String, String)>> {
     service_account_agencies::table
         .inner_join(agencies::table)
@@ -48,7 +48,7 @@ pub fn agencies_by_account(conn: &mut DbConnection) -> QueryResult<HashMap<Strin
 }
 
 /// Replace the account's bindings, one row at a time (portable across backends).
-#[tracing::instrument(skip_all, fields(account_id = %account_id))]
+#[tracing::instrument(level = "debug", skip_all, fields(account_id = ?account_id))]
 pub fn bind(conn: &mut DbConnection, account_id: &str, agency_ids: &[String]) -> QueryResult<()> {
     diesel::delete(
         service_account_agencies::table.filter(service_account_agencies::service_account_id.eq(account_id)),
@@ -65,7 +65,7 @@ pub fn bind(conn: &mut DbConnection, account_id: &str, agency_ids: &[String]) ->
     Ok(())
 }
 
-#[tracing::instrument(skip_all, fields(account_id = %row.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(account_id = ?row.id))]
 pub fn update(conn: &mut DbConnection, row: &ServiceAccountRow) -> QueryResult<()> {
     diesel::update(service_accounts::table.find(&row.id))
         .set((

@@ -82,7 +82,7 @@ fn submitted_at_of(caller: &Caller, body: &NewSurvey, now: DateTime<Utc>) -> Res
 
 /// Rate a dossier, once: its owner as citizen, or staff recording a kiosk or paper answer, or an
 /// import by integration and admin callers.
-#[tracing::instrument(skip_all, fields(caller = %caller.id, dossier_id = %id))]
+#[tracing::instrument(skip_all, fields(caller = ?caller.id, dossier_id = ?id))]
 pub fn submit(
     conn: &mut DbConnection,
     caller: &Caller,

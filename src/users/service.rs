@@ -90,7 +90,7 @@ pub fn register(conn: &mut DbConnection, scope: &Scope, reg: Registration) -> Re
 }
 
 /// Whether a caller with `scope` may see the account.
-#[tracing::instrument(skip_all, fields(user_id = %user.id))]
+#[tracing::instrument(skip_all, fields(user_id = ?user.id))]
 pub fn visible(conn: &mut DbConnection, scope: &Scope, user: &UserRow) -> Result<bool, ApiError> {
     if *scope == Scope::All {
         return Ok(true);

@@ -10,7 +10,7 @@ pub fn insert(conn: &mut DbConnection, row: &UserRow) -> QueryResult<()> {
     diesel::insert_into(users::table).values(row).execute(conn).map(|_| ())
 }
 
-#[tracing::instrument(skip_all, fields(user_id = %id))]
+#[tracing::instrument(level = "debug", skip_all, fields(user_id = ?id))]
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<UserRow>> {
     users::table.find(id).select(UserRow::as_select()).first(conn).optional()
 }
@@ -23,7 +23,7 @@ pub struct ListFilter {
 
 /// Users of the agencies in scope, ordered by username. Users without an agency (system admins,
 /// citizens) are listed only for a system admin.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub fn list(
     conn: &mut DbConnection,
     scope: &Scope,
@@ -50,7 +50,7 @@ pub fn list(
     query.order(users::username.asc()).limit(limit).load(conn)
 }
 
-#[tracing::instrument(skip_all, fields(user_id = %row.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(user_id = ?row.id))]
 pub fn update(conn: &mut DbConnection, row: &UserRow) -> QueryResult<()> {
     diesel::update(users::table.find(&row.id))
         .set((

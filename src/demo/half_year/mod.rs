@@ -276,7 +276,7 @@ fn working_days(calendar: &Calendar, from: NaiveDate, to: NaiveDate) -> Vec<Naiv
     from.iter_days().take_while(|d| *d <= to).filter(|d| !calendar.intervals(*d).is_empty()).collect()
 }
 
-#[tracing::instrument(skip_all, fields(commune = %cast.commune))]
+#[tracing::instrument(skip_all, fields(commune = ?cast.commune))]
 pub fn replay(conn: &mut DbConnection, cast: &Cast) -> Result<(), ApiError> {
     let mut replay = Replay { conn, calendars: CalendarCache::default(), cast, sequence: 0 };
     // The last instant anything is resolved: the afternoon before the period's last day.

@@ -65,7 +65,7 @@ pub fn insert(conn: &mut DbConnection, row: &WebhookRow) -> QueryResult<()> {
     diesel::insert_into(webhooks::table).values(row).execute(conn).map(|_| ())
 }
 
-#[tracing::instrument(skip_all, fields(webhook_id = %id))]
+#[tracing::instrument(level = "debug", skip_all, fields(webhook_id = ?id))]
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<WebhookRow>> {
     webhooks::table.find(id).select(WebhookRow::as_select()).first(conn).optional()
 }
@@ -81,7 +81,7 @@ pub fn list(conn: &mut DbConnection, owner: Option<&str>) -> QueryResult<Vec<Web
 }
 
 /// Save the subscription's own fields (not the feed position or the lease, which the worker owns).
-#[tracing::instrument(skip_all, fields(webhook_id = %row.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(webhook_id = ?row.id))]
 pub fn update(conn: &mut DbConnection, row: &WebhookRow) -> QueryResult<()> {
     diesel::update(webhooks::table.find(&row.id))
         .set((
@@ -95,7 +95,7 @@ pub fn update(conn: &mut DbConnection, row: &WebhookRow) -> QueryResult<()> {
         .map(|_| ())
 }
 
-#[tracing::instrument(skip_all, fields(webhook_id = %id))]
+#[tracing::instrument(level = "debug", skip_all, fields(webhook_id = ?id))]
 pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
     // Attempts and deliveries go with it (ON DELETE CASCADE), spelled out for SQLite
     // connections opened without foreign keys.

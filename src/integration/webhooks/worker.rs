@@ -184,7 +184,7 @@ impl Worker {
         Ok(())
     }
 
-    #[tracing::instrument(skip_all, fields(webhook_id = %id))]
+    #[tracing::instrument(skip_all, fields(webhook_id = ?id))]
     async fn work_on(&self, id: String) -> Result<(), ApiError> {
         let (worker, lease) = (self.id.clone(), self.lease_end());
         let claimed = {
@@ -291,7 +291,7 @@ impl Worker {
     }
 
     /// POST one delivery and record it, holding the claim before and after.
-    #[tracing::instrument(skip_all, fields(webhook_id = %hook.id, event_id = delivery.event_id))]
+    #[tracing::instrument(skip_all, fields(webhook_id = ?hook.id, event_id = delivery.event_id))]
     async fn attempt(&self, hook: &WebhookRow, mut delivery: DeliveryRow) -> Result<Next, ApiError> {
         let (event_id, webhook_id, worker, lease) =
             (delivery.event_id, hook.id.clone(), self.id.clone(), self.lease_end());
