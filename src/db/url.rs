@@ -73,15 +73,6 @@ impl fmt::Debug for DatabaseUrl {
     }
 }
 
-impl DatabaseUrl {
-    pub fn backend_name(&self) -> &'static str {
-        match self {
-            Self::Postgres(_) => "postgres",
-            Self::Sqlite(_) => "sqlite",
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
