@@ -33,6 +33,7 @@ use crate::http::responses as r;
         responses(
             r::BadRequest, r::Unauthorized, r::Forbidden, r::NotFound, r::Conflict,
             r::PreconditionFailed, r::UnsupportedMediaType, r::Unprocessable, r::TooManyRequests,
+            r::PayloadTooLarge, r::RangeNotSatisfiable,
         )
     ),
     modifiers(&BearerAuth),

@@ -26,6 +26,7 @@ pub mod dossiers;
 pub mod enums;
 pub mod error;
 pub mod feedback;
+pub mod file_store;
 pub mod generate;
 pub mod http;
 pub mod i18n;

@@ -65,6 +65,12 @@ fn dossier_routes(cfg: &mut ServiceConfig) {
         .service(dossiers::routes::steps::withdraw)
         .service(dossiers::routes::steps::reject)
         .service(dossiers::routes::steps::apologize)
+        .service(dossiers::files::routes::upload_file)
+        .service(dossiers::files::routes::list_files)
+        .service(dossiers::files::routes::download_file)
+        .service(dossiers::files::routes::file_link)
+        .service(dossiers::files::routes::delete_file)
+        .service(dossiers::files::routes::download_by_link)
         .service(dossiers::routes::slips::public_dossier)
         .service(integration::dvcqg::routes::get_dvcqg_dossier);
 }

@@ -69,6 +69,16 @@ pub struct Settings {
     #[arg(long, env = "MOTCUA_TRUSTED_PROXIES", default_value = "", global = true)]
     pub trusted_proxies: crate::http::client::TrustedProxies,
 
+    /// Where the dossiers' files are kept: `file://DIR` (or a path), or `s3://BUCKET[/PREFIX]`
+    /// with the `AWS_*` variables. Default: the `motcua-files` directory beside the SQLite
+    /// database (or in the working directory on PostgreSQL).
+    #[arg(long, env = "MOTCUA_FILES_URL", global = true)]
+    pub files_url: Option<String>,
+
+    /// Largest file accepted, in bytes (20 MB by default).
+    #[arg(long, env = "MOTCUA_FILES_MAX_BYTES", default_value_t = 20 * 1024 * 1024, global = true)]
+    pub files_max_bytes: u64,
+
     /// Let webhooks target loopback and private networks (refused by default, so that a
     /// subscription cannot probe the internal network).
     #[arg(long, env = "MOTCUA_WEBHOOK_ALLOW_PRIVATE", default_value_t = false, global = true, action = clap::ArgAction::Set)]
@@ -125,6 +135,21 @@ impl Settings {
         Duration::from_secs(self.db_timeout_secs.max(1))
     }
 
+    /// The files' store: `MOTCUA_FILES_URL`, or a `motcua-files` directory beside the SQLite
+    /// database, or in the working directory when the database is elsewhere.
+    pub fn files_url(&self) -> String {
+        if let Some(url) = self.files_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+            return url.to_owned();
+        }
+        let dir = match self.database_url.parse::<crate::db::DatabaseUrl>() {
+            Ok(crate::db::DatabaseUrl::Sqlite(path)) => {
+                path.parent().unwrap_or(std::path::Path::new("")).join("motcua-files")
+            }
+            _ => std::path::PathBuf::from("motcua-files"),
+        };
+        format!("file://{}", dir.display())
+    }
+
     /// Settings for tests and tools: defaults, with the given database and an ephemeral port.
     pub fn for_database(database_url: impl Into<String>) -> Self {
         Self {
@@ -139,6 +164,8 @@ impl Settings {
             refresh_token_ttl_days: 30,
             workers: Some(2),
             trusted_proxies: Default::default(),
+            files_url: None,
+            files_max_bytes: 20 * 1024 * 1024,
             webhook_allow_private: false,
             webhook_worker: true,
             webhook_poll_ms: 1000,

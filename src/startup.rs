@@ -16,6 +16,9 @@ use crate::auth::throttle::{LoginThrottle, ThrottleConfig};
 use crate::auth::tokens::{TokenKeys, random_secret};
 use crate::calendar::cache::CalendarCache;
 use crate::db::{self, DatabaseUrl, Db, PoolOptions};
+use crate::dossiers::files::Files;
+use crate::dossiers::files::link::LinkKeys;
+use crate::file_store::FileStore;
 use crate::http::extract::{MAX_JSON_BYTES, path_config};
 use crate::http::fallback::{RouteTable, not_matched};
 use crate::http::request_id;
@@ -31,6 +34,7 @@ pub struct Application {
     port: u16,
     server: Server,
     webhooks: Option<WorkerHandle>,
+    sweeper: tokio::task::JoinHandle<()>,
 }
 
 /// Open the pool and bring the schema up to date. Blocking: call off the event loop.
@@ -65,6 +69,31 @@ pub fn token_keys(settings: &Settings) -> anyhow::Result<TokenKeys> {
     ))
 }
 
+/// The files' store, the upload limit and the keys of signed links.
+pub fn files(settings: &Settings) -> anyhow::Result<Files> {
+    let store = FileStore::open(&settings.files_url())?;
+    let secret = settings.jwt_secret.clone().unwrap_or_else(random_secret);
+    Ok(Files { store, max_bytes: settings.files_max_bytes.max(1), links: LinkKeys::new(secret.as_bytes()) })
+}
+
+/// Sweep the file store of objects no row names, a minute after start and then every hour.
+fn spawn_sweeper(db: Db, store: FileStore) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval_at(
+            tokio::time::Instant::now() + Duration::from_secs(60),
+            crate::dossiers::files::SWEEP_AFTER,
+        );
+        loop {
+            every.tick().await;
+            if let Err(e) =
+                crate::dossiers::files::sweep(&db, &store, crate::dossiers::files::SWEEP_AFTER).await
+            {
+                tracing::warn!(error = %e, "the file sweep failed; it runs again in an hour");
+            }
+        }
+    })
+}
+
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let url: DatabaseUrl = settings.database_url.parse()?;
@@ -76,14 +105,16 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
-        let server = serve(listener, db.clone(), keys, &settings)?;
+        let files = files(&settings)?;
+        let sweeper = spawn_sweeper(db.clone(), files.store.clone());
+        let server = serve(listener, db.clone(), keys, files, &settings)?;
         // After the server, so that a server that cannot start leaves no worker behind.
         let webhooks = match settings.webhook_worker {
             true => Some(worker::spawn(db, worker::WorkerConfig::from_settings(&settings))?),
             false => None,
         };
         tracing::info!(address = %settings.bind, port, database = %url, "motcua is listening");
-        Ok(Self { port, server, webhooks })
+        Ok(Self { port, server, webhooks, sweeper })
     }
 
     pub fn port(&self) -> u16 {
@@ -99,6 +130,7 @@ impl Application {
     /// The webhook worker then finishes the delivery in flight and stops.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
+        self.sweeper.abort();
         if let Some(webhooks) = self.webhooks {
             webhooks.stop().await;
         }
@@ -129,13 +161,20 @@ fn cors(settings: &Settings) -> Cors {
     cors
 }
 
-fn serve(listener: TcpListener, db: Db, keys: TokenKeys, settings: &Settings) -> anyhow::Result<Server> {
+fn serve(
+    listener: TcpListener,
+    db: Db,
+    keys: TokenKeys,
+    files: Files,
+    settings: &Settings,
+) -> anyhow::Result<Server> {
     let metrics = Metrics::new(settings.db_pool_size)?;
     let routes = RouteTable::from_openapi(&crate::api_doc::openapi());
     let db = web::Data::new(db);
     let metrics_data = web::Data::new(metrics.clone());
     let routes = web::Data::new(routes);
     let keys = web::Data::new(keys);
+    let files = web::Data::new(files);
     let throttle = web::Data::new(LoginThrottle::new(ThrottleConfig::default()));
     let tree = crate::auth::scope::TreeVersion::default();
     let calendars = web::Data::new(CalendarCache::new(tree.clone()));
@@ -154,6 +193,7 @@ fn serve(listener: TcpListener, db: Db, keys: TokenKeys, settings: &Settings) ->
             .app_data(metrics_data.clone())
             .app_data(routes.clone())
             .app_data(keys.clone())
+            .app_data(files.clone())
             .app_data(throttle.clone())
             .app_data(calendars.clone())
             .app_data(tree.clone())

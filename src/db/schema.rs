@@ -175,6 +175,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    dossier_files (id) {
+        id -> Text,
+        dossier_id -> Text,
+        kind -> Text,
+        component -> Nullable<BigInt>,
+        file_name -> Text,
+        content_type -> Text,
+        size -> BigInt,
+        sha256 -> Text,
+        object_key -> Text,
+        uploaded_at -> Timestamp,
+        uploaded_by -> Text,
+    }
+}
+
+diesel::table! {
     outbox_events (id) {
         id -> BigInt,
         event_type -> Text,
@@ -367,6 +383,7 @@ diesel::joinable!(feedback_history -> feedback (feedback_id));
 diesel::joinable!(dossiers -> agencies (agency_id));
 diesel::joinable!(dossiers -> procedures (procedure_id));
 diesel::joinable!(dossier_history -> dossiers (dossier_id));
+diesel::joinable!(dossier_files -> dossiers (dossier_id));
 diesel::joinable!(procedures -> agencies (agency_id));
 diesel::joinable!(procedure_terms -> procedures (procedure_id));
 diesel::joinable!(calendar_days -> agencies (agency_id));
@@ -387,6 +404,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     procedure_terms,
     dossiers,
     dossier_history,
+    dossier_files,
     outbox_events,
     idempotency_keys,
     surveys,

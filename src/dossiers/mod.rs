@@ -28,6 +28,7 @@
 
 pub mod access;
 pub mod facts;
+pub mod files;
 #[cfg(test)]
 mod fixtures;
 pub mod intake;

@@ -14,14 +14,27 @@ fn vietnamese_instant(at: DateTime<Utc>) -> String {
 pub fn html(r: &Receipt) -> String {
     let mut components = String::new();
     for (i, c) in r.components.iter().enumerate() {
-        let mark = if c.reused_from_store {
+        let mark = if c.component.reused_from_store {
             " (khai thác từ kho dữ liệu)"
-        } else if c.digitized {
+        } else if c.component.digitized {
             " (đã số hóa)"
         } else {
             ""
         };
-        components.push_str(&format!("<tr><td>{}</td><td>{}{}</td></tr>\n", i + 1, escape(&c.name), mark));
+        let files = match c.files.is_empty() {
+            true => String::new(),
+            false => format!(
+                "<br><small>Tệp: {}</small>",
+                c.files.iter().map(|f| escape(f)).collect::<Vec<_>>().join("; ")
+            ),
+        };
+        components.push_str(&format!(
+            "<tr><td>{}</td><td>{}{}{}</td></tr>\n",
+            i + 1,
+            escape(&c.component.name),
+            mark,
+            files
+        ));
     }
     let optional = |label: &str, value: &Option<String>| match value {
         Some(v) => format!("<p>{label}: {}</p>\n", escape(v)),

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::access::{check_may_act, check_may_update, load_visible};
+use super::files::store as files;
 use super::intake::{self, Looked};
 use super::lifecycle::{self, Status};
 use super::model::{ANSWER_WITHIN_MINUTES, DossierPatch, FeePayment, NewDossier};
@@ -238,7 +239,7 @@ const UPDATE_RACED: Text = Text::fixed(
 
 /// Write the changed row back as its next version, unless somebody changed it since it was read
 /// (409 with `conflict`, never a lost update), and keep its report counters in step.
-fn save(
+pub(super) fn save(
     conn: &mut DbConnection,
     before: &DossierRow,
     row: &mut DossierRow,
@@ -255,7 +256,7 @@ fn save(
 }
 
 /// The history row of a write: (action, from status, when, note).
-fn record(
+pub(super) fn record(
     conn: &mut DbConnection,
     row: &DossierRow,
     caller: &Caller,
@@ -302,11 +303,15 @@ pub fn receipt(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<Rec
         Some(id) => users::find(conn, id)?.map(|u| u.full_name),
         None => None,
     };
+    let components =
+        serde_json::from_str::<Vec<serde_json::Value>>(&row.components).map_err(anyhow::Error::from)?;
+    let files = files::names_by_component(conn, &row.id, components.len())?;
     let names = ReceiptNames {
         agency: agency.name,
         procedure_code: procedure.code,
         procedure: procedure.name,
         received_by,
+        files,
     };
     views::receipt(row, names, caller)
 }

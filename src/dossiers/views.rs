@@ -116,11 +116,19 @@ pub struct Receipt {
     pub applicant_name: String,
     pub applicant_address: Option<String>,
     pub applicant_phone: Option<String>,
-    pub components: Vec<DossierComponent>,
+    pub components: Vec<ReceiptComponent>,
     pub accepted_at: DateTime<Utc>,
     pub appointment_at: DateTime<Utc>,
     pub received_by: Option<String>,
     pub fee: i64,
+}
+
+/// A component as the receipt lists it: what it is, how it came, and the names of its files.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReceiptComponent {
+    #[serde(flatten)]
+    pub component: DossierComponent,
+    pub files: Vec<String>,
 }
 
 /// A strong ETag from the dossier's id and version (the version moves on every write).
@@ -210,6 +218,8 @@ pub struct ReceiptNames {
     pub procedure_code: String,
     pub procedure: String,
     pub received_by: Option<String>,
+    /// The names of each component's files, in the components' order.
+    pub files: Vec<Vec<String>>,
 }
 
 /// The receipt and appointment slip; only for an accepted dossier (it prints the appointment).
@@ -232,7 +242,12 @@ pub fn receipt(row: DossierRow, names: ReceiptNames, caller: &Caller) -> Result<
         applicant_name: row.applicant_name,
         applicant_address: row.applicant_address.filter(|_| personal),
         applicant_phone: row.applicant_phone.filter(|_| personal),
-        components: serde_json::from_str(&row.components).map_err(anyhow::Error::from)?,
+        components: serde_json::from_str::<Vec<DossierComponent>>(&row.components)
+            .map_err(anyhow::Error::from)?
+            .into_iter()
+            .zip(names.files.into_iter().chain(std::iter::repeat_with(Vec::new)))
+            .map(|(component, files)| ReceiptComponent { component, files })
+            .collect(),
         accepted_at: accepted_at.and_utc(),
         appointment_at: appointment_at.and_utc(),
         received_by: names.received_by,

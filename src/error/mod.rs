@@ -49,6 +49,9 @@ pub enum ApiError {
     /// 415
     #[error("unsupported media type: {}", .0.en)]
     UnsupportedMediaType(Text),
+    /// 416: a `Range` that starts past the end of a file of `size` bytes.
+    #[error("range not satisfiable")]
+    RangeNotSatisfiable { size: u64 },
     /// 422: well-formed, but some fields are invalid.
     #[error("validation failed on {} field(s)", .0.len())]
     Validation(Vec<FieldError>),
@@ -99,6 +102,7 @@ impl ApiError {
             Self::PreconditionFailed(_) => "precondition-failed",
             Self::PayloadTooLarge(_) => "payload-too-large",
             Self::UnsupportedMediaType(_) => "unsupported-media-type",
+            Self::RangeNotSatisfiable { .. } => "range-not-satisfiable",
             Self::Validation(_) => "validation",
             Self::TooManyRequests { .. } => "too-many-requests",
             Self::Unavailable(_) => "unavailable",
@@ -121,6 +125,10 @@ impl ApiError {
             Self::MethodNotAllowed { allow } => Text::new(
                 format!("Đường dẫn này chỉ chấp nhận {}", allow.join(", ")),
                 format!("this path accepts only {}", allow.join(", ")),
+            ),
+            Self::RangeNotSatisfiable { size } => Text::new(
+                format!("Khoảng dữ liệu yêu cầu nằm ngoài tệp ({size} byte)"),
+                format!("the requested range lies outside the file ({size} bytes)"),
             ),
             Self::Validation(_) => Text::fixed(
                 "Yêu cầu đúng định dạng nhưng có trường dữ liệu không hợp lệ.",
@@ -190,6 +198,7 @@ impl ResponseError for ApiError {
             Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::RangeNotSatisfiable { .. } => StatusCode::RANGE_NOT_SATISFIABLE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -223,6 +232,9 @@ impl ResponseError for ApiError {
             }
             Self::Unavailable(_) => {
                 response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            Self::RangeNotSatisfiable { size } => {
+                response.insert_header((header::CONTENT_RANGE, format!("bytes */{size}")));
             }
             _ => {}
         }

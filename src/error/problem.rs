@@ -80,6 +80,7 @@ pub(super) fn title(status: StatusCode) -> Text {
         412 => "Điều kiện không thỏa mãn",
         413 => "Dữ liệu quá lớn",
         415 => "Kiểu nội dung không được hỗ trợ",
+        416 => "Khoảng dữ liệu không hợp lệ",
         422 => "Dữ liệu không hợp lệ",
         429 => "Quá nhiều yêu cầu",
         503 => "Dịch vụ tạm thời không khả dụng",

@@ -2,6 +2,7 @@
 //! the 404/405 fallback, the language of problem documents, and the request id.
 
 pub mod client;
+pub mod download;
 pub mod etag;
 pub mod extract;
 pub mod fallback;

@@ -79,6 +79,24 @@ problem_response!(
 );
 
 problem_response!(
+    /// The file is larger than the limit (`MOTCUA_FILES_MAX_BYTES`).
+    PayloadTooLarge,
+    {
+        "type": "urn:motcua:problem:payload-too-large", "title": "Dữ liệu quá lớn", "status": 413,
+        "detail": "Tệp lớn hơn giới hạn 20.0 MB (20971520 byte)"
+    }
+);
+
+problem_response!(
+    /// The range starts past the end of the file; `Content-Range` gives its size.
+    RangeNotSatisfiable,
+    {
+        "type": "urn:motcua:problem:range-not-satisfiable", "title": "Khoảng dữ liệu không hợp lệ", "status": 416,
+        "detail": "Khoảng dữ liệu yêu cầu nằm ngoài tệp (1024 byte)"
+    }
+);
+
+problem_response!(
     /// The body is not JSON.
     UnsupportedMediaType,
     {
@@ -168,4 +186,30 @@ problem_set!(
     /// Reading a report or its targets: checked parameters, within the caller's scope.
     ReportProblems { 400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound,
         422 => Unprocessable }
+);
+
+problem_set!(
+    /// Reading one resource or a list of a resource the caller may see.
+    ReadProblems { 401 => Unauthorized, 404 => NotFound }
+);
+
+problem_set!(
+    /// Uploading a file as `multipart/form-data`: its content type is decided from its bytes.
+    UploadProblems { 400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound,
+        409 => Conflict, 413 => PayloadTooLarge, 415 => UnsupportedMediaType, 422 => Unprocessable }
+);
+
+problem_set!(
+    /// Downloading a file of a resource the caller may see.
+    DownloadProblems { 401 => Unauthorized, 404 => NotFound, 416 => RangeNotSatisfiable }
+);
+
+problem_set!(
+    /// Downloading a file by a signed link.
+    LinkProblems { 404 => NotFound, 416 => RangeNotSatisfiable }
+);
+
+problem_set!(
+    /// Removing something that rules may keep.
+    RemoveProblems { 401 => Unauthorized, 403 => Forbidden, 404 => NotFound, 409 => Conflict }
 );

@@ -137,6 +137,25 @@ const MATRIX: &[(&str, Rel, [u16; 6])] = {
         ("POST /api/v1/dossiers/{closed}/reject",   Foreign, [404, 404, 404, 404, 404, 401]),
         ("POST /api/v1/dossiers/{closed}/apologize", Own,    [409, 403, 409, 409, 404, 401]),
         ("POST /api/v1/dossiers/{closed}/apologize", Foreign, [404, 404, 404, 404, 404, 401]),
+        // Files: uploads target a withdrawn dossier (no file may be added: 409 for who may
+        // change files); reads and removal target a file of the open dossier (kept: 409).
+        ("POST /api/v1/dossiers/{closed}/files",    Own,     [409, 403, 409, 409, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/files",    Child,   [409, 403, 404, 404, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/files",    Foreign, [404, 404, 404, 404, 404, 401]),
+        ("GET /api/v1/dossiers/{closed}/files",     Own,     [200, 200, 200, 200, 404, 401]),
+        ("GET /api/v1/dossiers/{closed}/files",     Child,   [200, 200, 404, 404, 404, 401]),
+        ("GET /api/v1/dossiers/{closed}/files",     Foreign, [404, 404, 404, 404, 404, 401]),
+        ("GET /api/v1/dossiers/{dossier}/files/{file}", Own, [200, 200, 200, 200, 404, 401]),
+        ("GET /api/v1/dossiers/{dossier}/files/{file}", Child, [200, 200, 404, 404, 404, 401]),
+        ("GET /api/v1/dossiers/{dossier}/files/{file}", Foreign, [404, 404, 404, 404, 404, 401]),
+        ("POST /api/v1/dossiers/{dossier}/files/{file}/link", Own, [201, 201, 201, 201, 404, 401]),
+        ("POST /api/v1/dossiers/{dossier}/files/{file}/link", Child, [201, 201, 404, 404, 404, 401]),
+        ("POST /api/v1/dossiers/{dossier}/files/{file}/link", Foreign, [404, 404, 404, 404, 404, 401]),
+        ("DELETE /api/v1/dossiers/{dossier}/files/{file}", Own, [409, 403, 409, 409, 404, 401]),
+        ("DELETE /api/v1/dossiers/{dossier}/files/{file}", Child, [409, 403, 404, 404, 404, 401]),
+        ("DELETE /api/v1/dossiers/{dossier}/files/{file}", Foreign, [404, 404, 404, 404, 404, 401]),
+        // A signed link is its own credential: a made-up one opens nothing, whoever sends it.
+        ("GET /api/v1/file-links/{token}",          Own,     [404, 404, 404, 404, 404, 404]),
         // One survey per dossier: the first caller allowed creates it, the next ones meet it.
         ("POST /api/v1/dossiers/{closed}/survey",   Own,     [201, 403, 409, 409, 404, 401]),
         ("POST /api/v1/dossiers/{closed}/survey",   Child,   [201, 403, 404, 404, 404, 401]),
@@ -219,6 +238,8 @@ struct World {
     dossiers: [String; 3],
     codes: [String; 3],
     closed: [String; 3],
+    /// A file of each open dossier.
+    files: [String; 3],
     /// A webhook of the system administrator.
     webhook: String,
     tokens: Vec<Option<String>>,
@@ -241,6 +262,7 @@ async fn build_world(app: &TestApp) -> World {
     let mut dossiers = Vec::new();
     let mut codes = Vec::new();
     let mut closed = Vec::new();
+    let mut files = Vec::new();
     let mut feedback = Vec::new();
     let mut rejected = Vec::new();
     for (i, agency) in agencies.iter().enumerate() {
@@ -260,10 +282,22 @@ async fn build_world(app: &TestApp) -> World {
         procedures.push(procedure["id"].as_str().unwrap().to_owned());
         let intake = json!({
             "procedure_id": procedures[0], "agency_id": agency, "channel": "direct",
-            "applicant": {"kind": "citizen", "full_name": "Người nộp"},
+            "applicant": {"kind": "citizen", "full_name": "Người nộp"}, "components": [{"name": "Tờ khai"}],
         });
         let open: Value = app.post_as(&root, "/api/v1/dossiers", &intake).await.json().await.unwrap();
         dossiers.push(open["id"].as_str().unwrap().to_owned());
+        let file: Value = app
+            .client
+            .post(app.url(&format!("/api/v1/dossiers/{}/files", open["id"].as_str().unwrap())))
+            .bearer_auth(&root)
+            .multipart(upload_form())
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        files.push(file["id"].as_str().unwrap().to_owned());
         codes.push(open["code"].as_str().unwrap().to_owned());
         let withdrawn: Value = app.post_as(&root, "/api/v1/dossiers", &intake).await.json().await.unwrap();
         let id = withdrawn["id"].as_str().unwrap();
@@ -332,6 +366,7 @@ async fn build_world(app: &TestApp) -> World {
         dossiers: dossiers.try_into().unwrap(),
         codes: codes.try_into().unwrap(),
         closed: closed.try_into().unwrap(),
+        files: files.try_into().unwrap(),
         feedback: feedback.try_into().unwrap(),
         rejected: rejected.try_into().unwrap(),
         webhook: webhook["id"].as_str().unwrap().to_owned(),
@@ -354,6 +389,12 @@ fn procedure_body(code: &str, agency: &str) -> Value {
 enum Body {
     Json(Value),
     Csv(String),
+    Upload,
+}
+
+fn upload_form() -> reqwest::multipart::Form {
+    let scan = reqwest::multipart::Part::bytes(b"%PDF-1.4 scan".to_vec()).file_name("scan.pdf");
+    reqwest::multipart::Form::new().text("kind", "component").text("component", "0").part("file", scan)
 }
 
 fn request(world: &World, endpoint: &str, rel: Rel, n: usize) -> (Method, String, Option<Body>) {
@@ -372,6 +413,8 @@ fn request(world: &World, endpoint: &str, rel: Rel, n: usize) -> (Method, String
         .replace("{feedback}", &world.feedback[i])
         .replace("{rejected}", &world.rejected[i])
         .replace("{webhook}", &world.webhook)
+        .replace("{file}", &world.files[i])
+        .replace("{token}", "not-a-link")
         .replace("{delivery}", "00000000-0000-0000-0000-000000000000");
     match (method, template) {
         ("GET", "/api/v1/calendar/days-off") => {
@@ -389,6 +432,7 @@ fn request(world: &World, endpoint: &str, rel: Rel, n: usize) -> (Method, String
         ("GET", "/api/v1/calendar/due") => {
             path.push_str(&format!("?start=2024-01-05T09:00:00Z&working_days=1&agency_id={target_agency}"))
         }
+        ("POST", "/api/v1/dossiers/{closed}/files") => return (Method::POST, path, Some(Body::Upload)),
         ("POST", "/api/v1/procedures/import") => {
             path.push_str(&format!("?agency_id={target_agency}"));
             let csv = format!(
@@ -468,6 +512,13 @@ async fn authorization_matrix() {
             let (method, path, body) = request(&world, endpoint, *rel, n);
             let token = world.tokens[caller].as_deref();
             let response = match body {
+                Some(Body::Upload) => {
+                    let mut r = app.client.request(method, app.url(&path)).multipart(upload_form());
+                    if let Some(token) = token {
+                        r = r.bearer_auth(token);
+                    }
+                    r.send().await.unwrap()
+                }
                 Some(Body::Csv(csv)) => {
                     let mut r = app
                         .client
@@ -511,6 +562,7 @@ fn the_matrix_covers_every_api_operation() {
                 .replace("/service-accounts/{id}", "/service-accounts/{sa}")
                 .replace("/days-off/{id}", "/days-off/{day}")
                 .replace("/procedures/{id}", "/procedures/{procedure}")
+                .replace("/dossiers/{id}/files/{file_id}", "/dossiers/{dossier}/files/{file}")
                 .replace("/dossiers/{id}/", "/dossiers/{closed}/")
                 .replace("/dossiers/{id}", "/dossiers/{dossier}")
                 .replace("/dossiers/{closed}/history", "/dossiers/{dossier}/history")

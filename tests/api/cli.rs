@@ -56,6 +56,7 @@ pub(crate) async fn start_serve(database: &TestDatabase, extra: &[&str]) -> (Ser
             .env("DATABASE_URL", database.url())
             .env("MOTCUA_BIND", format!("127.0.0.1:{port}"))
             .env("MOTCUA_JWT_SECRET", "test-secret-that-is-at-least-32-bytes-long")
+            .env("MOTCUA_FILES_URL", format!("file://{}", dir.path().join("files").display()))
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log).unwrap())
             .spawn()

@@ -17,6 +17,33 @@ static TRACING: LazyLock<()> = LazyLock::new(|| {
 });
 
 pub const POSTGRES_ENV: &str = "MOTCUA_TEST_POSTGRES_URL";
+/// An S3-compatible store (`s3://BUCKET`, with the `AWS_*` variables) for the files; each test
+/// writes under a prefix of its own. Without it, each test has a directory of its own.
+pub const FILES_ENV: &str = "MOTCUA_TEST_FILES_URL";
+
+/// Where one test keeps its files.
+pub enum TestFiles {
+    Directory(tempfile::TempDir),
+    S3(String),
+}
+
+impl TestFiles {
+    pub fn create() -> Self {
+        match std::env::var(FILES_ENV) {
+            Ok(url) if !url.is_empty() => {
+                Self::S3(format!("{}/test-{}", url.trim_end_matches('/'), uuid::Uuid::new_v4().simple()))
+            }
+            _ => Self::Directory(tempfile::tempdir().unwrap()),
+        }
+    }
+
+    pub fn url(&self) -> String {
+        match self {
+            Self::Directory(dir) => format!("file://{}", dir.path().display()),
+            Self::S3(url) => url.clone(),
+        }
+    }
+}
 
 /// A database that exists for one test.
 pub enum TestDatabase {
@@ -66,6 +93,7 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     handle: actix_web::dev::ServerHandle,
+    pub files: TestFiles,
     // Declared last: dropped after the server is told to stop.
     pub database: TestDatabase,
 }
@@ -92,6 +120,8 @@ pub async fn spawn_app_on(database: TestDatabase, configure: impl FnOnce(&mut Se
     LazyLock::force(&TRACING);
     let mut settings = Settings::for_database(database.url());
     settings.jwt_secret = Some("test-secret-that-is-at-least-32-bytes-long".into());
+    let files = TestFiles::create();
+    settings.files_url = Some(files.url());
     configure(&mut settings);
     let app = Application::build(settings).await.expect("the application starts");
     let port = app.port();
@@ -101,6 +131,7 @@ pub async fn spawn_app_on(database: TestDatabase, configure: impl FnOnce(&mut Se
         address: format!("http://127.0.0.1:{port}"),
         client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
         handle,
+        files,
         database,
     }
 }
@@ -277,6 +308,7 @@ impl TestApp {
     pub async fn spawn_sibling(&self, configure: impl FnOnce(&mut Settings)) -> Sibling {
         let mut settings = Settings::for_database(self.database.url());
         settings.jwt_secret = Some(TEST_JWT_SECRET.into());
+        settings.files_url = Some(self.files.url());
         configure(&mut settings);
         let app = Application::build(settings).await.expect("the second process starts");
         Sibling { handle: app.handle(), running: tokio::spawn(app.run_until_stopped()) }

@@ -9,6 +9,7 @@ mod cli;
 mod dossiers;
 mod dvcqg;
 mod feedback;
+mod files;
 mod helpers;
 mod http_errors;
 mod integration;

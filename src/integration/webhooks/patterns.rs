@@ -4,7 +4,14 @@ use crate::i18n::Text;
 
 /// Every event type the outbox carries, for validating webhook patterns.
 pub fn known_event_types() -> Vec<&'static str> {
-    let mut types = vec!["dossier.submitted", "dossier.updated", "survey.submitted", "feedback.received"];
+    let mut types = vec![
+        "dossier.submitted",
+        "dossier.updated",
+        "dossier.file_added",
+        "dossier.file_removed",
+        "survey.submitted",
+        "feedback.received",
+    ];
     types.extend(crate::dossiers::lifecycle::Action::ALL.iter().map(|a| a.event_type()));
     types.extend(crate::feedback::lifecycle::FeedbackAction::ALL.iter().map(|a| a.event_type()));
     types
