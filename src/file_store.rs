@@ -34,6 +34,9 @@ pub struct FileStore {
     prefix: Path,
     /// The URL without credentials, for logs.
     shown: String,
+    /// A local store's directory: its interrupted uploads are files of its own (see
+    /// [`FileStore::sweep_staged`]).
+    local_root: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for FileStore {
@@ -53,14 +56,24 @@ impl FileStore {
                 .with_bucket_name(bucket)
                 .build()
                 .context("MOTCUA_FILES_URL: cannot set up the S3 store")?;
-            return Ok(Self { store: Arc::new(store), prefix: Path::from(prefix), shown: url.to_owned() });
+            return Ok(Self {
+                store: Arc::new(store),
+                prefix: Path::from(prefix),
+                shown: url.to_owned(),
+                local_root: None,
+            });
         }
         let dir = url.strip_prefix("file://").unwrap_or(url);
         anyhow::ensure!(!dir.is_empty(), "MOTCUA_FILES_URL names no directory");
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create the files directory {dir}"))?;
         let store = LocalFileSystem::new_with_prefix(dir)
             .with_context(|| format!("cannot open the files directory {dir}"))?;
-        Ok(Self { store: Arc::new(store), prefix: Path::default(), shown: format!("file://{dir}") })
+        Ok(Self {
+            store: Arc::new(store),
+            prefix: Path::default(),
+            shown: format!("file://{dir}"),
+            local_root: Some(dir.into()),
+        })
     }
 
     /// The key of an object under this store's prefix, from path segments.
@@ -116,6 +129,49 @@ impl FileStore {
             .try_collect()
             .await
     }
+}
+
+impl FileStore {
+    /// Remove the partial files of uploads interrupted before `before` under `segment`. A local
+    /// store stages an upload as `KEY#N` beside its key and renames it when complete, so a
+    /// killed process leaves the staged file, which listings do not show. (An S3 store keeps
+    /// an interrupted multipart upload out of sight; the bucket's lifecycle rule
+    /// `AbortIncompleteMultipartUpload` frees it.)
+    pub async fn sweep_staged(&self, segment: &str, before: DateTime<Utc>) -> std::io::Result<usize> {
+        let Some(root) = self.local_root.clone() else { return Ok(0) };
+        let dir = root.join(segment);
+        tokio::task::spawn_blocking(move || remove_staged(&dir, before.into()))
+            .await
+            .map_err(std::io::Error::other)?
+    }
+}
+
+/// Staged uploads (`NAME#DIGITS`) last modified before `before`, removed; returns how many.
+fn remove_staged(dir: &std::path::Path, before: std::time::SystemTime) -> std::io::Result<usize> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    let mut removed = 0;
+    for entry in entries {
+        let entry = entry?;
+        let meta = entry.metadata()?;
+        if meta.is_dir() {
+            removed += remove_staged(&entry.path(), before)?;
+            continue;
+        }
+        let name = entry.file_name();
+        let staged = name
+            .to_str()
+            .and_then(|n| n.rsplit_once('#'))
+            .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        if staged && meta.modified()? < before {
+            std::fs::remove_file(entry.path())?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
 }
 
 /// An object being written. Dropped without [`Writer::finish`], nothing becomes visible; call

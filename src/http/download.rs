@@ -40,10 +40,10 @@ pub fn not_modified(headers: &HeaderMap, etag: &str) -> bool {
 /// A range that starts past the end answers 416.
 pub fn range(headers: &HeaderMap, etag: &str, size: u64) -> Result<Option<Range<u64>>, ApiError> {
     let Some(value) = headers.get(header::RANGE).and_then(|v| v.to_str().ok()) else { return Ok(None) };
-    if let Some(if_range) = headers.get(header::IF_RANGE) {
-        if if_range.to_str().ok().map(str::trim) != Some(etag) {
-            return Ok(None);
-        }
+    if let Some(if_range) = headers.get(header::IF_RANGE)
+        && if_range.to_str().ok().map(str::trim) != Some(etag)
+    {
+        return Ok(None);
     }
     let Ok(parsed) = http_range_header::parse_range_header(value) else { return Ok(None) };
     match parsed.validate(size) {

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use diesel::prelude::*;
-use motcua::db::schema::{dossier_history, dossiers, outbox_events};
+use motcua::db::schema::{dossier_files, dossier_history, dossiers, outbox_events};
 use motcua::settings::Settings;
 use serde_json::{Value, json};
 
@@ -53,9 +53,12 @@ fn what_is_stored(url: &str) -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<St
     (stored.into_iter().collect(), history.into_iter().collect(), events.into_iter().collect())
 }
 
-#[tokio::test]
-async fn a_killed_server_loses_no_acknowledged_dossier_and_leaves_none_half_written() {
-    let database = TestDatabase::create();
+/// A database with the system administrator, and a served commune with one procedure: the
+/// commune's id, the procedure's id and the administrator's token.
+async fn served_commune(
+    database: &TestDatabase,
+    extra: &[&str],
+) -> (crate::cli::Serving, String, String, String, String) {
     let url = database.url().to_owned();
     tokio::task::spawn_blocking(move || {
         let db =
@@ -72,7 +75,7 @@ async fn a_killed_server_loses_no_acknowledged_dossier_and_leaves_none_half_writ
     .await
     .unwrap();
 
-    let (serving, port) = start_serve(&database, &[]).await;
+    let (serving, port) = start_serve(database, extra).await;
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::new();
     let token = login(&client, &base).await;
@@ -92,8 +95,18 @@ async fn a_killed_server_loses_no_acknowledged_dossier_and_leaves_none_half_writ
         }),
     )
     .await;
+    let (agency, procedure) =
+        (agency["id"].as_str().unwrap().to_owned(), procedure["id"].as_str().unwrap().to_owned());
+    (serving, base, agency, procedure, token)
+}
+
+#[tokio::test]
+async fn a_killed_server_loses_no_acknowledged_dossier_and_leaves_none_half_written() {
+    let database = TestDatabase::create();
+    let (serving, base, agency, procedure, token) = served_commune(&database, &[]).await;
+    let client = reqwest::Client::new();
     let intake = json!({
-        "procedure_id": procedure["id"], "agency_id": agency["id"], "channel": "direct",
+        "procedure_id": procedure, "agency_id": agency, "channel": "direct",
         "applicant": {"kind": "citizen", "full_name": "Nguyễn Văn Án"},
         "components": [{"name": "Tờ khai", "digitized": true}],
     });
@@ -159,6 +172,110 @@ async fn a_killed_server_loses_no_acknowledged_dossier_and_leaves_none_half_writ
     assert!(acknowledged.is_subset(&stored));
     assert_eq!(stored, history, "every dossier has its history, and no history lacks its dossier");
     assert_eq!(stored, events, "every dossier has its outbox events, and no event lacks its dossier");
+}
+
+/// Killed in the middle of uploads, then restarted on the same database and store: every
+/// acknowledged file is there with its bytes, every row's object exists, and what the killed
+/// uploads left is only objects no row names (and staged parts), which the sweeper removes.
+#[tokio::test]
+async fn a_killed_server_loses_no_acknowledged_file_and_no_row_lacks_its_object() {
+    use sha2::Digest;
+    let database = TestDatabase::create();
+    let kept = crate::helpers::TestFiles::create();
+    let files_url = kept.url();
+    let (serving, base, agency, procedure, token) =
+        served_commune(&database, &["--files-url", &files_url]).await;
+    let client = reqwest::Client::new();
+    let intake = json!({
+        "procedure_id": procedure, "agency_id": agency, "channel": "direct",
+        "applicant": {"kind": "citizen", "full_name": "Nguyễn Văn Án"}, "components": [{"name": "Tờ khai"}],
+    });
+    let dossier = post(&client, format!("{base}/api/v1/dossiers"), &token, &intake).await;
+    let files = format!("/api/v1/dossiers/{}/files", dossier["id"].as_str().unwrap());
+    let uploads = format!("{base}{files}");
+
+    // Six clients upload distinct 1 MB scans as fast as they can until the server dies under them.
+    let acknowledged = Arc::new(std::sync::Mutex::new(Vec::<(String, String)>::new()));
+    let (dead, counter) =
+        (Arc::new(AtomicBool::new(false)), Arc::new(std::sync::atomic::AtomicUsize::new(0)));
+    let load: Vec<_> = (0..6)
+        .map(|_| {
+            let (client, token, url) = (client.clone(), token.clone(), uploads.clone());
+            let (acknowledged, dead, counter) = (acknowledged.clone(), dead.clone(), counter.clone());
+            tokio::spawn(async move {
+                while !dead.load(Ordering::SeqCst) {
+                    let n = counter.fetch_add(1, Ordering::SeqCst);
+                    let mut scan = format!("%PDF-1.7\n% scan {n}\n").into_bytes();
+                    scan.extend(
+                        (0..1_000_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8 ^ n as u8),
+                    );
+                    let sha = hex::encode(sha2::Sha256::digest(&scan));
+                    let part = reqwest::multipart::Part::bytes(scan).file_name(format!("scan-{n}.pdf"));
+                    let form = reqwest::multipart::Form::new()
+                        .text("kind", "component")
+                        .text("component", "0")
+                        .part("file", part);
+                    let Ok(response) = client.post(&url).bearer_auth(&token).multipart(form).send().await
+                    else {
+                        break;
+                    };
+                    if response.status() != 201 {
+                        continue;
+                    }
+                    let Ok(body) = response.json::<Value>().await else { break };
+                    acknowledged.lock().unwrap().push((body["id"].as_str().unwrap().to_owned(), sha));
+                }
+            })
+        })
+        .collect();
+    while acknowledged.lock().unwrap().len() < 12 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let mut serving = serving;
+    serving.child.kill().unwrap(); // SIGKILL in the middle of uploads
+    serving.child.wait().unwrap();
+    dead.store(true, Ordering::SeqCst);
+    for task in load {
+        task.await.unwrap();
+    }
+    let acknowledged = acknowledged.lock().unwrap().clone();
+
+    let (again, port) = start_serve(&database, &["--files-url", &files_url]).await;
+    let base = format!("http://127.0.0.1:{port}");
+    let token = login(&client, &base).await;
+    for (id, sha) in &acknowledged {
+        let download = client.get(format!("{base}{files}/{id}")).bearer_auth(&token).send().await.unwrap();
+        assert_eq!(download.status(), 200, "acknowledged file {id} lost");
+        let bytes = download.bytes().await.unwrap();
+        assert_eq!(&hex::encode(sha2::Sha256::digest(&bytes)), sha, "file {id} holds other bytes");
+    }
+    stop(again).await;
+
+    let store = motcua::file_store::FileStore::open(&files_url).unwrap();
+    let url = database.url().to_owned();
+    let db = tokio::task::spawn_blocking(move || {
+        motcua::startup::open_database(&Settings::for_database(&url), &url.parse().unwrap()).unwrap()
+    })
+    .await
+    .unwrap();
+    let pool = db.pool().clone();
+    let keys: BTreeSet<String> = tokio::task::spawn_blocking(move || {
+        let mut conn = pool.get().unwrap();
+        dossier_files::table.select(dossier_files::object_key).load::<String>(&mut conn).unwrap()
+    })
+    .await
+    .unwrap()
+    .into_iter()
+    .collect();
+    assert!(keys.len() >= acknowledged.len());
+    for key in &keys {
+        assert!(store.exists(key).await.unwrap(), "a row names the missing object {key}");
+    }
+    motcua::dossiers::files::sweep(&db, &store, Duration::ZERO).await.unwrap();
+    let later = chrono::Utc::now() + chrono::Duration::hours(1);
+    let objects: BTreeSet<String> = store.older_than("dossiers", later).await.unwrap().into_iter().collect();
+    assert_eq!(objects, keys, "after the sweep, exactly the objects the rows name remain");
+    assert_eq!(store.sweep_staged("dossiers", later).await.unwrap(), 0, "no staged part survives the sweep");
 }
 
 /// A cut between the service and PostgreSQL: a TCP forwarder the test can switch off, which

@@ -40,8 +40,8 @@ pub struct Files {
 /// the largest allowed file takes this long.
 pub const SWEEP_AFTER: Duration = Duration::from_secs(3600);
 
-/// Remove the objects under `dossiers/` that are older than `after` and that no row names.
-/// Returns how many were removed.
+/// Remove the objects under `dossiers/` that are older than `after` and that no row names, and
+/// what interrupted uploads left. Returns how many were removed.
 pub async fn sweep(db: &Db, store: &FileStore, after: Duration) -> Result<usize, ApiError> {
     let before = Utc::now() - chrono::Duration::from_std(after).map_err(anyhow::Error::from)?;
     let candidates = store
@@ -62,8 +62,11 @@ pub async fn sweep(db: &Db, store: &FileStore, after: Duration) -> Result<usize,
             removed += 1;
         }
     }
-    if removed > 0 {
-        tracing::info!(removed, "swept objects that no file names");
+    let staged = store.sweep_staged("dossiers", before).await.map_err(|e| {
+        ApiError::Internal(anyhow::Error::from(e).context("cannot sweep interrupted uploads"))
+    })?;
+    if removed + staged > 0 {
+        tracing::info!(removed, staged, "swept objects that no file names and interrupted uploads");
     }
-    Ok(removed)
+    Ok(removed + staged)
 }

@@ -233,7 +233,7 @@ async fn send(req: &HttpRequest, file: FileRow, files: &Files) -> Result<HttpRes
         .insert_header((header::ETAG, etag))
         .insert_header((header::ACCEPT_RANGES, "bytes"))
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .insert_header(header::ContentDisposition::from(download::disposition(&file.file_name)))
+        .insert_header(download::disposition(&file.file_name))
         .content_type(file.content_type)
         .no_chunking(length)
         .streaming(stream.map_err(|e| {
