@@ -14,9 +14,9 @@ fn vietnamese_instant(at: DateTime<Utc>) -> String {
 pub fn html(r: &Receipt) -> String {
     let mut components = String::new();
     for (i, c) in r.components.iter().enumerate() {
-        let mark = if c.component.reused_from_store {
+        let mark = if c.reused_from_store {
             " (khai thác từ kho dữ liệu)"
-        } else if c.component.digitized {
+        } else if c.digitized {
             " (đã số hóa)"
         } else {
             ""
@@ -31,7 +31,7 @@ pub fn html(r: &Receipt) -> String {
         components.push_str(&format!(
             "<tr><td>{}</td><td>{}{}{}</td></tr>\n",
             i + 1,
-            escape(&c.component.name),
+            escape(&c.name),
             mark,
             files
         ));

@@ -126,8 +126,10 @@ pub struct Receipt {
 /// A component as the receipt lists it: what it is, how it came, and the names of its files.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReceiptComponent {
-    #[serde(flatten)]
-    pub component: DossierComponent,
+    pub name: String,
+    pub digitized: bool,
+    pub reused_from_store: bool,
+    /// The names of its files, in the order they were added.
     pub files: Vec<String>,
 }
 
@@ -246,7 +248,12 @@ pub fn receipt(row: DossierRow, names: ReceiptNames, caller: &Caller) -> Result<
             .map_err(anyhow::Error::from)?
             .into_iter()
             .zip(names.files.into_iter().chain(std::iter::repeat_with(Vec::new)))
-            .map(|(component, files)| ReceiptComponent { component, files })
+            .map(|(c, files)| ReceiptComponent {
+                name: c.name,
+                digitized: c.digitized,
+                reused_from_store: c.reused_from_store,
+                files,
+            })
             .collect(),
         accepted_at: accepted_at.and_utc(),
         appointment_at: appointment_at.and_utc(),
