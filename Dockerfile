@@ -9,7 +9,8 @@ RUN cargo build --release --locked && strip target/release/motcua
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends libpq5 ca-certificates curl \
     && rm -rf /var/lib/apt/lists/* \
-    && useradd --system --home /var/lib/motcua --create-home motcua
+    && useradd --system --home /var/lib/motcua --create-home motcua \
+    && install -d -o motcua -g motcua /var/lib/motcua/files
 COPY --from=build /src/target/release/motcua /usr/local/bin/motcua
 USER motcua
 WORKDIR /var/lib/motcua

@@ -1,6 +1,7 @@
 // Swagger UI in a real browser (Debian's chromium, headless, driven by playwright-core): the page
-// lists every operation of the contract, takes a bearer token through "Authorize", and runs
-// GET /api/v1/procedures through "Try it out" → "Execute" with a 200 and a page of procedures.
+// lists every operation of the contract, takes a bearer token through "Authorize", runs
+// GET /api/v1/procedures through "Try it out" → "Execute" with a 200 and a page of procedures,
+// and uploads a scan to a dossier through the multipart form with a 201.
 //
 //   MOTCUA_URL=http://127.0.0.1:8080 node --test clients/browser/
 //
@@ -106,5 +107,36 @@ test('Swagger UI lists the contract, authorizes and runs GET /api/v1/procedures'
 
   await op.scrollIntoViewIfNeeded();
   await op.screenshot({ path: join(shots, 'swagger-ui-procedures.png') });
+  assert.deepEqual(pageErrors, [], 'no script errors on the page');
+});
+
+test('Swagger UI uploads a file through the multipart form of POST /api/v1/dossiers/{id}/files', async () => {
+  const bearer = await token();
+  const open = await fetch(`${base}/api/v1/dossiers?status=processing&limit=1`, {
+    headers: { authorization: `Bearer ${bearer}` },
+  });
+  const dossier = (await open.json()).items[0];
+  assert.ok(dossier && dossier.components.length > 0, 'an open dossier with components');
+
+  // The authorization given in the first test persists on the page.
+  const op = page.locator('#operations-dossiers-upload_file');
+  await op.locator('.opblock-summary').click();
+  await op.locator('button.try-out__btn').click();
+  await op.locator('tr[data-param-name="id"] input').fill(dossier.id);
+  const scan = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.from(`scan of ${dossier.id} ${Date.now()}`)]);
+  await op.locator('input[type=file]').setInputFiles({ name: 'Tờ khai.pdf', mimeType: 'application/pdf', buffer: scan });
+  await op.locator('tr[data-property-name="kind"] select').selectOption('component');
+  await op.locator('tr[data-property-name="component"] input[type=text]').fill('0');
+  await op.locator('button.execute').click();
+  const live = op.locator('.live-responses-table');
+  await live.locator('tr.response .response-col_status').first().waitFor();
+  assert.equal((await live.locator('tr.response .response-col_status').first().innerText()).trim(), '201');
+  const body = JSON.parse(await live.locator('tr.response .response-col_description pre.microlight').first().innerText());
+  assert.equal(body.file_name, 'Tờ khai.pdf');
+  assert.equal(body.content_type, 'application/pdf');
+  assert.equal(body.size, scan.length);
+
+  await op.scrollIntoViewIfNeeded();
+  await op.screenshot({ path: join(shots, 'swagger-ui-upload.png') });
   assert.deepEqual(pageErrors, [], 'no script errors on the page');
 });

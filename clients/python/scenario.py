@@ -2,21 +2,25 @@
 .ci/clients.sh), against a running server with the demo data:
 
 an officer of Tỉnh Châu signs in, finds the birth registration in the catalogue, receives a dossier
-at the desk and reads it back; the commune's leader reads the report summary for the current
-quarter before and after, and finds the new dossier counted.
+at the desk, reads it back, uploads the scan of its first component and downloads it again; the
+commune's leader reads the report summary for the current quarter before and after, and finds the
+new dossier counted.
 
     PYTHONPATH=target/clients/python MOTCUA_URL=http://127.0.0.1:8080 python clients/python/scenario.py
 """
 
 import datetime as dt
+import hashlib
+import io
 import os
 import re
 import sys
 import uuid
 
 from motcua_client import AuthenticatedClient, Client
+from motcua_client.types import File
 from motcua_client.api.auth import issue_token, me
-from motcua_client.api.dossiers import create_dossier, get_dossier
+from motcua_client.api.dossiers import create_dossier, download_file, get_dossier, upload_file
 from motcua_client.api.procedures import list_procedures
 from motcua_client.api.reports import summary
 from motcua_client.models import (
@@ -25,6 +29,9 @@ from motcua_client.models import (
     Channel,
     Dossier,
     DossierComponent,
+    DossierFile,
+    FileKind,
+    FileUpload,
     Me,
     NewDossier,
     PageProcedure,
@@ -118,6 +125,16 @@ def main() -> None:
     check(isinstance(read, Dossier) and read.code == created.code, "it reads back")
     check(read.applicant.full_name == "Nguyễn Thị Bình", "the Vietnamese name round-trips exactly")
     check(len(read.components) == len(procedure.components), "with its components")
+
+    scan = b"%PDF-1.7\n" + os.urandom(50_000)
+    form = FileUpload(file=File(payload=io.BytesIO(scan), file_name="Tờ khai.pdf"), kind=FileKind.COMPONENT, component=0)
+    response = upload_file.sync_detailed(client=officer, id=created.id, body=form)
+    kept = response.parsed
+    check(response.status_code == 201 and isinstance(kept, DossierFile), "the scan uploads as multipart/form-data")
+    check(kept.sha256 == hashlib.sha256(scan).hexdigest() and kept.content_type == "application/pdf", "kept whole, as a PDF")
+    check(kept.file_name == "Tờ khai.pdf", "under its Vietnamese name")
+    downloaded = download_file.sync_detailed(client=officer, id=created.id, file_id=kept.id)
+    check(downloaded.status_code == 200 and downloaded.content == scan, "it downloads byte for byte")
 
     after = summary.sync(client=leader, agency_id=agency.id, from_=start, to=end)
     check(isinstance(after, Summary), "the report again")

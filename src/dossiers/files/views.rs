@@ -53,6 +53,7 @@ pub struct FileUpload {
     pub file: Vec<u8>,
     pub kind: FileKind,
     /// For `kind=component`: the component's index in the dossier, from 0.
+    #[schema(example = 0, minimum = 0)]
     pub component: Option<i64>,
 }
 
