@@ -53,6 +53,17 @@ pub fn update(conn: &mut DbConnection, row: &DossierRow, expected_version: i64) 
     Ok(updated == 1)
 }
 
+/// Hold the dossier's row to the end of the transaction, before reading it: a write that
+/// queues behind another then reads its result instead of losing the version race (409). On
+/// PostgreSQL an update that changes nothing takes the row lock; on SQLite the write
+/// transaction already holds the database.
+pub fn hold(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
+    diesel::update(dossiers::table.find(id))
+        .set(dossiers::version.eq(dossiers::version))
+        .execute(conn)
+        .map(|_| ())
+}
+
 /// The outbox event types written for a dossier, in order (for tests and the feed).
 pub fn event_types_of(conn: &mut DbConnection, dossier_id: &str) -> QueryResult<Vec<String>> {
     outbox_events::table

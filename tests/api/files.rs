@@ -162,6 +162,37 @@ async fn a_scan_is_kept_handed_back_under_its_name_and_digitizes_its_component()
 }
 
 #[tokio::test]
+async fn scans_sent_side_by_side_are_all_kept_and_the_same_scan_twice_is_one_file() {
+    let app = spawn_app().await;
+    let desk = desk(&app).await;
+    let id = submit_dossier(&app, &desk.officer, &desk_dossier(&desk, "direct")).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let sends = (0..6u8).map(|n| {
+        upload(
+            &app,
+            &desk.officer,
+            &id,
+            form("component", Some(i64::from(n % 2)), "trang.pdf", pdf(20_000, n)),
+        )
+    });
+    for response in futures_util::future::join_all(sends).await {
+        assert_eq!(response.status(), 201);
+    }
+    let twice = (0..4)
+        .map(|_| upload(&app, &desk.officer, &id, form("component", Some(0), "same.pdf", pdf(20_000, 99))));
+    let statuses: Vec<u16> =
+        futures_util::future::join_all(twice).await.iter().map(|r| r.status().as_u16()).collect();
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 3, "{statuses:?}");
+    let list: Value =
+        app.get_as(&desk.officer, &format!("/api/v1/dossiers/{id}/files")).await.json().await.unwrap();
+    assert_eq!(list["items"].as_array().unwrap().len(), 7);
+    assert_eq!(dossier(&app, &desk.officer, &id).await["reception_digitized"], true);
+}
+
+#[tokio::test]
 async fn downloads_honour_ranges_and_conditions() {
     let app = spawn_app().await;
     let desk = desk(&app).await;
@@ -285,7 +316,10 @@ async fn bad_uploads_answer_problems_that_name_what_is_wrong() {
     assert_eq!(big.status(), 201, "under the limit");
     let too_big =
         upload(&app, &desk.officer, &id, form("component", Some(1), "big.pdf", pdf(300_000, 2))).await;
-    assert_eq!(problem(too_big).await["status"], 413);
+    assert_eq!(problem(too_big).await["status"], 413, "refused from its Content-Length");
+    let just_over =
+        upload(&app, &desk.officer, &id, form("component", Some(1), "big.pdf", pdf(205_000, 2))).await;
+    assert_eq!(problem(just_over).await["status"], 413, "refused as its bytes arrive");
 
     let no_kind = Form::new().part("file", Part::bytes(pdf(10, 4)).file_name("a.pdf"));
     assert_eq!(error_fields(&problem(upload(&app, &desk.officer, &id, no_kind).await).await), ["kind"]);

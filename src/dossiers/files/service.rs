@@ -71,6 +71,8 @@ pub fn attach(
     dossier_id: &str,
     file: Stored,
 ) -> Result<Attached, ApiError> {
+    // Scans uploaded side by side (a mobile app sends a dossier's pages at once) queue here.
+    dossiers::hold(conn, dossier_id)?;
     let mut row = load_visible(conn, caller, dossier_id)?;
     let status = Status::from_db(&row.status)?;
     let slot = Slot::of(file.kind, file.component, components(&row)?.len())?;
@@ -169,6 +171,7 @@ pub fn remove(
     caller: &Caller,
     (dossier_id, file_id): (&str, &str),
 ) -> Result<FileRow, ApiError> {
+    dossiers::hold(conn, dossier_id)?;
     let mut row = load_visible(conn, caller, dossier_id)?;
     let file = store::find(conn, &row.id, file_id)?.ok_or_else(not_found)?;
     let status = Status::from_db(&row.status)?;
