@@ -282,6 +282,17 @@ fn event(
         "resolved_at": utc(row.resolved_at), "outcome": row.outcome,
         "returned_at": utc(row.returned_at), "version": row.version,
     });
+    publish(conn, row, event_type, at, data)
+}
+
+/// An outbox event about the dossier with `data` (never personal data).
+pub(super) fn publish(
+    conn: &mut DbConnection,
+    row: &DossierRow,
+    event_type: &str,
+    at: DateTime<Utc>,
+    data: serde_json::Value,
+) -> Result<(), ApiError> {
     let event = NewEvent {
         event_type,
         aggregate_type: "dossier",

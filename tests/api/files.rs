@@ -58,6 +58,17 @@ fn desk_dossier(desk: &Desk, channel: &str) -> Value {
     })
 }
 
+/// A desk and a dossier received there (accepted at once), with two components on paper.
+async fn desk_with_a_dossier() -> (TestApp, Desk, String) {
+    let app = spawn_app().await;
+    let desk = desk(&app).await;
+    let id = submit_dossier(&app, &desk.officer, &desk_dossier(&desk, "direct")).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    (app, desk, id)
+}
+
 async fn dossier(app: &TestApp, token: &str, id: &str) -> Value {
     app.get_as(token, &format!("/api/v1/dossiers/{id}")).await.json().await.unwrap()
 }
@@ -163,12 +174,7 @@ async fn a_scan_is_kept_handed_back_under_its_name_and_digitizes_its_component()
 
 #[tokio::test]
 async fn scans_sent_side_by_side_are_all_kept_and_the_same_scan_twice_is_one_file() {
-    let app = spawn_app().await;
-    let desk = desk(&app).await;
-    let id = submit_dossier(&app, &desk.officer, &desk_dossier(&desk, "direct")).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (app, desk, id) = desk_with_a_dossier().await;
     let sends = (0..6u8).map(|n| {
         upload(
             &app,
@@ -194,12 +200,7 @@ async fn scans_sent_side_by_side_are_all_kept_and_the_same_scan_twice_is_one_fil
 
 #[tokio::test]
 async fn downloads_honour_ranges_and_conditions() {
-    let app = spawn_app().await;
-    let desk = desk(&app).await;
-    let id = submit_dossier(&app, &desk.officer, &desk_dossier(&desk, "direct")).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (app, desk, id) = desk_with_a_dossier().await;
     let bytes = pdf(1000, 3);
     let file = uploaded(&app, &desk.officer, &id, form("component", Some(0), "a.pdf", bytes.clone())).await;
     let path = format!("/api/v1/dossiers/{id}/files/{}", file["id"].as_str().unwrap());
@@ -243,12 +244,7 @@ async fn downloads_honour_ranges_and_conditions() {
 
 #[tokio::test]
 async fn a_signed_link_opens_one_file_without_the_token_and_nothing_else() {
-    let app = spawn_app().await;
-    let desk = desk(&app).await;
-    let id = submit_dossier(&app, &desk.officer, &desk_dossier(&desk, "direct")).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (app, desk, id) = desk_with_a_dossier().await;
     let bytes = pdf(5000, 9);
     let file =
         uploaded(&app, &desk.officer, &id, form("component", Some(0), "Kết quả.pdf", bytes.clone())).await;
@@ -371,12 +367,7 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 
 #[tokio::test]
 async fn results_attach_between_resolution_and_return_and_accepted_files_stay() {
-    let app = spawn_app().await;
-    let desk = desk(&app).await;
-    let id = submit_dossier(&app, &desk.officer, &desk_dossier(&desk, "direct")).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (app, desk, id) = desk_with_a_dossier().await;
     let scan = uploaded(&app, &desk.officer, &id, form("component", Some(0), "a.pdf", pdf(100, 1))).await;
     let early = upload(&app, &desk.officer, &id, form("result", None, "kq.pdf", pdf(100, 2))).await;
     assert_eq!(problem(early).await["rule"], "result_files_between_resolution_and_return");
@@ -475,12 +466,7 @@ async fn citizens_file_their_own_online_dossier_and_may_take_a_file_back_before_
 
 #[tokio::test]
 async fn the_sweeper_removes_only_old_objects_that_no_file_names() {
-    let app = spawn_app().await;
-    let desk = desk(&app).await;
-    let id = submit_dossier(&app, &desk.officer, &desk_dossier(&desk, "direct")).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (app, desk, id) = desk_with_a_dossier().await;
     let kept = uploaded(&app, &desk.officer, &id, form("component", Some(0), "a.pdf", pdf(100, 1))).await;
     let store = motcua::file_store::FileStore::open(&app.files.url()).unwrap();
     // What a killed upload leaves: a complete object without a row.

@@ -21,12 +21,11 @@ use crate::dossiers::access::load_visible;
 use crate::dossiers::lifecycle::Status;
 use crate::dossiers::model::DossierComponent;
 use crate::dossiers::row::DossierRow;
-use crate::dossiers::service::{record, save};
+use crate::dossiers::service::{publish, record, save};
 use crate::dossiers::store as dossiers;
 use crate::error::ApiError;
 use crate::i18n::Text;
 use crate::records::history::{self, NewStep, Trail};
-use crate::records::outbox::{self, NewEvent};
 
 /// A file's bytes, written to the store, waiting for their row.
 pub struct Stored {
@@ -95,12 +94,8 @@ pub fn attach(
         uploaded_by: caller.id.clone(),
     };
     store::insert(conn, &file)?;
-    let before = row.clone();
     let digitization = rules::after_add(digitization(&row)?, status, slot);
-    apply(&mut row, digitization)?;
-    save(conn, &before, &mut row, now, FILE_RACED)?;
-    record(conn, &row, caller, ("file_added", Some(status), now, Some(described(&file))))?;
-    file_event(conn, &row, &file, "dossier.file_added", now)?;
+    write_back(conn, &mut row, digitization, caller, (&file, "file_added", status, now))?;
     Ok(Attached::New(file))
 }
 
@@ -185,13 +180,8 @@ pub fn remove(
         Some(i) => store::component_has_file(conn, &row.id, i)?,
         None => false,
     };
-    let now = clock::now();
-    let before = row.clone();
     let digitization = rules::after_remove(digitization(&row)?, slot, another);
-    apply(&mut row, digitization)?;
-    save(conn, &before, &mut row, now, FILE_RACED)?;
-    record(conn, &row, caller, ("file_removed", Some(status), now, Some(described(&file))))?;
-    file_event(conn, &row, &file, "dossier.file_removed", now)?;
+    write_back(conn, &mut row, digitization, caller, (&file, "file_removed", status, clock::now()))?;
     Ok(file)
 }
 
@@ -207,11 +197,22 @@ fn digitization(row: &DossierRow) -> Result<Digitization, ApiError> {
     })
 }
 
-fn apply(row: &mut DossierRow, d: Digitization) -> Result<(), ApiError> {
+/// The dossier with the digitization a file added or removed gives it, as its next version
+/// (counters kept in step), its history row and the `dossier.{action}` event.
+fn write_back(
+    conn: &mut DbConnection,
+    row: &mut DossierRow,
+    d: Digitization,
+    caller: &Caller,
+    (file, action, status, now): (&FileRow, &str, Status, DateTime<Utc>),
+) -> Result<(), ApiError> {
+    let before = row.clone();
     row.components = serde_json::to_string(&d.components).map_err(anyhow::Error::from)?;
     row.reception_digitized = d.reception;
     row.result_digitized = d.result;
-    Ok(())
+    save(conn, &before, row, now, FILE_RACED)?;
+    record(conn, row, caller, (action, Some(status), now, Some(described(file))))?;
+    file_event(conn, row, file, &format!("dossier.{action}"), now)
 }
 
 /// How the history names a file: its name and id.
@@ -250,13 +251,5 @@ fn file_event(
         "file_id": file.id, "kind": file.kind, "component": file.component,
         "sha256": file.sha256, "size": file.size, "content_type": file.content_type,
     });
-    let event = NewEvent {
-        event_type,
-        aggregate_type: "dossier",
-        aggregate_id: &row.id,
-        agency_id: &row.agency_id,
-        occurred_at: clock::to_db(at),
-        data: data.to_string(),
-    };
-    Ok(outbox::insert_event(conn, &event)?)
+    publish(conn, row, event_type, at, data)
 }
