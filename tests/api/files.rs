@@ -490,3 +490,55 @@ async fn the_sweeper_removes_only_old_objects_that_no_file_names() {
     let path = format!("/api/v1/dossiers/{id}/files/{}", kept["id"].as_str().unwrap());
     assert_eq!(app.get_as(&desk.officer, &path).await.status(), 200, "the named object stays");
 }
+
+#[tokio::test]
+async fn no_malformed_multipart_body_gets_a_server_error() {
+    let (app, desk, id) = desk_with_a_dossier().await;
+    let part = |headers: &str, body: &str| format!("--B\r\n{headers}\r\n\r\n{body}\r\n--B--\r\n");
+    let bodies: Vec<(&str, String)> = vec![
+        ("multipart/form-data", part("Content-Disposition: form-data; name=\"kind\"", "component")),
+        ("multipart/form-data; boundary=", String::new()),
+        ("multipart/form-data; boundary=B", String::new()),
+        ("multipart/form-data; boundary=B", "no boundary at all".to_owned()),
+        ("multipart/form-data; boundary=B", part("Content-Type: text/plain", "a part without a name")),
+        (
+            "multipart/form-data; boundary=B",
+            part("Content-Disposition: attachment; name=\"file\"", "%PDF-1.4"),
+        ),
+        (
+            "multipart/form-data; boundary=B",
+            part("Content-Disposition: form-data; name=\"file\"; filename=\"\\..\\\"", "%PDF-1.4"),
+        ),
+        (
+            "multipart/form-data; boundary=B",
+            part("Content-Disposition: form-data; name=\"component\"", &"9".repeat(500)),
+        ),
+        (
+            "multipart/form-data; boundary=B",
+            part("Content-Disposition: form-data; name=\"kind\"", "\u{0}\u{1}"),
+        ),
+        (
+            "multipart/form-data; boundary=B",
+            format!("--B\r\n{}\r\n\r\n", "X-Long: ".to_owned() + &"a".repeat(100_000)),
+        ),
+        ("multipart/mixed; boundary=B", part("Content-Disposition: form-data; name=\"file\"", "%PDF-1.4")),
+        ("text/plain", "%PDF-1.4".to_owned()),
+    ];
+    for (content_type, body) in bodies {
+        let response = app
+            .client
+            .post(app.url(&format!("/api/v1/dossiers/{id}/files")))
+            .bearer_auth(&desk.officer)
+            .header("Content-Type", content_type)
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        assert!((400..500).contains(&status), "{content_type} {body:.80}: {status}");
+        problem(response).await;
+    }
+    let list: Value =
+        app.get_as(&desk.officer, &format!("/api/v1/dossiers/{id}/files")).await.json().await.unwrap();
+    assert!(list["items"].as_array().unwrap().is_empty());
+}
