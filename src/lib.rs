@@ -2,8 +2,9 @@
 //!
 //! Four layers; a module imports only from its own layer or those below it:
 //!
-//! - **Foundation**: `error`, `i18n`, `labels`, `clock`, `enums`, `vietnamese`, `db`, `http`,
-//!   `auth` (the caller every handler extracts, tokens and sign-in), `telemetry`, `settings`.
+//! - **Foundation**: `error`, `i18n`, `labels`, `clock`, `enums`, `vietnamese`, `db`,
+//!   `file_store` (where the dossiers' files live), `http`, `auth` (the caller every handler
+//!   extracts, tokens and sign-in), `telemetry`, `settings`.
 //! - **Shared records**: `records`, what several slices write inside their own transactions: the
 //!   outbox of events, the history of every step, the report counters' write side.
 //! - **Slices**, one domain each: `agencies`, `calendar`, `catalogue`, `users`,

@@ -8,7 +8,8 @@
 //!   the API shows, to whom), `receipt` (the printable slip);
 //! - `access`: who may see and do what; `service`: the use cases that need the database, each one
 //!   transaction; `store`: the queries; `row`: the stored row; `model`: request types;
-//! - `routes/`: HTTP in and out, one file per group of use cases.
+//! - `routes/`: HTTP in and out, one file per group of use cases;
+//! - `files/`: the dossier's scans and result papers in the object store (its own layout).
 //!
 //! A new action: a variant of `lifecycle::Action` and `steps::Change`, its rule in `lifecycle`,
 //! its record in `steps::apply`, and a three-line handler in `routes/steps.rs`.
