@@ -2,6 +2,7 @@
 //! account's client credentials.
 
 use std::net::IpAddr;
+use std::time::Instant;
 
 use actix_web::web;
 use chrono::Duration as ChronoDuration;
@@ -43,16 +44,18 @@ pub(super) struct Issuer {
 const BAD_LOGIN: Text = Text::fixed("Tên đăng nhập hoặc mật khẩu không đúng", "invalid username or password");
 
 fn refused(throttle: &LoginThrottle, key: &str, address: Option<IpAddr>, outcome: &str) -> ApiError {
-    throttle.record_failure(key, address);
+    throttle.record_failure(key, address, Instant::now());
     tracing::warn!(username = ?key, address = ?address, outcome, "login refused");
     ApiError::Unauthorized(BAD_LOGIN)
 }
 
 fn check_throttle(throttle: &LoginThrottle, key: &str, address: Option<IpAddr>) -> Result<(), ApiError> {
-    match throttle.check(key, address) {
+    match throttle.check(key, address, Instant::now()) {
         Some(wait) => {
             tracing::warn!(username = ?key, address = ?address, outcome = "throttled", "login refused");
-            Err(ApiError::TooManyRequests { retry_after_secs: wait.as_secs().max(1) })
+            // Whole seconds, rounded up: a client that waits as told is heard.
+            let retry_after_secs = (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1);
+            Err(ApiError::TooManyRequests { retry_after_secs })
         }
         None => Ok(()),
     }

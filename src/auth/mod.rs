@@ -6,6 +6,8 @@
 //!   demoting an account takes effect at once.
 //! - Refresh tokens are opaque, stored as SHA-256 hashes, rotated on every use; presenting a spent
 //!   one revokes its whole family (RFC 6819 §5.2.2.3).
+//! - Failed sign-ins are throttled per account × address and per address, never per account
+//!   alone, so nobody can lock a user out (`throttle`).
 //! - Service accounts of portal adapters use the `client_credentials` grant; their tokens carry
 //!   the agencies they are bound to.
 //! - Every handler declares an [`caller::Authorized`] extractor naming the roles it admits; data

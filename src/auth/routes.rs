@@ -65,7 +65,8 @@ fn required(value: Option<String>, field: &str) -> Result<String, ApiError> {
 ///
 /// `{"username", "password"}` (the password grant), `{"grant_type": "refresh_token",
 /// "refresh_token"}`, or `{"grant_type": "client_credentials", "client_id", "client_secret"}`.
-/// Repeated failures for a username or from an address answer 429 with `Retry-After`.
+/// Repeated failures for a username from one address, or from one address over many usernames,
+/// answer 429 with `Retry-After`; a right password from an address with no failures is heard.
 #[utoipa::path(
     tag = "auth",
     request_body(content = TokenRequest, examples(
