@@ -109,7 +109,7 @@ pub async fn create_user(
 }
 
 /// Change an account: name, role, agency, active flag or password. Deactivating it or changing
-/// its password revokes its refresh tokens.
+/// its password ends its sessions at once: its refresh tokens and its access tokens.
 #[utoipa::path(
     tag = "users",
     params(

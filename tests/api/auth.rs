@@ -138,8 +138,9 @@ async fn refresh_tokens_rotate_and_reuse_revokes_the_family() {
     let reused = refresh(&app, r1).await;
     assert_eq!(reused.status(), 401);
     problem(reused).await;
-    // ... and the whole family is revoked, including the latest token.
+    // ... and the whole family is revoked, including the latest token and its access token.
     assert_eq!(refresh(&app, r2).await.status(), 401);
+    assert_eq!(app.get_as(second["access_token"].as_str().unwrap(), "/api/v1/me").await.status(), 401);
 
     // A new login starts a new, working family.
     let third: Value = app
