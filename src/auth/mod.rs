@@ -4,8 +4,8 @@
 //!   people `sid`, the session), decoded with the algorithm pinned and 30 s of leeway for clock
 //!   skew. Each request also checks that the account is still active and still has the token's
 //!   role and agency, and that a person's session is still open (`accounts`, cached for 30 s), so
-//!   deactivating or demoting an account, logging out and a password change take effect at once,
-//!   access tokens included.
+//!   deactivating or demoting an account, logging out, a password change and an administrator's
+//!   "end sessions" take effect at once, access tokens included.
 //! - Refresh tokens are opaque, stored as SHA-256 hashes, rotated on every use; a sign-in's
 //!   tokens are one family, which is its session. Presenting a spent one revokes its whole
 //!   family (RFC 6819 §5.2.2.3).

@@ -19,7 +19,7 @@ use crate::http::pagination::{self, Page};
 use crate::http::responses as r;
 use crate::i18n::{Text, nouns};
 
-fn load_visible(conn: &mut DbConnection, scope: &Scope, id: &str) -> Result<UserRow, ApiError> {
+pub(super) fn load_visible(conn: &mut DbConnection, scope: &Scope, id: &str) -> Result<UserRow, ApiError> {
     let row = store::find(conn, id)?.ok_or_else(|| ApiError::not_found(nouns::USER))?;
     if visible(conn, scope, &row)? { Ok(row) } else { Err(ApiError::not_found(nouns::USER)) }
 }

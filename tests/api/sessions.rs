@@ -79,6 +79,28 @@ async fn a_password_change_ends_every_session_at_once() {
 }
 
 #[tokio::test]
+async fn an_administrator_ends_every_session_at_once() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let (id, desk, phone) = officer_with_two_sessions(&app, &admin).await;
+    let path = format!("/api/v1/users/{id}/sessions");
+    let officer_tries = app.send(reqwest::Method::DELETE, &path, Some(&phone.access), None).await;
+    assert_eq!(officer_tries.status(), 403);
+    let ended = app.send(reqwest::Method::DELETE, &path, Some(&admin), None).await;
+    assert_eq!(ended.status(), 204);
+    for session in [&desk, &phone] {
+        assert_eq!(me(&app, &session.access).await, 401);
+        assert_eq!(refresh(&app, &session.refresh).await, 401);
+    }
+    let again = sign_in(&app, "vu.dt", ADMIN_PASSWORD).await;
+    assert_eq!(me(&app, &again.access).await, 200, "the account stays active");
+    let unknown =
+        app.send(reqwest::Method::DELETE, "/api/v1/users/nobody/sessions", Some(&admin), None).await;
+    assert_eq!(unknown.status(), 404);
+    problem(unknown).await;
+}
+
+#[tokio::test]
 async fn a_deactivated_then_reactivated_account_does_not_revive_old_tokens() {
     let app = spawn_app().await;
     let admin = app.admin_token().await;
