@@ -121,6 +121,7 @@ fn accounts(cfg: &mut ServiceConfig) {
         .service(users::routes::create_user)
         .service(users::routes::get_user)
         .service(users::routes::update_user)
+        .service(users::sessions::end_sessions)
         .service(service_accounts::routes::list_service_accounts)
         .service(service_accounts::routes::create_service_account)
         .service(service_accounts::routes::get_service_account)

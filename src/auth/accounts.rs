@@ -1,15 +1,27 @@
-//! Whether the account behind a token is still as the token says. Access tokens are signed
-//! claims; without this check a deactivated or demoted account would keep its rights until the
-//! token expires. The state is cached briefly (one query per account per 30 s); changes made
-//! through this process clear it at once, changes made through another process within 30 s.
+//! Whether the account and the session behind a token are still as the token says. Access
+//! tokens are signed claims; without this check a deactivated or demoted account, or a session
+//! ended by logout, a password change or an administrator, would keep its rights until the token
+//! expires. The state (the account's role, agency and active flag, and the sessions it has open)
+//! is cached briefly (one read per account per 30 s), so the hot path costs no query; the process
+//! that ends a session or changes an account clears its cache at once, other processes see the
+//! change within 30 s.
+//!
+//! A cached state may always admit a token, but refuse it only if it was read after the token
+//! was issued: a session or a role that is newer than the cache (the user signed in again, on
+//! this process or another) is not in it yet, so the state is read again instead.
 
 use std::collections::HashMap;
 use std::sync::RwLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
 
 use super::directory;
 use super::role::Role;
-use super::tokens::{Claims, SubjectKind};
+use super::store;
+use super::tokens::{Claims, LEEWAY_SECS, SubjectKind};
+use crate::clock;
 use crate::db::DbConnection;
 use crate::error::ApiError;
 
@@ -39,32 +51,86 @@ impl AccountState {
     }
 }
 
-/// `None` inside: the account no longer exists.
-type Entry = (Instant, Option<AccountState>);
+/// What a token is checked against, as read at an instant.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    /// `None`: the account no longer exists.
+    pub state: Option<AccountState>,
+    /// People's accounts: the sessions (sign-ins, by refresh-token family) still open.
+    pub sessions: Vec<String>,
+    /// When the read began.
+    pub read_at: DateTime<Utc>,
+}
+
+impl Snapshot {
+    /// Whether the token still describes the account, and a person's token an open session.
+    /// Service accounts have no sessions: their tokens name none.
+    pub fn admits(&self, claims: &Claims) -> bool {
+        let session_open = match &claims.sid {
+            Some(sid) => self.sessions.contains(sid),
+            None => claims.kind == SubjectKind::Service,
+        };
+        session_open && self.state.as_ref().is_some_and(|s| s.admits(claims))
+    }
+
+    /// Whether this snapshot may answer for the token: it may admit any, but refuse only one
+    /// issued before it was read, by a margin of the clock skew tolerated between servers.
+    pub fn decides(&self, claims: &Claims) -> bool {
+        self.admits(claims) || self.read_at.timestamp() > claims.iat.saturating_add(LEEWAY_SECS as i64)
+    }
+}
+
+type Entry = (Instant, Snapshot);
 
 #[derive(Default)]
 pub struct AccountStates {
     entries: RwLock<HashMap<String, Entry>>,
+    /// Counts the `forget`s. A read that began before one may be stale: it is not cached.
+    forgets: AtomicU64,
 }
 
 impl AccountStates {
-    pub fn cached(&self, subject: &str) -> Option<Option<AccountState>> {
+    pub fn cached(&self, subject: &str) -> Option<Snapshot> {
         let entries = self.entries.read().expect("account cache lock");
-        entries.get(subject).filter(|(at, _)| at.elapsed() < LIFETIME).map(|(_, state)| state.clone())
+        entries.get(subject).filter(|(at, _)| at.elapsed() < LIFETIME).map(|(_, snapshot)| snapshot.clone())
     }
 
-    pub fn store(&self, subject: &str, state: Option<AccountState>) {
+    /// Taken before reading a state, for [`Self::store`].
+    pub fn generation(&self) -> u64 {
+        self.forgets.load(Ordering::Acquire)
+    }
+
+    /// Cache a state read since `generation`, unless an account changed in the meantime (the
+    /// read may have missed that change; the next request reads again).
+    pub fn store(&self, subject: &str, snapshot: Snapshot, generation: u64) {
         let mut entries = self.entries.write().expect("account cache lock");
+        if self.forgets.load(Ordering::Acquire) != generation {
+            return;
+        }
         if entries.len() > PRUNE_ABOVE {
             entries.retain(|_, (at, _)| at.elapsed() < LIFETIME);
         }
-        entries.insert(subject.to_owned(), (Instant::now(), state));
+        entries.insert(subject.to_owned(), (Instant::now(), snapshot));
     }
 
-    /// Called when an account changes.
+    /// Called when an account changes or one of its sessions ends.
     pub fn forget(&self, subject: &str) {
-        self.entries.write().expect("account cache lock").remove(subject);
+        let mut entries = self.entries.write().expect("account cache lock");
+        self.forgets.fetch_add(1, Ordering::AcqRel);
+        entries.remove(subject);
     }
+}
+
+/// What a token of the subject is checked against: its account and, for a person, its sessions.
+#[tracing::instrument(skip_all, fields(subject_id = ?id))]
+pub fn snapshot(conn: &mut DbConnection, kind: SubjectKind, id: &str) -> Result<Snapshot, ApiError> {
+    let read_at = clock::now();
+    let state = load(conn, kind, id)?;
+    let sessions = match (kind, &state) {
+        (SubjectKind::User, Some(_)) => store::open_sessions(conn, id, clock::to_db(read_at))?,
+        _ => Vec::new(),
+    };
+    Ok(Snapshot { state, sessions, read_at })
 }
 
 #[tracing::instrument(skip_all, fields(subject_id = ?id))]
@@ -93,4 +159,67 @@ pub fn load(conn: &mut DbConnection, kind: SubjectKind, id: &str) -> Result<Opti
             None => None,
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn claims(kind: SubjectKind, sid: Option<&str>, iat: i64) -> Claims {
+        Claims {
+            iss: "motcua".into(),
+            aud: "motcua-api".into(),
+            sub: "u1".into(),
+            exp: iat + 900,
+            nbf: iat,
+            iat,
+            jti: "j".into(),
+            sid: sid.map(str::to_owned),
+            kind,
+            role: Role::Officer,
+            agency_id: Some("a1".into()),
+            agencies: Vec::new(),
+        }
+    }
+
+    fn snapshot(sessions: &[&str], read_at: i64) -> Snapshot {
+        Snapshot {
+            state: Some(AccountState {
+                active: true,
+                role: Role::Officer,
+                agency_id: Some("a1".into()),
+                agencies: Vec::new(),
+            }),
+            sessions: sessions.iter().map(|s| s.to_string()).collect(),
+            read_at: Utc.timestamp_opt(read_at, 0).unwrap(),
+        }
+    }
+
+    const T: i64 = 1_800_000_000;
+
+    #[test]
+    fn a_persons_token_is_good_while_its_session_is_open() {
+        let open = snapshot(&["s1", "s2"], T);
+        assert!(open.admits(&claims(SubjectKind::User, Some("s1"), T)));
+        assert!(!open.admits(&claims(SubjectKind::User, Some("ended"), T)));
+        assert!(!open.admits(&claims(SubjectKind::User, None, T)), "a person's token names its session");
+        let service = Snapshot { sessions: Vec::new(), ..open.clone() };
+        assert!(service.admits(&claims(SubjectKind::Service, None, T)), "service tokens have none");
+        let gone = Snapshot { state: None, ..open };
+        assert!(!gone.admits(&claims(SubjectKind::User, Some("s1"), T)));
+    }
+
+    #[test]
+    fn a_snapshot_refuses_only_tokens_issued_before_it_was_read() {
+        let token = claims(SubjectKind::User, Some("new"), T);
+        // Read before the sign-in that opened "new", or too close to it to tell across servers.
+        assert!(!snapshot(&["old"], T - 5).decides(&token));
+        assert!(!snapshot(&["old"], T + LEEWAY_SECS as i64).decides(&token));
+        // Read well after: the session has ended since.
+        assert!(snapshot(&["old"], T + LEEWAY_SECS as i64 + 1).decides(&token));
+        // A snapshot that admits the token always decides.
+        assert!(snapshot(&["new"], T - 5).decides(&token));
+    }
 }

@@ -3,7 +3,8 @@
 //! ```text
 //! async fn create_agency(auth: Authorized<AdminOnly>, …)
 //! ```
-//! A missing, malformed, forged or expired token answers 401; a role outside the policy 403.
+//! A missing, malformed, forged or expired token answers 401, and so does one whose session has
+//! ended or whose account has changed since (`accounts`); a role outside the policy 403.
 
 use std::marker::PhantomData;
 use std::ops::Deref;
@@ -95,20 +96,21 @@ async fn caller_from(req: HttpRequest) -> Result<Caller, ApiError> {
         }
     })?;
     let states = app_data::<AccountStates>(&req)?;
-    let state = match states.cached(&claims.sub) {
-        Some(state) => state,
+    let snapshot = match states.cached(&claims.sub).filter(|s| s.decides(&claims)) {
+        Some(snapshot) => snapshot,
         None => {
             let db = app_data::<Db>(&req)?;
             let (kind, id) = (claims.kind, claims.sub.clone());
-            let state = db.run(move |conn| accounts::load(conn, kind, &id)).await?;
-            states.store(&claims.sub, state.clone());
-            state
+            let generation = states.generation();
+            let snapshot = db.run(move |conn| accounts::snapshot(conn, kind, &id)).await?;
+            states.store(&claims.sub, snapshot.clone(), generation);
+            snapshot
         }
     };
-    if !state.is_some_and(|s| s.admits(&claims)) {
+    if !snapshot.admits(&claims) {
         return Err(ApiError::Unauthorized(Text::fixed(
-            "Tài khoản đã thay đổi kể từ khi token được cấp (bị khóa, đổi vai trò hoặc cơ quan); hãy đăng nhập lại",
-            "the account changed since this token was issued (deactivated, or another role or agency); sign in again",
+            "Phiên đăng nhập đã kết thúc (đăng xuất, đổi mật khẩu hoặc bị thu hồi) hoặc tài khoản đã thay đổi kể từ khi token được cấp (bị khóa, đổi vai trò hoặc cơ quan); hãy đăng nhập lại",
+            "the session has ended (signed out, password changed or sessions revoked) or the account changed since this token was issued (deactivated, or another role or agency); sign in again",
         )));
     }
     Ok(Caller {

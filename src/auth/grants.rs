@@ -2,6 +2,7 @@
 //! account's client credentials.
 
 use std::net::IpAddr;
+use std::time::Instant;
 
 use actix_web::web;
 use chrono::Duration as ChronoDuration;
@@ -9,6 +10,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::accounts::AccountStates;
 use super::directory::{self, Person, Service};
 use super::password;
 use super::role::Role;
@@ -33,26 +35,30 @@ pub struct TokenResponse {
     pub refresh_token: Option<String>,
 }
 
-/// What the grants work with: the database, the signing keys and the sign-in throttle.
+/// What the grants work with: the database, the signing keys, the sign-in throttle, and the
+/// account states that a revoked session must leave at once.
 pub(super) struct Issuer {
     pub db: web::Data<Db>,
     pub keys: web::Data<TokenKeys>,
     pub throttle: web::Data<LoginThrottle>,
+    pub accounts: web::Data<AccountStates>,
 }
 
 const BAD_LOGIN: Text = Text::fixed("Tên đăng nhập hoặc mật khẩu không đúng", "invalid username or password");
 
 fn refused(throttle: &LoginThrottle, key: &str, address: Option<IpAddr>, outcome: &str) -> ApiError {
-    throttle.record_failure(key, address);
+    throttle.record_failure(key, address, Instant::now());
     tracing::warn!(username = ?key, address = ?address, outcome, "login refused");
     ApiError::Unauthorized(BAD_LOGIN)
 }
 
 fn check_throttle(throttle: &LoginThrottle, key: &str, address: Option<IpAddr>) -> Result<(), ApiError> {
-    match throttle.check(key, address) {
+    match throttle.check(key, address, Instant::now()) {
         Some(wait) => {
             tracing::warn!(username = ?key, address = ?address, outcome = "throttled", "login refused");
-            Err(ApiError::TooManyRequests { retry_after_secs: wait.as_secs().max(1) })
+            // Whole seconds, rounded up: a client that waits as told is heard.
+            let retry_after_secs = (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1);
+            Err(ApiError::TooManyRequests { retry_after_secs })
         }
         None => Ok(()),
     }
@@ -64,7 +70,7 @@ pub(super) async fn password_grant(
     address: Option<IpAddr>,
     issuer: &Issuer,
 ) -> Result<TokenResponse, ApiError> {
-    let Issuer { db, keys, throttle } = issuer;
+    let Issuer { db, keys, throttle, .. } = issuer;
     check_throttle(throttle, &username, address)?;
     let lookup = username.clone();
     let user = db.run(move |conn| Ok(directory::find_person_by_username(conn, &lookup)?)).await?;
@@ -76,14 +82,17 @@ pub(super) async fn password_grant(
         return Err(refused(throttle, &username, address, "inactive"));
     }
     let ttl = keys.refresh_ttl;
+    // A sign-in starts a session: a new family of refresh tokens, named in the access tokens.
+    let session = Uuid::new_v4().to_string();
+    let family = session.clone();
     let (user, refresh) = db
         .write(move |conn| {
-            let refresh = new_refresh_token(conn, &user.id, &Uuid::new_v4().to_string(), ttl)?;
+            let refresh = new_refresh_token(conn, &user.id, &family, ttl)?;
             Ok((user, refresh))
         })
         .await?;
     tracing::info!(username = ?user.username, address = ?address, outcome = "success", "login");
-    issue_for_user(keys, &user, Some(refresh))
+    issue_for_user(keys, &user, session, refresh)
 }
 
 fn new_refresh_token(
@@ -114,16 +123,18 @@ fn new_refresh_token(
 fn issue_for_user(
     keys: &TokenKeys,
     user: &Person,
-    refresh: Option<String>,
+    session: String,
+    refresh: String,
 ) -> Result<TokenResponse, ApiError> {
     let subject = Subject {
         id: user.id.clone(),
+        session: Some(session),
         kind: SubjectKind::User,
         role: user.role()?,
         agency_id: user.agency_id.clone(),
         agencies: Vec::new(),
     };
-    token_response(keys, &subject, refresh)
+    token_response(keys, &subject, Some(refresh))
 }
 
 fn token_response(
@@ -140,14 +151,17 @@ fn token_response(
 }
 
 enum Refresh {
-    Issued(Person, String),
-    /// A spent token came back: its family has been revoked.
-    Reused,
+    /// The account, its session (the family) and the next refresh token.
+    Issued(Person, String, String),
+    /// A spent token came back: its family, a session of this user, has been revoked.
+    Reused {
+        user_id: String,
+    },
     Invalid(Text),
 }
 
 pub(super) async fn refresh_grant(token: String, issuer: &Issuer) -> Result<TokenResponse, ApiError> {
-    let Issuer { db, keys, .. } = issuer;
+    let Issuer { db, keys, accounts, .. } = issuer;
     let ttl = keys.refresh_ttl;
     // The revocation of a reused family must commit, so the transaction returns Ok(Reused)
     // and the 401 is made outside it.
@@ -174,7 +188,7 @@ pub(super) async fn refresh_grant(token: String, issuer: &Issuer) -> Result<Toke
             }
             if row.used_at.is_some() || !store::spend_refresh(conn, &row.id, clock::to_db(now))? {
                 store::revoke_family(conn, &row.family_id, clock::to_db(now))?;
-                return Ok(Refresh::Reused);
+                return Ok(Refresh::Reused { user_id: row.user_id });
             }
             let user = match directory::find_person(conn, &row.user_id)? {
                 Some(user) if user.active => user,
@@ -186,12 +200,13 @@ pub(super) async fn refresh_grant(token: String, issuer: &Issuer) -> Result<Toke
                 }
             };
             let next = new_refresh_token(conn, &user.id, &row.family_id, ttl)?;
-            Ok(Refresh::Issued(user, next))
+            Ok(Refresh::Issued(user, row.family_id, next))
         })
         .await?;
     match outcome {
-        Refresh::Issued(user, next) => issue_for_user(keys, &user, Some(next)),
-        Refresh::Reused => {
+        Refresh::Issued(user, session, next) => issue_for_user(keys, &user, session, next),
+        Refresh::Reused { user_id } => {
+            accounts.forget(&user_id);
             tracing::warn!("a spent refresh token was presented again; its family is revoked");
             Err(ApiError::Unauthorized(Text::fixed(
                 "Refresh token này đã được dùng; hãy đăng nhập lại",
@@ -208,7 +223,7 @@ pub(super) async fn client_credentials_grant(
     address: Option<IpAddr>,
     issuer: &Issuer,
 ) -> Result<TokenResponse, ApiError> {
-    let Issuer { db, keys, throttle } = issuer;
+    let Issuer { db, keys, throttle, .. } = issuer;
     check_throttle(throttle, &client_id, address)?;
     let lookup = client_id.clone();
     let found = db
@@ -230,6 +245,7 @@ pub(super) async fn client_credentials_grant(
     tracing::info!(client_id = ?client_id, address = ?address, outcome = "success", "service login");
     let subject = Subject {
         id: account.id,
+        session: None,
         kind: SubjectKind::Service,
         role: Role::Integration,
         agency_id: None,

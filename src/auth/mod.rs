@@ -1,11 +1,16 @@
 //! Who calls, and what they may see.
 //!
-//! - Access tokens are short-lived HS256 JWTs (`iss`, `aud`, `exp`, `nbf`, `iat`, `jti`), decoded
-//!   with the algorithm pinned. Each request also checks that the account is still active and
-//!   still has the token's role and agency (`accounts`, cached for 30 s), so deactivating or
-//!   demoting an account takes effect at once.
-//! - Refresh tokens are opaque, stored as SHA-256 hashes, rotated on every use; presenting a spent
-//!   one revokes its whole family (RFC 6819 §5.2.2.3).
+//! - Access tokens are short-lived HS256 JWTs (`iss`, `aud`, `exp`, `nbf`, `iat`, `jti`, and for
+//!   people `sid`, the session), decoded with the algorithm pinned and 30 s of leeway for clock
+//!   skew. Each request also checks that the account is still active and still has the token's
+//!   role and agency, and that a person's session is still open (`accounts`, cached for 30 s), so
+//!   deactivating or demoting an account, logging out, a password change and an administrator's
+//!   "end sessions" take effect at once, access tokens included.
+//! - Refresh tokens are opaque, stored as SHA-256 hashes, rotated on every use; a sign-in's
+//!   tokens are one family, which is its session. Presenting a spent one revokes its whole
+//!   family (RFC 6819 §5.2.2.3).
+//! - Failed sign-ins are throttled per account × address and per address, never per account
+//!   alone, so nobody can lock a user out (`throttle`).
 //! - Service accounts of portal adapters use the `client_credentials` grant; their tokens carry
 //!   the agencies they are bound to.
 //! - Every handler declares an [`caller::Authorized`] extractor naming the roles it admits; data

@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::accounts::AccountStates;
 use super::caller::{AnyRole, Authorized};
 use super::directory::normalize_username;
 use super::grants::{self, Issuer, TokenResponse};
@@ -65,7 +66,8 @@ fn required(value: Option<String>, field: &str) -> Result<String, ApiError> {
 ///
 /// `{"username", "password"}` (the password grant), `{"grant_type": "refresh_token",
 /// "refresh_token"}`, or `{"grant_type": "client_credentials", "client_id", "client_secret"}`.
-/// Repeated failures for a username or from an address answer 429 with `Retry-After`.
+/// Repeated failures for a username from one address, or from one address over many usernames,
+/// answer 429 with `Retry-After`; a right password from an address with no failures is heard.
 #[utoipa::path(
     tag = "auth",
     request_body(content = TokenRequest, examples(
@@ -95,10 +97,11 @@ pub async fn issue_token(
     db: web::Data<Db>,
     keys: web::Data<TokenKeys>,
     throttle: web::Data<LoginThrottle>,
+    accounts: web::Data<AccountStates>,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
     let body = body.into_inner();
     let address = crate::http::client::of(&req);
-    let issuer = Issuer { db, keys, throttle };
+    let issuer = Issuer { db, keys, throttle, accounts };
     let response = match body.grant_type {
         GrantType::Password => {
             let username = normalize_username(&required(body.username, "username")?);
@@ -117,7 +120,10 @@ pub async fn issue_token(
     Ok(web::Json(response))
 }
 
-/// Sign out: revoke the refresh token (and every token rotated from the same login).
+/// Sign out: end the refresh token's session, its access tokens included.
+///
+/// The refresh token, every token rotated from the same sign-in and the access tokens issued
+/// with them stop working at once. Other sessions of the same account stay open.
 #[utoipa::path(
     tag = "auth",
     request_body(content = LogoutRequest, example = json!({
@@ -137,19 +143,25 @@ pub async fn logout(
     auth: Authorized<AnyRole>,
     body: JsonBody<LogoutRequest>,
     db: web::Data<Db>,
+    accounts: web::Data<AccountStates>,
 ) -> Result<HttpResponse, ApiError> {
     let token_hash = hash_token(&body.refresh_token);
     let caller_id = auth.id.clone();
-    db.write(move |conn| {
-        // Only the owner's own tokens: anything else is silently ignored, so the endpoint
-        // says nothing about other people's tokens.
-        if let Some(row) = store::find_refresh(conn, &token_hash)?
-            && row.user_id == caller_id
-        {
-            store::revoke_family(conn, &row.family_id, clock::to_db(clock::now()))?;
-        }
-        Ok(())
-    })
-    .await?;
+    let ended = db
+        .write(move |conn| {
+            // Only the owner's own tokens: anything else is silently ignored, so the endpoint
+            // says nothing about other people's tokens.
+            match store::find_refresh(conn, &token_hash)? {
+                Some(row) if row.user_id == caller_id => {
+                    Ok(store::revoke_family(conn, &row.family_id, clock::to_db(clock::now()))? > 0)
+                }
+                _ => Ok(false),
+            }
+        })
+        .await?;
+    if ended {
+        // The cached state still lists the session: its access tokens would live on.
+        accounts.forget(&auth.id);
+    }
     Ok(HttpResponse::NoContent().finish())
 }

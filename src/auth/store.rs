@@ -48,6 +48,19 @@ pub fn spend_refresh(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> Qu
     Ok(updated == 1)
 }
 
+/// A person's open sessions at `now`: the families whose latest token is neither spent, revoked
+/// nor expired. An access token is good only while its session is among them.
+#[tracing::instrument(level = "debug", skip_all, fields(user_id = ?user_id))]
+pub fn open_sessions(conn: &mut DbConnection, user_id: &str, now: NaiveDateTime) -> QueryResult<Vec<String>> {
+    refresh_tokens::table
+        .filter(refresh_tokens::user_id.eq(user_id))
+        .filter(refresh_tokens::used_at.is_null())
+        .filter(refresh_tokens::revoked_at.is_null())
+        .filter(refresh_tokens::expires_at.gt(now))
+        .select(refresh_tokens::family_id)
+        .load(conn)
+}
+
 #[tracing::instrument(level = "debug", skip_all, fields(family_id = ?family_id))]
 pub fn revoke_family(conn: &mut DbConnection, family_id: &str, at: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(

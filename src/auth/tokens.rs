@@ -1,4 +1,7 @@
 //! Access tokens (JWT, HS256 pinned) and opaque refresh tokens.
+//!
+//! A person's access token names its session (`sid`, the family of refresh tokens its sign-in
+//! started), so that ending the session ends the access token too (see `accounts`).
 
 use std::time::Duration;
 
@@ -14,8 +17,9 @@ use super::role::Role;
 
 pub const ISSUER: &str = "motcua";
 pub const AUDIENCE: &str = "motcua-api";
-/// Clock skew tolerated between servers, in seconds.
-const LEEWAY_SECS: u64 = 30;
+/// Clock skew tolerated between servers, in seconds: a token is taken from this long before its
+/// `nbf` until this long after its `exp`.
+pub const LEEWAY_SECS: u64 = 30;
 
 /// Whether the subject is a person's account or a system's service account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,6 +38,9 @@ pub struct Claims {
     pub nbf: i64,
     pub iat: i64,
     pub jti: String,
+    /// People's tokens: the session (refresh-token family) they belong to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
     pub kind: SubjectKind,
     pub role: Role,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -47,6 +54,8 @@ pub struct Claims {
 #[derive(Debug, Clone)]
 pub struct Subject {
     pub id: String,
+    /// People: the session the token belongs to; service accounts have none.
+    pub session: Option<String>,
     pub kind: SubjectKind,
     pub role: Role,
     pub agency_id: Option<String>,
@@ -99,6 +108,7 @@ impl TokenKeys {
             nbf: iat,
             iat,
             jti: uuid::Uuid::new_v4().to_string(),
+            sid: subject.session.clone(),
             kind: subject.kind,
             role: subject.role,
             agency_id: subject.agency_id.clone(),
@@ -145,6 +155,7 @@ mod tests {
     fn subject() -> Subject {
         Subject {
             id: "u1".into(),
+            session: Some("s1".into()),
             kind: SubjectKind::User,
             role: Role::Officer,
             agency_id: Some("a1".into()),
@@ -158,6 +169,7 @@ mod tests {
         let token = keys.issue(&subject(), Utc::now()).unwrap();
         let claims = keys.decode(&token).unwrap();
         assert_eq!(claims.sub, "u1");
+        assert_eq!(claims.sid.as_deref(), Some("s1"));
         assert_eq!(claims.role, Role::Officer);
         assert_eq!(claims.exp - claims.iat, 900);
     }

@@ -19,7 +19,7 @@ use crate::http::pagination::{self, Page};
 use crate::http::responses as r;
 use crate::i18n::{Text, nouns};
 
-fn load_visible(conn: &mut DbConnection, scope: &Scope, id: &str) -> Result<UserRow, ApiError> {
+pub(super) fn load_visible(conn: &mut DbConnection, scope: &Scope, id: &str) -> Result<UserRow, ApiError> {
     let row = store::find(conn, id)?.ok_or_else(|| ApiError::not_found(nouns::USER))?;
     if visible(conn, scope, &row)? { Ok(row) } else { Err(ApiError::not_found(nouns::USER)) }
 }
@@ -109,7 +109,7 @@ pub async fn create_user(
 }
 
 /// Change an account: name, role, agency, active flag or password. Deactivating it or changing
-/// its password revokes its refresh tokens.
+/// its password ends its sessions at once: its refresh tokens and its access tokens.
 #[utoipa::path(
     tag = "users",
     params(

@@ -5,7 +5,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{ADMIN_PASSWORD, TEST_JWT_SECRET, error_fields, problem, spawn_app};
+use crate::helpers::{ADMIN_PASSWORD, TEST_JWT_SECRET, error_fields, problem, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn password_grant_gives_a_working_access_token_and_a_refresh_token() {
@@ -84,6 +84,33 @@ async fn repeated_failures_are_throttled_even_for_the_right_password() {
     problem(locked).await;
 }
 
+/// Issue 21: six wrong passwords for an account from one address held that account shut for
+/// everyone. Now they hold that address only: the owner, elsewhere, signs in.
+#[tokio::test]
+async fn guessing_from_one_address_does_not_lock_the_owner_out() {
+    // The test client sits behind a "proxy" at 127.0.0.1 that names each request's address.
+    let app = spawn_app_with(|s| s.trusted_proxies = "127.0.0.1".parse().unwrap()).await;
+    let admin = app.admin_token().await;
+    app.create_user(&admin, "vu.dt", "citizen", None).await;
+    let sign_in = |address: &str, password: &str| {
+        app.client
+            .post(app.url("/api/v1/auth/token"))
+            .header("x-forwarded-for", address)
+            .json(&json!({"username": "vu.dt", "password": password}))
+            .send()
+    };
+    let (attacker, owner) = ("203.0.113.66", "198.51.100.7");
+    for attempt in 1..=6 {
+        assert_eq!(sign_in(attacker, "wrong-password-x").await.unwrap().status(), 401, "attempt {attempt}");
+    }
+    let held = sign_in(attacker, ADMIN_PASSWORD).await.unwrap();
+    assert_eq!(held.status(), 429, "the guessing address waits, even with the right password");
+    let retry_after: u64 = held.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
+    problem(held).await;
+    assert_eq!(sign_in(owner, ADMIN_PASSWORD).await.unwrap().status(), 200, "the owner signs in");
+}
+
 async fn refresh(app: &crate::helpers::TestApp, token: &str) -> reqwest::Response {
     app.token_response(json!({"grant_type": "refresh_token", "refresh_token": token})).await
 }
@@ -111,8 +138,9 @@ async fn refresh_tokens_rotate_and_reuse_revokes_the_family() {
     let reused = refresh(&app, r1).await;
     assert_eq!(reused.status(), 401);
     problem(reused).await;
-    // ... and the whole family is revoked, including the latest token.
+    // ... and the whole family is revoked, including the latest token and its access token.
     assert_eq!(refresh(&app, r2).await.status(), 401);
+    assert_eq!(app.get_as(second["access_token"].as_str().unwrap(), "/api/v1/me").await.status(), 401);
 
     // A new login starts a new, working family.
     let third: Value = app

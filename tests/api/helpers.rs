@@ -292,6 +292,7 @@ impl TestApp {
 
 /// A second `serve` process on a test app's database.
 pub struct Sibling {
+    pub address: String,
     handle: actix_web::dev::ServerHandle,
     running: tokio::task::JoinHandle<std::io::Result<()>>,
 }
@@ -311,7 +312,11 @@ impl TestApp {
         settings.files_url = Some(self.files.url());
         configure(&mut settings);
         let app = Application::build(settings).await.expect("the second process starts");
-        Sibling { handle: app.handle(), running: tokio::spawn(app.run_until_stopped()) }
+        Sibling {
+            address: format!("http://127.0.0.1:{}", app.port()),
+            handle: app.handle(),
+            running: tokio::spawn(app.run_until_stopped()),
+        }
     }
 }
 

@@ -18,5 +18,6 @@ mod openapi;
 mod ops;
 mod reliability;
 mod reports;
+mod sessions;
 mod surveys;
 mod users;
