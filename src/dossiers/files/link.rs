@@ -116,6 +116,7 @@ mod tests {
             role: crate::auth::role::Role::Admin,
             agency_id: None,
             agencies: vec![],
+            session: Some("s1".into()),
         };
         let access = tokens.issue(&subject, Utc::now()).unwrap();
         assert!(keys.verify(&access).is_none(), "an access token is not a link");
