@@ -63,7 +63,8 @@ pub(crate) async fn start_serve(database: &TestDatabase, extra: &[&str]) -> (Ser
             .unwrap();
         let mut serving = Serving { child, log, _dir: dir };
         let client = reqwest::Client::new();
-        let deadline = Instant::now() + Duration::from_secs(60);
+        // Loading the demo on PostgreSQL takes half a minute on a quiet 2-core machine.
+        let deadline = Instant::now() + Duration::from_secs(180);
         loop {
             // The log says this child holds the port; /readyz says it serves (and handles signals).
             if serving.log().contains("motcua is listening")
