@@ -6,8 +6,9 @@
 #                              at MOTCUA_LOAD_CONCURRENCY connections, default 16)
 #
 # The release binary serves the demo (SQLite, files in a directory beside it, on the same disk as
-# the reference copies). Reference: `cp` of the same files into another directory of that disk,
-# C at a time, then `sync`. Uploads: curl posting each file (distinct bytes, so none is
+# the reference copies). References: `cp` of the same files into another directory of that disk,
+# C at a time, then one `sync`; and `dd conv=fsync`, each copy on the disk before it ends, as an
+# upload is (its object is flushed before its row commits and the answer goes). Uploads: curl posting each file (distinct bytes, so none is
 # deduplicated) as a component scan, C at a time; downloads: curl fetching each back. Both are
 # timed until the last answer, with a `sync` after the uploads, as for the copy. Memory: the
 # server's resident set (VmRSS) sampled every 20 ms while a MOTCUA_FILES_BIG_MB (default 200) MB
@@ -25,7 +26,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/motcua-files-bench.XXXXXX")
 server=
 trap '[ -z "$server" ] || kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 
-mkdir -p "$work/in" "$work/copy"
+mkdir -p "$work/in" "$work/copy" "$work/durable"
 for i in $(seq "$COUNT"); do
   { printf '%%PDF-1.7\n'; head -c $(( MB * 1024 * 1024 - 9 )) /dev/urandom; } >"$work/in/scan-$i.pdf"
 done
@@ -37,6 +38,10 @@ start=$(now)
 ls "$work/in" | xargs -P "$C" -I{} cp "$work/in/{}" "$work/copy/{}"
 sync
 copy_mbs=$(rate "$start" "$(now)")
+# The same copies, each on the disk before the next starts, as an upload is before it is answered.
+start=$(now)
+ls "$work/in" | xargs -P "$C" -I{} dd if="$work/in/{}" of="$work/durable/{}" bs=1M conv=fsync status=none
+durable_mbs=$(rate "$start" "$(now)")
 
 serve() { # extra arguments of `serve`
   DATABASE_URL="sqlite://$work/motcua.db" MOTCUA_BIND="127.0.0.1:$PORT" RUST_LOG=warn \
@@ -83,9 +88,10 @@ done
 wait "$upload"
 
 ratio() { python3 -c "print('%.0f %%' % (100 * $1 / $2))"; }
-printf '%-34s %10s %8s\n' "$COUNT files of $MB MB, $C at a time" "MB/s" "ratio"
-printf '%-34s %10s %8s\n' "cp (reference)" "$copy_mbs" "100 %"
-printf '%-34s %10s %8s\n' "upload (POST …/files)" "$upload_mbs" "$(ratio "$upload_mbs" "$copy_mbs")"
-printf '%-34s %10s %8s\n' "download (GET …/files/{id})" "$download_mbs" "$(ratio "$download_mbs" "$copy_mbs")"
+printf '%-34s %10s %8s %8s\n' "$COUNT files of $MB MB, $C at a time" "MB/s" "vs cp" "vs dd"
+printf '%-34s %10s %8s %8s\n' "cp, then one sync" "$copy_mbs" "100 %" ""
+printf '%-34s %10s %8s %8s\n' "dd conv=fsync, each file" "$durable_mbs" "$(ratio "$durable_mbs" "$copy_mbs")" "100 %"
+printf '%-34s %10s %8s %8s\n' "upload (POST …/files, fsynced)" "$upload_mbs" "$(ratio "$upload_mbs" "$copy_mbs")" "$(ratio "$upload_mbs" "$durable_mbs")"
+printf '%-34s %10s %8s %8s\n' "download (GET …/files/{id})" "$download_mbs" "$(ratio "$download_mbs" "$copy_mbs")" ""
 printf 'resident memory: %s MB before a %s MB upload, %s MB at its peak (+%s MB)\n' \
   "$before" "$BIG" "$peak" "$(python3 -c "print('%.1f' % ($peak - $before))")"

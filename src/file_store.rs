@@ -89,7 +89,9 @@ impl FileStore {
     /// Start writing an object, part by part.
     pub async fn writer(&self, key: &str) -> object_store::Result<Writer> {
         let upload = self.store.put_multipart(&Path::from(key)).await?;
-        Ok(Writer(WriteMultipart::new_with_chunk_size(upload, PART_BYTES)))
+        // `object_store` writes a local file without flushing it to the disk.
+        let local = self.local_root.as_ref().map(|root| root.join(key));
+        Ok(Writer { upload: WriteMultipart::new_with_chunk_size(upload, PART_BYTES), local })
     }
 
     /// The object's bytes, or those of `range`, as they arrive from the store.
@@ -195,22 +197,41 @@ fn remove_staged(dir: &std::path::Path, before: std::time::SystemTime) -> std::i
 
 /// An object being written. Dropped without [`Writer::finish`], nothing becomes visible; call
 /// [`Writer::abort`] to also free the parts already sent.
-pub struct Writer(WriteMultipart);
+pub struct Writer {
+    upload: WriteMultipart,
+    /// A local store's file for the object, flushed to the disk when complete.
+    local: Option<std::path::PathBuf>,
+}
 
 impl Writer {
     /// Queue bytes; waits while too many parts are in flight, so memory stays bounded.
     pub async fn write(&mut self, bytes: &[u8]) -> object_store::Result<()> {
-        self.0.wait_for_capacity(2).await?;
-        self.0.write(bytes);
+        self.upload.wait_for_capacity(2).await?;
+        self.upload.write(bytes);
         Ok(())
     }
 
+    /// Complete the object. On a local store the file and its directory entry are on the disk
+    /// when this returns, so that the row written next never outlives its object in a power
+    /// cut (an S3 store acknowledges only what it has stored).
     pub async fn finish(self) -> object_store::Result<()> {
-        self.0.finish().await.map(|_| ())
+        self.upload.finish().await?;
+        let Some(path) = self.local else { return Ok(()) };
+        tokio::task::spawn_blocking(move || {
+            std::fs::File::open(&path)?.sync_all()?;
+            match path.parent() {
+                Some(dir) => std::fs::File::open(dir)?.sync_all(),
+                None => Ok(()),
+            }
+        })
+        .await
+        .map_err(std::io::Error::other)
+        .and_then(|synced| synced)
+        .map_err(|source| object_store::Error::Generic { store: "LocalFileSystem", source: Box::new(source) })
     }
 
     pub async fn abort(self) {
-        if let Err(e) = self.0.abort().await {
+        if let Err(e) = self.upload.abort().await {
             tracing::warn!(error = %e, "an interrupted upload's parts could not be freed; the store's own expiry will");
         }
     }
