@@ -2,8 +2,9 @@
 //!
 //! Four layers; a module imports only from its own layer or those below it:
 //!
-//! - **Foundation**: `error`, `i18n`, `labels`, `clock`, `enums`, `vietnamese`, `db`, `http`,
-//!   `auth` (the caller every handler extracts, tokens and sign-in), `telemetry`, `settings`.
+//! - **Foundation**: `error`, `i18n`, `labels`, `clock`, `enums`, `vietnamese`, `text`, `db`,
+//!   `http`, `auth` (the caller every handler extracts, tokens and sign-in), `telemetry`,
+//!   `settings`.
 //! - **Shared records**: `records`, what several slices write inside their own transactions: the
 //!   outbox of events, the history of every step, the report counters' write side.
 //! - **Slices**, one domain each: `agencies`, `calendar`, `catalogue`, `users`,
@@ -42,5 +43,6 @@ pub mod settings;
 pub mod startup;
 pub mod surveys;
 pub mod telemetry;
+pub mod text;
 pub mod users;
 pub mod vietnamese;
