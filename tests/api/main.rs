@@ -19,4 +19,5 @@ mod ops;
 mod reliability;
 mod reports;
 mod surveys;
+mod text;
 mod users;
