@@ -2,7 +2,7 @@
 //!
 //! Four layers; a module imports only from its own layer or those below it:
 //!
-//! - **Foundation**: `error`, `i18n`, `labels`, `clock`, `enums`, `vietnamese`, `db`,
+//! - **Foundation**: `error`, `i18n`, `labels`, `clock`, `enums`, `vietnamese`, `text`, `db`,
 //!   `file_store` (where the dossiers' files live), `http`, `auth` (the caller every handler
 //!   extracts, tokens and sign-in), `telemetry`, `settings`.
 //! - **Shared records**: `records`, what several slices write inside their own transactions: the
@@ -43,5 +43,6 @@ pub mod settings;
 pub mod startup;
 pub mod surveys;
 pub mod telemetry;
+pub mod text;
 pub mod users;
 pub mod vietnamese;

@@ -113,7 +113,8 @@ fn main() -> ExitCode {
             println!("migrations applied to {url}");
         }),
         Command::User(UserCommand::Create { username, password, role, agency, full_name }) => {
-            let full_name = full_name.unwrap_or_else(|| username.clone());
+            // In NFC, as the API reads a name (`motcua::text`).
+            let full_name = motcua::text::to_nfc(&full_name.unwrap_or_else(|| username.clone())).into_owned();
             let new = motcua::users::model::NewUser { username, password, full_name, role, agency_id: None };
             motcua::startup::open_database(&cli.settings, &url)
                 .and_then(|db| motcua::users::service::create_from_cli(&db, new, agency.as_deref()))

@@ -52,6 +52,12 @@ pub struct Settings {
     #[arg(long, env = "MOTCUA_DB_TIMEOUT_SECS", default_value_t = 5, global = true)]
     pub db_timeout_secs: u64,
 
+    /// SQLite only: `full` syncs the write-ahead log at every commit, so an acknowledged write
+    /// survives a power cut; `normal` syncs it at checkpoints (faster writes, but a power cut or an
+    /// OS crash may undo the last acknowledged commits).
+    #[arg(long, env = "MOTCUA_SQLITE_SYNCHRONOUS", value_enum, default_value = "full", global = true)]
+    pub sqlite_synchronous: crate::db::SqliteSynchronous,
+
     /// Lifetime of an access token, in seconds.
     #[arg(long, env = "MOTCUA_ACCESS_TOKEN_TTL_SECS", default_value_t = 900, global = true)]
     pub access_token_ttl_secs: u64,
@@ -122,6 +128,7 @@ impl std::fmt::Debug for Settings {
             .field("cors_origins", &self.cors_origins)
             .field("log_format", &self.log_format)
             .field("db_pool_size", &self.db_pool_size)
+            .field("sqlite_synchronous", &self.sqlite_synchronous)
             .finish_non_exhaustive()
     }
 }
@@ -160,6 +167,7 @@ impl Settings {
             log_format: LogFormat::Text,
             db_pool_size: 5,
             db_timeout_secs: 5,
+            sqlite_synchronous: Default::default(),
             access_token_ttl_secs: 900,
             refresh_token_ttl_days: 30,
             workers: Some(2),
@@ -173,5 +181,33 @@ impl Settings {
             webhook_max_attempts: 10,
             webhook_retry_base_ms: 5000,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory, Parser};
+
+    use super::*;
+    use crate::db::SqliteSynchronous;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        settings: Settings,
+    }
+
+    /// The default is read from the declaration, not from a parse that the test's own environment
+    /// could change.
+    #[test]
+    fn sqlite_commits_are_durable_unless_normal_is_asked_for() {
+        let command = Cli::command();
+        let arg = command.get_arguments().find(|a| a.get_id() == "sqlite_synchronous").unwrap();
+        assert_eq!(arg.get_default_values(), ["full"]);
+        assert_eq!(arg.get_env().and_then(|e| e.to_str()), Some("MOTCUA_SQLITE_SYNCHRONOUS"));
+        let cli = Cli::try_parse_from(["motcua", "--sqlite-synchronous", "normal"]).unwrap();
+        assert_eq!(cli.settings.sqlite_synchronous, SqliteSynchronous::Normal);
+        assert!(Cli::try_parse_from(["motcua", "--sqlite-synchronous", "off"]).is_err());
+        assert_eq!(Settings::for_database("sqlite://x.db").sqlite_synchronous, SqliteSynchronous::Full);
     }
 }

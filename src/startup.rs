@@ -39,8 +39,11 @@ pub struct Application {
 
 /// Open the pool and bring the schema up to date. Blocking: call off the event loop.
 pub fn open_database(settings: &Settings, url: &DatabaseUrl) -> anyhow::Result<Db> {
-    let options =
-        PoolOptions { max_size: settings.db_pool_size.max(1), acquire_timeout: settings.db_timeout() };
+    let options = PoolOptions {
+        max_size: settings.db_pool_size.max(1),
+        acquire_timeout: settings.db_timeout(),
+        sqlite_synchronous: settings.sqlite_synchronous,
+    };
     let pool = db::build_pool(url, &options)?;
     let mut conn = pool.get().context("no database connection for migrations")?;
     db::run_migrations(&mut conn)?;

@@ -142,7 +142,8 @@ pub fn validate_code(code: &str) -> Result<(), ValidationError> {
 pub struct NewAgency {
     #[validate(custom(function = "validate_code"))]
     pub code: String,
-    #[validate(length(min = 1, max = 255))]
+    #[serde(deserialize_with = "crate::text::nfc")]
+    #[validate(length(min = 1, max = 255), custom(function = "crate::text::single_line"))]
     pub name: String,
     pub level: AgencyLevel,
     /// Required for districts and communes; absent for a province.
@@ -156,7 +157,8 @@ pub struct NewAgency {
 pub struct AgencyPatch {
     #[validate(custom(function = "validate_code"))]
     pub code: Option<String>,
-    #[validate(length(min = 1, max = 255))]
+    #[serde(default, deserialize_with = "crate::text::nfc")]
+    #[validate(length(min = 1, max = 255), custom(function = "crate::text::single_line"))]
     pub name: Option<String>,
     pub level: Option<AgencyLevel>,
     /// Move the agency (with everything below it) under another parent.

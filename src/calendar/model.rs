@@ -84,11 +84,13 @@ pub struct NewCalendarDay {
     #[validate(custom(function = "crate::clock::validate_date"))]
     pub date: NaiveDate,
     pub kind: DayKind,
-    #[validate(length(min = 1, max = 200))]
+    #[serde(deserialize_with = "crate::text::nfc")]
+    #[validate(length(min = 1, max = 200), custom(function = "crate::text::single_line"))]
     pub name: String,
     /// Absent: a national day (system administrators only).
     pub agency_id: Option<String>,
-    #[validate(length(max = 500))]
+    #[serde(default, deserialize_with = "crate::text::nfc")]
+    #[validate(length(max = 500), custom(function = "crate::text::single_line"))]
     pub source: Option<String>,
 }
 

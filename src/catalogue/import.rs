@@ -5,7 +5,8 @@
 //! optional_components` (separated by `|`), `decision_number, signed_on, posted_on` (dates as
 //! YYYY-MM-DD or DD/MM/YYYY) are optional. Errors are reported as `rows[LINE].COLUMN`, LINE being
 //! the spreadsheet's own line number (the header is line 1). Every row is checked before
-//! anything is written; one bad row and nothing is imported.
+//! anything is written; one bad row and nothing is imported. Text is read in NFC, and a cell with
+//! a line break or another control character is refused, as in the JSON API.
 
 use std::collections::HashMap;
 use std::io::Cursor;
@@ -18,6 +19,7 @@ use super::model::{Component, NewProcedure, ProcedureLevel, ProcessingTime, Publ
 use crate::enums::OnlineService;
 use crate::error::{ApiError, FieldError};
 use crate::i18n::Text;
+use crate::text::Normalize;
 
 const REQUIRED: [&str; 8] =
     ["code", "name", "field", "level", "online_service", "processing_value", "processing_unit", "fee"];
@@ -91,6 +93,9 @@ fn parse_table(header: Vec<String>, rows: Vec<(usize, Vec<String>)>) -> Parsed {
         if cells.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
+        // As a JSON body's text is when it is read (`crate::text`); the procedure's validation
+        // then refuses control characters.
+        let cells: Vec<String> = cells.into_iter().map(Normalize::normalized).collect();
         let mut row = Row { columns: &columns, line, cells: &cells, errors: Vec::new() };
         if let Some(procedure) = row.procedure(&mut seen)
             && row.errors.is_empty()
@@ -362,6 +367,23 @@ mod tests {
             format!("{HEADER}\n1.001193,Khai sinh,Hộ tịch,commune,full,8,working_hours,-5,,,,,\n");
         let errors = parse_csv(negative_fee.as_bytes()).err().unwrap();
         assert_eq!(errors[0].field, "rows[2].fee");
+    }
+
+    #[test]
+    fn text_is_read_in_nfc_and_line_breaks_are_refused() {
+        let decomposed = format!(
+            "{HEADER}\n1.001193,Thu\u{309} tu\u{323}c,Ho\u{323}\u{302} ti\u{323}ch,commune,full,8,working_hours,0,To\u{31b}\u{300} khai,,,,\n"
+        );
+        let rows = parse_csv(decomposed.as_bytes()).unwrap_or_else(|e| panic!("{e:?}"));
+        let procedure = &rows[0].procedure;
+        assert_eq!((procedure.name.as_str(), procedure.field.as_str()), ("Thủ tục", "Hộ tịch"));
+        assert_eq!(procedure.components[0].name, "Tờ khai");
+        let broken = format!(
+            "{HEADER}\n1.001193,\"Khai\nsinh\",Hộ tịch,commune,full,8,working_hours,0,,,\"1234/\u{1b}QĐ\",,\n"
+        );
+        let errors = parse_csv(broken.as_bytes()).err().unwrap();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["rows[2].name", "rows[2].decision_number"]);
     }
 
     #[test]

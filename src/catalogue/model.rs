@@ -60,7 +60,8 @@ impl ProcessingTime {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct Component {
-    #[validate(length(min = 1, max = 500))]
+    #[serde(deserialize_with = "crate::text::nfc")]
+    #[validate(length(min = 1, max = 500), custom(function = "crate::text::single_line"))]
     #[schema(example = "Tờ khai đăng ký khai sinh theo mẫu")]
     pub name: String,
     pub required: bool,
@@ -70,7 +71,8 @@ pub struct Component {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct Publication {
-    #[validate(length(min = 1, max = 100))]
+    #[serde(default, deserialize_with = "crate::text::nfc")]
+    #[validate(length(min = 1, max = 100), custom(function = "crate::text::single_line"))]
     #[schema(example = "1234/QĐ-UBND")]
     pub decision_number: Option<String>,
     #[validate(custom(function = "crate::clock::validate_date"))]
@@ -180,9 +182,19 @@ fn validate_not_blank(text: &str) -> Result<(), ValidationError> {
 pub struct NewProcedure {
     #[validate(custom(function = "validate_code"))]
     pub code: String,
-    #[validate(length(max = 1000), custom(function = "validate_not_blank"))]
+    #[serde(deserialize_with = "crate::text::nfc")]
+    #[validate(
+        length(max = 1000),
+        custom(function = "validate_not_blank"),
+        custom(function = "crate::text::single_line")
+    )]
     pub name: String,
-    #[validate(length(max = 200), custom(function = "validate_not_blank"))]
+    #[serde(deserialize_with = "crate::text::nfc")]
+    #[validate(
+        length(max = 200),
+        custom(function = "validate_not_blank"),
+        custom(function = "crate::text::single_line")
+    )]
     pub field: String,
     pub level: ProcedureLevel,
     pub online_service: OnlineService,
@@ -206,9 +218,19 @@ pub struct NewProcedure {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"fee": 8000, "processing_time": {"value": 3, "unit": "working_days"}}))]
 pub struct ProcedurePatch {
-    #[validate(length(max = 1000), custom(function = "validate_not_blank"))]
+    #[serde(default, deserialize_with = "crate::text::nfc")]
+    #[validate(
+        length(max = 1000),
+        custom(function = "validate_not_blank"),
+        custom(function = "crate::text::single_line")
+    )]
     pub name: Option<String>,
-    #[validate(length(max = 200), custom(function = "validate_not_blank"))]
+    #[serde(default, deserialize_with = "crate::text::nfc")]
+    #[validate(
+        length(max = 200),
+        custom(function = "validate_not_blank"),
+        custom(function = "crate::text::single_line")
+    )]
     pub field: Option<String>,
     pub level: Option<ProcedureLevel>,
     pub online_service: Option<OnlineService>,

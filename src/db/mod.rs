@@ -17,7 +17,9 @@ use diesel::prelude::*;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 pub use self::feed::{outbox_after, running_transactions_horizon};
-pub use self::pool::{ConnectionManager, DbPool, PoolOptions, PooledConn, build_pool, ping};
+pub use self::pool::{
+    ConnectionManager, DbPool, PoolOptions, PooledConn, SqliteSynchronous, build_pool, ping,
+};
 pub use self::upsert::{
     REPORT_COUNT_COLUMNS, add_report_counts, next_sequence, upsert_feedback_limit, upsert_schedule,
 };

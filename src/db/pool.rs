@@ -14,15 +14,39 @@ const CONNECT_TIMEOUT_SECS: u64 = 3;
 /// How long an SQLite writer waits for the lock before failing with "database is locked".
 const SQLITE_BUSY_TIMEOUT_MS: u64 = 5_000;
 
+/// When SQLite makes a commit durable (`PRAGMA synchronous`, in WAL mode). PostgreSQL has its own
+/// setting on the server (`synchronous_commit`, on by default) and ignores this one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum SqliteSynchronous {
+    /// The write-ahead log is synced to disk at every commit: a write the service acknowledged
+    /// survives a power cut or an OS crash.
+    #[default]
+    Full,
+    /// The log is synced only at checkpoints: faster commits, and a killed process still loses
+    /// nothing, but a power cut or an OS crash can undo the last acknowledged commits.
+    Normal,
+}
+
+impl SqliteSynchronous {
+    /// The PRAGMA's value, as SQLite reports it back (`PRAGMA synchronous` answers 2 or 1).
+    pub fn level(self) -> i32 {
+        match self {
+            Self::Full => 2,
+            Self::Normal => 1,
+        }
+    }
+}
+
 /// The r2d2 manager: opens a connection of the backend the URL names and keeps its real error.
 #[derive(Debug, Clone)]
 pub struct ConnectionManager {
     url: DatabaseUrl,
+    sqlite_synchronous: SqliteSynchronous,
 }
 
 impl ConnectionManager {
-    pub fn new(url: DatabaseUrl) -> Self {
-        Self { url }
+    pub fn new(url: DatabaseUrl, sqlite_synchronous: SqliteSynchronous) -> Self {
+        Self { url, sqlite_synchronous }
     }
 }
 
@@ -48,13 +72,14 @@ impl ManageConnection for ConnectionManager {
                     ConnectionError::InvalidConnectionUrl("the SQLite path is not UTF-8".into())
                 })?;
                 let mut conn = SqliteConnection::establish(path)?;
-                // WAL lets readers run beside the one writer; NORMAL sync is crash-safe in WAL
-                // mode (a killed process loses nothing committed).
+                // WAL lets readers run beside the one writer. Set on every connection: SQLite
+                // keeps `synchronous` per connection, not in the file.
                 conn.batch_execute(&format!(
                     "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS};
                      PRAGMA journal_mode = WAL;
-                     PRAGMA synchronous = NORMAL;
-                     PRAGMA foreign_keys = ON;"
+                     PRAGMA synchronous = {};
+                     PRAGMA foreign_keys = ON;",
+                    self.sqlite_synchronous.level()
                 ))
                 .map_err(ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConnection::Sqlite(conn))
@@ -86,11 +111,16 @@ pub struct PoolOptions {
     pub max_size: u32,
     /// How long a request waits for a free connection before it answers 503.
     pub acquire_timeout: Duration,
+    pub sqlite_synchronous: SqliteSynchronous,
 }
 
 impl Default for PoolOptions {
     fn default() -> Self {
-        Self { max_size: 10, acquire_timeout: Duration::from_secs(5) }
+        Self {
+            max_size: 10,
+            acquire_timeout: Duration::from_secs(5),
+            sqlite_synchronous: SqliteSynchronous::default(),
+        }
     }
 }
 
@@ -108,7 +138,10 @@ impl r2d2::HandleError<ConnectionError> for LogPoolErrors {
 /// Build the pool. Fails (with the backend's own message) when the database cannot be reached
 /// within the acquire timeout.
 pub fn build_pool(url: &DatabaseUrl, options: &PoolOptions) -> Result<DbPool, anyhow::Error> {
-    let manager = ConnectionManager::new(url.clone());
+    let manager = ConnectionManager::new(url.clone(), options.sqlite_synchronous);
+    if matches!(url, DatabaseUrl::Sqlite(_)) && options.sqlite_synchronous == SqliteSynchronous::Normal {
+        tracing::info!("SQLite synchronous = NORMAL: a power cut may undo the last acknowledged commits");
+    }
     // Fail fast with the real reason, rather than r2d2's generic time-out.
     let first = manager.connect().map_err(|e| anyhow::anyhow!("cannot connect to {url}: {e}"))?;
     let pool = Pool::builder()
@@ -124,6 +157,35 @@ pub fn build_pool(url: &DatabaseUrl, options: &PoolOptions) -> Result<DbPool, an
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(QueryableByName)]
+    struct Synchronous {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        synchronous: i32,
+    }
+
+    /// `PRAGMA synchronous` of `count` connections held at once from a pool on a new SQLite file.
+    fn synchronous_levels(options: PoolOptions, count: usize) -> Vec<i32> {
+        let dir = tempfile::tempdir().unwrap();
+        let url: DatabaseUrl = format!("sqlite://{}", dir.path().join("sync.db").display()).parse().unwrap();
+        let pool = build_pool(&url, &options).unwrap();
+        let mut held: Vec<PooledConn> = (0..count).map(|_| pool.get().unwrap()).collect();
+        held.iter_mut()
+            .map(|conn| {
+                let row: Synchronous =
+                    diesel::sql_query("PRAGMA synchronous").get_result(&mut **conn).unwrap();
+                row.synchronous
+            })
+            .collect()
+    }
+
+    /// Issue 21, item 7: an acknowledged write must survive a power cut on the default settings.
+    #[test]
+    fn sqlite_syncs_every_commit_unless_told_otherwise() {
+        assert_eq!(synchronous_levels(PoolOptions::default(), 3), [2, 2, 2], "FULL on every connection");
+        let normal = PoolOptions { sqlite_synchronous: SqliteSynchronous::Normal, ..Default::default() };
+        assert_eq!(synchronous_levels(normal, 3), [1, 1, 1], "NORMAL only when asked for");
+    }
 
     #[test]
     fn connect_timeout_is_added_once() {

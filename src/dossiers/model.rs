@@ -91,7 +91,12 @@ fn validate_not_blank(text: &str) -> Result<(), ValidationError> {
 #[serde(deny_unknown_fields)]
 pub struct Applicant {
     pub kind: ApplicantKind,
-    #[validate(length(max = 200), custom(function = "validate_not_blank"))]
+    #[serde(deserialize_with = "crate::text::nfc")]
+    #[validate(
+        length(max = 200),
+        custom(function = "validate_not_blank"),
+        custom(function = "crate::text::single_line")
+    )]
     #[schema(example = "Nguyễn Văn An")]
     pub full_name: String,
     #[validate(custom(function = "validate_id_number"))]
@@ -102,7 +107,8 @@ pub struct Applicant {
     pub phone: Option<String>,
     #[validate(email)]
     pub email: Option<String>,
-    #[validate(length(max = 500))]
+    #[serde(default, deserialize_with = "crate::text::nfc")]
+    #[validate(length(max = 500), custom(function = "crate::text::single_line"))]
     #[schema(example = "Thôn 1, xã Tỉnh Châu, tỉnh Quảng Ngãi")]
     pub address: Option<String>,
 }
@@ -111,7 +117,12 @@ pub struct Applicant {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DossierComponent {
-    #[validate(length(max = 500), custom(function = "validate_not_blank"))]
+    #[serde(deserialize_with = "crate::text::nfc")]
+    #[validate(
+        length(max = 500),
+        custom(function = "validate_not_blank"),
+        custom(function = "crate::text::single_line")
+    )]
     #[schema(example = "Tờ khai đăng ký khai sinh")]
     pub name: String,
     /// Scanned or received electronically.
@@ -153,7 +164,12 @@ pub struct NewDossier {
     #[serde(default)]
     pub fee_paid: Option<FeePayment>,
     /// The portal's code for this dossier; unique within the agency. Service accounts and staff only.
-    #[validate(length(max = 100), custom(function = "validate_not_blank"))]
+    #[serde(default, deserialize_with = "crate::text::nfc")]
+    #[validate(
+        length(max = 100),
+        custom(function = "validate_not_blank"),
+        custom(function = "crate::text::single_line")
+    )]
     pub external_ref: Option<String>,
     /// Import only (integration and admin callers): when it reached the older system.
     #[validate(custom(function = "crate::clock::validate_instant"))]
@@ -171,7 +187,8 @@ pub struct StepBody {
     /// Never before the dossier's previous step, never in the future. Officers act now.
     #[validate(custom(function = "crate::clock::validate_instant"))]
     pub at: Option<DateTime<Utc>>,
-    #[validate(length(max = 2000))]
+    #[serde(default, deserialize_with = "crate::text::nfc")]
+    #[validate(length(max = 2000), custom(function = "crate::text::multi_line"))]
     pub note: Option<String>,
 }
 
@@ -179,7 +196,12 @@ pub struct StepBody {
 #[serde(deny_unknown_fields)]
 pub struct ReasonBody {
     /// What is missing, or why: printed on the slip.
-    #[validate(length(max = 2000), custom(function = "validate_not_blank"))]
+    #[serde(deserialize_with = "crate::text::nfc")]
+    #[validate(
+        length(max = 2000),
+        custom(function = "validate_not_blank"),
+        custom(function = "crate::text::multi_line")
+    )]
     pub reason: String,
     #[validate(custom(function = "crate::clock::validate_instant"))]
     pub at: Option<DateTime<Utc>>,
@@ -193,7 +215,8 @@ pub struct SupplementBody {
     pub components: Option<Vec<DossierComponent>>,
     #[validate(custom(function = "crate::clock::validate_instant"))]
     pub at: Option<DateTime<Utc>>,
-    #[validate(length(max = 2000))]
+    #[serde(default, deserialize_with = "crate::text::nfc")]
+    #[validate(length(max = 2000), custom(function = "crate::text::multi_line"))]
     pub note: Option<String>,
 }
 
@@ -204,7 +227,8 @@ pub struct AssignBody {
     pub user_id: String,
     #[validate(custom(function = "crate::clock::validate_instant"))]
     pub at: Option<DateTime<Utc>>,
-    #[validate(length(max = 2000))]
+    #[serde(default, deserialize_with = "crate::text::nfc")]
+    #[validate(length(max = 2000), custom(function = "crate::text::multi_line"))]
     pub note: Option<String>,
 }
 
@@ -216,7 +240,8 @@ pub struct ResolveBody {
     /// The result exists electronically.
     pub result_digitized: bool,
     /// Required for a refusal: its reasons.
-    #[validate(length(max = 2000))]
+    #[serde(default, deserialize_with = "crate::text::nfc")]
+    #[validate(length(max = 2000), custom(function = "crate::text::multi_line"))]
     pub note: Option<String>,
     /// When another agency produced the result (a dossier handled jointly, liên thông): that
     /// agency's id. It then answers for the result's digitization in the report.
@@ -228,7 +253,12 @@ pub struct ResolveBody {
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApologizeBody {
-    #[validate(length(max = 2000), custom(function = "validate_not_blank"))]
+    #[serde(deserialize_with = "crate::text::nfc")]
+    #[validate(
+        length(max = 2000),
+        custom(function = "validate_not_blank"),
+        custom(function = "crate::text::multi_line")
+    )]
     pub reason: String,
     /// The new appointment; after the current one.
     #[validate(custom(function = "crate::clock::validate_instant"))]

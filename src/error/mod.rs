@@ -14,7 +14,7 @@ use actix_web::{HttpResponse, ResponseError};
 
 use self::problem::title;
 pub use self::problem::{FieldError, PROBLEM_JSON, Problem, ProblemField};
-pub use self::validation::{validation_codes, validation_error};
+pub use self::validation::{invalid_value, validation_codes, validation_error};
 use crate::i18n::{Lang, Text};
 
 #[derive(Debug, thiserror::Error)]

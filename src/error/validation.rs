@@ -40,6 +40,8 @@ fn collect_validation_errors(errors: &validator::ValidationErrors, prefix: &str,
 pub mod validation_codes {
     /// Text that is empty or only spaces.
     pub const BLANK: &str = "blank";
+    /// Text of several lines with a control character other than a line break or a tab.
+    pub const CONTROL_CHARACTER: &str = "control_character";
     /// An agency's or a procedure's code.
     pub const CODE: &str = "code";
     /// A date or instant outside `min`..=`max` (years).
@@ -47,6 +49,8 @@ pub mod validation_codes {
     /// An identity number or tax code.
     pub const ID_NUMBER: &str = "id_number";
     pub const PHONE: &str = "phone";
+    /// One line of text with a control character or a line break.
+    pub const SINGLE_LINE: &str = "single_line";
     pub const USERNAME: &str = "username";
 }
 
@@ -57,6 +61,12 @@ pub fn validation_error(code: &'static str, params: &[(&'static str, i64)]) -> v
         error.add_param((*name).into(), value);
     }
     error
+}
+
+/// A 422 naming `field` for the error of a validator called by hand, on a body that has no
+/// `Validate` derive.
+pub fn invalid_value(field: &str, error: &validator::ValidationError) -> ApiError {
+    ApiError::invalid_field(field, describe_validation_code(error))
 }
 
 /// The message of a validation code, in both languages.
@@ -94,6 +104,10 @@ fn describe_validation_code(e: &validator::ValidationError) -> Text {
         "email" => Text::fixed("Phải là một địa chỉ thư điện tử", "must be an e-mail address"),
         "url" => Text::fixed("Phải là một địa chỉ URL", "must be a URL"),
         c::BLANK => Text::fixed("Không được để trống", "must not be empty"),
+        c::CONTROL_CHARACTER => Text::fixed(
+            "Không được chứa ký tự điều khiển (chỉ cho phép xuống dòng và tab)",
+            "must not contain control characters other than line breaks and tabs",
+        ),
         c::CODE => Text::fixed(
             "Từ 1 đến 64 ký tự gồm chữ cái không dấu, chữ số, '.', '-' hoặc '_'",
             "1 to 64 letters, digits, '.', '-' or '_'",
@@ -112,6 +126,10 @@ fn describe_validation_code(e: &validator::ValidationError) -> Text {
         c::PHONE => Text::fixed(
             "Phải là số điện thoại Việt Nam, ví dụ 0912345678",
             "a Vietnamese phone number, e.g. 0912345678",
+        ),
+        c::SINGLE_LINE => Text::fixed(
+            "Phải nằm trên một dòng, không chứa ký tự xuống dòng hay ký tự điều khiển",
+            "must be a single line, without line breaks or control characters",
         ),
         c::USERNAME => Text::fixed(
             "Từ 3 đến 64 ký tự gồm chữ cái không dấu, chữ số, '.', '_', '-' hoặc '@'",

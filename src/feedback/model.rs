@@ -36,14 +36,20 @@ fn validate_not_blank(text: &str) -> Result<(), ValidationError> {
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Submitter {
-    #[validate(length(max = 200), custom(function = "validate_not_blank"))]
+    #[serde(deserialize_with = "crate::text::nfc")]
+    #[validate(
+        length(max = 200),
+        custom(function = "validate_not_blank"),
+        custom(function = "crate::text::single_line")
+    )]
     #[schema(example = "Nguyễn Văn An")]
     pub full_name: String,
     #[validate(custom(function = "crate::dossiers::model::validate_phone"))]
     pub phone: Option<String>,
     #[validate(email)]
     pub email: Option<String>,
-    #[validate(length(max = 500))]
+    #[serde(default, deserialize_with = "crate::text::nfc")]
+    #[validate(length(max = 500), custom(function = "crate::text::single_line"))]
     pub address: Option<String>,
 }
 
@@ -55,9 +61,19 @@ pub struct Submitter {
 }))]
 pub struct NewFeedback {
     pub channel: FeedbackChannel,
-    #[validate(length(max = 500), custom(function = "validate_not_blank"))]
+    #[serde(deserialize_with = "crate::text::nfc")]
+    #[validate(
+        length(max = 500),
+        custom(function = "validate_not_blank"),
+        custom(function = "crate::text::single_line")
+    )]
     pub subject: String,
-    #[validate(length(max = 20000), custom(function = "validate_not_blank"))]
+    #[serde(deserialize_with = "crate::text::nfc")]
+    #[validate(
+        length(max = 20000),
+        custom(function = "validate_not_blank"),
+        custom(function = "crate::text::multi_line")
+    )]
     pub content: String,
     pub agency_id: String,
     pub dossier_id: Option<String>,
@@ -128,7 +144,12 @@ pub struct Feedback {
 #[serde(deny_unknown_fields)]
 pub struct RespondBody {
     /// The answer, as sent to the submitter.
-    #[validate(length(max = 20000), custom(function = "validate_not_blank"))]
+    #[serde(deserialize_with = "crate::text::nfc")]
+    #[validate(
+        length(max = 20000),
+        custom(function = "validate_not_blank"),
+        custom(function = "crate::text::multi_line")
+    )]
     pub response: String,
     #[validate(custom(function = "crate::clock::validate_instant"))]
     pub at: Option<DateTime<Utc>>,
@@ -139,7 +160,8 @@ pub struct RespondBody {
 pub struct ForwardBody {
     /// The competent agency.
     pub agency_id: String,
-    #[validate(length(max = 2000))]
+    #[serde(default, deserialize_with = "crate::text::nfc")]
+    #[validate(length(max = 2000), custom(function = "crate::text::multi_line"))]
     pub note: Option<String>,
     #[validate(custom(function = "crate::clock::validate_instant"))]
     pub at: Option<DateTime<Utc>>,

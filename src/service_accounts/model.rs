@@ -61,7 +61,8 @@ pub struct ServiceAccountWithSecret {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "Cổng DVC quốc gia adapter", "agency_ids": ["0b6f9c1e-8d0e-4a57-9a55-6d1c2f3e4a5b"]}))]
 pub struct NewServiceAccount {
-    #[validate(length(min = 1, max = 200))]
+    #[serde(deserialize_with = "crate::text::nfc")]
+    #[validate(length(min = 1, max = 200), custom(function = "crate::text::single_line"))]
     pub name: String,
     #[validate(length(min = 1, max = 500))]
     pub agency_ids: Vec<String>,
@@ -71,7 +72,8 @@ pub struct NewServiceAccount {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "Cổng dịch vụ công tỉnh Quảng Ngãi", "active": true}))]
 pub struct ServiceAccountPatch {
-    #[validate(length(min = 1, max = 200))]
+    #[serde(default, deserialize_with = "crate::text::nfc")]
+    #[validate(length(min = 1, max = 200), custom(function = "crate::text::single_line"))]
     pub name: Option<String>,
     pub active: Option<bool>,
     #[validate(length(min = 1, max = 500))]

@@ -68,7 +68,8 @@ impl TryFrom<SurveyRow> for Survey {
 #[schema(example = json!({"level": "very_satisfied", "comment": "Cán bộ hướng dẫn tận tình"}))]
 pub struct NewSurvey {
     pub level: Level,
-    #[validate(length(max = 2000))]
+    #[serde(default, deserialize_with = "crate::text::nfc")]
+    #[validate(length(max = 2000), custom(function = "crate::text::multi_line"))]
     pub comment: Option<String>,
     /// Officers: `kiosk` (the default) or `paper`. Citizens answer as `citizen`; imports are `import`.
     pub source: Option<Source>,

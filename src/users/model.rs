@@ -87,7 +87,8 @@ pub struct NewUser {
     #[validate(custom(function = "validate_password"))]
     #[schema(format = Password)]
     pub password: String,
-    #[validate(length(min = 1, max = 200))]
+    #[serde(deserialize_with = "crate::text::nfc")]
+    #[validate(length(min = 1, max = 200), custom(function = "crate::text::single_line"))]
     pub full_name: String,
     pub role: Role,
     /// Required for leaders, officers and integration accounts.
@@ -99,7 +100,8 @@ pub struct NewUser {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"full_name": "Trần Thị Cường", "role": "officer"}))]
 pub struct UserPatch {
-    #[validate(length(min = 1, max = 200))]
+    #[serde(default, deserialize_with = "crate::text::nfc")]
+    #[validate(length(min = 1, max = 200), custom(function = "crate::text::single_line"))]
     pub full_name: Option<String>,
     pub role: Option<Role>,
     pub agency_id: Option<String>,

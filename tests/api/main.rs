@@ -20,4 +20,5 @@ mod reliability;
 mod reports;
 mod sessions;
 mod surveys;
+mod text;
 mod users;

@@ -44,11 +44,11 @@ fn is_xml(head: &[u8]) -> bool {
 }
 
 /// The name a file is kept and offered under: the last segment of what the client sent (no
-/// directories), without control characters or the characters Windows refuses in names,
-/// trimmed, at most 255 bytes; `fallback` when nothing is left.
+/// directories), in NFC (macOS sends names decomposed), without control characters or the
+/// characters Windows refuses in names, trimmed, at most 255 bytes; `fallback` when nothing is left.
 pub fn clean_name(raw: &str, fallback: &str) -> String {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
-    let kept: String = last
+    let kept: String = crate::text::to_nfc(last)
         .chars()
         .filter(|c| !c.is_control() && !matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*'))
         .collect();
@@ -109,6 +109,7 @@ mod tests {
     #[test]
     fn names_lose_their_paths_and_control_characters_and_keep_their_accents() {
         assert_eq!(clean_name("C:\\Users\\an\\Tờ khai.pdf", "f"), "Tờ khai.pdf");
+        assert_eq!(clean_name("To\u{31b}\u{300} khai.pdf", "f"), "Tờ khai.pdf");
         assert_eq!(clean_name("../../etc/passwd", "f"), "passwd");
         assert_eq!(clean_name("a\u{1b}[31mb\r\n.pdf", "f"), "a[31mb.pdf");
         assert_eq!(clean_name("  ..hidden  ", "f"), "hidden");

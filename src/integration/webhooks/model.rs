@@ -5,7 +5,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::patterns::Pattern;
 use super::target;
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, FieldError, invalid_value};
 use crate::i18n::Text;
 
 /// Shortest and longest secret: long enough that the HMAC cannot be guessed.
@@ -152,8 +152,10 @@ pub fn check_secret(secret: &str) -> Result<(), ApiError> {
     }
 }
 
-/// The URL, syntactically checked (the address is checked with the resolver).
+/// The URL, syntactically checked (the address is checked with the resolver). One line: the URL
+/// parser would silently drop a tab or line break inside it.
 pub fn check_url(raw: &str) -> Result<url::Url, ApiError> {
+    crate::text::single_line(raw).map_err(|e| invalid_value("url", &e))?;
     if raw.chars().count() > MAX_URL_CHARS {
         return Err(ApiError::invalid_field(
             "url",
@@ -178,4 +180,21 @@ pub fn stored_patterns(json: &str) -> Vec<Pattern> {
         .iter()
         .filter_map(|p| Pattern::parse(p).ok())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn a_url_is_one_line() {
+        assert!(check_url("https://hooks.example.vn/motcua").is_ok());
+        for bad in
+            ["https://hooks.exa\tmple.vn/motcua", "https://hooks.example.vn/a\nb", "https://x.vn/\u{1b}"]
+        {
+            let problem = check_url(bad).unwrap_err().to_problem(Lang::En);
+            assert_eq!((problem.status, problem.errors[0].field.as_str()), (422, "url"), "{bad:?}");
+        }
+    }
 }
