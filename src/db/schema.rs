@@ -255,6 +255,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        external_ref -> Nullable<Text>,
     }
 }
 

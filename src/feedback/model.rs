@@ -83,6 +83,10 @@ pub struct NewFeedback {
     /// Import only (integration and admin callers): when it was received.
     #[validate(custom(function = "crate::clock::validate_instant"))]
     pub received_at: Option<DateTime<Utc>>,
+    /// The portal's code for this feedback; unique within the agency: a second intake with it
+    /// answers 409 with the existing feedback's id. Service accounts and staff only.
+    #[validate(length(max = 100), custom(function = "validate_not_blank"))]
+    pub external_ref: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -112,6 +116,7 @@ pub struct FeedbackRow {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub external_ref: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -137,6 +142,8 @@ pub struct Feedback {
     pub forwarded_from: Option<String>,
     /// Still open and past `due_at` now.
     pub overdue: bool,
+    /// The portal's code for this feedback, unique within the agency.
+    pub external_ref: Option<String>,
     pub version: i64,
 }
 

@@ -1,14 +1,14 @@
-use actix_web::http::header;
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, get, post, put, web};
 use validator::Validate;
 
 use super::lifecycle::FeedbackAction;
 use super::model::{
     Feedback, FeedbackHistory, FeedbackHistoryEntry, FeedbackLimit, FeedbackLimitBody, FeedbackQuery,
-    FeedbackWorklist, FeedbackWorklistQuery, ForwardBody, NewFeedback, RespondBody,
+    FeedbackRow, FeedbackWorklist, FeedbackWorklistQuery, ForwardBody, NewFeedback, RespondBody,
 };
 use super::service::{self, Detail};
-use super::{list, worklist};
+use super::{list, store, worklist};
 use crate::agencies::access::{load_visible as load_agency, read_scope};
 use crate::auth::caller::{AdminOnly, AnyRole, Authorized, Caller, Staff};
 use crate::calendar::cache::CalendarCache;
@@ -16,131 +16,216 @@ use crate::clock;
 use crate::db::Db;
 use crate::dossiers::model::{ReasonBody, StepBody};
 use crate::error::ApiError;
+use crate::http::etag::{self, IfMatch};
 use crate::http::extract::{JsonBody, QueryParams};
+use crate::http::idempotency::{self, IdempotencyKey, Saved};
 use crate::http::pagination::{self, Page};
 use crate::http::responses as r;
 use crate::records::history::{self, Trail};
 
-// A step's result, for the OpenAPI description only; its problems are `r::StepProblems`.
+// A step's result, for the OpenAPI description only; its problems are `r::UpdateProblems`.
 /// The feedback after the step.
 #[derive(utoipa::IntoResponses)]
-#[response(status = 200)]
+#[response(status = 200, headers(("ETag" = String)))]
 #[allow(dead_code)] // Never built: exists for its OpenAPI description.
 struct StepDone(Feedback);
 
-/// Record feedback from any channel. Citizens may file it with any agency.
+/// Record feedback from any channel. Citizens may file it with any agency. A second piece of
+/// feedback with the same `external_ref` in the agency answers 409 with the existing one's id.
 #[utoipa::path(
     tag = "feedback",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a write safely")),
     request_body = NewFeedback,
-    responses((status = 201, body = Feedback, headers(("Location" = String))), r::WriteProblems),
+    responses((status = 201, body = Feedback, headers(("Location" = String), ("ETag" = String))), r::CreateProblems),
     security(("bearer" = []))
 )]
 #[post("/feedback")]
 pub async fn create_feedback(
     auth: Authorized<AnyRole>,
+    key: IdempotencyKey,
     body: JsonBody<NewFeedback>,
     db: web::Data<Db>,
     calendars: web::Data<CalendarCache>,
 ) -> Result<HttpResponse, ApiError> {
+    let idempotency = key.with_body(body.raw());
     let new = body.into_inner();
     new.validate()?;
+    let reference = new.external_ref.clone().map(|r| (new.agency_id.clone(), r.trim().to_owned()));
     let caller = auth.caller.clone();
-    let feedback = db
-        .write(move |conn| {
-            let row = service::intake(conn, &calendars, &caller, new)?;
-            service::to_api(row, &caller)
-        })
-        .await?;
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/feedback/{}", feedback.id)))
-        .json(feedback))
+    let result = idempotency::write(&db, &auth.id, idempotency, move |conn| {
+        let row = service::intake(conn, &calendars, &caller, new)?;
+        saved(row, &caller, StatusCode::CREATED)
+    })
+    .await;
+    match (result, reference) {
+        // Two intakes raced with one external_ref: the loser hit the unique index after the check.
+        // Name the feedback that won, as the check would have.
+        (
+            Err(ApiError::Conflict { field: Some(field), existing_id: None, detail }),
+            Some((agency_id, reference)),
+        ) if field == "external_ref" => {
+            let existing =
+                db.run(move |conn| Ok(store::find_by_external_ref(conn, &agency_id, &reference)?)).await?;
+            Err(ApiError::Conflict { detail, field: Some(field), existing_id: existing })
+        }
+        (result, _) => result,
+    }
 }
 
+/// A written piece of feedback as its response is kept for `Idempotency-Key` repeats: the
+/// caller's view, its ETag and, when it was just created, its Location.
+fn saved(row: FeedbackRow, caller: &Caller, status: StatusCode) -> Result<Saved, ApiError> {
+    let mut headers = vec![(header::ETAG.to_string(), service::etag(&row))];
+    if status == StatusCode::CREATED {
+        headers.push((header::LOCATION.to_string(), format!("/api/v1/feedback/{}", row.id)));
+    }
+    Saved::json(status, &service::to_api(row, caller)?, headers)
+}
+
+/// Take one step, replaying the first answer to a repeated `Idempotency-Key`.
+#[allow(clippy::too_many_arguments)]
 async fn step(
     caller: Caller,
     id: String,
+    if_match: IfMatch,
+    key: IdempotencyKey,
+    raw: &[u8],
     action: FeedbackAction,
     at: Option<chrono::DateTime<chrono::Utc>>,
     detail: Detail,
     db: &Db,
     calendars: web::Data<CalendarCache>,
-) -> Result<web::Json<Feedback>, ApiError> {
-    let feedback = db
-        .write(move |conn| {
-            let row = service::act(conn, &calendars, &caller, &id, action, at, detail)?;
-            service::to_api(row, &caller)
-        })
-        .await?;
-    Ok(web::Json(feedback))
+) -> Result<HttpResponse, ApiError> {
+    let idempotency = key.with_body(raw);
+    let caller_id = caller.id.clone();
+    idempotency::write(db, &caller_id, idempotency, move |conn| {
+        let row = service::act(conn, &calendars, &caller, &id, &if_match, action, at, detail)?;
+        saved(row, &caller, StatusCode::OK)
+    })
+    .await
 }
 
 /// Take received feedback into processing.
 #[utoipa::path(
     operation_id = "process_feedback",
     tag = "feedback",
-    params(("id" = String, Path)),
+    params(
+        ("id" = String, Path),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version read; 412 if it changed since"),
+        ("Idempotency-Key" = Option<String>, Header),
+    ),
     request_body(content = StepBody, example = json!({"note": "Giao công chức văn phòng xác minh"})),
-    responses(StepDone, r::StepProblems),
+    responses(StepDone, r::UpdateProblems),
     security(("bearer" = []))
 )]
 #[post("/feedback/{id}/process")]
 pub async fn process(
     auth: Authorized<AnyRole>,
+    if_match: IfMatch,
     id: web::Path<String>,
+    key: IdempotencyKey,
     body: JsonBody<StepBody>,
     db: web::Data<Db>,
     calendars: web::Data<CalendarCache>,
-) -> Result<web::Json<Feedback>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     body.validate()?;
-    step(auth.caller, id.into_inner(), FeedbackAction::Process, body.at, Detail::None, &db, calendars).await
+    step(
+        auth.caller,
+        id.into_inner(),
+        if_match,
+        key,
+        body.raw(),
+        FeedbackAction::Process,
+        body.at,
+        Detail::None,
+        &db,
+        calendars,
+    )
+    .await
 }
 
 /// Answer the feedback: it is resolved.
 #[utoipa::path(
     operation_id = "respond_to_feedback",
     tag = "feedback",
-    params(("id" = String, Path)),
+    params(
+        ("id" = String, Path),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version read; 412 if it changed since"),
+        ("Idempotency-Key" = Option<String>, Header),
+    ),
     request_body(content = RespondBody, example = json!({
         "response": "Hồ sơ đã được giải quyết; kết quả trả ngày 28/6/2024. UBND xã xin lỗi vì sự chậm trễ."
     })),
-    responses(StepDone, r::StepProblems),
+    responses(StepDone, r::UpdateProblems),
     security(("bearer" = []))
 )]
 #[post("/feedback/{id}/respond")]
 pub async fn respond(
     auth: Authorized<AnyRole>,
+    if_match: IfMatch,
     id: web::Path<String>,
+    key: IdempotencyKey,
     body: JsonBody<RespondBody>,
     db: web::Data<Db>,
     calendars: web::Data<CalendarCache>,
-) -> Result<web::Json<Feedback>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     body.validate()?;
     let detail = Detail::Response(body.response.trim().to_owned());
-    step(auth.caller, id.into_inner(), FeedbackAction::Respond, body.at, detail, &db, calendars).await
+    step(
+        auth.caller,
+        id.into_inner(),
+        if_match,
+        key,
+        body.raw(),
+        FeedbackAction::Respond,
+        body.at,
+        detail,
+        &db,
+        calendars,
+    )
+    .await
 }
 
 /// Refuse the feedback, with the reason.
 #[utoipa::path(
     operation_id = "reject_feedback",
     tag = "feedback",
-    params(("id" = String, Path)),
+    params(
+        ("id" = String, Path),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version read; 412 if it changed since"),
+        ("Idempotency-Key" = Option<String>, Header),
+    ),
     request_body(content = ReasonBody, example = json!({
         "reason": "Nội dung không thuộc phạm vi phản ánh, kiến nghị về thủ tục hành chính"
     })),
-    responses(StepDone, r::StepProblems),
+    responses(StepDone, r::UpdateProblems),
     security(("bearer" = []))
 )]
 #[post("/feedback/{id}/reject")]
 pub async fn reject(
     auth: Authorized<AnyRole>,
+    if_match: IfMatch,
     id: web::Path<String>,
+    key: IdempotencyKey,
     body: JsonBody<ReasonBody>,
     db: web::Data<Db>,
     calendars: web::Data<CalendarCache>,
-) -> Result<web::Json<Feedback>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     body.validate()?;
     let detail = Detail::Reason(body.reason.trim().to_owned());
-    step(auth.caller, id.into_inner(), FeedbackAction::Reject, body.at, detail, &db, calendars).await
+    step(
+        auth.caller,
+        id.into_inner(),
+        if_match,
+        key,
+        body.raw(),
+        FeedbackAction::Reject,
+        body.at,
+        detail,
+        &db,
+        calendars,
+    )
+    .await
 }
 
 /// Forward feedback outside the agency's competence to the competent agency; its clock starts
@@ -148,59 +233,95 @@ pub async fn reject(
 #[utoipa::path(
     operation_id = "forward_feedback",
     tag = "feedback",
-    params(("id" = String, Path)),
+    params(
+        ("id" = String, Path),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version read; 412 if it changed since"),
+        ("Idempotency-Key" = Option<String>, Header),
+    ),
     request_body(content = ForwardBody, example = json!({
         "agency_id": "0b6f2a9c-4d1e-4f7a-8b3c-5d6e7f8a9b0c", "note": "Thuộc thẩm quyền của Sở Tư pháp"
     })),
-    responses(StepDone, r::StepProblems),
+    responses(StepDone, r::UpdateProblems),
     security(("bearer" = []))
 )]
 #[post("/feedback/{id}/forward")]
 pub async fn forward(
     auth: Authorized<AnyRole>,
+    if_match: IfMatch,
     id: web::Path<String>,
+    key: IdempotencyKey,
     body: JsonBody<ForwardBody>,
     db: web::Data<Db>,
     calendars: web::Data<CalendarCache>,
-) -> Result<web::Json<Feedback>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     body.validate()?;
     let detail = Detail::Forward { agency_id: body.agency_id.clone(), note: body.note.clone() };
-    step(auth.caller, id.into_inner(), FeedbackAction::Forward, body.at, detail, &db, calendars).await
+    step(
+        auth.caller,
+        id.into_inner(),
+        if_match,
+        key,
+        body.raw(),
+        FeedbackAction::Forward,
+        body.at,
+        detail,
+        &db,
+        calendars,
+    )
+    .await
 }
 
 /// Publish the result (công khai kết quả), once, after the answer.
 #[utoipa::path(
     operation_id = "publish_feedback",
     tag = "feedback",
-    params(("id" = String, Path)),
+    params(
+        ("id" = String, Path),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version read; 412 if it changed since"),
+        ("Idempotency-Key" = Option<String>, Header),
+    ),
     request_body(content = StepBody, example = json!({"note": "Công khai trên cổng dịch vụ công của tỉnh"})),
-    responses(StepDone, r::StepProblems),
+    responses(StepDone, r::UpdateProblems),
     security(("bearer" = []))
 )]
 #[post("/feedback/{id}/publish")]
 pub async fn publish(
     auth: Authorized<AnyRole>,
+    if_match: IfMatch,
     id: web::Path<String>,
+    key: IdempotencyKey,
     body: JsonBody<StepBody>,
     db: web::Data<Db>,
     calendars: web::Data<CalendarCache>,
-) -> Result<web::Json<Feedback>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     body.validate()?;
-    step(auth.caller, id.into_inner(), FeedbackAction::Publish, body.at, Detail::None, &db, calendars).await
+    step(
+        auth.caller,
+        id.into_inner(),
+        if_match,
+        key,
+        body.raw(),
+        FeedbackAction::Publish,
+        body.at,
+        Detail::None,
+        &db,
+        calendars,
+    )
+    .await
 }
 
 /// Read one piece of feedback.
-#[utoipa::path(tag = "feedback", params(("id" = String, Path)), responses((status = 200, body = Feedback), (status = 401, response = r::Unauthorized), (status = 404, response = r::NotFound)), security(("bearer" = [])))]
+#[utoipa::path(tag = "feedback", params(("id" = String, Path)), responses((status = 200, body = Feedback, headers(("ETag" = String))), (status = 401, response = r::Unauthorized), (status = 404, response = r::NotFound)), security(("bearer" = [])))]
 #[get("/feedback/{id}")]
 pub async fn get_feedback(
     auth: Authorized<AnyRole>,
     id: web::Path<String>,
     db: web::Data<Db>,
-) -> Result<web::Json<Feedback>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let caller = auth.caller.clone();
-    let feedback =
-        db.run(move |conn| service::to_api(service::load_visible(conn, &caller, &id)?, &caller)).await?;
-    Ok(web::Json(feedback))
+    let row = db.run(move |conn| service::load_visible(conn, &caller, &id)).await?;
+    let etag = service::etag(&row);
+    etag::respond(StatusCode::OK, &etag, &service::to_api(row, &auth)?)
 }
 
 /// Every step of the feedback.

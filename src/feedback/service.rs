@@ -20,6 +20,7 @@ use crate::clock;
 use crate::db::DbConnection;
 use crate::dossiers::model::normalize_phone;
 use crate::error::ApiError;
+use crate::http::etag::IfMatch;
 use crate::i18n::{Text, common, nouns};
 use crate::records::history::{self, FUTURE_SKEW, NewStep, Trail};
 use crate::records::outbox::{self, NewEvent};
@@ -99,7 +100,7 @@ fn record(
         "id": row.id, "agency_id": row.agency_id, "channel": row.channel, "status": row.status,
         "received_at": row.received_at.and_utc(), "due_at": row.due_at.and_utc(),
         "responded_at": row.responded_at.map(|t| t.and_utc()), "published_at": row.published_at.map(|t| t.and_utc()),
-        "forwarded_from": row.forwarded_from, "version": row.version,
+        "forwarded_from": row.forwarded_from, "external_ref": row.external_ref, "version": row.version,
     });
     outbox::insert_event(
         conn,
@@ -158,10 +159,32 @@ pub fn intake(
             "leaders read feedback; officers record it",
         )));
     }
+    if caller.role == Role::Citizen && new.external_ref.is_some() {
+        return Err(ApiError::invalid_field(
+            "external_ref",
+            Text::fixed(
+                "Do tài khoản tích hợp của cổng dịch vụ công hoặc Bộ phận một cửa ghi",
+                "set by the portal's service account or the desk",
+            ),
+        ));
+    }
     let now = clock::now();
     let received_at = received_at(new.received_at, caller, now)?;
     let scope = if caller.role == Role::Citizen { Scope::All } else { caller.scope() };
     let agency = load_named(conn, &scope, &new.agency_id, "agency_id")?;
+    let external_ref = new.external_ref.as_deref().map(|r| r.trim().to_owned());
+    if let Some(reference) = &external_ref
+        && let Some(existing) = store::find_by_external_ref(conn, &agency.id, reference)?
+    {
+        return Err(ApiError::Conflict {
+            detail: Text::new(
+                format!("Cơ quan này đã có phản ánh, kiến nghị với external_ref {reference:?}"),
+                format!("this agency already has feedback with external_ref {reference:?}"),
+            ),
+            field: Some("external_ref".into()),
+            existing_id: Some(existing),
+        });
+    }
     if let Some(procedure_id) = &new.procedure_id
         && procedures::find(conn, procedure_id)?.is_none()
     {
@@ -202,6 +225,7 @@ pub fn intake(
         version: 1,
         created_at: clock::to_db(now),
         updated_at: clock::to_db(now),
+        external_ref,
     };
     store::insert(conn, &row)?;
     record(
@@ -222,16 +246,19 @@ pub enum Detail {
 
 /// Take one step of the feedback's lifecycle.
 #[tracing::instrument(skip_all, fields(caller = ?caller.id, feedback_id = ?id, action = action.as_str()))]
+#[allow(clippy::too_many_arguments)]
 pub fn act(
     conn: &mut DbConnection,
     calendars: &CalendarCache,
     caller: &Caller,
     id: &str,
+    if_match: &IfMatch,
     action: FeedbackAction,
     at: Option<DateTime<Utc>>,
     detail: Detail,
 ) -> Result<FeedbackRow, ApiError> {
     let mut row = load_visible(conn, caller, id)?;
+    if_match.check(&etag(&row))?;
     if !matches!(caller.role, Role::Admin | Role::Officer | Role::Integration) {
         return Err(ApiError::Forbidden(Text::new(
             format!("Vai trò của bạn không được {} phản ánh, kiến nghị", verb_vi(action)),
@@ -315,6 +342,11 @@ fn apply(
     })
 }
 
+/// The feedback's ETag: it changes with every step (its version).
+pub fn etag(row: &FeedbackRow) -> String {
+    format!("\"{}-v{}\"", &row.id[..row.id.len().min(8)], row.version)
+}
+
 pub fn to_api(row: FeedbackRow, caller: &Caller) -> Result<Feedback, ApiError> {
     let status = FeedbackStatus::from_db(&row.status)?;
     let personal = crate::dossiers::access::sees_personal_data(caller);
@@ -342,6 +374,7 @@ pub fn to_api(row: FeedbackRow, caller: &Caller) -> Result<Feedback, ApiError> {
         rejected_at: row.rejected_at.map(|t| t.and_utc()),
         published_at: row.published_at.map(|t| t.and_utc()),
         forwarded_from: row.forwarded_from,
+        external_ref: row.external_ref,
         version: row.version,
     })
 }

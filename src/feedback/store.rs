@@ -14,6 +14,20 @@ pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<FeedbackRow
     feedback::table.find(id).select(FeedbackRow::as_select()).first(conn).optional()
 }
 
+/// The feedback of the agency with this portal code, if any.
+pub fn find_by_external_ref(
+    conn: &mut DbConnection,
+    agency_id: &str,
+    external_ref: &str,
+) -> QueryResult<Option<String>> {
+    feedback::table
+        .filter(feedback::agency_id.eq(agency_id))
+        .filter(feedback::external_ref.eq(external_ref))
+        .select(feedback::id)
+        .first(conn)
+        .optional()
+}
+
 /// Write the row if nobody changed it since `expected_version` (false otherwise: 409).
 pub fn update(conn: &mut DbConnection, row: &FeedbackRow, expected_version: i64) -> QueryResult<bool> {
     let updated =

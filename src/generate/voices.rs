@@ -80,5 +80,6 @@ pub(super) fn complaint(
         version: 1,
         created_at: clock::to_db(received),
         updated_at: clock::to_db(last),
+        external_ref: None,
     }
 }

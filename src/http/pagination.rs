@@ -21,6 +21,16 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
+/// `?limit=` and `?cursor=` of a list that has no filters.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Page size, 1 to 500 (default 50).
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
 /// The page size to use, or a 400 naming `limit`.
 pub fn limit(requested: Option<i64>) -> Result<i64, ApiError> {
     match requested {

@@ -146,8 +146,7 @@ macro_rules! problem_set {
 }
 
 problem_set!(
-    /// An action on an existing resource: a lifecycle step of a dossier or a piece of feedback, or a
-    /// dossier's rating.
+    /// An action on an existing resource: a lifecycle step of a dossier, or a dossier's rating.
     StepProblems { 400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound,
         409 => Conflict, 415 => UnsupportedMediaType, 422 => Unprocessable }
 );

@@ -1,4 +1,4 @@
-use actix_web::http::header;
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, get, patch, post, web};
 use uuid::Uuid;
 use validator::Validate;
@@ -16,7 +16,9 @@ use crate::clock;
 use crate::db::{Db, DbConnection};
 use crate::error::{ApiError, FieldError};
 use crate::http::etag::{IfMatch, etag};
-use crate::http::extract::JsonBody;
+use crate::http::extract::{JsonBody, QueryParams};
+use crate::http::idempotency::{self, IdempotencyKey, Saved};
+use crate::http::pagination::{self, Page, PageQuery};
 use crate::http::responses as r;
 use crate::i18n::{common, nouns};
 
@@ -81,51 +83,70 @@ fn with_etag(
 /// Create a service account bound to agencies; the response carries the secret, once.
 #[utoipa::path(
     tag = "service-accounts",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a write safely; the repeat shows the same secret")),
     request_body = NewServiceAccount,
-    responses((status = 201, body = ServiceAccountWithSecret, headers(("Location" = String))), r::WriteProblems),
+    responses((status = 201, body = ServiceAccountWithSecret, headers(("Location" = String), ("ETag" = String))), r::WriteProblems),
     security(("bearer" = []))
 )]
 #[post("/service-accounts")]
 pub async fn create_service_account(
     auth: Authorized<AdminOnly>,
+    key: IdempotencyKey,
     body: JsonBody<NewServiceAccount>,
     db: web::Data<Db>,
 ) -> Result<HttpResponse, ApiError> {
+    let idempotency = key.with_body(body.raw());
     let body = body.into_inner();
     body.validate()?;
     let secret = random_secret();
     let secret_hash = hash_secret(secret.clone()).await?;
     let scope = auth.scope();
-    let account = db
-        .write(move |conn| {
-            let agency_ids = check_agencies(conn, &scope, &body.agency_ids)?;
-            let now = clock::to_db(clock::now());
-            let row = ServiceAccountRow {
-                id: Uuid::new_v4().to_string(),
-                client_id: format!("svc_{}", Uuid::new_v4().simple()),
-                name: body.name.trim().to_owned(),
-                secret_hash,
-                active: true,
-                created_at: now,
-                updated_at: now,
-            };
-            store::insert(conn, &row)?;
-            store::bind(conn, &row.id, &agency_ids)?;
-            Ok(ServiceAccount::from_row(row, agency_ids))
-        })
-        .await?;
-    tracing::info!(service_account = %account.id, by = %auth.id, "service account created");
-    let location = format!("/api/v1/service-accounts/{}", account.id);
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, location))
-        .json(ServiceAccountWithSecret { account, client_secret: secret }))
+    let response = idempotency::write(&db, &auth.id, idempotency, move |conn| {
+        let agency_ids = check_agencies(conn, &scope, &body.agency_ids)?;
+        let now = clock::to_db(clock::now());
+        let row = ServiceAccountRow {
+            id: Uuid::new_v4().to_string(),
+            client_id: format!("svc_{}", Uuid::new_v4().simple()),
+            name: body.name.trim().to_owned(),
+            secret_hash,
+            active: true,
+            created_at: now,
+            updated_at: now,
+        };
+        store::insert(conn, &row)?;
+        store::bind(conn, &row.id, &agency_ids)?;
+        let account = ServiceAccount::from_row(row, agency_ids);
+        let headers = vec![
+            (header::ETAG.to_string(), etag(&account.id, account.updated_at)),
+            (header::LOCATION.to_string(), format!("/api/v1/service-accounts/{}", account.id)),
+        ];
+        let body = ServiceAccountWithSecret { account, client_secret: secret };
+        Saved::json(StatusCode::CREATED, &body, headers)
+    })
+    .await?;
+    tracing::info!(by = %auth.id, "service account created");
+    Ok(response)
 }
 
-/// List the service accounts whose agencies all lie in the caller's scope.
+/// The (name, id) position inside a cursor of the service-account list; a 400 naming `cursor`.
+fn decode_name_position(cursor: Option<&str>) -> Result<Option<(String, String)>, ApiError> {
+    match pagination::decode_cursor(cursor)? {
+        None => Ok(None),
+        // Ids hold no `|`; names may.
+        Some(key) => key
+            .rsplit_once('|')
+            .map(|(name, id)| Some((name.to_owned(), id.to_owned())))
+            .ok_or_else(|| pagination::not_a_cursor("cursor")),
+    }
+}
+
+/// List the service accounts whose agencies all lie in the caller's scope, by name.
 #[utoipa::path(
     tag = "service-accounts",
+    params(PageQuery),
     responses(
-        (status = 200, body = Vec<ServiceAccount>),
+        (status = 200, body = Page<ServiceAccount>),
+        (status = 400, response = r::BadRequest),
         (status = 401, response = r::Unauthorized),
         (status = 403, response = r::Forbidden),
     ),
@@ -134,22 +155,33 @@ pub async fn create_service_account(
 #[get("/service-accounts")]
 pub async fn list_service_accounts(
     auth: Authorized<AdminOnly>,
+    query: QueryParams<PageQuery>,
     db: web::Data<Db>,
-) -> Result<web::Json<Vec<ServiceAccount>>, ApiError> {
+) -> Result<web::Json<Page<ServiceAccount>>, ApiError> {
+    let limit = pagination::limit(query.limit)?;
+    let after = decode_name_position(query.cursor.as_deref())?;
     let scope = auth.scope();
-    let accounts = db
+    // Scope is checked on the bound agencies, after the query: accounts are few, so the rows
+    // after the cursor are read whole and the page cut from those the caller may see.
+    let visible = db
         .run(move |conn| {
             let mut bound = store::agencies_by_account(conn)?;
-            Ok(store::all(conn)?
+            Ok(store::all(conn, after)?
                 .into_iter()
                 .filter_map(|row| {
                     let agencies = bound.remove(&row.id).unwrap_or_default();
-                    in_scope(&scope, &agencies).then(|| ServiceAccount::from_row(row, ids(&agencies)))
+                    in_scope(&scope, &agencies).then_some((row, agencies))
                 })
-                .collect())
+                .collect::<Vec<_>>())
         })
         .await?;
-    Ok(web::Json(accounts))
+    let page = pagination::page(
+        visible,
+        limit,
+        |(row, _)| format!("{}|{}", row.name, row.id),
+        |(row, agencies)| ServiceAccount::from_row(row, ids(&agencies)),
+    );
+    Ok(web::Json(page))
 }
 
 /// Read one service account (never its secret).

@@ -15,11 +15,20 @@ pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<ServiceAcco
     service_accounts::table.find(id).select(ServiceAccountRow::as_select()).first(conn).optional()
 }
 
-pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<ServiceAccountRow>> {
-    service_accounts::table
+/// Every account by name (then id), after the cursor's (name, id) if any.
+pub fn all(conn: &mut DbConnection, after: Option<(String, String)>) -> QueryResult<Vec<ServiceAccountRow>> {
+    let mut query = service_accounts::table
         .select(ServiceAccountRow::as_select())
-        .order(service_accounts::name.asc())
-        .load(conn)
+        .order((service_accounts::name.asc(), service_accounts::id.asc()))
+        .into_boxed();
+    if let Some((name, id)) = after {
+        query = query.filter(
+            service_accounts::name
+                .gt(name.clone())
+                .or(service_accounts::name.eq(name).and(service_accounts::id.gt(id))),
+        );
+    }
+    query.load(conn)
 }
 
 /// The bound agencies of an account, as (id, path).

@@ -1,4 +1,4 @@
-use actix_web::http::header;
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, get, post, web};
 use validator::Validate;
 
@@ -12,6 +12,7 @@ use crate::db::Db;
 use crate::dossiers::access::load_visible;
 use crate::error::ApiError;
 use crate::http::extract::{JsonBody, QueryParams};
+use crate::http::idempotency::{self, IdempotencyKey, Saved};
 use crate::http::pagination::{self, Page};
 use crate::http::responses as r;
 use crate::i18n::nouns;
@@ -19,7 +20,10 @@ use crate::i18n::nouns;
 /// Rate a dossier, once: the citizen who owns it, or an officer recording a kiosk or paper answer.
 #[utoipa::path(
     tag = "surveys",
-    params(("id" = String, Path, description = "Dossier id")),
+    params(
+        ("id" = String, Path, description = "Dossier id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Repeat a write safely"),
+    ),
     request_body = NewSurvey,
     responses((status = 201, body = Survey, headers(("Location" = String))), r::StepProblems),
     security(("bearer" = []))
@@ -28,17 +32,20 @@ use crate::i18n::nouns;
 pub async fn create_survey(
     auth: Authorized<AnyRole>,
     id: web::Path<String>,
+    key: IdempotencyKey,
     body: JsonBody<NewSurvey>,
     db: web::Data<Db>,
 ) -> Result<HttpResponse, ApiError> {
+    let idempotency = key.with_body(body.raw());
     let body = body.into_inner();
     body.validate()?;
     let caller = auth.caller.clone();
-    let row = db.write(move |conn| service::submit(conn, &caller, &id, body)).await?;
-    let survey = Survey::try_from(row)?;
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/dossiers/{}/survey", survey.dossier_id)))
-        .json(survey))
+    idempotency::write(&db, &auth.id, idempotency, move |conn| {
+        let survey = Survey::try_from(service::submit(conn, &caller, &id, body)?)?;
+        let location = format!("/api/v1/dossiers/{}/survey", survey.dossier_id);
+        Saved::json(StatusCode::CREATED, &survey, vec![(header::LOCATION.to_string(), location)])
+    })
+    .await
 }
 
 /// The dossier's survey, if it has been rated.

@@ -189,3 +189,29 @@ async fn agencies_set_their_own_limit_and_worklists_show_what_is_late() {
         app.get_as(&office.officer, "/api/v1/feedback?channel=direct").await.json().await.unwrap();
     assert_eq!(ids(direct), [fresh["id"].as_str().unwrap()]);
 }
+
+#[tokio::test]
+async fn an_external_ref_files_feedback_once_per_agency() {
+    let app = spawn_app().await;
+    let office = desk(&app).await;
+    let mut from_portal = body(&office.commune, "national_portal");
+    from_portal["external_ref"] = json!("PAKN-2024-000123");
+    let first = file(&app, &office.officer, &from_portal).await;
+    assert_eq!(first["external_ref"], "PAKN-2024-000123");
+
+    let again = app.post_as(&office.officer, "/api/v1/feedback", &from_portal).await;
+    assert_eq!(again.status(), 409);
+    assert_eq!(again.headers()["content-type"], "application/problem+json");
+    let p = problem(again).await;
+    assert_eq!(p["existing_id"], first["id"], "an adapter that lost the response finds what it created");
+    assert_eq!(error_fields(&p), ["external_ref"]);
+
+    let mut blank = from_portal.clone();
+    blank["external_ref"] = json!("  ");
+    let refused = app.post_as(&office.officer, "/api/v1/feedback", &blank).await;
+    assert_eq!(refused.status(), 422);
+    assert_eq!(error_fields(&problem(refused).await), ["external_ref"]);
+    let by_citizen = app.post_as(&office.citizen, "/api/v1/feedback", &from_portal).await;
+    assert_eq!(by_citizen.status(), 422, "a portal code is the portal's or the desk's to record");
+    assert_eq!(error_fields(&problem(by_citizen).await), ["external_ref"]);
+}

@@ -6,6 +6,7 @@ mod authorization;
 mod calendar;
 mod catalogue;
 mod cli;
+mod contract;
 mod dossiers;
 mod dvcqg;
 mod feedback;

@@ -42,6 +42,7 @@ use crate::error::ApiError;
 use crate::feedback::lifecycle::FeedbackAction;
 use crate::feedback::model::{FeedbackChannel, NewFeedback, Submitter};
 use crate::feedback::service as feedback;
+use crate::http::etag::IfMatch;
 use crate::service_accounts::model::ServiceAccountRow;
 use crate::service_accounts::store as service_accounts;
 use crate::surveys::model::NewSurvey;
@@ -361,6 +362,7 @@ impl Replay<'_> {
                 full_name: "Lê Thị Hoa".into(), phone: None, email: None, address: None
             },
             received_at: None,
+            external_ref: None,
         };
         let calendars = &self.calendars;
         let item = clock::replay_at(at(day(2024, 4, 10), 9, 0), || {
@@ -372,6 +374,7 @@ impl Replay<'_> {
                 calendars,
                 &vi,
                 &item.id,
+                &IfMatch::default(),
                 FeedbackAction::Respond,
                 None,
                 feedback::Detail::Response(
@@ -385,6 +388,7 @@ impl Replay<'_> {
                 calendars,
                 &vi,
                 &item.id,
+                &IfMatch::default(),
                 FeedbackAction::Publish,
                 None,
                 feedback::Detail::None,

@@ -2,7 +2,7 @@
 //! Admins and service accounts manage their own subscriptions; a system administrator (an admin
 //! of no agency) sees every one. A subscription pushes what its owner could read from the feed.
 
-use actix_web::http::header;
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use chrono::Utc;
 
@@ -17,7 +17,9 @@ use crate::auth::scope::Scope;
 use crate::clock;
 use crate::db::{Db, DbConnection};
 use crate::error::ApiError;
+use crate::http::etag::{self, IfMatch, etag};
 use crate::http::extract::{JsonBody, QueryParams};
+use crate::http::idempotency::{self, IdempotencyKey, Saved};
 use crate::http::pagination;
 use crate::http::responses as r;
 use crate::i18n::{Text, nouns};
@@ -27,6 +29,11 @@ use crate::integration::events::FeedReaders;
 #[derive(Debug, Clone, Copy)]
 pub struct TargetPolicy {
     pub allow_private: bool,
+}
+
+/// The subscription's ETag: it changes with every change of its own fields.
+fn etag_of(row: &WebhookRow) -> String {
+    etag(&row.id, clock::from_db(row.updated_at))
 }
 
 fn to_api(row: WebhookRow, (pending, dead): (i64, i64)) -> Webhook {
@@ -88,57 +95,64 @@ async fn checked_target(raw: &str, policy: TargetPolicy) -> Result<String, ApiEr
 /// Subscribe to events. Deliveries start with the next event after this call.
 #[utoipa::path(
     tag = "integration",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a write safely")),
     request_body = NewWebhook,
-    responses((status = 201, body = Webhook, headers(("Location" = String))), r::WriteProblems),
+    responses((status = 201, body = Webhook, headers(("Location" = String), ("ETag" = String))), r::WriteProblems),
     security(("bearer" = []))
 )]
 #[post("/webhooks")]
 pub async fn create_webhook(
     auth: Authorized<FeedReaders>,
+    key: IdempotencyKey,
     body: JsonBody<NewWebhook>,
     db: web::Data<Db>,
     policy: web::Data<TargetPolicy>,
 ) -> Result<HttpResponse, ApiError> {
+    let idempotency = key.with_body(body.raw());
     let new = body.into_inner();
     let patterns = parse_patterns(&new.event_types)?;
     check_secret(&new.secret)?;
     let url = checked_target(&new.url, **policy).await?;
     let now = clock::to_db(Utc::now());
     let caller = auth.caller.clone();
-    let row = db
-        .write(move |conn| {
-            // Before anything is written here, so that this transaction is not among those the
-            // start waits for.
-            let start = crate::integration::events::now_position(conn)?;
-            let row = WebhookRow {
-                id: uuid::Uuid::now_v7().to_string(),
-                owner_id: caller.id.clone(),
-                owner_kind: caller.kind_label().into(),
-                url,
-                secret: new.secret,
-                event_types: patterns_json(&patterns),
-                active: true,
-                last_event_id: start.id,
-                last_event_tx: start.tx,
-                lease_owner: None,
-                lease_until: None,
-                created_at: now,
-                updated_at: now,
-            };
-            store::insert(conn, &row)?;
-            Ok(row)
-        })
-        .await?;
-    tracing::info!(webhook = %row.id, by = %auth.id, "webhook created");
-    let location = format!("/api/v1/webhooks/{}", row.id);
-    Ok(HttpResponse::Created().insert_header((header::LOCATION, location)).json(to_api(row, (0, 0))))
+    let response = idempotency::write(&db, &auth.id, idempotency, move |conn| {
+        // Before anything is written here, so that this transaction is not among those the
+        // start waits for.
+        let start = crate::integration::events::now_position(conn)?;
+        let row = WebhookRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            owner_id: caller.id.clone(),
+            owner_kind: caller.kind_label().into(),
+            url,
+            secret: new.secret,
+            event_types: patterns_json(&patterns),
+            active: true,
+            last_event_id: start.id,
+            last_event_tx: start.tx,
+            lease_owner: None,
+            lease_until: None,
+            created_at: now,
+            updated_at: now,
+        };
+        store::insert(conn, &row)?;
+        let headers = vec![
+            (header::ETAG.to_string(), etag_of(&row)),
+            (header::LOCATION.to_string(), format!("/api/v1/webhooks/{}", row.id)),
+        ];
+        Saved::json(StatusCode::CREATED, &to_api(row, (0, 0)), headers)
+    })
+    .await?;
+    tracing::info!(by = %auth.id, "webhook created");
+    Ok(response)
 }
 
-/// The caller's subscriptions (every one for a system administrator).
+/// The caller's subscriptions (every one for a system administrator), oldest first.
 #[utoipa::path(
     tag = "integration",
+    params(pagination::PageQuery),
     responses(
-        (status = 200, body = Vec<Webhook>),
+        (status = 200, body = inline(pagination::Page<Webhook>)),
+        (status = 400, response = r::BadRequest),
         (status = 401, response = r::Unauthorized), (status = 403, response = r::Forbidden),
     ),
     security(("bearer" = []))
@@ -146,20 +160,26 @@ pub async fn create_webhook(
 #[get("/webhooks")]
 pub async fn list_webhooks(
     auth: Authorized<FeedReaders>,
+    query: QueryParams<pagination::PageQuery>,
     db: web::Data<Db>,
 ) -> Result<HttpResponse, ApiError> {
+    let limit = pagination::limit(query.limit)?;
+    let after = pagination::decode_position(query.cursor.as_deref())?;
     let caller = auth.caller.clone();
-    let hooks = db
+    let page = db
         .run(move |conn| {
             let owner = (caller.scope() != Scope::All).then_some(caller.id.as_str());
-            let mut hooks = Vec::new();
-            for row in store::list(conn, owner)? {
-                hooks.push(with_backlog(conn, row)?);
+            let rows = store::list(conn, owner, after, limit + 1)?;
+            let page =
+                pagination::page(rows, limit, |row| pagination::position(row.created_at, &row.id), |row| row);
+            let mut items = Vec::new();
+            for row in page.items {
+                items.push(with_backlog(conn, row)?);
             }
-            Ok(hooks)
+            Ok(pagination::Page { items, next_cursor: page.next_cursor })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(hooks))
+    Ok(HttpResponse::Ok().json(page))
 }
 
 /// One subscription, with the count of its deliveries waiting and given up.
@@ -167,7 +187,7 @@ pub async fn list_webhooks(
     tag = "integration",
     params(("id" = String, Path)),
     responses(
-        (status = 200, body = Webhook),
+        (status = 200, body = Webhook, headers(("ETag" = String))),
         (status = 401, response = r::Unauthorized), (status = 403, response = r::Forbidden),
         (status = 404, response = r::NotFound),
     ),
@@ -180,26 +200,30 @@ pub async fn get_webhook(
     db: web::Data<Db>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = auth.caller.clone();
-    let hook = db
+    let (etag, hook) = db
         .run(move |conn| {
             let row = load_visible(conn, &caller, &id)?;
-            with_backlog(conn, row)
+            Ok((etag_of(&row), with_backlog(conn, row)?))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(hook))
+    etag::respond(StatusCode::OK, &etag, &hook)
 }
 
 /// Change the URL, secret or patterns, or pause (`active: false`) and resume.
 #[utoipa::path(
     tag = "integration",
-    params(("id" = String, Path)),
+    params(
+        ("id" = String, Path),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version read; 412 if it changed since"),
+    ),
     request_body = WebhookPatch,
-    responses((status = 200, body = Webhook), r::ChangeProblems),
+    responses((status = 200, body = Webhook, headers(("ETag" = String))), r::EditProblems),
     security(("bearer" = []))
 )]
 #[patch("/webhooks/{id}")]
 pub async fn update_webhook(
     auth: Authorized<FeedReaders>,
+    if_match: IfMatch,
     id: web::Path<String>,
     body: JsonBody<WebhookPatch>,
     db: web::Data<Db>,
@@ -215,9 +239,10 @@ pub async fn update_webhook(
         None => None,
     };
     let caller = auth.caller.clone();
-    let hook = db
+    let (etag, hook) = db
         .write(move |conn| {
             let mut row = load_visible(conn, &caller, &id)?;
+            if_match.check(&etag_of(&row))?;
             if let Some(url) = url {
                 row.url = url;
             }
@@ -232,10 +257,10 @@ pub async fn update_webhook(
             }
             row.updated_at = clock::to_db(Utc::now());
             store::update(conn, &row)?;
-            with_backlog(conn, row)
+            Ok((etag_of(&row), with_backlog(conn, row)?))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(hook))
+    etag::respond(StatusCode::OK, &etag, &hook)
 }
 
 /// Unsubscribe; the subscription's deliveries and attempts go with it.

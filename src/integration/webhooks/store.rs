@@ -71,11 +71,23 @@ pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<WebhookRow>
 }
 
 /// Subscriptions, oldest first; only those of `owner` when given.
-pub fn list(conn: &mut DbConnection, owner: Option<&str>) -> QueryResult<Vec<WebhookRow>> {
-    let mut query =
-        webhooks::table.order(webhooks::created_at.asc()).select(WebhookRow::as_select()).into_boxed();
+pub fn list(
+    conn: &mut DbConnection,
+    owner: Option<&str>,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> QueryResult<Vec<WebhookRow>> {
+    let mut query = webhooks::table
+        .order((webhooks::created_at.asc(), webhooks::id.asc()))
+        .select(WebhookRow::as_select())
+        .limit(limit)
+        .into_boxed();
     if let Some(owner) = owner {
         query = query.filter(webhooks::owner_id.eq(owner));
+    }
+    if let Some((at, id)) = after {
+        query = query
+            .filter(webhooks::created_at.gt(at).or(webhooks::created_at.eq(at).and(webhooks::id.gt(id))));
     }
     query.load(conn)
 }

@@ -1,0 +1,2 @@
+DROP INDEX feedback_external_ref_key;
+ALTER TABLE feedback DROP COLUMN external_ref;
