@@ -1,4 +1,4 @@
-use actix_web::http::{StatusCode, header};
+use actix_web::http::header;
 use actix_web::{HttpResponse, get, patch, post, web};
 use uuid::Uuid;
 use validator::Validate;
@@ -17,7 +17,6 @@ use crate::db::{Db, DbConnection};
 use crate::error::{ApiError, FieldError};
 use crate::http::etag::{IfMatch, etag};
 use crate::http::extract::{JsonBody, QueryParams};
-use crate::http::idempotency::{self, IdempotencyKey, Saved};
 use crate::http::pagination::{self, Page, PageQuery};
 use crate::http::responses as r;
 use crate::i18n::{common, nouns};
@@ -80,10 +79,12 @@ fn with_etag(
     builder.insert_header((header::ETAG, etag(&account.id, account.updated_at))).json(body)
 }
 
-/// Create a service account bound to agencies; the response carries the secret, once.
+/// Create a service account bound to agencies; the response carries the secret, once. No
+/// `Idempotency-Key` here: keeping the first response for a repeat would keep the secret in clear
+/// text beside the accounts' hashes. A client that lost the answer lists the accounts by name and
+/// rotates the secret (`POST /service-accounts/{id}/secret`).
 #[utoipa::path(
     tag = "service-accounts",
-    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a write safely; the repeat shows the same secret")),
     request_body = NewServiceAccount,
     responses((status = 201, body = ServiceAccountWithSecret, headers(("Location" = String), ("ETag" = String))), r::WriteProblems),
     security(("bearer" = []))
@@ -91,41 +92,37 @@ fn with_etag(
 #[post("/service-accounts")]
 pub async fn create_service_account(
     auth: Authorized<AdminOnly>,
-    key: IdempotencyKey,
     body: JsonBody<NewServiceAccount>,
     db: web::Data<Db>,
 ) -> Result<HttpResponse, ApiError> {
-    let idempotency = key.with_body(body.raw());
     let body = body.into_inner();
     body.validate()?;
     let secret = random_secret();
     let secret_hash = hash_secret(secret.clone()).await?;
     let scope = auth.scope();
-    let response = idempotency::write(&db, &auth.id, idempotency, move |conn| {
-        let agency_ids = check_agencies(conn, &scope, &body.agency_ids)?;
-        let now = clock::to_db(clock::now());
-        let row = ServiceAccountRow {
-            id: Uuid::new_v4().to_string(),
-            client_id: format!("svc_{}", Uuid::new_v4().simple()),
-            name: body.name.trim().to_owned(),
-            secret_hash,
-            active: true,
-            created_at: now,
-            updated_at: now,
-        };
-        store::insert(conn, &row)?;
-        store::bind(conn, &row.id, &agency_ids)?;
-        let account = ServiceAccount::from_row(row, agency_ids);
-        let headers = vec![
-            (header::ETAG.to_string(), etag(&account.id, account.updated_at)),
-            (header::LOCATION.to_string(), format!("/api/v1/service-accounts/{}", account.id)),
-        ];
-        let body = ServiceAccountWithSecret { account, client_secret: secret };
-        Saved::json(StatusCode::CREATED, &body, headers)
-    })
-    .await?;
-    tracing::info!(by = %auth.id, "service account created");
-    Ok(response)
+    let account = db
+        .write(move |conn| {
+            let agency_ids = check_agencies(conn, &scope, &body.agency_ids)?;
+            let now = clock::to_db(clock::now());
+            let row = ServiceAccountRow {
+                id: Uuid::new_v4().to_string(),
+                client_id: format!("svc_{}", Uuid::new_v4().simple()),
+                name: body.name.trim().to_owned(),
+                secret_hash,
+                active: true,
+                created_at: now,
+                updated_at: now,
+            };
+            store::insert(conn, &row)?;
+            store::bind(conn, &row.id, &agency_ids)?;
+            Ok(ServiceAccount::from_row(row, agency_ids))
+        })
+        .await?;
+    tracing::info!(service_account = %account.id, by = %auth.id, "service account created");
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/service-accounts/{}", account.id)))
+        .insert_header((header::ETAG, etag(&account.id, account.updated_at)))
+        .json(ServiceAccountWithSecret { account, client_secret: secret }))
 }
 
 /// The (name, id) position inside a cursor of the service-account list; a 400 naming `cursor`.

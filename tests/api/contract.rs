@@ -67,7 +67,7 @@ async fn feedback_intake_and_steps_replay_the_first_response() {
 }
 
 #[tokio::test]
-async fn survey_webhook_and_service_account_creation_replay_the_first_response() {
+async fn survey_and_webhook_creation_replay_the_first_response() {
     let app = spawn_app().await;
     let office = desk(&app).await;
 
@@ -85,12 +85,6 @@ async fn survey_webhook_and_service_account_creation_replay_the_first_response()
     assert!(created.get("secret").is_none());
     let hooks: Value = app.get_as(&office.admin, "/api/v1/webhooks").await.json().await.unwrap();
     assert_eq!(hooks["items"].as_array().unwrap().len(), 1, "one subscription, not two");
-
-    let account = json!({"name": "Cổng DVC quốc gia", "agency_ids": [office.commune]});
-    let created = twice(&app, &office.admin, "/api/v1/service-accounts", "svc-1", &account, 201).await;
-    assert!(created["client_secret"].is_string());
-    let accounts: Value = app.get_as(&office.admin, "/api/v1/service-accounts").await.json().await.unwrap();
-    assert_eq!(accounts["items"].as_array().unwrap().len(), 1, "one account, not two");
 }
 
 async fn send(
