@@ -17,7 +17,7 @@
 //! On a request type a text field carries both halves, the normalization when it is read and the
 //! check with the other validations:
 //!
-//! ```ignore
+//! ```text
 //! #[serde(deserialize_with = "crate::text::nfc")]
 //! #[validate(length(max = 200), custom(function = "crate::text::single_line"))]
 //! pub full_name: String,
