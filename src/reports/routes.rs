@@ -30,11 +30,23 @@ fn check_desk_text(query: &SummaryQuery) -> Result<(), ApiError> {
         ("document_number", &query.document_number),
     ] {
         let limit = if field == "document_number" { 100 } else { MAX_DESK_TEXT };
-        if value.as_ref().is_some_and(|v| v.chars().count() > limit) {
+        let Some(value) = value else { continue };
+        if value.chars().count() > limit {
             return Err(ApiError::invalid_field(
                 field,
                 Text::new(format!("Không được quá {limit} ký tự"), format!("at most {limit} characters")),
             ));
+        }
+        // They are printed into the report document: no control characters (a DOCX with one is
+        // not valid XML), line breaks only in the paragraphs.
+        let checked = match field {
+            "document_number" => crate::text::single_line(value),
+            _ => crate::text::multi_line(value),
+        };
+        if let Err(error) = checked {
+            let mut errors = validator::ValidationErrors::new();
+            errors.add(field, error);
+            return Err(errors.into());
         }
     }
     Ok(())

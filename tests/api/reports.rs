@@ -279,6 +279,13 @@ async fn bad_report_requests_are_refused_with_the_field_named() {
             422,
             "direction",
         ),
+        // Printed into the report document, where a control character is not valid XML.
+        (
+            format!("agency_id={province}&from=2024-01-01&to=2024-06-30&document_number=15%0A%1B"),
+            422,
+            "document_number",
+        ),
+        (format!("agency_id={province}&from=2024-01-01&to=2024-06-30&tasks_ahead=a%07b"), 422, "tasks_ahead"),
     ] {
         let response = app.get_as(&admin, &summary(&query)).await;
         assert_eq!(response.status(), status, "{query}");

@@ -73,13 +73,6 @@ impl Slot {
         }
     }
 
-    pub fn kind(self) -> FileKind {
-        match self {
-            Slot::Component(_) => FileKind::Component,
-            Slot::Result => FileKind::Result,
-        }
-    }
-
     pub fn component(self) -> Option<i64> {
         match self {
             Slot::Component(i) => Some(i as i64),
