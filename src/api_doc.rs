@@ -43,6 +43,8 @@ use crate::http::responses as r;
         (name = "auth", description = "Tokens and the caller"),
         (name = "agencies", description = "The agency tree: provinces and communes"),
         (name = "users", description = "Staff and citizen accounts"),
+        (name = "citizens", description = "A citizen's own account: registration with a code sent by SMS or email, password reset"),
+        (name = "notifications", description = "What citizens are told by email and SMS, and how the sending went"),
         (name = "service-accounts", description = "Accounts of portal adapters and other systems"),
         (name = "calendar", description = "Working time: days off, make-up days, office hours, due dates"),
         (name = "procedures", description = "The procedure catalogue (danh mục thủ tục hành chính)"),

@@ -145,6 +145,7 @@ pub mod nouns {
     pub const DELIVERY: Text = Text::fixed("lượt gửi webhook", "delivery");
     pub const DOSSIER: Text = Text::fixed("hồ sơ", "dossier");
     pub const FEEDBACK: Text = Text::fixed("phản ánh, kiến nghị", "feedback");
+    pub const NOTIFICATION: Text = Text::fixed("thông báo", "notification");
     pub const PROCEDURE: Text = Text::fixed("thủ tục hành chính", "procedure");
     pub const RESOURCE: Text = Text::fixed("tài nguyên", "resource");
     pub const SERVICE_ACCOUNT: Text = Text::fixed("tài khoản tích hợp", "service account");

@@ -2,12 +2,13 @@
 //!
 //! Four layers; a module imports only from its own layer or those below it:
 //!
-//! - **Foundation**: `error`, `i18n`, `labels`, `clock`, `enums`, `vietnamese`, `text`, `db`,
+//! - **Foundation**: `error`, `i18n`, `labels`, `clock`, `contact`, `enums`, `vietnamese`, `text`, `db`,
 //!   `file_store` (where the dossiers' files live), `http`, `auth` (the caller every handler
 //!   extracts, tokens and sign-in), `telemetry`, `settings`.
 //! - **Shared records**: `records`, what several slices write inside their own transactions: the
 //!   outbox of events, the history of every step, the report counters' write side.
-//! - **Slices**, one domain each: `agencies`, `calendar`, `catalogue`, `users`,
+//! - **Slices**, one domain each: `agencies`, `calendar`, `catalogue`, `users`, `citizens`,
+//!   `notifications`,
 //!   `service_accounts`, `dossiers`, `surveys`, `feedback`, `reports`, `integration`, `meta`,
 //!   `ops`. A slice holds `routes` (HTTP in and out), `model` (request, response and row types),
 //!   `service` (the use cases, where there is more to do than one query), `store` (diesel
@@ -20,7 +21,9 @@ pub mod api_doc;
 pub mod auth;
 pub mod calendar;
 pub mod catalogue;
+pub mod citizens;
 pub mod clock;
+pub mod contact;
 pub mod db;
 pub mod demo;
 pub mod dossiers;
@@ -34,6 +37,7 @@ pub mod i18n;
 pub mod integration;
 pub mod labels;
 pub mod meta;
+pub mod notifications;
 pub mod ops;
 pub mod records;
 pub mod reports;

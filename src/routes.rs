@@ -5,8 +5,8 @@
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    agencies, auth, calendar, catalogue, dossiers, feedback, integration, meta, ops, reports,
-    service_accounts, surveys, users,
+    agencies, auth, calendar, catalogue, citizens, dossiers, feedback, integration, meta, notifications, ops,
+    reports, service_accounts, surveys, users,
 };
 
 /// Every route: the operations endpoints at the root, the API under `/api/v1`.
@@ -27,6 +27,7 @@ fn reference_data(cfg: &mut ServiceConfig) {
     cfg.service(auth::routes::issue_token)
         .service(auth::routes::logout)
         .service(users::me::me)
+        .service(users::me::update_me)
         .service(meta::routes::get_labels)
         .service(agencies::routes::list_agencies)
         .service(agencies::routes::create_agency)
@@ -115,9 +116,15 @@ fn integration_routes(cfg: &mut ServiceConfig) {
         .service(integration::webhooks::routes::retry_delivery);
 }
 
-/// Staff, citizen and service accounts.
+/// Staff, citizen and service accounts, and what citizens are told.
 fn accounts(cfg: &mut ServiceConfig) {
-    cfg.service(users::routes::list_users)
+    cfg.service(citizens::routes::register)
+        .service(citizens::routes::verify)
+        .service(citizens::routes::request_reset)
+        .service(citizens::routes::confirm_reset)
+        .service(notifications::routes::list_notifications)
+        .service(notifications::routes::retry_notification)
+        .service(users::routes::list_users)
         .service(users::routes::create_user)
         .service(users::routes::get_user)
         .service(users::routes::update_user)

@@ -109,6 +109,51 @@ pub struct Settings {
     /// Wait after a first failed attempt, in milliseconds; doubled after each further one, up to an hour.
     #[arg(long, env = "MOTCUA_WEBHOOK_RETRY_BASE_MS", default_value_t = 5000, global = true)]
     pub webhook_retry_base_ms: u64,
+
+    /// The mail server for notifications: `smtp://HOST:PORT` (plain, for a relay on the same
+    /// network), `smtp://USER:PASSWORD@HOST:587?tls=required` (STARTTLS) or `smtps://…:465`.
+    /// Unset: no email is sent.
+    #[arg(long, env = "MOTCUA_SMTP_URL", global = true)]
+    pub smtp_url: Option<String>,
+
+    /// The sender of notification emails, e.g. `Bộ phận một cửa <motcua@xa.gov.vn>`.
+    #[arg(long, env = "MOTCUA_MAIL_FROM", default_value = "motcua <motcua@localhost>", global = true)]
+    pub mail_from: String,
+
+    /// The SMS gateway adapter: notifications are POSTed there as JSON, signed like webhooks.
+    /// Unset: no SMS is sent.
+    #[arg(long, env = "MOTCUA_SMS_URL", global = true)]
+    pub sms_url: Option<String>,
+
+    /// The key that signs SMS requests (`X-Motcua-Signature`), shared with the gateway adapter.
+    #[arg(long, env = "MOTCUA_SMS_SECRET", global = true)]
+    pub sms_secret: Option<String>,
+
+    /// Send SMS texts without diacritics (what most brand-name gateways need: a Unicode SMS
+    /// holds 70 characters instead of 160). `false` keeps them.
+    #[arg(long, env = "MOTCUA_SMS_ASCII", default_value_t = true, global = true, action = clap::ArgAction::Set)]
+    pub sms_ascii: bool,
+
+    /// Run the notification worker in this process.
+    #[arg(long, env = "MOTCUA_NOTIFY_WORKER", default_value_t = true, global = true, action = clap::ArgAction::Set)]
+    pub notify_worker: bool,
+
+    /// How often the notification worker looks for messages to send, in milliseconds.
+    #[arg(long, env = "MOTCUA_NOTIFY_POLL_MS", default_value_t = 1000, global = true)]
+    pub notify_poll_ms: u64,
+
+    /// Attempts per notification before it is marked dead.
+    #[arg(long, env = "MOTCUA_NOTIFY_MAX_ATTEMPTS", default_value_t = 8, global = true)]
+    pub notify_max_attempts: u32,
+
+    /// Wait after a first failed attempt, in milliseconds; doubled after each further one, up to an hour.
+    #[arg(long, env = "MOTCUA_NOTIFY_RETRY_BASE_MS", default_value_t = 30_000, global = true)]
+    pub notify_retry_base_ms: u64,
+
+    /// Days a finished notification (sent, dead or skipped) is kept before it is deleted: its
+    /// text is personal data.
+    #[arg(long, env = "MOTCUA_NOTIFY_KEEP_DAYS", default_value_t = 30, global = true)]
+    pub notify_keep_days: u32,
 }
 
 impl std::fmt::Debug for Settings {
@@ -129,6 +174,9 @@ impl std::fmt::Debug for Settings {
             .field("log_format", &self.log_format)
             .field("db_pool_size", &self.db_pool_size)
             .field("sqlite_synchronous", &self.sqlite_synchronous)
+            .field("smtp_url", &self.smtp_url.as_ref().map(|_| "***"))
+            .field("sms_url", &self.sms_url)
+            .field("sms_secret", &self.sms_secret.as_ref().map(|_| "***"))
             .finish_non_exhaustive()
     }
 }
@@ -180,6 +228,16 @@ impl Settings {
             webhook_timeout_secs: 10,
             webhook_max_attempts: 10,
             webhook_retry_base_ms: 5000,
+            smtp_url: None,
+            mail_from: "motcua <motcua@localhost>".into(),
+            sms_url: None,
+            sms_secret: None,
+            sms_ascii: true,
+            notify_worker: true,
+            notify_poll_ms: 1000,
+            notify_max_attempts: 8,
+            notify_retry_base_ms: 30_000,
+            notify_keep_days: 30,
         }
     }
 }

@@ -34,6 +34,7 @@ pub struct Application {
     port: u16,
     server: Server,
     webhooks: Option<WorkerHandle>,
+    notifications: Option<crate::notifications::worker::WorkerHandle>,
     sweeper: tokio::task::JoinHandle<()>,
 }
 
@@ -109,15 +110,21 @@ impl Application {
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let files = files(&settings)?;
+        let channels = crate::notifications::channels::Channels::from_settings(&settings)?;
         let sweeper = spawn_sweeper(db.clone(), files.store.clone());
         let server = serve(listener, db.clone(), keys, files, &settings)?;
         // After the server, so that a server that cannot start leaves no worker behind.
         let webhooks = match settings.webhook_worker {
-            true => Some(worker::spawn(db, worker::WorkerConfig::from_settings(&settings))?),
+            true => Some(worker::spawn(db.clone(), worker::WorkerConfig::from_settings(&settings))?),
             false => None,
         };
+        tracing::info!("notifications: {}", channels.describe());
+        let notifications = settings.notify_worker.then(|| {
+            let config = crate::notifications::worker::WorkerConfig::from_settings(&settings);
+            crate::notifications::worker::spawn(db.clone(), channels, config)
+        });
         tracing::info!(address = %settings.bind, port, database = %url, "motcua is listening");
-        Ok(Self { port, server, webhooks, sweeper })
+        Ok(Self { port, server, webhooks, notifications, sweeper })
     }
 
     pub fn port(&self) -> u16 {
@@ -136,6 +143,9 @@ impl Application {
         self.sweeper.abort();
         if let Some(webhooks) = self.webhooks {
             webhooks.stop().await;
+        }
+        if let Some(notifications) = self.notifications {
+            notifications.stop().await;
         }
         result
     }
@@ -178,6 +188,11 @@ fn serve(
     let routes = web::Data::new(routes);
     let keys = web::Data::new(keys);
     let files = web::Data::new(files);
+    let code_keys = web::Data::new(crate::citizens::codes::CodeKeys::new(
+        // Without MOTCUA_JWT_SECRET, codes (like tokens) do not outlive the process.
+        settings.jwt_secret.clone().unwrap_or_else(random_secret).as_bytes(),
+    ));
+    let code_limits = web::Data::new(crate::citizens::limits::CodeLimits::default());
     let throttle = web::Data::new(LoginThrottle::new(ThrottleConfig::default()));
     let tree = crate::auth::scope::TreeVersion::default();
     let calendars = web::Data::new(CalendarCache::new(tree.clone()));
@@ -197,6 +212,8 @@ fn serve(
             .app_data(routes.clone())
             .app_data(keys.clone())
             .app_data(files.clone())
+            .app_data(code_keys.clone())
+            .app_data(code_limits.clone())
             .app_data(throttle.clone())
             .app_data(calendars.clone())
             .app_data(tree.clone())

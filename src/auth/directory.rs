@@ -54,6 +54,23 @@ pub fn find_person_by_username(conn: &mut DbConnection, username: &str) -> Query
     users::table.filter(users::username.eq(username)).select(Person::as_select()).first(conn).optional()
 }
 
+/// The account a sign-in names: a citizen's phone number or email address (however it is
+/// written), or a username.
+#[tracing::instrument(level = "debug", skip_all)]
+pub fn find_person_by_login(conn: &mut DbConnection, login: &str) -> QueryResult<Option<Person>> {
+    if let Some(contact) = crate::contact::as_contact(login) {
+        let found = users::table
+            .filter(users::phone.eq(&contact).or(users::email.eq(&contact)))
+            .select(Person::as_select())
+            .first(conn)
+            .optional()?;
+        if found.is_some() {
+            return Ok(found);
+        }
+    }
+    find_person_by_username(conn, login)
+}
+
 #[tracing::instrument(level = "debug", skip_all, fields(account_id = ?id))]
 pub fn find_service(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Service>> {
     service_accounts::table.find(id).select(Service::as_select()).first(conn).optional()

@@ -56,9 +56,7 @@ fn check_throttle(throttle: &LoginThrottle, key: &str, address: Option<IpAddr>) 
     match throttle.check(key, address, Instant::now()) {
         Some(wait) => {
             tracing::warn!(username = ?key, address = ?address, outcome = "throttled", "login refused");
-            // Whole seconds, rounded up: a client that waits as told is heard.
-            let retry_after_secs = (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1);
-            Err(ApiError::TooManyRequests { retry_after_secs })
+            Err(super::throttle::too_many(wait))
         }
         None => Ok(()),
     }
@@ -73,7 +71,7 @@ pub(super) async fn password_grant(
     let Issuer { db, keys, throttle, .. } = issuer;
     check_throttle(throttle, &username, address)?;
     let lookup = username.clone();
-    let user = db.run(move |conn| Ok(directory::find_person_by_username(conn, &lookup)?)).await?;
+    let user = db.run(move |conn| Ok(directory::find_person_by_login(conn, &lookup)?)).await?;
     let verified = verify_secret(user, password, |user: &Person| &user.password_hash).await?;
     let Some(user) = verified else {
         return Err(refused(throttle, &username, address, "bad_credentials"));

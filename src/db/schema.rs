@@ -25,6 +25,10 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        language -> Text,
+        notify -> Bool,
     }
 }
 
@@ -155,6 +159,7 @@ diesel::table! {
         resolved_by_agency_id -> Nullable<Text>,
         answer_due_at -> Nullable<Timestamp>,
         last_event_at -> Nullable<Timestamp>,
+        applicant_notify -> Bool,
     }
 }
 
@@ -374,10 +379,45 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    verification_codes (id) {
+        id -> Text,
+        purpose -> Text,
+        destination -> Text,
+        code_hash -> Text,
+        tries_left -> Integer,
+        expires_at -> Timestamp,
+        payload -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Text,
+        kind -> Text,
+        channel -> Text,
+        destination -> Text,
+        language -> Text,
+        subject -> Text,
+        body -> Text,
+        user_id -> Nullable<Text>,
+        dossier_id -> Nullable<Text>,
+        feedback_id -> Nullable<Text>,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 diesel::joinable!(webhook_deliveries -> outbox_events (event_id));
 diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
+diesel::joinable!(notifications -> dossiers (dossier_id));
 diesel::joinable!(report_targets -> agencies (agency_id));
 diesel::joinable!(surveys -> dossiers (dossier_id));
 diesel::joinable!(feedback_history -> feedback (feedback_id));
@@ -418,4 +458,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhooks,
     webhook_deliveries,
     webhook_attempts,
+    verification_codes,
+    notifications,
 );

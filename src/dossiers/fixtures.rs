@@ -31,6 +31,7 @@ pub fn new(channel: Channel) -> NewDossier {
             phone: Some("+84 912 345 678".into()),
             email: None,
             address: None,
+            notify: true,
         },
         components: vec![
             DossierComponent { name: "Tờ khai".into(), digitized: true, reused_from_store: false },

@@ -7,13 +7,14 @@ use uuid::Uuid;
 
 use super::access::may_import;
 use super::lifecycle::Status;
-use super::model::{DossierComponent, NewDossier, id_number_fits, normalize_phone};
+use super::model::{DossierComponent, NewDossier, id_number_fits};
 use super::row::DossierRow;
 use crate::auth::caller::Caller;
 use crate::auth::role::Role;
 use crate::auth::tokens::SubjectKind;
 use crate::catalogue::search;
 use crate::clock;
+use crate::contact::normalize_phone;
 use crate::enums::Channel;
 use crate::error::ApiError;
 use crate::i18n::{Text, common};
@@ -199,6 +200,7 @@ pub fn row(
         answer_due_at: db(looked.answer_due_at),
         // Stamped by `store` on every write.
         last_event_at: None,
+        applicant_notify: applicant.notify,
         assignee_id: None,
         last_step_at: clock::to_db(accepted_at.unwrap_or(submitted_at)),
         version: 1,

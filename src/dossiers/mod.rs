@@ -36,6 +36,7 @@ pub mod intake;
 pub mod lifecycle;
 pub mod list;
 pub mod model;
+pub mod notices;
 pub mod receipt;
 pub mod routes;
 pub mod row;

@@ -60,25 +60,8 @@ pub fn id_number_fits(kind: ApplicantKind, id_number: &str) -> bool {
     }
 }
 
-/// A phone number as stored: digits only, `+84` written as a leading 0.
-pub fn normalize_phone(value: &str) -> String {
-    let digits: String = value.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
-    match digits.strip_prefix("+84") {
-        Some(rest) => format!("0{rest}"),
-        None => digits,
-    }
-}
-
-/// Vietnamese numbers: 10 digits (mobile, new landline) or 11 (landline with a 3-digit area
-/// code), starting with 0 or +84; spaces, dots and dashes are ignored.
-pub fn validate_phone(value: &str) -> Result<(), ValidationError> {
-    let normalized = normalize_phone(value);
-    let ok = normalized.starts_with('0')
-        && !normalized.starts_with("00")
-        && matches!(normalized.len(), 10 | 11)
-        && normalized.chars().all(|c| c.is_ascii_digit())
-        && value.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '.' | '-'));
-    if ok { Ok(()) } else { Err(validation_error(validation_codes::PHONE, &[])) }
+fn yes() -> bool {
+    true
 }
 
 fn validate_not_blank(text: &str) -> Result<(), ValidationError> {
@@ -102,7 +85,7 @@ pub struct Applicant {
     #[validate(custom(function = "validate_id_number"))]
     #[schema(example = "051090001234")]
     pub id_number: Option<String>,
-    #[validate(custom(function = "validate_phone"))]
+    #[validate(custom(function = "crate::contact::validate_phone"))]
     #[schema(example = "0912345678")]
     pub phone: Option<String>,
     #[validate(email)]
@@ -111,6 +94,10 @@ pub struct Applicant {
     #[validate(length(max = 500), custom(function = "crate::text::single_line"))]
     #[schema(example = "Thôn 1, xã Tỉnh Châu, tỉnh Quảng Ngãi")]
     pub address: Option<String>,
+    /// Whether the applicant is told by SMS or email (to `phone`, `email`) when the dossier is
+    /// received, needs a supplement, is refused, late or ready. Default true.
+    #[serde(default = "yes")]
+    pub notify: bool,
 }
 
 /// One document of the dossier, and whether it exists electronically.
@@ -350,21 +337,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn vietnamese_identity_numbers_and_phones() {
+    fn vietnamese_identity_numbers() {
         assert!(validate_id_number("051090001234").is_ok());
         assert!(validate_id_number("212345678").is_ok());
         assert!(validate_id_number("05109000123").is_err(), "11 digits fit nobody");
         assert!(validate_id_number("0312345678").is_ok(), "a tax code");
         assert!(validate_id_number("05109000123a").is_err());
-        assert!(validate_phone("0912345678").is_ok());
-        assert!(validate_phone("+84 912 345 678").is_ok());
-        assert!(validate_phone("0255.3822.123").is_ok());
-        assert!(validate_phone("12345").is_err());
-        assert!(validate_phone("09123456789012").is_err());
-        assert!(validate_phone("0912abc678").is_err());
-        assert!(validate_phone("+840912345678").is_err(), "+84 replaces the leading 0");
         assert!(id_number_fits(ApplicantKind::Organization, "0312345678"));
         assert!(!id_number_fits(ApplicantKind::Citizen, "0312345678"));
-        assert_eq!(normalize_phone("+84 912.345.678"), "0912345678");
     }
 }

@@ -53,6 +53,8 @@ pub struct DossierRow {
     pub answer_due_at: Option<NaiveDateTime>,
     /// The latest instant the report reads (kept by `store`, see [`DossierRow::last_event`]).
     pub last_event_at: Option<NaiveDateTime>,
+    /// false: the applicant asked for no messages about this dossier.
+    pub applicant_notify: bool,
 }
 
 impl DossierRow {

@@ -9,6 +9,7 @@ use super::files::store as files;
 use super::intake::{self, Looked};
 use super::lifecycle::{self, Status};
 use super::model::{ANSWER_WITHIN_MINUTES, DossierPatch, FeePayment, NewDossier};
+use super::notices;
 use super::row::DossierRow;
 use super::steps::{self, Change, Step};
 use super::store;
@@ -29,6 +30,7 @@ use crate::enums::Channel;
 use crate::error::ApiError;
 use crate::http::etag::IfMatch;
 use crate::i18n::{Text, nouns};
+use crate::notifications::texts::DossierNews;
 use crate::records::counters as report_counters;
 use crate::records::history::{self, NewStep, Trail};
 use crate::records::outbox::{self, NewEvent};
@@ -103,6 +105,7 @@ pub fn intake(
     event(conn, &row, "dossier.submitted", received.submitted_at)?;
     if let Some(at) = received.accepted_at {
         event(conn, &row, "dossier.accepted", at)?;
+        notices::tell(conn, &row, &DossierNews::Received, now)?;
     }
     Ok(row)
 }
@@ -133,8 +136,12 @@ pub fn act(
     };
     let note = steps::apply(&mut row, step, to, at, due, caller)?;
     save(conn, &before, &mut row, now, STEP_RACED)?;
+    let news = notices::news_of(action, note.as_deref());
     record(conn, &row, caller, (action.as_str(), Some(from), at, note))?;
     event(conn, &row, action.event_type(), at)?;
+    if let Some(news) = news {
+        notices::tell(conn, &row, &news, now)?;
+    }
     Ok(row)
 }
 

@@ -158,6 +158,7 @@ pub fn dossier(row: DossierRow, caller: &Caller) -> Result<Dossier, ApiError> {
             phone: row.applicant_phone.filter(|_| personal),
             email: row.applicant_email.filter(|_| personal),
             address: row.applicant_address.filter(|_| personal),
+            notify: row.applicant_notify,
         },
         components: serde_json::from_str(&row.components).map_err(anyhow::Error::from)?,
         fee_paid,
@@ -194,6 +195,15 @@ pub fn dossier(row: DossierRow, caller: &Caller) -> Result<Dossier, ApiError> {
 /// Each dossier as the caller sees it.
 pub fn dossiers(rows: Vec<DossierRow>, caller: &Caller) -> Result<Vec<Dossier>, ApiError> {
     rows.into_iter().map(|row| dossier(row, caller)).collect()
+}
+
+/// Whether a step's note is said to the applicant (a reason they are given) rather than an
+/// officer's internal note.
+pub fn note_is_for_the_applicant(action: &str) -> bool {
+    use super::lifecycle::Action;
+    [Action::RequestSupplement, Action::Reject, Action::Apologize, Action::Withdraw]
+        .iter()
+        .any(|a| a.as_str() == action)
 }
 
 impl TryFrom<history::Entry> for HistoryEntry {

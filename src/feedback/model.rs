@@ -44,7 +44,7 @@ pub struct Submitter {
     )]
     #[schema(example = "Nguyễn Văn An")]
     pub full_name: String,
-    #[validate(custom(function = "crate::dossiers::model::validate_phone"))]
+    #[validate(custom(function = "crate::contact::validate_phone"))]
     pub phone: Option<String>,
     #[validate(email)]
     pub email: Option<String>,

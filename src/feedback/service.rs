@@ -17,13 +17,16 @@ use crate::calendar::cache::CalendarCache;
 use crate::calendar::working_time::add_working_days;
 use crate::catalogue::store as procedures;
 use crate::clock;
+use crate::contact::normalize_phone;
 use crate::db::DbConnection;
-use crate::dossiers::model::normalize_phone;
 use crate::error::ApiError;
 use crate::http::etag::IfMatch;
 use crate::i18n::{Text, common, nouns};
+use crate::notifications::enqueue::{About, Recipient, enqueue};
+use crate::notifications::texts::{self, Language};
 use crate::records::history::{self, FUTURE_SKEW, NewStep, Trail};
 use crate::records::outbox::{self, NewEvent};
+use crate::users::store as users;
 
 /// Decree 20/2008 and the national portal's PAKN rules: 15 working days to answer.
 pub const DEFAULT_WORKING_DAYS: i64 = 15;
@@ -291,7 +294,32 @@ pub fn act(
         caller,
         Entry { action: action.as_str(), event_type: action.event_type(), from: Some(from), at, note },
     )?;
+    if action == FeedbackAction::Respond {
+        tell_answered(conn, &row, now)?;
+    }
     Ok(row)
+}
+
+/// The submitter hears of the answer at the phone and the address they gave (or their account's),
+/// unless their account said no.
+fn tell_answered(conn: &mut DbConnection, row: &FeedbackRow, now: DateTime<Utc>) -> Result<(), ApiError> {
+    let owner = match &row.owner_id {
+        Some(id) => users::find(conn, id)?,
+        None => None,
+    };
+    if owner.as_ref().is_some_and(|o| !o.notify) {
+        return Ok(());
+    }
+    let phone = row.submitter_phone.clone().or_else(|| owner.as_ref().and_then(|o| o.phone.clone()));
+    let email = row.submitter_email.clone().or_else(|| owner.as_ref().and_then(|o| o.email.clone()));
+    if phone.is_none() && email.is_none() {
+        return Ok(());
+    }
+    let language = owner.as_ref().map_or(Language::Vi, |o| Language::from_db(&o.language));
+    let message =
+        texts::feedback_answered(&row.subject, row.response.as_deref().unwrap_or_default(), language);
+    let recipient = Recipient { user_id: row.owner_id.clone(), phone, email, language };
+    Ok(enqueue(conn, &recipient, About { dossier_id: None, feedback_id: Some(&row.id) }, &message, now)?)
 }
 
 /// Record what the step carries on the row; the note for the history.

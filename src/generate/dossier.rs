@@ -224,6 +224,7 @@ fn row(rng: &mut StdRng, timeline: &Timeline, intake: Intake, steps: &Steps, seq
         answer_due_at: (channel == "online")
             .then(|| clock::to_db(working(timeline.cal, submitted, ANSWER_WITHIN_MINUTES))),
         last_event_at: None,
+        applicant_notify: true,
     };
     row.last_event_at = Some(row.last_event());
     row

@@ -148,6 +148,10 @@ impl People {
             active: true,
             created_at: self.now,
             updated_at: self.now,
+            phone: None,
+            email: None,
+            language: "vi".into(),
+            notify: true,
         }
     }
 }

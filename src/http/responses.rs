@@ -193,6 +193,12 @@ problem_set!(
 );
 
 problem_set!(
+    /// The anonymous requests of a citizen's account: registration, codes, password reset.
+    CodeProblems { 400 => BadRequest, 415 => UnsupportedMediaType, 422 => Unprocessable,
+        429 => TooManyRequests }
+);
+
+problem_set!(
     /// Uploading a file as `multipart/form-data`: its content type is decided from its bytes.
     UploadProblems { 400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound,
         409 => Conflict, 413 => PayloadTooLarge, 415 => UnsupportedMediaType, 422 => Unprocessable }

@@ -1,8 +1,17 @@
-//! `GET /me`: the caller's own account, role and agency.
+//! `GET /me`: the caller's own account, role and agency; `PATCH /me`: one's notification
+//! settings.
 
-use actix_web::{get, web};
-use serde::Serialize;
+use actix_web::{get, patch, web};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+use super::model::User;
+use super::store as users;
+use crate::citizens::model::AccountLanguage;
+use crate::clock;
+use crate::http::extract::JsonBody;
+use crate::i18n::nouns;
+use crate::notifications::texts::Language;
 
 use crate::agencies::model::Agency;
 use crate::agencies::store as agencies;
@@ -75,4 +84,54 @@ pub async fn me(auth: Authorized<AnyRole>, db: web::Data<Db>) -> Result<web::Jso
         })
         .await?;
     Ok(web::Json(me))
+}
+
+/// What a person may change of their own account.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"notify": false}))]
+pub struct MePatch {
+    /// false: no more notifications by SMS or email about the account's dossiers and feedback.
+    pub notify: Option<bool>,
+    /// The language of notifications.
+    pub language: Option<AccountLanguage>,
+}
+
+/// Change one's own notification settings: whether to be told by SMS and email, and in which
+/// language.
+#[utoipa::path(
+    tag = "auth",
+    request_body = MePatch,
+    responses((status = 200, body = User), r::ChangeProblems),
+    security(("bearer" = []))
+)]
+#[patch("/me")]
+pub async fn update_me(
+    auth: Authorized<AnyRole>,
+    body: JsonBody<MePatch>,
+    db: web::Data<Db>,
+) -> Result<web::Json<User>, ApiError> {
+    if auth.kind != SubjectKind::User {
+        return Err(ApiError::Forbidden(Text::fixed(
+            "Tài khoản tích hợp không có thiết lập thông báo",
+            "a service account has no notification settings",
+        )));
+    }
+    let patch = body.into_inner();
+    let id = auth.id.clone();
+    let row = db
+        .write(move |conn| {
+            let mut row = users::find(conn, &id)?.ok_or_else(|| ApiError::not_found(nouns::USER))?;
+            if let Some(notify) = patch.notify {
+                row.notify = notify;
+            }
+            if let Some(language) = patch.language {
+                row.language = Language::from(language).as_str().to_owned();
+            }
+            row.updated_at = clock::to_db(clock::now());
+            users::update(conn, &row)?;
+            Ok(row)
+        })
+        .await?;
+    Ok(web::Json(User::try_from(row)?))
 }

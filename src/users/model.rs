@@ -23,6 +23,13 @@ pub struct UserRow {
     pub active: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Citizens: the phone and the address they sign in with and are notified at.
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// `vi` or `en`: the language of the account's notifications.
+    pub language: String,
+    /// false: the citizen asked for no notifications.
+    pub notify: bool,
 }
 
 impl UserRow {
@@ -42,6 +49,14 @@ pub struct User {
     pub role: Role,
     pub agency_id: Option<String>,
     pub active: bool,
+    #[schema(example = "0912345678")]
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// `vi` or `en`: the language of the account's notifications.
+    #[schema(example = "vi")]
+    pub language: String,
+    /// Whether the account receives notifications by SMS and email.
+    pub notify: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -56,6 +71,10 @@ impl TryFrom<UserRow> for User {
             full_name: row.full_name,
             agency_id: row.agency_id,
             active: row.active,
+            phone: row.phone,
+            email: row.email,
+            language: row.language,
+            notify: row.notify,
             created_at: clock::from_db(row.created_at),
             updated_at: clock::from_db(row.updated_at),
         })

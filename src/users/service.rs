@@ -84,6 +84,10 @@ pub fn register(conn: &mut DbConnection, scope: &Scope, reg: Registration) -> Re
         active: true,
         created_at: now,
         updated_at: now,
+        phone: None,
+        email: None,
+        language: "vi".into(),
+        notify: true,
     };
     store::insert(conn, &row)?;
     Ok(row)

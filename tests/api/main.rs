@@ -5,6 +5,7 @@ mod auth;
 mod authorization;
 mod calendar;
 mod catalogue;
+mod citizens;
 mod cli;
 mod contract;
 mod dossiers;

@@ -128,6 +128,39 @@ impl LoginThrottle {
     }
 }
 
+/// One count per key that leaks away, for what one key alone limits: the codes sent to a phone
+/// or an address, the codes tried from an address. Past the allowance a key waits until its
+/// count has leaked back under it.
+pub struct KeyedLimit<K> {
+    limit: Limit,
+    tallies: Mutex<Tallies<K>>,
+}
+
+impl<K: std::hash::Hash + Eq + Clone> KeyedLimit<K> {
+    pub fn new(limit: Limit, capacity: usize) -> Self {
+        Self { limit, tallies: Mutex::new(Tallies::new(capacity)) }
+    }
+
+    /// How long `key` must wait, if it must.
+    pub fn wait(&self, key: &K, now: Instant) -> Option<Duration> {
+        let tallies = self.tallies.lock().expect("throttle lock");
+        let wait =
+            tallies.get(key).map_or(Duration::ZERO, |t| t.wait(self.limit.allowance, now, self.limit.period));
+        (!wait.is_zero()).then_some(wait)
+    }
+
+    /// Count one more for `key`.
+    pub fn count(&self, key: &K, now: Instant) {
+        self.tallies.lock().expect("throttle lock").fail(key, now, self.limit.period);
+    }
+}
+
+/// The 429 for a wait: whole seconds, rounded up, so that a client that waits as told is heard.
+pub fn too_many(wait: Duration) -> crate::error::ApiError {
+    let retry_after_secs = (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1);
+    crate::error::ApiError::TooManyRequests { retry_after_secs }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -137,6 +137,7 @@ impl Replay<'_> {
             phone: Some(format!("09{:08}", 12_340_000 + k)),
             email: None,
             address: Some(format!("Thôn {}, xã Tỉnh Châu, tỉnh Quảng Ngãi", 1 + k % 4)),
+            notify: true,
         }
     }
 

@@ -4,6 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, web};
 
 use crate::auth::caller::{AnyRole, Authorized, Staff};
+use crate::auth::role::Role;
 use crate::calendar::cache::CalendarCache;
 use crate::clock;
 use crate::db::Db;
@@ -41,7 +42,9 @@ pub async fn get_dossier(
     etag::respond(StatusCode::OK, &views::etag(&row), &views::dossier(row, &auth)?)
 }
 
-/// Every step of the dossier: who, when, from and to which status, with the note.
+/// Every step of the dossier: who, when, from and to which status, with the note. The applicant
+/// (a citizen) reads the reasons addressed to them (what to supplement, why it was refused or is
+/// late, why they withdrew), not the officers' internal notes.
 #[utoipa::path(
     tag = "dossiers",
     params(("id" = String, Path)),
@@ -61,7 +64,12 @@ pub async fn dossier_history(
             Ok(history::read(conn, Trail::Dossier, &id)?)
         })
         .await?;
-    let items = entries.into_iter().map(HistoryEntry::try_from).collect::<anyhow::Result<_>>()?;
+    let mut items = entries.into_iter().map(HistoryEntry::try_from).collect::<anyhow::Result<Vec<_>>>()?;
+    if auth.role == Role::Citizen {
+        for entry in &mut items {
+            entry.note = entry.note.take().filter(|_| views::note_is_for_the_applicant(&entry.action));
+        }
+    }
     Ok(web::Json(History { items }))
 }
 

@@ -186,6 +186,7 @@ mod tests {
             resolved_by_agency_id: None,
             answer_due_at: None,
             last_event_at: None,
+            applicant_notify: true,
         }
     }
 

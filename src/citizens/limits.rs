@@ -1,0 +1,89 @@
+//! How often codes may be asked for and tried, per destination and per client address, on top
+//! of the five tries each code allows: a stranger cannot flood a phone with SMS (each costs the
+//! office money) nor guess codes across many registrations from one address.
+
+use std::net::IpAddr;
+use std::time::{Duration, Instant};
+
+use crate::auth::throttle::{KeyedLimit, Limit, too_many};
+use crate::error::ApiError;
+
+pub struct CodeLimits {
+    /// Codes sent to one phone or address: 3, then one per 5 minutes.
+    to_destination: KeyedLimit<String>,
+    /// Codes asked for from one address: 10, then one a minute.
+    from_address: KeyedLimit<Option<IpAddr>>,
+    /// Codes tried from one address: 20, then one per 30 s.
+    tries_from_address: KeyedLimit<Option<IpAddr>>,
+}
+
+const CAPACITY: usize = 100_000;
+
+impl Default for CodeLimits {
+    fn default() -> Self {
+        let limit = |allowance, secs| Limit { allowance, period: Duration::from_secs(secs) };
+        Self {
+            to_destination: KeyedLimit::new(limit(3, 300), CAPACITY),
+            from_address: KeyedLimit::new(limit(10, 60), CAPACITY),
+            tries_from_address: KeyedLimit::new(limit(20, 30), CAPACITY),
+        }
+    }
+}
+
+impl CodeLimits {
+    /// Count a request for a code to `destination` from `address`, or the 429 it gets.
+    pub fn send(&self, destination: &str, address: Option<IpAddr>) -> Result<(), ApiError> {
+        let now = Instant::now();
+        let destination = destination.to_owned();
+        if let Some(wait) =
+            self.from_address.wait(&address, now).max(self.to_destination.wait(&destination, now))
+        {
+            return Err(too_many(wait));
+        }
+        self.from_address.count(&address, now);
+        self.to_destination.count(&destination, now);
+        Ok(())
+    }
+
+    /// Whether `address` may try a code now.
+    pub fn check_try(&self, address: Option<IpAddr>) -> Result<(), ApiError> {
+        match self.tries_from_address.wait(&address, Instant::now()) {
+            Some(wait) => Err(too_many(wait)),
+            None => Ok(()),
+        }
+    }
+
+    /// A wrong code from `address`.
+    pub fn wrong_try(&self, address: Option<IpAddr>) {
+        self.tries_from_address.count(&address, Instant::now());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_phone_gets_three_codes_then_waits_and_others_do_not() {
+        let limits = CodeLimits::default();
+        let me = Some(IpAddr::from([203, 0, 113, 7]));
+        for _ in 0..3 {
+            limits.send("0912345678", me).unwrap();
+        }
+        let refused = limits.send("0912345678", me).unwrap_err();
+        assert!(matches!(refused, ApiError::TooManyRequests { retry_after_secs } if retry_after_secs > 0));
+        limits.send("0987654321", me).unwrap();
+    }
+
+    #[test]
+    fn an_address_guessing_codes_waits_after_twenty_wrong_ones() {
+        let limits = CodeLimits::default();
+        let guesser = Some(IpAddr::from([203, 0, 113, 8]));
+        for _ in 0..20 {
+            limits.check_try(guesser).unwrap();
+            limits.wrong_try(guesser);
+        }
+        assert!(limits.check_try(guesser).is_err());
+        assert!(limits.check_try(Some(IpAddr::from([203, 0, 113, 9]))).is_ok());
+    }
+}
