@@ -11,9 +11,10 @@ use crate::error::ApiError;
 pub struct CodeLimits {
     /// Codes sent to one phone or address: 3, then one per 5 minutes.
     to_destination: KeyedLimit<String>,
-    /// Codes asked for from one address: 10, then one a minute.
+    /// Codes asked for from one address: 30, then one per 10 s. Generous, since a mobile
+    /// carrier's NAT puts many citizens behind one address; the destination's limit is the tight one.
     from_address: KeyedLimit<Option<IpAddr>>,
-    /// Codes tried from one address: 20, then one per 30 s.
+    /// Codes tried from one address: 30, then one per 10 s (each code also dies after 5).
     tries_from_address: KeyedLimit<Option<IpAddr>>,
 }
 
@@ -24,8 +25,8 @@ impl Default for CodeLimits {
         let limit = |allowance, secs| Limit { allowance, period: Duration::from_secs(secs) };
         Self {
             to_destination: KeyedLimit::new(limit(3, 300), CAPACITY),
-            from_address: KeyedLimit::new(limit(10, 60), CAPACITY),
-            tries_from_address: KeyedLimit::new(limit(20, 30), CAPACITY),
+            from_address: KeyedLimit::new(limit(30, 10), CAPACITY),
+            tries_from_address: KeyedLimit::new(limit(30, 10), CAPACITY),
         }
     }
 }
@@ -76,10 +77,10 @@ mod tests {
     }
 
     #[test]
-    fn an_address_guessing_codes_waits_after_twenty_wrong_ones() {
+    fn an_address_guessing_codes_waits_after_thirty_wrong_ones() {
         let limits = CodeLimits::default();
         let guesser = Some(IpAddr::from([203, 0, 113, 8]));
-        for _ in 0..20 {
+        for _ in 0..30 {
             limits.check_try(guesser).unwrap();
             limits.wrong_try(guesser);
         }

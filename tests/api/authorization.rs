@@ -23,6 +23,15 @@ const MATRIX: &[(&str, Rel, [u16; 6])] = {
     &[
         // endpoint                              target    admin leader officer integr citizen anon
         ("GET /api/v1/me",                          Own,     [200, 200, 200, 200, 200, 401]),
+        ("PATCH /api/v1/me",                        Own,     [200, 200, 200, 403, 200, 401]),
+        // A citizen's own account: anonymous by nature; codes are never right here.
+        ("POST /api/v1/citizens",                   Own,     [202, 202, 202, 202, 202, 202]),
+        ("POST /api/v1/citizens/verify",            Own,     [422, 422, 422, 422, 422, 422]),
+        ("POST /api/v1/citizens/password-reset",    Own,     [202, 202, 202, 202, 202, 202]),
+        ("POST /api/v1/citizens/password-reset/confirm", Own, [422, 422, 422, 422, 422, 422]),
+        // Notifications: a system administrator's (not an agency's) and each citizen's own.
+        ("GET /api/v1/notifications",               Own,     [403, 403, 403, 403, 200, 401]),
+        ("POST /api/v1/notifications/{notification}/retry", Own, [403, 403, 403, 403, 403, 401]),
         ("GET /api/v1/meta/labels",                 Own,     [200, 200, 200, 200, 200, 200]),
         ("POST /api/v1/auth/logout",                Own,     [204, 204, 204, 204, 204, 401]),
         ("GET /api/v1/agencies",                    Own,     [200, 200, 200, 200, 200, 401]),
@@ -418,7 +427,8 @@ fn request(world: &World, endpoint: &str, rel: Rel, n: usize) -> (Method, String
         .replace("{webhook}", &world.webhook)
         .replace("{file}", &world.files[i])
         .replace("{token}", "not-a-link")
-        .replace("{delivery}", "00000000-0000-0000-0000-000000000000");
+        .replace("{delivery}", "00000000-0000-0000-0000-000000000000")
+        .replace("{notification}", "00000000-0000-0000-0000-000000000000");
     match (method, template) {
         ("GET", "/api/v1/calendar/days-off") => {
             path.push_str(&format!("?year=2024&agency_id={target_agency}"))
@@ -460,6 +470,15 @@ fn request(world: &World, endpoint: &str, rel: Rel, n: usize) -> (Method, String
         ("PATCH", "/api/v1/users/{user}") => Some(json!({"full_name": format!("Tên {n}")})),
         ("PATCH", "/api/v1/service-accounts/{sa}") => Some(json!({"name": format!("Tên {n}")})),
         ("POST", "/api/v1/auth/logout") => Some(json!({"refresh_token": "unknown"})),
+        ("PATCH", "/api/v1/me") => Some(json!({"notify": true})),
+        ("POST", "/api/v1/citizens") => Some(json!({
+            "full_name": "Người đăng ký", "phone": format!("09{n:08}"), "password": ADMIN_PASSWORD,
+        })),
+        ("POST", "/api/v1/citizens/verify") => Some(json!({"phone": format!("09{n:08}"), "code": "000000"})),
+        ("POST", "/api/v1/citizens/password-reset") => Some(json!({"phone": format!("08{n:08}")})),
+        ("POST", "/api/v1/citizens/password-reset/confirm") => Some(json!({
+            "phone": format!("08{n:08}"), "code": "000000", "password": ADMIN_PASSWORD,
+        })),
         ("POST", "/api/v1/calendar/days-off") => Some(
             json!({"date": format!("2024-05-{:02}", n % 28 + 1), "kind": "holiday", "name": "x", "agency_id": target_agency}),
         ),
@@ -574,7 +593,8 @@ fn the_matrix_covers_every_api_operation() {
                 .replace("/feedback/{id}/", "/feedback/{rejected}/")
                 .replace("/feedback/{id}", "/feedback/{feedback}")
                 .replace("/webhooks/{id}", "/webhooks/{webhook}")
-                .replace("{delivery_id}", "{delivery}");
+                .replace("{delivery_id}", "{delivery}")
+                .replace("/notifications/{id}", "/notifications/{notification}");
             let endpoint = format!("{} {normalized}", method.to_uppercase());
             if !MATRIX.iter().any(|(e, _, _)| *e == endpoint) {
                 missing.push(endpoint);
