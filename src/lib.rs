@@ -2,7 +2,7 @@
 //!
 //! Four layers; a module imports only from its own layer or those below it:
 //!
-//! - **Foundation**: `error`, `i18n`, `labels`, `clock`, `contact`, `enums`, `vietnamese`, `text`, `db`,
+//! - **Foundation**: `error`, `i18n`, `labels`, `clock`, `contact`, `delivery`, `enums`, `vietnamese`, `text`, `db`,
 //!   `file_store` (where the dossiers' files live), `http`, `auth` (the caller every handler
 //!   extracts, tokens and sign-in), `telemetry`, `settings`.
 //! - **Shared records**: `records`, what several slices write inside their own transactions: the
@@ -25,6 +25,7 @@ pub mod citizens;
 pub mod clock;
 pub mod contact;
 pub mod db;
+pub mod delivery;
 pub mod demo;
 pub mod dossiers;
 pub mod enums;

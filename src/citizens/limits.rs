@@ -5,6 +5,7 @@
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
+use super::codes::Purpose;
 use crate::auth::throttle::{KeyedLimit, Limit, too_many};
 use crate::error::ApiError;
 
@@ -22,7 +23,9 @@ const CAPACITY: usize = 100_000;
 
 impl Default for CodeLimits {
     fn default() -> Self {
-        let limit = |allowance, secs| Limit { allowance, period: Duration::from_secs(secs) };
+        // `n` heard at once: a tally waits only past its allowance, and the request that finds
+        // it at the allowance is still heard.
+        let limit = |n: u32, secs| Limit { allowance: n - 1, period: Duration::from_secs(secs) };
         Self {
             to_destination: KeyedLimit::new(limit(3, 300), CAPACITY),
             from_address: KeyedLimit::new(limit(30, 10), CAPACITY),
@@ -32,10 +35,11 @@ impl Default for CodeLimits {
 }
 
 impl CodeLimits {
-    /// Count a request for a code to `destination` from `address`, or the 429 it gets.
-    pub fn send(&self, destination: &str, address: Option<IpAddr>) -> Result<(), ApiError> {
+    /// Count a request for a code for `purpose` to `destination` from `address`, or the 429 it
+    /// gets. Registering and resetting count apart: a reset right after registering is normal.
+    pub fn send(&self, purpose: Purpose, destination: &str, address: Option<IpAddr>) -> Result<(), ApiError> {
         let now = Instant::now();
-        let destination = destination.to_owned();
+        let destination = format!("{}:{destination}", purpose.as_str());
         if let Some(wait) =
             self.from_address.wait(&address, now).max(self.to_destination.wait(&destination, now))
         {
@@ -69,11 +73,12 @@ mod tests {
         let limits = CodeLimits::default();
         let me = Some(IpAddr::from([203, 0, 113, 7]));
         for _ in 0..3 {
-            limits.send("0912345678", me).unwrap();
+            limits.send(Purpose::Register, "0912345678", me).unwrap();
         }
-        let refused = limits.send("0912345678", me).unwrap_err();
+        let refused = limits.send(Purpose::Register, "0912345678", me).unwrap_err();
         assert!(matches!(refused, ApiError::TooManyRequests { retry_after_secs } if retry_after_secs > 0));
-        limits.send("0987654321", me).unwrap();
+        limits.send(Purpose::Register, "0987654321", me).unwrap();
+        limits.send(Purpose::Reset, "0912345678", me).unwrap();
     }
 
     #[test]

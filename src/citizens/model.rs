@@ -8,25 +8,7 @@ use crate::auth::password;
 use crate::contact::{normalize_email, normalize_phone};
 use crate::error::ApiError;
 use crate::i18n::Text;
-use crate::notifications::texts::Language;
-
-/// The account's language for its notifications.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AccountLanguage {
-    #[default]
-    Vi,
-    En,
-}
-
-impl From<AccountLanguage> for Language {
-    fn from(value: AccountLanguage) -> Self {
-        match value {
-            AccountLanguage::Vi => Language::Vi,
-            AccountLanguage::En => Language::En,
-        }
-    }
-}
+use crate::users::model::AccountLanguage;
 
 fn validate_password(value: &str) -> Result<(), validator::ValidationError> {
     password::check_policy(value)

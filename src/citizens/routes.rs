@@ -5,7 +5,7 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use validator::Validate;
 
-use super::codes::{self, CodeKeys};
+use super::codes::{self, CodeKeys, Purpose};
 use super::limits::CodeLimits;
 use super::model::{CodeProof, CodeSent, Destination, NewCitizen, ResetConfirm, ResetRequest};
 use super::service::{self, Pending};
@@ -57,7 +57,7 @@ pub async fn register(
     let new = body.into_inner();
     new.validate()?;
     let destination = Destination::of(new.phone.as_deref(), new.email.as_deref())?;
-    limits.send(destination.as_str(), crate::http::client::of(&req))?;
+    limits.send(Purpose::Register, destination.as_str(), crate::http::client::of(&req))?;
     let pending = Pending {
         full_name: new.full_name.trim().to_owned(),
         phone: new.phone.as_deref().map(crate::contact::normalize_phone),
@@ -129,7 +129,7 @@ pub async fn request_reset(
     let request = body.into_inner();
     request.validate()?;
     let destination = Destination::of(request.phone.as_deref(), request.email.as_deref())?;
-    limits.send(destination.as_str(), crate::http::client::of(&req))?;
+    limits.send(Purpose::Reset, destination.as_str(), crate::http::client::of(&req))?;
     let to = destination.clone();
     db.write(move |conn| service::request_reset(conn, &keys, &to, clock::now())).await?;
     Ok(code_sent(&destination))

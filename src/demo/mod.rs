@@ -3,6 +3,7 @@
 //! officers, an outside unit, the starter catalogue, and the first half of 2024 (`half_year`)
 //! whose report reproduces the seed's figures.
 
+mod citizen;
 mod half_year;
 
 use uuid::Uuid;
@@ -81,10 +82,14 @@ pub fn load(db: &Db) -> anyhow::Result<bool> {
         }
         catalogue::write_rows(conn, catalogue_rows, None)?;
         let portal = half_year::portal_account(conn, &commune.id, portal_secret_hash)?;
+        let (citizen, officer) = (users[5].clone(), users[2].clone());
         half_year::replay(
             conn,
             &half_year::Cast { commune: commune.id.clone(), unit: unit.id.clone(), users, portal },
         )?;
+        let birth = crate::catalogue::store::find_by_code(conn, "1.001193")?
+            .ok_or_else(|| anyhow::anyhow!("the starter catalogue lacks 1.001193"))?;
+        citizen::journey(conn, (&citizen, &officer), &commune.id, &birth.id)?;
         Ok::<_, ApiError>(())
     })
     .map_err(|e| anyhow::anyhow!("loading the demo data failed: {e}"))?;

@@ -13,7 +13,7 @@ use lettre::message::{Mailbox, header::ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
 use super::model::{Channel, NotificationRow};
-use crate::integration::webhooks::signature;
+use crate::delivery::signature;
 use crate::settings::Settings;
 
 pub struct Email {

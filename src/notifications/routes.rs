@@ -109,7 +109,7 @@ pub async fn retry_notification(
                     ),
                 });
             }
-            Ok(store::find(conn, &id)?.ok_or_else(|| ApiError::not_found(nouns::NOTIFICATION))?)
+            store::find(conn, &id)?.ok_or_else(|| ApiError::not_found(nouns::NOTIFICATION))
         })
         .await?;
     tracing::info!(notification_id = %row.id, by = %auth.id, "notification retried");

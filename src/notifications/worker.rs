@@ -20,8 +20,8 @@ use super::model::{Channel, NotificationRow, State};
 use super::store::{self, Attempted};
 use crate::clock;
 use crate::db::Db;
+use crate::delivery::retry::{AfterFailure, RetryPolicy};
 use crate::error::ApiError;
-use crate::integration::webhooks::retry::{AfterFailure, RetryPolicy};
 use crate::settings::Settings;
 
 /// Messages read per round.

@@ -5,9 +5,8 @@ use actix_web::{get, patch, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::model::User;
+use super::model::{AccountLanguage, User};
 use super::store as users;
-use crate::citizens::model::AccountLanguage;
 use crate::clock;
 use crate::http::extract::JsonBody;
 use crate::i18n::nouns;

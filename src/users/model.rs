@@ -10,6 +10,25 @@ use crate::auth::role::Role;
 use crate::clock;
 use crate::db::schema::users;
 use crate::error::{validation_codes, validation_error};
+use crate::notifications::texts::Language;
+
+/// The account's language for its notifications.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountLanguage {
+    #[default]
+    Vi,
+    En,
+}
+
+impl From<AccountLanguage> for Language {
+    fn from(value: AccountLanguage) -> Self {
+        match value {
+            AccountLanguage::Vi => Language::Vi,
+            AccountLanguage::En => Language::En,
+        }
+    }
+}
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = users)]

@@ -59,6 +59,8 @@ pub fn update(conn: &mut DbConnection, row: &UserRow) -> QueryResult<()> {
             users::agency_id.eq(&row.agency_id),
             users::active.eq(row.active),
             users::password_hash.eq(&row.password_hash),
+            users::phone.eq(&row.phone),
+            users::email.eq(&row.email),
             users::language.eq(&row.language),
             users::notify.eq(row.notify),
             users::updated_at.eq(row.updated_at),

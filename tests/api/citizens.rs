@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
-use motcua::integration::webhooks::signature;
+use motcua::delivery::signature;
 use motcua::settings::Settings;
 use serde_json::{Value, json};
 
@@ -293,6 +293,16 @@ async fn codes_are_refused_when_wrong_spent_or_for_someone_else_and_reset_ends_s
     );
     app.login("0987654321", "một-mật-khẩu-mới-dài").await;
     assert!(gateway.to("0911111111").is_empty());
+
+    // Three codes to one phone at once, then it waits: nobody floods a phone with SMS.
+    for _ in 0..2 {
+        let more =
+            anonymous_post(&app, "/api/v1/citizens/password-reset", json!({"phone": "0987654321"})).await;
+        assert_eq!(more.status(), 202);
+    }
+    let flood = anonymous_post(&app, "/api/v1/citizens/password-reset", json!({"phone": "0987654321"})).await;
+    assert_eq!(flood.status(), 429);
+    assert!(flood.headers()["retry-after"].to_str().unwrap().parse::<u64>().unwrap() > 0);
 }
 
 #[tokio::test]

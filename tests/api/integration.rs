@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
-use motcua::integration::webhooks::signature;
+use motcua::delivery::signature;
 use motcua::settings::Settings;
 use serde_json::{Value, json};
 

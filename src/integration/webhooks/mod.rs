@@ -1,7 +1,7 @@
 //! Webhooks: each subscription is the event feed pushed to a URL, signed, in order, with retries.
 //!
-//! - `patterns`, `signature`, `retry`, `target`: pure rules (what matches, how to sign, when to
-//!   retry, which addresses are allowed), unit-tested alone.
+//! - `patterns`, `target`: pure rules (what matches, which addresses are allowed), unit-tested
+//!   alone; signing and the retry policy are `crate::delivery`'s, shared with SMS notifications.
 //! - `store`: subscriptions, deliveries and attempts; `worker`: the delivery loop inside `serve`;
 //!   `routes`: `/api/v1/webhooks`.
 //!
@@ -9,9 +9,7 @@
 
 pub mod model;
 pub mod patterns;
-pub mod retry;
 pub mod routes;
-pub mod signature;
 pub mod store;
 pub mod target;
 pub mod worker;

@@ -17,8 +17,6 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use super::patterns::wanted;
-use super::retry::{AfterFailure, RetryPolicy};
-use super::signature;
 use super::store::{self, AttemptRow, DeliveryRow, WebhookRow};
 use super::target::{PublicResolver, literal_address_allowed};
 use crate::agencies::store::ids_in_scope;
@@ -28,6 +26,8 @@ use crate::auth::scope::Scope;
 use crate::auth::tokens::SubjectKind;
 use crate::clock;
 use crate::db::Db;
+use crate::delivery::retry::{AfterFailure, RetryPolicy};
+use crate::delivery::signature;
 use crate::error::ApiError;
 use crate::integration::events::{self, Event};
 use crate::settings::Settings;
