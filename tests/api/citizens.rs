@@ -166,6 +166,12 @@ async fn a_citizen_registers_submits_and_hears_of_every_step_by_sms() {
     assert!(texts[3].contains("ket qua"), "{}", texts[3]);
     act(&app, &desk.officer, id, "return", json!({})).await;
     gateway.wait_for("0912345678", 5).await;
+    // Another citizen sees none of it.
+    let other = desk.citizen.clone();
+    assert_eq!(app.get_as(&other, &format!("/api/v1/dossiers/{id}")).await.status(), 404);
+    assert_eq!(app.get_as(&other, &format!("/api/v1/dossiers/{id}/history")).await.status(), 404);
+    let theirs: Value = app.get_as(&other, "/api/v1/notifications").await.json().await.unwrap();
+    assert_eq!(theirs["items"], json!([]));
     let survey =
         app.post_as(&citizen, &format!("/api/v1/dossiers/{id}/survey"), &json!({"level": "satisfied"})).await;
     assert_eq!(survey.status(), 201);
@@ -246,6 +252,26 @@ async fn codes_are_refused_when_wrong_spent_or_for_someone_else_and_reset_ends_s
     let too_late =
         anonymous_post(&app, "/api/v1/citizens/verify", json!({"phone": "0987654321", "code": code})).await;
     assert_eq!(error_fields(&problem(too_late).await), ["code"], "five wrong tries spend the code");
+
+    // A code past its ten minutes (aged in the database, as time would) is refused.
+    assert_eq!(
+        register(&app, json!({"full_name": "Lê Thị Cúc", "phone": "0977777777", "password": PASSWORD}))
+            .await
+            .status(),
+        202
+    );
+    let late = code_in(&gateway.wait_for("0977777777", 1).await[0]);
+    app.with_library_db(|db| {
+        use diesel::RunQueryDsl;
+        let mut conn = db.pool().get().unwrap();
+        diesel::sql_query("UPDATE verification_codes SET expires_at = '2000-01-01 00:00:00'")
+            .execute(&mut *conn)
+            .unwrap();
+    })
+    .await;
+    let expired =
+        anonymous_post(&app, "/api/v1/citizens/verify", json!({"phone": "0977777777", "code": late})).await;
+    assert_eq!(error_fields(&problem(expired).await), ["code"], "an expired code");
 
     // A new code, and the account.
     assert_eq!(register(&app, body.clone()).await.status(), 202);
