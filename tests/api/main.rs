@@ -17,6 +17,7 @@ mod integration;
 mod language;
 mod openapi;
 mod ops;
+mod public;
 mod reliability;
 mod reports;
 mod sessions;
