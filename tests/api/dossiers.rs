@@ -497,6 +497,10 @@ async fn receipts_and_the_public_lookup() {
         .unwrap();
     assert_eq!(json["appointment_at"], dossier["appointment_at"]);
     assert_eq!(json["components"].as_array().unwrap().len(), 2);
+    // The slip tells the applicant how to follow the dossier without signing in.
+    let lookup_path = format!("/api/v1/public/dossiers/{code}");
+    assert_eq!(json["lookup_path"], lookup_path.as_str());
+    assert!(text.contains(&format!("Tra cứu tình trạng hồ sơ: {lookup_path}")), "{text}");
 
     let online = submit_dossier(&app, &desk.citizen, &intake_body(&desk, "online")).await;
     let early = app

@@ -268,6 +268,17 @@ async fn the_lookup_needs_the_last_digits_of_the_phone_or_id_number() {
         let refused = answer(app.get(&format!("{path}{query}")).await).await;
         assert_eq!(refused, unknown, "{query:?} answers exactly like an unknown code");
     }
+
+    // An applicant who gave neither a phone nor an identity number has no check: the slip
+    // offers no lookup, and none finds the dossier.
+    let mut bare = intake;
+    bare["applicant"] = json!({"kind": "citizen", "full_name": "Trần Thị Bình"});
+    let bare = submit_dossier(&app, &desk.officer, &bare).await;
+    let slip = format!("/api/v1/dossiers/{}/receipt?format=json", bare["id"].as_str().unwrap());
+    let slip: Value = app.get_as(&desk.officer, &slip).await.json().await.unwrap();
+    assert_eq!(slip["lookup_path"], Value::Null);
+    let path = format!("/api/v1/public/dossiers/{}?check=0000", bare["code"].as_str().unwrap());
+    assert_eq!(app.get(&path).await.status(), 404);
 }
 
 #[tokio::test]
