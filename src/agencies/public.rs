@@ -39,8 +39,9 @@ pub struct PublicAgencyQuery {
 
 /// List the agencies that receive dossiers, ordered by code, without signing in.
 ///
-/// Provinces and communes: districts no longer run a one-stop desk. Cacheable: an `ETag` (a digest of the body) and `Cache-Control: public, max-age=300`;
-/// `If-None-Match` with the ETag answers 304.
+/// Provinces and communes: districts no longer run a one-stop desk. Cacheable: an `ETag` (a
+/// digest of the body) and `Cache-Control: public, max-age=300`; `If-None-Match` with the ETag
+/// answers 304.
 #[utoipa::path(
     tag = "public",
     params(PublicAgencyQuery),

@@ -47,11 +47,10 @@ impl TryFrom<FeedbackRow> for PublishedFeedback {
 
     fn try_from(row: FeedbackRow) -> anyhow::Result<Self> {
         // Publishing needs an answer first (the lifecycle's `publish_after_response`).
-        let unanswered = || anyhow::anyhow!("published feedback {} has no answer", row.id);
         let (Some(response), Some(responded_at), Some(published_at)) =
-            (row.response.clone(), row.responded_at, row.published_at)
+            (row.response, row.responded_at, row.published_at)
         else {
-            return Err(unanswered());
+            anyhow::bail!("published feedback {} has no answer", row.id);
         };
         Ok(Self {
             id: row.id,

@@ -158,7 +158,10 @@ async fn answered_feedback(app: &TestApp, desk: &Desk, subject: &str, publish: b
     let body = json!({
         "channel": "national_portal", "subject": subject, "content": "Hồ sơ quá hạn chưa có thông báo.",
         "agency_id": desk.commune, "procedure_id": desk.procedure,
-        "submitter": {"full_name": "Nguyễn Văn An", "phone": "0912345678", "email": "an@example.vn", "address": "Thôn 1, xã Tỉnh Châu"},
+        "submitter": {
+            "full_name": "Nguyễn Văn An", "phone": "0912345678", "email": "an@example.vn",
+            "address": "Thôn 1, xã Tỉnh Châu",
+        },
     });
     let filed: Value = app.post_as(&desk.citizen, "/api/v1/feedback", &body).await.json().await.unwrap();
     let id = filed["id"].as_str().unwrap().to_owned();
@@ -234,7 +237,9 @@ async fn the_lookup_needs_the_last_digits_of_the_phone_or_id_number() {
     let desk = desk(&app).await;
     let intake = json!({
         "procedure_id": desk.procedure, "agency_id": desk.commune, "channel": "direct",
-        "applicant": {"kind": "citizen", "full_name": "Nguyễn Văn Án", "id_number": "051090001234", "phone": "0912 345 678"},
+        "applicant": {
+            "kind": "citizen", "full_name": "Nguyễn Văn Án", "id_number": "051090001234", "phone": "0912 345 678",
+        },
         "components": [{"name": "Tờ khai", "digitized": true}],
     });
     let dossier = submit_dossier(&app, &desk.officer, &intake).await;

@@ -58,11 +58,12 @@ pub struct LookupQuery {
 
 /// Look a dossier up by its code and check, without signing in: status and appointment only.
 ///
-/// `check` is the last 4 digits of the applicant's phone or identity number. A missing, malformed or wrong `check` answers exactly like an unknown code (404), so that
-/// codes, which are sequential, cannot be walked. Each client address may make
-/// `MOTCUA_LOOKUP_PER_MINUTE` (10) lookups a minute, half of them at once; found or not, each counts, and
-/// past that the answer is 429 with `Retry-After`. The answer is about one person: an `ETag` and
-/// `Cache-Control: private, no-cache` (revalidate with `If-None-Match`: 304).
+/// `check` is the last 4 digits of the applicant's phone or identity number. A missing,
+/// malformed or wrong `check` answers exactly like an unknown code (404), so that codes, which
+/// are sequential, cannot be walked. Each client address may make `MOTCUA_LOOKUP_PER_MINUTE` (10)
+/// lookups a minute, half of them at once; found or not, each counts, and past that the answer is
+/// 429 with `Retry-After`. The answer is about one person: an `ETag` and `Cache-Control: private,
+/// no-cache` (revalidate with `If-None-Match`: 304).
 #[utoipa::path(
     tag = "public",
     params(("code" = String, Path, description = "Dossier code"), LookupQuery),
