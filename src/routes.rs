@@ -14,6 +14,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(ops::routes::healthz).service(ops::routes::readyz).service(ops::routes::metrics).service(
         utoipa_actix_web::scope("/api/v1")
             .configure(reference_data)
+            .configure(public_reads)
             .configure(dossier_routes)
             .configure(citizen_voice)
             .configure(report_routes)
@@ -47,6 +48,16 @@ fn reference_data(cfg: &mut ServiceConfig) {
         .service(catalogue::routes::update_procedure);
 }
 
+/// What anyone reads without signing in, cacheable: the active catalogue, the agencies that
+/// receive dossiers, the published answers to feedback, and a dossier by its code and check.
+fn public_reads(cfg: &mut ServiceConfig) {
+    cfg.service(catalogue::public::list_public_procedures)
+        .service(catalogue::public::get_public_procedure)
+        .service(agencies::public::list_public_agencies)
+        .service(feedback::public::list_published_feedback)
+        .service(dossiers::routes::slips::public_dossier);
+}
+
 /// Dossiers, and a dossier in the national portal's shape.
 fn dossier_routes(cfg: &mut ServiceConfig) {
     cfg.service(dossiers::routes::write::create_dossier)
@@ -72,7 +83,6 @@ fn dossier_routes(cfg: &mut ServiceConfig) {
         .service(dossiers::files::routes::file_link)
         .service(dossiers::files::routes::delete_file)
         .service(dossiers::files::routes::download_by_link)
-        .service(dossiers::routes::slips::public_dossier)
         .service(integration::dvcqg::routes::get_dvcqg_dossier);
 }
 

@@ -75,6 +75,11 @@ pub struct Settings {
     #[arg(long, env = "MOTCUA_TRUSTED_PROXIES", default_value = "", global = true)]
     pub trusted_proxies: crate::http::client::TrustedProxies,
 
+    /// Public dossier lookups (`GET /api/v1/public/dossiers/{code}`) a client address may make a
+    /// minute, found or not (half of them at once); past that they answer 429.
+    #[arg(long, env = "MOTCUA_LOOKUP_PER_MINUTE", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    pub lookup_per_minute: u32,
+
     /// Where the dossiers' files are kept: `file://DIR` (or a path), or `s3://BUCKET[/PREFIX]`
     /// with the `AWS_*` variables. Default: the `motcua-files` directory beside the SQLite
     /// database (or in the working directory on PostgreSQL).
@@ -220,6 +225,7 @@ impl Settings {
             refresh_token_ttl_days: 30,
             workers: Some(2),
             trusted_proxies: Default::default(),
+            lookup_per_minute: 10,
             files_url: None,
             files_max_bytes: 20 * 1024 * 1024,
             webhook_allow_private: false,

@@ -18,6 +18,7 @@ use crate::calendar::cache::CalendarCache;
 use crate::db::{self, DatabaseUrl, Db, PoolOptions};
 use crate::dossiers::files::Files;
 use crate::dossiers::files::link::LinkKeys;
+use crate::dossiers::lookup::LookupThrottle;
 use crate::file_store::FileStore;
 use crate::http::extract::{MAX_JSON_BYTES, path_config};
 use crate::http::fallback::{RouteTable, not_matched};
@@ -194,6 +195,7 @@ fn serve(
     ));
     let code_limits = web::Data::new(crate::citizens::limits::CodeLimits::default());
     let throttle = web::Data::new(LoginThrottle::new(ThrottleConfig::default()));
+    let lookups = web::Data::new(LookupThrottle::new(settings.lookup_per_minute));
     let tree = crate::auth::scope::TreeVersion::default();
     let calendars = web::Data::new(CalendarCache::new(tree.clone()));
     let tree = web::Data::new(tree);
@@ -215,6 +217,7 @@ fn serve(
             .app_data(code_keys.clone())
             .app_data(code_limits.clone())
             .app_data(throttle.clone())
+            .app_data(lookups.clone())
             .app_data(calendars.clone())
             .app_data(tree.clone())
             .app_data(accounts.clone())

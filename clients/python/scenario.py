@@ -1,10 +1,11 @@
 """A short scenario through the Python client generated from openapi/openapi.json (see
 .ci/clients.sh), against a running server with the demo data:
 
-an officer of Tỉnh Châu signs in, finds the birth registration in the catalogue, receives a dossier
-at the desk, reads it back, uploads the scan of its first component and downloads it again; the
-commune's leader reads the report summary for the current quarter before and after, and finds the
-new dossier counted.
+an officer of Tỉnh Châu signs in, finds the birth registration in the catalogue (the public one
+shows it too, without signing in), receives a dossier at the desk, reads it back, uploads the scan
+of its first component and downloads it again; the applicant looks the dossier up without signing
+in, by its code and the last 4 digits of the phone given; the commune's leader reads the report
+summary for the current quarter before and after, and finds the new dossier counted.
 
     PYTHONPATH=target/clients/python MOTCUA_URL=http://127.0.0.1:8080 python clients/python/scenario.py
 """
@@ -22,6 +23,7 @@ from motcua_client.types import File
 from motcua_client.api.auth import issue_token, me
 from motcua_client.api.dossiers import create_dossier, download_file, get_dossier, upload_file
 from motcua_client.api.procedures import list_procedures
+from motcua_client.api.public import list_public_procedures, public_dossier
 from motcua_client.api.reports import summary
 from motcua_client.models import (
     Applicant,
@@ -35,6 +37,8 @@ from motcua_client.models import (
     Me,
     NewDossier,
     PageProcedure,
+    PagePublicProcedure,
+    PublicDossier,
     Status,
     Summary,
     TokenRequest,
@@ -93,6 +97,12 @@ def main() -> None:
     page = list_procedures.sync(client=officer, q="khai sinh", limit=5)
     check(isinstance(page, PageProcedure) and len(page.items) > 0, "the catalogue finds 'khai sinh'")
     procedure = page.items[0]
+    anonymous = Client(base_url=BASE, raise_on_unexpected_status=True)
+    public_page = list_public_procedures.sync(client=anonymous, q="khai sinh", limit=5)
+    check(
+        isinstance(public_page, PagePublicProcedure) and public_page.items[0].id == procedure.id,
+        "the public catalogue shows it without signing in",
+    )
 
     new = NewDossier(
         procedure_id=procedure.id,
@@ -135,6 +145,18 @@ def main() -> None:
     check(kept.file_name == "Tờ khai.pdf", "under its Vietnamese name")
     downloaded = download_file.sync_detailed(client=officer, id=created.id, file_id=kept.id)
     check(downloaded.status_code == 200 and downloaded.content == scan, "it downloads byte for byte")
+
+    # The applicant follows the dossier without signing in: its code and the phone's last 4 digits.
+    looked_up = public_dossier.sync_detailed(client=anonymous, code=created.code, check="5678")
+    check(
+        looked_up.status_code == 200
+        and isinstance(looked_up.parsed, PublicDossier)
+        and looked_up.parsed.status == Status.PROCESSING,
+        "the applicant looks it up by its code and check",
+    )
+    check(looked_up.headers.get("cache-control") == "private, no-cache", "the lookup is the applicant's alone to cache")
+    wrong = public_dossier.sync_detailed(client=anonymous, code=created.code, check="0000")
+    check(wrong.status_code == 404, "a wrong check answers like an unknown code")
 
     after = summary.sync(client=leader, agency_id=agency.id, from_=start, to=end)
     check(isinstance(after, Summary), "the report again")

@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod model;
+pub mod public;
 pub mod routes;
 pub mod service;
 pub mod store;

@@ -40,7 +40,10 @@ pub async fn list_agencies(
     let limit = pagination::limit(query.limit)?;
     let after = pagination::decode_cursor(query.cursor.as_deref())?;
     let scope = read_scope(&auth);
-    let filter = ListFilter { parent_id: query.parent_id, level: query.level.map(AgencyLevel::as_str) };
+    let filter = ListFilter {
+        parent_id: query.parent_id,
+        levels: query.level.map(AgencyLevel::as_str).into_iter().collect(),
+    };
     let rows =
         db.run(move |conn| Ok(store::list(conn, &scope, &filter, after.as_deref(), limit + 1)?)).await?;
     let mut items = Vec::with_capacity(rows.len());

@@ -44,7 +44,8 @@ pub fn ids_in_scope(conn: &mut DbConnection, scope: &Scope) -> QueryResult<Optio
 
 pub struct ListFilter {
     pub parent_id: Option<String>,
-    pub level: Option<&'static str>,
+    /// Only agencies of these levels; empty for any.
+    pub levels: Vec<&'static str>,
 }
 
 /// Agencies ordered by code, after the cursor's code.
@@ -63,8 +64,8 @@ pub fn list(
     if let Some(parent) = &filter.parent_id {
         query = query.filter(agencies::parent_id.eq(parent.clone()));
     }
-    if let Some(level) = filter.level {
-        query = query.filter(agencies::level.eq(level));
+    if !filter.levels.is_empty() {
+        query = query.filter(agencies::level.eq_any(filter.levels.clone()));
     }
     if let Some(code) = after_code {
         query = query.filter(agencies::code.gt(code.to_owned()));

@@ -9,6 +9,7 @@
 
 pub mod import;
 pub mod model;
+pub mod public;
 pub mod routes;
 pub mod search;
 pub mod service;

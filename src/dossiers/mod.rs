@@ -1,5 +1,5 @@
 //! Dossiers (hồ sơ TTHC): intake, the lifecycle under the one-stop rules, history, outbox
-//! events, receipts and the public lookup.
+//! events, receipts and the public lookup (`lookup`: its second factor and throttle).
 //!
 //! The slice's layout, by use case:
 //! - pure rules: `lifecycle` (the state machine), `intake` (what a new dossier may claim, its
@@ -35,6 +35,7 @@ mod fixtures;
 pub mod intake;
 pub mod lifecycle;
 pub mod list;
+pub mod lookup;
 pub mod model;
 pub mod notices;
 pub mod receipt;

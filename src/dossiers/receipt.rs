@@ -61,7 +61,7 @@ td{{border:1px solid #000;padding:4px}}.right{{text-align:right}}</style></head>
 <p>Thời gian trả kết quả giải quyết hồ sơ: <strong>{appointment}</strong></p>
 <p>Phí, lệ phí: {fee} đồng</p>
 <p>Người tiếp nhận: {received_by}</p>
-</body>
+{lookup}</body>
 </html>
 "#,
         code = escape(&r.dossier_code),
@@ -76,6 +76,14 @@ td{{border:1px solid #000;padding:4px}}.right{{text-align:right}}</style></head>
         appointment = vietnamese_instant(r.appointment_at),
         fee = vnd(r.fee),
         received_by = r.received_by.as_deref().map(escape).unwrap_or_else(|| "—".into()),
+        lookup = match &r.lookup_path {
+            Some(path) => format!(
+                "<p>Tra cứu tình trạng hồ sơ: {} với mã kiểm tra là 4 chữ số cuối của số điện \
+                 thoại hoặc số giấy tờ tùy thân của người nộp (?check=…)</p>\n",
+                escape(path)
+            ),
+            None => String::new(),
+        },
     )
 }
 

@@ -8,6 +8,7 @@ use super::access::{check_may_act, check_may_update, load_visible};
 use super::files::store as files;
 use super::intake::{self, Looked};
 use super::lifecycle::{self, Status};
+use super::lookup;
 use super::model::{ANSWER_WITHIN_MINUTES, DossierPatch, FeePayment, NewDossier};
 use super::notices;
 use super::row::DossierRow;
@@ -334,10 +335,13 @@ pub fn receipt(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<Rec
     views::receipt(row, names, caller)
 }
 
-/// The public lookup by code: status and appointment only; an unknown code is a 404.
+/// The public lookup by code and check: status and appointment only. A check that does not
+/// match is the same 404 as an unknown code (`lookup`).
 #[tracing::instrument(skip_all)]
-pub fn public(conn: &mut DbConnection, code: &str) -> Result<PublicDossier, ApiError> {
-    let row = store::find_by_code(conn, code)?.ok_or_else(|| ApiError::not_found(nouns::DOSSIER))?;
+pub fn public(conn: &mut DbConnection, code: &str, check: Option<&str>) -> Result<PublicDossier, ApiError> {
+    let row = store::find_by_code(conn, code)?
+        .filter(|row| lookup::check_matches(row, check))
+        .ok_or_else(|| ApiError::not_found(nouns::DOSSIER))?;
     let agency = agencies::find(conn, &row.agency_id)?.ok_or_else(|| anyhow::anyhow!("agency vanished"))?;
     let procedure =
         procedures::find(conn, &row.procedure_id)?.ok_or_else(|| anyhow::anyhow!("procedure vanished"))?;

@@ -121,6 +121,10 @@ pub struct Receipt {
     pub appointment_at: DateTime<Utc>,
     pub received_by: Option<String>,
     pub fee: i64,
+    /// Where the applicant follows the dossier without signing in, adding `?check=` with the
+    /// last 4 digits of their phone or identity number; null when they gave neither.
+    #[schema(example = "/api/v1/public/dossiers/000.21.35.H55-240105-0001")]
+    pub lookup_path: Option<String>,
 }
 
 /// A component as the receipt lists it: what it is, how it came, and the names of its files.
@@ -246,7 +250,10 @@ pub fn receipt(row: DossierRow, names: ReceiptNames, caller: &Caller) -> Result<
         });
     };
     let personal = sees_personal_data(caller);
+    let lookup_path = (row.applicant_phone.is_some() || row.applicant_id_number.is_some())
+        .then(|| format!("/api/v1/public/dossiers/{}", row.code));
     Ok(Receipt {
+        lookup_path,
         dossier_code: row.code,
         agency_name: names.agency,
         procedure_code: names.procedure_code,

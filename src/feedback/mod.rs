@@ -10,6 +10,7 @@
 pub mod lifecycle;
 pub mod list;
 pub mod model;
+pub mod public;
 pub mod routes;
 pub mod service;
 pub mod store;

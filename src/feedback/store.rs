@@ -113,3 +113,23 @@ pub fn open(
     }
     query.order(feedback::due_at.asc()).limit(limit).load(conn)
 }
+
+/// Published feedback, newest publication first by (published_at, id), after the cursor's
+/// position.
+pub fn published(
+    conn: &mut DbConnection,
+    agency_id: Option<String>,
+    procedure_id: Option<String>,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> QueryResult<Vec<FeedbackRow>> {
+    let mut query = feedback::table
+        .select(FeedbackRow::as_select())
+        .filter(feedback::published_at.is_not_null())
+        .into_boxed();
+    narrow!(query;
+        feedback::agency_id => eq(agency_id),
+        feedback::procedure_id => eq(procedure_id),
+    );
+    newest_first!(query, feedback::published_at, feedback::id, after, limit).load(conn)
+}

@@ -1,6 +1,8 @@
 //! HTTP plumbing shared by every slice: strict extractors whose failures are problem documents,
-//! the 404/405 fallback, the language of problem documents, and the request id.
+//! the 404/405 fallback, the language of problem documents, the request id, and the caching of
+//! public answers.
 
+pub mod cache;
 pub mod client;
 pub mod download;
 pub mod etag;

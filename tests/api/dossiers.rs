@@ -497,6 +497,10 @@ async fn receipts_and_the_public_lookup() {
         .unwrap();
     assert_eq!(json["appointment_at"], dossier["appointment_at"]);
     assert_eq!(json["components"].as_array().unwrap().len(), 2);
+    // The slip tells the applicant how to follow the dossier without signing in.
+    let lookup_path = format!("/api/v1/public/dossiers/{code}");
+    assert_eq!(json["lookup_path"], lookup_path.as_str());
+    assert!(text.contains(&format!("Tra cứu tình trạng hồ sơ: {lookup_path}")), "{text}");
 
     let online = submit_dossier(&app, &desk.citizen, &intake_body(&desk, "online")).await;
     let early = app
@@ -504,7 +508,8 @@ async fn receipts_and_the_public_lookup() {
         .await;
     assert_eq!(rule_of(early).await, "receipt_after_acceptance");
 
-    let public = app.get(&format!("/api/v1/public/dossiers/{code}")).await;
+    // The lookup's check is the last 4 digits of the phone ("0912 345 678" at intake).
+    let public = app.get(&format!("/api/v1/public/dossiers/{code}?check=5678")).await;
     assert_eq!(public.status(), 200);
     let public: Value = public.json().await.unwrap();
     assert_eq!(public["status"], "processing");
@@ -514,7 +519,7 @@ async fn receipts_and_the_public_lookup() {
         !text.contains("Nguyễn") && !text.contains("051090001234") && !text.contains("0912345678"),
         "no personal data: {text}"
     );
-    assert_eq!(app.get("/api/v1/public/dossiers/NOPE-000000-0001").await.status(), 404);
+    assert_eq!(app.get("/api/v1/public/dossiers/NOPE-000000-0001?check=5678").await.status(), 404);
 }
 
 #[tokio::test]

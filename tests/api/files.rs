@@ -414,7 +414,7 @@ async fn citizens_file_their_own_online_dossier_and_may_take_a_file_back_before_
     let desk = desk(&app).await;
     let body = json!({
         "procedure_id": desk.procedure, "agency_id": desk.commune, "channel": "online",
-        "applicant": {"kind": "citizen", "full_name": "Trần Thị Bình"},
+        "applicant": {"kind": "citizen", "full_name": "Trần Thị Bình", "phone": "0905123456"},
         "components": [{"name": "Tờ khai"}],
     });
     let id = submit_dossier(&app, &desk.citizen, &body).await["id"].as_str().unwrap().to_owned();
@@ -460,7 +460,9 @@ async fn citizens_file_their_own_online_dossier_and_may_take_a_file_back_before_
     assert_eq!(problem(after).await["rule"], "component_files_before_acceptance");
     // The public lookup never shows files.
     let code = accepted["code"].as_str().unwrap();
-    let public: Value = app.get(&format!("/api/v1/public/dossiers/{code}")).await.json().await.unwrap();
+    let public = app.get(&format!("/api/v1/public/dossiers/{code}?check=3456")).await;
+    assert_eq!(public.status(), 200);
+    let public: Value = public.json().await.unwrap();
     assert!(public.get("files").is_none() && !public.to_string().contains(".pdf"), "{public}");
 }
 

@@ -18,6 +18,7 @@ mod integration;
 mod language;
 mod openapi;
 mod ops;
+mod public;
 mod reliability;
 mod reports;
 mod sessions;

@@ -24,7 +24,7 @@
 //! have leaked away go first, then the smallest ones, never the large ones that hold a wait.
 //! The counts live in the process: several `serve` processes each count their own.
 
-mod tally;
+pub mod tally;
 
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;

@@ -1,4 +1,5 @@
-//! Counts of failed sign-ins that leak away with time, in maps of bounded size.
+//! Counts of attempts (failed sign-ins, dossier lookups) that leak away with time, in maps of
+//! bounded size.
 //!
 //! A tally is kept as the instant its count would have leaked to zero (the "theoretical arrival
 //! time" of GCRA): one failure pushes that instant one period further, and the count at any
@@ -84,7 +85,7 @@ impl<K: Hash + Eq + Clone> Tallies<K> {
     }
 
     #[cfg(test)]
-    pub fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.entries.len()
     }
 }

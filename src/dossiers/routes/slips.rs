@@ -1,13 +1,20 @@
 //! The receipt slip and the public lookup by code over HTTP.
 
-use actix_web::{HttpResponse, get, web};
+use std::time::Instant;
+
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::auth::caller::{AnyRole, Authorized};
 use crate::db::Db;
+use crate::dossiers::lookup::LookupThrottle;
 use crate::dossiers::model::{ReceiptFormat, ReceiptQuery};
 use crate::dossiers::views::{PublicDossier, Receipt};
 use crate::dossiers::{receipt, service};
 use crate::error::ApiError;
+use crate::http::cache::{self, Audience};
+use crate::http::client;
 use crate::http::extract::QueryParams;
 use crate::http::responses as r;
 
@@ -40,17 +47,48 @@ pub async fn dossier_receipt(
     })
 }
 
-/// Look a dossier up by its code, without signing in: status and appointment only.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LookupQuery {
+    /// The last 4 digits of the applicant's phone or identity number, as given at intake.
+    /// Without it, or with another, the answer is the 404 of an unknown code.
+    #[param(required = true, pattern = "^[0-9]{4}$", example = "5678")]
+    pub check: Option<String>,
+}
+
+/// Look a dossier up by its code and check, without signing in: status and appointment only.
+///
+/// `check` is the last 4 digits of the applicant's phone or identity number. A missing,
+/// malformed or wrong `check` answers exactly like an unknown code (404), so that codes, which
+/// are sequential, cannot be walked. Each client address may make `MOTCUA_LOOKUP_PER_MINUTE` (10)
+/// lookups a minute, half of them at once; found or not, each counts, and past that the answer is
+/// 429 with `Retry-After`. The answer is about one person: an `ETag` and `Cache-Control: private,
+/// no-cache` (revalidate with `If-None-Match`: 304).
 #[utoipa::path(
-    tag = "dossiers",
-    params(("code" = String, Path, description = "Dossier code")),
-    responses((status = 200, body = PublicDossier), (status = 404, response = r::NotFound)),
+    tag = "public",
+    params(("code" = String, Path, description = "Dossier code"), LookupQuery),
+    responses(
+        (status = 200, body = PublicDossier, headers(
+            ("ETag" = String, description = "A digest of the body"),
+            ("Cache-Control" = String, description = "`private, no-cache`"),
+        )),
+        (status = 304, description = "The dossier named by `If-None-Match` has not changed"),
+        (status = 400, response = r::BadRequest),
+        (status = 404, response = r::NotFound),
+        (status = 429, response = r::TooManyRequests),
+    ),
     security()
 )]
 #[get("/public/dossiers/{code}")]
 pub async fn public_dossier(
+    req: HttpRequest,
     code: web::Path<String>,
+    query: QueryParams<LookupQuery>,
     db: web::Data<Db>,
-) -> Result<web::Json<PublicDossier>, ApiError> {
-    Ok(web::Json(db.run(move |conn| service::public(conn, &code)).await?))
+    throttle: web::Data<LookupThrottle>,
+) -> Result<HttpResponse, ApiError> {
+    throttle.admit(client::of(&req), Instant::now())?;
+    let check = query.into_inner().check;
+    let dossier = db.run(move |conn| service::public(conn, &code, check.as_deref())).await?;
+    cache::json(&req, Audience::OnePerson, &dossier)
 }
