@@ -12,15 +12,14 @@
 //! not, and the address is throttled: `MOTCUA_LOOKUP_PER_MINUTE` (10) a minute, half a minute's
 //! worth (5) at once, so that a citizen who mistypes the check twice is not held. At 10 a minute a
 //! walker needs about 17 hours to try every check of one dossier. The counts are
-//! the sign-in throttle's leaky tallies (`auth::throttle::tally`): one instant per address, in a
+//! the sign-in throttle's leaky tallies (`auth::throttle::KeyedLimit`): one instant per address, in a
 //! map of bounded size, kept in the process.
 
 use std::net::IpAddr;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use super::row::DossierRow;
-use crate::auth::throttle::tally::{Limit, Tallies};
+use crate::auth::throttle::{KeyedLimit, Limit};
 use crate::error::ApiError;
 
 /// Addresses kept; when full, those whose count has leaked away go first, then the smallest.
@@ -31,8 +30,7 @@ const CHECK_DIGITS: usize = 4;
 
 /// Lookup attempts per client address.
 pub struct LookupThrottle {
-    limit: Limit,
-    addresses: Mutex<Tallies<Option<IpAddr>>>,
+    addresses: KeyedLimit<Option<IpAddr>>,
 }
 
 impl LookupThrottle {
@@ -40,24 +38,16 @@ impl LookupThrottle {
     /// once.
     pub fn new(per_minute: u32) -> Self {
         let per_minute = per_minute.max(1);
-        let limit = Limit { allowance: per_minute.div_ceil(2), period: Duration::from_secs(60) / per_minute };
-        Self { limit, addresses: Mutex::new(Tallies::new(CAPACITY)) }
+        // A tally admits one more attempt than its allowance before it waits.
+        let limit =
+            Limit { allowance: per_minute.div_ceil(2) - 1, period: Duration::from_secs(60) / per_minute };
+        Self { addresses: KeyedLimit::new(limit, CAPACITY) }
     }
 
     /// Count an attempt from `address` at `now`, or refuse it (429 with `Retry-After`) while the
     /// address has used up its pace. A refused attempt is not counted: it reads nothing.
     pub fn admit(&self, address: Option<IpAddr>, now: Instant) -> Result<(), ApiError> {
-        let Limit { allowance, period } = self.limit;
-        let mut addresses = self.addresses.lock().expect("lookup throttle lock");
-        // Admitted while fewer than `allowance` attempts are left uncleared, this one included.
-        let wait = addresses.get(&address).map_or(Duration::ZERO, |t| t.wait(allowance - 1, now, period));
-        if !wait.is_zero() {
-            // Whole seconds, rounded up: a client that waits as told is heard.
-            let retry_after_secs = (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1);
-            return Err(ApiError::TooManyRequests { retry_after_secs });
-        }
-        addresses.fail(&address, now, period);
-        Ok(())
+        self.addresses.admit(&address, now)
     }
 }
 

@@ -130,6 +130,10 @@ async fn a_citizen_registers_submits_and_hears_of_every_step_by_sms() {
         anonymous_post(&app, "/api/v1/citizens/verify", json!({"phone": "0912345678", "code": code})).await;
     assert_eq!(error_fields(&problem(spent).await), ["code"], "a code works once");
 
+    // Finds the procedure in the catalogue without signing in.
+    let found: Value = app.get("/api/v1/public/procedures?q=khai%20sinh").await.json().await.unwrap();
+    assert_eq!(found["items"][0]["id"], desk.procedure.as_str());
+
     // Signs in with the phone however it is written.
     let citizen = app.login("+84912345678", PASSWORD).await;
     let dossier: Value = app

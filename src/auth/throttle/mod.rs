@@ -24,7 +24,7 @@
 //! have leaked away go first, then the smallest ones, never the large ones that hold a wait.
 //! The counts live in the process: several `serve` processes each count their own.
 
-pub mod tally;
+mod tally;
 
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
@@ -152,6 +152,19 @@ impl<K: std::hash::Hash + Eq + Clone> KeyedLimit<K> {
     /// Count one more for `key`.
     pub fn count(&self, key: &K, now: Instant) {
         self.tallies.lock().expect("throttle lock").fail(key, now, self.limit.period);
+    }
+
+    /// Count an attempt of `key`, or refuse it (429 with `Retry-After`) while the key waits. A
+    /// refused attempt is not counted: it did nothing.
+    pub fn admit(&self, key: &K, now: Instant) -> Result<(), crate::error::ApiError> {
+        let mut tallies = self.tallies.lock().expect("throttle lock");
+        let wait =
+            tallies.get(key).map_or(Duration::ZERO, |t| t.wait(self.limit.allowance, now, self.limit.period));
+        if !wait.is_zero() {
+            return Err(too_many(wait));
+        }
+        tallies.fail(key, now, self.limit.period);
+        Ok(())
     }
 }
 

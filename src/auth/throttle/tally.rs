@@ -85,7 +85,7 @@ impl<K: Hash + Eq + Clone> Tallies<K> {
     }
 
     #[cfg(test)]
-    pub(super) fn len(&self) -> usize {
+    pub fn len(&self) -> usize {
         self.entries.len()
     }
 }
