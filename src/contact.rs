@@ -41,6 +41,22 @@ pub fn as_contact(login: &str) -> Option<String> {
     validate_phone(login).is_ok().then(|| normalize_phone(login))
 }
 
+/// A phone or an address as a log line or an answer may show it: enough for its owner to
+/// recognise (`******5678`, `h***@example.vn`), not enough for anyone else to learn it. Anything
+/// else is returned as it is.
+pub fn masked(value: &str) -> String {
+    if let Some((local, domain)) = value.split_once('@') {
+        let first: String = local.chars().take(1).collect();
+        return format!("{first}***@{domain}");
+    }
+    if validate_phone(value).is_ok() {
+        let phone = normalize_phone(value);
+        let keep = phone.len().saturating_sub(4);
+        return format!("{}{}", "*".repeat(keep), &phone[keep..]);
+    }
+    value.to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -63,5 +79,12 @@ mod tests {
         assert_eq!(as_contact(" Hoa@Example.VN ").as_deref(), Some("hoa@example.vn"));
         assert_eq!(as_contact("cuong.tt"), None);
         assert_eq!(as_contact("12345"), None);
+    }
+
+    #[test]
+    fn contacts_are_masked_and_usernames_are_not() {
+        assert_eq!(masked("+84 912 345 678"), "******5678");
+        assert_eq!(masked("hoa@example.vn"), "h***@example.vn");
+        assert_eq!(masked("cuong.tt"), "cuong.tt");
     }
 }

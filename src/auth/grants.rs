@@ -48,14 +48,15 @@ const BAD_LOGIN: Text = Text::fixed("Tên đăng nhập hoặc mật khẩu khô
 
 fn refused(throttle: &LoginThrottle, key: &str, address: Option<IpAddr>, outcome: &str) -> ApiError {
     throttle.record_failure(key, address, Instant::now());
-    tracing::warn!(username = ?key, address = ?address, outcome, "login refused");
+    // A citizen signs in with a phone or an address: the log shows it masked.
+    tracing::warn!(username = ?crate::contact::masked(key), address = ?address, outcome, "login refused");
     ApiError::Unauthorized(BAD_LOGIN)
 }
 
 fn check_throttle(throttle: &LoginThrottle, key: &str, address: Option<IpAddr>) -> Result<(), ApiError> {
     match throttle.check(key, address, Instant::now()) {
         Some(wait) => {
-            tracing::warn!(username = ?key, address = ?address, outcome = "throttled", "login refused");
+            tracing::warn!(username = ?crate::contact::masked(key), address = ?address, outcome = "throttled", "login refused");
             Err(super::throttle::too_many(wait))
         }
         None => Ok(()),
@@ -89,7 +90,7 @@ pub(super) async fn password_grant(
             Ok((user, refresh))
         })
         .await?;
-    tracing::info!(username = ?user.username, address = ?address, outcome = "success", "login");
+    tracing::info!(username = ?crate::contact::masked(&user.username), address = ?address, outcome = "success", "login");
     issue_for_user(keys, &user, session, refresh)
 }
 

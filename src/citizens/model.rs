@@ -122,19 +122,7 @@ impl Destination {
 
     /// Enough for its owner to recognise it, not enough for anyone else to learn it.
     pub fn masked(&self) -> String {
-        match self {
-            Destination::Phone(phone) => {
-                let keep = phone.len().saturating_sub(4);
-                format!("{}{}", "*".repeat(keep), &phone[keep..])
-            }
-            Destination::Email(email) => match email.split_once('@') {
-                Some((local, domain)) => {
-                    let first: String = local.chars().take(1).collect();
-                    format!("{first}***@{domain}")
-                }
-                None => "***".into(),
-            },
-        }
+        crate::contact::masked(self.as_str())
     }
 }
 

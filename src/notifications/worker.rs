@@ -151,9 +151,10 @@ async fn deliver(
             AfterFailure::Dead => (State::Dead, at, Some(failure.clone())),
         },
     };
+    // Not the failure's text: a mail server's answer may quote the address.
     tracing::info!(
         notification_id = %row.id, kind = %row.kind, channel = %row.channel, attempts,
-        state = state.as_str(), error = ?error, "notification attempt"
+        state = state.as_str(), failed = error.is_some(), "notification attempt"
     );
     let id = row.id.clone();
     let finished = (state != State::Pending).then_some(at);
