@@ -5,7 +5,7 @@
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    agencies, auth, calendar, catalogue, dossiers, feedback, integration, meta, ops, reports,
+    agencies, audit, auth, calendar, catalogue, dossiers, feedback, integration, meta, ops, reports,
     service_accounts, surveys, users,
 };
 
@@ -18,7 +18,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(citizen_voice)
             .configure(report_routes)
             .configure(integration_routes)
-            .configure(accounts),
+            .configure(accounts)
+            .configure(audit_routes),
     );
 }
 
@@ -127,4 +128,9 @@ fn accounts(cfg: &mut ServiceConfig) {
         .service(service_accounts::routes::get_service_account)
         .service(service_accounts::routes::update_service_account)
         .service(service_accounts::routes::rotate_service_account_secret);
+}
+
+/// The audit trail, for administrators.
+fn audit_routes(cfg: &mut ServiceConfig) {
+    cfg.service(audit::routes::list_audit);
 }

@@ -12,6 +12,7 @@ use tracing_actix_web::TracingLogger;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::audit::recorder::{self, Recorder, RecorderHandle};
 use crate::auth::throttle::{LoginThrottle, ThrottleConfig};
 use crate::auth::tokens::{TokenKeys, random_secret};
 use crate::calendar::cache::CalendarCache;
@@ -35,6 +36,7 @@ pub struct Application {
     server: Server,
     webhooks: Option<WorkerHandle>,
     sweeper: tokio::task::JoinHandle<()>,
+    audit: RecorderHandle,
 }
 
 /// Open the pool and bring the schema up to date. Blocking: call off the event loop.
@@ -110,14 +112,16 @@ impl Application {
         let port = listener.local_addr()?.port();
         let files = files(&settings)?;
         let sweeper = spawn_sweeper(db.clone(), files.store.clone());
-        let server = serve(listener, db.clone(), keys, files, &settings)?;
+        // A server that cannot start drops the recorder's every sender: its task then ends.
+        let (reads, audit) = recorder::spawn(db.clone());
+        let server = serve(listener, db.clone(), keys, files, reads, &settings)?;
         // After the server, so that a server that cannot start leaves no worker behind.
         let webhooks = match settings.webhook_worker {
             true => Some(worker::spawn(db, worker::WorkerConfig::from_settings(&settings))?),
             false => None,
         };
         tracing::info!(address = %settings.bind, port, database = %url, "motcua is listening");
-        Ok(Self { port, server, webhooks, sweeper })
+        Ok(Self { port, server, webhooks, sweeper, audit })
     }
 
     pub fn port(&self) -> u16 {
@@ -130,10 +134,12 @@ impl Application {
     }
 
     /// Runs until SIGTERM or SIGINT, then stops accepting and lets requests in flight finish.
-    /// The webhook worker then finishes the delivery in flight and stops.
+    /// The audit recorder then writes the reads still queued, and the webhook worker finishes
+    /// the delivery in flight; both are waited for.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
         self.sweeper.abort();
+        self.audit.stop().await;
         if let Some(webhooks) = self.webhooks {
             webhooks.stop().await;
         }
@@ -169,6 +175,7 @@ fn serve(
     db: Db,
     keys: TokenKeys,
     files: Files,
+    reads: Recorder,
     settings: &Settings,
 ) -> anyhow::Result<Server> {
     let metrics = Metrics::new(settings.db_pool_size)?;
@@ -178,6 +185,7 @@ fn serve(
     let routes = web::Data::new(routes);
     let keys = web::Data::new(keys);
     let files = web::Data::new(files);
+    let reads = web::Data::new(reads);
     let throttle = web::Data::new(LoginThrottle::new(ThrottleConfig::default()));
     let tree = crate::auth::scope::TreeVersion::default();
     let calendars = web::Data::new(CalendarCache::new(tree.clone()));
@@ -197,6 +205,7 @@ fn serve(
             .app_data(routes.clone())
             .app_data(keys.clone())
             .app_data(files.clone())
+            .app_data(reads.clone())
             .app_data(throttle.clone())
             .app_data(calendars.clone())
             .app_data(tree.clone())
