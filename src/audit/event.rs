@@ -44,8 +44,9 @@ pub enum Action {
     WebhookCreated,
     WebhookChanged,
     WebhookDeleted,
-    /// A dossier was read by id (its applicant's name, and identity and contacts when
-    /// `personal_fields` is true).
+    /// A dossier was read by id: as JSON, as its receipt slip or in the national portal's shape
+    /// (`view`). It shows the applicant's name, and identity number and contacts when
+    /// `personal_fields` is true.
     DossierRead,
     /// A dossier's file was downloaded (from its first byte).
     DossierFileRead,

@@ -98,6 +98,93 @@ async fn account_changes_are_recorded_by_whom_and_from_what_to_what() {
 }
 
 #[tokio::test]
+async fn a_reused_refresh_token_and_a_logout_are_recorded() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let user = app.create_user(&admin, "binh.lv", "citizen", None).await;
+    let sign_in = || app.token_response(json!({"username": "binh.lv", "password": ADMIN_PASSWORD}));
+    let first: Value = sign_in().await.json().await.unwrap();
+    let refresh = |token: &Value| {
+        app.token_response(json!({"grant_type": "refresh_token", "refresh_token": token.clone()}))
+    };
+    assert_eq!(refresh(&first["refresh_token"]).await.status(), 200);
+    assert_eq!(refresh(&first["refresh_token"]).await.status(), 401, "spent");
+    let second: Value = sign_in().await.json().await.unwrap();
+    let access = second["access_token"].as_str().unwrap();
+    let body = json!({"refresh_token": second["refresh_token"]});
+    assert_eq!(app.post_as(access, "/api/v1/auth/logout", &body).await.status(), 204);
+
+    let trail = events(&app, &admin, &format!("subject_id={user}")).await;
+    assert_eq!(actions(&trail), ["logout", "sign_in", "refresh_reuse", "sign_in", "user_created"]);
+    let (logout, reuse) = (&trail[0], &trail[2]);
+    assert_eq!(logout["actor_id"], user);
+    assert_eq!(logout["details"]["session"], trail[1]["details"]["session"]);
+    assert_eq!(reuse["actor_kind"], "anonymous", "whoever holds a spent token is not known");
+    assert_eq!(reuse["details"]["session"], trail[3]["details"]["session"]);
+    let text = serde_json::to_string(&trail).unwrap();
+    for token in [&first["refresh_token"], &second["refresh_token"]] {
+        assert!(!text.contains(token.as_str().unwrap()), "{text}");
+    }
+}
+
+#[tokio::test]
+async fn secrets_and_webhooks_are_recorded_without_the_secrets() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let province = app.create_agency(&admin, "P", "province", None).await;
+    let created: Value = app
+        .post_as(&admin, "/api/v1/service-accounts", &json!({"name": "cổng", "agency_ids": [province]}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let account = created["id"].as_str().unwrap();
+    let rotated: Value = app
+        .post_as(&admin, &format!("/api/v1/service-accounts/{account}/secret"), &json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let paused =
+        app.patch_as(&admin, &format!("/api/v1/service-accounts/{account}"), &json!({"active": false})).await;
+    assert_eq!(paused.status(), 200);
+    let hook_secret = "khoa-bi-mat-cua-webhook";
+    let hook = json!({"url": "http://8.8.8.8/hook?key=trong-url", "secret": hook_secret, "event_types": ["dossier.*"]});
+    let hook: Value = app.post_as(&admin, "/api/v1/webhooks", &hook).await.json().await.unwrap();
+    let hook_id = hook["id"].as_str().unwrap();
+    let changed = app
+        .patch_as(&admin, &format!("/api/v1/webhooks/{hook_id}"), &json!({"secret": "mot-khoa-moi-dai-hon"}))
+        .await;
+    assert_eq!(changed.status(), 200);
+    let gone =
+        app.send(reqwest::Method::DELETE, &format!("/api/v1/webhooks/{hook_id}"), Some(&admin), None).await;
+    assert_eq!(gone.status(), 204);
+
+    let about_account =
+        events(&app, &admin, &format!("subject_type=service_account&subject_id={account}")).await;
+    assert_eq!(
+        actions(&about_account),
+        ["service_account_changed", "service_account_secret_issued", "service_account_secret_issued"]
+    );
+    assert_eq!(about_account[0]["details"], json!({"active": {"from": true, "to": false}}));
+    assert_eq!(about_account[2]["agency_id"], province);
+    let about_hook = events(&app, &admin, &format!("subject_id={hook_id}")).await;
+    assert_eq!(actions(&about_hook), ["webhook_deleted", "webhook_changed", "webhook_created"]);
+    assert_eq!(about_hook[1]["details"]["secret_changed"], true);
+    assert_eq!(about_hook[2]["details"]["host"], "8.8.8.8");
+    let text = app.get_as(&admin, "/api/v1/audit?format=csv").await.text().await.unwrap();
+    let secrets = [
+        created["client_secret"].as_str().unwrap(),
+        rotated["client_secret"].as_str().unwrap(),
+        hook_secret,
+        "trong-url",
+    ];
+    for secret in secrets {
+        assert!(!text.contains(secret), "{secret} in {text}");
+    }
+}
+
+#[tokio::test]
 async fn reading_a_dossier_and_downloading_its_file_are_recorded() {
     let app = spawn_app().await;
     let desk = desk(&app).await;
@@ -122,6 +209,8 @@ async fn reading_a_dossier_and_downloading_its_file_are_recorded() {
         .unwrap();
     let file_id = file["id"].as_str().unwrap();
     assert_eq!(app.get_as(&desk.officer, &format!("/api/v1/dossiers/{dossier}")).await.status(), 200);
+    let receipt = format!("/api/v1/dossiers/{dossier}/receipt?format=json");
+    assert_eq!(app.get_as(&desk.officer, &receipt).await.status(), 200);
     let download = app.get_as(&desk.officer, &format!("/api/v1/dossiers/{dossier}/files/{file_id}")).await;
     assert_eq!(download.status(), 200);
     // A viewer's next range is the same download: not recorded again.
@@ -137,14 +226,15 @@ async fn reading_a_dossier_and_downloading_its_file_are_recorded() {
 
     // The reads are queued; the trail waits for them before answering.
     let trail = events(&app, &desk.admin, &format!("subject_type=dossier&subject_id={dossier}")).await;
-    assert_eq!(actions(&trail), ["dossier_file_read", "dossier_read"]);
+    assert_eq!(actions(&trail), ["dossier_file_read", "dossier_read", "dossier_read"]);
     for event in &trail {
         assert_eq!(event["actor_id"], desk.officer_id);
         assert_eq!(event["actor_name"], "officer");
         assert_eq!(event["agency_id"], desk.commune);
     }
     assert_eq!(trail[0]["details"], json!({"file_id": file_id, "kind": "component", "by_link": false}));
-    assert_eq!(trail[1]["details"], json!({"personal_fields": true}));
+    assert_eq!(trail[1]["details"], json!({"view": "receipt", "personal_fields": true}));
+    assert_eq!(trail[2]["details"], json!({"view": "dossier", "personal_fields": true}));
     let text = serde_json::to_string(&trail).unwrap();
     assert!(!text.contains("to-khai-an") && !text.contains("051090001234"), "{text}");
 }

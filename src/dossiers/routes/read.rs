@@ -44,7 +44,7 @@ pub async fn get_dossier(
         .by(&auth, Action::DossierRead)
         .about(SubjectType::Dossier, &row.id)
         .in_agency(Some(row.agency_id.clone()))
-        .with(serde_json::json!({"personal_fields": sees_personal_data(&auth)}));
+        .with(serde_json::json!({"view": "dossier", "personal_fields": sees_personal_data(&auth)}));
     let response = etag::respond(StatusCode::OK, &views::etag(&row), &views::dossier(row, &auth)?)?;
     witness.saw(read);
     Ok(response)
