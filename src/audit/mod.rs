@@ -15,7 +15,8 @@
 //!   the history counts it), by bearer token or signed link; files exported with personal data (a
 //!   report's documents name officers; the trail itself). Not recorded: a sign-in refused by the
 //!   throttle (no password was checked, and an attacker could make rows as fast as requests; the
-//!   log has them), and lists (a page is not a reading of one person's record).
+//!   log has them), lists (a page is not a reading of one person's record), and accounts made
+//!   by `motcua user create` (an operator at the server, with the database in reach anyway).
 //! - **Who, from where, about what.** The actor's kind (`user`, `service`, `anonymous`), id, name
 //!   (username or client id, as it was then) and role; the client address as `http::client`
 //!   decides it (trusted proxies); the subject's type and id; the agency whose administrators may

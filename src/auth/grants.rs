@@ -58,13 +58,13 @@ async fn refuse(
     key: &str,
     named: Named,
     outcome: &'static str,
-    grant: GrantName,
+    grant: &'static str,
 ) -> ApiError {
     let error = refused(&issuer.throttle, key, issuer.witness.address, outcome);
     let mut event = issuer
         .witness
         .anonymous(Action::SignInRefused, Some(key.to_owned()))
-        .with(serde_json::json!({"grant": grant.0, "reason": outcome}));
+        .with(serde_json::json!({"grant": grant, "reason": outcome}));
     if let Some((kind, id, agency)) = named {
         event = event.about(kind, id).in_agency(agency);
     }
@@ -74,11 +74,9 @@ async fn refuse(
     error
 }
 
-/// The grant as the audit trail names it.
-#[derive(Clone, Copy)]
-struct GrantName(&'static str);
-const PASSWORD: GrantName = GrantName("password");
-const CLIENT_CREDENTIALS: GrantName = GrantName("client_credentials");
+/// The grants as the audit trail names them.
+const PASSWORD: &str = "password";
+const CLIENT_CREDENTIALS: &str = "client_credentials";
 
 /// A person's successful sign-in, as the audit trail records it.
 fn signed_in(user: &Person, address: Option<IpAddr>, session: &str) -> Result<Event, ApiError> {
@@ -91,7 +89,7 @@ fn signed_in(user: &Person, address: Option<IpAddr>, session: &str) -> Result<Ev
     Ok(Event::new(Action::SignIn, actor, address)
         .about(SubjectType::User, &user.id)
         .in_agency(user.agency_id.clone())
-        .with(serde_json::json!({"grant": PASSWORD.0, "session": session})))
+        .with(serde_json::json!({"grant": PASSWORD, "session": session})))
 }
 
 const BAD_LOGIN: Text = Text::fixed("Tên đăng nhập hoặc mật khẩu không đúng", "invalid username or password");
@@ -316,7 +314,7 @@ pub(super) async fn client_credentials_grant(
     let event = Event::new(Action::SignIn, actor, address)
         .about(SubjectType::ServiceAccount, &account.id)
         .in_agency(agencies.first().cloned())
-        .with(serde_json::json!({"grant": CLIENT_CREDENTIALS.0}));
+        .with(serde_json::json!({"grant": CLIENT_CREDENTIALS}));
     db.run(move |conn| Ok(audit::record(conn, event)?)).await?;
     tracing::info!(client_id = ?client_id, address = ?address, outcome = "success", "service login");
     let subject = Subject {

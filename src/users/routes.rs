@@ -193,7 +193,7 @@ pub async fn update_user(
             if revoke {
                 revoke_all_for_user(conn, &row.id, now)?;
             }
-            for (action, details) in changes(&before, &row, password_changed) {
+            for (action, details) in service::audited_changes(&before, &row, password_changed) {
                 let about = event(action).about(SubjectType::User, &row.id).in_agency(row.agency_id.clone());
                 audit::record(conn, about.with(details))?;
             }
@@ -204,29 +204,4 @@ pub async fn update_user(
     let user = User::try_from(row)?;
     tracing::info!(user_id = %user.id, by = %by, "user updated");
     Ok(respond(&mut HttpResponse::Ok(), &user))
-}
-
-/// What the audit trail records of an account's change: each of role, agency, password and
-/// active flag that changed, with the before and after of the first two (a new name is not a
-/// security event). The password itself is never in it.
-fn changes(before: &UserRow, after: &UserRow, password_changed: bool) -> Vec<(Action, serde_json::Value)> {
-    let mut changes = Vec::new();
-    if before.role != after.role {
-        changes.push((Action::UserRoleChanged, serde_json::json!({"from": before.role, "to": after.role})));
-    }
-    if before.agency_id != after.agency_id {
-        changes.push((
-            Action::UserAgencyChanged,
-            serde_json::json!({"from": before.agency_id, "to": after.agency_id}),
-        ));
-    }
-    if password_changed {
-        changes.push((Action::PasswordChanged, serde_json::json!({"sessions_ended": true})));
-    }
-    match (before.active, after.active) {
-        (true, false) => changes.push((Action::UserDeactivated, serde_json::json!({"sessions_ended": true}))),
-        (false, true) => changes.push((Action::UserReactivated, serde_json::json!({}))),
-        _ => {}
-    }
-    changes
 }
