@@ -18,6 +18,7 @@ use crate::clock;
 /// What happened, as a stable code: filter and alert on it; the codes do not change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = AuditAction)]
 pub enum Action {
     /// A person or a service account signed in.
     SignIn,
@@ -84,6 +85,7 @@ impl Action {
 /// refresh token presented by whoever holds it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = AuditActorKind)]
 pub enum ActorKind {
     User,
     Service,
@@ -103,6 +105,7 @@ impl ActorKind {
 /// What the event is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = AuditSubjectType)]
 pub enum SubjectType {
     User,
     ServiceAccount,
