@@ -96,7 +96,12 @@ impl RecorderHandle {
 
 /// Start the writer on the current runtime.
 pub fn spawn(db: Db) -> (Recorder, RecorderHandle) {
-    let (queue, incoming) = mpsc::channel(CAPACITY);
+    spawn_holding(db, CAPACITY)
+}
+
+/// [`spawn`] with a queue of `capacity` events.
+fn spawn_holding(db: Db, capacity: usize) -> (Recorder, RecorderHandle) {
+    let (queue, incoming) = mpsc::channel(capacity);
     let (stop, stopping) = watch::channel(false);
     let lost = Arc::new(AtomicU64::new(0));
     let writer = Writer { db, incoming, stopping, lost: lost.clone(), batch: Vec::new() };
@@ -165,5 +170,61 @@ impl Writer {
             let lost = self.lost.fetch_add(count as u64, Ordering::Relaxed) + count as u64;
             tracing::error!(%error, count, lost, "audit records of reads could not be written");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::prelude::*;
+
+    use super::*;
+    use crate::audit::{Action, Actor, Event};
+    use crate::db::schema::audit_events;
+    use crate::db::{self, DatabaseUrl, PoolOptions};
+
+    /// A migrated SQLite database of its own, and a way to count its audit rows.
+    fn database(dir: &tempfile::TempDir) -> Db {
+        let url: DatabaseUrl = format!("sqlite://{}", dir.path().join("audit.db").display()).parse().unwrap();
+        let pool = db::build_pool(&url, &PoolOptions::default()).unwrap();
+        db::run_migrations(&mut pool.get().unwrap()).unwrap();
+        Db::new(pool)
+    }
+
+    fn rows(db: &Db) -> i64 {
+        audit_events::table.count().get_result(&mut db.pool().get().unwrap()).unwrap()
+    }
+
+    fn read() -> Event {
+        Event::new(Action::DossierRead, Actor::anonymous(None), None)
+    }
+
+    #[tokio::test]
+    async fn queued_reads_are_written_on_flush_and_when_stopped() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = database(&dir);
+        let (recorder, handle) = spawn(db.clone());
+        recorder.record(read());
+        recorder.record(read());
+        recorder.flush().await;
+        assert_eq!(rows(&db), 2, "a flush writes what was queued before it");
+        recorder.record(read());
+        handle.stop().await;
+        assert_eq!(rows(&db), 3, "stopping writes the queue first");
+        recorder.record(read());
+        assert_eq!(recorder.lost(), 1, "after the stop an event has nowhere to go: counted");
+    }
+
+    /// On this single-threaded runtime the writer cannot run between the two pushes: the second
+    /// meets a full queue of one.
+    #[tokio::test]
+    async fn a_full_queue_drops_the_read_and_counts_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = database(&dir);
+        let (recorder, handle) = spawn_holding(db.clone(), 1);
+        recorder.record(read());
+        recorder.record(read());
+        assert_eq!(recorder.lost(), 1);
+        handle.stop().await;
+        assert_eq!(rows(&db), 1);
     }
 }
