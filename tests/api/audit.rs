@@ -391,6 +391,13 @@ async fn the_trail_is_append_only() {
     assert!(delete.unwrap_err().contains("append-only"));
 }
 
+#[tokio::test]
+async fn the_metrics_count_read_records_lost() {
+    let app = spawn_app().await;
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert!(metrics.lines().any(|line| line == "motcua_audit_reads_lost 0"), "{metrics}");
+}
+
 /// A server told to stop writes the reads it still holds before it ends: here a second process
 /// on the same database, whose reads the first one's trail then shows.
 #[tokio::test]
