@@ -123,8 +123,8 @@ const CSV_CHUNK: i64 = 1_000;
 ///
 /// Administrators only: a system administrator reads every event, an agency's administrator
 /// those of their agency and below. `format=csv` gives every matching event as one file (and
-/// is itself recorded as an `export`). Reads of dossiers and files are written within about a
-/// second; this endpoint waits for those already made, so it shows them.
+/// is itself recorded as an `export`). Reads of a dossier and exports are queued and written
+/// within about a second; this endpoint waits for those already made, so it shows them.
 #[utoipa::path(
     tag = "audit",
     params(AuditQuery),
