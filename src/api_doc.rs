@@ -54,6 +54,7 @@ use crate::http::responses as r;
         (name = "feedback", description = "Complaints and feedback (phản ánh, kiến nghị)"),
         (name = "reports", description = "The periodic report, its targets, time series and per-officer figures"),
         (name = "integration", description = "For portal adapters and other systems: the event feed, webhooks, the national portal's shape"),
+        (name = "audit", description = "The audit trail: security events and access to personal data (Decree 13/2023/NĐ-CP), for administrators"),
     )
 )]
 struct ApiDoc;

@@ -4,7 +4,8 @@
 //!
 //! - **Foundation**: `error`, `i18n`, `labels`, `clock`, `contact`, `delivery`, `enums`, `vietnamese`, `text`, `db`,
 //!   `file_store` (where the dossiers' files live), `http`, `auth` (the caller every handler
-//!   extracts, tokens and sign-in), `telemetry`, `settings`.
+//!   extracts, tokens and sign-in), `audit` (the trail of security events and of access to
+//!   personal data, which sign-in and the slices write), `telemetry`, `settings`.
 //! - **Shared records**: `records`, what several slices write inside their own transactions: the
 //!   outbox of events, the history of every step, the report counters' write side.
 //! - **Slices**, one domain each: `agencies`, `calendar`, `catalogue`, `users`, `citizens`,
@@ -18,6 +19,7 @@
 
 pub mod agencies;
 pub mod api_doc;
+pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod catalogue;

@@ -5,8 +5,8 @@
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    agencies, auth, calendar, catalogue, citizens, dossiers, feedback, integration, meta, notifications, ops,
-    reports, service_accounts, surveys, users,
+    agencies, audit, auth, calendar, catalogue, citizens, dossiers, feedback, integration, meta,
+    notifications, ops, reports, service_accounts, surveys, users,
 };
 
 /// Every route: the operations endpoints at the root, the API under `/api/v1`.
@@ -19,7 +19,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(citizen_voice)
             .configure(report_routes)
             .configure(integration_routes)
-            .configure(accounts),
+            .configure(accounts)
+            .configure(audit_routes),
     );
 }
 
@@ -144,4 +145,9 @@ fn accounts(cfg: &mut ServiceConfig) {
         .service(service_accounts::routes::get_service_account)
         .service(service_accounts::routes::update_service_account)
         .service(service_accounts::routes::rotate_service_account_secret);
+}
+
+/// The audit trail, for administrators.
+fn audit_routes(cfg: &mut ServiceConfig) {
+    cfg.service(audit::routes::list_audit);
 }

@@ -12,6 +12,7 @@ use tracing_actix_web::TracingLogger;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::audit::recorder::{self, Recorder, RecorderHandle};
 use crate::auth::throttle::{LoginThrottle, ThrottleConfig};
 use crate::auth::tokens::{TokenKeys, random_secret};
 use crate::calendar::cache::CalendarCache;
@@ -37,6 +38,7 @@ pub struct Application {
     webhooks: Option<WorkerHandle>,
     notifications: Option<crate::notifications::worker::WorkerHandle>,
     sweeper: tokio::task::JoinHandle<()>,
+    audit: RecorderHandle,
 }
 
 /// Open the pool and bring the schema up to date. Blocking: call off the event loop.
@@ -113,7 +115,9 @@ impl Application {
         let files = files(&settings)?;
         let channels = crate::notifications::channels::Channels::from_settings(&settings)?;
         let sweeper = spawn_sweeper(db.clone(), files.store.clone());
-        let server = serve(listener, db.clone(), keys, files, &settings)?;
+        // A server that cannot start drops the recorder's every sender: its task then ends.
+        let (reads, audit) = recorder::spawn(db.clone());
+        let server = serve(listener, db.clone(), keys, files, reads, &settings)?;
         // After the server, so that a server that cannot start leaves no worker behind.
         let webhooks = match settings.webhook_worker {
             true => Some(worker::spawn(db.clone(), worker::WorkerConfig::from_settings(&settings))?),
@@ -125,7 +129,7 @@ impl Application {
             crate::notifications::worker::spawn(db.clone(), channels, config)
         });
         tracing::info!(address = %settings.bind, port, database = %url, "motcua is listening");
-        Ok(Self { port, server, webhooks, notifications, sweeper })
+        Ok(Self { port, server, webhooks, notifications, sweeper, audit })
     }
 
     pub fn port(&self) -> u16 {
@@ -138,10 +142,12 @@ impl Application {
     }
 
     /// Runs until SIGTERM or SIGINT, then stops accepting and lets requests in flight finish.
-    /// The webhook worker then finishes the delivery in flight and stops.
+    /// The audit recorder then writes the reads still queued, and the webhook worker finishes
+    /// the delivery in flight; both are waited for.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
         self.sweeper.abort();
+        self.audit.stop().await;
         if let Some(webhooks) = self.webhooks {
             webhooks.stop().await;
         }
@@ -180,6 +186,7 @@ fn serve(
     db: Db,
     keys: TokenKeys,
     files: Files,
+    reads: Recorder,
     settings: &Settings,
 ) -> anyhow::Result<Server> {
     let metrics = Metrics::new(settings.db_pool_size)?;
@@ -194,6 +201,7 @@ fn serve(
         settings.jwt_secret.clone().unwrap_or_else(random_secret).as_bytes(),
     ));
     let code_limits = web::Data::new(crate::citizens::limits::CodeLimits::default());
+    let reads = web::Data::new(reads);
     let throttle = web::Data::new(LoginThrottle::new(ThrottleConfig::default()));
     let lookups = web::Data::new(LookupThrottle::new(settings.lookup_per_minute));
     let tree = crate::auth::scope::TreeVersion::default();
@@ -216,6 +224,7 @@ fn serve(
             .app_data(files.clone())
             .app_data(code_keys.clone())
             .app_data(code_limits.clone())
+            .app_data(reads.clone())
             .app_data(throttle.clone())
             .app_data(lookups.clone())
             .app_data(calendars.clone())

@@ -17,6 +17,7 @@ use super::role::Role;
 use super::store::{self, RefreshTokenRow};
 use super::throttle::LoginThrottle;
 use super::tokens::{Subject, SubjectKind, TokenKeys, hash_token, random_secret};
+use crate::audit::{self, Action, Actor, ActorKind, Event, SubjectType, Witness};
 use crate::clock;
 use crate::db::{Db, DbConnection};
 use crate::error::ApiError;
@@ -35,13 +36,60 @@ pub struct TokenResponse {
     pub refresh_token: Option<String>,
 }
 
-/// What the grants work with: the database, the signing keys, the sign-in throttle, and the
-/// account states that a revoked session must leave at once.
+/// What the grants work with: the database, the signing keys, the sign-in throttle, the
+/// account states that a revoked session must leave at once, and the audit trail with the
+/// client's address.
 pub(super) struct Issuer {
     pub db: web::Data<Db>,
     pub keys: web::Data<TokenKeys>,
     pub throttle: web::Data<LoginThrottle>,
     pub accounts: web::Data<AccountStates>,
+    pub witness: Witness,
+}
+
+/// The account a refused sign-in named, when it exists: its kind, id and agency.
+type Named = Option<(SubjectType, String, Option<String>)>;
+
+/// Refuse a sign-in: counted by the throttle, logged, and written to the audit trail at once
+/// (there is no transaction to join), under the name that was given. A trail that cannot be
+/// written does not change the answer, which is a refusal either way.
+async fn refuse(
+    issuer: &Issuer,
+    key: &str,
+    named: Named,
+    outcome: &'static str,
+    grant: &'static str,
+) -> ApiError {
+    let error = refused(&issuer.throttle, key, issuer.witness.address, outcome);
+    let mut event = issuer
+        .witness
+        .anonymous(Action::SignInRefused, Some(key.to_owned()))
+        .with(serde_json::json!({"grant": grant, "reason": outcome}));
+    if let Some((kind, id, agency)) = named {
+        event = event.about(kind, id).in_agency(agency);
+    }
+    if let Err(e) = issuer.db.run(move |conn| Ok(audit::record(conn, event)?)).await {
+        tracing::error!(error = %e, "a refused sign-in could not be written to the audit trail");
+    }
+    error
+}
+
+/// The grants as the audit trail names them.
+const PASSWORD: &str = "password";
+const CLIENT_CREDENTIALS: &str = "client_credentials";
+
+/// A person's successful sign-in, as the audit trail records it.
+fn signed_in(user: &Person, address: Option<IpAddr>, session: &str) -> Result<Event, ApiError> {
+    let actor = Actor {
+        kind: ActorKind::User,
+        id: Some(user.id.clone()),
+        name: Some(user.username.clone()),
+        role: Some(user.role()?),
+    };
+    Ok(Event::new(Action::SignIn, actor, address)
+        .about(SubjectType::User, &user.id)
+        .in_agency(user.agency_id.clone())
+        .with(serde_json::json!({"grant": PASSWORD, "session": session})))
 }
 
 const BAD_LOGIN: Text = Text::fixed("Tên đăng nhập hoặc mật khẩu không đúng", "invalid username or password");
@@ -73,12 +121,13 @@ pub(super) async fn password_grant(
     check_throttle(throttle, &username, address)?;
     let lookup = username.clone();
     let user = db.run(move |conn| Ok(directory::find_person_by_login(conn, &lookup)?)).await?;
+    let named = user.as_ref().map(|u| (SubjectType::User, u.id.clone(), u.agency_id.clone()));
     let verified = verify_secret(user, password, |user: &Person| &user.password_hash).await?;
     let Some(user) = verified else {
-        return Err(refused(throttle, &username, address, "bad_credentials"));
+        return Err(refuse(issuer, &username, named, "bad_credentials", PASSWORD).await);
     };
     if !user.active {
-        return Err(refused(throttle, &username, address, "inactive"));
+        return Err(refuse(issuer, &username, named, "inactive", PASSWORD).await);
     }
     let ttl = keys.refresh_ttl;
     // A sign-in starts a session: a new family of refresh tokens, named in the access tokens.
@@ -87,6 +136,7 @@ pub(super) async fn password_grant(
     let (user, refresh) = db
         .write(move |conn| {
             let refresh = new_refresh_token(conn, &user.id, &family, ttl)?;
+            audit::record(conn, signed_in(&user, address, &family)?)?;
             Ok((user, refresh))
         })
         .await?;
@@ -162,6 +212,7 @@ enum Refresh {
 pub(super) async fn refresh_grant(token: String, issuer: &Issuer) -> Result<TokenResponse, ApiError> {
     let Issuer { db, keys, accounts, .. } = issuer;
     let ttl = keys.refresh_ttl;
+    let address = issuer.witness.address;
     // The revocation of a reused family must commit, so the transaction returns Ok(Reused)
     // and the 401 is made outside it.
     let outcome = db
@@ -187,6 +238,13 @@ pub(super) async fn refresh_grant(token: String, issuer: &Issuer) -> Result<Toke
             }
             if row.used_at.is_some() || !store::spend_refresh(conn, &row.id, clock::to_db(now))? {
                 store::revoke_family(conn, &row.family_id, clock::to_db(now))?;
+                // Whoever presented it is not known: the token may have been stolen.
+                let agency = directory::find_person(conn, &row.user_id)?.and_then(|u| u.agency_id);
+                let reuse = Event::new(Action::RefreshReuse, Actor::anonymous(None), address)
+                    .about(SubjectType::User, &row.user_id)
+                    .in_agency(agency)
+                    .with(serde_json::json!({"session": row.family_id}));
+                audit::record(conn, reuse)?;
                 return Ok(Refresh::Reused { user_id: row.user_id });
             }
             let user = match directory::find_person(conn, &row.user_id)? {
@@ -234,13 +292,29 @@ pub(super) async fn client_credentials_grant(
             Ok(Some((account, agencies)))
         })
         .await?;
+    let named = found.as_ref().map(|(account, agencies)| {
+        (SubjectType::ServiceAccount, account.id.clone(), agencies.first().cloned())
+    });
     let verified = verify_secret(found, secret, |(account, _): &(Service, _)| &account.secret_hash).await?;
     let Some((account, agencies)) = verified else {
-        return Err(refused(throttle, &client_id, address, "bad_client_credentials"));
+        return Err(refuse(issuer, &client_id, named, "bad_client_credentials", CLIENT_CREDENTIALS).await);
     };
     if !account.active {
-        return Err(refused(throttle, &client_id, address, "inactive"));
+        return Err(refuse(issuer, &client_id, named, "inactive", CLIENT_CREDENTIALS).await);
     }
+    // No transaction to join (nothing else is written): the row is written on its own, and a
+    // sign-in that cannot be recorded is not granted.
+    let actor = Actor {
+        kind: ActorKind::Service,
+        id: Some(account.id.clone()),
+        name: Some(account.client_id.clone()),
+        role: Some(Role::Integration),
+    };
+    let event = Event::new(Action::SignIn, actor, address)
+        .about(SubjectType::ServiceAccount, &account.id)
+        .in_agency(agencies.first().cloned())
+        .with(serde_json::json!({"grant": CLIENT_CREDENTIALS}));
+    db.run(move |conn| Ok(audit::record(conn, event)?)).await?;
     tracing::info!(client_id = ?client_id, address = ?address, outcome = "success", "service login");
     let subject = Subject {
         id: account.id,

@@ -1,7 +1,7 @@
 //! `POST /auth/token` (password, refresh_token and client_credentials grants) and `POST
 //! /auth/logout`. The grants themselves are in `grants`.
 
-use actix_web::{HttpRequest, HttpResponse, post, web};
+use actix_web::{HttpResponse, post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -12,6 +12,7 @@ use super::grants::{self, Issuer, TokenResponse};
 use super::store;
 use super::throttle::LoginThrottle;
 use super::tokens::{TokenKeys, hash_token};
+use crate::audit::{self, Action, SubjectType, Witness};
 use crate::clock;
 use crate::db::Db;
 use crate::error::ApiError;
@@ -92,16 +93,16 @@ fn required(value: Option<String>, field: &str) -> Result<String, ApiError> {
 )]
 #[post("/auth/token")]
 pub async fn issue_token(
-    req: HttpRequest,
     body: JsonBody<TokenRequest>,
     db: web::Data<Db>,
     keys: web::Data<TokenKeys>,
     throttle: web::Data<LoginThrottle>,
     accounts: web::Data<AccountStates>,
+    witness: Witness,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
     let body = body.into_inner();
-    let address = crate::http::client::of(&req);
-    let issuer = Issuer { db, keys, throttle, accounts };
+    let address = witness.address;
+    let issuer = Issuer { db, keys, throttle, accounts, witness };
     let response = match body.grant_type {
         GrantType::Password => {
             let username = normalize_username(&required(body.username, "username")?);
@@ -144,16 +145,25 @@ pub async fn logout(
     body: JsonBody<LogoutRequest>,
     db: web::Data<Db>,
     accounts: web::Data<AccountStates>,
+    witness: Witness,
 ) -> Result<HttpResponse, ApiError> {
     let token_hash = hash_token(&body.refresh_token);
     let caller_id = auth.id.clone();
+    let logout = witness
+        .by(&auth, Action::Logout)
+        .about(SubjectType::User, &auth.id)
+        .in_agency(auth.agency_id.clone());
     let ended = db
         .write(move |conn| {
             // Only the owner's own tokens: anything else is silently ignored, so the endpoint
             // says nothing about other people's tokens.
             match store::find_refresh(conn, &token_hash)? {
                 Some(row) if row.user_id == caller_id => {
-                    Ok(store::revoke_family(conn, &row.family_id, clock::to_db(clock::now()))? > 0)
+                    let ended = store::revoke_family(conn, &row.family_id, clock::to_db(clock::now()))? > 0;
+                    if ended {
+                        audit::record(conn, logout.with(serde_json::json!({"session": row.family_id})))?;
+                    }
+                    Ok(ended)
                 }
                 _ => Ok(false),
             }

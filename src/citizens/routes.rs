@@ -9,8 +9,10 @@ use super::codes::{self, CodeKeys, Purpose};
 use super::limits::CodeLimits;
 use super::model::{CodeProof, CodeSent, Destination, NewCitizen, ResetConfirm, ResetRequest};
 use super::service::{self, Pending};
+use crate::audit::{self, Action, Actor, ActorKind, Event, SubjectType};
 use crate::auth::accounts::AccountStates;
 use crate::auth::password;
+use crate::auth::role::Role;
 use crate::clock;
 use crate::db::Db;
 use crate::error::ApiError;
@@ -23,6 +25,11 @@ const WRONG_CODE: Text = Text::fixed(
     "Mã xác thực không đúng hoặc đã hết hạn; hãy yêu cầu mã mới",
     "the code is wrong or has expired; ask for a new one",
 );
+
+/// The citizen whose code proved them: the actor of their own registration or reset.
+fn citizen(id: &str) -> Actor {
+    Actor { kind: ActorKind::User, id: Some(id.to_owned()), name: None, role: Some(Role::Citizen) }
+}
 
 fn code_sent(destination: &Destination) -> HttpResponse {
     HttpResponse::build(StatusCode::ACCEPTED)
@@ -97,8 +104,19 @@ pub async fn verify(
     let address = crate::http::client::of(&req);
     limits.check_try(address)?;
     let code = proof.code;
-    let created =
-        db.write(move |conn| service::verify(conn, &keys, &destination, &code, clock::now())).await?;
+    let created = db
+        .write(move |conn| {
+            let created = service::verify(conn, &keys, &destination, &code, clock::now())?;
+            if let Some(row) = &created {
+                // The new account made itself: it is the actor.
+                let event = Event::new(Action::UserCreated, citizen(&row.id), address)
+                    .about(SubjectType::User, &row.id)
+                    .with(serde_json::json!({"role": row.role, "self_registered": true}));
+                audit::record(conn, event)?;
+            }
+            Ok(created)
+        })
+        .await?;
     let Some(row) = created else {
         limits.wrong_try(address);
         return Err(ApiError::invalid_field("code", WRONG_CODE));
@@ -162,7 +180,15 @@ pub async fn confirm_reset(
     let code = confirm.code;
     let reset = db
         .write(move |conn| {
-            service::confirm_reset(conn, &keys, &destination, &code, password_hash, clock::now())
+            let reset =
+                service::confirm_reset(conn, &keys, &destination, &code, password_hash, clock::now())?;
+            if let Some(user_id) = &reset {
+                let event = Event::new(Action::PasswordChanged, citizen(user_id), address)
+                    .about(SubjectType::User, user_id)
+                    .with(serde_json::json!({"by": "reset_code"}));
+                audit::record(conn, event)?;
+            }
+            Ok(reset)
         })
         .await?;
     let Some(user_id) = reset else {

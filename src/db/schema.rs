@@ -413,6 +413,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    audit_events (id) {
+        id -> BigInt,
+        occurred_at -> Timestamp,
+        action -> Text,
+        actor_kind -> Text,
+        actor_id -> Nullable<Text>,
+        actor_name -> Nullable<Text>,
+        actor_role -> Nullable<Text>,
+        client_address -> Nullable<Text>,
+        subject_type -> Nullable<Text>,
+        subject_id -> Nullable<Text>,
+        agency_id -> Nullable<Text>,
+        details -> Text,
+    }
+}
+
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 diesel::joinable!(webhook_deliveries -> outbox_events (event_id));
@@ -460,4 +477,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_attempts,
     verification_codes,
     notifications,
+    audit_events,
 );

@@ -313,7 +313,9 @@ pub(super) fn publish(
 }
 
 /// The receipt slip of a dossier the caller may see, with the names it prints.
-pub fn receipt(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<Receipt, ApiError> {
+/// The receipt slip, and the dossier's agency (for the audit trail: the slip shows the
+/// applicant's address and phone).
+pub fn receipt(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<(Receipt, String), ApiError> {
     let row = load_visible(conn, caller, id)?;
     let agency = agencies::find(conn, &row.agency_id)?.ok_or_else(|| anyhow::anyhow!("agency vanished"))?;
     let procedure =
@@ -332,7 +334,8 @@ pub fn receipt(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<Rec
         received_by,
         files,
     };
-    views::receipt(row, names, caller)
+    let agency_id = row.agency_id.clone();
+    Ok((views::receipt(row, names, caller)?, agency_id))
 }
 
 /// The public lookup by code and check: status and appointment only. A check that does not

@@ -3,6 +3,7 @@
 //! are those of the seed report and of the one-stop decrees where they exist.
 
 use crate::agencies::model::AgencyLevel;
+use crate::audit::{Action as AuditAction, ActorKind, SubjectType as AuditSubject};
 use crate::auth::role::Role;
 use crate::calendar::model::DayKind;
 use crate::catalogue::model::{ProcedureLevel, TimeUnit};
@@ -176,4 +177,51 @@ labelled!(Granularity, &[Granularity::Day, Granularity::Week, Granularity::Month
     Day => ("Ngày", "Day"),
     Week => ("Tuần", "Week"),
     Month => ("Tháng", "Month"),
+});
+
+labelled!(AuditAction, &[
+    AuditAction::SignIn, AuditAction::SignInRefused, AuditAction::RefreshReuse, AuditAction::Logout,
+    AuditAction::UserCreated, AuditAction::UserRoleChanged, AuditAction::UserAgencyChanged,
+    AuditAction::PasswordChanged, AuditAction::UserDeactivated, AuditAction::UserReactivated,
+    AuditAction::SessionsRevoked, AuditAction::ServiceAccountChanged, AuditAction::ServiceAccountSecretIssued,
+    AuditAction::WebhookCreated, AuditAction::WebhookChanged, AuditAction::WebhookDeleted,
+    AuditAction::DossierRead, AuditAction::DossierFileRead, AuditAction::Export,
+], {
+    SignIn => ("Đăng nhập", "Signed in"),
+    SignInRefused => ("Đăng nhập bị từ chối", "Sign-in refused"),
+    RefreshReuse => ("Refresh token đã dùng bị dùng lại", "Spent refresh token presented again"),
+    Logout => ("Đăng xuất", "Signed out"),
+    UserCreated => ("Tạo tài khoản", "Account created"),
+    UserRoleChanged => ("Đổi vai trò", "Role changed"),
+    UserAgencyChanged => ("Chuyển cơ quan, đơn vị", "Agency changed"),
+    PasswordChanged => ("Đổi mật khẩu", "Password changed"),
+    UserDeactivated => ("Khóa tài khoản", "Account deactivated"),
+    UserReactivated => ("Mở khóa tài khoản", "Account reactivated"),
+    SessionsRevoked => ("Chấm dứt mọi phiên đăng nhập", "Every session ended"),
+    ServiceAccountChanged => ("Thay đổi tài khoản tích hợp", "Service account changed"),
+    ServiceAccountSecretIssued => ("Cấp khóa bí mật cho tài khoản tích hợp", "Service account secret issued"),
+    WebhookCreated => ("Tạo đăng ký webhook", "Webhook created"),
+    WebhookChanged => ("Thay đổi đăng ký webhook", "Webhook changed"),
+    WebhookDeleted => ("Xóa đăng ký webhook", "Webhook deleted"),
+    DossierRead => ("Xem hồ sơ", "Dossier read"),
+    DossierFileRead => ("Tải tệp của hồ sơ", "Dossier file downloaded"),
+    Export => ("Xuất dữ liệu ra tệp", "Exported to a file"),
+});
+
+labelled!(ActorKind, &[ActorKind::User, ActorKind::Service, ActorKind::Anonymous], {
+    User => ("Người dùng", "User"),
+    Service => ("Tài khoản tích hợp", "Service account"),
+    Anonymous => ("Chưa đăng nhập", "Not signed in"),
+});
+
+labelled!(AuditSubject, &[
+    AuditSubject::User, AuditSubject::ServiceAccount, AuditSubject::Webhook, AuditSubject::Dossier,
+    AuditSubject::Report, AuditSubject::AuditTrail,
+], {
+    User => ("Tài khoản người dùng", "User account"),
+    ServiceAccount => ("Tài khoản tích hợp", "Service account"),
+    Webhook => ("Đăng ký webhook", "Webhook"),
+    Dossier => ("Hồ sơ", "Dossier"),
+    Report => ("Báo cáo", "Report"),
+    AuditTrail => ("Nhật ký kiểm toán", "Audit trail"),
 });

@@ -3,6 +3,7 @@ use serde::ser::{SerializeMap, Serializer};
 use utoipa::ToSchema;
 
 use crate::agencies::model::AgencyLevel;
+use crate::audit::{Action as AuditAction, ActorKind, SubjectType as AuditSubject};
 use crate::auth::role::Role;
 use crate::calendar::model::DayKind;
 use crate::catalogue::model::{ProcedureLevel, TimeUnit};
@@ -106,6 +107,15 @@ pub struct Labels {
     /// A time series' `granularity` (`Granularity`).
     #[schema(value_type = HashMap<Granularity, Text>)]
     pub granularity: LabelMap,
+    /// An audit event's `action` (`audit::Action`).
+    #[schema(value_type = HashMap<AuditAction, Text>)]
+    pub audit_action: LabelMap,
+    /// An audit event's `actor_kind` (`ActorKind`).
+    #[schema(value_type = HashMap<ActorKind, Text>)]
+    pub audit_actor_kind: LabelMap,
+    /// An audit event's `subject_type` (`audit::SubjectType`).
+    #[schema(value_type = HashMap<AuditSubject, Text>)]
+    pub audit_subject_type: LabelMap,
 }
 
 /// Every label the API serves.
@@ -132,6 +142,9 @@ pub fn all() -> Labels {
         indicator: LabelMap::of::<Indicator>(),
         responsible_kind: LabelMap::of::<ResponsibleKind>(),
         granularity: LabelMap::of::<Granularity>(),
+        audit_action: LabelMap::of::<AuditAction>(),
+        audit_actor_kind: LabelMap::of::<ActorKind>(),
+        audit_subject_type: LabelMap::of::<AuditSubject>(),
     }
 }
 
@@ -183,6 +196,9 @@ mod tests {
             ("indicator", declared::<Indicator>()),
             ("responsible_kind", declared::<ResponsibleKind>()),
             ("granularity", declared::<Granularity>()),
+            ("audit_action", declared::<AuditAction>()),
+            ("audit_actor_kind", declared::<ActorKind>()),
+            ("audit_subject_type", declared::<AuditSubject>()),
         ];
         let served: BTreeSet<&str> = labels.as_object().unwrap().keys().map(String::as_str).collect();
         let listed: BTreeSet<&str> = expected.iter().map(|(name, _)| *name).collect();

@@ -1,6 +1,6 @@
 //! Prometheus metrics. Request counts and latencies come from `actix-web-prom`'s middleware
 //! (labelled by route pattern, so ids do not explode the label set); pool gauges are read from
-//! r2d2 at scrape time.
+//! r2d2 at scrape time, and so is the count of audit records of reads lost (`audit::recorder`).
 
 use anyhow::Context;
 use prometheus::{Encoder, IntGauge, Registry, TextEncoder};
@@ -13,6 +13,7 @@ pub struct Metrics {
     pool_connections: IntGauge,
     pool_idle: IntGauge,
     pool_max: IntGauge,
+    audit_reads_lost: IntGauge,
 }
 
 impl Metrics {
@@ -27,6 +28,10 @@ impl Metrics {
             pool_connections: gauge("motcua_db_pool_connections", "Open database connections")?,
             pool_idle: gauge("motcua_db_pool_idle_connections", "Idle database connections")?,
             pool_max: gauge("motcua_db_pool_max_connections", "Largest pool size")?,
+            audit_reads_lost: gauge(
+                "motcua_audit_reads_lost",
+                "Audit records of reads dropped (queue full) or lost to a failed write since start",
+            )?,
             registry,
         };
         metrics.pool_max.set(i64::from(pool_max));
@@ -48,8 +53,9 @@ impl Metrics {
             .map_err(|e| anyhow::anyhow!("metrics middleware: {e}"))
     }
 
-    pub fn render(&self, pool: diesel::r2d2::State) -> Result<String, ApiError> {
+    pub fn render(&self, pool: diesel::r2d2::State, audit_reads_lost: u64) -> Result<String, ApiError> {
         self.pool_connections.set(i64::from(pool.connections));
+        self.audit_reads_lost.set(i64::try_from(audit_reads_lost).unwrap_or(i64::MAX));
         self.pool_idle.set(i64::from(pool.idle_connections));
         let mut out = Vec::new();
         TextEncoder::new().encode(&self.registry.gather(), &mut out).context("encoding metrics")?;

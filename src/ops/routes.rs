@@ -4,6 +4,7 @@ use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::audit::Recorder;
 use crate::db::{Db, ping};
 use crate::error::{ApiError, Problem};
 use crate::http::responses as r;
@@ -54,7 +55,8 @@ pub async fn readyz(db: web::Data<Db>) -> Result<web::Json<Health>, ApiError> {
     Ok(web::Json(Health { status: "ready" }))
 }
 
-/// Prometheus metrics: requests by route and status, latency histogram, connection pool usage.
+/// Prometheus metrics: requests by route and status, latency histogram, connection pool usage,
+/// audit records of reads lost.
 #[utoipa::path(
     tag = "operations",
     responses(
@@ -64,7 +66,11 @@ pub async fn readyz(db: web::Data<Db>) -> Result<web::Json<Health>, ApiError> {
     security()
 )]
 #[get("/metrics")]
-pub async fn metrics(metrics: web::Data<Metrics>, db: web::Data<Db>) -> Result<HttpResponse, ApiError> {
-    let body = metrics.render(db.pool().state())?;
+pub async fn metrics(
+    metrics: web::Data<Metrics>,
+    db: web::Data<Db>,
+    reads: web::Data<Recorder>,
+) -> Result<HttpResponse, ApiError> {
+    let body = metrics.render(db.pool().state(), reads.lost())?;
     Ok(HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(body))
 }

@@ -9,6 +9,7 @@ use super::model::{
 };
 use super::service;
 use crate::agencies::store as agencies;
+use crate::audit::{Action, SubjectType, Witness};
 use crate::auth::caller::{Authorized, Caller, Leadership, Staff};
 use crate::calendar::cache::CalendarCache;
 use crate::clock;
@@ -54,7 +55,8 @@ fn check_desk_text(query: &SummaryQuery) -> Result<(), ApiError> {
 
 /// The periodic report (report.md) for an agency and everything below it: JSON, or as a file —
 /// CSV, XLSX laid out like form II.06a, or the report document in Vietnamese as DOCX or printable
-/// HTML. Leaders and admins of the agency or one above it.
+/// HTML. Leaders and admins of the agency or one above it. A file names officers (who answers
+/// for missing digitization): exporting one is recorded in the audit trail.
 #[utoipa::path(
     tag = "reports",
     params(SummaryQuery),
@@ -67,6 +69,7 @@ pub async fn summary(
     query: QueryParams<SummaryQuery>,
     db: web::Data<Db>,
     calendars: web::Data<CalendarCache>,
+    witness: Witness,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     check_desk_text(&query)?;
@@ -105,6 +108,16 @@ pub async fn summary(
         };
         document::build(&summary, &desk, today, &setter)
     };
+    if format != ReportFormat::Json {
+        let export = witness
+            .by(&auth, Action::Export)
+            .about(SubjectType::Report, &summary.agency.id)
+            .in_agency(Some(summary.agency.id.clone()))
+            .with(serde_json::json!({
+                "report": "summary", "format": format, "from": summary.period.from, "to": summary.period.to,
+            }));
+        witness.saw(export);
+    }
     Ok(match format {
         ReportFormat::Json => HttpResponse::Ok().json(&summary),
         ReportFormat::Csv => HttpResponse::Ok()

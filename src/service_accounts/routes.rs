@@ -8,6 +8,7 @@ use super::model::{
 };
 use super::store;
 use crate::agencies::store as agencies;
+use crate::audit::{self, Action, Event, SubjectType, Witness};
 use crate::auth::caller::{AdminOnly, Authorized};
 use crate::auth::password;
 use crate::auth::scope::Scope;
@@ -23,6 +24,12 @@ use crate::i18n::{common, nouns};
 
 fn in_scope(scope: &Scope, bound: &[(String, String)]) -> bool {
     !bound.is_empty() && bound.iter().all(|(id, path)| scope.contains(id, path))
+}
+
+/// An audit event about a service account, for the administrators of the first agency it is
+/// bound to (an administrator who sees the account sees every agency it is bound to).
+fn about(event: Event, account_id: &str, agency_ids: &[String]) -> Event {
+    event.about(SubjectType::ServiceAccount, account_id).in_agency(agency_ids.first().cloned())
 }
 
 fn ids(bound: &[(String, String)]) -> Vec<String> {
@@ -94,12 +101,14 @@ pub async fn create_service_account(
     auth: Authorized<AdminOnly>,
     body: JsonBody<NewServiceAccount>,
     db: web::Data<Db>,
+    witness: Witness,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     body.validate()?;
     let secret = random_secret();
     let secret_hash = hash_secret(secret.clone()).await?;
     let scope = auth.scope();
+    let issued = witness.by(&auth, Action::ServiceAccountSecretIssued);
     let account = db
         .write(move |conn| {
             let agency_ids = check_agencies(conn, &scope, &body.agency_ids)?;
@@ -115,6 +124,8 @@ pub async fn create_service_account(
             };
             store::insert(conn, &row)?;
             store::bind(conn, &row.id, &agency_ids)?;
+            let details = serde_json::json!({"created": true, "agency_ids": agency_ids});
+            audit::record(conn, about(issued, &row.id, &agency_ids).with(details))?;
             Ok(ServiceAccount::from_row(row, agency_ids))
         })
         .await?;
@@ -224,13 +235,16 @@ pub async fn update_service_account(
     body: JsonBody<ServiceAccountPatch>,
     db: web::Data<Db>,
     accounts: web::Data<crate::auth::accounts::AccountStates>,
+    witness: Witness,
 ) -> Result<HttpResponse, ApiError> {
     let patch = body.into_inner();
     patch.validate()?;
     let scope = auth.scope();
+    let changed = witness.by(&auth, Action::ServiceAccountChanged);
     let account = db
         .write(move |conn| {
             let (mut row, mut agency_ids) = load_visible(conn, &scope, &id)?;
+            let before = (row.active, agency_ids.clone());
             if_match.check(&etag(&row.id, clock::from_db(row.updated_at)))?;
             if let Some(requested) = &patch.agency_ids {
                 agency_ids = check_agencies(conn, &scope, requested)?;
@@ -244,6 +258,17 @@ pub async fn update_service_account(
             }
             row.updated_at = clock::to_db(clock::now());
             store::update(conn, &row)?;
+            // What it may reach and whether it may sign in; its name is not a security matter.
+            let mut details = serde_json::Map::new();
+            if before.0 != row.active {
+                details.insert("active".into(), serde_json::json!({"from": before.0, "to": row.active}));
+            }
+            if before.1 != agency_ids {
+                details.insert("agency_ids".into(), serde_json::json!({"from": before.1, "to": agency_ids}));
+            }
+            if !details.is_empty() {
+                audit::record(conn, about(changed, &row.id, &agency_ids).with(details.into()))?;
+            }
             Ok(ServiceAccount::from_row(row, agency_ids))
         })
         .await?;
@@ -269,16 +294,22 @@ pub async fn rotate_service_account_secret(
     auth: Authorized<AdminOnly>,
     id: web::Path<String>,
     db: web::Data<Db>,
+    witness: Witness,
 ) -> Result<web::Json<ServiceAccountWithSecret>, ApiError> {
     let secret = random_secret();
     let secret_hash = hash_secret(secret.clone()).await?;
     let scope = auth.scope();
+    let issued = witness.by(&auth, Action::ServiceAccountSecretIssued);
     let account = db
         .write(move |conn| {
             let (mut row, agency_ids) = load_visible(conn, &scope, &id)?;
             row.secret_hash = secret_hash;
             row.updated_at = clock::to_db(clock::now());
             store::update(conn, &row)?;
+            audit::record(
+                conn,
+                about(issued, &row.id, &agency_ids).with(serde_json::json!({"created": false})),
+            )?;
             Ok(ServiceAccount::from_row(row, agency_ids))
         })
         .await?;

@@ -5,6 +5,7 @@ use validator::Validate;
 use super::model::{NewUser, User, UserPatch, UserQuery, UserRow};
 use super::service::{self, check_agency, visible};
 use super::store::{self, ListFilter};
+use crate::audit::{self, Action, SubjectType, Witness};
 use crate::auth::caller::{AdminOnly, Authorized, Staff};
 use crate::auth::password;
 use crate::auth::role::Role;
@@ -94,12 +95,24 @@ pub async fn create_user(
     auth: Authorized<AdminOnly>,
     body: JsonBody<NewUser>,
     db: web::Data<Db>,
+    witness: Witness,
 ) -> Result<HttpResponse, ApiError> {
     let registration = web::block(move || service::prepare(body.into_inner()))
         .await
         .map_err(|e| ApiError::Internal(e.into()))??;
     let scope = auth.scope();
-    let row = db.write(move |conn| service::register(conn, &scope, registration)).await?;
+    let created = witness.by(&auth, Action::UserCreated);
+    let row = db
+        .write(move |conn| {
+            let row = service::register(conn, &scope, registration)?;
+            let event = created
+                .about(SubjectType::User, &row.id)
+                .in_agency(row.agency_id.clone())
+                .with(serde_json::json!({"role": row.role, "agency_id": row.agency_id}));
+            audit::record(conn, event)?;
+            Ok(row)
+        })
+        .await?;
     let user = User::try_from(row)?;
     tracing::info!(user_id = %user.id, role = %user.role, by = %auth.id, "user created");
     Ok(respond(
@@ -128,6 +141,7 @@ pub async fn update_user(
     body: JsonBody<UserPatch>,
     db: web::Data<Db>,
     accounts: web::Data<crate::auth::accounts::AccountStates>,
+    witness: Witness,
 ) -> Result<HttpResponse, ApiError> {
     let mut patch = body.into_inner();
     patch.validate()?;
@@ -139,10 +153,13 @@ pub async fn update_user(
     };
     let scope = auth.scope();
     let caller_id = auth.id.clone();
+    let by = auth.id.clone();
     let id = id.into_inner();
+    let event = move |action| witness.by(&auth, action);
     let row = db
         .write(move |conn| {
             let mut row = load_visible(conn, &scope, &id)?;
+            let before = row.clone();
             if_match.check(&etag(&row.id, clock::from_db(row.updated_at)))?;
             let role = patch.role.unwrap_or(row.role()?);
             // An admin who narrows its own rights may leave nobody able to undo it.
@@ -158,7 +175,8 @@ pub async fn update_user(
             let agency_id = patch.agency_id.or(row.agency_id.take());
             check_agency(conn, &scope, role, agency_id.as_deref())?;
             let now = clock::to_db(clock::now());
-            let revoke = patch.active == Some(false) || new_hash.is_some();
+            let password_changed = new_hash.is_some();
+            let revoke = patch.active == Some(false) || password_changed;
             row.role = role.as_str().to_owned();
             row.agency_id = agency_id;
             if let Some(name) = patch.full_name {
@@ -175,11 +193,15 @@ pub async fn update_user(
             if revoke {
                 revoke_all_for_user(conn, &row.id, now)?;
             }
+            for (action, details) in service::audited_changes(&before, &row, password_changed) {
+                let about = event(action).about(SubjectType::User, &row.id).in_agency(row.agency_id.clone());
+                audit::record(conn, about.with(details))?;
+            }
             Ok(row)
         })
         .await?;
     accounts.forget(&row.id);
     let user = User::try_from(row)?;
-    tracing::info!(user_id = %user.id, by = %auth.id, "user updated");
+    tracing::info!(user_id = %user.id, by = %by, "user updated");
     Ok(respond(&mut HttpResponse::Ok(), &user))
 }

@@ -6,6 +6,7 @@ use validator::Validate;
 use super::model::{NewUser, UserRow};
 use super::store;
 use crate::agencies::store as agencies;
+use crate::audit::Action;
 use crate::auth::directory::normalize_username;
 use crate::auth::password;
 use crate::auth::role::Role;
@@ -127,4 +128,33 @@ pub fn create_from_cli(db: &Db, mut new: NewUser, agency_code: Option<&str>) -> 
     };
     let registration = prepare(new).map_err(describe)?;
     write_transaction(&mut conn, |conn| register(conn, &Scope::All, registration)).map_err(describe)
+}
+
+/// What the audit trail records of an account's change: each of role, agency, password and
+/// active flag that changed, with the before and after of the first two (a new name is not a
+/// security event). The password itself is never in it.
+pub fn audited_changes(
+    before: &UserRow,
+    after: &UserRow,
+    password_changed: bool,
+) -> Vec<(Action, serde_json::Value)> {
+    let mut changes = Vec::new();
+    if before.role != after.role {
+        changes.push((Action::UserRoleChanged, serde_json::json!({"from": before.role, "to": after.role})));
+    }
+    if before.agency_id != after.agency_id {
+        changes.push((
+            Action::UserAgencyChanged,
+            serde_json::json!({"from": before.agency_id, "to": after.agency_id}),
+        ));
+    }
+    if password_changed {
+        changes.push((Action::PasswordChanged, serde_json::json!({"sessions_ended": true})));
+    }
+    match (before.active, after.active) {
+        (true, false) => changes.push((Action::UserDeactivated, serde_json::json!({"sessions_ended": true}))),
+        (false, true) => changes.push((Action::UserReactivated, serde_json::json!({}))),
+        _ => {}
+    }
+    changes
 }

@@ -6,6 +6,7 @@
 use actix_web::{HttpResponse, delete, web};
 
 use super::routes::load_visible;
+use crate::audit::{self, Action, SubjectType, Witness};
 use crate::auth::accounts::AccountStates;
 use crate::auth::caller::{AdminOnly, Authorized};
 use crate::auth::store::revoke_all_for_user;
@@ -35,12 +36,19 @@ pub async fn end_sessions(
     id: web::Path<String>,
     db: web::Data<Db>,
     accounts: web::Data<AccountStates>,
+    witness: Witness,
 ) -> Result<HttpResponse, ApiError> {
     let scope = auth.scope();
+    let revoked = witness.by(&auth, Action::SessionsRevoked);
     let user_id = db
         .write(move |conn| {
             let row = load_visible(conn, &scope, &id)?;
-            revoke_all_for_user(conn, &row.id, clock::to_db(clock::now()))?;
+            let ended = revoke_all_for_user(conn, &row.id, clock::to_db(clock::now()))?;
+            let event = revoked
+                .about(SubjectType::User, &row.id)
+                .in_agency(row.agency_id.clone())
+                .with(serde_json::json!({"refresh_tokens_revoked": ended}));
+            audit::record(conn, event)?;
             Ok(row.id)
         })
         .await?;

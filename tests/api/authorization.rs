@@ -231,6 +231,11 @@ const MATRIX: &[(&str, Rel, [u16; 6])] = {
         ("DELETE /api/v1/webhooks/{webhook}",       Foreign, [404, 403, 403, 404, 403, 401]),
         ("GET /api/v1/webhooks/{webhook}/deliveries", Foreign, [404, 403, 403, 404, 403, 401]),
         ("POST /api/v1/webhooks/{webhook}/deliveries/{delivery}/retry", Foreign, [404, 403, 403, 404, 403, 401]),
+        // The audit trail: administrators only, each within their scope (here an agency's
+        // administrator at P, filtering by the target's agency).
+        ("GET /api/v1/audit",                       Own,     [200, 403, 403, 403, 403, 401]),
+        ("GET /api/v1/audit",                       Child,   [200, 403, 403, 403, 403, 401]),
+        ("GET /api/v1/audit",                       Foreign, [404, 403, 403, 403, 403, 401]),
         // Public by design, a token or none: the active catalogue, the agencies that receive
         // dossiers, published answers, and a dossier's status by its code and check.
         ("GET /api/v1/public/procedures",           Own,     [200, 200, 200, 200, 200, 200]),
@@ -450,6 +455,7 @@ fn request(world: &World, endpoint: &str, rel: Rel, n: usize) -> (Method, String
             .push_str(&format!("?agency_id={target_agency}&from=2024-01-01&to=2024-06-30&granularity=month")),
         ("GET", "/api/v1/targets") => path.push_str(&format!("?agency_id={target_agency}&year=2024")),
         ("GET", "/api/v1/public/dossiers/{code}") => path.push_str("?check=5678"),
+        ("GET", "/api/v1/audit") => path.push_str(&format!("?agency_id={target_agency}")),
         ("GET", "/api/v1/calendar/due") => {
             path.push_str(&format!("?start=2024-01-05T09:00:00Z&working_days=1&agency_id={target_agency}"))
         }

@@ -130,6 +130,19 @@ async fn a_citizen_registers_submits_and_hears_of_every_step_by_sms() {
         anonymous_post(&app, "/api/v1/citizens/verify", json!({"phone": "0912345678", "code": code})).await;
     assert_eq!(error_fields(&problem(spent).await), ["code"], "a code works once");
 
+    // The account's creation is in the audit trail, by the account itself.
+    let trail: Value = app
+        .get_as(&desk.admin, &format!("/api/v1/audit?subject_id={}", account["id"].as_str().unwrap()))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let created = &trail["items"][0];
+    assert_eq!(
+        (created["action"].as_str(), created["actor_id"].as_str()),
+        (Some("user_created"), account["id"].as_str())
+    );
+
     // Finds the procedure in the catalogue without signing in.
     let found: Value = app.get("/api/v1/public/procedures?q=khai%20sinh").await.json().await.unwrap();
     assert_eq!(found["items"][0]["id"], desk.procedure.as_str());

@@ -1,6 +1,7 @@
 //! One integration-test binary: real HTTP against the real app, on SQLite or PostgreSQL.
 
 mod agencies;
+mod audit;
 mod auth;
 mod authorization;
 mod calendar;

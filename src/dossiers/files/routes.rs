@@ -11,6 +11,7 @@ use super::service::{self, Attached};
 use super::store::FileRow;
 use super::upload;
 use super::views::{DossierFile, DossierFiles, FileLink, FileUpload};
+use crate::audit::Witness;
 use crate::auth::caller::{AnyRole, Authorized};
 use crate::clock;
 use crate::db::Db;
@@ -86,7 +87,7 @@ pub async fn list_files(
 }
 
 /// Download a file, under its original name. `Range` (one range) and `If-None-Match` are
-/// honoured; the download is recorded in the dossier's history.
+/// honoured; the download is recorded in the dossier's history and the audit trail.
 #[utoipa::path(
     tag = "dossiers",
     params(
@@ -112,11 +113,12 @@ pub async fn download_file(
     path: web::Path<(String, String)>,
     db: web::Data<Db>,
     files: web::Data<Files>,
+    witness: Witness,
 ) -> Result<HttpResponse, ApiError> {
     let (dossier_id, file_id) = path.into_inner();
-    let starts = download::from_the_start(req.headers());
+    let recorded = (download::from_the_start(req.headers()), witness.address);
     let file =
-        db.write(move |conn| service::open(conn, &auth.caller, (&dossier_id, &file_id), starts)).await?;
+        db.write(move |conn| service::open(conn, &auth.caller, (&dossier_id, &file_id), recorded)).await?;
     send(&req, file, &files).await
 }
 
@@ -169,6 +171,7 @@ pub async fn download_by_link(
     token: web::Path<String>,
     db: web::Data<Db>,
     files: web::Data<Files>,
+    witness: Witness,
 ) -> Result<HttpResponse, ApiError> {
     let claims = files.links.verify(&token).ok_or_else(|| {
         ApiError::not_found(crate::i18n::Text::fixed(
@@ -176,8 +179,8 @@ pub async fn download_by_link(
             "link (expired or not genuine)",
         ))
     })?;
-    let starts = download::from_the_start(req.headers());
-    let file = db.write(move |conn| service::open_by_link(conn, &claims, starts)).await?;
+    let recorded = (download::from_the_start(req.headers()), witness.address);
+    let file = db.write(move |conn| service::open_by_link(conn, &claims, recorded)).await?;
     send(&req, file, &files).await
 }
 

@@ -5,13 +5,17 @@
 //!
 //! Every upload, removal, link and download is in the dossier's history (who, when, which file):
 //! these are personal documents. A download is recorded when it starts (a request for the
-//! whole file or a range from its first byte), not for every range a viewer asks for next.
+//! whole file or a range from its first byte), not for every range a viewer asks for next; the
+//! same transaction writes it to the audit trail (by file id, never by name).
+
+use std::net::IpAddr;
 
 use chrono::{DateTime, Utc};
 
 use super::link::LinkClaims;
 use super::rules::{self, Digitization, FileKind, Slot};
 use super::store::{self, FileRow};
+use crate::audit::{self, Action, Actor, ActorKind, Event, SubjectType};
 use crate::auth::caller::Caller;
 use crate::auth::role::Role;
 use crate::auth::tokens::SubjectKind;
@@ -105,24 +109,39 @@ pub fn list(conn: &mut DbConnection, caller: &Caller, dossier_id: &str) -> Resul
     Ok(store::list(conn, &row.id)?)
 }
 
-/// One file to download; recorded in the history when `starts` (see the module's note).
+/// One file to download; recorded in the history and the audit trail when `starts` (see the
+/// module's note).
 pub fn open(
     conn: &mut DbConnection,
     caller: &Caller,
     (dossier_id, file_id): (&str, &str),
-    starts: bool,
+    (starts, address): (bool, Option<IpAddr>),
 ) -> Result<FileRow, ApiError> {
     let row = load_visible(conn, caller, dossier_id)?;
     let file = store::find(conn, &row.id, file_id)?.ok_or_else(not_found)?;
     if starts {
         witness(conn, &row, caller, "file_downloaded", described(&file))?;
+        let read = Event::new(Action::DossierFileRead, Actor::of(caller), address);
+        audit::record(conn, file_read(read, &row, &file, false))?;
     }
     Ok(file)
 }
 
+/// The audit event of a download: the dossier, its agency, and the file by id.
+fn file_read(event: Event, row: &DossierRow, file: &FileRow, by_link: bool) -> Event {
+    event
+        .about(SubjectType::Dossier, &row.id)
+        .in_agency(Some(row.agency_id.clone()))
+        .with(serde_json::json!({"file_id": file.id, "kind": file.kind, "by_link": by_link}))
+}
+
 /// A file a signed link names, if it still exists; the download is recorded in the name of
 /// the account the link was issued to.
-pub fn open_by_link(conn: &mut DbConnection, claims: &LinkClaims, starts: bool) -> Result<FileRow, ApiError> {
+pub fn open_by_link(
+    conn: &mut DbConnection,
+    claims: &LinkClaims,
+    (starts, address): (bool, Option<IpAddr>),
+) -> Result<FileRow, ApiError> {
     let file = store::find(conn, &claims.dossier_id, &claims.sub)?.ok_or_else(not_found)?;
     if starts {
         let row = dossiers::find(conn, &file.dossier_id)?.ok_or_else(not_found)?;
@@ -142,6 +161,14 @@ pub fn open_by_link(conn: &mut DbConnection, claims: &LinkClaims, starts: bool) 
             "file_downloaded",
             format!("{} (qua liên kết có thời hạn)", described(&file)),
         )?;
+        let actor = Actor {
+            kind: if kind == SubjectKind::Service { ActorKind::Service } else { ActorKind::User },
+            id: Some(claims.issued_to.clone()),
+            name: None,
+            role: None,
+        };
+        let read = Event::new(Action::DossierFileRead, actor, address);
+        audit::record(conn, file_read(read, &row, &file, true))?;
     }
     Ok(file)
 }

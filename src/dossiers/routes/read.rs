@@ -3,12 +3,13 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, web};
 
+use crate::audit::{Action, SubjectType, Witness};
 use crate::auth::caller::{AnyRole, Authorized, Staff};
 use crate::auth::role::Role;
 use crate::calendar::cache::CalendarCache;
 use crate::clock;
 use crate::db::Db;
-use crate::dossiers::access::load_visible;
+use crate::dossiers::access::{load_visible, sees_personal_data};
 use crate::dossiers::model::{DossierQuery, WorklistQuery};
 use crate::dossiers::views::{self, Dossier, History, HistoryEntry, Worklist};
 use crate::dossiers::{list, worklist as worklists};
@@ -20,7 +21,7 @@ use crate::http::responses as r;
 use crate::records::history::{self, Trail};
 
 /// Read one dossier. Identity number and contacts are shown to the agency's staff and the
-/// applicant only.
+/// applicant only. The reading is recorded in the audit trail.
 #[utoipa::path(
     tag = "dossiers",
     params(("id" = String, Path)),
@@ -36,10 +37,18 @@ pub async fn get_dossier(
     auth: Authorized<AnyRole>,
     id: web::Path<String>,
     db: web::Data<Db>,
+    witness: Witness,
 ) -> Result<HttpResponse, ApiError> {
     let caller = auth.caller.clone();
     let row = db.run(move |conn| load_visible(conn, &caller, &id)).await?;
-    etag::respond(StatusCode::OK, &views::etag(&row), &views::dossier(row, &auth)?)
+    let read = witness
+        .by(&auth, Action::DossierRead)
+        .about(SubjectType::Dossier, &row.id)
+        .in_agency(Some(row.agency_id.clone()))
+        .with(serde_json::json!({"view": "dossier", "personal_fields": sees_personal_data(&auth)}));
+    let response = etag::respond(StatusCode::OK, &views::etag(&row), &views::dossier(row, &auth)?)?;
+    witness.saw(read);
+    Ok(response)
 }
 
 /// Every step of the dossier: who, when, from and to which status, with the note. The applicant

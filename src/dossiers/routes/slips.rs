@@ -6,8 +6,10 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use crate::audit::{Action, SubjectType, Witness};
 use crate::auth::caller::{AnyRole, Authorized};
 use crate::db::Db;
+use crate::dossiers::access::sees_personal_data;
 use crate::dossiers::lookup::LookupThrottle;
 use crate::dossiers::model::{ReceiptFormat, ReceiptQuery};
 use crate::dossiers::views::{PublicDossier, Receipt};
@@ -36,9 +38,14 @@ pub async fn dossier_receipt(
     id: web::Path<String>,
     query: QueryParams<ReceiptQuery>,
     db: web::Data<Db>,
+    witness: Witness,
 ) -> Result<HttpResponse, ApiError> {
     let caller = auth.caller.clone();
-    let receipt = db.run(move |conn| service::receipt(conn, &caller, &id)).await?;
+    let dossier_id = id.into_inner();
+    let read = witness.by(&auth, Action::DossierRead).about(SubjectType::Dossier, &dossier_id);
+    let (receipt, agency_id) = db.run(move |conn| service::receipt(conn, &caller, &dossier_id)).await?;
+    let details = serde_json::json!({"view": "receipt", "personal_fields": sees_personal_data(&auth)});
+    witness.saw(read.in_agency(Some(agency_id)).with(details));
     Ok(match query.format.unwrap_or(ReceiptFormat::Html) {
         ReceiptFormat::Json => HttpResponse::Ok().json(receipt),
         ReceiptFormat::Html => {

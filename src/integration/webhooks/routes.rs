@@ -12,6 +12,7 @@ use super::model::{
 };
 use super::store::{self, AttemptRow, DeliveryRow, WebhookRow};
 use super::target::check_target;
+use crate::audit::{self, Action, Event, SubjectType, Witness};
 use crate::auth::caller::{Authorized, Caller};
 use crate::auth::scope::Scope;
 use crate::clock;
@@ -86,6 +87,20 @@ fn load_visible(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<We
         .ok_or_else(|| ApiError::not_found(nouns::WEBHOOK))
 }
 
+/// An audit event about a subscription, for the administrators of its owner's agency. Its URL
+/// may carry a key in its query: only the host is recorded, and never the secret.
+fn audited(event: Event, caller: &Caller, row: &WebhookRow) -> Event {
+    let host = url::Url::parse(&row.url).ok().and_then(|u| u.host_str().map(str::to_owned));
+    event
+        .about(SubjectType::Webhook, &row.id)
+        .in_agency(caller.agency_id.clone().or_else(|| caller.agencies.first().cloned()))
+        .with(serde_json::json!({
+            "host": host,
+            "event_types": model::stored_patterns(&row.event_types).iter().map(|p| p.as_string()).collect::<Vec<_>>(),
+            "active": row.active,
+        }))
+}
+
 async fn checked_target(raw: &str, policy: TargetPolicy) -> Result<String, ApiError> {
     let url = check_url(raw)?;
     check_target(&url, policy.allow_private).await.map_err(|m| ApiError::invalid_field("url", m))?;
@@ -107,6 +122,7 @@ pub async fn create_webhook(
     body: JsonBody<NewWebhook>,
     db: web::Data<Db>,
     policy: web::Data<TargetPolicy>,
+    witness: Witness,
 ) -> Result<HttpResponse, ApiError> {
     let idempotency = key.with_body(body.raw());
     let new = body.into_inner();
@@ -115,6 +131,7 @@ pub async fn create_webhook(
     let url = checked_target(&new.url, **policy).await?;
     let now = clock::to_db(Utc::now());
     let caller = auth.caller.clone();
+    let created = witness.by(&auth, Action::WebhookCreated);
     let response = idempotency::write(&db, &auth.id, idempotency, move |conn| {
         // Before anything is written here, so that this transaction is not among those the
         // start waits for.
@@ -135,6 +152,7 @@ pub async fn create_webhook(
             updated_at: now,
         };
         store::insert(conn, &row)?;
+        audit::record(conn, audited(created, &caller, &row))?;
         let headers = vec![
             (header::ETAG.to_string(), etag_of(&row)),
             (header::LOCATION.to_string(), format!("/api/v1/webhooks/{}", row.id)),
@@ -228,6 +246,7 @@ pub async fn update_webhook(
     body: JsonBody<WebhookPatch>,
     db: web::Data<Db>,
     policy: web::Data<TargetPolicy>,
+    witness: Witness,
 ) -> Result<HttpResponse, ApiError> {
     let patch = body.into_inner();
     let patterns = patch.event_types.as_deref().map(parse_patterns).transpose()?;
@@ -239,10 +258,12 @@ pub async fn update_webhook(
         None => None,
     };
     let caller = auth.caller.clone();
+    let changed = witness.by(&auth, Action::WebhookChanged);
     let (etag, hook) = db
         .write(move |conn| {
             let mut row = load_visible(conn, &caller, &id)?;
             if_match.check(&etag_of(&row))?;
+            let secret_changed = patch.secret.is_some();
             if let Some(url) = url {
                 row.url = url;
             }
@@ -257,6 +278,9 @@ pub async fn update_webhook(
             }
             row.updated_at = clock::to_db(Utc::now());
             store::update(conn, &row)?;
+            let mut event = audited(changed, &caller, &row);
+            event.details["secret_changed"] = secret_changed.into();
+            audit::record(conn, event)?;
             Ok((etag_of(&row), with_backlog(conn, row)?))
         })
         .await?;
@@ -279,11 +303,14 @@ pub async fn delete_webhook(
     auth: Authorized<FeedReaders>,
     id: web::Path<String>,
     db: web::Data<Db>,
+    witness: Witness,
 ) -> Result<HttpResponse, ApiError> {
     let caller = auth.caller.clone();
+    let deleted = witness.by(&auth, Action::WebhookDeleted);
     db.write(move |conn| {
         let row = load_visible(conn, &caller, &id)?;
-        Ok(store::delete(conn, &row.id)?)
+        store::delete(conn, &row.id)?;
+        Ok(audit::record(conn, audited(deleted, &caller, &row))?)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
