@@ -10,7 +10,7 @@ use motcua::delivery::signature;
 use motcua::settings::Settings;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, desk, error_fields, problem, spawn_app, spawn_app_with};
+use crate::helpers::{Desk, TestApp, desk, error_fields, problem, spawn_app, spawn_app_with, submit_dossier};
 
 const SMS_SECRET: &str = "the-gateway-adapter-shares-this";
 const PASSWORD: &str = "mật-khẩu-của-hoa-2024";
@@ -94,6 +94,15 @@ async fn anonymous_post(app: &TestApp, path: &str, body: Value) -> reqwest::Resp
     app.client.post(app.url(path)).json(&body).send().await.unwrap()
 }
 
+/// An online dossier of Nguyễn Thị Hoa's, submitted by `token` to the desk's commune.
+async fn online(app: &TestApp, token: &str, desk: &Desk) -> Value {
+    let body = json!({
+        "procedure_id": desk.procedure, "agency_id": desk.commune, "channel": "online",
+        "applicant": {"kind": "citizen", "full_name": "Nguyễn Thị Hoa"},
+    });
+    submit_dossier(app, token, &body).await
+}
+
 async fn act(app: &TestApp, token: &str, id: &str, action: &str, body: Value) -> Value {
     let response = app.post_as(token, &format!("/api/v1/dossiers/{id}/{action}"), &body).await;
     assert_eq!(response.status(), 200, "{action}");
@@ -149,19 +158,7 @@ async fn a_citizen_registers_submits_and_hears_of_every_step_by_sms() {
 
     // Signs in with the phone however it is written.
     let citizen = app.login("+84912345678", PASSWORD).await;
-    let dossier: Value = app
-        .post_as(
-            &citizen,
-            "/api/v1/dossiers",
-            &json!({
-                "procedure_id": desk.procedure, "agency_id": desk.commune, "channel": "online",
-                "applicant": {"kind": "citizen", "full_name": "Nguyễn Thị Hoa"},
-            }),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let dossier: Value = online(&app, &citizen, &desk).await;
     let id = dossier["id"].as_str().unwrap();
     let code = dossier["code"].as_str().unwrap();
     assert_eq!(
@@ -223,19 +220,7 @@ async fn a_citizen_registers_submits_and_hears_of_every_step_by_sms() {
     // Opting out stops the messages.
     let off = app.patch_as(&citizen, "/api/v1/me", &json!({"notify": false})).await;
     assert_eq!(off.status(), 200);
-    let second: Value = app
-        .post_as(
-            &citizen,
-            "/api/v1/dossiers",
-            &json!({
-                "procedure_id": desk.procedure, "agency_id": desk.commune, "channel": "online",
-                "applicant": {"kind": "citizen", "full_name": "Nguyễn Thị Hoa"},
-            }),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let second: Value = online(&app, &citizen, &desk).await;
     act(&app, &desk.officer, second["id"].as_str().unwrap(), "accept", json!({})).await;
     let about: Value = app
         .get_as(&desk.admin, &format!("/api/v1/notifications?dossier_id={}", second["id"].as_str().unwrap()))
@@ -473,19 +458,7 @@ async fn a_citizen_registers_by_email_and_hears_by_email() {
     assert_eq!(verified.status(), 201);
     let citizen = app.login(&address, PASSWORD).await;
     let desk = desk(&app).await;
-    let dossier: Value = app
-        .post_as(
-            &citizen,
-            "/api/v1/dossiers",
-            &json!({
-                "procedure_id": desk.procedure, "agency_id": desk.commune, "channel": "online",
-                "applicant": {"kind": "citizen", "full_name": "Nguyễn Thị Hoa"},
-            }),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let dossier: Value = online(&app, &citizen, &desk).await;
     act(&app, &desk.officer, dossier["id"].as_str().unwrap(), "accept", json!({})).await;
     let mail = wait_for_mail(&maildir, &address, 2).await;
     let received = mail.iter().find(|m| m.contains("received dossier")).expect("the received mail");
