@@ -182,6 +182,14 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             Text::fixed("Văn bản không được chứa ký tự NUL", "text must not contain NUL characters"),
         ));
     }
+    // Every body is an object; serde would also fill a struct from an array (`[null, null]`
+    // setting its first fields in order), which no client means.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return Err(ApiError::invalid_field(
+            "body",
+            Text::fixed("Sai kiểu dữ liệu: cần một đối tượng JSON", "invalid type: expected a JSON object"),
+        ));
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let field = field_or_body(e.path());
@@ -433,6 +441,9 @@ mod tests {
         assert_eq!(field_of(syntax.unwrap_err()).0, 400);
         let trailing = parse_json::<Intake>(br#"{"channel":"x","applicant":{"full_name":"A"}} x"#);
         assert_eq!(field_of(trailing.unwrap_err()).0, 400);
+        // serde alone would fill the struct's fields in order from an array.
+        let array = parse_json::<Intake>(br#" ["online", {"full_name": "A"}]"#);
+        assert_eq!(field_of(array.unwrap_err()), (422, "body".into()));
     }
 
     #[derive(Debug, Deserialize)]
@@ -490,7 +501,7 @@ mod tests {
         );
         assert_eq!(vi(r#"{"n":1,"n":2}"#), "Trường n bị lặp lại");
         assert_eq!(vi(r#""x""#), "Sai kiểu dữ liệu: cần một đối tượng JSON");
-        assert_eq!(vi(r#"[1]"#), "Số phần tử không đúng");
+        assert_eq!(vi(r#"[1]"#), "Sai kiểu dữ liệu: cần một đối tượng JSON", "the same as any other non-object");
         let syntax = parse_json::<Strict>(br#"{"n": "#).unwrap_err().to_problem(Lang::Vi);
         assert_eq!(
             syntax.detail.as_deref(),

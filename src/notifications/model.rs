@@ -11,6 +11,7 @@ use crate::enums::text_enum;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = NotificationChannel)]
 pub enum Channel {
     Email,
     Sms,
@@ -19,6 +20,7 @@ pub enum Channel {
 /// Where a notification is in its delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = NotificationState)]
 pub enum State {
     /// Waiting for its first or next attempt.
     Pending,
