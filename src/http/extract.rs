@@ -501,7 +501,11 @@ mod tests {
         );
         assert_eq!(vi(r#"{"n":1,"n":2}"#), "Trường n bị lặp lại");
         assert_eq!(vi(r#""x""#), "Sai kiểu dữ liệu: cần một đối tượng JSON");
-        assert_eq!(vi(r#"[1]"#), "Sai kiểu dữ liệu: cần một đối tượng JSON", "the same as any other non-object");
+        assert_eq!(
+            vi(r#"[1]"#),
+            "Sai kiểu dữ liệu: cần một đối tượng JSON",
+            "the same as any other non-object"
+        );
         let syntax = parse_json::<Strict>(br#"{"n": "#).unwrap_err().to_problem(Lang::Vi);
         assert_eq!(
             syntax.detail.as_deref(),
