@@ -20,7 +20,7 @@ use crate::db::Db;
 use crate::error::ApiError;
 use crate::http::cache::{self, Audience};
 use crate::http::extract::QueryParams;
-use crate::http::pagination::{self, Page};
+use crate::http::pagination;
 use crate::http::responses as r;
 
 /// A published question and its answer, without the submitter.
@@ -79,6 +79,15 @@ pub struct PublishedFeedbackQuery {
     pub cursor: Option<String>,
 }
 
+/// A page of published answers. Named (not `Page<PublishedFeedback>`) so that the document
+/// refers to `PublishedFeedback` rather than inlining it beside an unused component.
+#[derive(Serialize, ToSchema)]
+pub struct PublishedPage {
+    pub items: Vec<PublishedFeedback>,
+    /// Pass as `cursor` to get the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
 /// List the published answers to feedback, newest publication first, without signing in.
 ///
 /// Only feedback whose result the agency published (`POST /api/v1/feedback/{id}/publish`), and
@@ -88,7 +97,7 @@ pub struct PublishedFeedbackQuery {
     tag = "public",
     params(PublishedFeedbackQuery),
     responses(
-        (status = 200, body = Page<PublishedFeedback>, headers(
+        (status = 200, body = PublishedPage, headers(
             ("ETag" = String, description = "A digest of the body"),
             ("Cache-Control" = String, description = "`public, max-age=300`"),
         )),
@@ -113,5 +122,6 @@ pub async fn list_published_feedback(
     let position =
         |answer: &PublishedFeedback| pagination::position(answer.published_at.naive_utc(), &answer.id);
     let page = pagination::page(answers, limit, position, |answer| answer);
+    let page = PublishedPage { items: page.items, next_cursor: page.next_cursor };
     cache::json(&req, Audience::Everyone, &page)
 }
