@@ -106,6 +106,8 @@ pub async fn issue_token(
     let response = match body.grant_type {
         GrantType::Password => {
             let username = normalize_username(&required(body.username, "username")?);
+            // One phone has many spellings (`+84 912…`, `0912.…`): the throttle counts them as one.
+            let username = crate::contact::as_contact(&username).unwrap_or(username);
             let password = required(body.password, "password")?;
             grants::password_grant(username, password, address, &issuer).await?
         }

@@ -322,6 +322,16 @@ async fn codes_are_refused_when_wrong_spent_or_for_someone_else_and_reset_ends_s
     app.login("0987654321", "một-mật-khẩu-mới-dài").await;
     assert!(gateway.to("0911111111").is_empty());
 
+    // Guessing the password under other spellings of the phone is one account to the throttle:
+    // with the old password tried above, five more wrong tries make six, then it waits.
+    let spellings = ["+84987654321", "0987 654 321", "0987.654.321", "+84 987 654 321", "0987-654-321"];
+    for username in spellings {
+        let wrong = app.token_response(json!({"username": username, "password": "not-the-password"})).await;
+        assert_eq!(wrong.status(), 401, "{username}");
+    }
+    let held = app.token_response(json!({"username": "0987654321", "password": "not-the-password"})).await;
+    assert_eq!(held.status(), 429);
+
     // Three codes to one phone at once, then it waits: nobody floods a phone with SMS.
     for _ in 0..2 {
         let more =
