@@ -21,10 +21,13 @@ for _ in $(seq 300); do curl -sf "localhost:$port/readyz" >/dev/null && break; s
 token=$(curl -sf -X POST "localhost:$port/api/v1/auth/token" -H 'content-type: application/json' \
   -d '{"username":"admin","password":"motcua-demo-2024"}' | python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
 
+# One worker: with two, Hypothesis parses lambdas in two threads at once and CPython 3.11's AST
+# recursion check trips now and then ("AST constructor recursion depth mismatch"), a crash of the
+# tool, not a finding.
 # Logging out or ending an account's sessions (the stateful phase finds the admin's id) would
 # revoke the token the run uses; everything else is fair game.
 "$VENV/bin/st" run openapi/openapi.json --url "http://127.0.0.1:$port" \
   -H "Authorization: Bearer $token" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection \
   --exclude-path-regex 'auth/logout|/sessions$' \
-  --max-examples "$EXAMPLES" --workers 2 --seed 1 --no-color
+  --max-examples "$EXAMPLES" --workers 1 --seed 1 --no-color
