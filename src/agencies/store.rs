@@ -24,23 +24,9 @@ pub fn find_by_code(conn: &mut DbConnection, code: &str) -> QueryResult<Option<A
     agencies::table.filter(agencies::code.eq(code)).select(AgencyRow::as_select()).first(conn).optional()
 }
 
-/// The ids of the agencies in a scope, for `agency_id.eq_any(…)`; `None` means every agency.
-///
-/// Resolved to a list rather than used as a subquery: diesel's multi-backend connection cannot
-/// embed a boxed subquery, and a scope is at most a province's few hundred agencies.
-pub fn ids_in_scope(conn: &mut DbConnection, scope: &Scope) -> QueryResult<Option<Vec<String>>> {
-    match scope {
-        Scope::All => Ok(None),
-        // Ids are UUIDs: no LIKE wildcards inside.
-        Scope::Subtree(root) => agencies::table
-            .filter(agencies::path.like(format!("%/{root}/%")))
-            .select(agencies::id)
-            .load(conn)
-            .map(Some),
-        Scope::Agencies(ids) => Ok(Some(ids.clone())),
-        Scope::Nothing => Ok(Some(Vec::new())),
-    }
-}
+/// The ids of the agencies in a scope (kept in `auth::scope`, below every slice, so that the
+/// audit trail uses the same one).
+pub use crate::auth::scope::agency_ids as ids_in_scope;
 
 pub struct ListFilter {
     pub parent_id: Option<String>,

@@ -208,9 +208,11 @@ pub async fn list_audit(
 /// The store's filter for the query, within the caller's scope; an agency outside it is a 404.
 fn filter(conn: &mut DbConnection, scope: &Scope, query: AuditQuery) -> Result<Filter, ApiError> {
     let agencies = match &query.agency_id {
-        None => store::agencies_in(conn, scope)?,
+        None => crate::auth::scope::agency_ids(conn, scope)?,
         Some(id) => match store::agency(conn, id)? {
-            Some((id, path)) if scope.contains(&id, &path) => store::agencies_in(conn, &Scope::Subtree(id))?,
+            Some((id, path)) if scope.contains(&id, &path) => {
+                crate::auth::scope::agency_ids(conn, &Scope::Subtree(id))?
+            }
             _ => return Err(ApiError::not_found(nouns::AGENCY)),
         },
     };

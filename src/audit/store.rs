@@ -7,7 +7,6 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::event::{ActorKind, Event};
-use crate::auth::scope::Scope;
 use crate::clock;
 use crate::db::DbConnection;
 use crate::db::filters::{narrow, newest_first};
@@ -153,24 +152,6 @@ pub fn list(
         audit_events::occurred_at => lt(filter.to),
     );
     newest_first!(query, audit_events::occurred_at, audit_events::id, after, limit).load(conn)
-}
-
-/// The ids of the agencies a scope covers (`None`: every agency, and the events of none).
-///
-/// Resolved to a list, as `agencies::store::ids_in_scope` does it for the slices (this module
-/// sits below them): a scope is at most a province's few hundred agencies.
-pub fn agencies_in(conn: &mut DbConnection, scope: &Scope) -> QueryResult<Option<Vec<String>>> {
-    match scope {
-        Scope::All => Ok(None),
-        // Ids are UUIDs: no LIKE wildcards inside.
-        Scope::Subtree(root) => agencies::table
-            .filter(agencies::path.like(format!("%/{root}/%")))
-            .select(agencies::id)
-            .load(conn)
-            .map(Some),
-        Scope::Agencies(ids) => Ok(Some(ids.clone())),
-        Scope::Nothing => Ok(Some(Vec::new())),
-    }
 }
 
 /// An agency's id and path, if it exists.

@@ -7,6 +7,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::role::Role;
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::db::schema::agencies;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
@@ -75,6 +79,24 @@ pub fn child_path(parent_path: Option<&str>, id: &str) -> String {
 /// agency itself or one of its descendants.
 pub fn would_cycle(agency_path: &str, new_parent_path: &str) -> bool {
     new_parent_path.starts_with(agency_path)
+}
+
+/// The ids of the agencies in a scope, for `agency_id.eq_any(…)`; `None` means every agency.
+///
+/// Resolved to a list rather than used as a subquery: diesel's multi-backend connection cannot
+/// embed a boxed subquery, and a scope is at most a province's few hundred agencies.
+pub fn agency_ids(conn: &mut DbConnection, scope: &Scope) -> QueryResult<Option<Vec<String>>> {
+    match scope {
+        Scope::All => Ok(None),
+        // Ids are UUIDs: no LIKE wildcards inside.
+        Scope::Subtree(root) => agencies::table
+            .filter(agencies::path.like(format!("%/{root}/%")))
+            .select(agencies::id)
+            .load(conn)
+            .map(Some),
+        Scope::Agencies(ids) => Ok(Some(ids.clone())),
+        Scope::Nothing => Ok(Some(Vec::new())),
+    }
 }
 
 #[cfg(test)]

@@ -5,9 +5,8 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::model::{Component, ProcedureLevel, ProcedureRow, ProcessingTime};
-use super::search;
-use super::store::{self, ListFilter};
+use super::model::{Component, ProcedureLevel, ProcedureQuery, ProcedureRow, ProcessingTime};
+use super::store;
 use crate::db::Db;
 use crate::enums::OnlineService;
 use crate::error::ApiError;
@@ -109,21 +108,18 @@ pub async fn list_public_procedures(
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;
     let after = pagination::decode_cursor(query.cursor.as_deref())?;
-    let words = query.q.as_deref().map(search::query_words).unwrap_or_default();
-    let rows = db
-        .run(move |conn| {
-            let ids = if words.is_empty() { None } else { Some(store::search_ids(conn, &words)?) };
-            let filter = ListFilter {
-                ids,
-                field_folded: query.field.as_deref().map(|f| search::fold(f.trim())),
-                level: query.level.map(|l| l.as_str()),
-                online_service: query.online_service.map(|o| o.as_str()),
-                agency_id: query.agency_id,
-                include_inactive: false,
-            };
-            Ok(store::list(conn, &filter, after.as_deref(), limit + 1)?)
-        })
-        .await?;
+    // The staff list's query, active procedures only.
+    let query = ProcedureQuery {
+        q: query.q,
+        field: query.field,
+        level: query.level,
+        online_service: query.online_service,
+        agency_id: query.agency_id,
+        include_inactive: Some(false),
+        limit: query.limit,
+        cursor: query.cursor,
+    };
+    let rows = db.run(move |conn| Ok(store::query(conn, &query, after.as_deref(), limit + 1)?)).await?;
     let page = pagination::page(rows, limit, |row| row.code.clone(), |row| row);
     let items = page.items.into_iter().map(PublicProcedure::try_from).collect::<anyhow::Result<_>>()?;
     cache::json(&req, Audience::Everyone, &Page { items, next_cursor: page.next_cursor })

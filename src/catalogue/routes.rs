@@ -11,7 +11,7 @@ use super::model::{
 };
 use super::search;
 use super::service::{new_row, write_rows};
-use super::store::{self, ListFilter};
+use super::store;
 use crate::agencies::access::load_named;
 use crate::auth::caller::{AdminOnly, AnyRole, Authorized};
 use crate::auth::scope::Scope;
@@ -92,19 +92,9 @@ pub async fn list_procedures(
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;
     let after = pagination::decode_cursor(query.cursor.as_deref())?;
-    let words = query.q.as_deref().map(search::query_words).unwrap_or_default();
     let page = db
         .run(move |conn| {
-            let ids = if words.is_empty() { None } else { Some(store::search_ids(conn, &words)?) };
-            let filter = ListFilter {
-                ids,
-                field_folded: query.field.as_deref().map(|f| search::fold(f.trim())),
-                level: query.level.map(|l| l.as_str()),
-                online_service: query.online_service.map(|o| o.as_str()),
-                agency_id: query.agency_id,
-                include_inactive: query.include_inactive.unwrap_or(false),
-            };
-            let rows = store::list(conn, &filter, after.as_deref(), limit + 1)?;
+            let rows = store::query(conn, &query, after.as_deref(), limit + 1)?;
             let page = pagination::page(rows, limit, |row| row.code.clone(), |row| row);
             let items =
                 page.items.into_iter().map(|row| to_api(conn, &calendars, row)).collect::<Result<_, _>>()?;

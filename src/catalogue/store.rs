@@ -2,7 +2,7 @@ use std::collections::HashSet;
 
 use diesel::prelude::*;
 
-use super::model::ProcedureRow;
+use super::model::{ProcedureQuery, ProcedureRow};
 use super::search;
 use crate::db::DbConnection;
 use crate::db::schema::{procedure_terms, procedures};
@@ -101,6 +101,27 @@ pub struct ListFilter {
     pub online_service: Option<&'static str>,
     pub agency_id: Option<String>,
     pub include_inactive: bool,
+}
+
+/// The procedures a list query asks for (its search words, filters and whether inactive ones
+/// count), ordered by code after `after`: the staff list and the public one alike.
+pub fn query(
+    conn: &mut DbConnection,
+    query: &ProcedureQuery,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<ProcedureRow>> {
+    let words = query.q.as_deref().map(search::query_words).unwrap_or_default();
+    let ids = if words.is_empty() { None } else { Some(search_ids(conn, &words)?) };
+    let filter = ListFilter {
+        ids,
+        field_folded: query.field.as_deref().map(|f| search::fold(f.trim())),
+        level: query.level.map(|l| l.as_str()),
+        online_service: query.online_service.map(|o| o.as_str()),
+        agency_id: query.agency_id.clone(),
+        include_inactive: query.include_inactive.unwrap_or(false),
+    };
+    list(conn, &filter, after, limit)
 }
 
 /// Procedures ordered by code, after the cursor's code.
