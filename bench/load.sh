@@ -8,7 +8,10 @@
 # MOTCUA_LOAD_SECONDS (default 10) at MOTCUA_LOAD_CONCURRENCY (default 16) connections:
 # GET /healthz (the bare HTTP ceiling), GET a dossier by id, a filtered list, the province-year
 # summary, intake (POST /dossiers, with history, counters and outbox), and an action (assign).
-# Each line: requests/s, p50/p95/p99 in ms, and the share of answers that were 2xx. The server's
+# Each line: requests/s, p50/p95/p99 in ms, the share of answers that were 2xx, and the CPU time
+# one request cost the server and, on PostgreSQL, the bench database's backends (µs of user +
+# system time per request, from /proc: steadier than req/s on a shared machine, since another
+# process's load slows the run but does not add to these processes' CPU time). The server's
 # resident memory is read from /proc before the load (idle) and at the end (peak, VmHWM).
 # On PostgreSQL, pgbench runs a select by key on the same table at the same concurrency, and the
 # ratio of GET by id to it is printed.
@@ -44,22 +47,35 @@ s, p = r["summary"], r["latencyPercentiles"]
 codes = r.get("statusCodeDistribution", {})
 total = sum(codes.values()) or 1
 ok = sum(v for k, v in codes.items() if k.startswith("2"))
-print("%.0f %.1f %.1f %.1f %.1f" % (s["requestsPerSec"], p["p50"] * 1000, p["p95"] * 1000, p["p99"] * 1000, 100.0 * ok / total))'
+print("%.0f %.1f %.1f %.1f %.1f %d" % (s["requestsPerSec"], p["p50"] * 1000, p["p95"] * 1000, p["p99"] * 1000, 100.0 * ok / total, total))'
+}
+
+# CPU time (user + system, in clock ticks) of the server and of the bench database's backends.
+cpu_ticks() {
+  local pids=$server
+  if [ "$backend" = postgres ]; then
+    pids="$pids $(psql -Atq "$url" -c "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")"
+  fi
+  for p in $pids; do awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || true; done | awk '{ s += $1 } END { print s + 0 }'
 }
 
 load() { # name, then oha arguments
   local name=$1; shift
   local line
   [[ "$name" =~ $ONLY ]] || return 0
+  local before after us
+  before=$(cpu_ticks)
   line=$("$OHA" -z "${SECONDS_EACH}s" -c "$C" --no-tui --output-format json "$@" | summarize)
+  after=$(cpu_ticks)
+  us=$(python3 -c "print('%.0f' % (1e6 * ($after - $before) / $(getconf CLK_TCK) / max(${line##* }, 1)))")
   rps[$name]=${line%% *}
-  printf '%-10s %-22s %8s %8s %8s %8s %7s\n' "$backend" "$name" $line
+  printf '%-10s %-22s %8s %8s %8s %8s %7s %8s\n' "$backend" "$name" ${line% *} "$us"
 }
 
 rss() { awk -v k="$1:" '$1 == k { printf "%.1f", $2 / 1024 }' "/proc/$server/status"; }
 
 declare -A rps
-printf '%-10s %-22s %8s %8s %8s %8s %7s\n' backend request req/s p50_ms p95_ms p99_ms ok_%
+printf '%-10s %-22s %8s %8s %8s %8s %7s %8s\n' backend request req/s p50_ms p95_ms p99_ms ok_% cpu_us
 for backend in $BACKENDS; do
   if [ "$backend" = sqlite ]; then
     url="sqlite:///tmp/motcua-bench-$N.db"
