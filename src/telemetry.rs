@@ -1,4 +1,8 @@
 //! Logging through `tracing`: RUST_LOG filters, MOTCUA_LOG_FORMAT picks text or JSON.
+//!
+//! One line per request at INFO, with the status; a client error (4xx) adds the message the
+//! client read, and a server error is logged at ERROR with its cause chain. tracing-actix-web's
+//! own error event (WARN with a debug dump of every 4xx) is turned off in Cargo.toml.
 
 use std::io::IsTerminal;
 
@@ -53,6 +57,22 @@ impl tracing_actix_web::RootSpanBuilder for RequestSpan {
             Err(error) => error.as_response_error().status_code().as_u16(),
         };
         tracing_actix_web::DefaultRootSpanBuilder::on_request_end(span.clone(), outcome);
-        span.in_scope(|| tracing::info!(status, "request finished"));
+        let error = match outcome {
+            Ok(response) => response.response().error(),
+            Err(error) => Some(error),
+        };
+        span.in_scope(|| match error {
+            // A client's mistake is the service working as it should: one line at INFO with what
+            // the client was told, quoted and escaped (it may echo what the client sent).
+            Some(error) if status < 500 => {
+                tracing::info!(status, error = ?error.to_string(), "request finished")
+            }
+            // `ApiError` logged its cause chain at ERROR when it made the response (and a 503 at
+            // WARN); any other server error is logged here, whole.
+            Some(error) if error.as_error::<crate::error::ApiError>().is_none() => {
+                tracing::error!(status, error = ?error, "request failed")
+            }
+            _ => tracing::info!(status, "request finished"),
+        });
     }
 }
