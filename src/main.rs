@@ -292,3 +292,38 @@ fn serve(settings: Settings, url: &DatabaseUrl, demo: bool) -> anyhow::Result<()
         Ok(())
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    /// Every flag and argument of every command says what it is.
+    #[test]
+    fn every_argument_is_described() {
+        fn walk(command: &clap::Command, path: &str) {
+            for arg in command.get_arguments() {
+                assert!(arg.get_help().is_some(), "{path} {} has no description", arg.get_id());
+            }
+            for sub in command.get_subcommands() {
+                assert!(sub.get_about().is_some(), "{path} {} has no description", sub.get_name());
+                walk(sub, &format!("{path} {}", sub.get_name()));
+            }
+        }
+        Cli::command().debug_assert();
+        walk(&Cli::command(), "motcua");
+    }
+
+    #[test]
+    fn flags_alone_mean_serve() {
+        let args = |list: &[&str]| list.iter().map(OsString::from).collect::<Vec<_>>();
+        assert_eq!(with_default_command(args(&["motcua"])), args(&["motcua", "serve"]));
+        assert_eq!(
+            with_default_command(args(&["motcua", "--bind", "x"])),
+            args(&["motcua", "serve", "--bind", "x"])
+        );
+        assert_eq!(with_default_command(args(&["motcua", "migrate"])), args(&["motcua", "migrate"]));
+        assert_eq!(with_default_command(args(&["motcua", "--help"])), args(&["motcua", "--help"]));
+    }
+}

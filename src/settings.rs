@@ -11,9 +11,8 @@ use clap::{Args, ValueEnum};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LogFormat {
-    /// Human-readable lines (colours only on a terminal).
+    // No doc comments: the flag's own help says what each is, on one line.
     Text,
-    /// One JSON object per line, for log shippers.
     Json,
 }
 
@@ -70,7 +69,8 @@ impl AsRef<DatabaseSettings> for DatabaseSettings {
 #[derive(Clone, Copy, Args)]
 #[command(next_help_heading = "Logging")]
 pub struct Logging {
-    /// Log line format: `text`, or `json` (one object per line, for log shippers).
+    /// Log line format: `text` (human-readable, colours only on a terminal) or `json` (one object
+    /// per line, for log shippers).
     #[arg(long = "log-format", env = "MOTCUA_LOG_FORMAT", value_enum, default_value = "text")]
     pub format: LogFormat,
 }
