@@ -37,6 +37,9 @@ struct Database {
     logging: Logging,
 }
 
+// `Serve` holds every setting and the others a few: the command is parsed once, so its size
+// does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Run the HTTP service (the default); pending migrations are applied first.

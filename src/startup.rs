@@ -43,7 +43,7 @@ pub struct Application {
 
 /// Open the pool and bring the schema up to date. Blocking: call off the event loop.
 /// Takes the database settings alone or within the service's.
-pub fn open_database(settings: impl AsRef<DatabaseSettings>, url: &DatabaseUrl) -> anyhow::Result<Db> {
+pub fn open_database(settings: &impl AsRef<DatabaseSettings>, url: &DatabaseUrl) -> anyhow::Result<Db> {
     let settings = settings.as_ref();
     let options = PoolOptions {
         max_size: settings.pool_size.max(1),
