@@ -61,8 +61,10 @@ enum Command {
     /// Load the procedure catalogue.
     #[command(subcommand)]
     Catalogue(CatalogueCommand),
-    /// Fill the database with a synthetic history for benchmarks and demos: a province with
-    /// COMMUNES communes, their officers and N dossiers (the same seed gives the same data).
+    /// Fill the database with a synthetic history for benchmarks and demos.
+    ///
+    /// A province with COMMUNES communes, their officers and N dossiers, with surveys and
+    /// feedback; the same seed gives the same data.
     Generate {
         /// How many dossiers to generate (N).
         #[arg(long, value_name = "N")]
@@ -87,8 +89,9 @@ enum Command {
 
 #[derive(Subcommand)]
 enum CatalogueCommand {
-    /// Import a CSV or XLSX file of procedures (the same columns as POST /api/v1/procedures/import):
-    /// every row or none; a row whose code exists updates it.
+    /// Import a CSV or XLSX file of procedures: every row or none.
+    ///
+    /// The same columns as POST /api/v1/procedures/import; a row whose code exists updates it.
     #[command(after_long_help = IMPORT_COLUMNS, after_help = "Columns: see --help.")]
     Import {
         /// The file: CSV (UTF-8, a byte-order mark allowed) or XLSX (by its `.xlsx` extension;

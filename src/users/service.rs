@@ -113,7 +113,7 @@ pub fn create_from_cli(db: &Db, mut new: NewUser, agency_code: Option<&str>) -> 
     let mut conn = db.pool().get()?;
     if let Some(code) = agency_code {
         let agency = agencies::find_by_code(&mut conn, code)?
-            .ok_or_else(|| anyhow::anyhow!("no agency with code {code}"))?;
+            .ok_or_else(|| anyhow::anyhow!("--agency: no agency with the code {code}"))?;
         new.agency_id = Some(agency.id);
     }
     let registration = prepare(new).map_err(cli_error)?;

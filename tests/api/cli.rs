@@ -222,6 +222,25 @@ fn user_create_speaks_of_its_flags_not_of_request_fields() {
     assert!(stderr.contains("--agency is required for the role officer"), "{stderr}");
     assert!(!stderr.contains("agency_id") && !stderr.contains("request"), "{stderr}");
 
+    let nowhere = create_user(
+        &database,
+        &[
+            "--username",
+            "can.bo",
+            "--password",
+            "a-long-password",
+            "--role",
+            "officer",
+            "--agency",
+            "XA.KHONG",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&nowhere.stderr);
+    assert!(
+        !nowhere.status.success() && stderr.contains("--agency: no agency with the code XA.KHONG"),
+        "{stderr}"
+    );
+
     let short = create_user(&database, &["--username", "quan.tri", "--password", "short", "--role", "admin"]);
     assert!(!short.status.success());
     let stderr = String::from_utf8_lossy(&short.stderr);
