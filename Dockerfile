@@ -2,8 +2,16 @@
 FROM rust:1-bookworm AS build
 RUN apt-get update && apt-get install -y --no-install-recommends libpq-dev && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
+# The dependencies first, in a layer of their own: built against an empty crate, they are
+# rebuilt only when Cargo.toml or Cargo.lock change, not at every change of the sources.
+COPY Cargo.toml Cargo.lock ./
+RUN mkdir src && echo 'fn main() {}' > src/main.rs && touch src/lib.rs \
+    && cargo build --release --locked \
+    && rm -rf src
 COPY . .
-RUN cargo build --release --locked && strip target/release/motcua
+# `touch`: the copied sources may be older than the empty crate's build, which cargo would then
+# take for up to date.
+RUN touch src/main.rs src/lib.rs && cargo build --release --locked && strip target/release/motcua
 
 # Run stage: the binary, libpq and curl for the health check.
 FROM debian:bookworm-slim

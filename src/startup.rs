@@ -27,7 +27,7 @@ use crate::http::request_id;
 use crate::integration::webhooks::routes::TargetPolicy;
 use crate::integration::webhooks::worker::{self, WorkerHandle};
 use crate::ops::metrics::Metrics;
-use crate::settings::{MIN_JWT_SECRET_BYTES, Settings};
+use crate::settings::{DatabaseSettings, MIN_JWT_SECRET_BYTES, Settings};
 
 /// How long shutdown waits for requests in flight.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
@@ -42,10 +42,12 @@ pub struct Application {
 }
 
 /// Open the pool and bring the schema up to date. Blocking: call off the event loop.
-pub fn open_database(settings: &Settings, url: &DatabaseUrl) -> anyhow::Result<Db> {
+/// Takes the database settings alone or within the service's.
+pub fn open_database(settings: &impl AsRef<DatabaseSettings>, url: &DatabaseUrl) -> anyhow::Result<Db> {
+    let settings = settings.as_ref();
     let options = PoolOptions {
-        max_size: settings.db_pool_size.max(1),
-        acquire_timeout: settings.db_timeout(),
+        max_size: settings.pool_size.max(1),
+        acquire_timeout: settings.timeout(),
         sqlite_synchronous: settings.sqlite_synchronous,
     };
     let pool = db::build_pool(url, &options)?;
@@ -103,7 +105,7 @@ fn spawn_sweeper(db: Db, store: FileStore) -> tokio::task::JoinHandle<()> {
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let url: DatabaseUrl = settings.database_url.parse()?;
+        let url: DatabaseUrl = settings.database.url.parse()?;
         let keys = token_keys(&settings)?;
         let db = {
             let (settings, url) = (settings.clone(), url.clone());
@@ -189,7 +191,7 @@ fn serve(
     reads: Recorder,
     settings: &Settings,
 ) -> anyhow::Result<Server> {
-    let metrics = Metrics::new(settings.db_pool_size)?;
+    let metrics = Metrics::new(settings.database.pool_size)?;
     let routes = RouteTable::from_openapi(&crate::api_doc::openapi());
     let db = web::Data::new(db);
     let metrics_data = web::Data::new(metrics.clone());

@@ -1,4 +1,8 @@
 //! Logging through `tracing`: RUST_LOG filters, MOTCUA_LOG_FORMAT picks text or JSON.
+//!
+//! One line per request at INFO, with the status; a client error (4xx) adds the message the
+//! client read to the request's span, and a server error is logged at ERROR with its cause chain. tracing-actix-web's
+//! own error event (WARN with a debug dump of every 4xx) is turned off in Cargo.toml.
 
 use std::io::IsTerminal;
 
@@ -48,11 +52,30 @@ impl tracing_actix_web::RootSpanBuilder for RequestSpan {
         span: tracing::Span,
         outcome: &Result<actix_web::dev::ServiceResponse<B>, actix_web::Error>,
     ) {
-        let status = match outcome {
-            Ok(response) => response.status().as_u16(),
-            Err(error) => error.as_response_error().status_code().as_u16(),
+        let (status, error) = match outcome {
+            Ok(response) => (response.status().as_u16(), response.response().error()),
+            Err(error) => (error.as_response_error().status_code().as_u16(), Some(error)),
         };
-        tracing_actix_web::DefaultRootSpanBuilder::on_request_end(span.clone(), outcome);
-        span.in_scope(|| tracing::info!(status, "request finished"));
+        // What tracing-actix-web's default records, but the debug dump (`exception.details`)
+        // only for server errors. The message is quoted and escaped: it may echo what the
+        // client sent.
+        span.record("http.status_code", status);
+        span.record("otel.status_code", if status < 500 { "OK" } else { "ERROR" });
+        if let Some(error) = error {
+            span.record("exception.message", tracing::field::debug(error.to_string()));
+            if status >= 500 {
+                span.record("exception.details", tracing::field::debug(error));
+            }
+        }
+        span.in_scope(|| match error {
+            // `ApiError` logged its cause chain at ERROR when it made the response (and a 503 at
+            // WARN); any other server error is logged here.
+            Some(error) if status >= 500 && error.as_error::<crate::error::ApiError>().is_none() => {
+                tracing::error!(status, error = ?error, "request failed")
+            }
+            // A client's mistake is the service working as it should: the request's one line,
+            // at INFO, with the message the client read (`exception.message`).
+            _ => tracing::info!(status, "request finished"),
+        });
     }
 }

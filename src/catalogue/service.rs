@@ -93,7 +93,7 @@ pub fn import_file(
     let agency_id = match agency_code {
         Some(code) => Some(
             agencies::find_by_code(&mut conn, code)?
-                .ok_or_else(|| anyhow::anyhow!("no agency with code {code}"))?
+                .ok_or_else(|| anyhow::anyhow!("--agency: no agency with the code {code}"))?
                 .id,
         ),
         None => None,

@@ -130,7 +130,7 @@ pub fn received(new: &NewDossier, now: DateTime<Utc>) -> Result<Received, ApiErr
     Ok(Received { submitted_at, accepted_at })
 }
 
-/// Every component digitized or taken from the citizen's data store (report.md, digitization).
+/// Every component digitized or taken from the citizen's data store (docs/report.md, digitization).
 pub fn fully_digitized(components: &[DossierComponent]) -> bool {
     components.iter().all(|c| c.digitized || c.reused_from_store)
 }

@@ -1,4 +1,4 @@
-//! The periodic report (report.md): figures for an agency and everything below it over a
+//! The periodic report (docs/report.md): figures for an agency and everything below it over a
 //! period, the targets they are judged against, and the report document itself.
 //!
 //! The files, from the pure core outwards:

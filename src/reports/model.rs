@@ -1,4 +1,4 @@
-//! The report's shapes, as report.md fixes them.
+//! The report's shapes, as docs/report.md fixes them.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 pub struct Percent(pub i64);
 
 impl Percent {
-    /// `part / whole`, or `None` when `whole` is 0 (report.md: a rate with no denominator is null).
+    /// `part / whole`, or `None` when `whole` is 0 (docs/report.md: a rate with no denominator is null).
     pub fn of(part: i64, whole: i64) -> Option<Percent> {
         if whole <= 0 {
             return None;

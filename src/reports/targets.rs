@@ -50,7 +50,7 @@ impl Indicator {
         }
     }
 
-    /// The seed's targets (report.md, targets).
+    /// The seed's targets (docs/report.md, targets).
     pub fn default_target(self) -> Percent {
         Percent(match self {
             Indicator::LateRate => 300,

@@ -113,21 +113,33 @@ pub fn create_from_cli(db: &Db, mut new: NewUser, agency_code: Option<&str>) -> 
     let mut conn = db.pool().get()?;
     if let Some(code) = agency_code {
         let agency = agencies::find_by_code(&mut conn, code)?
-            .ok_or_else(|| anyhow::anyhow!("no agency with code {code}"))?;
+            .ok_or_else(|| anyhow::anyhow!("--agency: no agency with the code {code}"))?;
         new.agency_id = Some(agency.id);
     }
-    let describe = |e: ApiError| {
-        let problem = e.to_problem(Lang::En);
-        let fields: Vec<String> =
-            problem.errors.iter().map(|f| format!("{}: {}", f.field, f.message)).collect();
-        anyhow::anyhow!(
-            "{}{}",
-            problem.detail.unwrap_or_default(),
-            if fields.is_empty() { String::new() } else { format!(" ({})", fields.join("; ")) }
-        )
+    let registration = prepare(new).map_err(cli_error)?;
+    write_transaction(&mut conn, |conn| register(conn, &Scope::All, registration)).map_err(cli_error)
+}
+
+/// An error of `motcua user create` in the command line's words: its flags, not the request's
+/// fields (`--agency is required for the role officer`, not `agency_id: …`).
+fn cli_error(e: ApiError) -> anyhow::Error {
+    let problem = e.to_problem(Lang::En);
+    if problem.errors.is_empty() {
+        return anyhow::anyhow!("{}", problem.detail.unwrap_or_default());
+    }
+    let flag = |field: &str| match field {
+        "agency_id" => "--agency".to_owned(),
+        other => format!("--{}", other.replace('_', "-")),
     };
-    let registration = prepare(new).map_err(describe)?;
-    write_transaction(&mut conn, |conn| register(conn, &Scope::All, registration)).map_err(describe)
+    let errors: Vec<String> = problem
+        .errors
+        .iter()
+        .map(|f| match f.message.strip_prefix("required") {
+            Some(rest) => format!("{} is required{rest}", flag(&f.field)),
+            None => format!("{}: {}", flag(&f.field), f.message),
+        })
+        .collect();
+    anyhow::anyhow!("{}", errors.join("; "))
 }
 
 /// What the audit trail records of an account's change: each of role, agency, password and

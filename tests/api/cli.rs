@@ -146,3 +146,130 @@ async fn demo_data_is_loaded_once_and_its_logins_work() {
     let second = stop(again).await;
     assert!(!second.contains("loaded the demo data set"), "loaded once only: {second}");
 }
+
+fn help(args: &[&str]) -> String {
+    let output = Command::new(BIN).args(args).arg("--help").output().unwrap();
+    assert!(output.status.success(), "{args:?} --help: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn each_command_lists_only_the_flags_it_uses() {
+    let serve = help(&["serve"]);
+    for flag in ["--demo", "--bind", "--jwt-secret", "--webhook-poll-ms", "--smtp-url", "--database-url"] {
+        assert!(serve.contains(flag), "serve --help lacks {flag}: {serve}");
+    }
+    let user = help(&["user", "create"]);
+    assert!(user.lines().count() < 65, "user create --help is {} lines: {user}", user.lines().count());
+    for flag in
+        ["--username", "--password", "--role", "--agency", "--full-name", "--database-url", "DATABASE_URL"]
+    {
+        assert!(user.contains(flag), "user create --help lacks {flag}: {user}");
+    }
+    for command in [
+        &["user", "create"][..],
+        &["migrate"],
+        &["catalogue", "import"],
+        &["catalogue", "starter"],
+        &["generate"],
+    ] {
+        let text = help(command);
+        assert!(text.contains("--db-pool-size"), "{command:?} --help lacks the pool: {text}");
+        for flag in ["--bind", "--jwt-secret", "--webhook", "--smtp-url", "--files-url", "--cors-origins"] {
+            assert!(!text.contains(flag), "{command:?} --help lists the service's {flag}: {text}");
+        }
+    }
+    assert!(!help(&["openapi"]).contains("--database-url"));
+    let top = help(&[]);
+    assert!(top.lines().count() < 30, "motcua --help is {} lines: {top}", top.lines().count());
+}
+
+#[test]
+fn catalogue_import_help_lists_the_columns_it_reads() {
+    let text = help(&["catalogue", "import"]);
+    let starter = include_str!("../../data/catalogue/starter.csv");
+    for column in starter.lines().next().unwrap().split(',') {
+        assert!(text.contains(&format!("\n  {column} ")), "catalogue import --help lacks {column}: {text}");
+    }
+}
+
+/// Flags only, without a command: still `serve`, which reads them (here, to refuse the URL).
+#[test]
+fn flags_without_a_command_are_the_services() {
+    let output = Command::new(BIN).args(["--database-url", "mysql://root@localhost/x"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+fn create_user(database: &TestDatabase, args: &[&str]) -> std::process::Output {
+    Command::new(BIN)
+        .args(["user", "create"])
+        .args(args)
+        .env("DATABASE_URL", database.url())
+        .env_remove("MOTCUA_USER_PASSWORD")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn user_create_speaks_of_its_flags_not_of_request_fields() {
+    let database = TestDatabase::create();
+    let officer = create_user(
+        &database,
+        &["--username", "can.bo", "--password", "a-long-password", "--role", "officer"],
+    );
+    assert!(!officer.status.success());
+    let stderr = String::from_utf8_lossy(&officer.stderr);
+    assert!(stderr.contains("--agency is required for the role officer"), "{stderr}");
+    assert!(!stderr.contains("agency_id") && !stderr.contains("request"), "{stderr}");
+
+    let nowhere = create_user(
+        &database,
+        &[
+            "--username",
+            "can.bo",
+            "--password",
+            "a-long-password",
+            "--role",
+            "officer",
+            "--agency",
+            "XA.KHONG",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&nowhere.stderr);
+    assert!(
+        !nowhere.status.success() && stderr.contains("--agency: no agency with the code XA.KHONG"),
+        "{stderr}"
+    );
+
+    let short = create_user(&database, &["--username", "quan.tri", "--password", "short", "--role", "admin"]);
+    assert!(!short.status.success());
+    let stderr = String::from_utf8_lossy(&short.stderr);
+    assert!(stderr.contains("--password: "), "{stderr}");
+    assert!(!stderr.contains("request"), "{stderr}");
+
+    let admin = create_user(
+        &database,
+        &["--username", "quan.tri", "--password", "a-long-password", "--role", "admin"],
+    );
+    assert!(admin.status.success(), "{}", String::from_utf8_lossy(&admin.stderr));
+    let again = create_user(
+        &database,
+        &["--username", "quan.tri", "--password", "a-long-password", "--role", "admin"],
+    );
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(!again.status.success() && stderr.contains("--username"), "{stderr}");
+}
+
+/// A client's mistake is logged once at INFO, without the error's debug dump.
+#[tokio::test]
+async fn client_errors_are_logged_at_info_without_a_dump() {
+    let database = TestDatabase::create();
+    let (child, port) = start_serve(&database, &[]).await;
+    let status = reqwest::get(format!("http://127.0.0.1:{port}/api/v1/dossiers")).await.unwrap().status();
+    assert_eq!(status, 401);
+    let log = stop(child).await;
+    let line = log.lines().find(|l| l.contains("status=401")).unwrap_or_else(|| panic!("no 401 line: {log}"));
+    assert!(line.contains(" INFO ") && line.contains("exception.message=\"unauthorized: "), "{line}");
+    assert!(!log.contains("WARN") && !log.contains("Error encountered"), "{log}");
+    assert!(!log.contains("Unauthorized("), "a debug dump: {log}");
+}

@@ -141,7 +141,7 @@ async fn the_feed_pages_in_order_within_scope() {
 /// Writers and a reader at once: every event read exactly once, in the feed's order.
 #[tokio::test]
 async fn the_feed_never_skips_or_repeats_under_concurrent_writes() {
-    let app = Arc::new(spawn_app_with(|s| s.db_pool_size = 10).await);
+    let app = Arc::new(spawn_app_with(|s| s.database.pool_size = 10).await);
     let w = Arc::new(world(&app).await);
     let before = read_feed(&app, &w.admin, None, 500, 0).await.1;
 

@@ -333,8 +333,8 @@ async fn a_database_outage_answers_503_quickly_and_heals_by_itself() {
     let cable = Cable::to(target).await;
     through.set_port(Some(cable.port)).unwrap();
     let app = crate::helpers::spawn_app_on(database, |s| {
-        s.database_url = through.to_string();
-        s.db_timeout_secs = 2;
+        s.database.url = through.to_string();
+        s.database.timeout_secs = 2;
     })
     .await;
     let token = app.admin_token().await;

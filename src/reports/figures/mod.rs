@@ -1,13 +1,13 @@
 //! The report's arithmetic, pure: from the facts of dossiers, surveys, feedback and publications
-//! to the figures of report.md. Nothing here reads a database or a clock, so the rules can be
+//! to the figures of docs/report.md. Nothing here reads a database or a clock, so the rules can be
 //! tested on their own and every faster way of computing a figure can be checked against them.
 //!
-//! Decisions where report.md is silent:
+//! Decisions where the spec is silent (docs/report.md gives them with each figure):
 //! - "Judged at `as_of`": a timestamp at or after `as_of` is treated as not having happened. The
 //!   due instant is the one on record (a clock restart after `as_of` is not undone).
 //! - A dossier waiting for the citizen's supplement at `as_of` is within its deadline whatever its
 //!   old due instant: the time a citizen takes to supplement does not count against the office
-//!   (Decree 61/2018/NĐ-CP, art. 15–16, as amended by Decree 107/2021/NĐ-CP). report.md splits
+//!   (Decree 61/2018/NĐ-CP, art. 15–16, as amended by Decree 107/2021/NĐ-CP). The spec splits
 //!   by `due_at` alone; the law decides.
 //! - A withdrawal before the first answer ends the 8-hour acceptance clock like an answer.
 //! - Payment has no timestamp of its own: "paid online in the period" means a dossier of the
@@ -200,7 +200,7 @@ fn answered_in_time(d: &DossierFacts, p: &Period) -> Option<bool> {
     })
 }
 
-/// One dossier by the plain definition of report.md: its tally, and what it adds to the missing
+/// One dossier by the plain definition of docs/report.md: its tally, and what it adds to the missing
 /// digitization of those responsible.
 pub fn tally(d: &DossierFacts, p: &Period, missing: &mut Missing) -> Tally {
     let j = judge(d, p);
