@@ -92,19 +92,19 @@ pub const MISSING_BY_RESPONSIBLE: &str =
     "digitization.{reception|result}.missing_by_responsible.<responsible.id>";
 
 /// A figure that can be listed.
-#[derive(Clone, Copy)]
-pub enum Figure<'a> {
+#[derive(Clone)]
+pub enum Figure {
     Count(&'static Count),
     /// The dossiers of one line of `missing_by_responsible` at one stage.
     MissingBy {
         stage: Stage,
-        responsible_id: &'a str,
+        responsible_id: String,
     },
 }
 
-impl<'a> Figure<'a> {
+impl Figure {
     /// The figure a name stands for; `None` for a name that is not one.
-    pub fn parse(name: &'a str) -> Option<Figure<'a>> {
+    pub fn parse(name: &str) -> Option<Figure> {
         if let Some(count) = COUNTS.iter().find(|c| c.name == name) {
             return Some(Figure::Count(count));
         }
@@ -114,7 +114,7 @@ impl<'a> Figure<'a> {
                 .strip_prefix(stage.as_str())?
                 .strip_prefix(".missing_by_responsible.")?;
             let plausible = !id.is_empty() && id.len() <= 100 && !id.chars().any(char::is_control);
-            plausible.then_some(Figure::MissingBy { stage, responsible_id: id })
+            plausible.then(|| Figure::MissingBy { stage, responsible_id: id.to_owned() })
         })
     }
 
@@ -180,7 +180,7 @@ mod tests {
         let line = "digitization.result.missing_by_responsible.0b6f-42";
         assert!(matches!(
             Figure::parse(line),
-            Some(Figure::MissingBy { stage: Stage::Result, responsible_id: "0b6f-42" })
+            Some(Figure::MissingBy { stage: Stage::Result, responsible_id }) if responsible_id == "0b6f-42"
         ));
         assert_eq!(Figure::parse(line).unwrap().name(), line);
         for stranger in [
@@ -237,7 +237,7 @@ mod tests {
                 .collect();
             for id in &ids {
                 for stage in [Stage::Reception, Stage::Result] {
-                    all.push(Figure::MissingBy { stage, responsible_id: id });
+                    all.push(Figure::MissingBy { stage, responsible_id: id.clone() });
                 }
             }
             for figure in all {
