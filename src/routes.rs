@@ -109,6 +109,7 @@ fn citizen_voice(cfg: &mut ServiceConfig) {
 
 fn report_routes(cfg: &mut ServiceConfig) {
     cfg.service(reports::routes::summary)
+        .service(reports::drilldown::routes::summary_dossiers)
         .service(reports::routes::timeseries)
         .service(reports::routes::officers)
         .service(reports::routes::get_targets)

@@ -17,6 +17,8 @@ use crate::records::counters::facts::DossierFacts;
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = dossiers)]
 pub struct FactsRow {
+    /// Not a fact the report counts: what the dossiers behind a figure are listed by.
+    pub id: String,
     pub agency_id: String,
     pub procedure_id: String,
     pub channel: String,

@@ -16,11 +16,13 @@
 //! - `targets`: the indicators, which way each must go and the seed's defaults; `percent` the
 //!   hundredths the figures are written in; `model` the shapes of the API.
 //! - `service`: puts them together under the caller's scope; `routes` the HTTP handlers.
+//! - `drilldown/`: the dossiers behind a figure of the summary, a page at a time or as a file.
 //! - `document/`: writes the report in Vietnamese, one section at a time (`words` holds the
 //!   sentences that stand alone); `export` lays it out as CSV, XLSX, HTML and DOCX.
 
 pub mod counters;
 pub mod document;
+pub mod drilldown;
 pub mod export;
 pub mod figures;
 pub mod model;

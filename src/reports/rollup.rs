@@ -137,7 +137,7 @@ pub fn combine(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use chrono::{DateTime, Days, Duration, Utc};
     use proptest::prelude::*;
 
@@ -196,7 +196,7 @@ mod tests {
     }
 
     /// A dossier along a random path; every instant lies before `base() + 90 days`.
-    fn arbitrary_dossier() -> impl Strategy<Value = DossierFacts> {
+    pub(crate) fn arbitrary_dossier() -> impl Strategy<Value = DossierFacts> {
         (
             (0i64..60 * 24, 0u8..3, 0u8..6, 1i64..15 * 24, 0i64..20 * 24),
             (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>(), 0u8..4, 0u8..3),

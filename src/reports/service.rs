@@ -29,13 +29,14 @@ use crate::records::counters::facts::ResponsibleKey;
 pub const MAX_BUCKETS: usize = 1_000;
 
 /// The agency, the agencies it covers and the period, or the 4xx that says what is wrong.
-struct Subject {
-    agency: AgencyRow,
-    covered: Vec<String>,
-    period: Period,
+/// Every report and the dossiers behind its figures check the caller's access here.
+pub(super) struct Subject {
+    pub agency: AgencyRow,
+    pub covered: Vec<String>,
+    pub period: Period,
 }
 
-fn subject(
+pub(super) fn subject(
     conn: &mut DbConnection,
     caller: &Caller,
     agency_id: &str,
@@ -53,7 +54,7 @@ fn subject(
     Ok(Subject { agency, covered, period })
 }
 
-fn agency_ref(agency: &AgencyRow) -> AgencyRef {
+pub(super) fn agency_ref(agency: &AgencyRow) -> AgencyRef {
     AgencyRef { id: agency.id.clone(), code: agency.code.clone(), name: agency.name.clone() }
 }
 

@@ -20,6 +20,7 @@ use crate::db::schema::{
 };
 use crate::dossiers::facts::FactsRow;
 use crate::dossiers::lifecycle::Status;
+use crate::dossiers::row::DossierRow;
 use crate::enums::{Channel, Level, OnlineService};
 use crate::error::ApiError;
 use crate::feedback::model::FeedbackChannel;
@@ -62,7 +63,6 @@ pub fn recent_facts(
     Ok(facts)
 }
 
-#[tracing::instrument(level = "debug", skip_all, fields(agencies = agency_ids.len()))]
 pub fn dossier_facts(
     conn: &mut DbConnection,
     agency_ids: &[String],
@@ -70,6 +70,37 @@ pub fn dossier_facts(
     select: Select,
     procedures: &HashMap<String, ProcedureInfo>,
 ) -> Result<Vec<DossierFacts>, ApiError> {
+    Ok(facts_rows(conn, agency_ids, period, select)?
+        .iter()
+        .map(|row| with_procedure(row, procedures))
+        .collect())
+}
+
+/// [`dossier_facts`], each with its dossier's id: the dossiers behind a figure.
+pub fn identified_facts(
+    conn: &mut DbConnection,
+    agency_ids: &[String],
+    period: &Period,
+    select: Select,
+    procedures: &HashMap<String, ProcedureInfo>,
+) -> Result<Vec<(String, DossierFacts)>, ApiError> {
+    let rows = facts_rows(conn, agency_ids, period, select)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let facts = with_procedure(&row, procedures);
+            (row.id, facts)
+        })
+        .collect())
+}
+
+#[tracing::instrument(level = "debug", skip_all, fields(agencies = agency_ids.len()))]
+fn facts_rows(
+    conn: &mut DbConnection,
+    agency_ids: &[String],
+    period: &Period,
+    select: Select,
+) -> Result<Vec<FactsRow>, ApiError> {
     let (start, end) = (clock::to_db(period.start), clock::to_db(period.end));
     let mut query = dossiers::table
         .filter(dossiers::agency_id.eq_any(agency_ids))
@@ -95,8 +126,26 @@ pub fn dossier_facts(
             .filter(dossiers::last_event_at.ge(clock::to_db(period.as_of)))
             .filter(dossiers::submitted_at.lt(end)),
     };
-    let rows: Vec<FactsRow> = query.load(conn)?;
-    Ok(rows.iter().map(|row| with_procedure(row, procedures)).collect())
+    Ok(query.load(conn)?)
+}
+
+/// The dossiers of some ids (at most a page of them: one parameter each), in no order.
+#[tracing::instrument(level = "debug", skip_all, fields(ids = ids.len()))]
+pub fn dossiers_by_id(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<DossierRow>, ApiError> {
+    Ok(dossiers::table.filter(dossiers::id.eq_any(ids)).select(DossierRow::as_select()).load(conn)?)
+}
+
+/// The code and name of some procedures, by id.
+#[tracing::instrument(level = "debug", skip_all, fields(ids = ids.len()))]
+pub fn procedure_names(
+    conn: &mut DbConnection,
+    ids: &[String],
+) -> Result<HashMap<String, (String, String)>, ApiError> {
+    let rows: Vec<(String, String, String)> = procedures::table
+        .filter(procedures::id.eq_any(ids))
+        .select((procedures::id, procedures::code, procedures::name))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(id, code, name)| (id, (code, name))).collect())
 }
 
 /// The catalogue's fields and online-service levels, by procedure id.

@@ -209,6 +209,10 @@ const MATRIX: &[(&str, Rel, [u16; 6])] = {
         ("GET /api/v1/reports/summary",             Own,     [200, 200, 403, 403, 403, 401]),
         ("GET /api/v1/reports/summary",             Child,   [200, 200, 403, 403, 403, 401]),
         ("GET /api/v1/reports/summary",             Foreign, [404, 404, 403, 403, 403, 401]),
+        // The dossiers behind a figure: exactly who reads the summary, with the same refusals.
+        ("GET /api/v1/reports/summary/dossiers",    Own,     [200, 200, 403, 403, 403, 401]),
+        ("GET /api/v1/reports/summary/dossiers",    Child,   [200, 200, 403, 403, 403, 401]),
+        ("GET /api/v1/reports/summary/dossiers",    Foreign, [404, 404, 403, 403, 403, 401]),
         ("GET /api/v1/reports/timeseries",          Own,     [200, 200, 403, 403, 403, 401]),
         ("GET /api/v1/reports/timeseries",          Child,   [200, 200, 403, 403, 403, 401]),
         ("GET /api/v1/reports/timeseries",          Foreign, [404, 404, 403, 403, 403, 401]),
@@ -451,6 +455,9 @@ fn request(world: &World, endpoint: &str, rel: Rel, n: usize) -> (Method, String
         ("GET", "/api/v1/reports/summary") | ("GET", "/api/v1/reports/officers") => {
             path.push_str(&format!("?agency_id={target_agency}&from=2024-01-01&to=2024-06-30"))
         }
+        ("GET", "/api/v1/reports/summary/dossiers") => path.push_str(&format!(
+            "?agency_id={target_agency}&from=2024-01-01&to=2024-06-30&figure=resolution.late"
+        )),
         ("GET", "/api/v1/reports/timeseries") => path
             .push_str(&format!("?agency_id={target_agency}&from=2024-01-01&to=2024-06-30&granularity=month")),
         ("GET", "/api/v1/targets") => path.push_str(&format!("?agency_id={target_agency}&year=2024")),

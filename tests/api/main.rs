@@ -10,6 +10,7 @@ mod citizens;
 mod cli;
 mod contract;
 mod dossiers;
+mod drilldown;
 mod dvcqg;
 mod feedback;
 mod files;

@@ -5,14 +5,14 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, error_fields, problem, spawn_app};
 
-const SEED_PERIOD: &str = "from=2024-01-01&to=2024-06-25";
+pub(crate) const SEED_PERIOD: &str = "from=2024-01-01&to=2024-06-25";
 
 /// Load the demo data set through the library, as `motcua serve --demo` does; true if loaded now.
-async fn load_demo(app: &TestApp) -> bool {
+pub(crate) async fn load_demo(app: &TestApp) -> bool {
     app.with_library_db(|db| motcua::demo::load(db).unwrap()).await
 }
 
-async fn agency_id(app: &TestApp, token: &str, code: &str) -> String {
+pub(crate) async fn agency_id(app: &TestApp, token: &str, code: &str) -> String {
     let body: Value = app.get_as(token, "/api/v1/agencies?limit=100").await.json().await.unwrap();
     body["items"].as_array().unwrap().iter().find(|a| a["code"] == code).expect("the agency exists")["id"]
         .as_str()
@@ -429,7 +429,7 @@ async fn try_generate(
     .await
 }
 
-async fn generate(app: &TestApp, dossiers: u64, seed: u64) -> motcua::generate::Generated {
+pub(crate) async fn generate(app: &TestApp, dossiers: u64, seed: u64) -> motcua::generate::Generated {
     try_generate(app, dossiers, seed).await.unwrap()
 }
 

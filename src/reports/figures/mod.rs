@@ -19,12 +19,14 @@
 //! One file per family of figures (reception, resolution, online service and payment,
 //! digitization, satisfaction, feedback, catalogue, and the series by bucket and by officer); this
 //! one holds what they share: the period, the judgement of one dossier against it and the additive
-//! [`Tally`]. `summary` puts the dossier families together for the summary. A new kind of figure
-//! is a new file beside them.
+//! [`Tally`]. `summary` puts the dossier families together for the summary, and `membership` says
+//! which of its counts one dossier is in (the dossiers behind a figure). A new kind of figure is a
+//! new file beside them.
 
 pub mod catalogue;
 pub mod digitization;
 pub mod feedback;
+pub mod membership;
 pub mod online;
 pub mod reception;
 pub mod resolution;

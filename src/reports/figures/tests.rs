@@ -66,7 +66,7 @@ fn facts(
     }
 }
 
-fn period(from_day: u64, to_day: u64, now_h: i64) -> Period {
+pub(super) fn period(from_day: u64, to_day: u64, now_h: i64) -> Period {
     let day = |d: u64| NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + Days::new(d);
     Period::new(day(from_day), day(to_day), base() + Duration::hours(now_h)).unwrap()
 }
@@ -120,7 +120,7 @@ fn early_is_a_calendar_day_before_the_due_day() {
     assert_eq!((res.resolved, res.on_time, res.early, res.late), (2, 2, 1, 0));
 }
 
-fn arbitrary_dossier() -> impl Strategy<Value = DossierFacts> {
+pub(super) fn arbitrary_dossier() -> impl Strategy<Value = DossierFacts> {
     (
         proptest::option::weighted(0.9, 0i64..60 * 24),
         1i64..20 * 24,
