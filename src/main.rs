@@ -126,10 +126,9 @@ fn main() -> ExitCode {
                 CatalogueCommand::Import { file, agency } => {
                     let bytes =
                         std::fs::read(&file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-                    let xlsx = file.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
-                    import_file(&db, &bytes, xlsx, agency.as_deref())?
+                    import_file(&db, &bytes, agency.as_deref())?
                 }
-                CatalogueCommand::Starter => import_file(&db, STARTER_CSV, false, None)?,
+                CatalogueCommand::Starter => import_file(&db, STARTER_CSV, None)?,
             };
             println!("procedures created: {}, updated: {}", report.created, report.updated);
             Ok(())

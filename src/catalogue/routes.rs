@@ -1,3 +1,4 @@
+use actix_multipart::{Multipart, MultipartError};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{NaiveDate, Utc};
@@ -23,6 +24,7 @@ use crate::db::{Db, DbConnection};
 use crate::error::ApiError;
 use crate::http::etag::{IfMatch, etag};
 use crate::http::extract::{JsonBody, QueryParams};
+use crate::http::form;
 use crate::http::pagination::{self, Page};
 use crate::http::responses as r;
 use crate::i18n::{Text, nouns};
@@ -246,13 +248,24 @@ pub async fn update_procedure(
 
 /// Largest import file (bytes).
 const MAX_IMPORT_BYTES: usize = 16 << 20;
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+/// The import form's one part, for the problem a malformed form answers with.
+const PARTS: &str = "file";
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ImportQuery {
     /// The agency whose catalogue the rows belong to (default: the national catalogue).
     pub agency_id: Option<String>,
+}
+
+/// The import, as `multipart/form-data`.
+#[derive(Debug, utoipa::ToSchema)]
+#[allow(dead_code)] // Describes the form for the contract; the route reads the part itself.
+pub struct CatalogueFile {
+    /// The spreadsheet: CSV (UTF-8, with or without a byte-order mark) or XLSX (its first sheet),
+    /// told apart by the content; at most 16 MiB.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
 }
 
 /// Import the province's published catalogue from a CSV or XLSX file: all rows or none.
@@ -264,10 +277,7 @@ pub struct ImportQuery {
 #[utoipa::path(
     tag = "procedures",
     params(ImportQuery),
-    request_body(content(
-        (inline(r::FileBytes) = "text/csv", example = "code,name,field,level,online_service,processing_value,processing_unit,fee\n1.001193,Thủ tục đăng ký khai sinh,Hộ tịch,commune,full,8,working_hours,0\n"),
-        (inline(r::FileBytes) = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    )),
+    request_body(content = CatalogueFile, content_type = "multipart/form-data"),
     responses((status = 200, body = ImportReport), r::WriteProblems),
     security(("bearer" = []))
 )]
@@ -276,42 +286,11 @@ pub async fn import_procedures(
     auth: Authorized<AdminOnly>,
     req: HttpRequest,
     query: QueryParams<ImportQuery>,
-    mut payload: web::Payload,
+    payload: web::Payload,
     db: web::Data<Db>,
 ) -> Result<web::Json<ImportReport>, ApiError> {
-    let content_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
-        .unwrap_or_default();
-    let parse: fn(&[u8]) -> import::Parsed = match content_type.as_str() {
-        "text/csv" => import::parse_csv,
-        XLSX => import::parse_xlsx,
-        _ => {
-            return Err(ApiError::UnsupportedMediaType(Text::new(
-                format!("Hãy gửi tệp dạng text/csv hoặc {XLSX}"),
-                format!("send the file as text/csv or {XLSX}"),
-            )));
-        }
-    };
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| {
-            ApiError::bad_request(Text::new(
-                "Không đọc được nội dung yêu cầu",
-                format!("the body could not be read: {e}"),
-            ))
-        })?;
-        if body.len() + chunk.len() > MAX_IMPORT_BYTES {
-            return Err(ApiError::PayloadTooLarge(Text::new(
-                format!("Tệp vượt quá {MAX_IMPORT_BYTES} byte"),
-                format!("the file exceeds {MAX_IMPORT_BYTES} bytes"),
-            )));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    let rows = web::block(move || parse(&body))
+    let bytes = receive(req.headers(), payload).await?;
+    let rows = web::block(move || import::parse(&bytes))
         .await
         .map_err(|e| ApiError::Internal(e.into()))?
         .map_err(ApiError::Validation)?;
@@ -325,4 +304,44 @@ pub async fn import_procedures(
         .await?;
     tracing::info!(created = report.created, updated = report.updated, by = %auth.id, "catalogue imported");
     Ok(web::Json(report))
+}
+
+/// The bytes of the form's one `file` part.
+async fn receive(headers: &header::HeaderMap, payload: web::Payload) -> Result<Vec<u8>, ApiError> {
+    let no_file = || {
+        ApiError::invalid_field(
+            "file",
+            Text::fixed("Thiếu phần file của biểu mẫu", "the form has no file part"),
+        )
+    };
+    let mut form = Multipart::new(headers, payload);
+    let mut file = None;
+    let mut parts = 0;
+    while let Some(field) = form.next().await {
+        let mut field = field.map_err(|e| match e {
+            // A form without any part is only its closing boundary, which the parser calls
+            // incomplete: to the client, the file is what is missing.
+            MultipartError::Incomplete if parts == 0 => no_file(),
+            e => form::malformed(e, PARTS),
+        })?;
+        parts += 1;
+        match field.name().unwrap_or_default() {
+            "file" if file.is_none() => {
+                let too_large = || {
+                    ApiError::PayloadTooLarge(Text::new(
+                        format!("Tệp vượt quá {MAX_IMPORT_BYTES} byte"),
+                        format!("the file exceeds {MAX_IMPORT_BYTES} bytes"),
+                    ))
+                };
+                file = Some(form::read_part(&mut field, MAX_IMPORT_BYTES, PARTS, too_large).await?);
+            }
+            other => {
+                return Err(ApiError::invalid_field(
+                    other.to_owned(),
+                    Text::fixed("Biểu mẫu chỉ có một phần file", "the form has one part only, file"),
+                ));
+            }
+        }
+    }
+    file.ok_or_else(no_file)
 }
