@@ -170,6 +170,7 @@ pub struct AgencyPatch {
 pub struct AgencyQuery {
     /// Only the direct children of this agency.
     pub parent_id: Option<String>,
+    /// Only agencies of this level.
     pub level: Option<AgencyLevel>,
     /// Page size, 1 to 500 (default 50).
     pub limit: Option<i64>,

@@ -269,9 +269,13 @@ pub struct DossierPatch {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DossierQuery {
+    /// Only dossiers in this state of the lifecycle.
     pub status: Option<Status>,
+    /// Only dossiers received by this agency (an id in the caller's scope; not those below it).
     pub agency_id: Option<String>,
+    /// Only dossiers of this procedure (its id).
     pub procedure_id: Option<String>,
+    /// Only dossiers received through this channel.
     pub channel: Option<Channel>,
     /// Accepted at or after this instant.
     #[param(value_type = Option<String>, format = DateTime)]
@@ -287,6 +291,7 @@ pub struct DossierQuery {
     #[param(value_type = Option<String>, format = DateTime)]
     #[serde(default, deserialize_with = "crate::http::extract::lenient_instant_opt")]
     pub due_before: Option<DateTime<Utc>>,
+    /// Only dossiers assigned to this officer (a user id).
     pub assignee_id: Option<String>,
     /// A dossier code, or words of the applicant's name (accents ignored).
     pub q: Option<String>,
@@ -310,10 +315,12 @@ pub enum WorklistKind {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct WorklistQuery {
+    /// Which list: `overdue`, `due_soon` (within `hours`) or `awaiting_acceptance` (online, unanswered for more than 8 working hours).
     #[param(inline)]
     pub kind: WorklistKind,
     /// For `due_soon`: the horizon in working hours (default 8).
     pub hours: Option<i64>,
+    /// One agency of the caller's scope (404 outside it); default: the whole scope.
     pub agency_id: Option<String>,
 }
 

@@ -177,8 +177,11 @@ pub struct ForwardBody {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct FeedbackQuery {
+    /// Only feedback in this state.
     pub status: Option<FeedbackStatus>,
+    /// Only feedback received through this channel.
     pub channel: Option<FeedbackChannel>,
+    /// Only feedback addressed to this agency (an id; not those below it).
     pub agency_id: Option<String>,
     /// Received at or after this instant.
     #[param(value_type = Option<String>, format = DateTime)]
@@ -190,7 +193,9 @@ pub struct FeedbackQuery {
     pub received_to: Option<DateTime<Utc>>,
     /// Only open feedback past its due instant.
     pub overdue: Option<bool>,
+    /// Page size, 1 to 500 (default 50).
     pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }
 
@@ -205,10 +210,12 @@ pub enum FeedbackWorklistKind {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct FeedbackWorklistQuery {
+    /// Which list: `overdue`, or `due_soon` (due within `hours`).
     #[param(inline)]
     pub kind: FeedbackWorklistKind,
     /// For `due_soon`: the horizon in working hours (default 8).
     pub hours: Option<i64>,
+    /// One agency of the caller's scope (404 outside it); default: the whole scope.
     pub agency_id: Option<String>,
 }
 
