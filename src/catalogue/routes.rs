@@ -74,11 +74,15 @@ fn respond(builder: &mut actix_web::HttpResponseBuilder, procedure: &Procedure) 
 }
 
 /// Search and list the catalogue, ordered by code.
+///
+/// Anyone signed in: the catalogue is published information, every entry (active or not) is listed.
+/// `q` searches codes and names, accents and case ignored.
 #[utoipa::path(
+    operation_id = "procedures_list",
     tag = "procedures",
     params(ProcedureQuery),
     responses(
-        (status = 200, body = Page<Procedure>),
+        (status = 200, description = "A page of procedures, ordered by code", body = Page<Procedure>),
         (status = 400, response = r::BadRequest),
         (status = 401, response = r::Unauthorized),
     ),
@@ -107,11 +111,14 @@ pub async fn list_procedures(
 }
 
 /// Read one procedure.
+///
+/// Anyone signed in, whatever catalogue it belongs to.
 #[utoipa::path(
+    operation_id = "procedures_get",
     tag = "procedures",
     params(("id" = String, Path, description = "Procedure id")),
     responses(
-        (status = 200, body = Procedure, headers(("ETag" = String))),
+        (status = 200, description = "The procedure", body = Procedure, headers(("ETag" = String))),
         (status = 401, response = r::Unauthorized),
         (status = 404, response = r::NotFound),
     ),
@@ -134,10 +141,15 @@ pub async fn get_procedure(
 }
 
 /// Add a procedure to the catalogue.
+///
+/// Administrators only. A national procedure (no `agency_id`) a system administrator only (403); an
+/// agency's for an agency in the caller's scope (422 on `agency_id` otherwise). A taken code
+/// answers 409.
 #[utoipa::path(
+    operation_id = "procedures_create",
     tag = "procedures",
     request_body = NewProcedure,
-    responses((status = 201, body = Procedure, headers(("Location" = String), ("ETag" = String))), r::CreateProblems),
+    responses((status = 201, description = "The procedure, created; `Location` is its URL", body = Procedure, headers(("Location" = String), ("ETag" = String))), r::CreateProblems),
     security(("bearer" = []))
 )]
 #[post("/procedures")]
@@ -204,14 +216,18 @@ fn apply_patch(row: &mut ProcedureRow, patch: ProcedurePatch) -> Result<(), ApiE
 }
 
 /// Change a procedure; `{"active": false}` deactivates it (procedures are never deleted).
+///
+/// Administrators only, for a procedure of a catalogue in their scope (403 otherwise: the national
+/// one is a system administrator's). `If-Match` guards against lost updates (412).
 #[utoipa::path(
+    operation_id = "procedures_update",
     tag = "procedures",
     params(
         ("id" = String, Path, description = "Procedure id"),
         ("If-Match" = Option<String>, Header, description = "ETag of the version read; 412 if it changed since"),
     ),
     request_body = ProcedurePatch,
-    responses((status = 200, body = Procedure, headers(("ETag" = String))), r::EditProblems),
+    responses((status = 200, description = "The procedure, changed", body = Procedure, headers(("ETag" = String))), r::EditProblems),
     security(("bearer" = []))
 )]
 #[patch("/procedures/{id}")]
@@ -270,15 +286,21 @@ pub struct CatalogueFile {
 
 /// Import the province's published catalogue from a CSV or XLSX file: all rows or none.
 ///
-/// Columns: `code, name, field, level, online_service, processing_value, processing_unit, fee`
-/// and optionally `required_components, optional_components` (separated by `|`),
-/// `decision_number, signed_on, posted_on`. A row whose code exists updates that procedure.
+/// Administrators only, into the national catalogue (a system administrator) or that of an agency
+/// in their scope (`agency_id`; 422 outside it). Send `multipart/form-data` with one part, `file`:
+/// a CSV in UTF-8 or an XLSX (its first sheet), told apart by its content; anything else (a DOCX,
+/// an old XLS, a PDF) answers 422 naming `file` ("not a CSV or XLSX file"), a form without it 422
+/// naming `file`, a body that is no form 415. Columns: `code, name, field, level, online_service,
+/// processing_value, processing_unit, fee` and optionally `required_components,
+/// optional_components` (separated by `|`), `decision_number, signed_on, posted_on`. A row whose
+/// code exists in that catalogue updates the procedure; a code of another catalogue is refused.
 /// Errors name `rows[LINE].COLUMN` (the header is line 1).
 #[utoipa::path(
+    operation_id = "procedures_import",
     tag = "procedures",
     params(ImportQuery),
     request_body(content = CatalogueFile, content_type = "multipart/form-data"),
-    responses((status = 200, body = ImportReport), r::WriteProblems),
+    responses((status = 200, description = "How many procedures were created and updated", body = ImportReport), r::WriteProblems),
     security(("bearer" = []))
 )]
 #[post("/procedures/import")]

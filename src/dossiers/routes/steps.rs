@@ -146,8 +146,8 @@ pub async fn supplement(
 /// Officers, administrators and the portal's service accounts may take it, on a dossier of an
 /// agency in their scope; leaders read only (403), a citizen sees only their own dossiers (404 for
 /// any other, as for a missing one). Only an open dossier (409 `assign_open_only`), to an active
-/// officer, leader or administrator of the dossier's agency (422 on `user_id` otherwise). A repeated `Idempotency-Key`
-/// replays the first answer.
+/// officer, leader or administrator of the dossier's agency (422 on `user_id` otherwise). A
+/// repeated `Idempotency-Key` replays the first answer.
 #[utoipa::path(
     operation_id = "dossiers_assign",
     tag = "dossiers",
