@@ -138,7 +138,7 @@ pub fn validate_code(code: &str) -> Result<(), ValidationError> {
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"code": "000.00.21.H56", "name": "UBND xã Tỉnh Châu", "level": "commune", "parent_id": "5f1c…"}))]
+#[schema(example = json!({"code": "000.00.21.H56", "name": "UBND xã Tỉnh Châu", "level": "commune", "parent_id": "5f1c8e2d-6a7b-4c3d-9e0f-1a2b3c4d5e6f"}))]
 pub struct NewAgency {
     #[validate(custom(function = "validate_code"))]
     pub code: String,

@@ -73,7 +73,7 @@ fn required(value: Option<String>, field: &str) -> Result<String, ApiError> {
     operation_id = "auth_issue_token",
     tag = "auth",
     request_body(content = TokenRequest, examples(
-        ("password" = (summary = "A person signs in", value = json!({"username": "admin", "password": "mật-khẩu-dài-đủ"}))),
+        ("password" = (summary = "A person signs in (the demo's commune officer)", value = json!({"username": "cuong.tt", "password": "motcua-demo-2024"}))),
         ("refresh_token" = (summary = "Exchange a refresh token for a new pair", value = json!({
             "grant_type": "refresh_token", "refresh_token": "Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0"
         }))),

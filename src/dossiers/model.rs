@@ -132,7 +132,7 @@ pub struct FeePayment {
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
-    "procedure_id": "6f1c…", "agency_id": "0b6f…", "channel": "direct",
+    "procedure_id": "6f1c2a9e-3b4d-4c5e-8f60-7a8b9c0d1e2f", "agency_id": "0b6f9c1e-8d0e-4a57-9a55-6d1c2f3e4a5b", "channel": "direct",
     "applicant": {"kind": "citizen", "full_name": "Nguyễn Văn An", "id_number": "051090001234", "phone": "0912345678"},
     "components": [{"name": "Tờ khai đăng ký khai sinh", "digitized": true}, {"name": "Giấy chứng sinh", "digitized": true}],
     "fee_paid": null

@@ -57,7 +57,7 @@ pub struct Submitter {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
     "channel": "national_portal", "subject": "Chậm trả kết quả", "content": "Hồ sơ quá hạn nhưng chưa nhận được thông báo.",
-    "agency_id": "0b6f…", "submitter": {"full_name": "Nguyễn Văn An", "phone": "0912345678"}
+    "agency_id": "0b6f9c1e-8d0e-4a57-9a55-6d1c2f3e4a5b", "submitter": {"full_name": "Nguyễn Văn An", "phone": "0912345678"}
 }))]
 pub struct NewFeedback {
     pub channel: FeedbackChannel,

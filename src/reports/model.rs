@@ -398,7 +398,7 @@ pub struct TargetSetting {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"agency_id": "0b6f…", "year": 2024, "targets": [{"indicator": "late_rate", "target": 3.0}]}))]
+#[schema(example = json!({"agency_id": "0b6f9c1e-8d0e-4a57-9a55-6d1c2f3e4a5b", "year": 2024, "targets": [{"indicator": "late_rate", "target": 3.0}]}))]
 pub struct TargetsUpdate {
     pub agency_id: String,
     #[schema(minimum = 1900, maximum = 2200)]
