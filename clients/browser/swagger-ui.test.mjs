@@ -92,7 +92,7 @@ test('Swagger UI lists the contract, authorizes and runs GET /api/v1/procedures'
   await page.screenshot({ path: join(shots, 'swagger-ui-top.png') });
 
   // GET /api/v1/procedures: expand, Try it out, Execute.
-  const op = page.locator('#operations-procedures-list_procedures');
+  const op = page.locator('#operations-procedures-procedures_list');
   await op.locator('.opblock-summary').click();
   await op.locator('button.try-out__btn').click();
   await op.locator('button.execute').click();
@@ -119,7 +119,7 @@ test('Swagger UI uploads a file through the multipart form of POST /api/v1/dossi
   assert.ok(dossier && dossier.components.length > 0, 'an open dossier with components');
 
   // The authorization given in the first test persists on the page.
-  const op = page.locator('#operations-dossiers-upload_file');
+  const op = page.locator('#operations-dossiers-dossiers_upload_file');
   await op.locator('.opblock-summary').click();
   await op.locator('button.try-out__btn').click();
   await op.locator('tr[data-param-name="id"] input').fill(dossier.id);
