@@ -40,7 +40,7 @@ struct StepDone(Feedback);
 #[utoipa::path(
     operation_id = "feedback_create",
     tag = "feedback",
-    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a write safely")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422.")),
     request_body = NewFeedback,
     responses((status = 201, description = "The feedback, received; `Location` is its URL", body = Feedback, headers(("Location" = String), ("ETag" = String))), r::CreateProblems),
     security(("bearer" = []))

@@ -39,7 +39,7 @@ impl Policy for Intake {
 #[utoipa::path(
     operation_id = "dossiers_create",
     tag = "dossiers",
-    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a write safely")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422.")),
     request_body = NewDossier,
     responses((status = 201, description = "The dossier, received; `Location` is its URL", body = Dossier, headers(("Location" = String), ("ETag" = String))), r::CreateProblems),
     security(("bearer" = []))

@@ -116,7 +116,7 @@ async fn checked_target(raw: &str, policy: TargetPolicy) -> Result<String, ApiEr
 #[utoipa::path(
     operation_id = "integration_create_webhook",
     tag = "integration",
-    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a write safely")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422.")),
     request_body = NewWebhook,
     responses((status = 201, description = "The subscription; `Location` is its URL", body = Webhook, headers(("Location" = String), ("ETag" = String))), r::WriteProblems),
     security(("bearer" = []))
