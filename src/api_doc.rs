@@ -19,6 +19,26 @@ use crate::http::responses as r;
             Authenticate with `POST /api/v1/auth/token` and send the access token as \
             `Authorization: Bearer …`. Errors are RFC 9457 problem documents \
             (`application/problem+json`).\n\n\
+            **Try it here.** Against a server started with `motcua serve --demo` (the examples \
+            name the demo's commune, UBND xã Tỉnh Châu, and its birth registration procedure \
+            1.001193):\n\
+            1. `POST /api/v1/auth/token` (section *auth*): *Try it out*, keep the example \
+            `password` (the commune's officer `cuong.tt`, demo password `motcua-demo-2024`), \
+            *Execute*, and copy `access_token` from the answer.\n\
+            2. *Authorize* (top right): paste the token, *Authorize*, *Close*. Every request now \
+            carries it; it lasts 15 minutes (sign in again, or exchange the refresh token).\n\
+            3. `POST /api/v1/dossiers`: *Try it out*, *Execute* the example as it is: a birth \
+            registration received at the desk, accepted at once (201, status `processing`). \
+            Copy its `id` and `code`.\n\
+            4. `POST /api/v1/dossiers/{id}/resolve` with that `id` and the example body (200, \
+            `resolved`), then `POST /api/v1/dossiers/{id}/return` (200, `returned`). Steps out of \
+            order answer 409 naming the `rule` that refuses them.\n\
+            5. `GET /api/v1/dossiers/{id}/history` lists the steps; `GET \
+            /api/v1/dossiers/{id}/receipt` prints the receipt; without signing in, `GET \
+            /api/v1/public/dossiers/{code}` with `check` = `5678` (the last digits of the \
+            applicant's phone) shows its status.\n\n\
+            Other demo accounts (same password): `admin` (system administrator), `lanhdao` (the \
+            commune's leader: reports), `vi.vh` and `vu.dt` (officers), `congdan` (a citizen).\n\n\
             **Language.** The texts of a problem document (`title`, `detail`, `errors[].message`) \
             are in Vietnamese by default, and in English when the request's `Accept-Language` \
             prefers English (`en`, `en-US`, `en;q=0.9, vi;q=0.5`: q-values first, then order; \

@@ -235,11 +235,10 @@ fn run(command: Command, url: &DatabaseUrl) -> anyhow::Result<()> {
                 CatalogueCommand::Import { file, agency, database } => {
                     let bytes =
                         std::fs::read(&file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-                    let xlsx = file.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
-                    import_file(&open_database(&database.database, url)?, &bytes, xlsx, agency.as_deref())?
+                    import_file(&open_database(&database.database, url)?, &bytes, agency.as_deref())?
                 }
                 CatalogueCommand::Starter(database) => {
-                    import_file(&open_database(&database.database, url)?, STARTER_CSV, false, None)?
+                    import_file(&open_database(&database.database, url)?, STARTER_CSV, None)?
                 }
             };
             println!("procedures created: {}, updated: {}", report.created, report.updated);

@@ -238,7 +238,11 @@ fn serve(
             .app_data(web::PayloadConfig::new(MAX_JSON_BYTES))
             .configure(crate::routes::configure)
             .split_for_parts();
-        app.service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", doc))
+        // A tail segment, not a regex one (`{_:.*}`): the metrics middleware labels a request by
+        // its route's pattern with every `{name}` formatted in, and a segment holding a regex is
+        // no format placeholder; it logged "Cannot build mixed cardinality pattern" for each
+        // of Swagger UI's files.
+        app.service(SwaggerUi::new("/swagger-ui/{tail}*").url("/api-docs/openapi.json", doc))
             .route(
                 "/swagger-ui",
                 web::get().to(|| async {

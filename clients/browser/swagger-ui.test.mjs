@@ -1,7 +1,8 @@
 // Swagger UI in a real browser (Debian's chromium, headless, driven by playwright-core): the page
 // lists every operation of the contract, takes a bearer token through "Authorize", runs
 // GET /api/v1/procedures through "Try it out" → "Execute" with a 200 and a page of procedures,
-// and uploads a scan to a dossier through the multipart form with a 201.
+// uploads a scan to a dossier through the multipart form with a 201, and imports a catalogue file
+// through the form of POST /api/v1/procedures/import with a 200.
 //
 //   MOTCUA_URL=http://127.0.0.1:8080 node --test clients/browser/
 //
@@ -92,7 +93,7 @@ test('Swagger UI lists the contract, authorizes and runs GET /api/v1/procedures'
   await page.screenshot({ path: join(shots, 'swagger-ui-top.png') });
 
   // GET /api/v1/procedures: expand, Try it out, Execute.
-  const op = page.locator('#operations-procedures-list_procedures');
+  const op = page.locator('#operations-procedures-procedures_list');
   await op.locator('.opblock-summary').click();
   await op.locator('button.try-out__btn').click();
   await op.locator('button.execute').click();
@@ -119,7 +120,7 @@ test('Swagger UI uploads a file through the multipart form of POST /api/v1/dossi
   assert.ok(dossier && dossier.components.length > 0, 'an open dossier with components');
 
   // The authorization given in the first test persists on the page.
-  const op = page.locator('#operations-dossiers-upload_file');
+  const op = page.locator('#operations-dossiers-dossiers_upload_file');
   await op.locator('.opblock-summary').click();
   await op.locator('button.try-out__btn').click();
   await op.locator('tr[data-param-name="id"] input').fill(dossier.id);
@@ -138,5 +139,25 @@ test('Swagger UI uploads a file through the multipart form of POST /api/v1/dossi
 
   await op.scrollIntoViewIfNeeded();
   await op.screenshot({ path: join(shots, 'swagger-ui-upload.png') });
+  assert.deepEqual(pageErrors, [], 'no script errors on the page');
+});
+
+test('Swagger UI imports a catalogue file through the multipart form of POST /api/v1/procedures/import', async () => {
+  // The administrator's token given in the first test persists on the page.
+  const op = page.locator('#operations-procedures-procedures_import');
+  await op.locator('.opblock-summary').click();
+  await op.locator('button.try-out__btn').click();
+  const code = `9.${String(Date.now() % 1_000_000).padStart(6, '0')}`;
+  const csv = `code,name,field,level,online_service,processing_value,processing_unit,fee\n${code},Thủ tục nhập qua Swagger UI,Hộ tịch,commune,none,3,working_days,0\n`;
+  await op.locator('input[type=file]').setInputFiles({ name: 'danh-muc.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await op.locator('button.execute').click();
+  const live = op.locator('.live-responses-table');
+  await live.locator('tr.response .response-col_status').first().waitFor();
+  assert.equal((await live.locator('tr.response .response-col_status').first().innerText()).trim(), '200');
+  const body = JSON.parse(await live.locator('tr.response .response-col_description pre.microlight').first().innerText());
+  assert.deepEqual(body, { created: 1, updated: 0 });
+
+  await op.scrollIntoViewIfNeeded();
+  await op.screenshot({ path: join(shots, 'swagger-ui-import.png') });
   assert.deepEqual(pageErrors, [], 'no script errors on the page');
 });

@@ -20,13 +20,19 @@ import uuid
 
 from motcua_client import AuthenticatedClient, Client
 from motcua_client.types import File
-from motcua_client.api.auth import issue_token, me
-from motcua_client.api.dossiers import create_dossier, download_file, get_dossier, upload_file
-from motcua_client.api.procedures import list_procedures
-from motcua_client.api.public import list_public_procedures, public_dossier
-from motcua_client.api.reports import summary
+from motcua_client.api.auth import auth_issue_token, auth_me
+from motcua_client.api.dossiers import (
+    dossiers_create,
+    dossiers_download_file,
+    dossiers_get,
+    dossiers_upload_file,
+)
+from motcua_client.api.procedures import procedures_import, procedures_list
+from motcua_client.api.public import public_dossier, public_list_procedures
+from motcua_client.api.reports import reports_summary
 from motcua_client.models import (
     Applicant,
+    CatalogueFile,
     ApplicantKind,
     Channel,
     Dossier,
@@ -34,6 +40,7 @@ from motcua_client.models import (
     DossierFile,
     FileKind,
     FileUpload,
+    ImportReport,
     Me,
     NewDossier,
     PageProcedure,
@@ -65,7 +72,7 @@ def check(condition: bool, what: str) -> None:
 def sign_in(username: str) -> AuthenticatedClient:
     # The token endpoint is public: a plain Client calls it.
     anonymous = Client(base_url=BASE, raise_on_unexpected_status=True)
-    token = issue_token.sync(client=anonymous, body=TokenRequest(username=username, password=PASSWORD))
+    token = auth_issue_token.sync(client=anonymous, body=TokenRequest(username=username, password=PASSWORD))
     check(isinstance(token, TokenResponse) and token.token_type == "Bearer", f"{username} signs in")
     return AuthenticatedClient(base_url=BASE, token=token.access_token, raise_on_unexpected_status=True)
 
@@ -86,19 +93,19 @@ def main() -> None:
     officer = sign_in("cuong.tt")
     leader = sign_in("lanhdao")
 
-    caller = me.sync(client=officer)
+    caller = auth_me.sync(client=officer)
     check(isinstance(caller, Me) and caller.role == "officer" and caller.agency is not None, "the officer's agency")
     agency = caller.agency
 
     start, end = current_quarter()
-    before = summary.sync(client=leader, agency_id=agency.id, from_=start, to=end)
+    before = reports_summary.sync(client=leader, agency_id=agency.id, from_=start, to=end)
     check(isinstance(before, Summary) and before.period.from_ == start, f"the report for {start} to {end}")
 
-    page = list_procedures.sync(client=officer, q="khai sinh", limit=5)
+    page = procedures_list.sync(client=officer, q="khai sinh", limit=5)
     check(isinstance(page, PageProcedure) and len(page.items) > 0, "the catalogue finds 'khai sinh'")
     procedure = page.items[0]
     anonymous = Client(base_url=BASE, raise_on_unexpected_status=True)
-    public_page = list_public_procedures.sync(client=anonymous, q="khai sinh", limit=5)
+    public_page = public_list_procedures.sync(client=anonymous, q="khai sinh", limit=5)
     check(
         isinstance(public_page, PagePublicProcedure) and public_page.items[0].id == procedure.id,
         "the public catalogue shows it without signing in",
@@ -117,7 +124,7 @@ def main() -> None:
         ),
         components=[DossierComponent(name=c.name, digitized=True) for c in procedure.components],
     )
-    response = create_dossier.sync_detailed(client=officer, body=new, idempotency_key=str(uuid.uuid4()))
+    response = dossiers_create.sync_detailed(client=officer, body=new, idempotency_key=str(uuid.uuid4()))
     created = response.parsed
     check(response.status_code == 201 and isinstance(created, Dossier), "a desk intake answers 201 with the dossier")
     check(created.status == Status.PROCESSING, "desk intake is accepted at once")
@@ -131,19 +138,19 @@ def main() -> None:
     )
     check(isinstance(created.due_at, dt.datetime) and created.due_at > created.submitted_at, "it has a due date")
 
-    read = get_dossier.sync(client=officer, id=created.id)
+    read = dossiers_get.sync(client=officer, id=created.id)
     check(isinstance(read, Dossier) and read.code == created.code, "it reads back")
     check(read.applicant.full_name == "Nguyễn Thị Bình", "the Vietnamese name round-trips exactly")
     check(len(read.components) == len(procedure.components), "with its components")
 
     scan = b"%PDF-1.7\n" + os.urandom(50_000)
     form = FileUpload(file=File(payload=io.BytesIO(scan), file_name="Tờ khai.pdf"), kind=FileKind.COMPONENT, component=0)
-    response = upload_file.sync_detailed(client=officer, id=created.id, body=form)
+    response = dossiers_upload_file.sync_detailed(client=officer, id=created.id, body=form)
     kept = response.parsed
     check(response.status_code == 201 and isinstance(kept, DossierFile), "the scan uploads as multipart/form-data")
     check(kept.sha256 == hashlib.sha256(scan).hexdigest() and kept.content_type == "application/pdf", "kept whole, as a PDF")
     check(kept.file_name == "Tờ khai.pdf", "under its Vietnamese name")
-    downloaded = download_file.sync_detailed(client=officer, id=created.id, file_id=kept.id)
+    downloaded = dossiers_download_file.sync_detailed(client=officer, id=created.id, file_id=kept.id)
     check(downloaded.status_code == 200 and downloaded.content == scan, "it downloads byte for byte")
 
     # The applicant follows the dossier without signing in: its code and the phone's last 4 digits.
@@ -158,10 +165,25 @@ def main() -> None:
     wrong = public_dossier.sync_detailed(client=anonymous, code=created.code, check="0000")
     check(wrong.status_code == 404, "a wrong check answers like an unknown code")
 
-    after = summary.sync(client=leader, agency_id=agency.id, from_=start, to=end)
+    after = reports_summary.sync(client=leader, agency_id=agency.id, from_=start, to=end)
     check(isinstance(after, Summary), "the report again")
     check(after.reception.new_direct == before.reception.new_direct + 1, "the report counts one more desk intake")
     check(after.reception.total == before.reception.total + 1, "and one more dossier received in all")
+
+    # An administrator imports a catalogue file through the multipart form: one `file` part.
+    admin = sign_in("admin")
+    header = "code,name,field,level,online_service,processing_value,processing_unit,fee"
+    code = f"9.{uuid.uuid4().int % 1_000_000:06d}"
+    sheet = f"{header}\n{code},Thủ tục thử nhập danh mục,Hộ tịch,commune,none,3,working_days,0\n".encode()
+    imported = procedures_import.sync(
+        client=admin, body=CatalogueFile(file=File(payload=io.BytesIO(sheet), file_name="danh-muc.csv"))
+    )
+    check(isinstance(imported, ImportReport) and imported.created == 1, "the catalogue imports a CSV as multipart/form-data")
+    document = io.BytesIO(b"PK\x03\x04" + os.urandom(64))
+    refused = procedures_import.sync_detailed(
+        client=admin, body=CatalogueFile(file=File(payload=document, file_name="bao-cao.docx"))
+    )
+    check(refused.status_code == 422, "a file that is no spreadsheet is refused with 422")
 
     print(f"scenario: {passed} passed, 0 failed")
 

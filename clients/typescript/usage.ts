@@ -9,9 +9,9 @@ type Dossier = Schemas['Dossier'];
 type Problem = Schemas['Problem'];
 type ProcedurePage =
   paths['/api/v1/procedures']['get']['responses'][200]['content']['application/json'];
-type SummaryQuery = NonNullable<operations['summary']['parameters']['query']>;
+type SummaryQuery = NonNullable<operations['reports_summary']['parameters']['query']>;
 type TokenRequest = NonNullable<
-  operations['issue_token']['requestBody']
+  operations['auth_issue_token']['requestBody']
 >['content']['application/json'];
 
 export const signIn: TokenRequest = { username: 'cuong.tt', password: 'motcua-demo-2024' };

@@ -138,7 +138,7 @@ pub fn validate_code(code: &str) -> Result<(), ValidationError> {
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"code": "000.00.21.H56", "name": "UBND xã Tỉnh Châu", "level": "commune", "parent_id": "5f1c…"}))]
+#[schema(example = json!({"code": "000.00.21.H56", "name": "UBND xã Tỉnh Châu", "level": "commune", "parent_id": "5f1c8e2d-6a7b-4c3d-9e0f-1a2b3c4d5e6f"}))]
 pub struct NewAgency {
     #[validate(custom(function = "validate_code"))]
     pub code: String,
@@ -170,6 +170,7 @@ pub struct AgencyPatch {
 pub struct AgencyQuery {
     /// Only the direct children of this agency.
     pub parent_id: Option<String>,
+    /// Only agencies of this level.
     pub level: Option<AgencyLevel>,
     /// Page size, 1 to 500 (default 50).
     pub limit: Option<i64>,

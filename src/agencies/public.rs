@@ -43,10 +43,11 @@ pub struct PublicAgencyQuery {
 /// digest of the body) and `Cache-Control: public, max-age=300`; `If-None-Match` with the ETag
 /// answers 304.
 #[utoipa::path(
+    operation_id = "public_list_agencies",
     tag = "public",
     params(PublicAgencyQuery),
     responses(
-        (status = 200, body = Page<Agency>, headers(
+        (status = 200, description = "A page of agencies, ordered by code", body = Page<Agency>, headers(
             ("ETag" = String, description = "A digest of the body"),
             ("Cache-Control" = String, description = "`public, max-age=300`"),
         )),

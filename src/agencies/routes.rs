@@ -20,11 +20,16 @@ fn with_etag(builder: &mut actix_web::HttpResponseBuilder, agency: &Agency) -> H
 }
 
 /// List the agencies in the caller's scope, ordered by code.
+///
+/// Anyone signed in. Staff and service accounts see their own agency and those below it (a system
+/// administrator every agency); a citizen sees the whole directory. Filter by `parent_id` and
+/// `level`; pages follow `next_cursor`.
 #[utoipa::path(
+    operation_id = "agencies_list",
     tag = "agencies",
     params(AgencyQuery),
     responses(
-        (status = 200, body = Page<Agency>),
+        (status = 200, description = "A page of agencies, ordered by code", body = Page<Agency>),
         (status = 400, response = r::BadRequest),
         (status = 401, response = r::Unauthorized),
     ),
@@ -55,11 +60,16 @@ pub async fn list_agencies(
 }
 
 /// Read one agency.
+///
+/// Anyone signed in, for an agency in their scope (a citizen: any agency). An agency outside the
+/// caller's scope answers 404, as a missing one does. The `ETag` is what `PATCH` takes in
+/// `If-Match`.
 #[utoipa::path(
+    operation_id = "agencies_get",
     tag = "agencies",
     params(("id" = String, Path, description = "Agency id")),
     responses(
-        (status = 200, body = Agency, headers(("ETag" = String))),
+        (status = 200, description = "The agency", body = Agency, headers(("ETag" = String))),
         (status = 401, response = r::Unauthorized),
         (status = 404, response = r::NotFound),
     ),
@@ -76,11 +86,17 @@ pub async fn get_agency(
     Ok(with_etag(&mut HttpResponse::Ok(), &Agency::try_from(row)?))
 }
 
-/// Create an agency (admins; a province needs a system admin).
+/// Create an agency (admins).
+///
+/// Administrators only, under a parent in their scope; a province (no `parent_id`) only a system
+/// administrator (an admin without an agency) creates, others get 403. Refused with 422 when the
+/// parent is outside the scope or the level does not fit under the parent's (a commune under a
+/// province), 409 when the code is taken.
 #[utoipa::path(
+    operation_id = "agencies_create",
     tag = "agencies",
     request_body = NewAgency,
-    responses((status = 201, body = Agency, headers(("Location" = String), ("ETag" = String))), r::CreateProblems),
+    responses((status = 201, description = "The agency, created; `Location` is its URL", body = Agency, headers(("Location" = String), ("ETag" = String))), r::CreateProblems),
     security(("bearer" = []))
 )]
 #[post("/agencies")]
@@ -102,14 +118,20 @@ pub async fn create_agency(
 }
 
 /// Change an agency, or move it (with everything below it) under another parent.
+///
+/// Administrators only, for an agency in their scope (404 otherwise). `If-Match` with the `ETag`
+/// read guards against lost updates (412 when it changed since). Refused with 422 when the new
+/// parent is outside the scope, is the agency itself or below it, or when the agencies below would
+/// no longer fit under the new level; 409 when the code is taken.
 #[utoipa::path(
+    operation_id = "agencies_update",
     tag = "agencies",
     params(
         ("id" = String, Path, description = "Agency id"),
         ("If-Match" = Option<String>, Header, description = "ETag of the version read; 412 if it changed since"),
     ),
     request_body = AgencyPatch,
-    responses((status = 200, body = Agency, headers(("ETag" = String))), r::UpdateProblems),
+    responses((status = 200, description = "The agency, changed", body = Agency, headers(("ETag" = String))), r::UpdateProblems),
     security(("bearer" = []))
 )]
 #[patch("/agencies/{id}")]

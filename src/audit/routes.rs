@@ -43,6 +43,7 @@ pub struct AuditQuery {
     pub subject_type: Option<SubjectType>,
     /// Events about this record (a user's, a dossier's, … id).
     pub subject_id: Option<String>,
+    /// Only events of this action.
     #[param(inline)]
     pub action: Option<Action>,
     /// Events of this agency and those below it.
@@ -135,6 +136,7 @@ pub struct AuditPage {
 /// is itself recorded as an `export`). Reads of a dossier and exports are queued and written
 /// within about a second; this endpoint waits for those already made, so it shows them.
 #[utoipa::path(
+    operation_id = "audit_list",
     tag = "audit",
     params(AuditQuery),
     responses(

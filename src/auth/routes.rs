@@ -70,9 +70,10 @@ fn required(value: Option<String>, field: &str) -> Result<String, ApiError> {
 /// Repeated failures for a username from one address, or from one address over many usernames,
 /// answer 429 with `Retry-After`; a right password from an address with no failures is heard.
 #[utoipa::path(
+    operation_id = "auth_issue_token",
     tag = "auth",
     request_body(content = TokenRequest, examples(
-        ("password" = (summary = "A person signs in", value = json!({"username": "admin", "password": "mật-khẩu-dài-đủ"}))),
+        ("password" = (summary = "A person signs in (the demo's commune officer)", value = json!({"username": "cuong.tt", "password": "motcua-demo-2024"}))),
         ("refresh_token" = (summary = "Exchange a refresh token for a new pair", value = json!({
             "grant_type": "refresh_token", "refresh_token": "Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0"
         }))),
@@ -82,7 +83,7 @@ fn required(value: Option<String>, field: &str) -> Result<String, ApiError> {
         }))),
     )),
     responses(
-        (status = 200, body = TokenResponse),
+        (status = 200, description = "An access token (Bearer, short-lived) and a refresh token", body = TokenResponse),
         (status = 400, response = r::BadRequest),
         (status = 401, response = r::Unauthorized),
         (status = 415, response = r::UnsupportedMediaType),
@@ -128,6 +129,7 @@ pub async fn issue_token(
 /// The refresh token, every token rotated from the same sign-in and the access tokens issued
 /// with them stop working at once. Other sessions of the same account stay open.
 #[utoipa::path(
+    operation_id = "auth_logout",
     tag = "auth",
     request_body(content = LogoutRequest, example = json!({
         "refresh_token": "Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0"

@@ -22,13 +22,17 @@ use crate::http::extract::{JsonBody, QueryParams};
 use crate::http::responses as r;
 use crate::i18n::{Text, lower_first, nouns};
 
-/// Days off and make-up working days of a year: national ones, and with `agency_id` those of
-/// the agency and of the agencies above it.
+/// Days off and make-up working days of a year.
+///
+/// Anyone signed in. Without `agency_id`, the national ones; with it, also those of the agency and
+/// of the agencies above it (the agency must be in the caller's scope, 404 otherwise; a citizen may
+/// name any).
 #[utoipa::path(
+    operation_id = "calendar_list_days_off",
     tag = "calendar",
     params(DaysOffQuery),
     responses(
-        (status = 200, body = DaysOff),
+        (status = 200, description = "The year's days off and make-up days", body = DaysOff),
         (status = 400, response = r::BadRequest),
         (status = 401, response = r::Unauthorized),
         (status = 404, response = r::NotFound),
@@ -67,11 +71,17 @@ pub async fn list_days_off(
     Ok(web::Json(DaysOff { year, items }))
 }
 
-/// Add a day off or a make-up working day, nationally (system administrators) or for an agency.
+/// Add a day off or a make-up working day, nationally or for an agency.
+///
+/// Administrators only: a national day (no `agency_id`) a system administrator only (403
+/// otherwise); an agency's day for an agency in the caller's scope (422 on `agency_id` otherwise).
+/// A date already in that calendar answers 409 naming `date`. Due instants computed afterwards take
+/// it into account.
 #[utoipa::path(
+    operation_id = "calendar_create_day_off",
     tag = "calendar",
     request_body = NewCalendarDay,
-    responses((status = 201, body = CalendarDay, headers(("Location" = String))), r::CreateProblems),
+    responses((status = 201, description = "The calendar day, created", body = CalendarDay, headers(("Location" = String))), r::CreateProblems),
     security(("bearer" = []))
 )]
 #[post("/calendar/days-off")]
@@ -130,7 +140,11 @@ pub async fn create_day_off(
 }
 
 /// Remove a calendar day.
+///
+/// Administrators only: a national day a system administrator only (403), an agency's day for an
+/// agency in the caller's scope (404 otherwise).
 #[utoipa::path(
+    operation_id = "calendar_delete_day_off",
     tag = "calendar",
     params(("id" = String, Path, description = "Calendar day id")),
     responses(
@@ -171,13 +185,17 @@ pub async fn delete_day_off(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Preview a due instant: `start` plus a processing time in working days or hours, over the
-/// national calendar or an agency's.
+/// Preview a due instant: `start` plus a processing time in working days or hours.
+///
+/// Anyone signed in. Over the national calendar, or with `agency_id` over that agency's days off
+/// and office hours (the agency must be in the caller's scope, 404 otherwise; a citizen may name
+/// any). The same arithmetic sets a dossier's due instant.
 #[utoipa::path(
+    operation_id = "calendar_preview_due",
     tag = "calendar",
     params(DueQuery),
     responses(
-        (status = 200, body = DuePreview),
+        (status = 200, description = "The due instant", body = DuePreview),
         (status = 400, response = r::BadRequest),
         (status = 401, response = r::Unauthorized),
         (status = 404, response = r::NotFound),
@@ -244,13 +262,17 @@ pub async fn preview_due(
     }))
 }
 
-/// The office hours that apply to an agency: its own, else the nearest agency's above it, else
-/// the default (Monday to Friday, 07:30–11:30 and 13:30–17:30).
+/// The office hours that apply to an agency.
+///
+/// Its own, else the nearest agency's above it, else the default (Monday to Friday, 07:30–11:30 and
+/// 13:30–17:30). Anyone signed in, for an agency in their scope (404 otherwise; a citizen may read
+/// any).
 #[utoipa::path(
+    operation_id = "calendar_get_schedule",
     tag = "calendar",
     params(("id" = String, Path, description = "Agency id")),
     responses(
-        (status = 200, body = AgencySchedule),
+        (status = 200, description = "The agency's weekly office hours and where they come from", body = AgencySchedule),
         (status = 401, response = r::Unauthorized),
         (status = 404, response = r::NotFound),
     ),
@@ -280,11 +302,15 @@ pub async fn get_schedule(
 }
 
 /// Set an agency's own office hours (e.g. open on Saturday mornings); agencies below inherit them.
+///
+/// Administrators only, for an agency in their scope (404 otherwise). A day's periods must be in
+/// order and not overlap (422 naming the day).
 #[utoipa::path(
+    operation_id = "calendar_set_schedule",
     tag = "calendar",
     params(("id" = String, Path, description = "Agency id")),
     request_body = Week,
-    responses((status = 200, body = AgencySchedule), r::ChangeProblems),
+    responses((status = 200, description = "The agency's office hours, set", body = AgencySchedule), r::ChangeProblems),
     security(("bearer" = []))
 )]
 #[put("/agencies/{id}/schedule")]
@@ -316,11 +342,14 @@ pub async fn put_schedule(
 }
 
 /// Drop an agency's own office hours: it inherits again.
+///
+/// Administrators only, for an agency in their scope (404 otherwise).
 #[utoipa::path(
+    operation_id = "calendar_delete_schedule",
     tag = "calendar",
     params(("id" = String, Path, description = "Agency id")),
     responses(
-        (status = 204, description = "Removed"),
+        (status = 204, description = "Removed (also when it had none of its own)"),
         (status = 401, response = r::Unauthorized),
         (status = 403, response = r::Forbidden),
         (status = 404, response = r::NotFound),

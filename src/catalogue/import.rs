@@ -237,6 +237,42 @@ impl<'a> Row<'a> {
     }
 }
 
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A file of either format, told apart by its bytes (never by its name or declared type): an
+/// XLSX is a ZIP archive, a CSV is UTF-8 text. Anything else (a DOCX is a ZIP too, an old `.xls`,
+/// a PDF, a CSV saved in a legacy encoding) is refused as the `file` it is, before either reader
+/// would report a misleading error of its own.
+pub fn parse(bytes: &[u8]) -> Parsed {
+    let not_a_spreadsheet = |found: Text| {
+        vec![FieldError::new(
+            "file",
+            Text::new(
+                format!("Không phải tệp CSV hoặc XLSX: {}", found.vi),
+                format!("not a CSV or XLSX file: {}", found.en),
+            ),
+        )]
+    };
+    match infer::get(bytes).map(|kind| kind.mime_type()) {
+        // A ZIP archive `infer` cannot name further may still be a workbook: calamine decides.
+        Some(XLSX | "application/zip") => parse_xlsx(bytes),
+        Some(other) => Err(not_a_spreadsheet(Text::new(
+            format!("nội dung là {other}"),
+            format!("its content is {other}"),
+        ))),
+        None => {
+            let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+            if std::str::from_utf8(text).is_err() {
+                return Err(not_a_spreadsheet(Text::fixed(
+                    "không phải văn bản UTF-8 (hãy lưu CSV dạng \"CSV UTF-8\")",
+                    "not UTF-8 text (save a CSV as \"CSV UTF-8\")",
+                )));
+            }
+            parse_csv(bytes)
+        }
+    }
+}
+
 pub fn parse_csv(bytes: &[u8]) -> Parsed {
     // A spreadsheet program's "CSV UTF-8" starts with a byte-order mark.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -415,6 +451,29 @@ mod tests {
     fn sheet_with_far_row(workbook: &mut rust_xlsxwriter::Workbook) {
         let sheet = workbook.worksheet_from_index(0).unwrap();
         sheet.write_string(1_048_575, 0, "x").unwrap();
+    }
+
+    #[test]
+    fn the_bytes_decide_the_format() {
+        let csv = format!("{HEADER}\n1.001193,Khai sinh,Hộ tịch,commune,full,8,working_hours,0,,,,,\n");
+        assert_eq!(parse(csv.as_bytes()).map(|rows| rows.len()).ok(), Some(1));
+        let mut workbook = rust_xlsxwriter::Workbook::new();
+        let sheet = workbook.add_worksheet();
+        for (col, name) in HEADER.split(',').enumerate() {
+            sheet.write_string(0, col as u16, name).unwrap();
+        }
+        let xlsx = workbook.save_to_buffer().unwrap();
+        assert_eq!(parse(&xlsx).map(|rows| rows.len()).ok(), Some(0), "an XLSX, read as one");
+
+        let mut docx = Vec::new();
+        docx_rs::Docx::new().build().pack(Cursor::new(&mut docx)).unwrap();
+        let refused = parse(&docx).err().unwrap();
+        assert_eq!(refused[0].field, "file");
+        assert!(refused[0].message.en.starts_with("not a CSV or XLSX file"), "{:?}", refused[0].message);
+        assert!(refused[0].message.en.contains("wordprocessingml"), "{:?}", refused[0].message);
+        let latin1 = b"code,name\n1,Th\xfa t\xfac\n";
+        assert!(parse(latin1).err().unwrap()[0].message.en.contains("not UTF-8 text"));
+        assert_eq!(parse(b"%PDF-1.7\n").err().unwrap()[0].field, "file");
     }
 
     #[test]

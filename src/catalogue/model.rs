@@ -252,7 +252,9 @@ pub struct ProcedureQuery {
     pub q: Option<String>,
     /// Lĩnh vực, accents and case ignored.
     pub field: Option<String>,
+    /// Only procedures of this level.
     pub level: Option<ProcedureLevel>,
+    /// Only procedures offered online to this extent.
     pub online_service: Option<OnlineService>,
     /// Only this agency's entries.
     pub agency_id: Option<String>,

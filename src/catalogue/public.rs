@@ -71,7 +71,9 @@ pub struct PublicProcedureQuery {
     pub q: Option<String>,
     /// Lĩnh vực, accents and case ignored.
     pub field: Option<String>,
+    /// Only procedures of this level.
     pub level: Option<ProcedureLevel>,
+    /// Only procedures offered online to this extent.
     pub online_service: Option<OnlineService>,
     /// Only this agency's entries.
     pub agency_id: Option<String>,
@@ -87,10 +89,11 @@ pub struct PublicProcedureQuery {
 /// procedures only. Cacheable: an `ETag` (a digest of the body) and `Cache-Control: public,
 /// max-age=300`; `If-None-Match` with the ETag answers 304.
 #[utoipa::path(
+    operation_id = "public_list_procedures",
     tag = "public",
     params(PublicProcedureQuery),
     responses(
-        (status = 200, body = Page<PublicProcedure>, headers(
+        (status = 200, description = "A page of active procedures, ordered by code", body = Page<PublicProcedure>, headers(
             ("ETag" = String, description = "A digest of the body"),
             ("Cache-Control" = String, description = "`public, max-age=300`"),
         )),
@@ -129,10 +132,11 @@ pub async fn list_public_procedures(
 ///
 /// Cacheable like the list: `ETag`, `Cache-Control: public, max-age=300`, 304 on a match.
 #[utoipa::path(
+    operation_id = "public_get_procedure",
     tag = "public",
     params(("id" = String, Path, description = "Procedure id")),
     responses(
-        (status = 200, body = PublicProcedure, headers(
+        (status = 200, description = "The procedure", body = PublicProcedure, headers(
             ("ETag" = String, description = "A digest of the body"),
             ("Cache-Control" = String, description = "`public, max-age=300`"),
         )),

@@ -1,3 +1,4 @@
+use actix_multipart::{Multipart, MultipartError};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{NaiveDate, Utc};
@@ -23,6 +24,7 @@ use crate::db::{Db, DbConnection};
 use crate::error::ApiError;
 use crate::http::etag::{IfMatch, etag};
 use crate::http::extract::{JsonBody, QueryParams};
+use crate::http::form;
 use crate::http::pagination::{self, Page};
 use crate::http::responses as r;
 use crate::i18n::{Text, nouns};
@@ -72,11 +74,15 @@ fn respond(builder: &mut actix_web::HttpResponseBuilder, procedure: &Procedure) 
 }
 
 /// Search and list the catalogue, ordered by code.
+///
+/// Anyone signed in: the catalogue is published information, every entry (active or not) is listed.
+/// `q` searches codes and names, accents and case ignored.
 #[utoipa::path(
+    operation_id = "procedures_list",
     tag = "procedures",
     params(ProcedureQuery),
     responses(
-        (status = 200, body = Page<Procedure>),
+        (status = 200, description = "A page of procedures, ordered by code", body = Page<Procedure>),
         (status = 400, response = r::BadRequest),
         (status = 401, response = r::Unauthorized),
     ),
@@ -105,11 +111,14 @@ pub async fn list_procedures(
 }
 
 /// Read one procedure.
+///
+/// Anyone signed in, whatever catalogue it belongs to.
 #[utoipa::path(
+    operation_id = "procedures_get",
     tag = "procedures",
     params(("id" = String, Path, description = "Procedure id")),
     responses(
-        (status = 200, body = Procedure, headers(("ETag" = String))),
+        (status = 200, description = "The procedure", body = Procedure, headers(("ETag" = String))),
         (status = 401, response = r::Unauthorized),
         (status = 404, response = r::NotFound),
     ),
@@ -132,10 +141,15 @@ pub async fn get_procedure(
 }
 
 /// Add a procedure to the catalogue.
+///
+/// Administrators only. A national procedure (no `agency_id`) a system administrator only (403); an
+/// agency's for an agency in the caller's scope (422 on `agency_id` otherwise). A taken code
+/// answers 409.
 #[utoipa::path(
+    operation_id = "procedures_create",
     tag = "procedures",
     request_body = NewProcedure,
-    responses((status = 201, body = Procedure, headers(("Location" = String), ("ETag" = String))), r::CreateProblems),
+    responses((status = 201, description = "The procedure, created; `Location` is its URL", body = Procedure, headers(("Location" = String), ("ETag" = String))), r::CreateProblems),
     security(("bearer" = []))
 )]
 #[post("/procedures")]
@@ -202,14 +216,18 @@ fn apply_patch(row: &mut ProcedureRow, patch: ProcedurePatch) -> Result<(), ApiE
 }
 
 /// Change a procedure; `{"active": false}` deactivates it (procedures are never deleted).
+///
+/// Administrators only, for a procedure of a catalogue in their scope (403 otherwise: the national
+/// one is a system administrator's). `If-Match` guards against lost updates (412).
 #[utoipa::path(
+    operation_id = "procedures_update",
     tag = "procedures",
     params(
         ("id" = String, Path, description = "Procedure id"),
         ("If-Match" = Option<String>, Header, description = "ETag of the version read; 412 if it changed since"),
     ),
     request_body = ProcedurePatch,
-    responses((status = 200, body = Procedure, headers(("ETag" = String))), r::EditProblems),
+    responses((status = 200, description = "The procedure, changed", body = Procedure, headers(("ETag" = String))), r::EditProblems),
     security(("bearer" = []))
 )]
 #[patch("/procedures/{id}")]
@@ -246,7 +264,8 @@ pub async fn update_procedure(
 
 /// Largest import file (bytes).
 const MAX_IMPORT_BYTES: usize = 16 << 20;
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+/// The import form's one part, for the problem a malformed form answers with.
+const PARTS: &str = "file";
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -255,20 +274,33 @@ pub struct ImportQuery {
     pub agency_id: Option<String>,
 }
 
+/// The import, as `multipart/form-data`.
+#[derive(Debug, utoipa::ToSchema)]
+#[allow(dead_code)] // Describes the form for the contract; the route reads the part itself.
+pub struct CatalogueFile {
+    /// The spreadsheet: CSV (UTF-8, with or without a byte-order mark) or XLSX (its first sheet),
+    /// told apart by the content; at most 16 MiB.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+}
+
 /// Import the province's published catalogue from a CSV or XLSX file: all rows or none.
 ///
-/// Columns: `code, name, field, level, online_service, processing_value, processing_unit, fee`
-/// and optionally `required_components, optional_components` (separated by `|`),
-/// `decision_number, signed_on, posted_on`. A row whose code exists updates that procedure.
+/// Administrators only, into the national catalogue (a system administrator) or that of an agency
+/// in their scope (`agency_id`; 422 outside it). Send `multipart/form-data` with one part, `file`:
+/// a CSV in UTF-8 or an XLSX (its first sheet), told apart by its content; anything else (a DOCX,
+/// an old XLS, a PDF) answers 422 naming `file` ("not a CSV or XLSX file"), a form without it 422
+/// naming `file`, a body that is no form 415. Columns: `code, name, field, level, online_service,
+/// processing_value, processing_unit, fee` and optionally `required_components,
+/// optional_components` (separated by `|`), `decision_number, signed_on, posted_on`. A row whose
+/// code exists in that catalogue updates the procedure; a code of another catalogue is refused.
 /// Errors name `rows[LINE].COLUMN` (the header is line 1).
 #[utoipa::path(
+    operation_id = "procedures_import",
     tag = "procedures",
     params(ImportQuery),
-    request_body(content(
-        (inline(r::FileBytes) = "text/csv", example = "code,name,field,level,online_service,processing_value,processing_unit,fee\n1.001193,Thủ tục đăng ký khai sinh,Hộ tịch,commune,full,8,working_hours,0\n"),
-        (inline(r::FileBytes) = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    )),
-    responses((status = 200, body = ImportReport), r::WriteProblems),
+    request_body(content = CatalogueFile, content_type = "multipart/form-data"),
+    responses((status = 200, description = "How many procedures were created and updated", body = ImportReport), r::WriteProblems),
     security(("bearer" = []))
 )]
 #[post("/procedures/import")]
@@ -276,42 +308,11 @@ pub async fn import_procedures(
     auth: Authorized<AdminOnly>,
     req: HttpRequest,
     query: QueryParams<ImportQuery>,
-    mut payload: web::Payload,
+    payload: web::Payload,
     db: web::Data<Db>,
 ) -> Result<web::Json<ImportReport>, ApiError> {
-    let content_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
-        .unwrap_or_default();
-    let parse: fn(&[u8]) -> import::Parsed = match content_type.as_str() {
-        "text/csv" => import::parse_csv,
-        XLSX => import::parse_xlsx,
-        _ => {
-            return Err(ApiError::UnsupportedMediaType(Text::new(
-                format!("Hãy gửi tệp dạng text/csv hoặc {XLSX}"),
-                format!("send the file as text/csv or {XLSX}"),
-            )));
-        }
-    };
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| {
-            ApiError::bad_request(Text::new(
-                "Không đọc được nội dung yêu cầu",
-                format!("the body could not be read: {e}"),
-            ))
-        })?;
-        if body.len() + chunk.len() > MAX_IMPORT_BYTES {
-            return Err(ApiError::PayloadTooLarge(Text::new(
-                format!("Tệp vượt quá {MAX_IMPORT_BYTES} byte"),
-                format!("the file exceeds {MAX_IMPORT_BYTES} bytes"),
-            )));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    let rows = web::block(move || parse(&body))
+    let bytes = receive(req.headers(), payload).await?;
+    let rows = web::block(move || import::parse(&bytes))
         .await
         .map_err(|e| ApiError::Internal(e.into()))?
         .map_err(ApiError::Validation)?;
@@ -325,4 +326,44 @@ pub async fn import_procedures(
         .await?;
     tracing::info!(created = report.created, updated = report.updated, by = %auth.id, "catalogue imported");
     Ok(web::Json(report))
+}
+
+/// The bytes of the form's one `file` part.
+async fn receive(headers: &header::HeaderMap, payload: web::Payload) -> Result<Vec<u8>, ApiError> {
+    let no_file = || {
+        ApiError::invalid_field(
+            "file",
+            Text::fixed("Thiếu phần file của biểu mẫu", "the form has no file part"),
+        )
+    };
+    let mut form = Multipart::new(headers, payload);
+    let mut file = None;
+    let mut parts = 0;
+    while let Some(field) = form.next().await {
+        let mut field = field.map_err(|e| match e {
+            // A form without any part is only its closing boundary, which the parser calls
+            // incomplete: to the client, the file is what is missing.
+            MultipartError::Incomplete if parts == 0 => no_file(),
+            e => form::malformed(e, PARTS),
+        })?;
+        parts += 1;
+        match field.name().unwrap_or_default() {
+            "file" if file.is_none() => {
+                let too_large = || {
+                    ApiError::PayloadTooLarge(Text::new(
+                        format!("Tệp vượt quá {MAX_IMPORT_BYTES} byte"),
+                        format!("the file exceeds {MAX_IMPORT_BYTES} bytes"),
+                    ))
+                };
+                file = Some(form::read_part(&mut field, MAX_IMPORT_BYTES, PARTS, too_large).await?);
+            }
+            other => {
+                return Err(ApiError::invalid_field(
+                    other.to_owned(),
+                    Text::fixed("Biểu mẫu chỉ có một phần file", "the form has one part only, file"),
+                ));
+            }
+        }
+    }
+    file.ok_or_else(no_file)
 }

@@ -75,20 +75,20 @@ pub fn write_rows(
     Ok(report)
 }
 
-/// Import a CSV or XLSX file (by its extension) into the catalogue of the agency with the given
+/// Import a CSV or XLSX file (told apart by its content) into the catalogue of the agency with the given
 /// code, or the national one: all rows or none.
 #[tracing::instrument(skip_all)]
-pub fn import_file(
-    db: &Db,
-    bytes: &[u8],
-    xlsx: bool,
-    agency_code: Option<&str>,
-) -> anyhow::Result<ImportReport> {
+pub fn import_file(db: &Db, bytes: &[u8], agency_code: Option<&str>) -> anyhow::Result<ImportReport> {
     let describe = |errors: Vec<FieldError>| {
+        if let [whole] = errors.as_slice()
+            && whole.field == "file"
+        {
+            return anyhow::anyhow!("nothing imported: {}", whole.message.en);
+        }
         let lines: Vec<String> = errors.iter().map(|e| format!("  {}: {}", e.field, e.message.en)).collect();
         anyhow::anyhow!("nothing imported; fix these rows:\n{}", lines.join("\n"))
     };
-    let rows = if xlsx { import::parse_xlsx(bytes) } else { import::parse_csv(bytes) }.map_err(describe)?;
+    let rows = import::parse(bytes).map_err(describe)?;
     let mut conn = db.pool().get()?;
     let agency_id = match agency_code {
         Some(code) => Some(

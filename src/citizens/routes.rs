@@ -48,9 +48,10 @@ async fn hash_password(password: String) -> Result<String, ApiError> {
 /// is the same when the phone or address already has an account: its owner is told instead.
 /// Codes are limited per phone or address and per client address (429 with `Retry-After`).
 #[utoipa::path(
+    operation_id = "citizens_register",
     tag = "citizens",
     request_body = NewCitizen,
-    responses((status = 202, description = "A code was sent (or the owner told)", body = CodeSent), r::CodeProblems),
+    responses((status = 202, description = "Accepted: a code was sent if the phone or address may register", body = CodeSent), r::CodeProblems),
     security()
 )]
 #[post("/citizens")]
@@ -82,6 +83,7 @@ pub async fn register(
 /// Then sign in on `POST /auth/token` with the phone or the email address as `username`.
 /// A wrong, spent or expired code answers 422 naming `code`.
 #[utoipa::path(
+    operation_id = "citizens_verify",
     tag = "citizens",
     request_body = CodeProof,
     responses(
@@ -131,9 +133,10 @@ pub async fn verify(
 /// The same answer whether or not a citizen account has this phone or address; the code goes
 /// only to an account's own contact.
 #[utoipa::path(
+    operation_id = "citizens_request_password_reset",
     tag = "citizens",
     request_body = ResetRequest,
-    responses((status = 202, description = "A code was sent if an account is there", body = CodeSent), r::CodeProblems),
+    responses((status = 202, description = "Accepted: a code was sent if an account has this phone or address", body = CodeSent), r::CodeProblems),
     security()
 )]
 #[post("/citizens/password-reset")]
@@ -157,9 +160,10 @@ pub async fn request_reset(
 ///
 /// Every session of the account ends at once, its access tokens included.
 #[utoipa::path(
+    operation_id = "citizens_confirm_password_reset",
     tag = "citizens",
     request_body = ResetConfirm,
-    responses((status = 204, description = "The password is changed"), r::CodeProblems),
+    responses((status = 204, description = "The password is changed; sign in with it"), r::CodeProblems),
     security()
 )]
 #[post("/citizens/password-reset/confirm")]

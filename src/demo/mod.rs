@@ -6,12 +6,11 @@
 mod citizen;
 mod half_year;
 
-use uuid::Uuid;
-
 use crate::agencies::model::{AgencyLevel, AgencyRow};
 use crate::agencies::store as agencies;
 use crate::auth::role::Role;
 use crate::auth::scope::Scope;
+use crate::catalogue::model::ProcedureRow;
 use crate::catalogue::{import, service as catalogue};
 use crate::clock;
 use crate::db::{Db, write_transaction};
@@ -23,6 +22,14 @@ pub const PROVINCE_CODE: &str = "000.00.00.H55";
 pub const COMMUNE_CODE: &str = "000.21.35.H55";
 /// The city's labour, invalids and social affairs office: the outside unit of the seed's footnote.
 pub const OUTSIDE_UNIT_CODE: &str = "000.00.21.H55";
+/// The demo's records that the OpenAPI examples name, with fixed ids so that Swagger UI's "Try
+/// it out" works on them as written (every other id is random, as in real data).
+pub const PROVINCE_ID: &str = "5f1c8e2d-6a7b-4c3d-9e0f-1a2b3c4d5e6f";
+pub const COMMUNE_ID: &str = "0b6f9c1e-8d0e-4a57-9a55-6d1c2f3e4a5b";
+pub const OUTSIDE_UNIT_ID: &str = "2d7e4a10-5c3b-4f6e-8a9d-0b1c2d3e4f50";
+/// The birth registration (1.001193), the procedure of the examples.
+pub const BIRTH_PROCEDURE_ID: &str = "6f1c2a9e-3b4d-4c5e-8f60-7a8b9c0d1e2f";
+pub const BIRTH_PROCEDURE_CODE: &str = "1.001193";
 /// Every demo account has this password. Demo only: never run `--demo` on a real database.
 pub const PASSWORD: &str = "motcua-demo-2024";
 
@@ -59,15 +66,18 @@ pub fn load(db: &Db) -> anyhow::Result<bool> {
     }
     write_transaction(&mut conn, |conn| {
         let now = clock::to_db(clock::now());
-        let agency = |parent, code: &str, name: &str, level| {
-            AgencyRow::new_under(parent, Uuid::new_v4().to_string(), code.into(), name.into(), level, now)
+        let agency = |parent, id: &str, code: &str, name: &str, level| {
+            AgencyRow::new_under(parent, id.into(), code.into(), name.into(), level, now)
         };
-        let province = agency(None, PROVINCE_CODE, "UBND tỉnh Quảng Ngãi", AgencyLevel::Province);
+        let province =
+            agency(None, PROVINCE_ID, PROVINCE_CODE, "UBND tỉnh Quảng Ngãi", AgencyLevel::Province);
         agencies::insert(conn, &province)?;
-        let commune = agency(Some(&province), COMMUNE_CODE, "UBND xã Tỉnh Châu", AgencyLevel::Commune);
+        let commune =
+            agency(Some(&province), COMMUNE_ID, COMMUNE_CODE, "UBND xã Tỉnh Châu", AgencyLevel::Commune);
         agencies::insert(conn, &commune)?;
         let unit = agency(
             Some(&province),
+            OUTSIDE_UNIT_ID,
             OUTSIDE_UNIT_CODE,
             "Phòng Lao động - Thương binh và Xã hội thành phố Quảng Ngãi",
             AgencyLevel::District,
@@ -80,16 +90,22 @@ pub fn load(db: &Db) -> anyhow::Result<bool> {
             }
             users.push(service::register(conn, &Scope::All, registration)?.id);
         }
-        catalogue::write_rows(conn, catalogue_rows, None)?;
+        // The examples' procedure first, under its fixed id; the import then leaves it be.
+        let mut rows = catalogue_rows;
+        let birth = rows
+            .iter()
+            .position(|row| row.procedure.code == BIRTH_PROCEDURE_CODE)
+            .ok_or_else(|| anyhow::anyhow!("the starter catalogue lacks {BIRTH_PROCEDURE_CODE}"))?;
+        let row = catalogue::new_row(rows.remove(birth).procedure, None)?;
+        crate::catalogue::store::insert(conn, &ProcedureRow { id: BIRTH_PROCEDURE_ID.into(), ..row })?;
+        catalogue::write_rows(conn, rows, None)?;
         let portal = half_year::portal_account(conn, &commune.id, portal_secret_hash)?;
         let (citizen, officer) = (users[5].clone(), users[2].clone());
         half_year::replay(
             conn,
             &half_year::Cast { commune: commune.id.clone(), unit: unit.id.clone(), users, portal },
         )?;
-        let birth = crate::catalogue::store::find_by_code(conn, "1.001193")?
-            .ok_or_else(|| anyhow::anyhow!("the starter catalogue lacks 1.001193"))?;
-        citizen::journey(conn, (&citizen, &officer), &commune.id, &birth.id)?;
+        citizen::journey(conn, (&citizen, &officer), &commune.id, BIRTH_PROCEDURE_ID)?;
         Ok::<_, ApiError>(())
     })
     .map_err(|e| anyhow::anyhow!("loading the demo data failed: {e}"))?;

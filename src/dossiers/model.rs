@@ -132,7 +132,7 @@ pub struct FeePayment {
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
-    "procedure_id": "6f1c…", "agency_id": "0b6f…", "channel": "direct",
+    "procedure_id": "6f1c2a9e-3b4d-4c5e-8f60-7a8b9c0d1e2f", "agency_id": "0b6f9c1e-8d0e-4a57-9a55-6d1c2f3e4a5b", "channel": "direct",
     "applicant": {"kind": "citizen", "full_name": "Nguyễn Văn An", "id_number": "051090001234", "phone": "0912345678"},
     "components": [{"name": "Tờ khai đăng ký khai sinh", "digitized": true}, {"name": "Giấy chứng sinh", "digitized": true}],
     "fee_paid": null
@@ -269,9 +269,13 @@ pub struct DossierPatch {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DossierQuery {
+    /// Only dossiers in this state of the lifecycle.
     pub status: Option<Status>,
+    /// Only dossiers received by this agency (an id in the caller's scope; not those below it).
     pub agency_id: Option<String>,
+    /// Only dossiers of this procedure (its id).
     pub procedure_id: Option<String>,
+    /// Only dossiers received through this channel.
     pub channel: Option<Channel>,
     /// Accepted at or after this instant.
     #[param(value_type = Option<String>, format = DateTime)]
@@ -287,6 +291,7 @@ pub struct DossierQuery {
     #[param(value_type = Option<String>, format = DateTime)]
     #[serde(default, deserialize_with = "crate::http::extract::lenient_instant_opt")]
     pub due_before: Option<DateTime<Utc>>,
+    /// Only dossiers assigned to this officer (a user id).
     pub assignee_id: Option<String>,
     /// A dossier code, or words of the applicant's name (accents ignored).
     pub q: Option<String>,
@@ -310,10 +315,12 @@ pub enum WorklistKind {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct WorklistQuery {
+    /// Which list: `overdue`, `due_soon` (within `hours`) or `awaiting_acceptance` (online, unanswered for more than 8 working hours).
     #[param(inline)]
     pub kind: WorklistKind,
     /// For `due_soon`: the horizon in working hours (default 8).
     pub hours: Option<i64>,
+    /// One agency of the caller's scope (404 outside it); default: the whole scope.
     pub agency_id: Option<String>,
 }
 

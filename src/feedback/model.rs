@@ -57,7 +57,7 @@ pub struct Submitter {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
     "channel": "national_portal", "subject": "Chậm trả kết quả", "content": "Hồ sơ quá hạn nhưng chưa nhận được thông báo.",
-    "agency_id": "0b6f…", "submitter": {"full_name": "Nguyễn Văn An", "phone": "0912345678"}
+    "agency_id": "0b6f9c1e-8d0e-4a57-9a55-6d1c2f3e4a5b", "submitter": {"full_name": "Nguyễn Văn An", "phone": "0912345678"}
 }))]
 pub struct NewFeedback {
     pub channel: FeedbackChannel,
@@ -177,8 +177,11 @@ pub struct ForwardBody {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct FeedbackQuery {
+    /// Only feedback in this state.
     pub status: Option<FeedbackStatus>,
+    /// Only feedback received through this channel.
     pub channel: Option<FeedbackChannel>,
+    /// Only feedback addressed to this agency (an id; not those below it).
     pub agency_id: Option<String>,
     /// Received at or after this instant.
     #[param(value_type = Option<String>, format = DateTime)]
@@ -190,7 +193,9 @@ pub struct FeedbackQuery {
     pub received_to: Option<DateTime<Utc>>,
     /// Only open feedback past its due instant.
     pub overdue: Option<bool>,
+    /// Page size, 1 to 500 (default 50).
     pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }
 
@@ -205,10 +210,12 @@ pub enum FeedbackWorklistKind {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct FeedbackWorklistQuery {
+    /// Which list: `overdue`, or `due_soon` (due within `hours`).
     #[param(inline)]
     pub kind: FeedbackWorklistKind,
     /// For `due_soon`: the horizon in working hours (default 8).
     pub hours: Option<i64>,
+    /// One agency of the caller's scope (404 outside it); default: the whole scope.
     pub agency_id: Option<String>,
 }
 

@@ -94,10 +94,11 @@ pub struct PublishedPage {
 /// nothing about who filed it. Cacheable: an `ETag` (a digest of the body) and `Cache-Control:
 /// public, max-age=300`; `If-None-Match` with the ETag answers 304.
 #[utoipa::path(
+    operation_id = "public_list_feedback",
     tag = "public",
     params(PublishedFeedbackQuery),
     responses(
-        (status = 200, body = PublishedPage, headers(
+        (status = 200, description = "A page of published answers, newest first", body = PublishedPage, headers(
             ("ETag" = String, description = "A digest of the body"),
             ("Cache-Control" = String, description = "`public, max-age=300`"),
         )),

@@ -30,13 +30,19 @@ use crate::records::history::{self, Trail};
 #[allow(dead_code)] // Never built: exists for its OpenAPI description.
 struct StepDone(Feedback);
 
-/// Record feedback from any channel. Citizens may file it with any agency. A second piece of
-/// feedback with the same `external_ref` in the agency answers 409 with the existing one's id.
+/// Record feedback (phản ánh, kiến nghị) from any channel.
+///
+/// Officers, administrators and service accounts for an agency in their scope (422 on `agency_id`
+/// otherwise); citizens may file it with any agency; leaders get 403. A citizen gives no
+/// `external_ref`. A second piece of feedback with the same `external_ref` in the agency answers
+/// 409 with the existing one's id; a repeated `Idempotency-Key` replays the first answer. The
+/// answer is due after the agency's limit (`GET /agencies/{id}/feedback-limit`).
 #[utoipa::path(
+    operation_id = "feedback_create",
     tag = "feedback",
-    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a write safely")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422.")),
     request_body = NewFeedback,
-    responses((status = 201, body = Feedback, headers(("Location" = String), ("ETag" = String))), r::CreateProblems),
+    responses((status = 201, description = "The feedback, received; `Location` is its URL", body = Feedback, headers(("Location" = String), ("ETag" = String))), r::CreateProblems),
     security(("bearer" = []))
 )]
 #[post("/feedback")]
@@ -106,13 +112,18 @@ async fn step(
 }
 
 /// Take received feedback into processing.
+///
+/// Officers, administrators and service accounts may take it, on feedback of an agency in their
+/// scope (404 otherwise); leaders read only (403), a citizen sees only their own feedback.
+/// `If-Match` guards against a concurrent step (412). Only newly received feedback (409
+/// `process_received_only`). A repeated `Idempotency-Key` replays the first answer.
 #[utoipa::path(
-    operation_id = "process_feedback",
+    operation_id = "feedback_process",
     tag = "feedback",
     params(
-        ("id" = String, Path),
+        ("id" = String, Path, description = "Feedback id"),
         ("If-Match" = Option<String>, Header, description = "ETag of the version read; 412 if it changed since"),
-        ("Idempotency-Key" = Option<String>, Header),
+        ("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422."),
     ),
     request_body(content = StepBody, example = json!({"note": "Giao công chức văn phòng xác minh"})),
     responses(StepDone, r::UpdateProblems),
@@ -145,13 +156,18 @@ pub async fn process(
 }
 
 /// Answer the feedback: it is resolved.
+///
+/// Officers, administrators and service accounts may take it, on feedback of an agency in their
+/// scope (404 otherwise); leaders read only (403), a citizen sees only their own feedback.
+/// `If-Match` guards against a concurrent step (412). Only open feedback (409 `respond_open_only`).
+/// A repeated `Idempotency-Key` replays the first answer.
 #[utoipa::path(
-    operation_id = "respond_to_feedback",
+    operation_id = "feedback_respond",
     tag = "feedback",
     params(
-        ("id" = String, Path),
+        ("id" = String, Path, description = "Feedback id"),
         ("If-Match" = Option<String>, Header, description = "ETag of the version read; 412 if it changed since"),
-        ("Idempotency-Key" = Option<String>, Header),
+        ("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422."),
     ),
     request_body(content = RespondBody, example = json!({
         "response": "Hồ sơ đã được giải quyết; kết quả trả ngày 28/6/2024. UBND xã xin lỗi vì sự chậm trễ."
@@ -187,13 +203,18 @@ pub async fn respond(
 }
 
 /// Refuse the feedback, with the reason.
+///
+/// Officers, administrators and service accounts may take it, on feedback of an agency in their
+/// scope (404 otherwise); leaders read only (403), a citizen sees only their own feedback.
+/// `If-Match` guards against a concurrent step (412). Only open feedback (409 `reject_open_only`).
+/// A repeated `Idempotency-Key` replays the first answer.
 #[utoipa::path(
-    operation_id = "reject_feedback",
+    operation_id = "feedback_reject",
     tag = "feedback",
     params(
-        ("id" = String, Path),
+        ("id" = String, Path, description = "Feedback id"),
         ("If-Match" = Option<String>, Header, description = "ETag of the version read; 412 if it changed since"),
-        ("Idempotency-Key" = Option<String>, Header),
+        ("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422."),
     ),
     request_body(content = ReasonBody, example = json!({
         "reason": "Nội dung không thuộc phạm vi phản ánh, kiến nghị về thủ tục hành chính"
@@ -230,13 +251,19 @@ pub async fn reject(
 
 /// Forward feedback outside the agency's competence to the competent agency; its clock starts
 /// there.
+///
+/// Officers, administrators and service accounts may take it, on feedback of an agency in their
+/// scope (404 otherwise); leaders read only (403), a citizen sees only their own feedback.
+/// `If-Match` guards against a concurrent step (412). Only open feedback (409 `forward_open_only`),
+/// to another agency (422 on `agency_id`); the competent agency may lie outside the caller's scope.
+/// A repeated `Idempotency-Key` replays the first answer.
 #[utoipa::path(
-    operation_id = "forward_feedback",
+    operation_id = "feedback_forward",
     tag = "feedback",
     params(
-        ("id" = String, Path),
+        ("id" = String, Path, description = "Feedback id"),
         ("If-Match" = Option<String>, Header, description = "ETag of the version read; 412 if it changed since"),
-        ("Idempotency-Key" = Option<String>, Header),
+        ("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422."),
     ),
     request_body(content = ForwardBody, example = json!({
         "agency_id": "0b6f2a9c-4d1e-4f7a-8b3c-5d6e7f8a9b0c", "note": "Thuộc thẩm quyền của Sở Tư pháp"
@@ -272,13 +299,20 @@ pub async fn forward(
 }
 
 /// Publish the result (công khai kết quả), once, after the answer.
+///
+/// Officers, administrators and service accounts may take it, on feedback of an agency in their
+/// scope (404 otherwise); leaders read only (403), a citizen sees only their own feedback.
+/// `If-Match` guards against a concurrent step (412). Only answered feedback (409
+/// `publish_after_response`), once (409 `publish_once`). Published answers are listed at `GET
+/// /api/v1/public/feedback`, without who filed them. A repeated `Idempotency-Key` replays the first
+/// answer.
 #[utoipa::path(
-    operation_id = "publish_feedback",
+    operation_id = "feedback_publish",
     tag = "feedback",
     params(
-        ("id" = String, Path),
+        ("id" = String, Path, description = "Feedback id"),
         ("If-Match" = Option<String>, Header, description = "ETag of the version read; 412 if it changed since"),
-        ("Idempotency-Key" = Option<String>, Header),
+        ("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422."),
     ),
     request_body(content = StepBody, example = json!({"note": "Công khai trên cổng dịch vụ công của tỉnh"})),
     responses(StepDone, r::UpdateProblems),
@@ -311,7 +345,12 @@ pub async fn publish(
 }
 
 /// Read one piece of feedback.
-#[utoipa::path(tag = "feedback", params(("id" = String, Path)), responses((status = 200, body = Feedback, headers(("ETag" = String))), (status = 401, response = r::Unauthorized), (status = 404, response = r::NotFound)), security(("bearer" = [])))]
+///
+/// Staff and service accounts for feedback of an agency in their scope, a citizen for their own;
+/// any other answers 404, as missing feedback does.
+#[utoipa::path(
+    operation_id = "feedback_get",
+    tag = "feedback", params(("id" = String, Path, description = "Feedback id")), responses((status = 200, description = "The feedback", body = Feedback, headers(("ETag" = String))), (status = 401, response = r::Unauthorized), (status = 404, response = r::NotFound)), security(("bearer" = [])))]
 #[get("/feedback/{id}")]
 pub async fn get_feedback(
     auth: Authorized<AnyRole>,
@@ -324,8 +363,12 @@ pub async fn get_feedback(
     etag::respond(StatusCode::OK, &etag, &service::to_api(row, &auth)?)
 }
 
-/// Every step of the feedback.
-#[utoipa::path(tag = "feedback", params(("id" = String, Path)), responses((status = 200, body = FeedbackHistory), (status = 401, response = r::Unauthorized), (status = 404, response = r::NotFound)), security(("bearer" = [])))]
+/// Every step of the feedback, oldest first.
+///
+/// Whoever may read the feedback (404 otherwise).
+#[utoipa::path(
+    operation_id = "feedback_history",
+    tag = "feedback", params(("id" = String, Path, description = "Feedback id")), responses((status = 200, description = "The steps, oldest first", body = FeedbackHistory), (status = 401, response = r::Unauthorized), (status = 404, response = r::NotFound)), security(("bearer" = [])))]
 #[get("/feedback/{id}/history")]
 pub async fn feedback_history(
     auth: Authorized<AnyRole>,
@@ -343,8 +386,13 @@ pub async fn feedback_history(
     Ok(web::Json(FeedbackHistory { items }))
 }
 
-/// List feedback, newest first: a citizen's own, or that of the agencies in scope.
-#[utoipa::path(tag = "feedback", params(FeedbackQuery), responses((status = 200, body = Page<Feedback>), (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized)), security(("bearer" = [])))]
+/// List feedback, newest first.
+///
+/// Anyone signed in: a citizen sees their own, everyone else the feedback of the agencies in their
+/// scope. Filter by status, channel, agency, dates and `overdue`; pages follow `next_cursor`.
+#[utoipa::path(
+    operation_id = "feedback_list",
+    tag = "feedback", params(FeedbackQuery), responses((status = 200, description = "A page of feedback, newest first", body = Page<Feedback>), (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized)), security(("bearer" = [])))]
 #[get("/feedback")]
 pub async fn list_feedback(
     auth: Authorized<AnyRole>,
@@ -362,7 +410,12 @@ pub async fn list_feedback(
 }
 
 /// Feedback overdue, or due within N working hours.
-#[utoipa::path(tag = "feedback", params(FeedbackWorklistQuery), responses((status = 200, body = FeedbackWorklist), (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized), (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound)), security(("bearer" = [])))]
+///
+/// Staff only (admins, leaders, officers; service accounts and citizens get 403), over their scope
+/// or one agency of it (404 outside it).
+#[utoipa::path(
+    operation_id = "feedback_worklist",
+    tag = "feedback", params(FeedbackWorklistQuery), responses((status = 200, description = "The feedback of the list, most urgent first", body = FeedbackWorklist), (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized), (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound)), security(("bearer" = [])))]
 #[get("/feedback/worklist")]
 pub async fn feedback_worklist(
     auth: Authorized<Staff>,
@@ -379,7 +432,12 @@ pub async fn feedback_worklist(
 }
 
 /// The time limit for answering feedback at an agency.
-#[utoipa::path(tag = "feedback", params(("id" = String, Path, description = "Agency id")), responses((status = 200, body = FeedbackLimit), (status = 401, response = r::Unauthorized), (status = 404, response = r::NotFound)), security(("bearer" = [])))]
+///
+/// Its own, else the nearest agency's above it, else the default. Anyone signed in, for an agency
+/// in their scope (404 otherwise; a citizen may read any).
+#[utoipa::path(
+    operation_id = "feedback_get_limit",
+    tag = "feedback", params(("id" = String, Path, description = "Agency id")), responses((status = 200, description = "The agency's limit and where it comes from", body = FeedbackLimit), (status = 401, response = r::Unauthorized), (status = 404, response = r::NotFound)), security(("bearer" = [])))]
 #[get("/agencies/{id}/feedback-limit")]
 pub async fn get_feedback_limit(
     auth: Authorized<AnyRole>,
@@ -398,13 +456,16 @@ pub async fn get_feedback_limit(
     Ok(web::Json(limit))
 }
 
-/// Set an agency's own limit for answering feedback; agencies below inherit it. Applies to
-/// feedback received from now on.
+/// Set an agency's own limit for answering feedback; agencies below inherit it.
+///
+/// Administrators only, for an agency in their scope (404 otherwise). Applies to feedback received
+/// from now on.
 #[utoipa::path(
+    operation_id = "feedback_set_limit",
     tag = "feedback",
     params(("id" = String, Path, description = "Agency id")),
     request_body = FeedbackLimitBody,
-    responses((status = 200, body = FeedbackLimit), r::ChangeProblems),
+    responses((status = 200, description = "The agency's limit, set", body = FeedbackLimit), r::ChangeProblems),
     security(("bearer" = []))
 )]
 #[put("/agencies/{id}/feedback-limit")]

@@ -8,6 +8,7 @@ pub mod download;
 pub mod etag;
 pub mod extract;
 pub mod fallback;
+pub mod form;
 pub mod guard;
 pub mod idempotency;
 pub mod language;

@@ -111,7 +111,7 @@ problem_response!(
     {
         "type": "urn:motcua:problem:validation", "title": "Dữ liệu không hợp lệ", "status": 422,
         "detail": "Yêu cầu đúng định dạng nhưng có trường dữ liệu không hợp lệ.",
-        "errors": [{"field": "applicant.phone", "message": "a Vietnamese phone number, e.g. 0912345678"}]
+        "errors": [{"field": "applicant.phone", "message": "Phải là số điện thoại Việt Nam, ví dụ 0912345678"}]
     }
 );
 

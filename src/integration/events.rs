@@ -193,14 +193,17 @@ pub fn page(
     Ok(EventPage { items, next_cursor: last.to_cursor() })
 }
 
-/// Every change to a dossier, survey or feedback in the caller's agencies, written in the same
-/// transaction as the change, in an order that never puts a late commit before a cursor. Page with `after` (the previous page's
-/// `next_cursor`); an empty page means there is nothing newer yet.
+/// The event feed: every change to a dossier, survey or feedback in the caller's agencies.
+///
+/// Administrators and service accounts (others get 403). Each event is written in the same
+/// transaction as the change, in an order that never puts a late commit before a cursor. Page with
+/// `after` (the previous page's `next_cursor`); an empty page means there is nothing newer yet.
 #[utoipa::path(
+    operation_id = "integration_list_events",
     tag = "integration",
     params(FeedQuery),
     responses(
-        (status = 200, body = EventPage),
+        (status = 200, description = "A page of events, oldest first", body = EventPage),
         (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
         (status = 403, response = r::Forbidden),
     ),

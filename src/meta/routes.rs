@@ -30,10 +30,10 @@ static CACHED: LazyLock<Cached> = LazyLock::new(|| {
 /// feedback status, survey rating, role, agency level, …) from each value to its label
 /// `{"vi", "en"}`. Carries an `ETag` and `Cache-Control: public`; `If-None-Match` answers 304.
 #[utoipa::path(
+    operation_id = "meta_labels",
     tag = "meta",
-    operation_id = "get_labels",
     responses(
-        (status = 200, body = Labels, headers(
+        (status = 200, description = "Every enum's labels, in Vietnamese and English", body = Labels, headers(
             ("ETag" = String, description = "Changes only when a label changes"),
             ("Cache-Control" = String, description = "`public, max-age=86400`"),
         )),

@@ -32,13 +32,16 @@ const SYSTEM_ADMINS_ONLY: Text = Text::fixed(
     "only a system administrator reads and retries citizens' notifications",
 );
 
-/// Notifications, newest first: every one for a system administrator, a citizen's own for a
-/// citizen. `status=dead` lists those whose every attempt failed.
+/// Notifications, newest first.
+///
+/// A system administrator sees every one, a citizen their own; everyone else gets 403 (an agency's
+/// administrator included). `status=dead` lists those whose every attempt failed.
 #[utoipa::path(
+    operation_id = "notifications_list",
     tag = "notifications",
     params(NotificationQuery),
     responses(
-        (status = 200, body = inline(pagination::Page<Notification>)),
+        (status = 200, description = "A page of notifications, newest first", body = inline(pagination::Page<Notification>)),
         (status = 400, response = r::BadRequest),
         (status = 401, response = r::Unauthorized), (status = 403, response = r::Forbidden),
     ),
@@ -74,11 +77,15 @@ pub async fn list_notifications(
 }
 
 /// Try a dead notification again: it is pending and due at once, with a fresh count of attempts.
+///
+/// System administrators only (403 for anyone else). Only a `dead` notification may be retried:
+/// another answers 409.
 #[utoipa::path(
+    operation_id = "notifications_retry",
     tag = "notifications",
-    params(("id" = String, Path)),
+    params(("id" = String, Path, description = "Notification id")),
     responses(
-        (status = 200, body = Notification),
+        (status = 200, description = "The notification, pending again", body = Notification),
         (status = 401, response = r::Unauthorized), (status = 403, response = r::Forbidden),
         (status = 404, response = r::NotFound), (status = 409, response = r::Conflict),
     ),

@@ -23,7 +23,10 @@ const READY_TIMEOUT: Duration = Duration::from_secs(2);
 // error is the one every route shares: a NUL (`%00`) in the path or query answers 400.
 
 /// Liveness: the process is up and serving HTTP.
+///
+/// Public, for load balancers and orchestrators; it touches nothing else.
 #[utoipa::path(
+    operation_id = "operations_healthz",
     tag = "operations",
     responses((status = 200, description = "Up", body = Health), (status = 400, response = r::BadRequest)),
     security()
@@ -33,8 +36,12 @@ pub async fn healthz() -> web::Json<Health> {
     web::Json(Health { status: "ok" })
 }
 
-/// Readiness: the database answers. 503 while it does not; recovers by itself when it does.
+/// Readiness: the database answers.
+///
+/// Public, for load balancers and orchestrators: 503 while the database does not answer; it
+/// recovers by itself when it does.
 #[utoipa::path(
+    operation_id = "operations_readyz",
     tag = "operations",
     responses(
         (status = 200, description = "Ready", body = Health),
@@ -55,9 +62,12 @@ pub async fn readyz(db: web::Data<Db>) -> Result<web::Json<Health>, ApiError> {
     Ok(web::Json(Health { status: "ready" }))
 }
 
-/// Prometheus metrics: requests by route and status, latency histogram, connection pool usage,
-/// audit records of reads lost.
+/// Prometheus metrics.
+///
+/// Public, for the scraper (keep it off the public network): requests by route and status, latency
+/// histogram, connection pool usage, audit records of reads lost.
 #[utoipa::path(
+    operation_id = "operations_metrics",
     tag = "operations",
     responses(
         (status = 200, description = "Prometheus text exposition format", body = String, content_type = "text/plain"),

@@ -250,6 +250,7 @@ pub struct SummaryQuery {
     /// Last day, inclusive.
     #[param(value_type = String, format = Date, example = "2024-06-25")]
     pub to: NaiveDate,
+    /// `json` (the default), `csv`, `xlsx`, `docx` (the report as the province files it) or `html`.
     #[param(inline)]
     #[serde(default)]
     pub format: ReportFormat,
@@ -277,11 +278,15 @@ pub enum Granularity {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct TimeseriesQuery {
+    /// The agency; the series covers it and every agency below it.
     pub agency_id: String,
+    /// First day, inclusive (Vietnam time).
     #[param(value_type = String, format = Date)]
     pub from: NaiveDate,
+    /// Last day, inclusive.
     #[param(value_type = String, format = Date)]
     pub to: NaiveDate,
+    /// The buckets: `day`, `week` (ISO, from Monday) or `month`.
     #[param(inline)]
     pub granularity: Granularity,
 }
@@ -312,9 +317,12 @@ pub struct Timeseries {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct OfficersQuery {
+    /// The agency; its officers and those of every agency below it.
     pub agency_id: String,
+    /// First day, inclusive (Vietnam time).
     #[param(value_type = String, format = Date)]
     pub from: NaiveDate,
+    /// Last day, inclusive.
     #[param(value_type = String, format = Date)]
     pub to: NaiveDate,
 }
@@ -355,7 +363,9 @@ pub struct OfficersReport {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct TargetsQuery {
+    /// The agency whose targets are read: its own, else those inherited from above.
     pub agency_id: String,
+    /// The calendar year the targets hold for.
     #[param(minimum = 1900, maximum = 2200, example = 2024)]
     pub year: i32,
 }
@@ -388,7 +398,7 @@ pub struct TargetSetting {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"agency_id": "0b6f…", "year": 2024, "targets": [{"indicator": "late_rate", "target": 3.0}]}))]
+#[schema(example = json!({"agency_id": "0b6f9c1e-8d0e-4a57-9a55-6d1c2f3e4a5b", "year": 2024, "targets": [{"indicator": "late_rate", "target": 3.0}]}))]
 pub struct TargetsUpdate {
     pub agency_id: String,
     #[schema(minimum = 1900, maximum = 2200)]

@@ -53,11 +53,15 @@ fn check_desk_text(query: &SummaryQuery) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// The periodic report (report.md) for an agency and everything below it: JSON, or as a file —
-/// CSV, XLSX laid out like form II.06a, or the report document in Vietnamese as DOCX or printable
-/// HTML. Leaders and admins of the agency or one above it. A file names officers (who answers
-/// for missing digitization): exporting one is recorded in the audit trail.
+/// The periodic report for an agency and everything below it.
+///
+/// JSON, or as a file: CSV, XLSX laid out like form II.06a, or the report document in Vietnamese as
+/// DOCX or printable HTML. Leaders and administrators of the agency or one above it (404 for an
+/// agency outside their scope; officers, service accounts and citizens get 403). `from` must not
+/// come after `to` (422). A file names officers (who answers for missing digitization): exporting
+/// one is recorded in the audit trail.
 #[utoipa::path(
+    operation_id = "reports_summary",
     tag = "reports",
     params(SummaryQuery),
     responses((status = 200, description = "The report", content( (Summary = "application/json"), (String = "text/csv"), (String = "text/html"), (inline(r::FileBytes) = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (inline(r::FileBytes) = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"), )), r::ReportProblems),
@@ -155,10 +159,14 @@ where
 }
 
 /// Received, resolved, on time and late per day, week or month.
+///
+/// Leaders and administrators of the agency or one above it (404 for an agency outside their scope;
+/// others get 403). The series covers the agency and every agency below it.
 #[utoipa::path(
+    operation_id = "reports_timeseries",
     tag = "reports",
     params(TimeseriesQuery),
-    responses((status = 200, body = Timeseries), r::ReportProblems),
+    responses((status = 200, description = "One bucket per day, week or month of the period", body = Timeseries), r::ReportProblems),
     security(("bearer" = []))
 )]
 #[get("/reports/timeseries")]
@@ -173,12 +181,15 @@ pub async fn timeseries(
     .await
 }
 
-/// Per officer: received, resolved, late, apologies and digitization missing — who forgot which
-/// steps in the system.
+/// Per officer: received, resolved, late, apologies and digitization missing.
+///
+/// Who forgot which steps in the system. Leaders and administrators of the agency or one above it
+/// (404 for an agency outside their scope; others get 403).
 #[utoipa::path(
+    operation_id = "reports_officers",
     tag = "reports",
     params(OfficersQuery),
-    responses((status = 200, body = OfficersReport), r::ReportProblems),
+    responses((status = 200, description = "One line per officer, most to answer for first", body = OfficersReport), r::ReportProblems),
     security(("bearer" = []))
 )]
 #[get("/reports/officers")]
@@ -194,10 +205,14 @@ pub async fn officers(
 }
 
 /// The targets that apply to an agency in a year: its own, inherited from above, or the defaults.
+///
+/// Staff only (admins, leaders, officers), for an agency in their scope (404 otherwise); service
+/// accounts and citizens get 403.
 #[utoipa::path(
+    operation_id = "reports_get_targets",
     tag = "reports",
     params(TargetsQuery),
-    responses((status = 200, body = Targets), r::ReportProblems),
+    responses((status = 200, description = "Each indicator's target and where it comes from", body = Targets), r::ReportProblems),
     security(("bearer" = []))
 )]
 #[get("/targets")]
@@ -212,12 +227,15 @@ pub async fn get_targets(
     .await
 }
 
-/// Set targets for an agency and year (agencies below inherit them): admins for any agency,
-/// leaders for the agencies below their own. A `null` target removes the agency's own setting.
+/// Set targets for an agency and year; agencies below inherit them.
+///
+/// Administrators for any agency in their scope, leaders for the agencies below their own (403 for
+/// their own agency, 404 outside their scope). A `null` target removes the agency's own setting.
 #[utoipa::path(
+    operation_id = "reports_set_targets",
     tag = "reports",
     request_body = TargetsUpdate,
-    responses((status = 200, body = Targets), r::ChangeProblems),
+    responses((status = 200, description = "The targets that now apply", body = Targets), r::ChangeProblems),
     security(("bearer" = []))
 )]
 #[put("/targets")]

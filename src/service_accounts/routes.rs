@@ -86,14 +86,17 @@ fn with_etag(
     builder.insert_header((header::ETAG, etag(&account.id, account.updated_at))).json(body)
 }
 
-/// Create a service account bound to agencies; the response carries the secret, once. No
+/// Create a service account bound to agencies; the response carries the secret, once.
+///
+/// Administrators only, for agencies all in their scope (422 on `agency_ids` otherwise). No
 /// `Idempotency-Key` here: keeping the first response for a repeat would keep the secret in clear
 /// text beside the accounts' hashes. A client that lost the answer lists the accounts by name and
 /// rotates the secret (`POST /service-accounts/{id}/secret`).
 #[utoipa::path(
+    operation_id = "service_accounts_create",
     tag = "service-accounts",
     request_body = NewServiceAccount,
-    responses((status = 201, body = ServiceAccountWithSecret, headers(("Location" = String), ("ETag" = String))), r::WriteProblems),
+    responses((status = 201, description = "The account with its client secret, shown this once; `Location` is its URL", body = ServiceAccountWithSecret, headers(("Location" = String), ("ETag" = String))), r::WriteProblems),
     security(("bearer" = []))
 )]
 #[post("/service-accounts")]
@@ -149,11 +152,14 @@ fn decode_name_position(cursor: Option<&str>) -> Result<Option<(String, String)>
 }
 
 /// List the service accounts whose agencies all lie in the caller's scope, by name.
+///
+/// Administrators only. Secrets are never listed.
 #[utoipa::path(
+    operation_id = "service_accounts_list",
     tag = "service-accounts",
     params(PageQuery),
     responses(
-        (status = 200, body = Page<ServiceAccount>),
+        (status = 200, description = "A page of service accounts, by name", body = Page<ServiceAccount>),
         (status = 400, response = r::BadRequest),
         (status = 401, response = r::Unauthorized),
         (status = 403, response = r::Forbidden),
@@ -193,11 +199,14 @@ pub async fn list_service_accounts(
 }
 
 /// Read one service account (never its secret).
+///
+/// Administrators only, for an account whose agencies all lie in their scope (404 otherwise).
 #[utoipa::path(
+    operation_id = "service_accounts_get",
     tag = "service-accounts",
     params(("id" = String, Path, description = "Service account id")),
     responses(
-        (status = 200, body = ServiceAccount, headers(("ETag" = String))),
+        (status = 200, description = "The service account", body = ServiceAccount, headers(("ETag" = String))),
         (status = 401, response = r::Unauthorized),
         (status = 403, response = r::Forbidden),
         (status = 404, response = r::NotFound),
@@ -217,14 +226,19 @@ pub async fn get_service_account(
 }
 
 /// Rename, deactivate or re-bind a service account.
+///
+/// Administrators only, for an account whose agencies all lie in their scope (404 otherwise), and
+/// new agencies in it too (422); `If-Match` guards against lost updates (412). Deactivating it ends
+/// its tokens at once.
 #[utoipa::path(
+    operation_id = "service_accounts_update",
     tag = "service-accounts",
     params(
         ("id" = String, Path, description = "Service account id"),
         ("If-Match" = Option<String>, Header, description = "ETag of the version read; 412 if it changed since"),
     ),
     request_body = ServiceAccountPatch,
-    responses((status = 200, body = ServiceAccount, headers(("ETag" = String))), r::EditProblems),
+    responses((status = 200, description = "The service account, changed", body = ServiceAccount, headers(("ETag" = String))), r::EditProblems),
     security(("bearer" = []))
 )]
 #[patch("/service-accounts/{id}")]
@@ -277,12 +291,16 @@ pub async fn update_service_account(
     Ok(with_etag(&mut HttpResponse::Ok(), &account, &account))
 }
 
-/// Replace the client secret; the old one stops working at once. The new one is shown once.
+/// Replace the client secret; the old one stops working at once.
+///
+/// Administrators only, for an account whose agencies all lie in their scope (404 otherwise). The
+/// new secret is shown once, in this answer.
 #[utoipa::path(
+    operation_id = "service_accounts_rotate_secret",
     tag = "service-accounts",
     params(("id" = String, Path, description = "Service account id")),
     responses(
-        (status = 200, body = ServiceAccountWithSecret),
+        (status = 200, description = "The account with its new client secret, shown this once", body = ServiceAccountWithSecret),
         (status = 401, response = r::Unauthorized),
         (status = 403, response = r::Forbidden),
         (status = 404, response = r::NotFound),

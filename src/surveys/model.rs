@@ -81,7 +81,9 @@ pub struct NewSurvey {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SurveyQuery {
+    /// Only surveys of dossiers received by this agency (an id; not those below it).
     pub agency_id: Option<String>,
+    /// Only answers of this satisfaction level.
     pub level: Option<Level>,
     /// Submitted at or after this instant.
     #[param(value_type = Option<String>, format = DateTime)]
@@ -91,6 +93,8 @@ pub struct SurveyQuery {
     #[param(value_type = Option<String>, format = DateTime)]
     #[serde(default, deserialize_with = "crate::http::extract::lenient_instant_opt")]
     pub submitted_to: Option<DateTime<Utc>>,
+    /// Page size, 1 to 500 (default 50).
     pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }

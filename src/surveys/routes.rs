@@ -17,15 +17,20 @@ use crate::http::pagination::{self, Page};
 use crate::http::responses as r;
 use crate::i18n::nouns;
 
-/// Rate a dossier, once: the citizen who owns it, or an officer recording a kiosk or paper answer.
+/// Rate a dossier, once: the citizen who owns it, or the desk recording a kiosk or paper answer.
+///
+/// Administrators, officers and service accounts for a dossier of an agency in their scope, a
+/// citizen for their own (404 otherwise); leaders get 403. A dossier has one survey: a second
+/// answers 409. A repeated `Idempotency-Key` replays the first answer.
 #[utoipa::path(
+    operation_id = "surveys_create",
     tag = "surveys",
     params(
         ("id" = String, Path, description = "Dossier id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Repeat a write safely"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422."),
     ),
     request_body = NewSurvey,
-    responses((status = 201, body = Survey, headers(("Location" = String))), r::StepProblems),
+    responses((status = 201, description = "The survey, recorded", body = Survey, headers(("Location" = String))), r::StepProblems),
     security(("bearer" = []))
 )]
 #[post("/dossiers/{id}/survey")]
@@ -49,10 +54,13 @@ pub async fn create_survey(
 }
 
 /// The dossier's survey, if it has been rated.
+///
+/// Whoever may read the dossier; 404 when it is not rated yet, or the caller may not read it.
 #[utoipa::path(
+    operation_id = "surveys_get",
     tag = "surveys",
     params(("id" = String, Path, description = "Dossier id")),
-    responses((status = 200, body = Survey), (status = 401, response = r::Unauthorized), (status = 404, response = r::NotFound)),
+    responses((status = 200, description = "The dossier's survey", body = Survey), (status = 401, response = r::Unauthorized), (status = 404, response = r::NotFound)),
     security(("bearer" = []))
 )]
 #[get("/dossiers/{id}/survey")]
@@ -72,10 +80,13 @@ pub async fn get_survey(
 }
 
 /// Surveys of the agencies in the caller's scope, newest first.
+///
+/// Staff only (admins, leaders, officers; service accounts and citizens get 403).
 #[utoipa::path(
+    operation_id = "surveys_list",
     tag = "surveys",
     params(SurveyQuery),
-    responses((status = 200, body = Page<Survey>), (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized), (status = 403, response = r::Forbidden)),
+    responses((status = 200, description = "A page of surveys, newest first", body = Page<Survey>), (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized), (status = 403, response = r::Forbidden)),
     security(("bearer" = []))
 )]
 #[get("/surveys")]

@@ -41,9 +41,13 @@ pub struct Me {
 }
 
 /// Who am I: the caller's account, role and agency.
+///
+/// Anyone signed in, service accounts included. Front ends read it after signing in to know what to
+/// show.
 #[utoipa::path(
+    operation_id = "auth_me",
     tag = "auth",
-    responses((status = 200, body = Me), (status = 401, response = r::Unauthorized)),
+    responses((status = 200, description = "The caller's account", body = Me), (status = 401, response = r::Unauthorized)),
     security(("bearer" = []))
 )]
 #[get("/me")]
@@ -98,10 +102,14 @@ pub struct MePatch {
 
 /// Change one's own notification settings: whether to be told by SMS and email, and in which
 /// language.
+///
+/// Any person signed in (a service account has no such settings: 403). Only the caller's own
+/// account changes.
 #[utoipa::path(
+    operation_id = "auth_update_me",
     tag = "auth",
     request_body = MePatch,
-    responses((status = 200, body = User), r::ChangeProblems),
+    responses((status = 200, description = "The caller's account, changed", body = User), r::ChangeProblems),
     security(("bearer" = []))
 )]
 #[patch("/me")]

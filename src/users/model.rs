@@ -154,8 +154,11 @@ pub struct UserPatch {
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct UserQuery {
+    /// Only accounts of this agency (an id; itself, not those below it).
     pub agency_id: Option<String>,
+    /// Only accounts with this role.
     pub role: Option<Role>,
+    /// Only active (true) or deactivated (false) accounts.
     pub active: Option<bool>,
     /// Page size, 1 to 500 (default 50).
     pub limit: Option<i64>,

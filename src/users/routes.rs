@@ -30,11 +30,16 @@ fn respond(builder: &mut actix_web::HttpResponseBuilder, user: &User) -> HttpRes
 }
 
 /// List the accounts in the caller's scope, ordered by username.
+///
+/// Staff only (admins, leaders, officers; service accounts and citizens get 403): the accounts of
+/// the caller's agency and those below it, every account for a system administrator. Filter by
+/// `agency_id`, `role` and `active`.
 #[utoipa::path(
+    operation_id = "users_list",
     tag = "users",
     params(UserQuery),
     responses(
-        (status = 200, body = Page<User>),
+        (status = 200, description = "A page of accounts, ordered by username", body = Page<User>),
         (status = 400, response = r::BadRequest),
         (status = 401, response = r::Unauthorized),
         (status = 403, response = r::Forbidden),
@@ -61,11 +66,15 @@ pub async fn list_users(
 }
 
 /// Read one account.
+///
+/// Staff only, for an account of an agency in their scope: an officer sees those of their own
+/// agency, an admin or leader also those below it. Others answer 404, as a missing account does.
 #[utoipa::path(
+    operation_id = "users_get",
     tag = "users",
     params(("id" = String, Path, description = "User id")),
     responses(
-        (status = 200, body = User, headers(("ETag" = String))),
+        (status = 200, description = "The account", body = User, headers(("ETag" = String))),
         (status = 401, response = r::Unauthorized),
         (status = 403, response = r::Forbidden),
         (status = 404, response = r::NotFound),
@@ -83,11 +92,17 @@ pub async fn get_user(
     Ok(respond(&mut HttpResponse::Ok(), &User::try_from(row)?))
 }
 
-/// Create an account (admins, within their scope).
+/// Create a staff or citizen account (admins, within their scope).
+///
+/// Administrators only. Leaders, officers and integration accounts need an agency in the caller's
+/// scope (422 on `agency_id` otherwise); an administrator without an agency only a system
+/// administrator creates (403). A taken username answers 409. The password is hashed at once and
+/// never shown again.
 #[utoipa::path(
+    operation_id = "users_create",
     tag = "users",
     request_body = NewUser,
-    responses((status = 201, body = User, headers(("Location" = String), ("ETag" = String))), r::CreateProblems),
+    responses((status = 201, description = "The account, created; `Location` is its URL", body = User, headers(("Location" = String), ("ETag" = String))), r::CreateProblems),
     security(("bearer" = []))
 )]
 #[post("/users")]
@@ -121,16 +136,20 @@ pub async fn create_user(
     ))
 }
 
-/// Change an account: name, role, agency, active flag or password. Deactivating it or changing
-/// its password ends its sessions at once: its refresh tokens and its access tokens.
+/// Change an account: name, role, agency, active flag or password.
+///
+/// Administrators only, for an account in their scope (404 otherwise), with `If-Match` (412 when it
+/// changed since). Deactivating the account or changing its password ends its sessions at once: its
+/// refresh tokens and its access tokens.
 #[utoipa::path(
+    operation_id = "users_update",
     tag = "users",
     params(
         ("id" = String, Path, description = "User id"),
         ("If-Match" = Option<String>, Header, description = "ETag of the version read; 412 if it changed since"),
     ),
     request_body = UserPatch,
-    responses((status = 200, body = User, headers(("ETag" = String))), r::UpdateProblems),
+    responses((status = 200, description = "The account, changed", body = User, headers(("ETag" = String))), r::UpdateProblems),
     security(("bearer" = []))
 )]
 #[patch("/users/{id}")]

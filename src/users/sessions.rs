@@ -17,9 +17,11 @@ use crate::http::responses as r;
 
 /// End every session of an account (admins, within their scope).
 ///
-/// Its refresh tokens and the access tokens issued with them stop working at once. The account
-/// stays active and may sign in again.
+/// Administrators only, for an account in their scope (404 otherwise). Its refresh tokens and the
+/// access tokens issued with them stop working at once. The account stays active and may sign in
+/// again.
 #[utoipa::path(
+    operation_id = "users_end_sessions",
     tag = "users",
     params(("id" = String, Path, description = "User id")),
     responses(

@@ -564,11 +564,9 @@ async fn authorization_matrix() {
                     r.send().await.unwrap()
                 }
                 Some(Body::Csv(csv)) => {
-                    let mut r = app
-                        .client
-                        .request(method, app.url(&path))
-                        .header("content-type", "text/csv")
-                        .body(csv);
+                    let part = reqwest::multipart::Part::text(csv).file_name("catalogue.csv");
+                    let form = reqwest::multipart::Form::new().part("file", part);
+                    let mut r = app.client.request(method, app.url(&path)).multipart(form);
                     if let Some(token) = token {
                         r = r.bearer_auth(token);
                     }

@@ -137,15 +137,23 @@ async fn posting_compliance_counts_five_working_days_after_signing() {
 
 const HEADER: &str = "code,name,field,level,online_service,processing_value,processing_unit,fee,required_components,optional_components,decision_number,signed_on,posted_on";
 
-async fn import(app: &TestApp, token: &str, content_type: &str, body: Vec<u8>) -> reqwest::Response {
-    app.client
-        .post(app.url("/api/v1/procedures/import"))
-        .bearer_auth(token)
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .unwrap()
+/// Send a form to the import, as a browser or a generated client does.
+async fn send_form(app: &TestApp, token: &str, form: reqwest::multipart::Form) -> reqwest::Response {
+    let request = app.client.post(app.url("/api/v1/procedures/import")).bearer_auth(token);
+    request.header("accept-language", "en").multipart(form).send().await.unwrap()
+}
+
+/// Import a file named `name` with the declared type `content_type` (which the server ignores).
+async fn import(
+    app: &TestApp,
+    token: &str,
+    name: &str,
+    content_type: &str,
+    body: Vec<u8>,
+) -> reqwest::Response {
+    let part =
+        reqwest::multipart::Part::bytes(body).file_name(name.to_owned()).mime_str(content_type).unwrap();
+    send_form(app, token, reqwest::multipart::Form::new().part("file", part)).await
 }
 
 #[tokio::test]
@@ -158,24 +166,52 @@ async fn csv_import_is_all_or_nothing() {
     let bad = format!(
         "{good}1.000894,Thủ tục đăng ký kết hôn,Hộ tịch,commune,full,8,working_hours,-5,,,,,\n,Không mã,Hộ tịch,commune,full,1,working_days,0,,,,,\n"
     );
-    let refused = import(&app, &admin, "text/csv", bad.into_bytes()).await;
+    let refused = import(&app, &admin, "bad.csv", "text/csv", bad.into_bytes()).await;
     assert_eq!(refused.status(), 422);
     assert_eq!(error_fields(&problem(refused).await), ["rows[4].fee", "rows[5].code"]);
     assert!(codes(&app, &admin, "").await.is_empty(), "nothing half-imported");
 
-    let first: Value = import(&app, &admin, "text/csv; charset=utf-8", good.clone().into_bytes())
+    let first: Value = import(&app, &admin, "good.csv", "text/csv; charset=utf-8", good.clone().into_bytes())
         .await
         .json()
         .await
         .unwrap();
     assert_eq!(first, json!({"created": 2, "updated": 0}));
-    let again: Value = import(&app, &admin, "text/csv", good.into_bytes()).await.json().await.unwrap();
+    let again: Value = import(&app, &admin, "good.csv", "application/vnd.ms-excel", good.into_bytes())
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(again, json!({"created": 0, "updated": 2}));
     assert_eq!(codes(&app, &admin, "q=chung%20thuc").await, ["2.000815"]);
 
-    let wrong_type = import(&app, &admin, "application/json", b"{}".to_vec()).await;
-    assert_eq!(wrong_type.status(), 415);
-    problem(wrong_type).await;
+    let raw = app.client.post(app.url("/api/v1/procedures/import")).bearer_auth(&admin);
+    let not_a_form = raw.header("content-type", "text/csv").body(HEADER).send().await.unwrap();
+    assert_eq!(not_a_form.status(), 415);
+    assert!(problem(not_a_form).await["detail"].as_str().unwrap().contains("multipart/form-data"));
+}
+
+#[tokio::test]
+async fn the_form_needs_one_file_part_holding_a_spreadsheet() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let empty = send_form(&app, &admin, reqwest::multipart::Form::new().text("agency_id", "x")).await;
+    assert_eq!(empty.status(), 422);
+    assert_eq!(error_fields(&problem(empty).await), ["agency_id"]);
+    let no_file = send_form(&app, &admin, reqwest::multipart::Form::new()).await;
+    assert_eq!(no_file.status(), 422);
+    assert_eq!(error_fields(&problem(no_file).await), ["file"]);
+
+    // A DOCX is a ZIP archive like an XLSX, and no text: it is named for what it is not.
+    let mut docx = Vec::new();
+    docx_rs::Docx::new().build().pack(std::io::Cursor::new(&mut docx)).unwrap();
+    let refused = import(&app, &admin, "report.docx", "text/csv", docx).await;
+    assert_eq!(refused.status(), 422);
+    let refused = problem(refused).await;
+    assert_eq!(error_fields(&refused), ["file"]);
+    let message = refused["errors"][0]["message"].as_str().unwrap();
+    assert!(message.starts_with("not a CSV or XLSX file"), "{message}");
+    assert!(codes(&app, &admin, "").await.is_empty());
 }
 
 #[tokio::test]
@@ -205,9 +241,7 @@ async fn xlsx_import_reads_the_first_sheet() {
         )
         .unwrap();
     let bytes = workbook.save_to_buffer().unwrap();
-    let response =
-        import(&app, &admin, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", bytes)
-            .await;
+    let response = import(&app, &admin, "catalogue.xlsx", "application/octet-stream", bytes).await;
     assert_eq!(response.status(), 200);
     let page: Value =
         app.get_as(&admin, "/api/v1/procedures?q=tinh%20trang%20hon%20nhan").await.json().await.unwrap();
@@ -216,13 +250,9 @@ async fn xlsx_import_reads_the_first_sheet() {
     assert_eq!(item["fee"], 15000);
     assert_eq!(item["publication"]["signed_on"], "2024-01-03");
 
-    let broken = import(
-        &app,
-        &admin,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        b"PK not really".to_vec(),
-    )
-    .await;
+    let broken =
+        import(&app, &admin, "broken.xlsx", "application/octet-stream", b"PK\x03\x04 not really".to_vec())
+            .await;
     assert_eq!(broken.status(), 422);
     assert_eq!(error_fields(&problem(broken).await), ["header"]);
 }
@@ -231,7 +261,9 @@ async fn xlsx_import_reads_the_first_sheet() {
 async fn the_starter_catalogue_imports_cleanly() {
     let app = spawn_app().await;
     let admin = app.admin_token().await;
-    let response = import(&app, &admin, "text/csv", motcua::catalogue::service::STARTER_CSV.to_vec()).await;
+    let response =
+        import(&app, &admin, "starter.csv", "text/csv", motcua::catalogue::service::STARTER_CSV.to_vec())
+            .await;
     assert_eq!(response.status(), 200);
     let report: Value = response.json().await.unwrap();
     assert!(report["created"].as_u64().unwrap() >= 20, "{report}");

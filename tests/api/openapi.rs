@@ -56,7 +56,8 @@ fn operations(doc: &serde_json::Value) -> Vec<(String, serde_json::Value)> {
     ops
 }
 
-/// What generated clients and Swagger UI rely on, for every operation: a unique id, a summary, one
+/// What generated clients and Swagger UI rely on, for every operation: a unique id named
+/// `<tag>_<action>`, a summary and a description, a description of every parameter and response, one
 /// tag, a declared security (the bearer token, or none, `[]`, for a public one) and its client errors
 /// documented as problem documents. `.ci/clients.sh` lints the same with Redocly.
 #[test]
@@ -71,12 +72,24 @@ fn every_operation_is_named_tagged_secured_and_documents_its_errors() {
         );
         assert!(!op["summary"].as_str().unwrap_or_default().is_empty(), "{name}: no summary");
         assert_eq!(op["tags"].as_array().map(Vec::len), Some(1), "{name}: not exactly one tag");
+        let slice = op["tags"][0].as_str().unwrap_or_default().replace('-', "_");
+        assert!(id.starts_with(&format!("{slice}_")), "{name}: operationId {id:?} is not {slice}_<action>");
+        assert!(!op["description"].as_str().unwrap_or_default().is_empty(), "{name}: no description");
+        for parameter in op["parameters"].as_array().into_iter().flatten() {
+            let described = !parameter["description"].as_str().unwrap_or_default().is_empty();
+            assert!(described, "{name}: parameter {} has no description", parameter["name"]);
+        }
         let security = op["security"].as_array().unwrap_or_else(|| panic!("{name}: no security"));
         assert!(
             security.is_empty() || security == &[serde_json::json!({"bearer": []})],
             "{name}: security is {security:?}"
         );
         let responses = op["responses"].as_object().unwrap();
+        for (status, response) in responses {
+            let described = response.get("$ref").is_some()
+                || !response["description"].as_str().unwrap_or_default().is_empty();
+            assert!(described, "{name}: response {status} has no description");
+        }
         let client_errors: Vec<_> = responses.iter().filter(|(status, _)| status.starts_with('4')).collect();
         assert!(!client_errors.is_empty(), "{name}: no 4xx response");
         for (status, response) in client_errors {

@@ -20,14 +20,23 @@ use crate::http::download;
 use crate::http::responses as r;
 
 /// Add a file to a dossier: a component's scan (`kind=component`, `component` = its index) or a
-/// result paper (`kind=result`). Its type is decided by its content. The same bytes twice on one
-/// dossier answer 200 with the file already there, so a retried upload never makes a copy.
+/// result paper (`kind=result`).
+///
+/// Whoever sees the dossier (404 otherwise) except leaders (403). A citizen adds component files to
+/// their own dossier before acceptance or when a supplement is asked for (409
+/// `component_files_before_acceptance`), never result papers (403); the desk adds component files
+/// while the dossier is open (409 `component_files_while_open`) and result files once it is
+/// resolved, until the result is returned (409 `result_files_between_resolution_and_return`). The
+/// type is decided by the content (PDF, JPEG, PNG, TIFF, DOCX, XLSX, ODT or XML; 415 otherwise),
+/// the size limited (413). The same bytes twice on one dossier answer 200 with the file already
+/// there, so a retried upload never makes a copy.
 #[utoipa::path(
+    operation_id = "dossiers_upload_file",
     tag = "dossiers",
-    params(("id" = String, Path)),
+    params(("id" = String, Path, description = "Dossier id")),
     request_body(content = FileUpload, content_type = "multipart/form-data"),
     responses(
-        (status = 201, body = DossierFile, headers(("Location" = String), ("ETag" = String))),
+        (status = 201, description = "The file, stored; `Location` is its URL, `ETag` its SHA-256", body = DossierFile, headers(("Location" = String), ("ETag" = String))),
         (status = 200, description = "The dossier already had these bytes: that file", body = DossierFile),
         r::UploadProblems,
     ),
@@ -70,10 +79,13 @@ pub async fn upload_file(
 }
 
 /// The dossier's files, in the order they were added.
+///
+/// Whoever may read the dossier (404 otherwise).
 #[utoipa::path(
+    operation_id = "dossiers_list_files",
     tag = "dossiers",
-    params(("id" = String, Path)),
-    responses((status = 200, body = DossierFiles), r::ReadProblems),
+    params(("id" = String, Path, description = "Dossier id")),
+    responses((status = 200, description = "The dossier's files", body = DossierFiles), r::ReadProblems),
     security(("bearer" = []))
 )]
 #[get("/dossiers/{id}/files")]
@@ -86,13 +98,16 @@ pub async fn list_files(
     Ok(web::Json(DossierFiles { items: rows.into_iter().map(DossierFile::from).collect() }))
 }
 
-/// Download a file, under its original name. `Range` (one range) and `If-None-Match` are
+/// Download a file, under its original name.
+///
+/// Whoever may read the dossier (404 otherwise). `Range` (one range) and `If-None-Match` are
 /// honoured; the download is recorded in the dossier's history and the audit trail.
 #[utoipa::path(
+    operation_id = "dossiers_download_file",
     tag = "dossiers",
     params(
-        ("id" = String, Path),
-        ("file_id" = String, Path),
+        ("id" = String, Path, description = "Dossier id"),
+        ("file_id" = String, Path, description = "File id"),
         ("Range" = Option<String>, Header, description = "One byte range, e.g. `bytes=0-1023`"),
         ("If-None-Match" = Option<String>, Header, description = "The ETag held: 304 if unchanged"),
     ),
@@ -122,12 +137,15 @@ pub async fn download_file(
     send(&req, file, &files).await
 }
 
-/// A signed link to a file, valid for five minutes, that opens it without the bearer token (for
-/// a browser tab or a mobile app's viewer). Issuing it is recorded in the dossier's history.
+/// A signed link to a file, valid for five minutes, that opens it without the bearer token.
+///
+/// Whoever may read the dossier (404 otherwise); for a browser tab or a mobile app's viewer.
+/// Issuing it is recorded in the dossier's history.
 #[utoipa::path(
+    operation_id = "dossiers_create_file_link",
     tag = "dossiers",
-    params(("id" = String, Path), ("file_id" = String, Path)),
-    responses((status = 201, body = FileLink), r::ReadProblems),
+    params(("id" = String, Path, description = "Dossier id"), ("file_id" = String, Path, description = "File id")),
+    responses((status = 201, description = "The link and when it expires", body = FileLink), r::ReadProblems),
     security(("bearer" = []))
 )]
 #[post("/dossiers/{id}/files/{file_id}/link")]
@@ -148,12 +166,15 @@ pub async fn file_link(
     Ok(HttpResponse::Created().json(FileLink { url: format!("/api/v1/file-links/{token}"), expires_at }))
 }
 
-/// Open a file by a signed link (no bearer token). An expired, altered or unknown link answers
-/// 404, as does a file removed since.
+/// Open a file by a signed link (no bearer token).
+///
+/// The link is its own credential: an expired, altered or unknown link answers 404, as does a file
+/// removed since, whoever sends it.
 #[utoipa::path(
+    operation_id = "dossiers_download_by_link",
     tag = "dossiers",
     params(
-        ("token" = String, Path),
+        ("token" = String, Path, description = "The signed token of a link from `POST /dossiers/{id}/files/{file_id}/link`"),
         ("Range" = Option<String>, Header, description = "One byte range, e.g. `bytes=0-1023`"),
     ),
     responses(
@@ -184,11 +205,14 @@ pub async fn download_by_link(
     send(&req, file, &files).await
 }
 
-/// Remove a file from a dossier that has not been accepted yet; afterwards its files are
-/// evidence and stay (409 `files_kept_after_acceptance`).
+/// Remove a file from a dossier that has not been accepted yet.
+///
+/// Whoever sees the dossier (404 otherwise) except leaders (403). Once the dossier was accepted or
+/// closed, its files are evidence and stay (409 `files_kept_after_acceptance`).
 #[utoipa::path(
+    operation_id = "dossiers_delete_file",
     tag = "dossiers",
-    params(("id" = String, Path), ("file_id" = String, Path)),
+    params(("id" = String, Path, description = "Dossier id"), ("file_id" = String, Path, description = "File id")),
     responses((status = 204, description = "Removed"), r::RemoveProblems),
     security(("bearer" = []))
 )]

@@ -15,6 +15,7 @@ use super::rules::FileKind;
 use super::service::Stored;
 use crate::error::ApiError;
 use crate::file_store::FileStore;
+use crate::http::form;
 use crate::i18n::Text;
 
 /// Room for the form's other parts and boundaries on top of the file's own limit.
@@ -111,8 +112,8 @@ pub async fn forget(store: &FileStore, key: &str) {
 /// A short text part.
 async fn text(field: &mut Field, name: &str) -> Result<String, ApiError> {
     let too_long = || ApiError::invalid_field(name.to_owned(), Text::fixed("Quá dài", "too long"));
-    let bytes = field.bytes(64).await.map_err(|_| too_long())?.map_err(malformed)?;
-    String::from_utf8(bytes.to_vec()).map_err(|_| {
+    let bytes = form::read_part(field, 64, PARTS, too_long).await?;
+    String::from_utf8(bytes).map_err(|_| {
         ApiError::invalid_field(name.to_owned(), Text::fixed("Không phải văn bản UTF-8", "not UTF-8 text"))
     })
 }
@@ -196,20 +197,11 @@ fn too_large(max_bytes: u64) -> ApiError {
     ))
 }
 
+/// The parts of an upload's form, for the problem a malformed one answers with.
+const PARTS: &str = "file, kind, component";
+
 fn malformed(e: MultipartError) -> ApiError {
-    match e {
-        MultipartError::ContentTypeMissing
-        | MultipartError::ContentTypeParse
-        | MultipartError::ContentTypeIncompatible
-        | MultipartError::BoundaryMissing => ApiError::UnsupportedMediaType(Text::fixed(
-            "Hãy gửi tệp dạng multipart/form-data (phần file, kind, component)",
-            "send the file as multipart/form-data (parts file, kind, component)",
-        )),
-        other => ApiError::bad_request(Text::new(
-            format!("Biểu mẫu multipart không hợp lệ: {other}"),
-            format!("malformed multipart form: {other}"),
-        )),
-    }
+    form::malformed(e, PARTS)
 }
 
 fn stored(e: object_store::Error) -> ApiError {

@@ -20,13 +20,18 @@ use crate::http::pagination::{self, Page};
 use crate::http::responses as r;
 use crate::records::history::{self, Trail};
 
-/// Read one dossier. Identity number and contacts are shown to the agency's staff and the
-/// applicant only. The reading is recorded in the audit trail.
+/// Read one dossier.
+///
+/// Staff and service accounts for a dossier of an agency in their scope, a citizen for their own;
+/// any other answers 404, as a missing one does. The identity number and contacts are shown to the
+/// agency's staff and the applicant only, never to service accounts. The reading is recorded in the
+/// audit trail.
 #[utoipa::path(
+    operation_id = "dossiers_get",
     tag = "dossiers",
-    params(("id" = String, Path)),
+    params(("id" = String, Path, description = "Dossier id")),
     responses(
-        (status = 200, body = Dossier, headers(("ETag" = String))),
+        (status = 200, description = "The dossier", body = Dossier, headers(("ETag" = String))),
         (status = 401, response = r::Unauthorized),
         (status = 404, response = r::NotFound),
     ),
@@ -51,13 +56,16 @@ pub async fn get_dossier(
     Ok(response)
 }
 
-/// Every step of the dossier: who, when, from and to which status, with the note. The applicant
-/// (a citizen) reads the reasons addressed to them (what to supplement, why it was refused or is
-/// late, why they withdrew), not the officers' internal notes.
+/// Every step of the dossier: who, when, from and to which status, with the note.
+///
+/// Whoever may read the dossier (404 otherwise). The applicant (a citizen) reads the reasons
+/// addressed to them (what to supplement, why it was refused or is late, why they withdrew), not
+/// the officers' internal notes.
 #[utoipa::path(
+    operation_id = "dossiers_history",
     tag = "dossiers",
-    params(("id" = String, Path)),
-    responses((status = 200, body = History), (status = 401, response = r::Unauthorized), (status = 404, response = r::NotFound)),
+    params(("id" = String, Path, description = "Dossier id")),
+    responses((status = 200, description = "The steps, oldest first", body = History), (status = 401, response = r::Unauthorized), (status = 404, response = r::NotFound)),
     security(("bearer" = []))
 )]
 #[get("/dossiers/{id}/history")]
@@ -82,11 +90,16 @@ pub async fn dossier_history(
     Ok(web::Json(History { items }))
 }
 
-/// List dossiers, newest first: a citizen's own, or those of the agencies in the caller's scope.
+/// List dossiers, newest first.
+///
+/// Anyone signed in: a citizen sees their own, everyone else the dossiers of the agencies in their
+/// scope. Filter by status, agency, procedure, channel, officer, dates and `q` (a code, or words of
+/// the applicant's name); pages follow `next_cursor`.
 #[utoipa::path(
+    operation_id = "dossiers_list",
     tag = "dossiers",
     params(DossierQuery),
-    responses((status = 200, body = Page<Dossier>), (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized), (status = 404, response = r::NotFound)),
+    responses((status = 200, description = "A page of dossiers, newest first", body = Page<Dossier>), (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized), (status = 404, response = r::NotFound)),
     security(("bearer" = []))
 )]
 #[get("/dossiers")]
@@ -109,13 +122,17 @@ pub async fn list_dossiers(
     Ok(web::Json(Page { items: views::dossiers(page.items, &auth)?, next_cursor: page.next_cursor }))
 }
 
-/// Officers' worklists: overdue, due within N working hours, or online dossiers unanswered more
-/// than 8 working hours after submission (the seed's task 3).
+/// Officers' worklists: overdue, due soon, or online dossiers awaiting acceptance.
+///
+/// Staff only (admins, leaders, officers; service accounts and citizens get 403), over their scope
+/// or one agency of it (404 outside it). `due_soon` lists open dossiers due within `hours` working
+/// hours; `awaiting_acceptance` online dossiers unanswered more than 8 working hours after
+/// submission.
 #[utoipa::path(
-    operation_id = "dossier_worklist",
+    operation_id = "dossiers_worklist",
     tag = "dossiers",
     params(WorklistQuery),
-    responses((status = 200, body = Worklist), (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized), (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound)),
+    responses((status = 200, description = "The dossiers of the list, most urgent first", body = Worklist), (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized), (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound)),
     security(("bearer" = []))
 )]
 #[get("/dossiers/worklist")]

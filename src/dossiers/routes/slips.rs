@@ -21,10 +21,14 @@ use crate::http::extract::QueryParams;
 use crate::http::responses as r;
 
 /// The receipt and appointment slip (phiếu tiếp nhận và hẹn trả kết quả, form 01), printable HTML
-/// in Vietnamese or JSON. Only for an accepted dossier.
+/// in Vietnamese or JSON.
+///
+/// Whoever may read the dossier (404 otherwise). Only an accepted dossier has one: before
+/// acceptance the answer is 409 `receipt_after_acceptance`.
 #[utoipa::path(
+    operation_id = "dossiers_receipt",
     tag = "dossiers",
-    params(("id" = String, Path), ReceiptQuery),
+    params(("id" = String, Path, description = "Dossier id"), ReceiptQuery),
     responses(
         (status = 200, description = "The slip", content((Receipt = "application/json"), (String = "text/html"))),
         (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
@@ -72,10 +76,11 @@ pub struct LookupQuery {
 /// 429 with `Retry-After`. The answer is about one person: an `ETag` and `Cache-Control: private,
 /// no-cache` (revalidate with `If-None-Match`: 304).
 #[utoipa::path(
+    operation_id = "public_dossier",
     tag = "public",
     params(("code" = String, Path, description = "Dossier code"), LookupQuery),
     responses(
-        (status = 200, body = PublicDossier, headers(
+        (status = 200, description = "The dossier's status and appointment", body = PublicDossier, headers(
             ("ETag" = String, description = "A digest of the body"),
             ("Cache-Control" = String, description = "`private, no-cache`"),
         )),

@@ -54,10 +54,15 @@ where
 }
 
 /// Accept an online dossier: the receipt with its appointment is issued and the clock starts.
+///
+/// Officers, administrators and the portal's service accounts may take it, on a dossier of an
+/// agency in their scope; leaders read only (403), a citizen sees only their own dossiers (404 for
+/// any other, as for a missing one). Only a `submitted` dossier is accepted (409
+/// `accept_submitted_only`). A repeated `Idempotency-Key` replays the first answer.
 #[utoipa::path(
-    operation_id = "accept_dossier",
+    operation_id = "dossiers_accept",
     tag = "dossiers",
-    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    params(("id" = String, Path, description = "Dossier id"), ("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422.")),
     request_body(content = StepBody, example = json!({"note": "Hồ sơ đủ thành phần, tiếp nhận"})),
     responses(StepDone, r::StepProblems),
     security(("bearer" = []))
@@ -74,12 +79,18 @@ pub async fn accept(
     take(auth, id, key, body, db, calendars, |b| b.into_step(Change::Accept)).await
 }
 
-/// Send the dossier back for the missing documents, once (before or after acceptance); after
-/// acceptance the clock stops until the supplement arrives.
+/// Send the dossier back for the missing documents, once, before or after acceptance.
+///
+/// Officers, administrators and the portal's service accounts may take it, on a dossier of an
+/// agency in their scope; leaders read only (403), a citizen sees only their own dossiers (404 for
+/// any other, as for a missing one). Only while it awaits receipt or is processed (409
+/// `supplement_while_open`), and at most once (409 `supplement_once`): the slip lists everything
+/// missing in one go. After acceptance the clock stops until the supplement arrives. A repeated
+/// `Idempotency-Key` replays the first answer.
 #[utoipa::path(
-    operation_id = "request_dossier_supplement",
+    operation_id = "dossiers_request_supplement",
     tag = "dossiers",
-    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    params(("id" = String, Path, description = "Dossier id"), ("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422.")),
     request_body(content = ReasonBody, example = json!({
         "reason": "Thiếu bản chính Giấy chứng sinh; bổ sung tại bộ phận một cửa"
     })),
@@ -99,12 +110,18 @@ pub async fn request_supplement(
         .await
 }
 
-/// The requested documents arrived: back to awaiting receipt, or (after acceptance) processing
-/// with the clock restarted from now with the full time limit.
+/// The requested documents arrived.
+///
+/// Officers, administrators and the portal's service accounts may take it, on a dossier of an
+/// agency in their scope; leaders read only (403), a citizen sees only their own dossiers (404 for
+/// any other, as for a missing one). The applicant may also take this step on their own dossier.
+/// Only after a supplement was requested (409 `supplement_requested_first`). The dossier goes back
+/// to awaiting receipt, or (after acceptance) to processing with the clock restarted from now with
+/// the full time limit. A repeated `Idempotency-Key` replays the first answer.
 #[utoipa::path(
-    operation_id = "supplement_dossier",
+    operation_id = "dossiers_supplement",
     tag = "dossiers",
-    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    params(("id" = String, Path, description = "Dossier id"), ("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422.")),
     request_body(content = SupplementBody, example = json!({
         "components": [{"name": "Tờ khai đăng ký khai sinh", "digitized": true}, {"name": "Giấy chứng sinh", "digitized": true}],
         "note": "Công dân đã nộp bản chính Giấy chứng sinh"
@@ -125,10 +142,16 @@ pub async fn supplement(
 }
 
 /// Assign the dossier to an officer of its agency.
+///
+/// Officers, administrators and the portal's service accounts may take it, on a dossier of an
+/// agency in their scope; leaders read only (403), a citizen sees only their own dossiers (404 for
+/// any other, as for a missing one). Only an open dossier (409 `assign_open_only`), to an active
+/// officer, leader or administrator of the dossier's agency (422 on `user_id` otherwise). A
+/// repeated `Idempotency-Key` replays the first answer.
 #[utoipa::path(
-    operation_id = "assign_dossier",
+    operation_id = "dossiers_assign",
     tag = "dossiers",
-    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    params(("id" = String, Path, description = "Dossier id"), ("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422.")),
     request_body(content = AssignBody, example = json!({
         "user_id": "3f0a6c1e-7b2d-4e5f-9a8b-1c2d3e4f5a6b", "note": "Chuyển công chức tư pháp - hộ tịch"
     })),
@@ -148,10 +171,16 @@ pub async fn assign(
 }
 
 /// Record the result: approved, or refused with its reasons; say whether the result is digitized.
+///
+/// Officers, administrators and the portal's service accounts may take it, on a dossier of an
+/// agency in their scope; leaders read only (403), a citizen sees only their own dossiers (404 for
+/// any other, as for a missing one). Only a dossier being processed (409
+/// `resolve_processing_only`); a supplement requested must arrive first. A repeated
+/// `Idempotency-Key` replays the first answer.
 #[utoipa::path(
-    operation_id = "resolve_dossier",
+    operation_id = "dossiers_resolve",
     tag = "dossiers",
-    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    params(("id" = String, Path, description = "Dossier id"), ("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422.")),
     request_body = ResolveBody,
     responses(StepDone, r::StepProblems),
     security(("bearer" = []))
@@ -169,10 +198,15 @@ pub async fn resolve(
 }
 
 /// The result was handed to the applicant.
+///
+/// Officers, administrators and the portal's service accounts may take it, on a dossier of an
+/// agency in their scope; leaders read only (403), a citizen sees only their own dossiers (404 for
+/// any other, as for a missing one). Only a resolved dossier (409 `return_resolved_only`). A
+/// repeated `Idempotency-Key` replays the first answer.
 #[utoipa::path(
-    operation_id = "return_dossier_result",
+    operation_id = "dossiers_return_result",
     tag = "dossiers",
-    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    params(("id" = String, Path, description = "Dossier id"), ("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422.")),
     request_body(content = StepBody, example = json!({"note": "Đã trả kết quả trực tiếp cho công dân"})),
     responses(StepDone, r::StepProblems),
     security(("bearer" = []))
@@ -189,11 +223,17 @@ pub async fn return_result(
     take(auth, id, key, body, db, calendars, |b| b.into_step(Change::Return)).await
 }
 
-/// The applicant withdraws the dossier (or the desk stops it with a notice).
+/// The applicant withdraws the dossier, or the desk stops it with a notice.
+///
+/// Officers, administrators and the portal's service accounts may take it, on a dossier of an
+/// agency in their scope; leaders read only (403), a citizen sees only their own dossiers (404 for
+/// any other, as for a missing one). The applicant may also take this step on their own dossier.
+/// Only an open dossier (409 `withdraw_open_only`). A repeated `Idempotency-Key` replays the first
+/// answer.
 #[utoipa::path(
-    operation_id = "withdraw_dossier",
+    operation_id = "dossiers_withdraw",
     tag = "dossiers",
-    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    params(("id" = String, Path, description = "Dossier id"), ("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422.")),
     request_body(content = ReasonBody, example = json!({"reason": "Công dân có đơn xin rút hồ sơ"})),
     responses(StepDone, r::StepProblems),
     security(("bearer" = []))
@@ -211,10 +251,16 @@ pub async fn withdraw(
 }
 
 /// Refuse the dossier at reception, before acceptance (form 03).
+///
+/// Officers, administrators and the portal's service accounts may take it, on a dossier of an
+/// agency in their scope; leaders read only (403), a citizen sees only their own dossiers (404 for
+/// any other, as for a missing one). Only before acceptance (409 `reject_before_acceptance`): an
+/// accepted dossier is resolved as refused instead. A repeated `Idempotency-Key` replays the first
+/// answer.
 #[utoipa::path(
-    operation_id = "reject_dossier",
+    operation_id = "dossiers_reject",
     tag = "dossiers",
-    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    params(("id" = String, Path, description = "Dossier id"), ("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422.")),
     request_body(content = ReasonBody, example = json!({
         "reason": "Thủ tục không thuộc thẩm quyền giải quyết của UBND xã"
     })),
@@ -233,12 +279,17 @@ pub async fn reject(
     take(auth, id, key, body, db, calendars, |b| b.into_step(|reason| Change::Reject { reason })).await
 }
 
-/// Apologize for the delay with a new appointment (form 04), at most once. `due_at` stays: it is
-/// the legal deadline the report judges against.
+/// Apologize for the delay with a new appointment (form 04), at most once.
+///
+/// Officers, administrators and the portal's service accounts may take it, on a dossier of an
+/// agency in their scope; leaders read only (403), a citizen sees only their own dossiers (404 for
+/// any other, as for a missing one). Only for an accepted dossier still being processed (409
+/// `apology_while_processing`), and once (409 `apology_once`). `due_at` stays: it is the legal
+/// deadline the report judges against. A repeated `Idempotency-Key` replays the first answer.
 #[utoipa::path(
-    operation_id = "apologize_for_dossier",
+    operation_id = "dossiers_apologize",
     tag = "dossiers",
-    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    params(("id" = String, Path, description = "Dossier id"), ("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422.")),
     request_body(content = ApologizeBody, example = json!({
         "reason": "Cần xác minh thêm thông tin với cơ quan khác", "new_appointment_at": "2024-06-28T09:00:00Z"
     })),

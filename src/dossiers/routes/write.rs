@@ -26,15 +26,22 @@ impl Policy for Intake {
     const ROLES: &'static [Role] = &[Role::Admin, Role::Officer, Role::Integration, Role::Citizen];
 }
 
-/// Receive a dossier: online (citizens, the portal), at the desk or by post (officers). Desk and
-/// postal intake is accepted at once; online intake waits for `accept`. Repeats with the same
-/// `Idempotency-Key` return the first response; a second dossier with the same `external_ref`
-/// in the agency answers 409 with the existing dossier's id.
+/// Receive a dossier: online (citizens, the portal), at the desk or by post (officers).
+///
+/// Administrators, officers and service accounts for an agency in their scope (422 on `agency_id`
+/// otherwise), citizens for any agency; leaders get 403. A citizen submits `online` only, without
+/// `external_ref` or `fee_paid`; an officer records `direct` and `postal` intake only (422 on
+/// `channel`). Only service accounts and administrators may import history (`submitted_at`,
+/// `accepted_at`). Desk and postal intake is accepted at once, with its receipt and due instant;
+/// online intake waits for `accept`. Repeats with the same `Idempotency-Key` return the first
+/// response; a second dossier with the same `external_ref` in the agency answers 409 with the
+/// existing dossier's id.
 #[utoipa::path(
+    operation_id = "dossiers_create",
     tag = "dossiers",
-    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a write safely")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422.")),
     request_body = NewDossier,
-    responses((status = 201, body = Dossier, headers(("Location" = String), ("ETag" = String))), r::CreateProblems),
+    responses((status = 201, description = "The dossier, received; `Location` is its URL", body = Dossier, headers(("Location" = String), ("ETag" = String))), r::CreateProblems),
     security(("bearer" = []))
 )]
 #[post("/dossiers")]
@@ -72,19 +79,24 @@ pub async fn create_dossier(
     Ok(response)
 }
 
-/// Record digitization, payment or assignment; `If-Match` guards against overwriting a change.
+/// Record digitization, payment or assignment.
+///
+/// Officers, administrators and service accounts, on a dossier they see (404 otherwise); leaders
+/// get 403. `If-Match` with the `ETag` read guards against overwriting a change (412). A closed
+/// dossier cannot be assigned (409 `assign_open_only`).
 #[utoipa::path(
+    operation_id = "dossiers_update",
     tag = "dossiers",
     params(
-        ("id" = String, Path),
+        ("id" = String, Path, description = "Dossier id"),
         ("If-Match" = Option<String>, Header, description = "ETag of the version read; 412 if it changed since"),
-        ("Idempotency-Key" = Option<String>, Header),
+        ("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422."),
     ),
     request_body(content = DossierPatch, example = json!({
         "components": [{"name": "Tờ khai đăng ký khai sinh", "digitized": true}],
         "fee_paid": {"method": "cash", "amount": 8000}
     })),
-    responses((status = 200, body = Dossier, headers(("ETag" = String))), r::UpdateProblems),
+    responses((status = 200, description = "The dossier, changed", body = Dossier, headers(("ETag" = String))), r::UpdateProblems),
     security(("bearer" = []))
 )]
 #[patch("/dossiers/{id}")]

@@ -14,7 +14,7 @@ use utoipa::ToSchema;
     "LoaiDoiTuong": 1, "NgayNopHoSo": "20240105083000", "NgayTiepNhan": "20240105090000",
     "NgayHenTra": "20240110090000", "NgayKetThucXuLy": null, "NgayTra": null, "TrangThaiHoSo": 4,
     "KenhThucHien": 2, "DuocThanhToanTrucTuyen": 0, "HoSoCoThanhPhanSoHoa": 1,
-    "id": "6f1c2a9e-…", "external_ref": null
+    "id": "0190f3a2-7c4b-7d1e-9a8b-5c6d7e8f9a0b", "external_ref": null
 }))]
 pub struct DvcqgDossier {
     /// The portal's own code (`external_ref`) for a dossier that came from the portal; else the

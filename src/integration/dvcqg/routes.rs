@@ -13,14 +13,17 @@ use crate::dossiers::access;
 use crate::error::ApiError;
 use crate::http::responses as r;
 
-/// One dossier in the national portal's sync shape (dichvucong.gov.vn), so that an adapter
-/// forwards it as is. Visible to whoever may read `GET /api/v1/dossiers/{id}`; to anyone else it
-/// does not exist (404). The reading is recorded in the audit trail.
+/// One dossier in the national portal's sync shape (dichvucong.gov.vn), so that an adapter forwards
+/// it as is.
+///
+/// Whoever may read `GET /api/v1/dossiers/{id}`; to anyone else it does not exist (404). The
+/// reading is recorded in the audit trail.
 #[utoipa::path(
+    operation_id = "integration_dvcqg_dossier",
     tag = "integration",
     params(("id" = String, Path, description = "motcua's id of the dossier")),
     responses(
-        (status = 200, body = DvcqgDossier),
+        (status = 200, description = "The dossier in the national portal's shape", body = DvcqgDossier),
         (status = 401, response = r::Unauthorized),
         (status = 404, response = r::NotFound),
     ),

@@ -94,7 +94,9 @@ pub struct Delivery {
 pub struct DeliveriesQuery {
     /// Only deliveries in this state: `pending`, `delivered` or `dead`.
     pub state: Option<String>,
+    /// Page size, 1 to 500 (default 50).
     pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }
 

@@ -107,12 +107,18 @@ async fn checked_target(raw: &str, policy: TargetPolicy) -> Result<String, ApiEr
     Ok(url.to_string())
 }
 
-/// Subscribe to events. Deliveries start with the next event after this call.
+/// Subscribe to events: each matching event is POSTed to the URL, signed with the secret.
+///
+/// Administrators and service accounts (others get 403); the caller owns the subscription. The URL
+/// is http or https on a public address, unless the server allows private ones (422 on `url`).
+/// Deliveries start with the next event after this call. A repeated `Idempotency-Key` replays the
+/// first answer.
 #[utoipa::path(
+    operation_id = "integration_create_webhook",
     tag = "integration",
-    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a write safely")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422.")),
     request_body = NewWebhook,
-    responses((status = 201, body = Webhook, headers(("Location" = String), ("ETag" = String))), r::WriteProblems),
+    responses((status = 201, description = "The subscription; `Location` is its URL", body = Webhook, headers(("Location" = String), ("ETag" = String))), r::WriteProblems),
     security(("bearer" = []))
 )]
 #[post("/webhooks")]
@@ -164,12 +170,16 @@ pub async fn create_webhook(
     Ok(response)
 }
 
-/// The caller's subscriptions (every one for a system administrator), oldest first.
+/// The caller's subscriptions, oldest first.
+///
+/// Administrators and service accounts (others get 403): their own, every one for a system
+/// administrator.
 #[utoipa::path(
+    operation_id = "integration_list_webhooks",
     tag = "integration",
     params(pagination::PageQuery),
     responses(
-        (status = 200, body = inline(pagination::Page<Webhook>)),
+        (status = 200, description = "A page of subscriptions, oldest first", body = inline(pagination::Page<Webhook>)),
         (status = 400, response = r::BadRequest),
         (status = 401, response = r::Unauthorized), (status = 403, response = r::Forbidden),
     ),
@@ -201,11 +211,14 @@ pub async fn list_webhooks(
 }
 
 /// One subscription, with the count of its deliveries waiting and given up.
+///
+/// The subscription's owner, or a system administrator (any other caller gets 404).
 #[utoipa::path(
+    operation_id = "integration_get_webhook",
     tag = "integration",
-    params(("id" = String, Path)),
+    params(("id" = String, Path, description = "Webhook id")),
     responses(
-        (status = 200, body = Webhook, headers(("ETag" = String))),
+        (status = 200, description = "The subscription", body = Webhook, headers(("ETag" = String))),
         (status = 401, response = r::Unauthorized), (status = 403, response = r::Forbidden),
         (status = 404, response = r::NotFound),
     ),
@@ -228,14 +241,18 @@ pub async fn get_webhook(
 }
 
 /// Change the URL, secret or patterns, or pause (`active: false`) and resume.
+///
+/// The subscription's owner, or a system administrator (any other caller gets 404). `If-Match`
+/// guards against lost updates (412).
 #[utoipa::path(
+    operation_id = "integration_update_webhook",
     tag = "integration",
     params(
-        ("id" = String, Path),
+        ("id" = String, Path, description = "Webhook id"),
         ("If-Match" = Option<String>, Header, description = "ETag of the version read; 412 if it changed since"),
     ),
     request_body = WebhookPatch,
-    responses((status = 200, body = Webhook, headers(("ETag" = String))), r::EditProblems),
+    responses((status = 200, description = "The subscription, changed", body = Webhook, headers(("ETag" = String))), r::EditProblems),
     security(("bearer" = []))
 )]
 #[patch("/webhooks/{id}")]
@@ -288,9 +305,12 @@ pub async fn update_webhook(
 }
 
 /// Unsubscribe; the subscription's deliveries and attempts go with it.
+///
+/// The subscription's owner, or a system administrator (any other caller gets 404).
 #[utoipa::path(
+    operation_id = "integration_delete_webhook",
     tag = "integration",
-    params(("id" = String, Path)),
+    params(("id" = String, Path, description = "Webhook id")),
     responses(
         (status = 204, description = "Deleted"),
         (status = 401, response = r::Unauthorized), (status = 403, response = r::Forbidden),
@@ -317,11 +337,14 @@ pub async fn delete_webhook(
 }
 
 /// The deliveries of a subscription, newest event first, each with its attempts.
+///
+/// The subscription's owner, or a system administrator (any other caller gets 404).
 #[utoipa::path(
+    operation_id = "integration_list_deliveries",
     tag = "integration",
-    params(("id" = String, Path), DeliveriesQuery),
+    params(("id" = String, Path, description = "Webhook id"), DeliveriesQuery),
     responses(
-        (status = 200, body = inline(pagination::Page<Delivery>)),
+        (status = 200, description = "A page of deliveries, newest event first", body = inline(pagination::Page<Delivery>)),
         (status = 400, response = r::BadRequest), (status = 401, response = r::Unauthorized),
         (status = 403, response = r::Forbidden), (status = 404, response = r::NotFound),
     ),
@@ -360,12 +383,16 @@ pub async fn list_deliveries(
     Ok(HttpResponse::Ok().json(page))
 }
 
-/// Try a dead delivery again: it goes back to the head of the queue, due now. 409 unless dead.
+/// Try a dead delivery again: it goes back to the head of the queue, due now.
+///
+/// The subscription's owner, or a system administrator (any other caller gets 404). Only a dead
+/// delivery (every attempt failed) is retried: another answers 409.
 #[utoipa::path(
+    operation_id = "integration_retry_delivery",
     tag = "integration",
-    params(("id" = String, Path), ("delivery_id" = String, Path)),
+    params(("id" = String, Path, description = "Webhook id"), ("delivery_id" = String, Path, description = "Delivery id")),
     responses(
-        (status = 202, body = Delivery),
+        (status = 202, description = "The delivery, queued again", body = Delivery),
         (status = 401, response = r::Unauthorized), (status = 403, response = r::Forbidden),
         (status = 404, response = r::NotFound), (status = 409, response = r::Conflict),
     ),
