@@ -97,3 +97,18 @@ pub fn labelled_or_blank(label: &str, value: Option<&str>) -> Part {
         None => para(format!("{label}: ……………………………………")),
     }
 }
+
+/// "UBND xã Tỉnh Châu" → "Tỉnh Châu": the place a document is dated at.
+pub fn place(agency_name: &str) -> &str {
+    const PREFIXES: [&str; 8] = [
+        "UBND xã ",
+        "UBND phường ",
+        "UBND thị trấn ",
+        "UBND đặc khu ",
+        "UBND tỉnh ",
+        "UBND thành phố ",
+        "UBND huyện ",
+        "UBND ",
+    ];
+    PREFIXES.iter().find_map(|p| agency_name.strip_prefix(p)).unwrap_or(agency_name)
+}
