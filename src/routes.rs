@@ -112,6 +112,7 @@ fn report_routes(cfg: &mut ServiceConfig) {
     cfg.service(reports::routes::summary)
         .service(reports::routes::timeseries)
         .service(reports::routes::officers)
+        .service(reports::routes::register)
         .service(reports::routes::get_targets)
         .service(reports::routes::put_targets);
 }

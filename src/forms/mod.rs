@@ -27,7 +27,9 @@ use crate::clock::vietnam;
 use crate::vietnamese::admin_date;
 
 /// A document the desk prints, as HTML or DOCX.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum PrintFormat {
     /// Printable HTML (A4).
@@ -39,6 +41,19 @@ pub enum PrintFormat {
 
 /// The media type of a DOCX file.
 pub const DOCX_TYPE: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+/// The sheet in the format asked, with its media type.
+pub fn print(sheet: &Sheet, format: PrintFormat) -> anyhow::Result<(Vec<u8>, &'static str)> {
+    Ok(match format {
+        PrintFormat::Html => (html::render(sheet)?.into_bytes(), "text/html; charset=utf-8"),
+        PrintFormat::Docx => (docx::render(sheet)?, DOCX_TYPE),
+    })
+}
+
+/// A code as part of a file name: letters, digits and dots kept, anything else a hyphen.
+pub fn file_part(code: &str) -> String {
+    code.replace(|c: char| !c.is_ascii_alphanumeric() && c != '.', "-")
+}
 
 /// A day as administrative documents write it: "08/01/2024", "25/6/2024".
 pub fn date(at: DateTime<Utc>) -> String {

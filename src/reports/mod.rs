@@ -18,6 +18,7 @@
 //! - `service`: puts them together under the caller's scope; `routes` the HTTP handlers.
 //! - `document/`: writes the report in Vietnamese, one section at a time (`words` holds the
 //!   sentences that stand alone); `export` lays it out as CSV, XLSX, HTML and DOCX.
+//! - `register`: the desk's register of dossiers for a period (form 06), laid out by `crate::forms`.
 
 pub mod counters;
 pub mod document;
@@ -25,6 +26,7 @@ pub mod export;
 pub mod figures;
 pub mod model;
 pub mod percent;
+pub mod register;
 pub mod rollup;
 pub mod routes;
 pub mod service;

@@ -29,13 +29,13 @@ use crate::records::counters::facts::ResponsibleKey;
 pub const MAX_BUCKETS: usize = 1_000;
 
 /// The agency, the agencies it covers and the period, or the 4xx that says what is wrong.
-struct Subject {
-    agency: AgencyRow,
-    covered: Vec<String>,
-    period: Period,
+pub(super) struct Subject {
+    pub agency: AgencyRow,
+    pub covered: Vec<String>,
+    pub period: Period,
 }
 
-fn subject(
+pub(super) fn subject(
     conn: &mut DbConnection,
     caller: &Caller,
     agency_id: &str,

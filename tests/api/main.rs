@@ -13,6 +13,7 @@ mod dossiers;
 mod dvcqg;
 mod feedback;
 mod files;
+mod forms;
 mod helpers;
 mod http_errors;
 mod integration;

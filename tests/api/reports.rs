@@ -196,7 +196,7 @@ async fn check_exports(app: &TestApp, token: &str, commune: &str) {
     let (kind, csv) = export(app, token, commune, "csv").await;
     assert!(kind.starts_with("text/csv"));
     let csv = String::from_utf8(csv).unwrap();
-    assert!(csv.starts_with("figure,value\n"));
+    assert!(csv.starts_with("\u{feff}figure,value\n"), "UTF-8 with a BOM, for Excel");
     assert!(csv.contains("\nreception.total,1222\n"), "{csv}");
     assert!(csv.contains("\nresolution.late_rate,3.36\n"));
     assert!(csv.contains("\ndigitization.missing_by_responsible.Trần Trung Cường.result,252\n"));

@@ -197,11 +197,3 @@ pub fn load(conn: &mut DbConnection, caller: &Caller, id: &str, origin: String) 
     }
     Ok(Paper { personal: sees_personal_data(caller), row, names, steps, origin })
 }
-
-/// The sheet in the format asked, with its media type and file extension.
-pub fn print(sheet: &Sheet, format: PrintFormat) -> Result<(Vec<u8>, &'static str), ApiError> {
-    Ok(match format {
-        PrintFormat::Html => (crate::forms::html::render(sheet)?.into_bytes(), "text/html; charset=utf-8"),
-        PrintFormat::Docx => (crate::forms::docx::render(sheet)?, crate::forms::DOCX_TYPE),
-    })
-}

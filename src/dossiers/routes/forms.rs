@@ -93,7 +93,7 @@ pub async fn print(
             Ok::<_, ApiError>((paper, sheet))
         })
         .await?;
-    let (body, content_type) = forms::print(&sheet, format)?;
+    let (body, content_type) = crate::forms::print(&sheet, format)?;
     let details =
         serde_json::json!({"view": "form", "form": kind.as_str(), "personal_fields": paper.personal});
     witness.saw(read.in_agency(Some(paper.row.agency_id.clone())).with(details));
