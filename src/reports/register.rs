@@ -5,7 +5,7 @@
 //!
 //! The register names applicants and their contacts, so it is read by those who read the
 //! agency's reports (leaders and admins within their scope) and each export is recorded in the
-//! audit trail. A period with more than [`MAX_LINES`] dossiers is refused (400 on `to`): a
+//! audit trail. A period with more than [`MAX_LINES`] dossiers is refused (422 on `to`): a
 //! register that long is printed month by month.
 
 use chrono::NaiveDate;

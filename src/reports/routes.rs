@@ -242,8 +242,10 @@ pub async fn put_targets(
 ///
 /// Who may call it: whoever may read the agency's reports — leaders and admins of the agency or
 /// one above it. The register names applicants, so each export is recorded in the audit trail.
-/// Refused with 400 when `from` is after `to` or a date is out of range, or (on `to`) when the
-/// period holds more than 5 000 dossiers; 404 for an agency outside the caller's scope.
+/// Refused with 400 for a missing or malformed parameter (a `format` other than `html` or
+/// `docx`), 422 when `from` is after `to`, a year is out of range, or (on `to`) the period holds
+/// more than 5 000 dossiers; 403 for officers, service accounts and citizens; 404 for an agency
+/// outside the caller's scope.
 #[utoipa::path(
     operation_id = "reports_register",
     tag = "reports",
