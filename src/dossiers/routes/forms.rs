@@ -40,7 +40,7 @@ use crate::http::responses as r;
     tag = "dossiers",
     params(
         ("id" = String, Path, description = "The dossier's id"),
-        ("form" = FormKind, Path, description = "Which form: `receipt` (01), `supplement-request` (02), `refusal` (03), `apology` (04), `control-sheet` (05); any other is a 404"),
+        ("form" = inline(FormKind), Path, description = "Which form: `receipt` (01), `supplement-request` (02), `refusal` (03), `apology` (04), `control-sheet` (05); any other is a 404"),
         FormQuery,
     ),
     responses(
