@@ -86,6 +86,7 @@ pub fn lines(style: &str, lines: &[String]) -> Paragraph {
 /// in twentieths of a point.
 pub fn columns(cells: Vec<Vec<Paragraph>>, width: usize) -> Table {
     let each = width / cells.len().max(1);
+    let grid = vec![each; cells.len()];
     let row = cells
         .into_iter()
         .map(|paragraphs| {
@@ -94,7 +95,7 @@ pub fn columns(cells: Vec<Vec<Paragraph>>, width: usize) -> Table {
                 .fold(TableCell::new().width(each, WidthType::Dxa), TableCell::add_paragraph)
         })
         .collect();
-    Table::without_borders(vec![TableRow::new(row)]).width(width, WidthType::Dxa)
+    Table::without_borders(vec![TableRow::new(row)]).set_grid(grid).width(width, WidthType::Dxa)
 }
 
 /// The heading of an administrative document: issuer and number left, motto and date right.
@@ -183,7 +184,7 @@ fn grid(head: &[String], rows: &[Vec<String>], width: usize) -> Table {
     };
     let mut table_rows = vec![TableRow::new(head.iter().map(|h| cell(h, true)).collect())];
     table_rows.extend(rows.iter().map(|r| TableRow::new(r.iter().map(|c| cell(c, false)).collect())));
-    Table::new(table_rows).width(width, WidthType::Dxa)
+    Table::new(table_rows).set_grid(vec![each; head.len()]).width(width, WidthType::Dxa)
 }
 
 /// The document's bytes.

@@ -46,7 +46,7 @@ mod tests {
         };
         let html = render(&sheet).unwrap();
         assert!(!html.contains("<script>"), "{html}");
-        assert!(html.contains("&lt;script&gt;"));
+        assert!(html.contains("&#60;script&#62;"), "{html}");
         assert!(html.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"));
     }
 }
