@@ -34,6 +34,7 @@ pub mod enums;
 pub mod error;
 pub mod feedback;
 pub mod file_store;
+pub mod forms;
 pub mod generate;
 pub mod http;
 pub mod i18n;

@@ -69,6 +69,7 @@ fn dossier_routes(cfg: &mut ServiceConfig) {
         .service(dossiers::routes::write::update_dossier)
         .service(dossiers::routes::read::dossier_history)
         .service(dossiers::routes::slips::dossier_receipt)
+        .service(dossiers::routes::forms::dossier_form)
         .service(dossiers::routes::steps::accept)
         .service(dossiers::routes::steps::request_supplement)
         .service(dossiers::routes::steps::supplement)
@@ -112,6 +113,7 @@ fn report_routes(cfg: &mut ServiceConfig) {
         .service(reports::drilldown::routes::summary_dossiers)
         .service(reports::routes::timeseries)
         .service(reports::routes::officers)
+        .service(reports::routes::register)
         .service(reports::routes::get_targets)
         .service(reports::routes::put_targets);
 }

@@ -44,22 +44,6 @@ pub fn csv_cell(text: &str) -> std::borrow::Cow<'_, str> {
     if risky && text.parse::<f64>().is_err() { format!("'{text}").into() } else { text.into() }
 }
 
-/// Text safe inside HTML.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,6 +16,7 @@ use crate::auth::scope::Scope;
 use crate::clock;
 use crate::db::{Db, DbConnection};
 use crate::error::ApiError;
+use crate::http::csv::HeaderLang;
 use crate::http::extract::QueryParams;
 use crate::http::pagination;
 use crate::http::responses as r;
@@ -63,6 +64,9 @@ pub struct AuditQuery {
     /// `json` (default) or `csv`.
     #[param(inline)]
     pub format: Option<AuditFormat>,
+    /// CSV: the column headers' language, `en` (machine names, the default) or `vi`.
+    #[param(inline)]
+    pub lang: Option<HeaderLang>,
 }
 
 /// One event of the trail.
@@ -173,6 +177,7 @@ pub async fn list_audit(
         "actor_id": query.actor_id, "subject_type": query.subject_type, "subject_id": query.subject_id,
         "action": query.action, "agency_id": query.agency_id, "from": query.from, "to": query.to,
     });
+    let lang = query.lang;
     let filter_query = query;
     match format {
         AuditFormat::Json => {
@@ -190,7 +195,7 @@ pub async fn list_audit(
             let (body, rows) = db
                 .run(move |conn| {
                     let filter = filter(conn, &scope, filter_query)?;
-                    csv(conn, &filter)
+                    csv(conn, &filter, lang)
                 })
                 .await?;
             let export = witness
@@ -231,24 +236,29 @@ fn filter(conn: &mut DbConnection, scope: &Scope, query: AuditQuery) -> Result<F
 
 /// Every matching event as CSV, and how many there were. Each cell is neutralised against
 /// spreadsheet formulas: names and details are what users typed.
-fn csv(conn: &mut DbConnection, filter: &Filter) -> Result<(Vec<u8>, usize), ApiError> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer
-        .write_record([
-            "id",
-            "occurred_at",
-            "action",
-            "actor_kind",
-            "actor_id",
-            "actor_name",
-            "actor_role",
-            "client_address",
-            "subject_type",
-            "subject_id",
-            "agency_id",
-            "details",
-        ])
-        .map_err(anyhow::Error::from)?;
+/// The CSV's columns: machine name and Vietnamese header.
+const CSV_COLUMNS: [(&str, &str); 12] = [
+    ("id", "Số thứ tự"),
+    ("occurred_at", "Thời điểm"),
+    ("action", "Hành động"),
+    ("actor_kind", "Loại chủ thể"),
+    ("actor_id", "Mã người thực hiện"),
+    ("actor_name", "Người thực hiện"),
+    ("actor_role", "Vai trò"),
+    ("client_address", "Địa chỉ máy khách"),
+    ("subject_type", "Loại đối tượng"),
+    ("subject_id", "Mã đối tượng"),
+    ("agency_id", "Mã cơ quan"),
+    ("details", "Chi tiết"),
+];
+
+fn csv(
+    conn: &mut DbConnection,
+    filter: &Filter,
+    lang: Option<HeaderLang>,
+) -> Result<(Vec<u8>, usize), ApiError> {
+    let mut writer = crate::http::csv::writer();
+    writer.write_record(crate::http::csv::header(&CSV_COLUMNS, lang)).map_err(anyhow::Error::from)?;
     let (mut after, mut count) = (None, 0);
     loop {
         let rows = store::list(conn, filter, after, CSV_CHUNK)?;

@@ -63,6 +63,15 @@ pub fn check_matches(row: &DossierRow, check: Option<&str>) -> bool {
     ends_with_check(&row.applicant_phone) || ends_with_check(&row.applicant_id_number)
 }
 
+/// The check the applicant looks the dossier up with, as the receipt's QR code carries it: the
+/// last 4 digits of the phone, else of the identity number; none when neither ends in 4 digits.
+pub fn check_of(row: &DossierRow) -> Option<String> {
+    [&row.applicant_phone, &row.applicant_id_number].into_iter().flatten().find_map(|value| {
+        let tail = value.get(value.len().checked_sub(CHECK_DIGITS)?..)?;
+        tail.bytes().all(|b| b.is_ascii_digit()).then(|| tail.to_owned())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,6 +84,8 @@ mod tests {
         let mut row = fixtures::row(Channel::Direct, &fixtures::officer());
         assert!(check_matches(&row, Some("5678")));
         assert!(check_matches(&row, Some("1234")));
+        assert_eq!(check_of(&row).as_deref(), Some("5678"), "the phone first");
+        assert!(check_matches(&row, check_of(&row).as_deref()));
         for wrong in
             [None, Some(""), Some("0000"), Some("678"), Some("45678"), Some("12a4"), Some("５６７８")]
         {
@@ -83,6 +94,7 @@ mod tests {
         row.applicant_phone = None;
         row.applicant_id_number = None;
         assert!(!check_matches(&row, Some("5678")), "nothing to check against: never found");
+        assert_eq!(check_of(&row), None);
     }
 
     #[test]

@@ -332,7 +332,7 @@ pub struct ReceiptQuery {
     pub format: Option<ReceiptFormat>,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReceiptFormat {
     Html,

@@ -317,6 +317,13 @@ pub(super) fn publish(
 /// applicant's address and phone).
 pub fn receipt(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<(Receipt, String), ApiError> {
     let row = load_visible(conn, caller, id)?;
+    let names = receipt_names(conn, &row)?;
+    let agency_id = row.agency_id.clone();
+    Ok((views::receipt(row, names, caller)?, agency_id))
+}
+
+/// The names the receipt and the other forms print beside the dossier's own data.
+pub fn receipt_names(conn: &mut DbConnection, row: &DossierRow) -> Result<ReceiptNames, ApiError> {
     let agency = agencies::find(conn, &row.agency_id)?.ok_or_else(|| anyhow::anyhow!("agency vanished"))?;
     let procedure =
         procedures::find(conn, &row.procedure_id)?.ok_or_else(|| anyhow::anyhow!("procedure vanished"))?;
@@ -327,15 +334,13 @@ pub fn receipt(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<(Re
     let components =
         serde_json::from_str::<Vec<serde_json::Value>>(&row.components).map_err(anyhow::Error::from)?;
     let files = files::names_by_component(conn, &row.id, components.len())?;
-    let names = ReceiptNames {
+    Ok(ReceiptNames {
         agency: agency.name,
         procedure_code: procedure.code,
         procedure: procedure.name,
         received_by,
         files,
-    };
-    let agency_id = row.agency_id.clone();
-    Ok((views::receipt(row, names, caller)?, agency_id))
+    })
 }
 
 /// The public lookup by code and check: status and appointment only. A check that does not

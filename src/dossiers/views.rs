@@ -229,6 +229,7 @@ impl TryFrom<history::Entry> for HistoryEntry {
 }
 
 /// The names a receipt prints beside the dossier's own data.
+#[derive(Debug, Clone)]
 pub struct ReceiptNames {
     pub agency: String,
     pub procedure_code: String,

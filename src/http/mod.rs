@@ -4,6 +4,7 @@
 
 pub mod cache;
 pub mod client;
+pub mod csv;
 pub mod download;
 pub mod etag;
 pub mod extract;

@@ -2,25 +2,25 @@
 //! document as printable HTML and as DOCX.
 
 use std::collections::HashMap;
-use std::io::Cursor;
 
-use docx_rs::{
-    AlignmentType, Docx, Footnote, PageMargin, Paragraph, Run, RunFonts, Table, TableCell, TableRow,
-    WidthType,
-};
+use askama::Template;
+use docx_rs::{Footnote, Paragraph, Run, VertAlignType};
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 use serde_json::Value;
 
 use super::document::{Block, Inline};
 use super::model::{FieldLine, Summary};
-use crate::vietnamese::{csv_cell, escape_html};
+use crate::forms::docx as words;
+use crate::http::csv::HeaderLang;
+use crate::vietnamese::csv_cell;
 
 /// Every figure as `figure,value` lines, named by its path in the JSON (`reception.new_online`);
 /// list items are named by their indicator, field or responsible person. A cell a spreadsheet
-/// would run as a formula is neutralised ([`csv_cell`]).
-pub fn csv(summary: &Summary) -> anyhow::Result<Vec<u8>> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(["figure", "value"])?;
+/// would run as a formula is neutralised ([`csv_cell`]). UTF-8 with a BOM; `lang` names the
+/// columns (`crate::http::csv`).
+pub fn csv(summary: &Summary, lang: Option<HeaderLang>) -> anyhow::Result<Vec<u8>> {
+    let mut writer = crate::http::csv::writer();
+    writer.write_record(crate::http::csv::header(&[("figure", "Chỉ số"), ("value", "Giá trị")], lang))?;
     for (name, value) in figure_lines(summary)? {
         // Names and values carry agency, officer and procedure names as users typed them.
         writer.write_record([csv_cell(&name).as_bytes(), csv_cell(&value).as_bytes()])?;
@@ -192,109 +192,32 @@ fn form_columns(line: &FieldLine) -> [i64; 11] {
     ]
 }
 
-fn inline_html(parts: &[Inline]) -> String {
-    parts
-        .iter()
-        .map(|part| match part {
-            Inline::Text(t) => escape_html(t),
-            Inline::Bold(t) => format!("<strong>{}</strong>", escape_html(t)),
-            Inline::Note(n) => format!("<sup><a href=\"#fn{n}\" id=\"ref{n}\">{n}</a></sup>"),
-        })
-        .collect()
+/// The printable document, from `templates/reports/document.html` (askama escapes every value).
+#[derive(Template)]
+#[template(path = "reports/document.html")]
+struct DocumentPage<'a> {
+    title: &'a str,
+    blocks: &'a [Block],
+    /// The footnotes, listed at the end.
+    notes: Vec<(usize, &'a str)>,
 }
 
 /// The printable document: A4, Times New Roman 14, as administrative documents are typed.
-pub fn html(blocks: &[Block], title: &str) -> String {
-    let mut body = String::new();
-    let mut notes = String::new();
-    for block in blocks {
-        match block {
-            Block::Masthead { left, right, number, place_date } => {
-                let lines =
-                    |ls: &[String]| ls.iter().map(|l| escape_html(l)).collect::<Vec<_>>().join("<br>");
-                body.push_str(&format!(
-                    "<table class=\"masthead\"><tr><td><strong>{}</strong></td><td><strong>{}</strong></td></tr>\
-                     <tr><td>{}</td><td><em>{}</em></td></tr></table>\n",
-                    lines(left),
-                    lines(right),
-                    escape_html(number),
-                    escape_html(place_date)
-                ));
-            }
-            Block::Title(t) => body.push_str(&format!("<h1>{}</h1>\n", escape_html(t))),
-            Block::Subtitle(t) => body.push_str(&format!("<p class=\"subtitle\">{}</p>\n", escape_html(t))),
-            Block::Heading(t) => body.push_str(&format!("<h2>{}</h2>\n", escape_html(t))),
-            Block::Paragraph(parts) => body.push_str(&format!("<p>{}</p>\n", inline_html(parts))),
-            Block::Placeholder(t) => {
-                body.push_str(&format!("<p class=\"placeholder\">{}</p>\n", escape_html(t)))
-            }
-            Block::Recipients(lines) => {
-                let items: Vec<String> = lines.iter().map(|l| escape_html(l)).collect();
-                body.push_str(&format!(
-                    "<div class=\"closing\"><p class=\"recipients\">{}</p>",
-                    items.join("<br>")
-                ));
-            }
-            Block::Signature { lines } => {
-                let items: Vec<String> = lines.iter().map(|l| escape_html(l)).collect();
-                body.push_str(&format!(
-                    "<p class=\"signature\"><strong>{}</strong></p></div>\n",
-                    items.join("<br>")
-                ));
-            }
-            Block::Footnote { number, text } => notes.push_str(&format!(
-                "<p id=\"fn{number}\"><sup><a href=\"#ref{number}\">{number}</a></sup> {}</p>\n",
-                escape_html(text)
-            )),
-        }
-    }
-    if !notes.is_empty() {
-        body.push_str(&format!("<hr class=\"notes\">\n<section class=\"footnotes\">\n{notes}</section>\n"));
-    }
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\n{}\n</style>\n</head>\n<body>\n{}</body>\n</html>\n",
-        escape_html(title),
-        STYLE,
-        body
-    )
+pub fn html(blocks: &[Block], title: &str) -> anyhow::Result<String> {
+    let notes = blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Footnote { number, text } => Some((*number, text.as_str())),
+            _ => None,
+        })
+        .collect();
+    Ok(DocumentPage { title, blocks, notes }.render()?)
 }
 
-const STYLE: &str = "@page { size: A4; margin: 20mm 15mm 20mm 30mm; }
-body { font-family: 'Times New Roman', Times, serif; font-size: 14pt; line-height: 1.4; max-width: 165mm; margin: auto; }
-table.masthead { width: 100%; border-collapse: collapse; text-align: center; font-size: 13pt; }
-table.masthead td { vertical-align: top; width: 50%; padding: 2pt; }
-h1 { text-align: center; font-size: 14pt; margin: 18pt 0 0; }
-p.subtitle { text-align: center; font-weight: bold; margin-top: 0; }
-h2 { font-size: 14pt; margin: 10pt 0 4pt; }
-p { text-align: justify; text-indent: 10mm; margin: 4pt 0; }
-p.placeholder { font-style: italic; color: #555; }
-div.closing { display: flex; justify-content: space-between; margin-top: 12pt; }
-p.recipients { font-size: 12pt; text-indent: 0; }
-p.signature { text-align: center; text-indent: 0; }
-hr.notes { width: 40%; margin-left: 0; }
-section.footnotes p { font-size: 12pt; text-indent: 0; }
-@media print { a { color: inherit; text-decoration: none; } }";
-
-fn font() -> RunFonts {
-    RunFonts::new()
-        .ascii("Times New Roman")
-        .hi_ansi("Times New Roman")
-        .cs("Times New Roman")
-        .east_asia("Times New Roman")
-}
-
-fn centered(text: &str, bold: bool, italic: bool) -> Paragraph {
-    let mut run = Run::new().add_text(text);
-    if bold {
-        run = run.bold();
-    }
-    if italic {
-        run = run.italic();
-    }
-    Paragraph::new().align(AlignmentType::Center).add_run(run)
-}
-
-/// The document as DOCX (sizes in half-points: 28 is 14 pt). Footnotes are real Word footnotes.
+/// The document as DOCX (sizes in half-points: 28 is 14 pt), in the named styles of
+/// `crate::forms::docx`, as the HTML lays it out: the heading and the closing ("Nơi nhận" and the
+/// signature beside it) are borderless two-column tables; footnotes are real Word footnotes,
+/// their marks superscript.
 pub fn docx(blocks: &[Block]) -> anyhow::Result<Vec<u8>> {
     let notes: HashMap<usize, &str> = blocks
         .iter()
@@ -303,32 +226,19 @@ pub fn docx(blocks: &[Block]) -> anyhow::Result<Vec<u8>> {
             _ => None,
         })
         .collect();
-    let mut doc = Docx::new()
-        .default_fonts(font())
-        .default_size(28)
-        .page_size(11_906, 16_838)
-        .page_margin(PageMargin::new().top(1134).bottom(1134).left(1701).right(850));
+    let width = words::text_width(false);
+    let mut doc = words::document(false);
     for block in blocks {
         doc = match block {
-            Block::Masthead { left, right, number, place_date } => {
-                let column = |lines: &[String], extra: Paragraph| {
-                    let mut cell = TableCell::new().width(4_600, WidthType::Dxa);
-                    for line in lines {
-                        cell = cell.add_paragraph(centered(line, true, false).size(26));
-                    }
-                    cell.add_paragraph(extra)
-                };
-                let table = Table::without_borders(vec![TableRow::new(vec![
-                    column(left, centered(number, false, false).size(26)),
-                    column(right, centered(place_date, false, true).size(26)),
-                ])]);
-                doc.add_table(table)
+            // The right column is always the national motto, as `forms` prints it.
+            Block::Masthead { left, right: _, number, place_date } => {
+                doc.add_table(words::masthead(left, Some(number), Some(place_date), width))
             }
-            Block::Title(t) => doc.add_paragraph(centered(t, true, false)),
-            Block::Subtitle(t) => doc.add_paragraph(centered(t, true, false)),
-            Block::Heading(t) => doc.add_paragraph(Paragraph::new().add_run(Run::new().add_text(t).bold())),
+            Block::Title(t) => doc.add_paragraph(words::styled("DocTitle", t)),
+            Block::Subtitle(t) => doc.add_paragraph(words::styled("DocSubtitle", t)),
+            Block::Heading(t) => doc.add_paragraph(words::styled("SectionHeading", t)),
             Block::Paragraph(parts) => {
-                let mut p = Paragraph::new().align(AlignmentType::Both);
+                let mut p = Paragraph::new().style("BodyText");
                 for part in parts {
                     p = match part {
                         Inline::Text(t) => p.add_run(Run::new().add_text(t)),
@@ -338,40 +248,35 @@ pub fn docx(blocks: &[Block]) -> anyhow::Result<Vec<u8>> {
                             let mut footnote = Footnote::new();
                             let footnote = footnote
                                 .add_content(Paragraph::new().add_run(Run::new().add_text(text).size(24)));
-                            p.add_run(Run::new().add_footnote_reference(footnote))
+                            let mut mark = Run::new().add_footnote_reference(footnote);
+                            // Superscript on the run too, for readers that ignore the style.
+                            mark.run_property = mark.run_property.vert_align(VertAlignType::SuperScript);
+                            p.add_run(mark)
                         }
                     };
                 }
                 doc.add_paragraph(p)
             }
-            Block::Placeholder(t) => {
-                doc.add_paragraph(Paragraph::new().add_run(Run::new().add_text(t).italic()))
-            }
-            Block::Recipients(lines) => {
-                let mut p = Paragraph::new();
-                for (i, line) in lines.iter().enumerate() {
-                    let mut run = Run::new().add_text(line).size(24);
+            Block::Placeholder(t) => doc.add_paragraph(words::styled("Hint", t)),
+            Block::Closing { recipients, signature } => {
+                let mut list = Paragraph::new().style("Recipients");
+                for (i, line) in recipients.iter().enumerate() {
+                    let mut run = Run::new().add_text(line);
                     if i == 0 {
                         run = run.bold().italic();
                     }
-                    if i + 1 < lines.len() {
+                    if i + 1 < recipients.len() {
                         run = run.add_break(docx_rs::BreakType::TextWrapping);
                     }
-                    p = p.add_run(run);
+                    list = list.add_run(run);
                 }
-                doc.add_paragraph(p)
-            }
-            Block::Signature { lines } => {
-                let mut d = doc;
-                for line in lines {
-                    d = d.add_paragraph(centered(line, true, false));
-                }
-                d
+                doc.add_table(words::columns(
+                    vec![vec![list], vec![words::lines("SignatureBlock", signature)]],
+                    width,
+                ))
             }
             Block::Footnote { .. } => doc,
         };
     }
-    let mut buffer = Cursor::new(Vec::new());
-    doc.build().pack(&mut buffer)?;
-    Ok(buffer.into_inner())
+    words::pack(doc)
 }

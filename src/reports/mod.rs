@@ -19,6 +19,7 @@
 //! - `drilldown/`: the dossiers behind a figure of the summary, a page at a time or as a file.
 //! - `document/`: writes the report in Vietnamese, one section at a time (`words` holds the
 //!   sentences that stand alone); `export` lays it out as CSV, XLSX, HTML and DOCX.
+//! - `register`: the desk's register of dossiers for a period (form 06), laid out by `crate::forms`.
 
 pub mod counters;
 pub mod document;
@@ -27,6 +28,7 @@ pub mod export;
 pub mod figures;
 pub mod model;
 pub mod percent;
+pub mod register;
 pub mod rollup;
 pub mod routes;
 pub mod service;

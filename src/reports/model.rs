@@ -1,5 +1,6 @@
 //! The report's shapes, as docs/report.md fixes them.
 
+use crate::http::csv::HeaderLang;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -263,6 +264,9 @@ pub struct SummaryQuery {
     /// The document's number, e.g. `15/BC-BPMC`.
     #[param(max_length = 100)]
     pub document_number: Option<String>,
+    /// CSV: the column headers' language, `en` (machine names, the default) or `vi`.
+    #[param(inline)]
+    pub lang: Option<HeaderLang>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -331,3 +331,39 @@ pub fn put_target(
     }
     Ok(())
 }
+
+/// The dossiers the register lists: submitted in the period to one of the agencies, in the order
+/// they came, at most `limit`.
+pub fn register_rows(
+    conn: &mut DbConnection,
+    agency_ids: &[String],
+    period: &Period,
+    limit: i64,
+) -> QueryResult<Vec<crate::dossiers::row::DossierRow>> {
+    use crate::dossiers::row::DossierRow;
+    dossiers::table
+        .filter(dossiers::agency_id.eq_any(agency_ids))
+        .filter(dossiers::submitted_at.ge(clock::to_db(period.start)))
+        .filter(dossiers::submitted_at.lt(clock::to_db(period.end)))
+        .order((dossiers::submitted_at.asc(), dossiers::code.asc()))
+        .limit(limit)
+        .select(DossierRow::as_select())
+        .load(conn)
+}
+
+/// The names of these procedures and agencies, by id.
+pub fn register_names(
+    conn: &mut DbConnection,
+    procedure_ids: &[String],
+    agency_ids: &[String],
+) -> QueryResult<(HashMap<String, String>, HashMap<String, String>)> {
+    let procedures = procedures::table
+        .filter(procedures::id.eq_any(procedure_ids))
+        .select((procedures::id, procedures::name))
+        .load::<(String, String)>(conn)?;
+    let agencies = agencies::table
+        .filter(agencies::id.eq_any(agency_ids))
+        .select((agencies::id, agencies::name))
+        .load::<(String, String)>(conn)?;
+    Ok((procedures.into_iter().collect(), agencies.into_iter().collect()))
+}

@@ -314,7 +314,7 @@ async fn the_csv_export_holds_every_matching_event_defused_and_is_itself_recorde
     let csv = response.text().await.unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 2, "{csv}");
-    assert!(lines[0].starts_with("id,occurred_at,action,actor_kind,actor_id,actor_name"), "{csv}");
+    assert!(lines[0].starts_with("\u{feff}id,occurred_at,action,actor_kind,actor_id,actor_name"), "{csv}");
     assert!(lines[1].contains("sign_in_refused") && lines[1].contains("\"'=hyperlink("), "{csv}");
 
     let exports = events(&app, &admin, "action=export").await;

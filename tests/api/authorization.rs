@@ -126,6 +126,10 @@ const MATRIX: &[(&str, Rel, [u16; 6])] = {
         ("GET /api/v1/dossiers/{dossier}/receipt",  Own,     [200, 200, 200, 200, 404, 401]),
         ("GET /api/v1/dossiers/{dossier}/receipt",  Child,   [200, 200, 404, 404, 404, 401]),
         ("GET /api/v1/dossiers/{dossier}/receipt",  Foreign, [404, 404, 404, 404, 404, 401]),
+        // The printable forms: whoever may read the dossier (here the control sheet).
+        ("GET /api/v1/dossiers/{dossier}/forms/{form}", Own,  [200, 200, 200, 200, 404, 401]),
+        ("GET /api/v1/dossiers/{dossier}/forms/{form}", Child, [200, 200, 404, 404, 404, 401]),
+        ("GET /api/v1/dossiers/{dossier}/forms/{form}", Foreign, [404, 404, 404, 404, 404, 401]),
         // The national portal's shape: whoever may read the dossier.
         ("GET /api/v1/integrations/dvcqg/dossiers/{dossier}", Own, [200, 200, 200, 200, 404, 401]),
         ("GET /api/v1/integrations/dvcqg/dossiers/{dossier}", Child, [200, 200, 404, 404, 404, 401]),
@@ -213,6 +217,10 @@ const MATRIX: &[(&str, Rel, [u16; 6])] = {
         ("GET /api/v1/reports/summary/dossiers",    Own,     [200, 200, 403, 403, 403, 401]),
         ("GET /api/v1/reports/summary/dossiers",    Child,   [200, 200, 403, 403, 403, 401]),
         ("GET /api/v1/reports/summary/dossiers",    Foreign, [404, 404, 403, 403, 403, 401]),
+        // The register (form 06): whoever may read the agency's reports.
+        ("GET /api/v1/reports/register",            Own,     [200, 200, 403, 403, 403, 401]),
+        ("GET /api/v1/reports/register",            Child,   [200, 200, 403, 403, 403, 401]),
+        ("GET /api/v1/reports/register",            Foreign, [404, 404, 403, 403, 403, 401]),
         ("GET /api/v1/reports/timeseries",          Own,     [200, 200, 403, 403, 403, 401]),
         ("GET /api/v1/reports/timeseries",          Child,   [200, 200, 403, 403, 403, 401]),
         ("GET /api/v1/reports/timeseries",          Foreign, [404, 404, 403, 403, 403, 401]),
@@ -440,6 +448,7 @@ fn request(world: &World, endpoint: &str, rel: Rel, n: usize) -> (Method, String
         .replace("{code}", &world.codes[i])
         .replace("{feedback}", &world.feedback[i])
         .replace("{rejected}", &world.rejected[i])
+        .replace("{form}", "control-sheet")
         .replace("{webhook}", &world.webhook)
         .replace("{file}", &world.files[i])
         .replace("{token}", "not-a-link")
@@ -452,7 +461,9 @@ fn request(world: &World, endpoint: &str, rel: Rel, n: usize) -> (Method, String
         ("GET", "/api/v1/dossiers/worklist") | ("GET", "/api/v1/feedback/worklist") => {
             path.push_str(&format!("?kind=overdue&agency_id={target_agency}"))
         }
-        ("GET", "/api/v1/reports/summary") | ("GET", "/api/v1/reports/officers") => {
+        ("GET", "/api/v1/reports/summary")
+        | ("GET", "/api/v1/reports/officers")
+        | ("GET", "/api/v1/reports/register") => {
             path.push_str(&format!("?agency_id={target_agency}&from=2024-01-01&to=2024-06-30"))
         }
         ("GET", "/api/v1/reports/summary/dossiers") => path.push_str(&format!(
@@ -609,6 +620,7 @@ fn the_matrix_covers_every_api_operation() {
                 .replace("/dossiers/{id}", "/dossiers/{dossier}")
                 .replace("/dossiers/{closed}/history", "/dossiers/{dossier}/history")
                 .replace("/dossiers/{closed}/receipt", "/dossiers/{dossier}/receipt")
+                .replace("/dossiers/{closed}/forms/", "/dossiers/{dossier}/forms/")
                 .replace("/feedback/{id}/history", "/feedback/{feedback}/history")
                 .replace("/feedback/{id}/", "/feedback/{rejected}/")
                 .replace("/feedback/{id}", "/feedback/{feedback}")

@@ -14,6 +14,7 @@ mod drilldown;
 mod dvcqg;
 mod feedback;
 mod files;
+mod forms;
 mod helpers;
 mod http_errors;
 mod integration;

@@ -196,7 +196,7 @@ async fn check_exports(app: &TestApp, token: &str, commune: &str) {
     let (kind, csv) = export(app, token, commune, "csv").await;
     assert!(kind.starts_with("text/csv"));
     let csv = String::from_utf8(csv).unwrap();
-    assert!(csv.starts_with("figure,value\n"));
+    assert!(csv.starts_with("\u{feff}figure,value\n"), "UTF-8 with a BOM, for Excel");
     assert!(csv.contains("\nreception.total,1222\n"), "{csv}");
     assert!(csv.contains("\nresolution.late_rate,3.36\n"));
     assert!(csv.contains("\ndigitization.missing_by_responsible.Trần Trung Cường.result,252\n"));
@@ -260,6 +260,32 @@ async fn check_exports(app: &TestApp, token: &str, commune: &str) {
     std::io::Read::read_to_string(&mut package.by_name("word/footnotes.xml").unwrap(), &mut footnotes)
         .unwrap();
     assert!(footnotes.contains("Người phụ trách: Trần Trung Cường (68 hồ sơ)."), "{footnotes}");
+    // Laid out as the HTML: named styles, "Nơi nhận" with the signature beside it (one row of a
+    // table), the footnote marks superscript.
+    let part = |package: &mut zip::ZipArchive<_>, name: &str| {
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut package.by_name(name).unwrap(), &mut xml).unwrap();
+        xml
+    };
+    let document = part(&mut package, "word/document.xml");
+    for style in ["DocTitle", "SectionHeading", "BodyText", "SignatureBlock", "Recipients"] {
+        assert!(document.contains(&format!("w:val=\"{style}\"")), "the DOCX lacks the style {style}");
+    }
+    assert!(same_row(&document, "<w:tr", "</w:tr>"), "the signature beside Nơi nhận in the DOCX");
+    let styles = part(&mut package, "word/styles.xml");
+    let mark = &styles[styles.find("w:styleId=\"FootnoteReference\"").expect("the footnote mark's style")..];
+    assert!(mark[..mark.find("</w:style>").unwrap()].contains("superscript"), "{styles}");
+    // The blanks the desk fills by hand, and the closing side by side in the HTML too.
+    assert!(html.contains("Số: ……/BC-BPMC") && html.contains(", ngày …… tháng "), "{html}");
+    assert!(same_row(&html, "<tr", "</tr>"), "the signature beside Nơi nhận in the HTML");
+}
+
+/// Whether "Nơi nhận:" and "TRƯỞNG BỘ PHẬN" stand in one row of a table.
+fn same_row(text: &str, open: &str, close: &str) -> bool {
+    let at = text.find("Nơi nhận:").expect("Nơi nhận");
+    let start = text[..at].rfind(open).unwrap_or(at);
+    let end = at + text[at..].find(close).unwrap_or(0);
+    text[start..end].contains("TRƯỞNG BỘ PHẬN")
 }
 
 #[tokio::test]

@@ -1,8 +1,9 @@
 //! Dossiers over HTTP, one file per group of use cases: `write` (receive, update), `steps` (the
 //! nine lifecycle steps), `read` (one dossier, the list, the worklists, the history) and `slips`
-//! (the receipt and the public lookup). Handlers parse, call one use case and answer: the rules
+//! (the receipt and the public lookup), `forms` (the printable forms 01–05). Handlers parse, call one use case and answer: the rules
 //! are in the slice's pure modules, the SQL in its store.
 
+pub mod forms;
 pub mod read;
 pub mod slips;
 pub mod steps;

@@ -10,11 +10,14 @@ use crate::audit::{Action, SubjectType, Witness};
 use crate::auth::caller::{AnyRole, Authorized};
 use crate::db::Db;
 use crate::dossiers::access::sees_personal_data;
+use crate::dossiers::forms::FormKind;
 use crate::dossiers::lookup::LookupThrottle;
 use crate::dossiers::model::{ReceiptFormat, ReceiptQuery};
+use crate::dossiers::routes::forms;
+use crate::dossiers::service;
 use crate::dossiers::views::{PublicDossier, Receipt};
-use crate::dossiers::{receipt, service};
 use crate::error::ApiError;
+use crate::forms::PrintFormat;
 use crate::http::cache::{self, Audience};
 use crate::http::client;
 use crate::http::extract::QueryParams;
@@ -38,24 +41,34 @@ use crate::http::responses as r;
 )]
 #[get("/dossiers/{id}/receipt")]
 pub async fn dossier_receipt(
+    req: HttpRequest,
     auth: Authorized<AnyRole>,
     id: web::Path<String>,
     query: QueryParams<ReceiptQuery>,
     db: web::Data<Db>,
     witness: Witness,
 ) -> Result<HttpResponse, ApiError> {
+    let format = query.format.unwrap_or(ReceiptFormat::Html);
+    if format == ReceiptFormat::Html {
+        // The same form 01 as `/dossiers/{id}/forms/receipt`.
+        return forms::print(
+            &req,
+            &auth,
+            id.into_inner(),
+            FormKind::Receipt,
+            PrintFormat::Html,
+            &db,
+            &witness,
+        )
+        .await;
+    }
     let caller = auth.caller.clone();
     let dossier_id = id.into_inner();
     let read = witness.by(&auth, Action::DossierRead).about(SubjectType::Dossier, &dossier_id);
     let (receipt, agency_id) = db.run(move |conn| service::receipt(conn, &caller, &dossier_id)).await?;
     let details = serde_json::json!({"view": "receipt", "personal_fields": sees_personal_data(&auth)});
     witness.saw(read.in_agency(Some(agency_id)).with(details));
-    Ok(match query.format.unwrap_or(ReceiptFormat::Html) {
-        ReceiptFormat::Json => HttpResponse::Ok().json(receipt),
-        ReceiptFormat::Html => {
-            HttpResponse::Ok().content_type("text/html; charset=utf-8").body(receipt::html(&receipt))
-        }
-    })
+    Ok(HttpResponse::Ok().json(receipt))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

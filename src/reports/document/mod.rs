@@ -38,10 +38,11 @@ pub enum Block {
     Paragraph(Vec<Inline>),
     /// Where the desk writes its own text; shown in italics.
     Placeholder(String),
-    Signature {
-        lines: Vec<String>,
+    /// "Nơi nhận" on the left, the signature beside it on the right.
+    Closing {
+        recipients: Vec<String>,
+        signature: Vec<String>,
     },
-    Recipients(Vec<String>),
     Footnote {
         number: usize,
         text: String,
@@ -96,8 +97,9 @@ fn opening(s: &Summary, desk: &DeskText, today: NaiveDate, label: &str) -> Vec<B
         Block::Masthead {
             left: vec![agency.to_uppercase(), "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ".into()],
             right: vec!["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM".into(), "Độc lập - Tự do - Hạnh phúc".into()],
-            number: format!("Số: {}", desk.document_number.as_deref().unwrap_or("      /BC-BPMC")),
-            place_date: format!("{}, ngày      tháng {} năm {}", place(agency), today.month(), today.year()),
+            // Blanks the desk fills by hand when the document is numbered and signed.
+            number: format!("Số: {}", desk.document_number.as_deref().unwrap_or("……/BC-BPMC")),
+            place_date: format!("{}, ngày …… tháng {} năm {}", place(agency), today.month(), today.year()),
         },
         Block::Title("BÁO CÁO".into()),
         Block::Subtitle(format!("Tình hình tiếp nhận, trả kết quả giải quyết TTHC {label}")),
@@ -290,13 +292,15 @@ fn closing(s: &Summary, desk: &DeskText, label: &str) -> Vec<Block> {
         "Trên đây là báo cáo tình hình tiếp nhận hồ sơ, trả kết quả giải quyết TTHC {label}, kính báo lãnh đạo {} theo quy định./.",
         s.agency.name
     )));
-    blocks.push(Block::Recipients(vec![
-        "Nơi nhận:".into(),
-        "- Như trên;".into(),
-        "- Thành viên BPMC;".into(),
-        "- Lưu: HS.".into(),
-    ]));
-    blocks.push(Block::Signature { lines: vec!["TRƯỞNG BỘ PHẬN".into()] });
+    blocks.push(Block::Closing {
+        recipients: vec![
+            "Nơi nhận:".into(),
+            "- Như trên;".into(),
+            "- Thành viên BPMC;".into(),
+            "- Lưu: HS.".into(),
+        ],
+        signature: vec!["TRƯỞNG BỘ PHẬN".into()],
+    });
     blocks
 }
 

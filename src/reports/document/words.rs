@@ -34,20 +34,7 @@ pub fn period_label(from: NaiveDate, to: NaiveDate) -> String {
     format!("từ ngày {} đến ngày {}", admin_date(from), admin_date(to))
 }
 
-/// "UBND xã Tỉnh Châu" → "Tỉnh Châu": the place a document is dated at.
-pub fn place(agency_name: &str) -> &str {
-    const PREFIXES: [&str; 8] = [
-        "UBND xã ",
-        "UBND phường ",
-        "UBND thị trấn ",
-        "UBND đặc khu ",
-        "UBND tỉnh ",
-        "UBND thành phố ",
-        "UBND huyện ",
-        "UBND ",
-    ];
-    PREFIXES.iter().find_map(|p| agency_name.strip_prefix(p)).unwrap_or(agency_name)
-}
+pub use crate::forms::sheet::place;
 
 /// Who set a target, as the sentence names them.
 pub fn setter(row: &TargetRow, set_by: Option<&str>) -> String {
