@@ -12,10 +12,8 @@ use crate::db::DbConnection;
 use crate::db::filters::{narrow, newest_first};
 use crate::db::schema::{agencies, audit_events, service_accounts, users};
 
-// `treat_none_as_default_value = false`: an absent value is NULL (which is also every column's
-// default), as PostgreSQL's binary COPY needs a value for every column.
 #[derive(Insertable)]
-#[diesel(table_name = audit_events, treat_none_as_default_value = false)]
+#[diesel(table_name = audit_events)]
 struct NewRow<'a> {
     occurred_at: NaiveDateTime,
     action: &'static str,
@@ -48,13 +46,11 @@ pub struct Row {
     pub details: String,
 }
 
-/// Rows per statement on SQLite: 11 parameters a row stays well under its 32,766.
+/// Rows per statement: 11 parameters a row stays well under SQLite's 32,766.
 const CHUNK: usize = 500;
 
 /// Append events, in the caller's transaction when there is one. Actors named by id only get
 /// their username (a person) or client id (a service account) looked up here, once per batch.
-/// The recorder writes every read of a dossier, thousands a second under load: on PostgreSQL
-/// they go in with a binary `COPY` (bench/README.md, the audit trail's cost).
 #[tracing::instrument(level = "debug", skip_all, fields(count = events.len()))]
 pub fn append(conn: &mut DbConnection, events: &[Event]) -> QueryResult<()> {
     let names = actor_names(conn, events)?;
@@ -81,7 +77,9 @@ pub fn append(conn: &mut DbConnection, events: &[Event]) -> QueryResult<()> {
             }
         })
         .collect();
-    crate::db::copy_rows!(conn, audit_events::table, &rows, CHUNK)?;
+    for chunk in rows.chunks(CHUNK) {
+        crate::db::insert_batch!(conn, audit_events::table, chunk)?;
+    }
     Ok(())
 }
 

@@ -130,28 +130,6 @@ macro_rules! insert_batch {
 }
 pub(crate) use insert_batch;
 
-/// Append many rows: a binary `COPY` on PostgreSQL, which spares the server the parse and plan of
-/// a statement with thousands of parameters; multi-row inserts of `$chunk` rows on SQLite (keep
-/// rows × columns under its 32,766 parameters). The row type derives `Insertable` with
-/// `treat_none_as_default_value = false`, as `COPY` needs a value for every column.
-macro_rules! copy_rows {
-    ($conn:expr, $table:expr, $rows:expr, $chunk:expr) => {
-        match $conn {
-            $crate::db::DbConnection::Postgres(c) => {
-                diesel::copy_from($table).from_insertable($rows).execute(c)
-            }
-            $crate::db::DbConnection::Sqlite(c) => {
-                let mut written = 0;
-                for chunk in $rows.chunks($chunk) {
-                    written += diesel::insert_into($table).values(chunk).execute(c)?;
-                }
-                Ok(written)
-            }
-        }
-    };
-}
-pub(crate) use copy_rows;
-
 #[cfg(test)]
 mod tests {
     /// Both folders must hold the same migration versions, or one backend silently lacks a table.
