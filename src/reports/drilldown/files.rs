@@ -8,23 +8,25 @@ use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use crate::clock;
 use crate::dossiers::row::DossierRow;
+use crate::http::csv::HeaderLang;
 use crate::vietnamese::csv_cell;
 
-/// The columns, as the CSV heads them.
-pub const COLUMNS: [&str; 13] = [
-    "code",
-    "agency",
-    "procedure_code",
-    "procedure",
-    "applicant",
-    "status",
-    "channel",
-    "submitted_at",
-    "accepted_at",
-    "due_at",
-    "resolved_at",
-    "withdrawn_at",
-    "id",
+/// The columns: the machine name a CSV heads them with, and the Vietnamese one (`lang=vi`, and
+/// the worksheet, which a desk reads).
+pub const COLUMNS: [(&str, &str); 13] = [
+    ("code", "Mã hồ sơ"),
+    ("agency", "Cơ quan"),
+    ("procedure_code", "Mã thủ tục"),
+    ("procedure", "Thủ tục"),
+    ("applicant", "Người nộp"),
+    ("status", "Trạng thái"),
+    ("channel", "Kênh nộp"),
+    ("submitted_at", "Ngày nộp"),
+    ("accepted_at", "Ngày tiếp nhận"),
+    ("due_at", "Ngày hẹn trả"),
+    ("resolved_at", "Ngày giải quyết"),
+    ("withdrawn_at", "Ngày rút"),
+    ("id", "ID"),
 ];
 
 /// The names the lines print beside the dossiers' own data, by id.
@@ -61,9 +63,9 @@ fn cells(row: &DossierRow, names: &Names) -> [String; 13] {
 
 /// The list as CSV. Names are what users typed: a cell a spreadsheet would run as a formula is
 /// neutralised ([`csv_cell`]).
-pub fn csv(rows: &[DossierRow], names: &Names) -> anyhow::Result<Vec<u8>> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(COLUMNS)?;
+pub fn csv(rows: &[DossierRow], names: &Names, lang: Option<HeaderLang>) -> anyhow::Result<Vec<u8>> {
+    let mut writer = crate::http::csv::writer();
+    writer.write_record(crate::http::csv::header(&COLUMNS, lang))?;
     for row in rows {
         writer.write_record(cells(row, names).iter().map(|cell| csv_cell(cell).into_owned()))?;
     }
@@ -77,7 +79,7 @@ pub fn xlsx(title: &str, rows: &[DossierRow], names: &Names) -> Result<Vec<u8>, 
     let sheet = workbook.add_worksheet().set_name("Hồ sơ")?;
     let bold = Format::new().set_bold();
     sheet.write_string_with_format(0, 0, title, &bold)?;
-    for (col, head) in COLUMNS.iter().enumerate() {
+    for (col, (_, head)) in COLUMNS.iter().enumerate() {
         sheet.write_string_with_format(2, col as u16, *head, &bold)?;
     }
     for (i, row) in rows.iter().enumerate() {

@@ -12,6 +12,7 @@ use crate::auth::caller::{Authorized, Leadership};
 use crate::db::Db;
 use crate::dossiers::views::Dossier;
 use crate::error::ApiError;
+use crate::http::csv::HeaderLang;
 use crate::http::extract::QueryParams;
 use crate::http::pagination::{self, Page};
 use crate::http::responses as r;
@@ -64,6 +65,9 @@ pub struct FigureDossiersQuery {
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// CSV: the column headers' language, `en` (machine names, the default) or `vi`.
+    #[param(inline)]
+    pub lang: Option<HeaderLang>,
 }
 
 /// The figure a query names, or a 422 naming `figure` that lists the valid ones.
@@ -120,7 +124,8 @@ pub async fn summary_dossiers(
     let limit = pagination::limit(query.limit)?;
     let after = pagination::decode_position(query.cursor.as_deref())?;
     let caller = auth.caller.clone();
-    let (agency_id, dates, format) = (query.agency_id, (query.from, query.to), query.format);
+    let (agency_id, dates, format, lang) =
+        (query.agency_id, (query.from, query.to), query.format, query.lang);
     if format == DossiersFormat::Json {
         let page = db
             .run(move |conn| {
@@ -170,7 +175,7 @@ pub async fn summary_dossiers(
         DossiersFormat::Csv => HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
             .insert_header((header::CONTENT_DISPOSITION, file("csv")))
-            .body(files::csv(&rows, &names)?),
+            .body(files::csv(&rows, &names, lang)?),
         _ => {
             let title = format!(
                 "{} — {} — {} đến {}",
