@@ -124,6 +124,13 @@ pub struct Settings {
     #[arg(help_heading = "HTTP", long, env = "MOTCUA_TRUSTED_PROXIES", default_value = "")]
     pub trusted_proxies: crate::http::client::TrustedProxies,
 
+    /// The address citizens reach the service at, e.g. `https://motcua.tinhchau.gov.vn`: the QR code
+    /// of a printed receipt links to the public lookup there. Default: the scheme and host the
+    /// desk's own request came to, which is right only when the desk and the citizens use the same
+    /// address.
+    #[arg(help_heading = "HTTP", long, env = "MOTCUA_PUBLIC_URL")]
+    pub public_url: Option<crate::http::client::PublicUrl>,
+
     /// Public dossier lookups (`GET /api/v1/public/dossiers/{code}`) a client address may make a
     /// minute, found or not (half of them at once); past that they answer 429.
     #[arg(help_heading = "HTTP", long, env = "MOTCUA_LOOKUP_PER_MINUTE", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
@@ -284,6 +291,7 @@ impl Settings {
             refresh_token_ttl_days: 30,
             workers: Some(2),
             trusted_proxies: Default::default(),
+            public_url: None,
             lookup_per_minute: 10,
             files_url: None,
             files_max_bytes: 20 * 1024 * 1024,

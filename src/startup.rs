@@ -211,6 +211,7 @@ fn serve(
     let tree = web::Data::new(tree);
     let accounts = web::Data::new(crate::auth::accounts::AccountStates::default());
     let proxies = web::Data::new(settings.trusted_proxies.clone());
+    let public_url = web::Data::new(settings.public_url.clone());
     let targets = web::Data::new(TargetPolicy { allow_private: settings.webhook_allow_private });
     let settings_for_app = settings.clone();
     let prometheus = metrics.middleware()?;
@@ -234,6 +235,7 @@ fn serve(
             .app_data(accounts.clone())
             .app_data(targets.clone())
             .app_data(proxies.clone())
+            .app_data(public_url.clone())
             .app_data(path_config())
             .app_data(web::PayloadConfig::new(MAX_JSON_BYTES))
             .configure(crate::routes::configure)

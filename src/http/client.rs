@@ -65,12 +65,53 @@ pub fn of(req: &HttpRequest) -> Option<IpAddr> {
     client_ip(req.peer_addr().map(|a| a.ip()), forwarded, trusted)
 }
 
+/// The address citizens reach the service at (`MOTCUA_PUBLIC_URL`): an `http` or `https` URL
+/// with a host, kept without its trailing slash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicUrl(String);
+
+impl std::str::FromStr for PublicUrl {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let url = url::Url::parse(text.trim()).map_err(|e| format!("not a URL: {e}"))?;
+        match (url.scheme(), url.host_str()) {
+            ("http" | "https", Some(_)) if url.query().is_none() && url.fragment().is_none() => {
+                Ok(Self(url.as_str().trim_end_matches('/').to_owned()))
+            }
+            _ => Err("an http:// or https:// address with a host, without query or fragment".into()),
+        }
+    }
+}
+
+/// Where links printed for citizens point: the configured [`PublicUrl`], or else the scheme and
+/// host this request came to (behind a proxy, the ones it forwarded).
+pub fn public_origin(req: &HttpRequest) -> String {
+    match req.app_data::<web::Data<Option<PublicUrl>>>().and_then(|u| u.get_ref().clone()) {
+        Some(PublicUrl(url)) => url,
+        None => {
+            let info = req.connection_info();
+            format!("{}://{}", info.scheme(), info.host())
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn ip(text: &str) -> IpAddr {
         text.parse().unwrap()
+    }
+
+    #[test]
+    fn a_public_url_is_an_http_address_with_a_host() {
+        let url = |text: &str| text.parse::<PublicUrl>().map(|u| u.0);
+        assert_eq!(url("https://motcua.tinhchau.gov.vn/"), Ok("https://motcua.tinhchau.gov.vn".into()));
+        assert_eq!(url("http://10.0.0.5:8080/motcua"), Ok("http://10.0.0.5:8080/motcua".into()));
+        for bad in ["motcua.gov.vn", "ftp://motcua.gov.vn", "https://x.vn/?a=1", "file:///tmp"] {
+            assert!(url(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::io::Read;
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Desk, TestApp, desk, problem, spawn_app, submit_dossier};
+use crate::helpers::{Desk, TestApp, desk, problem, spawn_app, spawn_app_with, submit_dossier};
 
 /// An applicant whose name would run as script if printed unescaped.
 const EVIL_NAME: &str = "Lê <script>alert(1)</script> Bình";
@@ -65,6 +65,19 @@ async fn rule(app: &TestApp, token: &str, id: &str, form: &str) -> String {
     assert_eq!(response.status(), 409, "{form}");
     assert!(response.headers()["content-type"].to_str().unwrap().starts_with("application/problem+json"));
     problem(response).await["rule"].as_str().unwrap_or_default().to_owned()
+}
+
+/// Behind the desk's own address, the QR code still sends citizens to the public one.
+#[tokio::test]
+async fn the_receipt_links_to_the_configured_public_address() {
+    let app =
+        spawn_app_with(|s| s.public_url = Some("https://motcua.tinhchau.gov.vn/".parse().unwrap())).await;
+    let desk = desk(&app).await;
+    let dossier = submit_dossier(&app, &desk.officer, &intake(&desk, "direct")).await;
+    let (id, code) = (dossier["id"].as_str().unwrap(), dossier["code"].as_str().unwrap());
+    let receipt = html(&app, &desk.officer, id, "receipt").await;
+    let link = format!("https://motcua.tinhchau.gov.vn/api/v1/public/dossiers/{code}?check=5678");
+    assert!(receipt.contains(&link), "{link}: {receipt}");
 }
 
 #[tokio::test]

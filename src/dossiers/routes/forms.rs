@@ -79,11 +79,7 @@ pub async fn print(
     db: &Db,
     witness: &Witness,
 ) -> Result<HttpResponse, ApiError> {
-    // The QR code points where the desk reached the service (behind a proxy, its forwarded host).
-    let origin = {
-        let info = req.connection_info();
-        format!("{}://{}", info.scheme(), info.host())
-    };
+    let origin = crate::http::client::public_origin(req);
     let caller = auth.caller.clone();
     let read = witness.by(auth, Action::DossierRead).about(SubjectType::Dossier, &id);
     let (paper, sheet) = db
