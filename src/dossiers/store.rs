@@ -104,8 +104,14 @@ pub fn list(
     limit: i64,
 ) -> QueryResult<Vec<DossierRow>> {
     let mut query = dossiers::table.select(DossierRow::as_select()).into_boxed();
+    // A scope of one agency (a commune's officer) as an equality, which the planner walks in
+    // order on (agency_id, submitted_at, id); as `= ANY` it sorts the agency's whole history.
+    match filter.agency_ids.as_deref() {
+        Some([one]) => query = query.filter(dossiers::agency_id.eq(one.clone())),
+        Some(many) => query = query.filter(dossiers::agency_id.eq_any(many.to_vec())),
+        None => {}
+    }
     narrow!(query;
-        dossiers::agency_id => eq_any(filter.agency_ids.clone()),
         dossiers::owner_id => eq(filter.owner_id.clone()),
         dossiers::status => eq(filter.status),
         dossiers::agency_id => eq(filter.agency_id.clone()),
