@@ -93,19 +93,19 @@ fn citizen_voice(cfg: &mut ServiceConfig) {
     cfg.service(surveys::routes::create_survey)
         .service(surveys::routes::get_survey)
         .service(surveys::routes::list_surveys)
-        .service(feedback::routes::create_feedback)
-        .service(feedback::routes::list_feedback)
+        .service(feedback::routes::write::create_feedback)
+        .service(feedback::routes::read::list_feedback)
         // Before /feedback/{id}, which would otherwise take "worklist" for an id.
-        .service(feedback::routes::feedback_worklist)
-        .service(feedback::routes::get_feedback)
-        .service(feedback::routes::feedback_history)
-        .service(feedback::routes::process)
-        .service(feedback::routes::respond)
-        .service(feedback::routes::reject)
-        .service(feedback::routes::forward)
-        .service(feedback::routes::publish)
-        .service(feedback::routes::get_feedback_limit)
-        .service(feedback::routes::put_feedback_limit);
+        .service(feedback::routes::read::feedback_worklist)
+        .service(feedback::routes::read::get_feedback)
+        .service(feedback::routes::read::feedback_history)
+        .service(feedback::routes::steps::process)
+        .service(feedback::routes::steps::respond)
+        .service(feedback::routes::steps::reject)
+        .service(feedback::routes::steps::forward)
+        .service(feedback::routes::steps::publish)
+        .service(feedback::routes::limits::get_feedback_limit)
+        .service(feedback::routes::limits::put_feedback_limit);
 }
 
 fn report_routes(cfg: &mut ServiceConfig) {

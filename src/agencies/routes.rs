@@ -128,7 +128,7 @@ pub async fn create_agency(
     tag = "agencies",
     params(
         ("id" = String, Path, description = "Agency id"),
-        ("If-Match" = Option<String>, Header, description = "ETag of the version read; 412 if it changed since"),
+        IfMatch,
     ),
     request_body = AgencyPatch,
     responses((status = 200, description = "The agency, changed", body = Agency, headers(("ETag" = String))), r::UpdateProblems),

@@ -224,7 +224,7 @@ fn apply_patch(row: &mut ProcedureRow, patch: ProcedurePatch) -> Result<(), ApiE
     tag = "procedures",
     params(
         ("id" = String, Path, description = "Procedure id"),
-        ("If-Match" = Option<String>, Header, description = "ETag of the version read; 412 if it changed since"),
+        IfMatch,
     ),
     request_body = ProcedurePatch,
     responses((status = 200, description = "The procedure, changed", body = Procedure, headers(("ETag" = String))), r::EditProblems),

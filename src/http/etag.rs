@@ -62,6 +62,14 @@ impl FromRequest for IfMatch {
     }
 }
 
+impl utoipa::IntoParams for IfMatch {
+    fn into_params(
+        _: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
+    ) -> Vec<utoipa::openapi::path::Parameter> {
+        vec![super::optional_header("If-Match", "ETag of the version read; 412 if it changed since")]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -35,6 +35,18 @@ pub struct IdempotencyKey {
     target: String,
 }
 
+impl utoipa::IntoParams for IdempotencyKey {
+    fn into_params(
+        _: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
+    ) -> Vec<utoipa::openapi::path::Parameter> {
+        vec![super::optional_header(
+            HEADER,
+            "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer \
+             again and changes nothing; the same key with another body answers 422.",
+        )]
+    }
+}
+
 impl IdempotencyKey {
     pub fn with_body(&self, body: &[u8]) -> Option<Idempotency> {
         let key = self.key.clone()?;

@@ -235,7 +235,7 @@ pub async fn get_service_account(
     tag = "service-accounts",
     params(
         ("id" = String, Path, description = "Service account id"),
-        ("If-Match" = Option<String>, Header, description = "ETag of the version read; 412 if it changed since"),
+        IfMatch,
     ),
     request_body = ServiceAccountPatch,
     responses((status = 200, description = "The service account, changed", body = ServiceAccount, headers(("ETag" = String))), r::EditProblems),

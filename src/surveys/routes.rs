@@ -27,7 +27,7 @@ use crate::i18n::nouns;
     tag = "surveys",
     params(
         ("id" = String, Path, description = "Dossier id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422."),
+        IdempotencyKey,
     ),
     request_body = NewSurvey,
     responses((status = 201, description = "The survey, recorded", body = Survey, headers(("Location" = String))), r::StepProblems),

@@ -146,7 +146,7 @@ pub async fn create_user(
     tag = "users",
     params(
         ("id" = String, Path, description = "User id"),
-        ("If-Match" = Option<String>, Header, description = "ETag of the version read; 412 if it changed since"),
+        IfMatch,
     ),
     request_body = UserPatch,
     responses((status = 200, description = "The account, changed", body = User, headers(("ETag" = String))), r::UpdateProblems),

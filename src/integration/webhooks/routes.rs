@@ -116,7 +116,7 @@ async fn checked_target(raw: &str, policy: TargetPolicy) -> Result<String, ApiEr
 #[utoipa::path(
     operation_id = "integration_create_webhook",
     tag = "integration",
-    params(("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422.")),
+    params(IdempotencyKey),
     request_body = NewWebhook,
     responses((status = 201, description = "The subscription; `Location` is its URL", body = Webhook, headers(("Location" = String), ("ETag" = String))), r::WriteProblems),
     security(("bearer" = []))
@@ -249,7 +249,7 @@ pub async fn get_webhook(
     tag = "integration",
     params(
         ("id" = String, Path, description = "Webhook id"),
-        ("If-Match" = Option<String>, Header, description = "ETag of the version read; 412 if it changed since"),
+        IfMatch,
     ),
     request_body = WebhookPatch,
     responses((status = 200, description = "The subscription, changed", body = Webhook, headers(("ETag" = String))), r::EditProblems),
