@@ -79,6 +79,8 @@ fn dossier_routes(cfg: &mut ServiceConfig) {
         .service(dossiers::routes::steps::withdraw)
         .service(dossiers::routes::steps::reject)
         .service(dossiers::routes::steps::apologize)
+        .service(dossiers::routes::steps::approve)
+        .service(dossiers::routes::steps::send_back)
         .service(dossiers::files::routes::upload_file)
         .service(dossiers::files::routes::list_files)
         .service(dossiers::files::routes::download_file)

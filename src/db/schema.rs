@@ -104,6 +104,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        requires_approval -> Bool,
     }
 }
 
@@ -160,6 +161,7 @@ diesel::table! {
         answer_due_at -> Nullable<Timestamp>,
         last_event_at -> Nullable<Timestamp>,
         applicant_notify -> Bool,
+        proposal -> Nullable<Text>,
     }
 }
 

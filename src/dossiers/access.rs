@@ -42,13 +42,19 @@ pub fn may_import(caller: &Caller) -> bool {
     matches!(caller.role, Role::Admin | Role::Integration)
 }
 
+/// The leader's steps: approving a proposed result, or sending it back.
+const LEADERS_STEPS: [Action; 2] = [Action::Approve, Action::SendBack];
+
 /// Who may take which step: citizens withdraw and supplement their own dossiers; officers,
-/// admins and the portal's service accounts work them; leaders read.
+/// admins and the portal's service accounts work them; leaders read, and approve or send back
+/// proposed results (with admins: a signature is a person's, not a portal's).
 pub fn check_may_act(caller: &Caller, action: Action) -> Result<(), ApiError> {
+    let leaders = LEADERS_STEPS.contains(&action);
     let allowed = match caller.role {
-        Role::Admin | Role::Officer | Role::Integration => true,
+        Role::Admin => true,
+        Role::Officer | Role::Integration => !leaders,
         Role::Citizen => matches!(action, Action::Withdraw | Action::Supplement),
-        Role::Leader => false,
+        Role::Leader => leaders,
     };
     if allowed {
         return Ok(());
@@ -59,6 +65,21 @@ pub fn check_may_act(caller: &Caller, action: Action) -> Result<(), ApiError> {
             lower_first(&action.label().vi)
         ),
         format!("your role may not {} a dossier", action.as_str()),
+    )))
+}
+
+/// A leader approves (or sends back) the results of their own agency's dossiers only: a leader
+/// of the province reads a commune's dossiers but does not sign its results.
+pub fn check_signs_for(caller: &Caller, action: Action, row: &DossierRow) -> Result<(), ApiError> {
+    if caller.role != Role::Leader
+        || !LEADERS_STEPS.contains(&action)
+        || caller.agency_id.as_deref() == Some(row.agency_id.as_str())
+    {
+        return Ok(());
+    }
+    Err(ApiError::Forbidden(Text::fixed(
+        "Chỉ lãnh đạo của cơ quan giải quyết hồ sơ mới phê duyệt hoặc trả lại kết quả",
+        "only a leader of the dossier's own agency approves its result or sends it back",
     )))
 }
 

@@ -16,11 +16,15 @@
 //!
 //! Decisions where the spec is silent:
 //! - Citizens submit online only and may withdraw or supplement their own dossiers; officers
-//!   record desk and postal intake and work dossiers of their agency; leaders read; service
+//!   record desk and postal intake and work dossiers of their agency; leaders read, and approve
+//!   or send back the results proposed on their own agency's dossiers; service
 //!   accounts and admins may do everything within their agencies, and alone may import history
 //!   (`submitted_at`, `accepted_at`, `at`).
 //! - Identity numbers and contacts are shown to the agency's staff and the applicant, not to
 //!   service accounts, and never appear in outbox events or logs.
+//! - The leader's approval (`requires_approval`): the proposal is kept on the row apart from the
+//!   result, so that nothing the report reads moves before the approval; the resolution is the
+//!   approval's instant and the proposing officer answers for digitization (docs/lifecycle.md).
 //! - When a requested supplement arrives after acceptance, `due_at` restarts with the full limit
 //!   and `appointment_at` follows it unless an apology already set a new appointment.
 //! - Concurrent writes to one dossier: the second answers 409 (a version check), never a lost

@@ -310,12 +310,14 @@ pub enum WorklistKind {
     DueSoon,
     /// Online and still unanswered more than 8 working hours after submission.
     AwaitingAcceptance,
+    /// The leaders' list: results proposed for their approval.
+    AwaitingApproval,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct WorklistQuery {
-    /// Which list: `overdue`, `due_soon` (within `hours`) or `awaiting_acceptance` (online, unanswered for more than 8 working hours).
+    /// Which list: `overdue`, `due_soon` (within `hours`), `awaiting_acceptance` (online, unanswered for more than 8 working hours) or `awaiting_approval` (results proposed for the leader's approval).
     #[param(inline)]
     pub kind: WorklistKind,
     /// For `due_soon`: the horizon in working hours (default 8).

@@ -55,6 +55,8 @@ pub struct DossierRow {
     pub last_event_at: Option<NaiveDateTime>,
     /// false: the applicant asked for no messages about this dossier.
     pub applicant_notify: bool,
+    /// The result an officer proposed, awaiting the leader's approval (`steps::Proposal`, JSON).
+    pub proposal: Option<String>,
 }
 
 impl DossierRow {

@@ -4,10 +4,10 @@
 
 use chrono::{DateTime, Utc};
 
-use super::access::{check_may_act, check_may_update, load_visible};
+use super::access::{check_may_act, check_may_update, check_signs_for, load_visible};
 use super::files::store as files;
 use super::intake::{self, Looked};
-use super::lifecycle::{self, Status};
+use super::lifecycle::{self, Action, Status};
 use super::lookup;
 use super::model::{ANSWER_WITHIN_MINUTES, DossierPatch, FeePayment, NewDossier};
 use super::notices;
@@ -124,10 +124,14 @@ pub fn act(
     let before = row.clone();
     let action = step.change.action();
     check_may_act(caller, action)?;
+    check_signs_for(caller, action, &row)?;
     let now = clock::now();
     let at = steps::instant(caller, step.at, row.last_step_at.and_utc(), now)?;
     let from = Status::from_db(&row.status)?;
-    let to = lifecycle::next(from, steps::facts(&row), action)
+    // The procedure as it is now: approval applies to results proposed from now on.
+    let requires_approval = action == Action::Resolve
+        && procedures::find(conn, &row.procedure_id)?.is_some_and(|p| p.requires_approval);
+    let to = lifecycle::next(from, steps::facts(&row, requires_approval), action)
         .map_err(|refusal| ApiError::Rule { rule: refusal.rule, detail: refusal.message })?;
     steps::check(&row, &step, at)?;
     check_references(conn, &row, &step.change)?;
@@ -137,9 +141,9 @@ pub fn act(
     };
     let note = steps::apply(&mut row, step, to, at, due, caller)?;
     save(conn, &before, &mut row, now, STEP_RACED)?;
-    let news = notices::news_of(action, note.as_deref());
+    let news = notices::news_of(action, to, note.as_deref());
     record(conn, &row, caller, (action.as_str(), Some(from), at, note))?;
-    event(conn, &row, action.event_type(), at)?;
+    event(conn, &row, action.event_type_to(to), at)?;
     if let Some(news) = news {
         notices::tell(conn, &row, &news, now)?;
     }

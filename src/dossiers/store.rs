@@ -93,7 +93,7 @@ pub struct ListFilter {
     pub name_words: Vec<String>,
 }
 
-const OPEN: [&str; 3] = Status::OPEN_TEXT;
+const OPEN: [&str; 4] = Status::OPEN_TEXT;
 
 /// Dossiers newest first by (submitted_at, id), after the cursor's position.
 #[tracing::instrument(level = "debug", skip_all)]

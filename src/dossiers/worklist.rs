@@ -1,5 +1,6 @@
 //! Officers' worklists: overdue, due within N working hours, or online dossiers unanswered more
-//! than 8 working hours after submission (the seed's task 3). Candidates come from SQL; whether
+//! than 8 working hours after submission (the seed's task 3); the leaders' list of results
+//! proposed for their approval. Candidates come from SQL; whether
 //! one is on the list needs its agency's working time, so that test is made here, pure.
 
 use chrono::{DateTime, Duration, Utc};
@@ -25,7 +26,10 @@ const MAX_CANDIDATES: i64 = 20_000;
 pub fn statuses(kind: WorklistKind) -> &'static [Status] {
     match kind {
         WorklistKind::AwaitingAcceptance => &[Status::Submitted],
-        WorklistKind::Overdue | WorklistKind::DueSoon => &[Status::Processing, Status::SupplementRequested],
+        WorklistKind::Overdue | WorklistKind::DueSoon => {
+            &[Status::Processing, Status::SupplementRequested, Status::AwaitingApproval]
+        }
+        WorklistKind::AwaitingApproval => &[Status::AwaitingApproval],
     }
 }
 
@@ -51,6 +55,7 @@ pub fn keep(
                 && working_time_between(row.submitted_at.and_utc(), now, calendar)
                     > Duration::minutes(ANSWER_WITHIN_MINUTES)
         }
+        WorklistKind::AwaitingApproval => true,
     }
 }
 

@@ -153,6 +153,13 @@ const MATRIX: &[(&str, Rel, [u16; 6])] = {
         ("POST /api/v1/dossiers/{closed}/reject",   Foreign, [404, 404, 404, 404, 404, 401]),
         ("POST /api/v1/dossiers/{closed}/apologize", Own,    [409, 403, 409, 409, 404, 401]),
         ("POST /api/v1/dossiers/{closed}/apologize", Foreign, [404, 404, 404, 404, 404, 401]),
+        // The leader's steps: a leader signs for their own agency only (403 for one above it).
+        ("POST /api/v1/dossiers/{closed}/approve",  Own,     [409, 409, 403, 403, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/approve",  Child,   [409, 403, 404, 404, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/approve",  Foreign, [404, 404, 404, 404, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/send-back", Own,    [409, 409, 403, 403, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/send-back", Child,  [409, 403, 404, 404, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/send-back", Foreign, [404, 404, 404, 404, 404, 401]),
         // Files: uploads target a withdrawn dossier (no file may be added: 409 for who may
         // change files); reads and removal target a file of the open dossier (kept: 409).
         ("POST /api/v1/dossiers/{closed}/files",    Own,     [409, 403, 409, 409, 404, 401]),
@@ -521,6 +528,7 @@ fn request(world: &World, endpoint: &str, rel: Rel, n: usize) -> (Method, String
         })),
         ("PATCH", "/api/v1/dossiers/{dossier}") => Some(json!({"fee_paid": {"method": "cash", "amount": n}})),
         ("POST", "/api/v1/dossiers/{closed}/request-supplement")
+        | ("POST", "/api/v1/dossiers/{closed}/send-back")
         | ("POST", "/api/v1/dossiers/{closed}/withdraw")
         | ("POST", "/api/v1/dossiers/{closed}/reject") => Some(json!({"reason": "Lý do"})),
         ("POST", "/api/v1/dossiers/{closed}/assign") => Some(json!({"user_id": world.users[i]})),

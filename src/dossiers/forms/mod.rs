@@ -76,6 +76,8 @@ pub struct FormQuery {
 #[derive(Debug, Clone)]
 pub struct StepLine {
     pub action: String,
+    /// The status it led to (a `resolve` that only proposed the result says so).
+    pub to_status: String,
     pub at: DateTime<Utc>,
     /// The officer's or system's name.
     pub actor: Option<String>,
@@ -193,7 +195,8 @@ pub fn load(conn: &mut DbConnection, caller: &Caller, id: &str, origin: String) 
         };
         let note =
             entry.note.filter(|_| caller.role != Role::Citizen || note_is_for_the_applicant(&entry.action));
-        steps.push(StepLine { action: entry.action, at: entry.at.and_utc(), actor, note });
+        let to_status = entry.to_status;
+        steps.push(StepLine { action: entry.action, to_status, at: entry.at.and_utc(), actor, note });
     }
     Ok(Paper { personal: sees_personal_data(caller), row, names, steps, origin })
 }

@@ -1,4 +1,4 @@
-//! The nine lifecycle steps over HTTP: each body becomes a `Step`, which `service::act` takes in
+//! The eleven lifecycle steps over HTTP: each body becomes a `Step`, which `service::act` takes in
 //! one idempotent transaction.
 
 use actix_web::http::StatusCode;
@@ -175,8 +175,10 @@ pub async fn assign(
 /// Officers, administrators and the portal's service accounts may take it, on a dossier of an
 /// agency in their scope; leaders read only (403), a citizen sees only their own dossiers (404 for
 /// any other, as for a missing one). Only a dossier being processed (409
-/// `resolve_processing_only`); a supplement requested must arrive first. A repeated
-/// `Idempotency-Key` replays the first answer.
+/// `resolve_processing_only`); a supplement requested must arrive first. On a procedure with
+/// `requires_approval` the result is only proposed: the dossier goes to `awaiting_approval`
+/// (`proposal`) until a leader approves it or sends it back. A repeated `Idempotency-Key`
+/// replays the first answer.
 #[utoipa::path(
     operation_id = "dossiers_resolve",
     tag = "dossiers",
@@ -306,4 +308,63 @@ pub async fn apologize(
     calendars: web::Data<CalendarCache>,
 ) -> Result<HttpResponse, ApiError> {
     take(auth, id, key, body, db, calendars, Step::from).await
+}
+
+/// The leader approves the result an officer proposed: the dossier is resolved as of now.
+///
+/// Leaders and administrators may take it (officers, service accounts: 403), on a dossier of an
+/// agency in their scope; a leader only on their own agency's dossiers (403 for a leader of an
+/// agency above it, who reads but does not sign). A citizen sees only their own dossiers (404 for
+/// any other, as for a missing one). Only a dossier whose proposed result awaits approval (409
+/// `approve_requires_awaiting_approval`), which happens on a procedure with `requires_approval`.
+/// The proposal's outcome, digitization and resolving agency become the result, its resolution
+/// time is the approval's (what the report judges), and the proposing officer answers for the
+/// result's digitization. A repeated `Idempotency-Key` replays the first answer.
+#[utoipa::path(
+    operation_id = "dossiers_approve",
+    tag = "dossiers",
+    params(("id" = String, Path, description = "Dossier id"), ("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422.")),
+    request_body(content = StepBody, example = json!({"note": "Đồng ý, trình ký"})),
+    responses(StepDone, r::StepProblems),
+    security(("bearer" = []))
+)]
+#[post("/dossiers/{id}/approve")]
+pub async fn approve(
+    auth: Authorized<AnyRole>,
+    id: web::Path<String>,
+    key: IdempotencyKey,
+    body: JsonBody<StepBody>,
+    db: web::Data<Db>,
+    calendars: web::Data<CalendarCache>,
+) -> Result<HttpResponse, ApiError> {
+    take(auth, id, key, body, db, calendars, |b| b.into_step(Change::Approve)).await
+}
+
+/// The leader sends the proposed result back to the officers with the reason: processing again.
+///
+/// Leaders and administrators may take it (officers, service accounts: 403), on a dossier of an
+/// agency in their scope; a leader only on their own agency's dossiers (403 for a leader of an
+/// agency above it). A citizen sees only their own dossiers (404 for any other, as for a missing
+/// one). Only a dossier whose proposed result awaits approval (409
+/// `send_back_requires_awaiting_approval`). The proposal is dropped (it stays in the history
+/// with the reason); the legal clock keeps running. A repeated `Idempotency-Key` replays the
+/// first answer.
+#[utoipa::path(
+    operation_id = "dossiers_send_back",
+    tag = "dossiers",
+    params(("id" = String, Path, description = "Dossier id"), ("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422.")),
+    request_body(content = ReasonBody, example = json!({"reason": "Kiểm tra lại thông tin người cha trên tờ khai"})),
+    responses(StepDone, r::StepProblems),
+    security(("bearer" = []))
+)]
+#[post("/dossiers/{id}/send-back")]
+pub async fn send_back(
+    auth: Authorized<AnyRole>,
+    id: web::Path<String>,
+    key: IdempotencyKey,
+    body: JsonBody<ReasonBody>,
+    db: web::Data<Db>,
+    calendars: web::Data<CalendarCache>,
+) -> Result<HttpResponse, ApiError> {
+    take(auth, id, key, body, db, calendars, |b| b.into_step(|reason| Change::SendBack { reason })).await
 }
