@@ -202,6 +202,7 @@ pub fn row(
         last_event_at: None,
         applicant_notify: applicant.notify,
         proposal: None,
+        holder_agency_id: None,
         assignee_id: None,
         last_step_at: clock::to_db(accepted_at.unwrap_or(submitted_at)),
         version: 1,

@@ -6,6 +6,9 @@
 //! A procedure may require the leader's approval of its result (`requires_approval`): there
 //! `resolve` only proposes the result and the dossier waits in `awaiting_approval` (still open:
 //! the legal clock runs) until a leader `approve`s it (resolved) or `send-back`s it (processing).
+//!
+//! Joint processing (liên thông): while processing, the holding agency may `transfer` the dossier
+//! to another agency, which then holds it; the status stays `processing`.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -97,10 +100,11 @@ pub enum Action {
     Apologize,
     Approve,
     SendBack,
+    Transfer,
 }
 
 impl Action {
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 12] = [
         Action::Accept,
         Action::RequestSupplement,
         Action::Supplement,
@@ -112,6 +116,7 @@ impl Action {
         Action::Apologize,
         Action::Approve,
         Action::SendBack,
+        Action::Transfer,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -127,6 +132,7 @@ impl Action {
             Action::Apologize => "apologize",
             Action::Approve => "approve",
             Action::SendBack => "send-back",
+            Action::Transfer => "transfer",
         }
     }
 
@@ -144,6 +150,7 @@ impl Action {
             Action::Apologize => "dossier.apologized",
             Action::Approve => "dossier.approved",
             Action::SendBack => "dossier.sent_back",
+            Action::Transfer => "dossier.transferred",
         }
     }
 
@@ -232,6 +239,12 @@ const SEND_BACK_REQUIRES_AWAITING_APPROVAL: Refusal = refuse(
     "only a dossier whose proposed result awaits the leader's approval can be sent back",
 );
 
+const TRANSFER_WHILE_PROCESSING: Refusal = refuse(
+    "transfer_while_processing",
+    "Chỉ chuyển liên thông hồ sơ đã tiếp nhận và đang giải quyết",
+    "only an accepted dossier being processed can be transferred to another agency",
+);
+
 const RETURN_RESOLVED_ONLY: Refusal = refuse(
     "return_resolved_only",
     "Chỉ trả kết quả cho hồ sơ đã giải quyết xong",
@@ -290,6 +303,9 @@ pub fn next(status: Status, facts: Facts, action: Action) -> Result<Status, Refu
         (A::SendBack, S::AwaitingApproval) => Ok(S::Processing),
         (A::SendBack, _) => Err(SEND_BACK_REQUIRES_AWAITING_APPROVAL),
 
+        (A::Transfer, S::Processing) => Ok(S::Processing),
+        (A::Transfer, _) => Err(TRANSFER_WHILE_PROCESSING),
+
         (A::Return, S::Resolved) => Ok(S::Returned),
         (A::Return, _) => Err(RETURN_RESOLVED_ONLY),
 
@@ -334,19 +350,19 @@ mod tests {
         let fresh = facts(false, false, false);
         let signed = Facts { requires_approval: true, ..accepted };
         #[rustfmt::skip]
-        let table: &[(S, Facts, [Option<S>; 11])] = &[
-            //                      accept           req-suppl                    suppl               assign                        resolve          return          withdraw          reject           apologize        approve   send-back
-            (S::Submitted, fresh, [Some(S::Processing), Some(S::SupplementRequested), None, Some(S::Submitted), None, None, Some(S::Withdrawn), Some(S::Rejected), None, None, None]),
-            (S::SupplementRequested, facts(false, true, false), [None, None, Some(S::Submitted), Some(S::SupplementRequested), None, None, Some(S::Withdrawn), Some(S::Rejected), None, None, None]),
-            (S::SupplementRequested, facts(true, true, false), [None, None, Some(S::Processing), Some(S::SupplementRequested), None, None, Some(S::Withdrawn), None, Some(S::SupplementRequested), None, None]),
-            (S::Processing, accepted, [None, Some(S::SupplementRequested), None, Some(S::Processing), Some(S::Resolved), None, Some(S::Withdrawn), None, Some(S::Processing), None, None]),
-            (S::Processing, signed, [None, Some(S::SupplementRequested), None, Some(S::Processing), Some(S::AwaitingApproval), None, Some(S::Withdrawn), None, Some(S::Processing), None, None]),
-            (S::AwaitingApproval, signed, [None, None, None, Some(S::AwaitingApproval), None, None, Some(S::Withdrawn), None, Some(S::AwaitingApproval), Some(S::Resolved), Some(S::Processing)]),
-            (S::Resolved, accepted, [None, None, None, None, None, Some(S::Returned), None, None, None, None, None]),
-            (S::Resolved, signed, [None, None, None, None, None, Some(S::Returned), None, None, None, None, None]),
-            (S::Returned, accepted, [None, None, None, None, None, None, None, None, None, None, None]),
-            (S::Rejected, fresh, [None, None, None, None, None, None, None, None, None, None, None]),
-            (S::Withdrawn, accepted, [None, None, None, None, None, None, None, None, None, None, None]),
+        let table: &[(S, Facts, [Option<S>; 12])] = &[
+            //                      accept           req-suppl                    suppl               assign                        resolve          return          withdraw          reject           apologize        approve   send-back   transfer
+            (S::Submitted, fresh, [Some(S::Processing), Some(S::SupplementRequested), None, Some(S::Submitted), None, None, Some(S::Withdrawn), Some(S::Rejected), None, None, None, None]),
+            (S::SupplementRequested, facts(false, true, false), [None, None, Some(S::Submitted), Some(S::SupplementRequested), None, None, Some(S::Withdrawn), Some(S::Rejected), None, None, None, None]),
+            (S::SupplementRequested, facts(true, true, false), [None, None, Some(S::Processing), Some(S::SupplementRequested), None, None, Some(S::Withdrawn), None, Some(S::SupplementRequested), None, None, None]),
+            (S::Processing, accepted, [None, Some(S::SupplementRequested), None, Some(S::Processing), Some(S::Resolved), None, Some(S::Withdrawn), None, Some(S::Processing), None, None, Some(S::Processing)]),
+            (S::Processing, signed, [None, Some(S::SupplementRequested), None, Some(S::Processing), Some(S::AwaitingApproval), None, Some(S::Withdrawn), None, Some(S::Processing), None, None, Some(S::Processing)]),
+            (S::AwaitingApproval, signed, [None, None, None, Some(S::AwaitingApproval), None, None, Some(S::Withdrawn), None, Some(S::AwaitingApproval), Some(S::Resolved), Some(S::Processing), None]),
+            (S::Resolved, accepted, [None, None, None, None, None, Some(S::Returned), None, None, None, None, None, None]),
+            (S::Resolved, signed, [None, None, None, None, None, Some(S::Returned), None, None, None, None, None, None]),
+            (S::Returned, accepted, [None, None, None, None, None, None, None, None, None, None, None, None]),
+            (S::Rejected, fresh, [None, None, None, None, None, None, None, None, None, None, None, None]),
+            (S::Withdrawn, accepted, [None, None, None, None, None, None, None, None, None, None, None, None]),
         ];
         for (status, facts, expected) in table {
             for (action, want) in A::ALL.into_iter().zip(expected) {

@@ -5,7 +5,8 @@
 //! - pure rules: `lifecycle` (the state machine), `intake` (what a new dossier may claim, its
 //!   instants and its row), `steps` (a step's check and its record on the row), `list` (what a
 //!   list request asks for), `worklist` (which open dossiers are on a worklist), `views` (what
-//!   the API shows, to whom), `forms/` (the printable forms 01–05, one file each);
+//!   the API shows, to whom), `forms/` (the printable forms 01–05, one file each), `hops` (the
+//!   chain of a joint processing and the time each agency held the dossier);
 //! - `access`: who may see and do what; `service`: the use cases that need the database, each one
 //!   transaction; `store`: the queries; `row`: the stored row; `model`: request types;
 //! - `routes/`: HTTP in and out, one file per group of use cases;
@@ -37,6 +38,7 @@ pub mod files;
 #[cfg(test)]
 mod fixtures;
 pub mod forms;
+pub mod hops;
 pub mod intake;
 pub mod lifecycle;
 pub mod list;

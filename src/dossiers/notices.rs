@@ -5,7 +5,8 @@
 //! refused (the reasons), an apology for lateness (the new appointment), the result ready, the
 //! result handed over. Not told: assignment, updates, files, withdrawal (the applicant's own
 //! act), the supplement (the applicant's own act), a result proposed to the leader or sent back
-//! by them (internal: the result is ready when the leader approves it).
+//! by them (internal: the result is ready when the leader approves it), a transfer between
+//! agencies.
 
 use chrono::{DateTime, Utc};
 
@@ -33,6 +34,7 @@ pub fn news_of(action: Action, to: Status, note: Option<&str>) -> Option<Dossier
         Action::Resolve
         | Action::Approve
         | Action::SendBack
+        | Action::Transfer
         | Action::Supplement
         | Action::Assign
         | Action::Withdraw => None,

@@ -7,6 +7,11 @@
 //! the result; `approve` makes it the result as of the approval (the report's resolution date),
 //! with the proposing officer still the one who answers for its digitization; `send-back`
 //! drops it, the leader's reason in the history.
+//!
+//! `transfer` makes another agency the dossier's holder; when the holder's result is recorded
+//! (resolved, or approved) the result goes back to the reception desk: the holder becomes the
+//! agency that produced it (`resolved_by_agency_id`) and the desk holds the dossier again, to
+//! hand the result over.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -17,6 +22,7 @@ use super::intake::fully_digitized;
 use super::lifecycle::{Action, Facts, Status};
 use super::model::{
     ApologizeBody, AssignBody, DossierComponent, Outcome, ReasonBody, ResolveBody, StepBody, SupplementBody,
+    TransferBody,
 };
 use super::row::DossierRow;
 use crate::auth::caller::Caller;
@@ -61,6 +67,9 @@ pub enum Change {
     SendBack {
         reason: String,
     },
+    Transfer {
+        to_agency_id: String,
+    },
 }
 
 /// The result an officer proposed, waiting for the leader's approval.
@@ -98,6 +107,7 @@ impl Change {
             Change::Apologize { .. } => Action::Apologize,
             Change::Approve => Action::Approve,
             Change::SendBack { .. } => Action::SendBack,
+            Change::Transfer { .. } => Action::Transfer,
         }
     }
 }
@@ -156,6 +166,12 @@ impl From<ResolveBody> for Step {
     fn from(body: ResolveBody) -> Step {
         let ResolveBody { outcome, result_digitized, note, resolving_agency_id, at } = body;
         Step { change: Change::Resolve { outcome, result_digitized, resolving_agency_id }, at, note }
+    }
+}
+
+impl From<TransferBody> for Step {
+    fn from(body: TransferBody) -> Step {
+        Step { change: Change::Transfer { to_agency_id: body.to_agency_id }, at: body.at, note: body.note }
     }
 }
 
@@ -269,6 +285,7 @@ pub fn apply(
             row.proposal = None;
             note = Some(reason);
         }
+        Change::Transfer { to_agency_id } => row.holder_agency_id = Some(to_agency_id),
         Change::Return => row.returned_at = Some(at_db),
         Change::RequestSupplement { reason } => {
             row.supplement_requested_at = Some(at_db);
@@ -302,7 +319,9 @@ pub fn apply(
 
 /// The result recorded at `at` (the resolution, or the approval of the proposal).
 fn resolve(row: &mut DossierRow, proposal: Proposal, at: NaiveDateTime) {
-    row.resolved_by_agency_id = proposal.resolving_agency_id;
+    // The result of a transferred dossier is its holder's, and goes back to the desk.
+    let holder = row.holder_agency_id.take();
+    row.resolved_by_agency_id = proposal.resolving_agency_id.or(holder);
     row.resolved_at = Some(at);
     row.outcome = Some(proposal.outcome.as_str().to_owned());
     row.result_digitized = proposal.result_digitized;
@@ -472,6 +491,20 @@ mod tests {
         assert_eq!(note.as_deref(), Some("Sai tên cha"));
         assert_eq!((dossier.status.as_str(), dossier.proposal.as_deref()), ("processing", None));
         assert_eq!(dossier.resolved_at, None);
+    }
+
+    #[test]
+    fn a_transferred_dossiers_result_is_its_holders_and_goes_back_to_the_desk() {
+        let mut dossier = row(Channel::Direct, &officer());
+        let transfer = Change::Transfer { to_agency_id: "labour-office".into() };
+        apply(&mut dossier, step(transfer, None), Status::Processing, now(), None, &officer()).unwrap();
+        assert_eq!(dossier.holder(), "labour-office");
+        let resolve =
+            Change::Resolve { outcome: Outcome::Approved, result_digitized: true, resolving_agency_id: None };
+        apply(&mut dossier, step(resolve, None), Status::Resolved, now(), None, &officer()).unwrap();
+        assert_eq!(dossier.resolved_by_agency_id.as_deref(), Some("labour-office"));
+        assert_eq!(dossier.holder_agency_id, None, "the desk hands the result over");
+        assert_eq!(dossier.holder(), dossier.agency_id);
     }
 
     #[test]

@@ -62,6 +62,9 @@ pub struct Dossier {
     pub resolved_by: Option<String>,
     /// Another agency that produced the result (liên thông); it answers for result digitization.
     pub resolved_by_agency_id: Option<String>,
+    /// The agency the dossier was transferred to and that works it now (liên thông); null while
+    /// its reception agency holds it. Its hops: `GET /dossiers/{id}/hops`.
+    pub holder_agency_id: Option<String>,
     pub assignee_id: Option<String>,
     /// Still open and past `due_at` now.
     pub overdue: bool,
@@ -195,6 +198,7 @@ pub fn dossier(row: DossierRow, caller: &Caller) -> Result<Dossier, ApiError> {
         received_by: row.received_by,
         resolved_by: row.resolved_by,
         resolved_by_agency_id: row.resolved_by_agency_id,
+        holder_agency_id: row.holder_agency_id,
         assignee_id: row.assignee_id,
         version: row.version,
         created_at: row.created_at.and_utc(),

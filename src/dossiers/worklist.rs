@@ -1,6 +1,6 @@
 //! Officers' worklists: overdue, due within N working hours, or online dossiers unanswered more
 //! than 8 working hours after submission (the seed's task 3); the leaders' list of results
-//! proposed for their approval. Candidates come from SQL; whether
+//! proposed for their approval; the dossiers other agencies sent on to this one (liên thông). Candidates come from SQL; whether
 //! one is on the list needs its agency's working time, so that test is made here, pure.
 
 use chrono::{DateTime, Duration, Utc};
@@ -30,6 +30,7 @@ pub fn statuses(kind: WorklistKind) -> &'static [Status] {
             &[Status::Processing, Status::SupplementRequested, Status::AwaitingApproval]
         }
         WorklistKind::AwaitingApproval => &[Status::AwaitingApproval],
+        WorklistKind::Held => &[Status::Processing, Status::AwaitingApproval, Status::SupplementRequested],
     }
 }
 
@@ -55,7 +56,7 @@ pub fn keep(
                 && working_time_between(row.submitted_at.and_utc(), now, calendar)
                     > Duration::minutes(ANSWER_WITHIN_MINUTES)
         }
-        WorklistKind::AwaitingApproval => true,
+        WorklistKind::AwaitingApproval | WorklistKind::Held => true,
     }
 }
 
@@ -71,7 +72,8 @@ pub fn load(
 ) -> Result<Vec<DossierRow>, ApiError> {
     let agency_ids = worklist_agencies(conn, &caller.scope(), query.agency_id.as_deref())?;
     let statuses: Vec<&str> = statuses(query.kind).iter().map(|s| s.as_str()).collect();
-    let candidates = store::open_dossiers(conn, agency_ids.as_deref(), &statuses, MAX_CANDIDATES)?;
+    let held = query.kind == WorklistKind::Held;
+    let candidates = store::open_dossiers(conn, agency_ids.as_deref(), &statuses, MAX_CANDIDATES, held)?;
     let mut items = Vec::new();
     for row in candidates {
         let calendar = calendars.get(conn, Some(&row.agency_id))?;

@@ -226,6 +226,7 @@ fn row(rng: &mut StdRng, timeline: &Timeline, intake: Intake, steps: &Steps, seq
         last_event_at: None,
         applicant_notify: true,
         proposal: None,
+        holder_agency_id: None,
     };
     row.last_event_at = Some(row.last_event());
     row

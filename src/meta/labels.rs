@@ -57,6 +57,7 @@ labelled!(Action, &Action::ALL, {
     Apologize => ("Xin lỗi và hẹn lại ngày trả kết quả", "Apologize with a new appointment"),
     Approve => ("Lãnh đạo phê duyệt kết quả", "Approve the result"),
     SendBack => ("Lãnh đạo trả lại để xử lý lại", "Send back for rework"),
+    Transfer => ("Chuyển hồ sơ liên thông", "Transfer to another agency"),
 });
 
 labelled!(Channel, Channel::ALL, {
@@ -86,11 +87,13 @@ labelled!(WorklistKind, &[
     WorklistKind::DueSoon,
     WorklistKind::AwaitingAcceptance,
     WorklistKind::AwaitingApproval,
+    WorklistKind::Held,
 ], {
     Overdue => ("Quá hạn", "Overdue"),
     DueSoon => ("Sắp đến hạn", "Due soon"),
     AwaitingAcceptance => ("Chờ tiếp nhận quá 8 giờ làm việc", "Awaiting acceptance for over 8 working hours"),
     AwaitingApproval => ("Chờ lãnh đạo phê duyệt", "Awaiting the leader's approval"),
+    Held => ("Hồ sơ liên thông được chuyển đến", "Transferred from another agency"),
 });
 
 labelled!(ProcedureLevel, ProcedureLevel::ALL, {

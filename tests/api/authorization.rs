@@ -160,6 +160,12 @@ const MATRIX: &[(&str, Rel, [u16; 6])] = {
         ("POST /api/v1/dossiers/{closed}/send-back", Own,    [409, 409, 403, 403, 404, 401]),
         ("POST /api/v1/dossiers/{closed}/send-back", Child,  [409, 403, 404, 404, 404, 401]),
         ("POST /api/v1/dossiers/{closed}/send-back", Foreign, [404, 404, 404, 404, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/transfer", Own,     [409, 403, 409, 409, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/transfer", Child,   [409, 403, 404, 404, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/transfer", Foreign, [404, 404, 404, 404, 404, 401]),
+        ("GET /api/v1/dossiers/{dossier}/hops",     Own,     [200, 200, 200, 200, 404, 401]),
+        ("GET /api/v1/dossiers/{dossier}/hops",     Child,   [200, 200, 404, 404, 404, 401]),
+        ("GET /api/v1/dossiers/{dossier}/hops",     Foreign, [404, 404, 404, 404, 404, 401]),
         // Files: uploads target a withdrawn dossier (no file may be added: 409 for who may
         // change files); reads and removal target a file of the open dossier (kept: 409).
         ("POST /api/v1/dossiers/{closed}/files",    Own,     [409, 403, 409, 409, 404, 401]),
@@ -532,6 +538,7 @@ fn request(world: &World, endpoint: &str, rel: Rel, n: usize) -> (Method, String
         | ("POST", "/api/v1/dossiers/{closed}/withdraw")
         | ("POST", "/api/v1/dossiers/{closed}/reject") => Some(json!({"reason": "Lý do"})),
         ("POST", "/api/v1/dossiers/{closed}/assign") => Some(json!({"user_id": world.users[i]})),
+        ("POST", "/api/v1/dossiers/{closed}/transfer") => Some(json!({"to_agency_id": world.agencies[2]})),
         ("POST", "/api/v1/dossiers/{closed}/survey") => Some(json!({"level": "satisfied"})),
         ("POST", "/api/v1/webhooks") => Some(webhook_body()),
         ("PATCH", "/api/v1/webhooks/{webhook}") => Some(json!({"active": false})),
@@ -627,6 +634,7 @@ fn the_matrix_covers_every_api_operation() {
                 .replace("/dossiers/{id}/", "/dossiers/{closed}/")
                 .replace("/dossiers/{id}", "/dossiers/{dossier}")
                 .replace("/dossiers/{closed}/history", "/dossiers/{dossier}/history")
+                .replace("/dossiers/{closed}/hops", "/dossiers/{dossier}/hops")
                 .replace("/dossiers/{closed}/receipt", "/dossiers/{dossier}/receipt")
                 .replace("/dossiers/{closed}/forms/", "/dossiers/{dossier}/forms/")
                 .replace("/feedback/{id}/history", "/feedback/{feedback}/history")

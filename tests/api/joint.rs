@@ -1,7 +1,9 @@
-//! The leader's approval of a result (issue 23): on a procedure with `requires_approval` the
-//! officer's `resolve` proposes, the leader approves or sends back; both steps in the history,
-//! the events and form 05; the report counts the dossier in progress until the approval, and
-//! resolved as of it, by the counters and the plain definition alike.
+//! Joint processing and the leader's approval (issue 23). Approval: on a procedure with
+//! `requires_approval` the officer's `resolve` proposes, the leader approves or sends back; both
+//! steps in the history, the events and form 05; the report counts the dossier in progress until
+//! the approval, and resolved as of it, by the counters and the plain definition alike.
+//! Transfer: a dossier goes along a chain of agencies, each sees and works it while it holds it,
+//! the result comes back to the desk, and each hop is timed.
 
 use serde_json::{Value, json};
 
@@ -219,4 +221,108 @@ async fn a_procedure_without_approval_resolves_at_once_and_the_flag_is_editable(
         rule_of(act(&app, &s.leader, &id, "approve", json!({})).await).await,
         "approve_requires_awaiting_approval"
     );
+}
+
+async fn summary(app: &TestApp, token: &str, agency: &str) -> Value {
+    let day = today();
+    let path = format!("/api/v1/reports/summary?agency_id={agency}&from={day}&to={day}");
+    app.get_as(token, &path).await.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_dossier_travels_the_chain_and_its_result_comes_back_to_the_desk() {
+    let app = spawn_app().await;
+    let desk = desk(&app).await;
+    let labour = app.create_agency(&desk.admin, "P01.C02", "commune", Some(&desk.province)).await;
+    let deciding = app.create_agency(&desk.admin, "P01.C03", "commune", Some(&desk.province)).await;
+    app.create_user(&desk.admin, "labour", "officer", Some(&labour)).await;
+    app.create_user(&desk.admin, "deciding", "officer", Some(&deciding)).await;
+    let labour_officer = app.login("labour", ADMIN_PASSWORD).await;
+    let deciding_officer = app.login("deciding", ADMIN_PASSWORD).await;
+    let body = json!({
+        "procedure_id": desk.procedure, "agency_id": desk.commune, "channel": "direct",
+        "applicant": {"kind": "citizen", "full_name": "Lê Thị Liên"},
+        "components": [{"name": "Tờ khai", "digitized": true}],
+    });
+    let id = submit_dossier(&app, &desk.officer, &body).await["id"].as_str().unwrap().to_owned();
+    let read = |token: String| {
+        let (app, path) = (&app, format!("/api/v1/dossiers/{id}"));
+        async move { app.get_as(&token, &path).await.status() }
+    };
+    assert_eq!(read(labour_officer.clone()).await, 404, "not on the chain yet");
+
+    let sent =
+        act_ok(&app, &desk.officer, &id, "transfer", json!({"to_agency_id": labour, "note": "Xác minh"}))
+            .await;
+    assert_eq!(
+        (sent["status"].as_str(), sent["holder_agency_id"].as_str()),
+        (Some("processing"), Some(labour.as_str()))
+    );
+    assert_eq!(read(labour_officer.clone()).await, 200);
+    assert_eq!(read(deciding_officer.clone()).await, 404);
+    let again = act(&app, &labour_officer, &id, "transfer", json!({"to_agency_id": labour})).await;
+    assert_eq!(again.status(), 422, "not to the holder itself");
+    let resolve = json!({"outcome": "approved", "result_digitized": true});
+    assert_eq!(
+        rule_of(act(&app, &desk.officer, &id, "resolve", resolve.clone()).await).await,
+        "held_by_another_agency"
+    );
+    let held: Value =
+        app.get_as(&labour_officer, "/api/v1/dossiers/worklist?kind=held").await.json().await.unwrap();
+    assert_eq!(held["items"][0]["id"], id.as_str(), "on the receiving agency's list");
+
+    act_ok(&app, &labour_officer, &id, "transfer", json!({"to_agency_id": deciding})).await;
+    assert_eq!(read(deciding_officer.clone()).await, 200);
+    let resolved = act_ok(&app, &deciding_officer, &id, "resolve", resolve).await;
+    assert_eq!(resolved["status"], "resolved");
+    assert_eq!(resolved["resolved_by_agency_id"], deciding.as_str(), "it answers for the result");
+    assert_eq!(resolved["holder_agency_id"], Value::Null, "back at the desk");
+    assert_eq!(
+        rule_of(act(&app, &labour_officer, &id, "return", json!({})).await).await,
+        "held_by_another_agency"
+    );
+    assert_eq!(act_ok(&app, &desk.officer, &id, "return", json!({})).await["status"], "returned");
+
+    let hops: Value =
+        app.get_as(&labour_officer, &format!("/api/v1/dossiers/{id}/hops")).await.json().await.unwrap();
+    let hops = hops["items"].as_array().unwrap();
+    assert_eq!(hops.len(), 2);
+    assert_eq!(
+        (hops[0]["from_agency_id"].as_str(), hops[0]["to_agency_id"].as_str()),
+        (Some(desk.commune.as_str()), Some(labour.as_str()))
+    );
+    assert_eq!(
+        (hops[1]["from_agency_id"].as_str(), hops[1]["to_agency_id"].as_str()),
+        (Some(labour.as_str()), Some(deciding.as_str()))
+    );
+    assert_eq!(hops[0]["note"], "Xác minh");
+    assert!(
+        hops.iter().all(|h| h["returned_at"] == resolved["resolved_at"]),
+        "the chain closed with the result"
+    );
+    assert!(hops.iter().all(|h| h["held_working_minutes"].as_i64().unwrap() >= 0));
+
+    let history: Value =
+        app.get_as(&desk.officer, &format!("/api/v1/dossiers/{id}/history")).await.json().await.unwrap();
+    let actions: Vec<&str> =
+        history["items"].as_array().unwrap().iter().map(|h| h["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["intake", "transfer", "transfer", "resolve", "return"]);
+    let sheet = app.get_as(&desk.officer, &format!("/api/v1/dossiers/{id}/forms/control-sheet")).await;
+    let html = sheet.text().await.unwrap();
+    assert!(html.contains("Đơn vị P01.C02; Đơn vị P01.C03"), "form 05 names the agencies on the chain");
+    assert!(html.contains("Chuyển hồ sơ liên thông"));
+    let events = outbox(&app, &id).await;
+    assert_eq!(events.iter().filter(|e| *e == "dossier.transferred").count(), 2);
+
+    // The reception agency counts it received and resolved; the others received nothing.
+    let at_desk = summary(&app, &desk.admin, &desk.commune).await;
+    assert_eq!(
+        (at_desk["reception"]["total"].as_i64(), at_desk["resolution"]["resolved"].as_i64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(summary(&app, &desk.admin, &labour).await["reception"]["total"], 0);
+    let day = today();
+    for agency in [&desk.commune, &labour, &deciding, &desk.province] {
+        assert_methods_agree(&app, agency, &[(day.as_str(), day.as_str())]).await;
+    }
 }

@@ -42,7 +42,10 @@ pub fn sheet(paper: &Paper) -> Sheet {
             paper.names.procedure, paper.names.procedure_code
         )),
         sheet::para(format!("Cơ quan (bộ phận) giải quyết hồ sơ: {}", paper.names.agency)),
-        sheet::para("Cơ quan phối hợp giải quyết hồ sơ: ……………………………………"),
+        sheet::para(match paper.partners.is_empty() {
+            true => "Cơ quan phối hợp giải quyết hồ sơ: ……………………………………".to_owned(),
+            false => format!("Cơ quan phối hợp giải quyết hồ sơ: {}", paper.partners.join("; ")),
+        }),
     ];
     if let Some(due) = paper.row.due_at {
         parts.push(sheet::labelled("Hạn giải quyết", instant(due.and_utc())));

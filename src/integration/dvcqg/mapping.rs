@@ -190,6 +190,7 @@ mod tests {
             last_event_at: None,
             applicant_notify: true,
             proposal: None,
+            holder_agency_id: None,
         }
     }
 
