@@ -3,7 +3,8 @@
 //! The first row names the columns (any order): `code, name, field, level, online_service,
 //! processing_value, processing_unit, fee` are required; `required_components,
 //! optional_components` (separated by `|`), `decision_number, signed_on, posted_on` (dates as
-//! YYYY-MM-DD or DD/MM/YYYY) are optional. Errors are reported as `rows[LINE].COLUMN`, LINE being
+//! YYYY-MM-DD or DD/MM/YYYY) and `requires_approval` (`true`/`1` when the leader approves the
+//! result; empty, `false` or `0` otherwise) are optional. Errors are reported as `rows[LINE].COLUMN`, LINE being
 //! the spreadsheet's own line number (the header is line 1). Every row is checked before
 //! anything is written; one bad row and nothing is imported. Text is read in NFC, and a cell with
 //! a line break or another control character is refused, as in the JSON API.
@@ -23,8 +24,14 @@ use crate::text::Normalize;
 
 const REQUIRED: [&str; 8] =
     ["code", "name", "field", "level", "online_service", "processing_value", "processing_unit", "fee"];
-const OPTIONAL: [&str; 5] =
-    ["required_components", "optional_components", "decision_number", "signed_on", "posted_on"];
+const OPTIONAL: [&str; 6] = [
+    "required_components",
+    "optional_components",
+    "decision_number",
+    "signed_on",
+    "posted_on",
+    "requires_approval",
+];
 /// A province publishes a few thousand procedures at most.
 pub const MAX_ROWS: usize = 10_000;
 /// Stop collecting errors after this many: the file needs fixing anyway.
@@ -136,6 +143,7 @@ impl<'a> Row<'a> {
         let fee = self.integer("fee");
         let signed_on = self.date("signed_on");
         let posted_on = self.date("posted_on");
+        let requires_approval = self.flag("requires_approval");
         let code = self.cell("code").to_owned();
         if let Some(first) = seen.get(&code) {
             self.fail(
@@ -165,6 +173,7 @@ impl<'a> Row<'a> {
             components,
             publication,
             agency_id: None,
+            requires_approval,
         };
         self.validate(&procedure);
         Some(procedure)
@@ -185,6 +194,18 @@ impl<'a> Row<'a> {
             Err(_) => {
                 self.fail(column, Text::fixed("Phải là một số nguyên", "must be a whole number"));
                 None
+            }
+        }
+    }
+
+    /// An optional yes/no, no when empty.
+    fn flag(&mut self, column: &str) -> bool {
+        match self.cell(column).to_lowercase().as_str() {
+            "" | "false" | "0" => false,
+            "true" | "1" => true,
+            _ => {
+                self.fail(column, one_of("true false"));
+                false
             }
         }
     }

@@ -115,6 +115,7 @@ pub struct ProcedureRow {
     pub active: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub requires_approval: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -139,6 +140,8 @@ pub struct Procedure {
     /// The agency whose catalogue this entry belongs to; null for the national catalogue.
     pub agency_id: Option<String>,
     pub active: bool,
+    /// The agency's leader approves the result: an officer's `resolve` only proposes it.
+    pub requires_approval: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -161,6 +164,7 @@ impl ProcedureRow {
             fee: self.fee,
             agency_id: self.agency_id,
             active: self.active,
+            requires_approval: self.requires_approval,
             created_at: clock::from_db(self.created_at),
             updated_at: clock::from_db(self.updated_at),
         })
@@ -211,6 +215,10 @@ pub struct NewProcedure {
     /// The agency whose catalogue this entry belongs to; absent for the national catalogue.
     #[serde(default)]
     pub agency_id: Option<String>,
+    /// The agency's leader approves the result (an officer's `resolve` only proposes it);
+    /// default false.
+    #[serde(default)]
+    pub requires_approval: bool,
 }
 
 /// Changes to a procedure; absent fields stay as they are. `active: false` deactivates it.
@@ -243,6 +251,9 @@ pub struct ProcedurePatch {
     #[validate(nested)]
     pub publication: Option<Publication>,
     pub active: Option<bool>,
+    /// Whether the leader approves results proposed from now on (a result already proposed
+    /// still awaits its approval).
+    pub requires_approval: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -211,6 +211,9 @@ fn apply_patch(row: &mut ProcedureRow, patch: ProcedurePatch) -> Result<(), ApiE
     if let Some(active) = patch.active {
         row.active = active;
     }
+    if let Some(requires_approval) = patch.requires_approval {
+        row.requires_approval = requires_approval;
+    }
     row.updated_at = clock::to_db(clock::now());
     Ok(())
 }

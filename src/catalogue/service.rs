@@ -38,6 +38,7 @@ pub fn new_row(procedure: NewProcedure, agency_id: Option<String>) -> Result<Pro
         active: true,
         created_at: now,
         updated_at: now,
+        requires_approval: procedure.requires_approval,
     })
 }
 

@@ -39,6 +39,7 @@ pub fn update(conn: &mut DbConnection, row: &ProcedureRow) -> QueryResult<()> {
             procedures::signed_on.eq(row.signed_on),
             procedures::posted_on.eq(row.posted_on),
             procedures::active.eq(row.active),
+            procedures::requires_approval.eq(row.requires_approval),
             procedures::updated_at.eq(row.updated_at),
         ))
         .execute(conn)?;

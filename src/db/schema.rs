@@ -104,6 +104,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        requires_approval -> Bool,
     }
 }
 
@@ -160,6 +161,21 @@ diesel::table! {
         answer_due_at -> Nullable<Timestamp>,
         last_event_at -> Nullable<Timestamp>,
         applicant_notify -> Bool,
+        proposal -> Nullable<Text>,
+        holder_agency_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    dossier_hops (dossier_id, seq) {
+        dossier_id -> Text,
+        seq -> BigInt,
+        from_agency_id -> Text,
+        to_agency_id -> Text,
+        sent_at -> Timestamp,
+        sent_by -> Text,
+        note -> Nullable<Text>,
+        returned_at -> Nullable<Timestamp>,
     }
 }
 
@@ -442,6 +458,7 @@ diesel::joinable!(dossiers -> agencies (agency_id));
 diesel::joinable!(dossiers -> procedures (procedure_id));
 diesel::joinable!(dossier_history -> dossiers (dossier_id));
 diesel::joinable!(dossier_files -> dossiers (dossier_id));
+diesel::joinable!(dossier_hops -> dossiers (dossier_id));
 diesel::joinable!(procedures -> agencies (agency_id));
 diesel::joinable!(procedure_terms -> procedures (procedure_id));
 diesel::joinable!(calendar_days -> agencies (agency_id));
@@ -463,6 +480,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     dossiers,
     dossier_history,
     dossier_files,
+    dossier_hops,
     outbox_events,
     idempotency_keys,
     surveys,

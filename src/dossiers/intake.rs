@@ -201,6 +201,8 @@ pub fn row(
         // Stamped by `store` on every write.
         last_event_at: None,
         applicant_notify: applicant.notify,
+        proposal: None,
+        holder_agency_id: None,
         assignee_id: None,
         last_step_at: clock::to_db(accepted_at.unwrap_or(submitted_at)),
         version: 1,

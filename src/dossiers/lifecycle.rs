@@ -2,6 +2,13 @@
 //! 118/2025; api.md "dossiers"). It knows neither HTTP nor SQL: given the status and the facts
 //! that the one-stop rules depend on, it says which status an action leads to, or which rule
 //! forbids it.
+//!
+//! A procedure may require the leader's approval of its result (`requires_approval`): there
+//! `resolve` only proposes the result and the dossier waits in `awaiting_approval` (still open:
+//! the legal clock runs) until a leader `approve`s it (resolved) or `send-back`s it (processing).
+//!
+//! Joint processing (liên thông): while processing, the holding agency may `transfer` the dossier
+//! to another agency, which then holds it; the status stays `processing`.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -17,6 +24,8 @@ pub enum Status {
     SupplementRequested,
     /// Accepted: the legal clock runs.
     Processing,
+    /// The officer proposed the result; it waits for the leader's approval (the clock runs).
+    AwaitingApproval,
     /// A result exists (approved or a reasoned refusal).
     Resolved,
     /// The result was handed to the applicant.
@@ -28,10 +37,11 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 7] = [
+    pub const ALL: [Status; 8] = [
         Status::Submitted,
         Status::SupplementRequested,
         Status::Processing,
+        Status::AwaitingApproval,
         Status::Resolved,
         Status::Returned,
         Status::Rejected,
@@ -43,6 +53,7 @@ impl Status {
             Status::Submitted => "submitted",
             Status::SupplementRequested => "supplement_requested",
             Status::Processing => "processing",
+            Status::AwaitingApproval => "awaiting_approval",
             Status::Resolved => "resolved",
             Status::Returned => "returned",
             Status::Rejected => "rejected",
@@ -57,11 +68,17 @@ impl Status {
             .ok_or_else(|| anyhow::anyhow!("unknown dossier status {value:?}"))
     }
 
-    /// The open statuses: still being worked, so a due date can pass.
-    pub const OPEN: [Status; 3] = [Status::Submitted, Status::SupplementRequested, Status::Processing];
+    /// The open statuses: still being worked, so a due date can pass. A result awaiting the
+    /// leader's approval is not a result yet: the report counts the dossier as in progress.
+    pub const OPEN: [Status; 4] =
+        [Status::Submitted, Status::SupplementRequested, Status::Processing, Status::AwaitingApproval];
     /// [`Status::OPEN`] as stored, for queries.
-    pub const OPEN_TEXT: [&'static str; 3] =
-        [Status::OPEN[0].as_str(), Status::OPEN[1].as_str(), Status::OPEN[2].as_str()];
+    pub const OPEN_TEXT: [&'static str; 4] = [
+        Status::OPEN[0].as_str(),
+        Status::OPEN[1].as_str(),
+        Status::OPEN[2].as_str(),
+        Status::OPEN[3].as_str(),
+    ];
 
     /// Still being worked: a due date can pass.
     pub fn is_open(self) -> bool {
@@ -81,10 +98,13 @@ pub enum Action {
     Withdraw,
     Reject,
     Apologize,
+    Approve,
+    SendBack,
+    Transfer,
 }
 
 impl Action {
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 12] = [
         Action::Accept,
         Action::RequestSupplement,
         Action::Supplement,
@@ -94,6 +114,9 @@ impl Action {
         Action::Withdraw,
         Action::Reject,
         Action::Apologize,
+        Action::Approve,
+        Action::SendBack,
+        Action::Transfer,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -107,6 +130,9 @@ impl Action {
             Action::Withdraw => "withdraw",
             Action::Reject => "reject",
             Action::Apologize => "apologize",
+            Action::Approve => "approve",
+            Action::SendBack => "send-back",
+            Action::Transfer => "transfer",
         }
     }
 
@@ -122,9 +148,24 @@ impl Action {
             Action::Withdraw => "dossier.withdrawn",
             Action::Reject => "dossier.rejected",
             Action::Apologize => "dossier.apologized",
+            Action::Approve => "dossier.approved",
+            Action::SendBack => "dossier.sent_back",
+            Action::Transfer => "dossier.transferred",
+        }
+    }
+
+    /// The outbox event of this action when it led to `to`: a `resolve` that only proposes
+    /// the result is no resolution, and says so.
+    pub fn event_type_to(self, to: Status) -> &'static str {
+        match (self, to) {
+            (Action::Resolve, Status::AwaitingApproval) => PROPOSED_EVENT,
+            _ => self.event_type(),
         }
     }
 }
+
+/// The event of a result proposed for the leader's approval.
+pub const PROPOSED_EVENT: &str = "dossier.result_proposed";
 
 /// The facts, beyond the status, that the rules depend on.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -135,6 +176,8 @@ pub struct Facts {
     pub supplement_requested_before: bool,
     /// An apology with a new appointment was already issued.
     pub apologized_before: bool,
+    /// The procedure's result is the leader's to approve.
+    pub requires_approval: bool,
 }
 
 /// Why an action is refused: the rule's name (stable, for clients) and its text.
@@ -182,6 +225,24 @@ const RESOLVE_PROCESSING_ONLY: Refusal = refuse(
     "resolve_processing_only",
     "Chỉ giải quyết được hồ sơ đang trong quá trình giải quyết",
     "only a dossier being processed can be resolved",
+);
+
+const APPROVE_REQUIRES_AWAITING_APPROVAL: Refusal = refuse(
+    "approve_requires_awaiting_approval",
+    "Chỉ phê duyệt được hồ sơ đang chờ lãnh đạo phê duyệt kết quả",
+    "only a dossier whose proposed result awaits the leader's approval can be approved",
+);
+
+const SEND_BACK_REQUIRES_AWAITING_APPROVAL: Refusal = refuse(
+    "send_back_requires_awaiting_approval",
+    "Chỉ trả lại để xử lý lại hồ sơ đang chờ lãnh đạo phê duyệt kết quả",
+    "only a dossier whose proposed result awaits the leader's approval can be sent back",
+);
+
+const TRANSFER_WHILE_PROCESSING: Refusal = refuse(
+    "transfer_while_processing",
+    "Chỉ chuyển liên thông hồ sơ đã tiếp nhận và đang giải quyết",
+    "only an accepted dossier being processed can be transferred to another agency",
 );
 
 const RETURN_RESOLVED_ONLY: Refusal = refuse(
@@ -232,8 +293,18 @@ pub fn next(status: Status, facts: Facts, action: Action) -> Result<Status, Refu
         (A::Assign, s) if s.is_open() => Ok(s),
         (A::Assign, _) => Err(ASSIGN_OPEN_ONLY),
 
+        (A::Resolve, S::Processing) if facts.requires_approval => Ok(S::AwaitingApproval),
         (A::Resolve, S::Processing) => Ok(S::Resolved),
         (A::Resolve, _) => Err(RESOLVE_PROCESSING_ONLY),
+
+        (A::Approve, S::AwaitingApproval) => Ok(S::Resolved),
+        (A::Approve, _) => Err(APPROVE_REQUIRES_AWAITING_APPROVAL),
+
+        (A::SendBack, S::AwaitingApproval) => Ok(S::Processing),
+        (A::SendBack, _) => Err(SEND_BACK_REQUIRES_AWAITING_APPROVAL),
+
+        (A::Transfer, S::Processing) => Ok(S::Processing),
+        (A::Transfer, _) => Err(TRANSFER_WHILE_PROCESSING),
 
         (A::Return, S::Resolved) => Ok(S::Returned),
         (A::Return, _) => Err(RETURN_RESOLVED_ONLY),
@@ -244,12 +315,14 @@ pub fn next(status: Status, facts: Facts, action: Action) -> Result<Status, Refu
         (A::Reject, S::Submitted | S::SupplementRequested) if !facts.accepted => Ok(S::Rejected),
         (A::Reject, _) => Err(REJECT_BEFORE_ACCEPTANCE),
 
-        (A::Apologize, S::Processing | S::SupplementRequested)
+        (A::Apologize, S::Processing | S::SupplementRequested | S::AwaitingApproval)
             if facts.accepted && facts.apologized_before =>
         {
             Err(APOLOGY_ONCE)
         }
-        (A::Apologize, S::Processing | S::SupplementRequested) if facts.accepted => Ok(status),
+        (A::Apologize, S::Processing | S::SupplementRequested | S::AwaitingApproval) if facts.accepted => {
+            Ok(status)
+        }
         (A::Apologize, _) => Err(APOLOGY_WHILE_PROCESSING),
     }
 }
@@ -261,7 +334,12 @@ mod tests {
     use Status as S;
 
     fn facts(accepted: bool, supplemented: bool, apologized: bool) -> Facts {
-        Facts { accepted, supplement_requested_before: supplemented, apologized_before: apologized }
+        Facts {
+            accepted,
+            supplement_requested_before: supplemented,
+            apologized_before: apologized,
+            requires_approval: false,
+        }
     }
 
     /// Every state × action, with the facts a real dossier in that state can have. The table
@@ -270,17 +348,21 @@ mod tests {
     fn every_state_and_action() {
         let accepted = facts(true, false, false);
         let fresh = facts(false, false, false);
+        let signed = Facts { requires_approval: true, ..accepted };
         #[rustfmt::skip]
-        let table: &[(S, Facts, [Option<S>; 9])] = &[
-            //                      accept           req-suppl                    suppl               assign                        resolve          return          withdraw          reject           apologize
-            (S::Submitted, fresh, [Some(S::Processing), Some(S::SupplementRequested), None, Some(S::Submitted), None, None, Some(S::Withdrawn), Some(S::Rejected), None]),
-            (S::SupplementRequested, facts(false, true, false), [None, None, Some(S::Submitted), Some(S::SupplementRequested), None, None, Some(S::Withdrawn), Some(S::Rejected), None]),
-            (S::SupplementRequested, facts(true, true, false), [None, None, Some(S::Processing), Some(S::SupplementRequested), None, None, Some(S::Withdrawn), None, Some(S::SupplementRequested)]),
-            (S::Processing, accepted, [None, Some(S::SupplementRequested), None, Some(S::Processing), Some(S::Resolved), None, Some(S::Withdrawn), None, Some(S::Processing)]),
-            (S::Resolved, accepted, [None, None, None, None, None, Some(S::Returned), None, None, None]),
-            (S::Returned, accepted, [None, None, None, None, None, None, None, None, None]),
-            (S::Rejected, fresh, [None, None, None, None, None, None, None, None, None]),
-            (S::Withdrawn, accepted, [None, None, None, None, None, None, None, None, None]),
+        let table: &[(S, Facts, [Option<S>; 12])] = &[
+            //                      accept           req-suppl                    suppl               assign                        resolve          return          withdraw          reject           apologize        approve   send-back   transfer
+            (S::Submitted, fresh, [Some(S::Processing), Some(S::SupplementRequested), None, Some(S::Submitted), None, None, Some(S::Withdrawn), Some(S::Rejected), None, None, None, None]),
+            (S::SupplementRequested, facts(false, true, false), [None, None, Some(S::Submitted), Some(S::SupplementRequested), None, None, Some(S::Withdrawn), Some(S::Rejected), None, None, None, None]),
+            (S::SupplementRequested, facts(true, true, false), [None, None, Some(S::Processing), Some(S::SupplementRequested), None, None, Some(S::Withdrawn), None, Some(S::SupplementRequested), None, None, None]),
+            (S::Processing, accepted, [None, Some(S::SupplementRequested), None, Some(S::Processing), Some(S::Resolved), None, Some(S::Withdrawn), None, Some(S::Processing), None, None, Some(S::Processing)]),
+            (S::Processing, signed, [None, Some(S::SupplementRequested), None, Some(S::Processing), Some(S::AwaitingApproval), None, Some(S::Withdrawn), None, Some(S::Processing), None, None, Some(S::Processing)]),
+            (S::AwaitingApproval, signed, [None, None, None, Some(S::AwaitingApproval), None, None, Some(S::Withdrawn), None, Some(S::AwaitingApproval), Some(S::Resolved), Some(S::Processing), None]),
+            (S::Resolved, accepted, [None, None, None, None, None, Some(S::Returned), None, None, None, None, None, None]),
+            (S::Resolved, signed, [None, None, None, None, None, Some(S::Returned), None, None, None, None, None, None]),
+            (S::Returned, accepted, [None, None, None, None, None, None, None, None, None, None, None, None]),
+            (S::Rejected, fresh, [None, None, None, None, None, None, None, None, None, None, None, None]),
+            (S::Withdrawn, accepted, [None, None, None, None, None, None, None, None, None, None, None, None]),
         ];
         for (status, facts, expected) in table {
             for (action, want) in A::ALL.into_iter().zip(expected) {
@@ -288,6 +370,28 @@ mod tests {
                 assert_eq!(got, *want, "{status:?} {facts:?} --{action:?}-->");
             }
         }
+    }
+
+    #[test]
+    fn a_result_the_leader_signs_is_proposed_then_approved_or_sent_back() {
+        let signed = Facts { requires_approval: true, ..facts(true, false, false) };
+        assert_eq!(next(S::Processing, signed, A::Resolve), Ok(S::AwaitingApproval));
+        assert_eq!(A::Resolve.event_type_to(S::AwaitingApproval), "dossier.result_proposed");
+        assert_eq!(A::Resolve.event_type_to(S::Resolved), "dossier.resolved");
+        assert_eq!(
+            next(S::AwaitingApproval, signed, A::Resolve).unwrap_err().rule,
+            "resolve_processing_only",
+            "a proposal is not proposed twice"
+        );
+        assert_eq!(
+            next(S::Processing, signed, A::Approve).unwrap_err().rule,
+            "approve_requires_awaiting_approval"
+        );
+        assert_eq!(
+            next(S::Resolved, signed, A::SendBack).unwrap_err().rule,
+            "send_back_requires_awaiting_approval"
+        );
+        assert!(S::AwaitingApproval.is_open(), "the clock runs while the leader decides");
     }
 
     #[test]

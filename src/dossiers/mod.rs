@@ -5,7 +5,8 @@
 //! - pure rules: `lifecycle` (the state machine), `intake` (what a new dossier may claim, its
 //!   instants and its row), `steps` (a step's check and its record on the row), `list` (what a
 //!   list request asks for), `worklist` (which open dossiers are on a worklist), `views` (what
-//!   the API shows, to whom), `forms/` (the printable forms 01–05, one file each);
+//!   the API shows, to whom), `forms/` (the printable forms 01–05, one file each), `hops` (the
+//!   chain of a joint processing and the time each agency held the dossier);
 //! - `access`: who may see and do what; `service`: the use cases that need the database, each one
 //!   transaction; `store`: the queries; `row`: the stored row; `model`: request types;
 //! - `routes/`: HTTP in and out, one file per group of use cases;
@@ -16,11 +17,15 @@
 //!
 //! Decisions where the spec is silent:
 //! - Citizens submit online only and may withdraw or supplement their own dossiers; officers
-//!   record desk and postal intake and work dossiers of their agency; leaders read; service
+//!   record desk and postal intake and work dossiers of their agency; leaders read, and approve
+//!   or send back the results proposed on their own agency's dossiers; service
 //!   accounts and admins may do everything within their agencies, and alone may import history
 //!   (`submitted_at`, `accepted_at`, `at`).
 //! - Identity numbers and contacts are shown to the agency's staff and the applicant, not to
 //!   service accounts, and never appear in outbox events or logs.
+//! - The leader's approval (`requires_approval`): the proposal is kept on the row apart from the
+//!   result, so that nothing the report reads moves before the approval; the resolution is the
+//!   approval's instant and the proposing officer answers for digitization (docs/lifecycle.md).
 //! - When a requested supplement arrives after acceptance, `due_at` restarts with the full limit
 //!   and `appointment_at` follows it unless an apology already set a new appointment.
 //! - Concurrent writes to one dossier: the second answers 409 (a version check), never a lost
@@ -33,6 +38,7 @@ pub mod files;
 #[cfg(test)]
 mod fixtures;
 pub mod forms;
+pub mod hops;
 pub mod intake;
 pub mod lifecycle;
 pub mod list;

@@ -237,6 +237,20 @@ pub struct ResolveBody {
     pub at: Option<DateTime<Utc>>,
 }
 
+/// Send the dossier on to the agency that decides it (liên thông).
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"to_agency_id": "3f0a6c1e-7b2d-4e5f-9a8b-1c2d3e4f5a6b", "note": "Chuyển Phòng Lao động - Thương binh và Xã hội huyện"}))]
+pub struct TransferBody {
+    /// The agency that works the dossier from now on: any other agency of the directory.
+    pub to_agency_id: String,
+    #[serde(default, deserialize_with = "crate::text::nfc")]
+    #[validate(length(max = 2000), custom(function = "crate::text::multi_line"))]
+    pub note: Option<String>,
+    #[validate(custom(function = "crate::clock::validate_instant"))]
+    pub at: Option<DateTime<Utc>>,
+}
+
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApologizeBody {
@@ -310,12 +324,16 @@ pub enum WorklistKind {
     DueSoon,
     /// Online and still unanswered more than 8 working hours after submission.
     AwaitingAcceptance,
+    /// The leaders' list: results proposed for their approval.
+    AwaitingApproval,
+    /// Open dossiers another agency sent on to this one (liên thông), which it holds now.
+    Held,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct WorklistQuery {
-    /// Which list: `overdue`, `due_soon` (within `hours`) or `awaiting_acceptance` (online, unanswered for more than 8 working hours).
+    /// Which list: `overdue`, `due_soon` (within `hours`), `awaiting_acceptance` (online, unanswered for more than 8 working hours), `awaiting_approval` (results proposed for the leader's approval) or `held` (dossiers other agencies sent on to this one, liên thông).
     #[param(inline)]
     pub kind: WorklistKind,
     /// For `due_soon`: the horizon in working hours (default 8).

@@ -4,11 +4,13 @@
 //! Told: received (accepted, at the desk or online), a supplement asked for (what is missing),
 //! refused (the reasons), an apology for lateness (the new appointment), the result ready, the
 //! result handed over. Not told: assignment, updates, files, withdrawal (the applicant's own
-//! act), the supplement (the applicant's own act).
+//! act), the supplement (the applicant's own act), a result proposed to the leader or sent back
+//! by them (internal: the result is ready when the leader approves it), a transfer between
+//! agencies.
 
 use chrono::{DateTime, Utc};
 
-use super::lifecycle::Action;
+use super::lifecycle::{Action, Status};
 use super::row::DossierRow;
 use crate::agencies::store as agencies;
 use crate::catalogue::store as procedures;
@@ -18,17 +20,24 @@ use crate::notifications::enqueue::{About, Recipient, enqueue};
 use crate::notifications::texts::{self, DossierFacts, DossierNews, Language};
 use crate::users::store as users;
 
-/// What the applicant hears of a step, if anything: `note` is the step's reason or note.
-pub fn news_of(action: Action, note: Option<&str>) -> Option<DossierNews> {
+/// What the applicant hears of a step that led to `to`, if anything: `note` is the step's reason
+/// or note.
+pub fn news_of(action: Action, to: Status, note: Option<&str>) -> Option<DossierNews> {
     let said = || note.unwrap_or_default().to_owned();
     match action {
         Action::Accept => Some(DossierNews::Received),
         Action::RequestSupplement => Some(DossierNews::SupplementRequested { missing: said() }),
         Action::Reject => Some(DossierNews::Refused { reasons: said() }),
         Action::Apologize => Some(DossierNews::Apology { reason: said() }),
-        Action::Resolve => Some(DossierNews::ResultReady),
+        Action::Resolve | Action::Approve if to == Status::Resolved => Some(DossierNews::ResultReady),
         Action::Return => Some(DossierNews::Returned),
-        Action::Supplement | Action::Assign | Action::Withdraw => None,
+        Action::Resolve
+        | Action::Approve
+        | Action::SendBack
+        | Action::Transfer
+        | Action::Supplement
+        | Action::Assign
+        | Action::Withdraw => None,
     }
 }
 

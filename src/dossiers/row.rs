@@ -55,9 +55,19 @@ pub struct DossierRow {
     pub last_event_at: Option<NaiveDateTime>,
     /// false: the applicant asked for no messages about this dossier.
     pub applicant_notify: bool,
+    /// The result an officer proposed, awaiting the leader's approval (`steps::Proposal`, JSON).
+    pub proposal: Option<String>,
+    /// The agency the dossier was sent on to (liên thông) and that holds it now; None: its
+    /// reception agency (`agency_id`).
+    pub holder_agency_id: Option<String>,
 }
 
 impl DossierRow {
+    /// The agency that holds the dossier and takes its steps now.
+    pub fn holder(&self) -> &str {
+        self.holder_agency_id.as_deref().unwrap_or(&self.agency_id)
+    }
+
     /// The latest of the instants the periodic report reads. Returning a result or assigning an
     /// officer changes no figure, so they do not count.
     pub fn last_event(&self) -> NaiveDateTime {

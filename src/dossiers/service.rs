@@ -4,10 +4,10 @@
 
 use chrono::{DateTime, Utc};
 
-use super::access::{check_may_act, check_may_update, load_visible};
+use super::access::{check_held_by, check_may_act, check_may_update, check_signs_for, load_visible};
 use super::files::store as files;
 use super::intake::{self, Looked};
-use super::lifecycle::{self, Status};
+use super::lifecycle::{self, Action, Status};
 use super::lookup;
 use super::model::{ANSWER_WITHIN_MINUTES, DossierPatch, FeePayment, NewDossier};
 use super::notices;
@@ -124,10 +124,17 @@ pub fn act(
     let before = row.clone();
     let action = step.change.action();
     check_may_act(caller, action)?;
+    check_signs_for(caller, action, &row)?;
+    if action != Action::Withdraw {
+        check_held_by(caller, action, &row)?;
+    }
     let now = clock::now();
     let at = steps::instant(caller, step.at, row.last_step_at.and_utc(), now)?;
     let from = Status::from_db(&row.status)?;
-    let to = lifecycle::next(from, steps::facts(&row), action)
+    // The procedure as it is now: approval applies to results proposed from now on.
+    let requires_approval = action == Action::Resolve
+        && procedures::find(conn, &row.procedure_id)?.is_some_and(|p| p.requires_approval);
+    let to = lifecycle::next(from, steps::facts(&row, requires_approval), action)
         .map_err(|refusal| ApiError::Rule { rule: refusal.rule, detail: refusal.message })?;
     steps::check(&row, &step, at)?;
     check_references(conn, &row, &step.change)?;
@@ -135,22 +142,56 @@ pub fn act(
         true => Some(due_from(conn, calendars, &row.agency_id, &row.procedure_id, at)?),
         false => None,
     };
+    let sent_to = match &step.change {
+        Change::Transfer { to_agency_id } => Some(to_agency_id.clone()),
+        _ => None,
+    };
     let note = steps::apply(&mut row, step, to, at, due, caller)?;
     save(conn, &before, &mut row, now, STEP_RACED)?;
-    let news = notices::news_of(action, note.as_deref());
+    chain(conn, &before, &row, sent_to, note.clone(), (caller, at))?;
+    let news = notices::news_of(action, to, note.as_deref());
     record(conn, &row, caller, (action.as_str(), Some(from), at, note))?;
-    event(conn, &row, action.event_type(), at)?;
+    event(conn, &row, action.event_type_to(to), at)?;
     if let Some(news) = news {
         notices::tell(conn, &row, &news, now)?;
     }
     Ok(row)
 }
 
+/// Joint processing: a transfer adds the next hop of the dossier's chain; once the result is
+/// recorded (the holder went back to the desk) every hop still out is closed.
+fn chain(
+    conn: &mut DbConnection,
+    before: &DossierRow,
+    row: &DossierRow,
+    sent_to: Option<String>,
+    note: Option<String>,
+    (caller, at): (&Caller, DateTime<Utc>),
+) -> Result<(), ApiError> {
+    if let Some(to_agency_id) = sent_to {
+        let seq = store::hops(conn, &row.id)?.len() as i64 + 1;
+        let hop = store::HopRow {
+            dossier_id: row.id.clone(),
+            seq,
+            from_agency_id: before.holder().to_owned(),
+            to_agency_id,
+            sent_at: clock::to_db(at),
+            sent_by: caller.id.clone(),
+            note,
+            returned_at: None,
+        };
+        store::insert_hop(conn, &hop)?;
+    } else if before.holder_agency_id.is_some() && row.holder_agency_id.is_none() {
+        store::close_hops(conn, &row.id, clock::to_db(at))?;
+    }
+    Ok(())
+}
+
 /// What a step names in the database exists: an active officer of the agency to assign, another
-/// agency that produced the result.
+/// agency that produced the result, another agency to transfer the dossier to.
 fn check_references(conn: &mut DbConnection, row: &DossierRow, change: &Change) -> Result<(), ApiError> {
     match change {
-        Change::Assign { user_id } => check_assignee(conn, &row.agency_id, user_id),
+        Change::Assign { user_id } => check_assignee(conn, row.holder(), user_id),
         Change::Resolve { resolving_agency_id: Some(agency_id), .. }
             // Any agency of the directory: the point is that it is not this one.
             if *agency_id == row.agency_id || agencies::find(conn, agency_id)?.is_none() =>
@@ -163,11 +204,22 @@ fn check_references(conn: &mut DbConnection, row: &DossierRow, change: &Change) 
                 ),
             ))
         }
+        Change::Transfer { to_agency_id }
+            if to_agency_id == row.holder() || agencies::find(conn, to_agency_id)?.is_none() =>
+        {
+            Err(ApiError::invalid_field(
+                "to_agency_id",
+                Text::fixed(
+                    "Phải là một cơ quan khác (không phải cơ quan đang giữ hồ sơ) đang có trong danh mục",
+                    "another existing agency, not the one holding the dossier",
+                ),
+            ))
+        }
         _ => Ok(()),
     }
 }
 
-/// An officer or leader of the dossier's agency, active.
+/// An officer or leader of the agency holding the dossier, active.
 fn check_assignee(conn: &mut DbConnection, agency_id: &str, user_id: &str) -> Result<(), ApiError> {
     let user = users::find(conn, user_id)?;
     let eligible = user.is_some_and(|u| {
@@ -225,7 +277,7 @@ pub fn update(
             let refusal = lifecycle::ASSIGN_OPEN_ONLY;
             return Err(ApiError::Rule { rule: refusal.rule, detail: refusal.message });
         }
-        check_assignee(conn, &row.agency_id, &user_id)?;
+        check_assignee(conn, row.holder(), &user_id)?;
         row.assignee_id = Some(user_id);
     }
     let now = clock::now();

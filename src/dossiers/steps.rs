@@ -2,14 +2,27 @@
 //! allowed from the status; this module checks what the step carries and records it on the row.
 //! What needs the database (the due instant, whether an assignee or agency exists) is looked up
 //! by `service::act` beforehand and handed in.
+//!
+//! On a procedure whose result the leader approves, `resolve` records a [`Proposal`] instead of
+//! the result; `approve` makes it the result as of the approval (the report's resolution date),
+//! with the proposing officer still the one who answers for its digitization; `send-back`
+//! drops it, the leader's reason in the history.
+//!
+//! `transfer` makes another agency the dossier's holder; when the holder's result is recorded
+//! (resolved, or approved) the result goes back to the reception desk: the holder becomes the
+//! agency that produced it (`resolved_by_agency_id`) and the desk holds the dossier again, to
+//! hand the result over.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::access::may_import;
 use super::intake::fully_digitized;
 use super::lifecycle::{Action, Facts, Status};
 use super::model::{
     ApologizeBody, AssignBody, DossierComponent, Outcome, ReasonBody, ResolveBody, StepBody, SupplementBody,
+    TransferBody,
 };
 use super::row::DossierRow;
 use crate::auth::caller::Caller;
@@ -50,6 +63,34 @@ pub enum Change {
         reason: String,
         new_appointment_at: DateTime<Utc>,
     },
+    Approve,
+    SendBack {
+        reason: String,
+    },
+    Transfer {
+        to_agency_id: String,
+    },
+}
+
+/// The result an officer proposed, waiting for the leader's approval.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Proposal {
+    pub outcome: Outcome,
+    /// The result exists electronically.
+    pub result_digitized: bool,
+    /// Another agency that produced the result (liên thông), as in `resolve`.
+    pub resolving_agency_id: Option<String>,
+    /// The officer who proposed it; once approved, they answer for the result's digitization.
+    pub proposed_by: String,
+    pub proposed_at: DateTime<Utc>,
+}
+
+impl Proposal {
+    /// The proposal stored on the row, if any.
+    pub fn of(row: &DossierRow) -> Result<Option<Proposal>, ApiError> {
+        let parse = |text: &String| serde_json::from_str(text).map_err(anyhow::Error::from);
+        Ok(row.proposal.as_ref().map(parse).transpose()?)
+    }
 }
 
 impl Change {
@@ -64,6 +105,9 @@ impl Change {
             Change::Withdraw { .. } => Action::Withdraw,
             Change::Reject { .. } => Action::Reject,
             Change::Apologize { .. } => Action::Apologize,
+            Change::Approve => Action::Approve,
+            Change::SendBack { .. } => Action::SendBack,
+            Change::Transfer { .. } => Action::Transfer,
         }
     }
 }
@@ -125,6 +169,12 @@ impl From<ResolveBody> for Step {
     }
 }
 
+impl From<TransferBody> for Step {
+    fn from(body: TransferBody) -> Step {
+        Step { change: Change::Transfer { to_agency_id: body.to_agency_id }, at: body.at, note: body.note }
+    }
+}
+
 impl From<ApologizeBody> for Step {
     fn from(body: ApologizeBody) -> Step {
         let change = Change::Apologize {
@@ -135,12 +185,14 @@ impl From<ApologizeBody> for Step {
     }
 }
 
-/// What the lifecycle's rules depend on, from the row.
-pub fn facts(row: &DossierRow) -> Facts {
+/// What the lifecycle's rules depend on, from the row and whether its procedure's result is
+/// the leader's to approve.
+pub fn facts(row: &DossierRow, requires_approval: bool) -> Facts {
     Facts {
         accepted: row.accepted_at.is_some(),
         supplement_requested_before: row.supplement_requested_at.is_some(),
         apologized_before: row.apologized_at.is_some(),
+        requires_approval,
     }
 }
 
@@ -210,12 +262,30 @@ pub fn apply(
         Change::Supplement { components } => supplement(row, components, due.map(clock::to_db))?,
         Change::Assign { user_id } => row.assignee_id = Some(user_id),
         Change::Resolve { outcome, result_digitized, resolving_agency_id } => {
-            row.resolved_by_agency_id = resolving_agency_id;
-            row.resolved_at = Some(at_db);
-            row.outcome = Some(outcome.as_str().to_owned());
-            row.result_digitized = result_digitized;
-            row.resolved_by = Some(by.id.clone());
+            let proposal = Proposal {
+                outcome,
+                result_digitized,
+                resolving_agency_id,
+                proposed_by: by.id.clone(),
+                proposed_at: at,
+            };
+            match to {
+                Status::AwaitingApproval => {
+                    row.proposal = Some(serde_json::to_string(&proposal).map_err(anyhow::Error::from)?);
+                }
+                _ => resolve(row, proposal, at_db),
+            }
         }
+        Change::Approve => {
+            let proposal = Proposal::of(row)?
+                .ok_or_else(|| anyhow::anyhow!("dossier {} awaits approval without a proposal", row.id))?;
+            resolve(row, proposal, at_db);
+        }
+        Change::SendBack { reason } => {
+            row.proposal = None;
+            note = Some(reason);
+        }
+        Change::Transfer { to_agency_id } => row.holder_agency_id = Some(to_agency_id),
         Change::Return => row.returned_at = Some(at_db),
         Change::RequestSupplement { reason } => {
             row.supplement_requested_at = Some(at_db);
@@ -245,6 +315,18 @@ pub fn apply(
     row.status = to.as_str().to_owned();
     row.last_step_at = at_db.max(row.last_step_at);
     Ok(note)
+}
+
+/// The result recorded at `at` (the resolution, or the approval of the proposal).
+fn resolve(row: &mut DossierRow, proposal: Proposal, at: NaiveDateTime) {
+    // The result of a transferred dossier is its holder's, and goes back to the desk.
+    let holder = row.holder_agency_id.take();
+    row.resolved_by_agency_id = proposal.resolving_agency_id.or(holder);
+    row.resolved_at = Some(at);
+    row.outcome = Some(proposal.outcome.as_str().to_owned());
+    row.result_digitized = proposal.result_digitized;
+    row.resolved_by = Some(proposal.proposed_by);
+    row.proposal = None;
 }
 
 /// The requested documents arrived. After acceptance the clock restarts with the full limit
@@ -366,6 +448,63 @@ mod tests {
             Some(clock::to_db(promised)),
             "the apology's later promise stands"
         );
+    }
+
+    #[test]
+    fn a_proposal_becomes_the_result_as_of_the_approval_by_its_officer() {
+        let mut dossier = row(Channel::Direct, &officer());
+        let resolve = Change::Resolve {
+            outcome: Outcome::Approved,
+            result_digitized: true,
+            resolving_agency_id: Some("labour-office".into()),
+        };
+        let proposed_at = now() - Duration::hours(3);
+        apply(&mut dossier, step(resolve, None), Status::AwaitingApproval, proposed_at, None, &officer())
+            .unwrap();
+        assert_eq!(dossier.status, "awaiting_approval");
+        assert_eq!((dossier.resolved_at, dossier.outcome.as_deref()), (None, None), "no result yet");
+        let proposal = Proposal::of(&dossier).unwrap().unwrap();
+        assert_eq!((proposal.proposed_by.as_str(), proposal.proposed_at), ("officer-1", proposed_at));
+
+        let leader = caller(Role::Leader, SubjectKind::User);
+        apply(&mut dossier, step(Change::Approve, None), Status::Resolved, now(), None, &leader).unwrap();
+        assert_eq!(dossier.resolved_at, Some(clock::to_db(now())), "resolved when approved");
+        assert_eq!(dossier.outcome.as_deref(), Some("approved"));
+        assert!(dossier.result_digitized);
+        assert_eq!(dossier.resolved_by_agency_id.as_deref(), Some("labour-office"));
+        assert_eq!(dossier.resolved_by.as_deref(), Some("officer-1"), "the proposer answers for it");
+        assert_eq!(dossier.proposal, None);
+    }
+
+    #[test]
+    fn sending_back_drops_the_proposal_and_keeps_the_reason() {
+        let mut dossier = row(Channel::Direct, &officer());
+        let resolve = Change::Resolve {
+            outcome: Outcome::Approved,
+            result_digitized: false,
+            resolving_agency_id: None,
+        };
+        apply(&mut dossier, step(resolve, None), Status::AwaitingApproval, now(), None, &officer()).unwrap();
+        let leader = caller(Role::Leader, SubjectKind::User);
+        let back = Change::SendBack { reason: "Sai tên cha".into() };
+        let note = apply(&mut dossier, step(back, None), Status::Processing, now(), None, &leader).unwrap();
+        assert_eq!(note.as_deref(), Some("Sai tên cha"));
+        assert_eq!((dossier.status.as_str(), dossier.proposal.as_deref()), ("processing", None));
+        assert_eq!(dossier.resolved_at, None);
+    }
+
+    #[test]
+    fn a_transferred_dossiers_result_is_its_holders_and_goes_back_to_the_desk() {
+        let mut dossier = row(Channel::Direct, &officer());
+        let transfer = Change::Transfer { to_agency_id: "labour-office".into() };
+        apply(&mut dossier, step(transfer, None), Status::Processing, now(), None, &officer()).unwrap();
+        assert_eq!(dossier.holder(), "labour-office");
+        let resolve =
+            Change::Resolve { outcome: Outcome::Approved, result_digitized: true, resolving_agency_id: None };
+        apply(&mut dossier, step(resolve, None), Status::Resolved, now(), None, &officer()).unwrap();
+        assert_eq!(dossier.resolved_by_agency_id.as_deref(), Some("labour-office"));
+        assert_eq!(dossier.holder_agency_id, None, "the desk hands the result over");
+        assert_eq!(dossier.holder(), dossier.agency_id);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use super::lifecycle::Status;
 use super::row::DossierRow;
 use crate::db::DbConnection;
 use crate::db::filters::{narrow, newest_first};
-use crate::db::schema::{dossiers, outbox_events};
+use crate::db::schema::{dossier_hops, dossiers, outbox_events};
 
 /// The row as written: with its last report event stamped.
 fn stamped(row: &DossierRow) -> DossierRow {
@@ -93,7 +93,7 @@ pub struct ListFilter {
     pub name_words: Vec<String>,
 }
 
-const OPEN: [&str; 3] = Status::OPEN_TEXT;
+const OPEN: [&str; 4] = Status::OPEN_TEXT;
 
 /// Dossiers newest first by (submitted_at, id), after the cursor's position.
 #[tracing::instrument(level = "debug", skip_all)]
@@ -140,6 +140,46 @@ pub fn list(
     newest_first!(query, dossiers::submitted_at, dossiers::id, after, limit).load(conn)
 }
 
+/// One hop of a dossier's chain (liên thông) as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = dossier_hops)]
+pub struct HopRow {
+    pub dossier_id: String,
+    pub seq: i64,
+    pub from_agency_id: String,
+    pub to_agency_id: String,
+    pub sent_at: NaiveDateTime,
+    pub sent_by: String,
+    pub note: Option<String>,
+    pub returned_at: Option<NaiveDateTime>,
+}
+
+/// The dossier's hops, in order.
+pub fn hops(conn: &mut DbConnection, dossier_id: &str) -> QueryResult<Vec<HopRow>> {
+    dossier_hops::table
+        .filter(dossier_hops::dossier_id.eq(dossier_id))
+        .order(dossier_hops::seq.asc())
+        .select(HopRow::as_select())
+        .load(conn)
+}
+
+/// Add the next hop of the chain.
+pub fn insert_hop(conn: &mut DbConnection, hop: &HopRow) -> QueryResult<()> {
+    diesel::insert_into(dossier_hops::table).values(hop).execute(conn).map(|_| ())
+}
+
+/// The result came back to the desk at `at`: every hop still out is closed.
+pub fn close_hops(conn: &mut DbConnection, dossier_id: &str, at: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(
+        dossier_hops::table
+            .filter(dossier_hops::dossier_id.eq(dossier_id))
+            .filter(dossier_hops::returned_at.is_null()),
+    )
+    .set(dossier_hops::returned_at.eq(at))
+    .execute(conn)
+    .map(|_| ())
+}
+
 /// Open dossiers of the given agencies, for the worklists: at most `limit`, due first.
 #[tracing::instrument(level = "debug", skip_all)]
 pub fn open_dossiers(
@@ -147,13 +187,17 @@ pub fn open_dossiers(
     agency_ids: Option<&[String]>,
     status: &[&str],
     limit: i64,
+    held: bool,
 ) -> QueryResult<Vec<DossierRow>> {
     let mut query = dossiers::table
         .select(DossierRow::as_select())
         .filter(dossiers::status.eq_any(status.to_vec()))
         .into_boxed();
-    if let Some(ids) = agency_ids {
-        query = query.filter(dossiers::agency_id.eq_any(ids.to_vec()));
+    match (agency_ids, held) {
+        (Some(ids), true) => query = query.filter(dossiers::holder_agency_id.eq_any(ids.to_vec())),
+        (None, true) => query = query.filter(dossiers::holder_agency_id.is_not_null()),
+        (Some(ids), false) => query = query.filter(dossiers::agency_id.eq_any(ids.to_vec())),
+        (None, false) => {}
     }
     query.order((dossiers::due_at.asc(), dossiers::submitted_at.asc())).limit(limit).load(conn)
 }

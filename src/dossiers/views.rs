@@ -10,6 +10,7 @@ use super::access::sees_personal_data;
 use super::lifecycle::Status;
 use super::model::{Applicant, ApplicantKind, DossierComponent, FeePayment, Outcome, PaymentMethod};
 use super::row::DossierRow;
+use super::steps::Proposal;
 use crate::auth::caller::Caller;
 use crate::clock;
 use crate::enums::Channel;
@@ -46,6 +47,9 @@ pub struct Dossier {
     pub resolved_at: Option<DateTime<Utc>>,
     pub outcome: Option<Outcome>,
     pub result_digitized: bool,
+    /// While `awaiting_approval`: the result the officer proposed to the leader (it becomes
+    /// `outcome` when approved, as of the approval); null otherwise.
+    pub proposal: Option<Proposal>,
     /// Every component was digitized or reused when the dossier was received complete (what the
     /// report counts; later digitization does not change it).
     pub reception_digitized: bool,
@@ -58,6 +62,9 @@ pub struct Dossier {
     pub resolved_by: Option<String>,
     /// Another agency that produced the result (liên thông); it answers for result digitization.
     pub resolved_by_agency_id: Option<String>,
+    /// The agency the dossier was transferred to and that works it now (liên thông); null while
+    /// its reception agency holds it. Its hops: `GET /dossiers/{id}/hops`.
+    pub holder_agency_id: Option<String>,
     pub assignee_id: Option<String>,
     /// Still open and past `due_at` now.
     pub overdue: bool,
@@ -151,6 +158,7 @@ pub fn dossier(row: DossierRow, caller: &Caller) -> Result<Dossier, ApiError> {
         _ => None,
     };
     let utc = |t: Option<chrono::NaiveDateTime>| t.map(|t| t.and_utc());
+    let proposal = Proposal::of(&row)?;
     Ok(Dossier {
         overdue: status.is_open() && row.due_at.is_some_and(|d| d.and_utc() < clock::now()),
         channel: Channel::from_db(&row.channel)?,
@@ -167,6 +175,7 @@ pub fn dossier(row: DossierRow, caller: &Caller) -> Result<Dossier, ApiError> {
         components: serde_json::from_str(&row.components).map_err(anyhow::Error::from)?,
         fee_paid,
         outcome: row.outcome.as_deref().map(Outcome::from_db).transpose()?,
+        proposal,
         id: row.id,
         code: row.code,
         agency_id: row.agency_id,
@@ -189,6 +198,7 @@ pub fn dossier(row: DossierRow, caller: &Caller) -> Result<Dossier, ApiError> {
         received_by: row.received_by,
         resolved_by: row.resolved_by,
         resolved_by_agency_id: row.resolved_by_agency_id,
+        holder_agency_id: row.holder_agency_id,
         assignee_id: row.assignee_id,
         version: row.version,
         created_at: row.created_at.and_utc(),

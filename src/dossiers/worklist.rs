@@ -1,5 +1,6 @@
 //! Officers' worklists: overdue, due within N working hours, or online dossiers unanswered more
-//! than 8 working hours after submission (the seed's task 3). Candidates come from SQL; whether
+//! than 8 working hours after submission (the seed's task 3); the leaders' list of results
+//! proposed for their approval; the dossiers other agencies sent on to this one (liên thông). Candidates come from SQL; whether
 //! one is on the list needs its agency's working time, so that test is made here, pure.
 
 use chrono::{DateTime, Duration, Utc};
@@ -25,7 +26,11 @@ const MAX_CANDIDATES: i64 = 20_000;
 pub fn statuses(kind: WorklistKind) -> &'static [Status] {
     match kind {
         WorklistKind::AwaitingAcceptance => &[Status::Submitted],
-        WorklistKind::Overdue | WorklistKind::DueSoon => &[Status::Processing, Status::SupplementRequested],
+        WorklistKind::Overdue | WorklistKind::DueSoon => {
+            &[Status::Processing, Status::SupplementRequested, Status::AwaitingApproval]
+        }
+        WorklistKind::AwaitingApproval => &[Status::AwaitingApproval],
+        WorklistKind::Held => &[Status::Processing, Status::AwaitingApproval, Status::SupplementRequested],
     }
 }
 
@@ -51,6 +56,7 @@ pub fn keep(
                 && working_time_between(row.submitted_at.and_utc(), now, calendar)
                     > Duration::minutes(ANSWER_WITHIN_MINUTES)
         }
+        WorklistKind::AwaitingApproval | WorklistKind::Held => true,
     }
 }
 
@@ -66,7 +72,8 @@ pub fn load(
 ) -> Result<Vec<DossierRow>, ApiError> {
     let agency_ids = worklist_agencies(conn, &caller.scope(), query.agency_id.as_deref())?;
     let statuses: Vec<&str> = statuses(query.kind).iter().map(|s| s.as_str()).collect();
-    let candidates = store::open_dossiers(conn, agency_ids.as_deref(), &statuses, MAX_CANDIDATES)?;
+    let held = query.kind == WorklistKind::Held;
+    let candidates = store::open_dossiers(conn, agency_ids.as_deref(), &statuses, MAX_CANDIDATES, held)?;
     let mut items = Vec::new();
     for row in candidates {
         let calendar = calendars.get(conn, Some(&row.agency_id))?;

@@ -225,6 +225,8 @@ fn row(rng: &mut StdRng, timeline: &Timeline, intake: Intake, steps: &Steps, seq
             .then(|| clock::to_db(working(timeline.cal, submitted, ANSWER_WITHIN_MINUTES))),
         last_event_at: None,
         applicant_notify: true,
+        proposal: None,
+        holder_agency_id: None,
     };
     row.last_event_at = Some(row.last_event());
     row

@@ -38,6 +38,7 @@ labelled!(Status, &Status::ALL, {
     Submitted => ("Chờ tiếp nhận", "Awaiting acceptance"),
     SupplementRequested => ("Yêu cầu bổ sung hồ sơ", "Supplement requested"),
     Processing => ("Đang giải quyết", "Being processed"),
+    AwaitingApproval => ("Chờ lãnh đạo phê duyệt", "Awaiting the leader's approval"),
     Resolved => ("Đã giải quyết", "Resolved"),
     Returned => ("Đã trả kết quả", "Result returned"),
     Rejected => ("Từ chối tiếp nhận", "Refused at reception"),
@@ -54,6 +55,9 @@ labelled!(Action, &Action::ALL, {
     Withdraw => ("Rút hồ sơ", "Withdraw"),
     Reject => ("Từ chối tiếp nhận", "Refuse at reception"),
     Apologize => ("Xin lỗi và hẹn lại ngày trả kết quả", "Apologize with a new appointment"),
+    Approve => ("Lãnh đạo phê duyệt kết quả", "Approve the result"),
+    SendBack => ("Lãnh đạo trả lại để xử lý lại", "Send back for rework"),
+    Transfer => ("Chuyển hồ sơ liên thông", "Transfer to another agency"),
 });
 
 labelled!(Channel, Channel::ALL, {
@@ -78,10 +82,18 @@ labelled!(Outcome, Outcome::ALL, {
     Refused => ("Từ chối giải quyết (có nêu lý do)", "Refused, with reasons"),
 });
 
-labelled!(WorklistKind, &[WorklistKind::Overdue, WorklistKind::DueSoon, WorklistKind::AwaitingAcceptance], {
+labelled!(WorklistKind, &[
+    WorklistKind::Overdue,
+    WorklistKind::DueSoon,
+    WorklistKind::AwaitingAcceptance,
+    WorklistKind::AwaitingApproval,
+    WorklistKind::Held,
+], {
     Overdue => ("Quá hạn", "Overdue"),
     DueSoon => ("Sắp đến hạn", "Due soon"),
     AwaitingAcceptance => ("Chờ tiếp nhận quá 8 giờ làm việc", "Awaiting acceptance for over 8 working hours"),
+    AwaitingApproval => ("Chờ lãnh đạo phê duyệt", "Awaiting the leader's approval"),
+    Held => ("Hồ sơ liên thông được chuyển đến", "Transferred from another agency"),
 });
 
 labelled!(ProcedureLevel, ProcedureLevel::ALL, {

@@ -153,6 +153,19 @@ const MATRIX: &[(&str, Rel, [u16; 6])] = {
         ("POST /api/v1/dossiers/{closed}/reject",   Foreign, [404, 404, 404, 404, 404, 401]),
         ("POST /api/v1/dossiers/{closed}/apologize", Own,    [409, 403, 409, 409, 404, 401]),
         ("POST /api/v1/dossiers/{closed}/apologize", Foreign, [404, 404, 404, 404, 404, 401]),
+        // The leader's steps: a leader signs for their own agency only (403 for one above it).
+        ("POST /api/v1/dossiers/{closed}/approve",  Own,     [409, 409, 403, 403, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/approve",  Child,   [409, 403, 404, 404, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/approve",  Foreign, [404, 404, 404, 404, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/send-back", Own,    [409, 409, 403, 403, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/send-back", Child,  [409, 403, 404, 404, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/send-back", Foreign, [404, 404, 404, 404, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/transfer", Own,     [409, 403, 409, 409, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/transfer", Child,   [409, 403, 404, 404, 404, 401]),
+        ("POST /api/v1/dossiers/{closed}/transfer", Foreign, [404, 404, 404, 404, 404, 401]),
+        ("GET /api/v1/dossiers/{dossier}/hops",     Own,     [200, 200, 200, 200, 404, 401]),
+        ("GET /api/v1/dossiers/{dossier}/hops",     Child,   [200, 200, 404, 404, 404, 401]),
+        ("GET /api/v1/dossiers/{dossier}/hops",     Foreign, [404, 404, 404, 404, 404, 401]),
         // Files: uploads target a withdrawn dossier (no file may be added: 409 for who may
         // change files); reads and removal target a file of the open dossier (kept: 409).
         ("POST /api/v1/dossiers/{closed}/files",    Own,     [409, 403, 409, 409, 404, 401]),
@@ -521,9 +534,11 @@ fn request(world: &World, endpoint: &str, rel: Rel, n: usize) -> (Method, String
         })),
         ("PATCH", "/api/v1/dossiers/{dossier}") => Some(json!({"fee_paid": {"method": "cash", "amount": n}})),
         ("POST", "/api/v1/dossiers/{closed}/request-supplement")
+        | ("POST", "/api/v1/dossiers/{closed}/send-back")
         | ("POST", "/api/v1/dossiers/{closed}/withdraw")
         | ("POST", "/api/v1/dossiers/{closed}/reject") => Some(json!({"reason": "Lý do"})),
         ("POST", "/api/v1/dossiers/{closed}/assign") => Some(json!({"user_id": world.users[i]})),
+        ("POST", "/api/v1/dossiers/{closed}/transfer") => Some(json!({"to_agency_id": world.agencies[2]})),
         ("POST", "/api/v1/dossiers/{closed}/survey") => Some(json!({"level": "satisfied"})),
         ("POST", "/api/v1/webhooks") => Some(webhook_body()),
         ("PATCH", "/api/v1/webhooks/{webhook}") => Some(json!({"active": false})),
@@ -619,6 +634,7 @@ fn the_matrix_covers_every_api_operation() {
                 .replace("/dossiers/{id}/", "/dossiers/{closed}/")
                 .replace("/dossiers/{id}", "/dossiers/{dossier}")
                 .replace("/dossiers/{closed}/history", "/dossiers/{dossier}/history")
+                .replace("/dossiers/{closed}/hops", "/dossiers/{dossier}/hops")
                 .replace("/dossiers/{closed}/receipt", "/dossiers/{dossier}/receipt")
                 .replace("/dossiers/{closed}/forms/", "/dossiers/{dossier}/forms/")
                 .replace("/feedback/{id}/history", "/feedback/{feedback}/history")

@@ -18,6 +18,7 @@ mod forms;
 mod helpers;
 mod http_errors;
 mod integration;
+mod joint;
 mod language;
 mod openapi;
 mod ops;

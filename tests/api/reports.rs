@@ -504,7 +504,7 @@ async fn generated_history_is_reproducible_and_reports_balance() {
 }
 
 /// The counters and the plain definition give the same summary, for periods of every shape.
-async fn assert_methods_agree(app: &TestApp, agency_id: &str, periods: &[(&str, &str)]) {
+pub(crate) async fn assert_methods_agree(app: &TestApp, agency_id: &str, periods: &[(&str, &str)]) {
     let agency_id = agency_id.to_owned();
     let periods: Vec<(String, String)> =
         periods.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();

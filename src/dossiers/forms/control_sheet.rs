@@ -3,16 +3,19 @@
 //! whoever handed it on and took it over.
 
 use super::{Paper, StepLine};
-use crate::dossiers::lifecycle::Action;
+use crate::dossiers::lifecycle::{Action, Status};
 use crate::forms::sheet::{self, Part, Table};
 use crate::forms::{Sheet, instant};
 use crate::labels::Labelled;
 
 /// What a history line did, in words.
-fn step_name(action: &str) -> String {
+fn step_name(action: &str, to_status: &str) -> String {
     match action {
         "intake" => "Nộp hồ sơ".to_owned(),
         "update" => "Cập nhật hồ sơ".to_owned(),
+        "resolve" if to_status == Status::AwaitingApproval.as_str() => {
+            "Đề xuất kết quả, trình lãnh đạo phê duyệt".to_owned()
+        }
         other => Action::ALL
             .iter()
             .find(|a| a.as_str() == other)
@@ -23,7 +26,7 @@ fn step_name(action: &str) -> String {
 fn line(i: usize, step: &StepLine) -> Vec<String> {
     vec![
         (i + 1).to_string(),
-        step_name(&step.action),
+        step_name(&step.action, &step.to_status),
         instant(step.at),
         step.actor.clone().unwrap_or_default(),
         step.note.clone().unwrap_or_default(),
@@ -39,7 +42,10 @@ pub fn sheet(paper: &Paper) -> Sheet {
             paper.names.procedure, paper.names.procedure_code
         )),
         sheet::para(format!("Cơ quan (bộ phận) giải quyết hồ sơ: {}", paper.names.agency)),
-        sheet::para("Cơ quan phối hợp giải quyết hồ sơ: ……………………………………"),
+        sheet::para(match paper.partners.is_empty() {
+            true => "Cơ quan phối hợp giải quyết hồ sơ: ……………………………………".to_owned(),
+            false => format!("Cơ quan phối hợp giải quyết hồ sơ: {}", paper.partners.join("; ")),
+        }),
     ];
     if let Some(due) = paper.row.due_at {
         parts.push(sheet::labelled("Hạn giải quyết", instant(due.and_utc())));

@@ -24,8 +24,9 @@ use utoipa::{IntoParams, ToSchema};
 use super::access::{load_visible, sees_personal_data};
 use super::lifecycle::Action;
 use super::row::DossierRow;
-use super::service;
 use super::views::{self, ReceiptNames, note_is_for_the_applicant};
+use super::{service, store};
+use crate::agencies::store as agencies;
 use crate::auth::caller::Caller;
 use crate::auth::role::Role;
 use crate::db::DbConnection;
@@ -76,6 +77,8 @@ pub struct FormQuery {
 #[derive(Debug, Clone)]
 pub struct StepLine {
     pub action: String,
+    /// The status it led to (a `resolve` that only proposed the result says so).
+    pub to_status: String,
     pub at: DateTime<Utc>,
     /// The officer's or system's name.
     pub actor: Option<String>,
@@ -87,6 +90,8 @@ pub struct Paper {
     pub row: DossierRow,
     pub names: ReceiptNames,
     pub steps: Vec<StepLine>,
+    /// The agencies the dossier was sent on to (joint processing), in order, by name.
+    pub partners: Vec<String>,
     /// Contacts shown ([`sees_personal_data`]).
     pub personal: bool,
     /// The service's address as the desk reached it (`https://host`), for the receipt's QR code.
@@ -193,7 +198,12 @@ pub fn load(conn: &mut DbConnection, caller: &Caller, id: &str, origin: String) 
         };
         let note =
             entry.note.filter(|_| caller.role != Role::Citizen || note_is_for_the_applicant(&entry.action));
-        steps.push(StepLine { action: entry.action, at: entry.at.and_utc(), actor, note });
+        let to_status = entry.to_status;
+        steps.push(StepLine { action: entry.action, to_status, at: entry.at.and_utc(), actor, note });
     }
-    Ok(Paper { personal: sees_personal_data(caller), row, names, steps, origin })
+    let mut partners = Vec::new();
+    for hop in store::hops(conn, &row.id)? {
+        partners.extend(agencies::find(conn, &hop.to_agency_id)?.map(|a| a.name));
+    }
+    Ok(Paper { personal: sees_personal_data(caller), row, names, steps, partners, origin })
 }

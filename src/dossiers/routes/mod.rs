@@ -1,5 +1,5 @@
 //! Dossiers over HTTP, one file per group of use cases: `write` (receive, update), `steps` (the
-//! nine lifecycle steps), `read` (one dossier, the list, the worklists, the history) and `slips`
+//! twelve lifecycle steps), `read` (one dossier, the list, the worklists, the history) and `slips`
 //! (the receipt and the public lookup), `forms` (the printable forms 01–05). Handlers parse, call one use case and answer: the rules
 //! are in the slice's pure modules, the SQL in its store.
 

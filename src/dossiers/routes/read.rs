@@ -1,4 +1,4 @@
-//! Reading dossiers over HTTP: one, the list, the officers' worklists, the history.
+//! Reading dossiers over HTTP: one, the list, the officers' worklists, the history, the hops.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, web};
@@ -10,6 +10,7 @@ use crate::calendar::cache::CalendarCache;
 use crate::clock;
 use crate::db::Db;
 use crate::dossiers::access::{load_visible, sees_personal_data};
+use crate::dossiers::hops::{self, Hops};
 use crate::dossiers::model::{DossierQuery, WorklistQuery};
 use crate::dossiers::views::{self, Dossier, History, HistoryEntry, Worklist};
 use crate::dossiers::{list, worklist as worklists};
@@ -147,4 +148,29 @@ pub async fn worklist(
     let (caller, now) = (auth.caller.clone(), clock::now());
     let rows = db.run(move |conn| worklists::load(conn, &calendars, &caller, &query, hours, now)).await?;
     Ok(web::Json(Worklist { items: views::dossiers(rows, &auth)? }))
+}
+
+/// The hops of a dossier's joint processing (liên thông), with the working time each receiving
+/// agency held it.
+///
+/// Whoever may read the dossier: staff and service accounts of any agency on its chain (or above
+/// one), the applicant for their own; any other answers 404, as a missing one does. A hop ends at
+/// the next transfer, or when the result came back to the desk, or now; its time is counted in the
+/// receiving agency's working time. Empty for a dossier its reception agency worked alone.
+#[utoipa::path(
+    operation_id = "dossiers_hops",
+    tag = "dossiers",
+    params(("id" = String, Path, description = "Dossier id")),
+    responses((status = 200, description = "The hops, in order", body = Hops), (status = 401, response = r::Unauthorized), (status = 404, response = r::NotFound)),
+    security(("bearer" = []))
+)]
+#[get("/dossiers/{id}/hops")]
+pub async fn dossier_hops(
+    auth: Authorized<AnyRole>,
+    id: web::Path<String>,
+    db: web::Data<Db>,
+    calendars: web::Data<CalendarCache>,
+) -> Result<web::Json<Hops>, ApiError> {
+    let (caller, now) = (auth.caller.clone(), clock::now());
+    Ok(web::Json(db.run(move |conn| hops::load(conn, &calendars, &caller, &id, now)).await?))
 }

@@ -1,4 +1,4 @@
-//! The nine lifecycle steps over HTTP: each body becomes a `Step`, which `service::act` takes in
+//! The twelve lifecycle steps over HTTP: each body becomes a `Step`, which `service::act` takes in
 //! one idempotent transaction.
 
 use actix_web::http::StatusCode;
@@ -10,7 +10,9 @@ use super::saved;
 use crate::auth::caller::{AnyRole, Authorized};
 use crate::calendar::cache::CalendarCache;
 use crate::db::Db;
-use crate::dossiers::model::{ApologizeBody, AssignBody, ReasonBody, ResolveBody, StepBody, SupplementBody};
+use crate::dossiers::model::{
+    ApologizeBody, AssignBody, ReasonBody, ResolveBody, StepBody, SupplementBody, TransferBody,
+};
 use crate::dossiers::service;
 use crate::dossiers::steps::{Change, Step};
 use crate::dossiers::views::Dossier;
@@ -175,8 +177,10 @@ pub async fn assign(
 /// Officers, administrators and the portal's service accounts may take it, on a dossier of an
 /// agency in their scope; leaders read only (403), a citizen sees only their own dossiers (404 for
 /// any other, as for a missing one). Only a dossier being processed (409
-/// `resolve_processing_only`); a supplement requested must arrive first. A repeated
-/// `Idempotency-Key` replays the first answer.
+/// `resolve_processing_only`); a supplement requested must arrive first. On a procedure with
+/// `requires_approval` the result is only proposed: the dossier goes to `awaiting_approval`
+/// (`proposal`) until a leader approves it or sends it back. A repeated `Idempotency-Key`
+/// replays the first answer.
 #[utoipa::path(
     operation_id = "dossiers_resolve",
     tag = "dossiers",
@@ -302,6 +306,96 @@ pub async fn apologize(
     id: web::Path<String>,
     key: IdempotencyKey,
     body: JsonBody<ApologizeBody>,
+    db: web::Data<Db>,
+    calendars: web::Data<CalendarCache>,
+) -> Result<HttpResponse, ApiError> {
+    take(auth, id, key, body, db, calendars, Step::from).await
+}
+
+/// The leader approves the result an officer proposed: the dossier is resolved as of now.
+///
+/// Leaders and administrators may take it (officers, service accounts: 403), on a dossier of an
+/// agency in their scope; a leader only on their own agency's dossiers (403 for a leader of an
+/// agency above it, who reads but does not sign). A citizen sees only their own dossiers (404 for
+/// any other, as for a missing one). Only a dossier whose proposed result awaits approval (409
+/// `approve_requires_awaiting_approval`), which happens on a procedure with `requires_approval`.
+/// The proposal's outcome, digitization and resolving agency become the result, its resolution
+/// time is the approval's (what the report judges), and the proposing officer answers for the
+/// result's digitization. A repeated `Idempotency-Key` replays the first answer.
+#[utoipa::path(
+    operation_id = "dossiers_approve",
+    tag = "dossiers",
+    params(("id" = String, Path, description = "Dossier id"), ("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422.")),
+    request_body(content = StepBody, example = json!({"note": "Đồng ý, trình ký"})),
+    responses(StepDone, r::StepProblems),
+    security(("bearer" = []))
+)]
+#[post("/dossiers/{id}/approve")]
+pub async fn approve(
+    auth: Authorized<AnyRole>,
+    id: web::Path<String>,
+    key: IdempotencyKey,
+    body: JsonBody<StepBody>,
+    db: web::Data<Db>,
+    calendars: web::Data<CalendarCache>,
+) -> Result<HttpResponse, ApiError> {
+    take(auth, id, key, body, db, calendars, |b| b.into_step(Change::Approve)).await
+}
+
+/// The leader sends the proposed result back to the officers with the reason: processing again.
+///
+/// Leaders and administrators may take it (officers, service accounts: 403), on a dossier of an
+/// agency in their scope; a leader only on their own agency's dossiers (403 for a leader of an
+/// agency above it). A citizen sees only their own dossiers (404 for any other, as for a missing
+/// one). Only a dossier whose proposed result awaits approval (409
+/// `send_back_requires_awaiting_approval`). The proposal is dropped (it stays in the history
+/// with the reason); the legal clock keeps running. A repeated `Idempotency-Key` replays the
+/// first answer.
+#[utoipa::path(
+    operation_id = "dossiers_send_back",
+    tag = "dossiers",
+    params(("id" = String, Path, description = "Dossier id"), ("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422.")),
+    request_body(content = ReasonBody, example = json!({"reason": "Kiểm tra lại thông tin người cha trên tờ khai"})),
+    responses(StepDone, r::StepProblems),
+    security(("bearer" = []))
+)]
+#[post("/dossiers/{id}/send-back")]
+pub async fn send_back(
+    auth: Authorized<AnyRole>,
+    id: web::Path<String>,
+    key: IdempotencyKey,
+    body: JsonBody<ReasonBody>,
+    db: web::Data<Db>,
+    calendars: web::Data<CalendarCache>,
+) -> Result<HttpResponse, ApiError> {
+    take(auth, id, key, body, db, calendars, |b| b.into_step(|reason| Change::SendBack { reason })).await
+}
+
+/// Send the dossier on to another agency that works or decides it (joint processing, liên thông).
+///
+/// Officers, administrators and the portal's service accounts may take it, on a dossier of an
+/// agency in their scope; an officer only while their agency holds it (409
+/// `held_by_another_agency`); leaders read only (403), a citizen sees only their own dossiers
+/// (404 for any other). Only a dossier being processed (409 `transfer_while_processing`), to
+/// another existing agency than its holder (422 on `to_agency_id`). The receiving agency holds
+/// it from now on (`holder_agency_id`): it sees it (worklist `held`) and takes its steps, and
+/// may send it on again. When its result is recorded, the result goes back to the reception
+/// desk, which hands it over; the holder becomes the agency that produced it. Each hop with its
+/// times: `GET /dossiers/{id}/hops`. A repeated `Idempotency-Key` replays the first answer.
+#[utoipa::path(
+    operation_id = "dossiers_transfer",
+    tag = "dossiers",
+    params(("id" = String, Path, description = "Dossier id"), ("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422.")),
+    request_body = TransferBody,
+    responses(StepDone, r::StepProblems),
+    security(("bearer" = []))
+)]
+#[post("/dossiers/{id}/transfer")]
+pub async fn transfer(
+    auth: Authorized<AnyRole>,
+    id: web::Path<String>,
+    key: IdempotencyKey,
+    body: JsonBody<TransferBody>,
     db: web::Data<Db>,
     calendars: web::Data<CalendarCache>,
 ) -> Result<HttpResponse, ApiError> {

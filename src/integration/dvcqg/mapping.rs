@@ -48,6 +48,8 @@ pub fn portal_status(status: Status, assigned: bool) -> PortalStatus {
         Status::Submitted => PortalStatus::NewlyRegistered,
         Status::Processing if assigned => PortalStatus::Processing,
         Status::Processing => PortalStatus::Received,
+        // The leader's approval is part of the processing.
+        Status::AwaitingApproval => PortalStatus::Processing,
         Status::SupplementRequested => PortalStatus::SupplementRequested,
         Status::Rejected => PortalStatus::NotReceived,
         Status::Withdrawn => PortalStatus::Stopped,
@@ -187,6 +189,8 @@ mod tests {
             answer_due_at: None,
             last_event_at: None,
             applicant_notify: true,
+            proposal: None,
+            holder_agency_id: None,
         }
     }
 
@@ -207,6 +211,7 @@ mod tests {
             (Status::Submitted,              1,          1),  // newly registered, awaiting receipt
             (Status::Processing,             2,          4),  // received; processing once handed on
             (Status::SupplementRequested,    5,          5),  // supplement requested
+            (Status::AwaitingApproval,       4,          4),  // processing: the leader approves
             (Status::Rejected,               3,          3),  // not received
             (Status::Withdrawn,              8,          8),  // stopped
             (Status::Resolved,               9,          9),  // processed

@@ -13,6 +13,7 @@ pub fn known_event_types() -> Vec<&'static str> {
         "feedback.received",
     ];
     types.extend(crate::dossiers::lifecycle::Action::ALL.iter().map(|a| a.event_type()));
+    types.push(crate::dossiers::lifecycle::PROPOSED_EVENT);
     types.extend(crate::feedback::lifecycle::FeedbackAction::ALL.iter().map(|a| a.event_type()));
     types
 }
