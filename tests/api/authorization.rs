@@ -134,6 +134,11 @@ const MATRIX: &[(&str, Rel, [u16; 6])] = {
         ("GET /api/v1/integrations/dvcqg/dossiers/{dossier}", Own, [200, 200, 200, 200, 404, 401]),
         ("GET /api/v1/integrations/dvcqg/dossiers/{dossier}", Child, [200, 200, 404, 404, 404, 401]),
         ("GET /api/v1/integrations/dvcqg/dossiers/{dossier}", Foreign, [404, 404, 404, 404, 404, 401]),
+        // The portal's answers: admins and adapters, for the dossiers of their agencies.
+        ("POST /api/v1/integrations/dvcqg/dossiers/{dossier}/sync", Own, [200, 403, 403, 200, 403, 401]),
+        ("POST /api/v1/integrations/dvcqg/dossiers/{dossier}/sync", Child, [200, 403, 403, 404, 403, 401]),
+        ("POST /api/v1/integrations/dvcqg/dossiers/{dossier}/sync", Foreign, [404, 403, 403, 404, 403, 401]),
+        ("GET /api/v1/integrations/dvcqg/pending",  Own,     [200, 403, 403, 200, 403, 401]),
         ("POST /api/v1/dossiers/{closed}/accept",   Own,     [409, 403, 409, 409, 404, 401]),
         ("POST /api/v1/dossiers/{closed}/accept",   Child,   [409, 403, 404, 404, 404, 401]),
         ("POST /api/v1/dossiers/{closed}/accept",   Foreign, [404, 404, 404, 404, 404, 401]),
@@ -520,6 +525,10 @@ fn request(world: &World, endpoint: &str, rel: Rel, n: usize) -> (Method, String
             "applicant": {"kind": "citizen", "full_name": "Người nộp"},
         })),
         ("PATCH", "/api/v1/dossiers/{dossier}") => Some(json!({"fee_paid": {"method": "cash", "amount": n}})),
+        // Version 1: always one the dossier has had, whatever the matrix changed before.
+        ("POST", "/api/v1/integrations/dvcqg/dossiers/{dossier}/sync") => {
+            Some(json!({"version": 1, "accepted": false}))
+        }
         ("POST", "/api/v1/dossiers/{closed}/request-supplement")
         | ("POST", "/api/v1/dossiers/{closed}/withdraw")
         | ("POST", "/api/v1/dossiers/{closed}/reject") => Some(json!({"reason": "Lý do"})),

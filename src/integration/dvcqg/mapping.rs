@@ -127,6 +127,7 @@ pub fn to_portal(
         ho_so_co_thanh_phan_so_hoa: flag(components.iter().any(|c| c.digitized || c.reused_from_store)),
         id: row.id.clone(),
         external_ref: row.external_ref.clone(),
+        version: row.version,
     })
 }
 
@@ -334,6 +335,7 @@ mod tests {
             "HoSoCoThanhPhanSoHoa",
             "id",
             "external_ref",
+            "version",
         ];
         want.sort_unstable();
         assert_eq!(keys, want);
@@ -346,6 +348,7 @@ mod tests {
         assert_eq!(json["TrangThaiHoSo"], 1);
         assert_eq!(json["KenhThucHien"], 2);
         assert_eq!(json["external_ref"], "G22.99-240105-0042");
+        assert_eq!(json["version"], 1);
         assert!(!json.to_string().contains("051090001234"), "no identity number");
     }
 }

@@ -2,9 +2,32 @@
 //! `GET /api/v1/integrations/dvcqg/dossiers/{id}` answers one dossier in the portal's sync shape,
 //! so that an adapter for the national or a provincial portal only forwards it (api.md).
 //!
+//! `POST …/dvcqg/dossiers/{id}/sync` records what the portal answered to the record of one
+//! version, and `GET …/dvcqg/pending` lists the dossiers whose current version it has not
+//! accepted, oldest change first, so that an adapter resumes after an outage.
+//!
 //! `mapping` is pure (a dossier row, its procedure and its agency's code in, the shape out; no
-//! HTTP, no SQL, no clock) and unit-tested alone; `routes` loads the three within the caller's
-//! visibility; `model` is the response.
+//! HTTP, no SQL, no clock) and unit-tested alone, and so is `sync` (how an answer's version is
+//! judged, when a dossier is synced); `store` holds the answers' queries (`portal_syncs`),
+//! `routes` loads within the caller's visibility; `model` is the requests and responses.
+//!
+//! # Sync acknowledgements
+//! - The version is the dossier's own `version`, the optimistic-concurrency counter every write
+//!   moves on (it is also the ETag's): no second counter to keep in step. The record carries it.
+//! - Synced means the portal accepted the *current* version. The record is the whole dossier, so
+//!   accepting the latest covers every change before it; intermediate versions need no answer.
+//! - An answer for an older version is recorded (it is what the portal said) but does not clear
+//!   the pending state; a version the dossier never had is refused (422 naming `version`), since
+//!   it would mark a change as synced before it happened. An `error` goes with a refusal only.
+//! - One row per dossier and version; a later answer for the same version replaces the earlier
+//!   one (a refusal fixed and retried), which also makes repeating a request harmless, so the
+//!   operation needs no `Idempotency-Key`.
+//! - Answers are bookkeeping of the integration, not changes to the dossier: no event (an adapter
+//!   subscribed to `dossier.*` would otherwise be told of its own answers), no new version. The
+//!   row records who answered and when.
+//! - Who: admins and service accounts (the feed's readers), for the dossiers of their agencies.
+//! - The report's `portal_sync` (docs/report.md) counts the period's dossiers whose current
+//!   version was accepted.
 //!
 //! # The shape
 //! The portal's field names, exactly: `MaHoSo` (the portal's code, `external_ref`, for a dossier
@@ -21,9 +44,10 @@
 //! - `NgayNopHoSo`, when the dossier reached the system: the only date an online dossier
 //!   awaiting receipt (status 1) has, and what the portal's indicators fall back on without
 //!   `NgayTiepNhan`.
-//! - `id` and `external_ref`, motcua's own (hence snake_case, so they cannot be mistaken for the
-//!   portal's): the adapter's bookkeeping, e.g. matching a dossier that came from the portal
-//!   to the portal's own code. A forwarder drops them.
+//! - `id`, `external_ref` and `version`, motcua's own (hence snake_case, so they cannot be
+//!   mistaken for the portal's): the adapter's bookkeeping, e.g. matching a dossier that came
+//!   from the portal to the portal's own code, and the version to acknowledge. A forwarder drops
+//!   them.
 //!
 //! Not included: the applicant's identity number and contacts. Service accounts never see
 //! them (`dossiers::access::sees_personal_data`), and the portal's status sync does not need
@@ -78,3 +102,5 @@
 pub mod mapping;
 pub mod model;
 pub mod routes;
+pub mod store;
+pub mod sync;

@@ -1,10 +1,12 @@
 //! The response: one dossier as the national portal's sync takes it.
 
-use serde::Serialize;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use validator::Validate;
 
 /// A dossier in the sync shape of the national public-service portal (dichvucong.gov.vn).
-/// PascalCase fields are the portal's; the two snake_case ones are motcua's, for the adapter's
+/// PascalCase fields are the portal's; the snake_case ones are motcua's, for the adapter's
 /// own bookkeeping, and not for forwarding. Dates are `yyyyMMddHHmmss` in Vietnam time (UTC+7),
 /// null when the step has not happened.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
@@ -14,7 +16,7 @@ use utoipa::ToSchema;
     "LoaiDoiTuong": 1, "NgayNopHoSo": "20240105083000", "NgayTiepNhan": "20240105090000",
     "NgayHenTra": "20240110090000", "NgayKetThucXuLy": null, "NgayTra": null, "TrangThaiHoSo": 4,
     "KenhThucHien": 2, "DuocThanhToanTrucTuyen": 0, "HoSoCoThanhPhanSoHoa": 1,
-    "id": "0190f3a2-7c4b-7d1e-9a8b-5c6d7e8f9a0b", "external_ref": null
+    "id": "0190f3a2-7c4b-7d1e-9a8b-5c6d7e8f9a0b", "external_ref": null, "version": 4
 }))]
 pub struct DvcqgDossier {
     /// The portal's own code (`external_ref`) for a dossier that came from the portal; else the
@@ -84,4 +86,76 @@ pub struct DvcqgDossier {
     /// matches a dossier that came from the portal to the portal's own record.
     #[schema(required = true)]
     pub external_ref: Option<String>,
+    /// The dossier's version this record shows (it moves on with every change): what the
+    /// adapter acknowledges with `POST …/dvcqg/dossiers/{id}/sync` once the portal answered.
+    #[schema(minimum = 1, example = 4)]
+    pub version: i64,
+}
+
+/// What the portal answered to the record of one version of a dossier.
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"version": 4, "accepted": false, "error": "MaTTHC không tồn tại trên Cổng DVCQG"}))]
+pub struct SyncAck {
+    /// The `version` of the sync record the adapter forwarded. An older version than the
+    /// dossier's is recorded but leaves the dossier pending; one it never had is refused (422).
+    #[validate(range(min = 1))]
+    pub version: i64,
+    /// Whether the portal took the record.
+    pub accepted: bool,
+    /// What the portal said when it refused the record, as it said it; only with `accepted`
+    /// false.
+    #[serde(default, deserialize_with = "crate::text::nfc")]
+    #[validate(length(min = 1, max = 2000), custom(function = "crate::text::multi_line"))]
+    pub error: Option<String>,
+}
+
+/// One answer of the portal, as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct SyncAnswer {
+    pub version: i64,
+    pub accepted: bool,
+    #[schema(required = true)]
+    pub error: Option<String>,
+    /// When the adapter recorded it.
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// A dossier's sync with the portal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(example = json!({
+    "dossier_id": "0190f3a2-7c4b-7d1e-9a8b-5c6d7e8f9a0b", "version": 4, "synced_version": 4,
+    "pending": false,
+    "last_answer": {"version": 4, "accepted": true, "error": null, "recorded_at": "2024-01-08T02:00:05Z"}
+}))]
+pub struct SyncState {
+    pub dossier_id: String,
+    /// The dossier's current version: the one the portal must take for the dossier to be synced.
+    pub version: i64,
+    /// The newest version the portal accepted; null when it accepted none.
+    #[schema(required = true)]
+    pub synced_version: Option<i64>,
+    /// True until the portal accepts the current version.
+    pub pending: bool,
+    /// The answer for the newest version answered; null when none was recorded.
+    #[schema(required = true)]
+    pub last_answer: Option<SyncAnswer>,
+}
+
+/// A dossier whose current version the portal has not accepted yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct PendingDossier {
+    pub id: String,
+    pub code: String,
+    pub agency_id: String,
+    #[schema(required = true)]
+    pub external_ref: Option<String>,
+    /// The current version, to forward and then acknowledge.
+    pub version: i64,
+    /// When the current version was written: the list is oldest first.
+    pub updated_at: DateTime<Utc>,
+    /// The answer for the newest version answered (a refusal of the current version says why it
+    /// is still here); null when the portal never answered for this dossier.
+    #[schema(required = true)]
+    pub last_answer: Option<SyncAnswer>,
 }

@@ -1,17 +1,28 @@
-//! HTTP in and out: load what the mapping needs, within the caller's visibility.
+//! HTTP in and out: load what the mapping needs, within the caller's visibility; record the
+//! portal's answers and list what is still to forward.
 
-use actix_web::{get, web};
+use std::collections::HashMap;
+
+use actix_web::{get, post, web};
+use validator::Validate;
 
 use super::mapping::{self, Procedure};
-use super::model::DvcqgDossier;
-use crate::agencies::store as agencies;
+use super::model::{DvcqgDossier, PendingDossier, SyncAck, SyncAnswer, SyncState};
+use super::store::{self, SyncRow};
+use super::sync;
+use crate::agencies::store::{self as agencies, ids_in_scope};
 use crate::audit::{Action, SubjectType, Witness};
 use crate::auth::caller::{AnyRole, Authorized};
 use crate::catalogue::store as procedures;
+use crate::clock;
 use crate::db::Db;
 use crate::dossiers::access;
 use crate::error::ApiError;
+use crate::http::extract::{JsonBody, QueryParams};
+use crate::http::pagination::{self, Page, PageQuery};
 use crate::http::responses as r;
+use crate::i18n::Text;
+use crate::integration::events::FeedReaders;
 
 /// One dossier in the national portal's sync shape (dichvucong.gov.vn), so that an adapter forwards
 /// it as is.
@@ -54,4 +65,150 @@ pub async fn get_dvcqg_dossier(
     let details = serde_json::json!({"view": "dvcqg", "personal_fields": false});
     witness.saw(read.in_agency(Some(agency_id)).with(details));
     Ok(web::Json(dossier))
+}
+
+/// The state of a dossier's sync from its answers: the answer for the newest version answered,
+/// the newest accepted version, whether the current one is still to forward.
+fn state(dossier_id: String, version: i64, answers: &[SyncRow]) -> SyncState {
+    let judged: Vec<sync::Answer> = answers.iter().map(SyncRow::answer).collect();
+    SyncState {
+        dossier_id,
+        version,
+        synced_version: sync::synced_version(&judged),
+        pending: sync::pending(version, &judged),
+        last_answer: answers.iter().max_by_key(|a| a.version).map(answer_out),
+    }
+}
+
+fn answer_out(row: &SyncRow) -> SyncAnswer {
+    SyncAnswer {
+        version: row.version,
+        accepted: row.accepted,
+        error: row.error.clone(),
+        recorded_at: clock::from_db(row.recorded_at),
+    }
+}
+
+const NO_SUCH_VERSION: Text = Text::fixed(
+    "Hồ sơ chưa có phiên bản này: hãy xác nhận phiên bản (`version`) ghi trong bản đồng bộ đã gửi",
+    "the dossier has no such version yet: acknowledge the `version` of the sync record that was sent",
+);
+const ERROR_ONLY_WHEN_REFUSED: Text = Text::fixed(
+    "Chỉ ghi lỗi khi Cổng không tiếp nhận (`accepted` là false)",
+    "give an error only when the portal refused the record (`accepted` false)",
+);
+
+/// Record what the national portal answered to the sync record of one version of a dossier.
+///
+/// Administrators and service accounts, for a dossier in their agencies (404 otherwise). The
+/// dossier is synced once the portal accepts its current `version`: an older version is recorded
+/// but leaves it pending; a version the dossier never had answers 422 naming `version`; an
+/// `error` with `accepted` true answers 422 naming `error`. A second answer for the same version
+/// replaces the first, so repeating the request is harmless. The answer changes no dossier and
+/// writes no event.
+#[utoipa::path(
+    operation_id = "integration_dvcqg_sync",
+    tag = "integration",
+    params(("id" = String, Path, description = "motcua's id of the dossier")),
+    request_body = SyncAck,
+    responses(
+        (status = 200, description = "The dossier's sync with the portal, after this answer", body = SyncState),
+        r::StepProblems,
+    ),
+    security(("bearer" = []))
+)]
+#[post("/integrations/dvcqg/dossiers/{id}/sync")]
+pub async fn record_dvcqg_sync(
+    auth: Authorized<FeedReaders>,
+    id: web::Path<String>,
+    body: JsonBody<SyncAck>,
+    db: web::Data<Db>,
+) -> Result<web::Json<SyncState>, ApiError> {
+    let ack = body.into_inner();
+    ack.validate()?;
+    if ack.accepted && ack.error.is_some() {
+        return Err(ApiError::invalid_field("error", ERROR_ONLY_WHEN_REFUSED));
+    }
+    let caller = auth.caller.clone();
+    let state = db
+        .write(move |conn| {
+            let row = access::load_visible(conn, &caller, &id)?;
+            if sync::judge(ack.version, row.version) == sync::Judged::Future {
+                return Err(ApiError::invalid_field("version", NO_SUCH_VERSION));
+            }
+            let answer = SyncRow {
+                dossier_id: row.id.clone(),
+                version: ack.version,
+                accepted: ack.accepted,
+                error: ack.error,
+                recorded_at: clock::to_db(clock::now()),
+                recorded_by: caller.id.clone(),
+            };
+            store::record(conn, &answer)?;
+            let answers = store::answers(conn, std::slice::from_ref(&row.id))?;
+            Ok(state(row.id, row.version, &answers))
+        })
+        .await?;
+    Ok(web::Json(state))
+}
+
+/// The dossiers whose current version the national portal has not accepted yet, oldest change
+/// first, so that an adapter resumes after an outage where it stopped.
+///
+/// Administrators and service accounts, over the dossiers of their agencies. A dossier is listed
+/// until an acknowledgement (`POST …/dvcqg/dossiers/{id}/sync`) accepts its current version:
+/// never answered, refused, or changed since the last acceptance. Forward each one's sync record
+/// and acknowledge the answer; a dossier that changes meanwhile moves to the end.
+#[utoipa::path(
+    operation_id = "integration_dvcqg_pending",
+    tag = "integration",
+    params(PageQuery),
+    responses(
+        (status = 200, description = "A page of dossiers still to forward, oldest change first", body = Page<PendingDossier>),
+        (status = 400, response = r::BadRequest),
+        (status = 401, response = r::Unauthorized),
+        (status = 403, response = r::Forbidden),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/integrations/dvcqg/pending")]
+pub async fn list_dvcqg_pending(
+    auth: Authorized<FeedReaders>,
+    query: QueryParams<PageQuery>,
+    db: web::Data<Db>,
+) -> Result<web::Json<Page<PendingDossier>>, ApiError> {
+    let limit = pagination::limit(query.limit)?;
+    let after = pagination::decode_position(query.cursor.as_deref())?;
+    let scope = auth.scope();
+    let (rows, answers) = db
+        .run(move |conn| {
+            let agencies = ids_in_scope(conn, &scope)?;
+            let rows = store::pending(conn, agencies.as_deref(), after, limit + 1)?;
+            let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+            Ok((rows, store::answers(conn, &ids)?))
+        })
+        .await?;
+    let mut by_dossier: HashMap<String, Vec<SyncRow>> = HashMap::new();
+    for answer in answers {
+        by_dossier.entry(answer.dossier_id.clone()).or_default().push(answer);
+    }
+    let page = pagination::page(
+        rows,
+        limit,
+        |row| pagination::position(row.updated_at, &row.id),
+        |row| {
+            let last =
+                by_dossier.get(&row.id).and_then(|a| a.iter().max_by_key(|a| a.version)).map(answer_out);
+            PendingDossier {
+                id: row.id,
+                code: row.code,
+                agency_id: row.agency_id,
+                external_ref: row.external_ref,
+                version: row.version,
+                updated_at: clock::from_db(row.updated_at),
+                last_answer: last,
+            }
+        },
+    );
+    Ok(web::Json(page))
 }
