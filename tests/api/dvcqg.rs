@@ -341,3 +341,66 @@ async fn only_admins_and_adapters_of_the_agency_record_answers() {
     assert_eq!(acknowledged(&app, &desk.admin, id, ack).await["pending"], false);
     assert_eq!(pending(&app, &desk.portal, 50).await, []);
 }
+
+async fn upload(app: &TestApp, token: &str, dossier: &str, kind: &str, component: Option<i64>, name: &str) {
+    let mut form = reqwest::multipart::Form::new().percent_encode_noop().text("kind", kind.to_owned());
+    if let Some(i) = component {
+        form = form.text("component", i.to_string());
+    }
+    let scan =
+        reqwest::multipart::Part::bytes(format!("%PDF-1.4 {name}").into_bytes()).file_name(name.to_owned());
+    let response = app
+        .client
+        .post(app.url(&format!("/api/v1/dossiers/{dossier}/files")))
+        .bearer_auth(token)
+        .multipart(form.part("file", scan))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201, "{name}");
+}
+
+#[tokio::test]
+async fn the_record_carries_the_summary_the_handling_agency_fees_and_files() {
+    let app = spawn_app().await;
+    let desk = desk(&app).await;
+    let mut body = intake_body(&desk, "direct");
+    body["fee_paid"] = json!({"method": "cash", "amount": 8000});
+    let dossier = submit_dossier(&app, &desk.officer, &body).await;
+    let id = dossier["id"].as_str().unwrap();
+
+    let shape = portal_shape(&app, &desk.portal, id).await;
+    assert_eq!(shape["TenLinhVuc"], "Hộ tịch");
+    assert_eq!(shape["TrichYeuHoSo"], "Thủ tục đăng ký khai sinh: Nguyễn Văn Án");
+    let commune: Value =
+        app.get_as(&desk.admin, &format!("/api/v1/agencies/{}", desk.commune)).await.json().await.unwrap();
+    assert_eq!(shape["DonViXuLy"], commune["name"]);
+    assert_eq!(
+        shape["DanhSachLePhi"],
+        json!([{"TenPhiLePhi": "Lệ phí", "SoTien": 8000, "DaThanhToan": 1, "HinhThucThu": "cash"}])
+    );
+    assert_eq!((&shape["TaiLieuNop"], &shape["DanhSachGiayToKetQua"]), (&json!([]), &json!([])));
+    assert_eq!(shape["links_expire_at"], Value::Null, "no files, no links");
+
+    upload(&app, &desk.officer, id, "component", Some(1), "giấy chứng sinh.pdf").await;
+    act(&app, &desk.officer, id, "resolve", json!({"outcome": "approved", "result_digitized": true})).await;
+    upload(&app, &desk.officer, id, "result", None, "trích lục.pdf").await;
+    let shape = portal_shape(&app, &desk.portal, id).await;
+    let submitted = shape["TaiLieuNop"].as_array().unwrap();
+    assert_eq!(submitted.len(), 1);
+    assert_eq!(submitted[0]["TenTepDinhKem"], "giấy chứng sinh.pdf");
+    assert_eq!(submitted[0]["TenThanhPhanHoSo"], "Giấy chứng sinh");
+    let results = shape["DanhSachGiayToKetQua"].as_array().unwrap();
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0]["TenGiayTo"], "trích lục.pdf");
+    assert!(shape["links_expire_at"].is_string());
+    // The links open the files without a token: the adapter downloads what it forwards.
+    for (link, content) in [
+        (&submitted[0]["DuongDanTaiTepTin"], "%PDF-1.4 giấy chứng sinh.pdf"),
+        (&results[0]["DuongDanTepTinKetQua"], "%PDF-1.4 trích lục.pdf"),
+    ] {
+        let response = app.get(link.as_str().unwrap()).await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.text().await.unwrap(), content);
+    }
+}

@@ -76,6 +76,23 @@
 //!   as the portal's name does, and follows later digitization.
 //! - `MaLinhVuc`: the catalogue's field as it names it ("Hộ tịch"): the catalogue keeps no
 //!   separate field code, so an adapter that must send the portal's numeric code maps it.
+//! - `TenLinhVuc`: the same field by name. Both say the name until the catalogue keeps field
+//!   codes.
+//! - `TrichYeuHoSo`: `{TenTTHC}: {ChuHoSo}`, one line: what is asked and for whom, built from
+//!   what the portal already receives (no new personal data).
+//! - `DonViXuLy`: the name of the agency the dossier is at (its `agency_id`), the one handling
+//!   it now; `MaCoQuan` is its code.
+//! - `DanhSachLePhi`: one fee (`TenPhiLePhi` "Lệ phí"; motcua keeps one per procedure, taken at
+//!   intake), `SoTien` what was paid or else the procedure's fee, `DaThanhToan` 0/1 and
+//!   `HinhThucThu` motcua's payment method (`cash`, `transfer`, `online`; null before payment):
+//!   the portal's codes for collection methods differ between portals, the adapter maps them.
+//!   Empty when there is no fee and nothing was paid.
+//! - `TaiLieuNop` (the component scans, with the component's name) and `DanhSachGiayToKetQua`
+//!   (the result papers): each file with a signed link (`src/dossiers/files/link.rs`) that opens
+//!   it without a token for 5 minutes (`links_expire_at`), long enough for the adapter to fetch
+//!   and forward it, short enough not to outlive the forward. The links are issued to the
+//!   caller, and the audit entry of the read counts them (`file_links`). Empty lists until files
+//!   are uploaded.
 //!
 //! # Status (`TrangThaiHoSo`, domain.md's codes)
 //! | motcua status          | portal code                                                   |

@@ -12,11 +12,19 @@ use validator::Validate;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 #[schema(example = json!({
     "MaHoSo": "000.21.35.H55-240105-0001", "MaCoQuan": "000.21.35.H55", "MaTTHC": "1.001193",
-    "TenTTHC": "Thủ tục đăng ký khai sinh", "MaLinhVuc": "Hộ tịch", "ChuHoSo": "Nguyễn Văn An",
+    "TenTTHC": "Thủ tục đăng ký khai sinh", "MaLinhVuc": "Hộ tịch", "TenLinhVuc": "Hộ tịch",
+    "TrichYeuHoSo": "Thủ tục đăng ký khai sinh: Nguyễn Văn An", "DonViXuLy": "UBND xã Tỉnh Châu",
+    "ChuHoSo": "Nguyễn Văn An",
     "LoaiDoiTuong": 1, "NgayNopHoSo": "20240105083000", "NgayTiepNhan": "20240105090000",
     "NgayHenTra": "20240110090000", "NgayKetThucXuLy": null, "NgayTra": null, "TrangThaiHoSo": 4,
     "KenhThucHien": 2, "DuocThanhToanTrucTuyen": 0, "HoSoCoThanhPhanSoHoa": 1,
-    "id": "0190f3a2-7c4b-7d1e-9a8b-5c6d7e8f9a0b", "external_ref": null, "version": 4
+    "DanhSachLePhi": [{"TenPhiLePhi": "Lệ phí", "SoTien": 8000, "DaThanhToan": 1, "HinhThucThu": "cash"}],
+    "TaiLieuNop": [{"TepDinhKemId": "0190f3a2-8d5c-7e2f-8a9b-6d7e8f9a0b1c", "TenTepDinhKem": "to-khai.pdf",
+        "TenThanhPhanHoSo": "Tờ khai đăng ký khai sinh",
+        "DuongDanTaiTepTin": "/api/v1/file-links/eyJhbGciOiJIUzI1NiJ9.eyJhdWQiOiJtb3RjdWEtZmlsZS1saW5rIn0.c2lnbmF0dXJl"}],
+    "DanhSachGiayToKetQua": [],
+    "id": "0190f3a2-7c4b-7d1e-9a8b-5c6d7e8f9a0b", "external_ref": null, "version": 4,
+    "links_expire_at": "2024-01-08T02:05:00Z"
 }))]
 pub struct DvcqgDossier {
     /// The portal's own code (`external_ref`) for a dossier that came from the portal; else the
@@ -32,9 +40,19 @@ pub struct DvcqgDossier {
     /// The procedure's name.
     #[serde(rename = "TenTTHC")]
     pub ten_tthc: String,
-    /// The procedure's field (lĩnh vực), as the catalogue names it.
+    /// The procedure's field (lĩnh vực), as the catalogue names it (the catalogue keeps no field
+    /// codes yet).
     #[serde(rename = "MaLinhVuc")]
     pub ma_linh_vuc: String,
+    /// The procedure's field (lĩnh vực) by name.
+    #[serde(rename = "TenLinhVuc")]
+    pub ten_linh_vuc: String,
+    /// One line: the procedure and the applicant (`{TenTTHC}: {ChuHoSo}`).
+    #[serde(rename = "TrichYeuHoSo")]
+    pub trich_yeu_ho_so: String,
+    /// The name of the agency handling the dossier now.
+    #[serde(rename = "DonViXuLy")]
+    pub don_vi_xu_ly: String,
     /// The applicant's full name (chủ hồ sơ).
     #[serde(rename = "ChuHoSo")]
     pub chu_ho_so: String,
@@ -80,6 +98,16 @@ pub struct DvcqgDossier {
     #[serde(rename = "HoSoCoThanhPhanSoHoa")]
     #[schema(minimum = 0, maximum = 1)]
     pub ho_so_co_thanh_phan_so_hoa: u8,
+    /// The fee and how it was paid; empty when the procedure has no fee and nothing was paid.
+    #[serde(rename = "DanhSachLePhi")]
+    pub danh_sach_le_phi: Vec<PortalFee>,
+    /// The scans of the submitted components, each with a signed link that opens it for
+    /// `links_expire_at`'s 5 minutes; empty until files are uploaded.
+    #[serde(rename = "TaiLieuNop")]
+    pub tai_lieu_nop: Vec<SubmittedFile>,
+    /// The result papers, each with a signed link; empty until one is uploaded.
+    #[serde(rename = "DanhSachGiayToKetQua")]
+    pub danh_sach_giay_to_ket_qua: Vec<ResultPaper>,
     /// motcua's id of the dossier (not the portal's).
     pub id: String,
     /// The code the portal or another system gave the dossier at intake, if any: how an adapter
@@ -90,6 +118,58 @@ pub struct DvcqgDossier {
     /// adapter acknowledges with `POST …/dvcqg/dossiers/{id}/sync` once the portal answered.
     #[schema(minimum = 1, example = 4)]
     pub version: i64,
+    /// When the signed links of the files stop working; null when the dossier has no files.
+    #[schema(required = true)]
+    pub links_expire_at: Option<DateTime<Utc>>,
+}
+
+/// A fee of the dossier (`DanhSachLePhi`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct PortalFee {
+    /// "Lệ phí": motcua keeps one fee per procedure.
+    #[serde(rename = "TenPhiLePhi")]
+    pub ten_phi_le_phi: String,
+    /// In đồng: what was paid, else the procedure's fee.
+    #[serde(rename = "SoTien")]
+    pub so_tien: i64,
+    /// 1 when it was paid, else 0.
+    #[serde(rename = "DaThanhToan")]
+    #[schema(minimum = 0, maximum = 1)]
+    pub da_thanh_toan: u8,
+    /// How it was paid, as motcua records it (`cash`, `transfer`, `online`); null before payment.
+    #[serde(rename = "HinhThucThu")]
+    #[schema(required = true, example = "cash")]
+    pub hinh_thuc_thu: Option<String>,
+}
+
+/// A scan of a submitted component (`TaiLieuNop`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct SubmittedFile {
+    /// motcua's id of the file.
+    #[serde(rename = "TepDinhKemId")]
+    pub tep_dinh_kem_id: String,
+    #[serde(rename = "TenTepDinhKem")]
+    pub ten_tep_dinh_kem: String,
+    /// The component it is a scan of.
+    #[serde(rename = "TenThanhPhanHoSo")]
+    #[schema(required = true)]
+    pub ten_thanh_phan_ho_so: Option<String>,
+    /// A signed link that opens the file without a token, for a short while (`links_expire_at`).
+    #[serde(rename = "DuongDanTaiTepTin")]
+    pub duong_dan_tai_tep_tin: String,
+}
+
+/// A result paper (`DanhSachGiayToKetQua`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ResultPaper {
+    /// motcua's id of the file.
+    #[serde(rename = "GiayToId")]
+    pub giay_to_id: String,
+    #[serde(rename = "TenGiayTo")]
+    pub ten_giay_to: String,
+    /// A signed link that opens the file without a token, for a short while (`links_expire_at`).
+    #[serde(rename = "DuongDanTepTinKetQua")]
+    pub duong_dan_tep_tin_ket_qua: String,
 }
 
 /// What the portal answered to the record of one version of a dossier.

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use actix_web::{get, post, web};
 use validator::Validate;
 
-use super::mapping::{self, Procedure};
+use super::mapping::{self, LinkedFile, Procedure};
 use super::model::{DvcqgDossier, PendingDossier, SyncAck, SyncAnswer, SyncState};
 use super::store::{self, SyncRow};
 use super::sync;
@@ -17,6 +17,8 @@ use crate::catalogue::store as procedures;
 use crate::clock;
 use crate::db::Db;
 use crate::dossiers::access;
+use crate::dossiers::files::Files;
+use crate::dossiers::files::store as file_store;
 use crate::error::ApiError;
 use crate::http::extract::{JsonBody, QueryParams};
 use crate::http::pagination::{self, Page, PageQuery};
@@ -28,7 +30,7 @@ use crate::integration::events::FeedReaders;
 /// it as is.
 ///
 /// Whoever may read `GET /api/v1/dossiers/{id}`; to anyone else it does not exist (404). The
-/// reading is recorded in the audit trail.
+/// reading is recorded in the audit trail, with the number of file links it issued.
 #[utoipa::path(
     operation_id = "integration_dvcqg_dossier",
     tag = "integration",
@@ -45,10 +47,12 @@ pub async fn get_dvcqg_dossier(
     auth: Authorized<AnyRole>,
     id: web::Path<String>,
     db: web::Data<Db>,
+    files: web::Data<Files>,
     witness: Witness,
 ) -> Result<web::Json<DvcqgDossier>, ApiError> {
     let caller = auth.caller.clone();
     let read = witness.by(&auth, Action::DossierRead).about(SubjectType::Dossier, id.as_str());
+    let now = clock::now();
     let (dossier, agency_id) = db
         .run(move |conn| {
             let row = access::load_visible(conn, &caller, &id)?;
@@ -56,13 +60,32 @@ pub async fn get_dvcqg_dossier(
                 .ok_or_else(|| anyhow::anyhow!("procedure vanished"))?;
             let agency =
                 agencies::find(conn, &row.agency_id)?.ok_or_else(|| anyhow::anyhow!("agency vanished"))?;
+            let stored = file_store::list(conn, &row.id)?;
+            let mut expires = None;
+            let mut linked = Vec::with_capacity(stored.len());
+            for file in stored {
+                let (token, until) =
+                    files.links.sign(&file.id, &row.id, (&caller.id, caller.kind_label()), now)?;
+                expires = Some(until);
+                linked.push(LinkedFile {
+                    id: file.id,
+                    kind: file.kind,
+                    component: file.component,
+                    file_name: file.file_name,
+                    url: format!("/api/v1/file-links/{token}"),
+                });
+            }
             let procedure =
                 Procedure { code: &procedure.code, name: &procedure.name, field: &procedure.field };
-            Ok((mapping::to_portal(&row, procedure, &agency.code)?, row.agency_id.clone()))
+            let agency = mapping::Agency { code: &agency.code, name: &agency.name };
+            let mut dossier = mapping::to_portal(&row, procedure, agency, &linked)?;
+            dossier.links_expire_at = expires;
+            Ok((dossier, row.agency_id.clone()))
         })
         .await?;
     // The portal's shape names the applicant, without identity number or contacts.
-    let details = serde_json::json!({"view": "dvcqg", "personal_fields": false});
+    let links = dossier.tai_lieu_nop.len() + dossier.danh_sach_giay_to_ket_qua.len();
+    let details = serde_json::json!({"view": "dvcqg", "personal_fields": false, "file_links": links});
     witness.saw(read.in_agency(Some(agency_id)).with(details));
     Ok(web::Json(dossier))
 }
