@@ -86,6 +86,7 @@ fn dossier_routes(cfg: &mut ServiceConfig) {
         .service(dossiers::files::routes::delete_file)
         .service(dossiers::files::routes::download_by_link)
         .service(integration::dvcqg::routes::get_dvcqg_dossier)
+        .service(integration::dvcqg::routes::get_dvcqg_progress)
         .service(integration::dvcqg::routes::record_dvcqg_sync)
         .service(integration::dvcqg::routes::list_dvcqg_pending);
 }

@@ -134,6 +134,9 @@ const MATRIX: &[(&str, Rel, [u16; 6])] = {
         ("GET /api/v1/integrations/dvcqg/dossiers/{dossier}", Own, [200, 200, 200, 200, 404, 401]),
         ("GET /api/v1/integrations/dvcqg/dossiers/{dossier}", Child, [200, 200, 404, 404, 404, 401]),
         ("GET /api/v1/integrations/dvcqg/dossiers/{dossier}", Foreign, [404, 404, 404, 404, 404, 401]),
+        ("GET /api/v1/integrations/dvcqg/dossiers/{dossier}/progress", Own, [200, 200, 200, 200, 404, 401]),
+        ("GET /api/v1/integrations/dvcqg/dossiers/{dossier}/progress", Child, [200, 200, 404, 404, 404, 401]),
+        ("GET /api/v1/integrations/dvcqg/dossiers/{dossier}/progress", Foreign, [404, 404, 404, 404, 404, 401]),
         // The portal's answers: admins and adapters, for the dossiers of their agencies.
         ("POST /api/v1/integrations/dvcqg/dossiers/{closed}/sync", Own, [200, 403, 403, 200, 403, 401]),
         ("POST /api/v1/integrations/dvcqg/dossiers/{closed}/sync", Child, [200, 403, 403, 404, 403, 401]),
@@ -629,6 +632,7 @@ fn the_matrix_covers_every_api_operation() {
                 .replace("/dossiers/{id}", "/dossiers/{dossier}")
                 .replace("/dossiers/{closed}/history", "/dossiers/{dossier}/history")
                 .replace("/dossiers/{closed}/receipt", "/dossiers/{dossier}/receipt")
+                .replace("/dossiers/{closed}/progress", "/dossiers/{dossier}/progress")
                 .replace("/dossiers/{closed}/forms/", "/dossiers/{dossier}/forms/")
                 .replace("/feedback/{id}/history", "/feedback/{feedback}/history")
                 .replace("/feedback/{id}/", "/feedback/{rejected}/")

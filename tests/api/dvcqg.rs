@@ -404,3 +404,58 @@ async fn the_record_carries_the_summary_the_handling_agency_fees_and_files() {
         assert_eq!(response.text().await.unwrap(), content);
     }
 }
+
+#[tokio::test]
+async fn the_progress_names_who_did_each_step_their_title_and_unit() {
+    let app = spawn_app().await;
+    let desk = desk(&app).await;
+    let mut body = intake_body(&desk, "online");
+    body["submitted_at"] = json!("2024-01-05T17:30:00Z");
+    body["external_ref"] = json!("G22.99-240106-0009");
+    let id = submit_dossier(&app, &desk.portal, &body).await["id"].as_str().unwrap().to_owned();
+    act(&app, &desk.officer, &id, "accept", json!({})).await;
+    act(&app, &desk.officer, &id, "assign", json!({"user_id": desk.officer_id})).await;
+    upload(&app, &desk.officer, &id, "component", Some(0), "tờ khai.pdf").await;
+    act(&app, &desk.officer, &id, "resolve", json!({"outcome": "approved", "result_digitized": true})).await;
+
+    let response =
+        app.get_as(&desk.portal, &format!("/api/v1/integrations/dvcqg/dossiers/{id}/progress")).await;
+    assert_eq!(response.status(), 200);
+    let progress: Value = response.json().await.unwrap();
+    assert_eq!((&progress["MaHoSo"], &progress["id"]), (&json!("G22.99-240106-0009"), &json!(id)));
+    assert_eq!(progress["version"], portal_shape(&app, &desk.portal, &id).await["version"]);
+    let steps = progress["QuaTrinhXuLy"].as_array().unwrap();
+    let statuses: Vec<&Value> = steps.iter().map(|s| &s["TrangThai"]).collect();
+    assert_eq!(statuses, [&json!(1), &json!(2), &json!(4), &json!(9)], "the file is not a step");
+    let commune: Value =
+        app.get_as(&desk.admin, &format!("/api/v1/agencies/{}", desk.commune)).await.json().await.unwrap();
+    assert_eq!(
+        steps[0],
+        json!({"NguoiXuLy": "portal", "ChucDanh": null, "PhongBanXuLy": commune["name"],
+               "NoiDungXuLy": "Nộp hồ sơ", "ThoiDiemXuLy": "20240106003000", "TrangThai": 1}),
+        "submitted by the portal's adapter"
+    );
+    for step in &steps[1..] {
+        assert_eq!(step["NguoiXuLy"], "Cán bộ officer");
+        assert_eq!(step["ChucDanh"], "Cán bộ, công chức một cửa");
+        assert_eq!(step["PhongBanXuLy"], commune["name"]);
+        assert_eq!(step["ThoiDiemXuLy"].as_str().unwrap().len(), 14);
+    }
+    let done: Vec<&str> = steps.iter().map(|s| s["NoiDungXuLy"].as_str().unwrap()).collect();
+    assert_eq!(done.len(), 4);
+    assert!(done[1..].iter().all(|d| !d.is_empty() && *d != "Nộp hồ sơ"), "{done:?}");
+
+    // Within the dossier's visibility, like the record.
+    assert_eq!(
+        app.get_as(&desk.officer, &format!("/api/v1/integrations/dvcqg/dossiers/{id}/progress"))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        app.get_as(&desk.citizen, &format!("/api/v1/integrations/dvcqg/dossiers/{id}/progress"))
+            .await
+            .status(),
+        404
+    );
+}

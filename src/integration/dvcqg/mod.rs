@@ -2,6 +2,8 @@
 //! `GET /api/v1/integrations/dvcqg/dossiers/{id}` answers one dossier in the portal's sync shape,
 //! so that an adapter for the national or a provincial portal only forwards it (api.md).
 //!
+//! `GET …/dvcqg/dossiers/{id}/progress` gives its history as the portal's progress update
+//! (`CapNhatTienDoHoSoMC`; `progress` is the pure mapping, its doc says who is named how).
 //! `POST …/dvcqg/dossiers/{id}/sync` records what the portal answered to the record of one
 //! version, and `GET …/dvcqg/pending` lists the dossiers whose current version it has not
 //! accepted, oldest change first, so that an adapter resumes after an outage.
@@ -118,6 +120,7 @@
 
 pub mod mapping;
 pub mod model;
+pub mod progress;
 pub mod routes;
 pub mod store;
 pub mod sync;

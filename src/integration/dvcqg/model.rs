@@ -239,3 +239,48 @@ pub struct PendingDossier {
     #[schema(required = true)]
     pub last_answer: Option<SyncAnswer>,
 }
+
+/// One step of a dossier's handling, as the portal's progress update takes it
+/// (`CapNhatTienDoHoSoMC`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ProgressStep {
+    /// Who handled it: the officer's full name, the service account's name, "Công dân" for the
+    /// applicant's own step; null when nobody is on record.
+    #[serde(rename = "NguoiXuLy")]
+    #[schema(required = true, example = "Trần Thị Cúc")]
+    pub nguoi_xu_ly: Option<String>,
+    /// Their title: the role's Vietnamese label; null for systems and the applicant.
+    #[serde(rename = "ChucDanh")]
+    #[schema(required = true)]
+    pub chuc_danh: Option<String>,
+    /// Their unit: the agency they belong to (a system's: the dossier's agency).
+    #[serde(rename = "PhongBanXuLy")]
+    #[schema(required = true)]
+    pub phong_ban_xu_ly: Option<String>,
+    /// What was done, in Vietnamese (the lifecycle action's label).
+    #[serde(rename = "NoiDungXuLy")]
+    #[schema(example = "Tiếp nhận")]
+    pub noi_dung_xu_ly: String,
+    /// When, `yyyyMMddHHmmss` in Vietnam time.
+    #[serde(rename = "ThoiDiemXuLy")]
+    #[schema(pattern = "^[0-9]{14}$", example = "20240108090000")]
+    pub thoi_diem_xu_ly: String,
+    /// The portal's status code after the step (as `TrangThaiHoSo`).
+    #[serde(rename = "TrangThai")]
+    #[schema(minimum = 1, maximum = 10)]
+    pub trang_thai: u8,
+}
+
+/// A dossier's handling so far, step by step, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct DvcqgProgress {
+    /// As in the sync record.
+    #[serde(rename = "MaHoSo")]
+    pub ma_ho_so: String,
+    #[serde(rename = "QuaTrinhXuLy")]
+    pub qua_trinh_xu_ly: Vec<ProgressStep>,
+    /// motcua's id of the dossier.
+    pub id: String,
+    /// The dossier's version these steps lead to.
+    pub version: i64,
+}

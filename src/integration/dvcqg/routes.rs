@@ -7,15 +7,16 @@ use actix_web::{get, post, web};
 use validator::Validate;
 
 use super::mapping::{self, LinkedFile, Procedure};
-use super::model::{DvcqgDossier, PendingDossier, SyncAck, SyncAnswer, SyncState};
+use super::model::{DvcqgDossier, DvcqgProgress, PendingDossier, SyncAck, SyncAnswer, SyncState};
 use super::store::{self, SyncRow};
-use super::sync;
+use super::{progress, sync};
 use crate::agencies::store::{self as agencies, ids_in_scope};
 use crate::audit::{Action, SubjectType, Witness};
 use crate::auth::caller::{AnyRole, Authorized};
+use crate::auth::role::Role;
 use crate::catalogue::store as procedures;
 use crate::clock;
-use crate::db::Db;
+use crate::db::{Db, DbConnection};
 use crate::dossiers::access;
 use crate::dossiers::files::Files;
 use crate::dossiers::files::store as file_store;
@@ -25,6 +26,10 @@ use crate::http::pagination::{self, Page, PageQuery};
 use crate::http::responses as r;
 use crate::i18n::Text;
 use crate::integration::events::FeedReaders;
+use crate::labels::Labelled;
+use crate::records::history::{self, Trail};
+use crate::service_accounts::store as service_accounts;
+use crate::users::store as users;
 
 /// One dossier in the national portal's sync shape (dichvucong.gov.vn), so that an adapter forwards
 /// it as is.
@@ -234,4 +239,96 @@ pub async fn list_dvcqg_pending(
         },
     );
     Ok(web::Json(page))
+}
+
+/// Who took a step of the history, as the progress update names them (module doc of `progress`).
+fn actor(
+    conn: &mut DbConnection,
+    dossier_agency: &str,
+    (id, kind): (Option<&str>, &str),
+) -> Result<progress::Actor, ApiError> {
+    let agency_name = |conn: &mut DbConnection, id: &str| -> Result<Option<String>, ApiError> {
+        Ok(agencies::find(conn, id)?.map(|a| a.name))
+    };
+    match (id, kind) {
+        (Some(id), "service") => Ok(progress::Actor {
+            name: service_accounts::find(conn, id)?.map(|s| s.name),
+            title: None,
+            unit: agency_name(conn, dossier_agency)?,
+        }),
+        (Some(id), _) => {
+            let Some(user) = users::find(conn, id)? else { return Ok(progress::Actor::default()) };
+            let role = user.role.parse::<Role>().ok();
+            if role == Some(Role::Citizen) {
+                // The applicant's own step: no name beyond the record's `ChuHoSo`.
+                return Ok(progress::Actor { name: Some("Công dân".to_owned()), ..Default::default() });
+            }
+            let unit = match &user.agency_id {
+                Some(agency) => agency_name(conn, agency)?,
+                None => None,
+            };
+            Ok(progress::Actor {
+                name: Some(user.full_name),
+                title: role.map(|r| r.label().vi.into_owned()),
+                unit,
+            })
+        }
+        (None, _) => Ok(progress::Actor::default()),
+    }
+}
+
+/// A dossier's handling step by step in the shape of the national portal's progress update
+/// (`CapNhatTienDoHoSoMC`): who handled each step, their title and unit, what was done and when.
+///
+/// Whoever may read `GET /api/v1/dossiers/{id}`; to anyone else it does not exist (404).
+/// Downloads and links of files are not steps (the sync record lists the files).
+#[utoipa::path(
+    operation_id = "integration_dvcqg_progress",
+    tag = "integration",
+    params(("id" = String, Path, description = "motcua's id of the dossier")),
+    responses(
+        (status = 200, description = "The dossier's steps, oldest first", body = DvcqgProgress),
+        (status = 401, response = r::Unauthorized),
+        (status = 404, response = r::NotFound),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/integrations/dvcqg/dossiers/{id}/progress")]
+pub async fn get_dvcqg_progress(
+    auth: Authorized<AnyRole>,
+    id: web::Path<String>,
+    db: web::Data<Db>,
+) -> Result<web::Json<DvcqgProgress>, ApiError> {
+    let caller = auth.caller.clone();
+    let answer = db
+        .run(move |conn| {
+            let row = access::load_visible(conn, &caller, &id)?;
+            let mut known: HashMap<Option<String>, progress::Actor> = HashMap::new();
+            let mut steps = Vec::new();
+            for entry in history::read(conn, Trail::Dossier, &row.id)? {
+                let actor = match known.get(&entry.actor_id) {
+                    Some(actor) => actor.clone(),
+                    None => {
+                        let found =
+                            actor(conn, &row.agency_id, (entry.actor_id.as_deref(), &entry.actor_kind))?;
+                        known.insert(entry.actor_id.clone(), found.clone());
+                        found
+                    }
+                };
+                steps.push(progress::Step {
+                    action: entry.action,
+                    to_status: entry.to_status,
+                    at: entry.at,
+                    actor,
+                });
+            }
+            Ok(DvcqgProgress {
+                ma_ho_so: row.external_ref.clone().unwrap_or_else(|| row.code.clone()),
+                qua_trinh_xu_ly: progress::progress(&steps, row.assignee_id.is_some())?,
+                id: row.id,
+                version: row.version,
+            })
+        })
+        .await?;
+    Ok(web::Json(answer))
 }
