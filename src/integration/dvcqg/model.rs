@@ -259,7 +259,7 @@ pub struct ProgressStep {
     pub phong_ban_xu_ly: Option<String>,
     /// What was done, in Vietnamese (the lifecycle action's label).
     #[serde(rename = "NoiDungXuLy")]
-    #[schema(example = "Tiếp nhận")]
+    #[schema(example = "Tiếp nhận hồ sơ")]
     pub noi_dung_xu_ly: String,
     /// When, `yyyyMMddHHmmss` in Vietnam time.
     #[serde(rename = "ThoiDiemXuLy")]
