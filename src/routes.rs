@@ -89,7 +89,10 @@ fn dossier_routes(cfg: &mut ServiceConfig) {
         .service(dossiers::files::routes::file_link)
         .service(dossiers::files::routes::delete_file)
         .service(dossiers::files::routes::download_by_link)
-        .service(integration::dvcqg::routes::get_dvcqg_dossier);
+        .service(integration::dvcqg::routes::get_dvcqg_dossier)
+        .service(integration::dvcqg::routes::get_dvcqg_progress)
+        .service(integration::dvcqg::routes::record_dvcqg_sync)
+        .service(integration::dvcqg::routes::list_dvcqg_pending);
 }
 
 /// What citizens say: satisfaction surveys, complaints and feedback.

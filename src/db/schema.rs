@@ -446,6 +446,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    portal_syncs (dossier_id, version) {
+        dossier_id -> Text,
+        version -> BigInt,
+        accepted -> Bool,
+        error -> Nullable<Text>,
+        recorded_at -> Timestamp,
+        recorded_by -> Text,
+    }
+}
+
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 diesel::joinable!(webhook_deliveries -> outbox_events (event_id));
@@ -459,6 +470,7 @@ diesel::joinable!(dossiers -> procedures (procedure_id));
 diesel::joinable!(dossier_history -> dossiers (dossier_id));
 diesel::joinable!(dossier_files -> dossiers (dossier_id));
 diesel::joinable!(dossier_hops -> dossiers (dossier_id));
+diesel::joinable!(portal_syncs -> dossiers (dossier_id));
 diesel::joinable!(procedures -> agencies (agency_id));
 diesel::joinable!(procedure_terms -> procedures (procedure_id));
 diesel::joinable!(calendar_days -> agencies (agency_id));
@@ -496,4 +508,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     verification_codes,
     notifications,
     audit_events,
+    portal_syncs,
 );

@@ -187,6 +187,17 @@ pub struct TargetRow {
     pub set_by_agency_id: Option<String>,
 }
 
+/// The dossiers of the period the national portal holds as they are (Decision 766/QĐ-TTg's
+/// share of dossiers synced to the portal; docs/report.md, "Portal sync").
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
+pub struct PortalSync {
+    /// Dossiers that reached the system in the period (submitted, before `as_of`).
+    pub dossiers: i64,
+    /// Of those, the ones whose current version the portal accepted.
+    pub synced: i64,
+    pub rate: Option<Percent>,
+}
+
 /// One line of form II.06a: a field (lĩnh vực) of procedures.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
 pub struct FieldLine {
@@ -210,6 +221,7 @@ pub struct Summary {
     pub targets: Vec<TargetRow>,
     /// Reception and resolution by field, as the rows of form II.06a.
     pub by_field: Vec<FieldLine>,
+    pub portal_sync: PortalSync,
 }
 
 impl Summary {

@@ -6,7 +6,7 @@ use chrono::{Datelike, NaiveDate};
 use super::figures::{self, Period};
 use super::model::{
     AgencyRef, EffectiveTarget, Granularity, MissingDigitization, OfficerLine, OfficersReport, PeriodOut,
-    Responsible, ResponsibleKind, Summary, TargetRow, Targets, TargetsUpdate, Timeseries,
+    PortalSync, Responsible, ResponsibleKind, Summary, TargetRow, Targets, TargetsUpdate, Timeseries,
 };
 use super::percent::Percent;
 use super::store::{self, Select};
@@ -138,6 +138,7 @@ pub fn summary_by(
         catalogue: figures::catalogue::catalogue(&publications, &period),
         targets: Vec::new(),
         by_field,
+        portal_sync: portal_sync(conn, &covered, &period)?,
     };
     // The report's year decides its targets: that of its last day.
     let targets = effective_targets(conn, &agency, period.to.year())?;
@@ -156,6 +157,14 @@ pub fn summary_by(
         })
         .collect();
     Ok(summary)
+}
+
+/// The portal's synced share: read from the acknowledgements as they are now, by either method
+/// (there are no counters of it), so both methods give the same figure.
+fn portal_sync(conn: &mut DbConnection, covered: &[String], period: &Period) -> Result<PortalSync, ApiError> {
+    let span = (clock::to_db(period.start), clock::to_db(period.as_of));
+    let (dossiers, synced) = crate::integration::dvcqg::store::synced_share(conn, covered, span)?;
+    Ok(PortalSync { dossiers, synced, rate: Percent::of(synced, dossiers) })
 }
 
 fn name_missing(

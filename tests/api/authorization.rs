@@ -134,6 +134,14 @@ const MATRIX: &[(&str, Rel, [u16; 6])] = {
         ("GET /api/v1/integrations/dvcqg/dossiers/{dossier}", Own, [200, 200, 200, 200, 404, 401]),
         ("GET /api/v1/integrations/dvcqg/dossiers/{dossier}", Child, [200, 200, 404, 404, 404, 401]),
         ("GET /api/v1/integrations/dvcqg/dossiers/{dossier}", Foreign, [404, 404, 404, 404, 404, 401]),
+        ("GET /api/v1/integrations/dvcqg/dossiers/{dossier}/progress", Own, [200, 200, 200, 200, 404, 401]),
+        ("GET /api/v1/integrations/dvcqg/dossiers/{dossier}/progress", Child, [200, 200, 404, 404, 404, 401]),
+        ("GET /api/v1/integrations/dvcqg/dossiers/{dossier}/progress", Foreign, [404, 404, 404, 404, 404, 401]),
+        // The portal's answers: admins and adapters, for the dossiers of their agencies.
+        ("POST /api/v1/integrations/dvcqg/dossiers/{closed}/sync", Own, [200, 403, 403, 200, 403, 401]),
+        ("POST /api/v1/integrations/dvcqg/dossiers/{closed}/sync", Child, [200, 403, 403, 404, 403, 401]),
+        ("POST /api/v1/integrations/dvcqg/dossiers/{closed}/sync", Foreign, [404, 403, 403, 404, 403, 401]),
+        ("GET /api/v1/integrations/dvcqg/pending",  Own,     [200, 403, 403, 200, 403, 401]),
         ("POST /api/v1/dossiers/{closed}/accept",   Own,     [409, 403, 409, 409, 404, 401]),
         ("POST /api/v1/dossiers/{closed}/accept",   Child,   [409, 403, 404, 404, 404, 401]),
         ("POST /api/v1/dossiers/{closed}/accept",   Foreign, [404, 404, 404, 404, 404, 401]),
@@ -533,6 +541,10 @@ fn request(world: &World, endpoint: &str, rel: Rel, n: usize) -> (Method, String
             "applicant": {"kind": "citizen", "full_name": "Người nộp"},
         })),
         ("PATCH", "/api/v1/dossiers/{dossier}") => Some(json!({"fee_paid": {"method": "cash", "amount": n}})),
+        // Version 1: always one the dossier has had, whatever the matrix changed before.
+        ("POST", "/api/v1/integrations/dvcqg/dossiers/{closed}/sync") => {
+            Some(json!({"version": 1, "accepted": false}))
+        }
         ("POST", "/api/v1/dossiers/{closed}/request-supplement")
         | ("POST", "/api/v1/dossiers/{closed}/send-back")
         | ("POST", "/api/v1/dossiers/{closed}/withdraw")
@@ -636,6 +648,7 @@ fn the_matrix_covers_every_api_operation() {
                 .replace("/dossiers/{closed}/history", "/dossiers/{dossier}/history")
                 .replace("/dossiers/{closed}/hops", "/dossiers/{dossier}/hops")
                 .replace("/dossiers/{closed}/receipt", "/dossiers/{dossier}/receipt")
+                .replace("/dossiers/{closed}/progress", "/dossiers/{dossier}/progress")
                 .replace("/dossiers/{closed}/forms/", "/dossiers/{dossier}/forms/")
                 .replace("/feedback/{id}/history", "/feedback/{feedback}/history")
                 .replace("/feedback/{id}/", "/feedback/{rejected}/")

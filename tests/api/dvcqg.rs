@@ -180,3 +180,282 @@ async fn only_callers_who_may_see_the_dossier_read_it() {
     assert_eq!(anonymous.status(), 401);
     assert_eq!(anonymous.headers()["content-type"], "application/problem+json");
 }
+
+async fn acknowledge(app: &TestApp, token: &str, id: &str, body: Value) -> reqwest::Response {
+    app.post_as(token, &format!("/api/v1/integrations/dvcqg/dossiers/{id}/sync"), &body).await
+}
+
+async fn acknowledged(app: &TestApp, token: &str, id: &str, body: Value) -> Value {
+    let response = acknowledge(app, token, id, body.clone()).await;
+    assert_eq!(response.status(), 200, "{body}");
+    response.json().await.unwrap()
+}
+
+/// The ids and versions on the pending list, page by page with `limit`.
+async fn pending(app: &TestApp, token: &str, limit: usize) -> Vec<(String, i64)> {
+    let mut listed = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut path = format!("/api/v1/integrations/dvcqg/pending?limit={limit}");
+        if let Some(cursor) = &cursor {
+            path.push_str(&format!("&cursor={cursor}"));
+        }
+        let response = app.get_as(token, &path).await;
+        assert_eq!(response.status(), 200);
+        let page: Value = response.json().await.unwrap();
+        let items = page["items"].as_array().unwrap();
+        assert!(items.len() <= limit);
+        listed.extend(
+            items.iter().map(|i| (i["id"].as_str().unwrap().to_owned(), i["version"].as_i64().unwrap())),
+        );
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => return listed,
+        }
+    }
+}
+
+async fn pending_item(app: &TestApp, token: &str, id: &str) -> Value {
+    let page: Value =
+        app.get_as(token, "/api/v1/integrations/dvcqg/pending?limit=500").await.json().await.unwrap();
+    page["items"].as_array().unwrap().iter().find(|i| i["id"] == id).cloned().unwrap_or(Value::Null)
+}
+
+async fn portal_sync_figures(app: &TestApp, token: &str, agency: &str) -> Value {
+    let path = format!("/api/v1/reports/summary?agency_id={agency}&from=2024-01-01&to=2024-01-31");
+    let response = app.get_as(token, &path).await;
+    assert_eq!(response.status(), 200);
+    let summary: Value = response.json().await.unwrap();
+    summary["portal_sync"].clone()
+}
+
+#[tokio::test]
+async fn the_portals_answers_clear_the_pending_list_version_by_version() {
+    let app = spawn_app().await;
+    let desk = desk(&app).await;
+    let mut ids = Vec::new();
+    for (i, day) in ["2024-01-05", "2024-01-06", "2024-01-07"].iter().enumerate() {
+        let mut body = intake_body(&desk, "online");
+        body["submitted_at"] = json!(format!("{day}T02:00:00Z"));
+        body["external_ref"] = json!(format!("G22.99-2401-{i}"));
+        ids.push(submit_dossier(&app, &desk.portal, &body).await["id"].as_str().unwrap().to_owned());
+    }
+    let (a, b, c) = (ids[0].as_str(), ids[1].as_str(), ids[2].as_str());
+    let v = |id: &str, version: i64| (id.to_owned(), version);
+    assert_eq!(pending(&app, &desk.portal, 500).await, [v(a, 1), v(b, 1), v(c, 1)], "nothing answered yet");
+    assert_eq!(pending(&app, &desk.portal, 1).await, [v(a, 1), v(b, 1), v(c, 1)], "a page at a time");
+    assert_eq!(pending_item(&app, &desk.portal, a).await["last_answer"], Value::Null);
+    assert_eq!(portal_shape(&app, &desk.portal, a).await["version"], 1, "the record names its version");
+
+    let state = acknowledged(&app, &desk.portal, a, json!({"version": 1, "accepted": true})).await;
+    assert_eq!(
+        (&state["dossier_id"], &state["version"], &state["synced_version"], &state["pending"]),
+        (&json!(a), &json!(1), &json!(1), &json!(false))
+    );
+    assert_eq!(
+        (&state["last_answer"]["accepted"], &state["last_answer"]["error"]),
+        (&json!(true), &Value::Null)
+    );
+    let refusal = json!({"version": 1, "accepted": false, "error": "MaTTHC không tồn tại"});
+    let state = acknowledged(&app, &desk.portal, b, refusal).await;
+    assert_eq!((&state["pending"], &state["synced_version"]), (&json!(true), &Value::Null));
+    assert_eq!(pending(&app, &desk.portal, 500).await, [v(b, 1), v(c, 1)], "the accepted one left");
+    let refused = pending_item(&app, &desk.portal, b).await;
+    assert_eq!(
+        refused["last_answer"]["error"], "MaTTHC không tồn tại",
+        "a refusal says why it is still here"
+    );
+    assert_eq!(refused["external_ref"], "G22.99-2401-1");
+
+    // A change makes a new version the portal does not have: back on the list, at its end.
+    act(&app, &desk.portal, a, "accept", json!({"at": "2024-01-08T02:00:00Z"})).await;
+    assert_eq!(portal_shape(&app, &desk.portal, a).await["version"], 2);
+    assert_eq!(pending(&app, &desk.portal, 500).await, [v(b, 1), v(c, 1), v(a, 2)]);
+    // The answer to the record forwarded before the change: recorded, still pending.
+    let state = acknowledged(&app, &desk.portal, a, json!({"version": 1, "accepted": true})).await;
+    assert_eq!(
+        (&state["version"], &state["synced_version"], &state["pending"]),
+        (&json!(2), &json!(1), &json!(true))
+    );
+
+    // Refused without a change: a version the dossier never had, an error with an acceptance.
+    for (body, field) in [
+        (json!({"version": 3, "accepted": true}), "version"),
+        (json!({"version": 0, "accepted": true}), "version"),
+        (json!({"version": 2, "accepted": true, "error": "lỗi"}), "error"),
+        (json!({"version": 2, "accepted": false, "error": ""}), "error"),
+    ] {
+        let response = acknowledge(&app, &desk.portal, a, body.clone()).await;
+        assert_eq!(response.status(), 422, "{body}");
+        assert_eq!(helpers::error_fields(&helpers::problem(response).await), [field], "{body}");
+    }
+    let response = acknowledge(&app, &desk.portal, a, json!({"accepted": true})).await;
+    assert!(response.status().is_client_error(), "a version is required");
+
+    let state = acknowledged(&app, &desk.portal, a, json!({"version": 2, "accepted": true})).await;
+    assert_eq!((&state["synced_version"], &state["pending"]), (&json!(2), &json!(false)));
+    // The refused record retried and taken: the later answer replaces the refusal.
+    let state = acknowledged(&app, &desk.portal, b, json!({"version": 1, "accepted": true})).await;
+    assert_eq!((&state["pending"], &state["last_answer"]["error"]), (&json!(false), &Value::Null));
+    let state = acknowledged(&app, &desk.portal, b, json!({"version": 1, "accepted": true})).await;
+    assert_eq!(state["pending"], false, "repeating an answer is harmless");
+    assert_eq!(pending(&app, &desk.portal, 500).await, [v(c, 1)]);
+
+    // The report: three dossiers reached the system in January, two synced as they are now.
+    let figures = portal_sync_figures(&app, &desk.admin, &desk.commune).await;
+    assert_eq!(figures, json!({"dossiers": 3, "synced": 2, "rate": 66.67}));
+    assert_eq!(
+        portal_sync_figures(&app, &desk.admin, &desk.province).await,
+        figures,
+        "the province covers it"
+    );
+    act(&app, &desk.portal, b, "accept", json!({"at": "2024-01-08T03:00:00Z"})).await;
+    let figures = portal_sync_figures(&app, &desk.admin, &desk.commune).await;
+    assert_eq!(figures, json!({"dossiers": 3, "synced": 1, "rate": 33.33}), "b changed since");
+    let path = format!("/api/v1/reports/summary?agency_id={}&from=2024-02-01&to=2024-02-29", desk.commune);
+    let february: Value = app.get_as(&desk.admin, &path).await.json().await.unwrap();
+    assert_eq!(february["portal_sync"], json!({"dossiers": 0, "synced": 0, "rate": null}));
+}
+
+#[tokio::test]
+async fn only_admins_and_adapters_of_the_agency_record_answers() {
+    let app = spawn_app().await;
+    let desk = desk(&app).await;
+    let dossier = submit_dossier(&app, &desk.officer, &intake_body(&desk, "direct")).await;
+    let id = dossier["id"].as_str().unwrap();
+    let ack = json!({"version": 1, "accepted": true});
+
+    let response = acknowledge(&app, &desk.officer, id, ack.clone()).await;
+    assert_eq!(response.status(), 403, "the desk does not forward to the portal");
+    assert_eq!(app.get_as(&desk.officer, "/api/v1/integrations/dvcqg/pending").await.status(), 403);
+    let province = app.create_agency(&desk.admin, "P02", "province", None).await;
+    let other = app.service_token(&desk.admin, "other portal", &[&province]).await;
+    assert_eq!(acknowledge(&app, &other, id, ack.clone()).await.status(), 404, "another agency's adapter");
+    assert_eq!(pending(&app, &other, 50).await, [], "sees none of this agency's dossiers");
+    assert_eq!(acknowledge(&app, &desk.portal, "no-such-dossier", ack.clone()).await.status(), 404);
+    let anonymous =
+        app.client.post(app.url(&format!("/api/v1/integrations/dvcqg/dossiers/{id}/sync"))).json(&ack).send();
+    assert_eq!(anonymous.await.unwrap().status(), 401);
+
+    assert_eq!(pending(&app, &desk.admin, 50).await, [(id.to_owned(), 1)]);
+    assert_eq!(acknowledged(&app, &desk.admin, id, ack).await["pending"], false);
+    assert_eq!(pending(&app, &desk.portal, 50).await, []);
+}
+
+async fn upload(app: &TestApp, token: &str, dossier: &str, kind: &str, component: Option<i64>, name: &str) {
+    let mut form = reqwest::multipart::Form::new().percent_encode_noop().text("kind", kind.to_owned());
+    if let Some(i) = component {
+        form = form.text("component", i.to_string());
+    }
+    let scan =
+        reqwest::multipart::Part::bytes(format!("%PDF-1.4 {name}").into_bytes()).file_name(name.to_owned());
+    let response = app
+        .client
+        .post(app.url(&format!("/api/v1/dossiers/{dossier}/files")))
+        .bearer_auth(token)
+        .multipart(form.part("file", scan))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201, "{name}");
+}
+
+#[tokio::test]
+async fn the_record_carries_the_summary_the_handling_agency_fees_and_files() {
+    let app = spawn_app().await;
+    let desk = desk(&app).await;
+    let mut body = intake_body(&desk, "direct");
+    body["fee_paid"] = json!({"method": "cash", "amount": 8000});
+    let dossier = submit_dossier(&app, &desk.officer, &body).await;
+    let id = dossier["id"].as_str().unwrap();
+
+    let shape = portal_shape(&app, &desk.portal, id).await;
+    assert_eq!(shape["TenLinhVuc"], "Hộ tịch");
+    assert_eq!(shape["TrichYeuHoSo"], "Thủ tục đăng ký khai sinh: Nguyễn Văn Án");
+    let commune: Value =
+        app.get_as(&desk.admin, &format!("/api/v1/agencies/{}", desk.commune)).await.json().await.unwrap();
+    assert_eq!(shape["DonViXuLy"], commune["name"]);
+    assert_eq!(
+        shape["DanhSachLePhi"],
+        json!([{"TenPhiLePhi": "Lệ phí", "SoTien": 8000, "DaThanhToan": 1, "HinhThucThu": "cash"}])
+    );
+    assert_eq!((&shape["TaiLieuNop"], &shape["DanhSachGiayToKetQua"]), (&json!([]), &json!([])));
+    assert_eq!(shape["links_expire_at"], Value::Null, "no files, no links");
+
+    upload(&app, &desk.officer, id, "component", Some(1), "giấy chứng sinh.pdf").await;
+    act(&app, &desk.officer, id, "resolve", json!({"outcome": "approved", "result_digitized": true})).await;
+    upload(&app, &desk.officer, id, "result", None, "trích lục.pdf").await;
+    let shape = portal_shape(&app, &desk.portal, id).await;
+    let submitted = shape["TaiLieuNop"].as_array().unwrap();
+    assert_eq!(submitted.len(), 1);
+    assert_eq!(submitted[0]["TenTepDinhKem"], "giấy chứng sinh.pdf");
+    assert_eq!(submitted[0]["TenThanhPhanHoSo"], "Giấy chứng sinh");
+    let results = shape["DanhSachGiayToKetQua"].as_array().unwrap();
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0]["TenGiayTo"], "trích lục.pdf");
+    assert!(shape["links_expire_at"].is_string());
+    // The links open the files without a token: the adapter downloads what it forwards.
+    for (link, content) in [
+        (&submitted[0]["DuongDanTaiTepTin"], "%PDF-1.4 giấy chứng sinh.pdf"),
+        (&results[0]["DuongDanTepTinKetQua"], "%PDF-1.4 trích lục.pdf"),
+    ] {
+        let response = app.get(link.as_str().unwrap()).await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.text().await.unwrap(), content);
+    }
+}
+
+#[tokio::test]
+async fn the_progress_names_who_did_each_step_their_title_and_unit() {
+    let app = spawn_app().await;
+    let desk = desk(&app).await;
+    let mut body = intake_body(&desk, "online");
+    body["submitted_at"] = json!("2024-01-05T17:30:00Z");
+    body["external_ref"] = json!("G22.99-240106-0009");
+    let id = submit_dossier(&app, &desk.portal, &body).await["id"].as_str().unwrap().to_owned();
+    act(&app, &desk.officer, &id, "accept", json!({})).await;
+    act(&app, &desk.officer, &id, "assign", json!({"user_id": desk.officer_id})).await;
+    upload(&app, &desk.officer, &id, "component", Some(0), "tờ khai.pdf").await;
+    act(&app, &desk.officer, &id, "resolve", json!({"outcome": "approved", "result_digitized": true})).await;
+
+    let response =
+        app.get_as(&desk.portal, &format!("/api/v1/integrations/dvcqg/dossiers/{id}/progress")).await;
+    assert_eq!(response.status(), 200);
+    let progress: Value = response.json().await.unwrap();
+    assert_eq!((&progress["MaHoSo"], &progress["id"]), (&json!("G22.99-240106-0009"), &json!(id)));
+    assert_eq!(progress["version"], portal_shape(&app, &desk.portal, &id).await["version"]);
+    let steps = progress["QuaTrinhXuLy"].as_array().unwrap();
+    let statuses: Vec<&Value> = steps.iter().map(|s| &s["TrangThai"]).collect();
+    assert_eq!(statuses, [&json!(1), &json!(2), &json!(4), &json!(9)], "the file is not a step");
+    let commune: Value =
+        app.get_as(&desk.admin, &format!("/api/v1/agencies/{}", desk.commune)).await.json().await.unwrap();
+    assert_eq!(
+        steps[0],
+        json!({"NguoiXuLy": "portal", "ChucDanh": null, "PhongBanXuLy": commune["name"],
+               "NoiDungXuLy": "Nộp hồ sơ", "ThoiDiemXuLy": "20240106003000", "TrangThai": 1}),
+        "submitted by the portal's adapter"
+    );
+    for step in &steps[1..] {
+        assert_eq!(step["NguoiXuLy"], "Cán bộ officer");
+        assert_eq!(step["ChucDanh"], "Cán bộ, công chức một cửa");
+        assert_eq!(step["PhongBanXuLy"], commune["name"]);
+        assert_eq!(step["ThoiDiemXuLy"].as_str().unwrap().len(), 14);
+    }
+    let done: Vec<&str> = steps.iter().map(|s| s["NoiDungXuLy"].as_str().unwrap()).collect();
+    assert_eq!(done.len(), 4);
+    assert!(done[1..].iter().all(|d| !d.is_empty() && *d != "Nộp hồ sơ"), "{done:?}");
+
+    // Within the dossier's visibility, like the record.
+    assert_eq!(
+        app.get_as(&desk.officer, &format!("/api/v1/integrations/dvcqg/dossiers/{id}/progress"))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        app.get_as(&desk.citizen, &format!("/api/v1/integrations/dvcqg/dossiers/{id}/progress"))
+            .await
+            .status(),
+        404
+    );
+}

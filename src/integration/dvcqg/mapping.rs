@@ -2,7 +2,7 @@
 
 use chrono::NaiveDateTime;
 
-use super::model::DvcqgDossier;
+use super::model::{DvcqgDossier, PortalFee, ResultPaper, SubmittedFile};
 use crate::clock::vietnam;
 use crate::dossiers::lifecycle::Status;
 use crate::dossiers::model::{ApplicantKind, DossierComponent, PaymentMethod};
@@ -94,12 +94,52 @@ pub struct Procedure<'a> {
     pub field: &'a str,
 }
 
+/// What the mapping needs of the agency that received the dossier and handles it.
+#[derive(Debug, Clone, Copy)]
+pub struct Agency<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+}
+
+/// A file of the dossier with the signed link that opens it.
+#[derive(Debug, Clone)]
+pub struct LinkedFile {
+    pub id: String,
+    /// `component` or `result`.
+    pub kind: String,
+    pub component: Option<i64>,
+    pub file_name: String,
+    pub url: String,
+}
+
+/// `TrichYeuHoSo`: one line saying what the dossier asks and for whom, as the portal lists it.
+pub fn summary_line(procedure: &str, applicant: &str) -> String {
+    format!("{procedure}: {applicant}")
+}
+
+/// `DanhSachLePhi`: the procedure's fee as the dossier carries it (motcua keeps one fee per
+/// procedure, taken at intake), with how it was paid; empty when there is no fee and nothing
+/// was paid.
+pub fn fees(row: &DossierRow) -> anyhow::Result<Vec<PortalFee>> {
+    let method = row.payment_method.as_deref().map(PaymentMethod::from_db).transpose()?;
+    if row.fee == 0 && method.is_none() {
+        return Ok(Vec::new());
+    }
+    Ok(vec![PortalFee {
+        ten_phi_le_phi: "Lệ phí".to_owned(),
+        so_tien: row.payment_amount.unwrap_or(row.fee),
+        da_thanh_toan: flag(method.is_some()),
+        hinh_thuc_thu: method.map(|m| m.as_str().to_owned()),
+    }])
+}
+
 /// The dossier in the portal's shape. Fails only on text in the row that no version of motcua
 /// writes (an unknown status, channel or applicant kind, components that are not JSON).
 pub fn to_portal(
     row: &DossierRow,
     procedure: Procedure<'_>,
-    agency_code: &str,
+    agency: Agency<'_>,
+    files: &[LinkedFile],
 ) -> anyhow::Result<DvcqgDossier> {
     let status = Status::from_db(&row.status)?;
     let components: Vec<DossierComponent> = serde_json::from_str(&row.components)?;
@@ -107,15 +147,40 @@ pub fn to_portal(
         Some(method) => PaymentMethod::from_db(method)? == PaymentMethod::Online,
         None => false,
     };
+    let component_name = |index: Option<i64>| {
+        index.and_then(|i| usize::try_from(i).ok()).and_then(|i| components.get(i)).map(|c| c.name.clone())
+    };
+    let submitted = files
+        .iter()
+        .filter(|f| f.kind == "component")
+        .map(|f| SubmittedFile {
+            tep_dinh_kem_id: f.id.clone(),
+            ten_tep_dinh_kem: f.file_name.clone(),
+            ten_thanh_phan_ho_so: component_name(f.component),
+            duong_dan_tai_tep_tin: f.url.clone(),
+        })
+        .collect();
+    let results = files
+        .iter()
+        .filter(|f| f.kind == "result")
+        .map(|f| ResultPaper {
+            giay_to_id: f.id.clone(),
+            ten_giay_to: f.file_name.clone(),
+            duong_dan_tep_tin_ket_qua: f.url.clone(),
+        })
+        .collect();
     Ok(DvcqgDossier {
         // The portal's own code for a dossier that came from it, so that a forwarder updates
         // the portal's record rather than making a second one; otherwise motcua's code, which
         // has the national shape.
         ma_ho_so: row.external_ref.clone().unwrap_or_else(|| row.code.clone()),
-        ma_co_quan: agency_code.to_owned(),
+        ma_co_quan: agency.code.to_owned(),
         ma_tthc: procedure.code.to_owned(),
         ten_tthc: procedure.name.to_owned(),
         ma_linh_vuc: procedure.field.to_owned(),
+        ten_linh_vuc: procedure.field.to_owned(),
+        trich_yeu_ho_so: summary_line(procedure.name, &row.applicant_name),
+        don_vi_xu_ly: agency.name.to_owned(),
         chu_ho_so: row.applicant_name.clone(),
         loai_doi_tuong: applicant_code(ApplicantKind::from_db(&row.applicant_kind)?),
         ngay_nop_ho_so: portal_date(row.submitted_at),
@@ -127,8 +192,13 @@ pub fn to_portal(
         kenh_thuc_hien: channel_code(Channel::from_db(&row.channel)?),
         duoc_thanh_toan_truc_tuyen: flag(paid_online),
         ho_so_co_thanh_phan_so_hoa: flag(components.iter().any(|c| c.digitized || c.reused_from_store)),
+        danh_sach_le_phi: fees(row)?,
+        tai_lieu_nop: submitted,
+        danh_sach_giay_to_ket_qua: results,
         id: row.id.clone(),
         external_ref: row.external_ref.clone(),
+        version: row.version,
+        links_expire_at: None,
     })
 }
 
@@ -197,8 +267,10 @@ mod tests {
     const PROCEDURE: Procedure<'static> =
         Procedure { code: "1.001193", name: "Thủ tục đăng ký khai sinh", field: "Hộ tịch" };
 
+    const AGENCY: Agency<'static> = Agency { code: "P01.C01", name: "UBND xã Tỉnh Châu" };
+
     fn map(row: &DossierRow) -> DvcqgDossier {
-        to_portal(row, PROCEDURE, "P01.C01").unwrap()
+        to_portal(row, PROCEDURE, AGENCY, &[]).unwrap()
     }
 
     /// Every status of the lifecycle, unassigned and assigned, and its portal code. The table is
@@ -236,7 +308,7 @@ mod tests {
         row.assignee_id = Some("u-1".into());
         assert_eq!(map(&row).trang_thai_ho_so, 4);
         row.status = "nonsense".into();
-        assert!(to_portal(&row, PROCEDURE, "P01.C01").is_err());
+        assert!(to_portal(&row, PROCEDURE, AGENCY, &[]).is_err());
     }
 
     #[test]
@@ -337,8 +409,16 @@ mod tests {
             "KenhThucHien",
             "DuocThanhToanTrucTuyen",
             "HoSoCoThanhPhanSoHoa",
+            "TenLinhVuc",
+            "TrichYeuHoSo",
+            "DonViXuLy",
+            "DanhSachLePhi",
+            "TaiLieuNop",
+            "DanhSachGiayToKetQua",
             "id",
             "external_ref",
+            "version",
+            "links_expire_at",
         ];
         want.sort_unstable();
         assert_eq!(keys, want);
@@ -351,6 +431,62 @@ mod tests {
         assert_eq!(json["TrangThaiHoSo"], 1);
         assert_eq!(json["KenhThucHien"], 2);
         assert_eq!(json["external_ref"], "G22.99-240105-0042");
+        assert_eq!(json["version"], 1);
+        assert_eq!(json["TenLinhVuc"], "Hộ tịch");
+        assert_eq!(json["TrichYeuHoSo"], "Thủ tục đăng ký khai sinh: Nguyễn Văn An");
+        assert_eq!(json["DonViXuLy"], "UBND xã Tỉnh Châu");
+        assert_eq!(json["DanhSachLePhi"], serde_json::json!([]), "no fee, nothing paid");
+        assert_eq!(
+            (&json["TaiLieuNop"], &json["DanhSachGiayToKetQua"]),
+            (&serde_json::json!([]), &serde_json::json!([]))
+        );
         assert!(!json.to_string().contains("051090001234"), "no identity number");
+    }
+
+    #[test]
+    fn fees_and_how_they_were_paid() {
+        let mut row = row();
+        row.fee = 8_000;
+        let fees = serde_json::to_value(map(&row).danh_sach_le_phi).unwrap();
+        assert_eq!(
+            fees,
+            serde_json::json!([{"TenPhiLePhi": "Lệ phí", "SoTien": 8000, "DaThanhToan": 0, "HinhThucThu": null}]),
+            "a fee not paid yet"
+        );
+        row.payment_method = Some("transfer".into());
+        row.payment_amount = Some(10_000);
+        let fees = serde_json::to_value(map(&row).danh_sach_le_phi).unwrap();
+        assert_eq!(fees[0]["SoTien"], 10_000, "what was paid");
+        assert_eq!(
+            (&fees[0]["DaThanhToan"], &fees[0]["HinhThucThu"]),
+            (&serde_json::json!(1), &serde_json::json!("transfer"))
+        );
+    }
+
+    #[test]
+    fn submitted_files_and_result_papers_with_their_links() {
+        let mut row = row();
+        row.components = r#"[{"name":"Tờ khai","digitized":true,"reused_from_store":false},{"name":"Giấy chứng sinh","digitized":true,"reused_from_store":false}]"#.into();
+        let file = |id: &str, kind: &str, component: Option<i64>| LinkedFile {
+            id: id.into(),
+            kind: kind.into(),
+            component,
+            file_name: format!("{id}.pdf"),
+            url: format!("/api/v1/file-links/{id}"),
+        };
+        let files =
+            [file("f1", "component", Some(1)), file("f2", "result", None), file("f3", "component", Some(0))];
+        let json = serde_json::to_value(to_portal(&row, PROCEDURE, AGENCY, &files).unwrap()).unwrap();
+        assert_eq!(
+            json["TaiLieuNop"],
+            serde_json::json!([
+                {"TepDinhKemId": "f1", "TenTepDinhKem": "f1.pdf", "TenThanhPhanHoSo": "Giấy chứng sinh", "DuongDanTaiTepTin": "/api/v1/file-links/f1"},
+                {"TepDinhKemId": "f3", "TenTepDinhKem": "f3.pdf", "TenThanhPhanHoSo": "Tờ khai", "DuongDanTaiTepTin": "/api/v1/file-links/f3"},
+            ])
+        );
+        assert_eq!(
+            json["DanhSachGiayToKetQua"],
+            serde_json::json!([{"GiayToId": "f2", "TenGiayTo": "f2.pdf", "DuongDanTepTinKetQua": "/api/v1/file-links/f2"}])
+        );
     }
 }

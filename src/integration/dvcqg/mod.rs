@@ -2,9 +2,34 @@
 //! `GET /api/v1/integrations/dvcqg/dossiers/{id}` answers one dossier in the portal's sync shape,
 //! so that an adapter for the national or a provincial portal only forwards it (api.md).
 //!
+//! `GET …/dvcqg/dossiers/{id}/progress` gives its history as the portal's progress update
+//! (`CapNhatTienDoHoSoMC`; `progress` is the pure mapping, its doc says who is named how).
+//! `POST …/dvcqg/dossiers/{id}/sync` records what the portal answered to the record of one
+//! version, and `GET …/dvcqg/pending` lists the dossiers whose current version it has not
+//! accepted, oldest change first, so that an adapter resumes after an outage.
+//!
 //! `mapping` is pure (a dossier row, its procedure and its agency's code in, the shape out; no
-//! HTTP, no SQL, no clock) and unit-tested alone; `routes` loads the three within the caller's
-//! visibility; `model` is the response.
+//! HTTP, no SQL, no clock) and unit-tested alone, and so is `sync` (how an answer's version is
+//! judged, when a dossier is synced); `store` holds the answers' queries (`portal_syncs`),
+//! `routes` loads within the caller's visibility; `model` is the requests and responses.
+//!
+//! # Sync acknowledgements
+//! - The version is the dossier's own `version`, the optimistic-concurrency counter every write
+//!   moves on (it is also the ETag's): no second counter to keep in step. The record carries it.
+//! - Synced means the portal accepted the *current* version. The record is the whole dossier, so
+//!   accepting the latest covers every change before it; intermediate versions need no answer.
+//! - An answer for an older version is recorded (it is what the portal said) but does not clear
+//!   the pending state; a version the dossier never had is refused (422 naming `version`), since
+//!   it would mark a change as synced before it happened. An `error` goes with a refusal only.
+//! - One row per dossier and version; a later answer for the same version replaces the earlier
+//!   one (a refusal fixed and retried), which also makes repeating a request harmless, so the
+//!   operation needs no `Idempotency-Key`.
+//! - Answers are bookkeeping of the integration, not changes to the dossier: no event (an adapter
+//!   subscribed to `dossier.*` would otherwise be told of its own answers), no new version. The
+//!   row records who answered and when.
+//! - Who: admins and service accounts (the feed's readers), for the dossiers of their agencies.
+//! - The report's `portal_sync` (docs/report.md) counts the period's dossiers whose current
+//!   version was accepted.
 //!
 //! # The shape
 //! The portal's field names, exactly: `MaHoSo` (the portal's code, `external_ref`, for a dossier
@@ -21,9 +46,10 @@
 //! - `NgayNopHoSo`, when the dossier reached the system: the only date an online dossier
 //!   awaiting receipt (status 1) has, and what the portal's indicators fall back on without
 //!   `NgayTiepNhan`.
-//! - `id` and `external_ref`, motcua's own (hence snake_case, so they cannot be mistaken for the
-//!   portal's): the adapter's bookkeeping, e.g. matching a dossier that came from the portal
-//!   to the portal's own code. A forwarder drops them.
+//! - `id`, `external_ref` and `version`, motcua's own (hence snake_case, so they cannot be
+//!   mistaken for the portal's): the adapter's bookkeeping, e.g. matching a dossier that came
+//!   from the portal to the portal's own code, and the version to acknowledge. A forwarder drops
+//!   them.
 //!
 //! Not included: the applicant's identity number and contacts. Service accounts never see
 //! them (`dossiers::access::sees_personal_data`), and the portal's status sync does not need
@@ -52,6 +78,23 @@
 //!   as the portal's name does, and follows later digitization.
 //! - `MaLinhVuc`: the catalogue's field as it names it ("Hộ tịch"): the catalogue keeps no
 //!   separate field code, so an adapter that must send the portal's numeric code maps it.
+//! - `TenLinhVuc`: the same field by name. Both say the name until the catalogue keeps field
+//!   codes.
+//! - `TrichYeuHoSo`: `{TenTTHC}: {ChuHoSo}`, one line: what is asked and for whom, built from
+//!   what the portal already receives (no new personal data).
+//! - `DonViXuLy`: the name of the agency the dossier is at (its `agency_id`), the one handling
+//!   it now; `MaCoQuan` is its code.
+//! - `DanhSachLePhi`: one fee (`TenPhiLePhi` "Lệ phí"; motcua keeps one per procedure, taken at
+//!   intake), `SoTien` what was paid or else the procedure's fee, `DaThanhToan` 0/1 and
+//!   `HinhThucThu` motcua's payment method (`cash`, `transfer`, `online`; null before payment):
+//!   the portal's codes for collection methods differ between portals, the adapter maps them.
+//!   Empty when there is no fee and nothing was paid.
+//! - `TaiLieuNop` (the component scans, with the component's name) and `DanhSachGiayToKetQua`
+//!   (the result papers): each file with a signed link (`src/dossiers/files/link.rs`) that opens
+//!   it without a token for 5 minutes (`links_expire_at`), long enough for the adapter to fetch
+//!   and forward it, short enough not to outlive the forward. The links are issued to the
+//!   caller, and the audit entry of the read counts them (`file_links`). Empty lists until files
+//!   are uploaded.
 //!
 //! # Status (`TrangThaiHoSo`, domain.md's codes)
 //! | motcua status          | portal code                                                   |
@@ -77,4 +120,7 @@
 
 pub mod mapping;
 pub mod model;
+pub mod progress;
 pub mod routes;
+pub mod store;
+pub mod sync;

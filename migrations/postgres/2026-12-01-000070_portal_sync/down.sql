@@ -1,0 +1,2 @@
+DROP INDEX dossiers_updated_idx;
+DROP TABLE portal_syncs;
