@@ -162,7 +162,7 @@ fn form_sheet(workbook: &mut Workbook, summary: &Summary) -> Result<(), XlsxErro
 
 /// The league table's columns after the agency's name: (header, the figure of a line). Rates are
 /// percentages with two decimals, empty when there was nothing to divide by.
-const AGENCY_COLUMNS: [(&str, fn(&AgencyLine) -> Figure); 16] = [
+const AGENCY_COLUMNS: [Column; 16] = [
     ("Tiếp nhận: tổng số", |l| Figure::Count(l.reception.total)),
     ("Tiếp nhận mới trong kỳ", |l| Figure::Count(l.reception.new)),
     ("Đã giải quyết", |l| Figure::Count(l.resolution.resolved)),
@@ -180,6 +180,8 @@ const AGENCY_COLUMNS: [(&str, fn(&AgencyLine) -> Figure); 16] = [
     ("PAKN tiếp nhận", |l| Figure::Count(l.feedback.received)),
     ("PAKN đã giải quyết", |l| Figure::Count(l.feedback.resolved)),
 ];
+
+type Column = (&'static str, fn(&AgencyLine) -> Figure);
 
 enum Figure {
     Count(i64),

@@ -221,13 +221,13 @@ pub fn feedback_facts(
         .collect()
 }
 
+/// Agencies as (id, path).
+pub type AgencyPaths = Vec<(String, String)>;
+
 /// The agencies below `root` and itself as (id, path), and those directly below it: the lines of
 /// the league table (`figures::by_agency`). Ids are UUIDs: no LIKE wildcards inside.
 #[tracing::instrument(level = "debug", skip_all, fields(root = ?root))]
-pub fn branches(
-    conn: &mut DbConnection,
-    root: &str,
-) -> Result<(Vec<AgencyRef>, Vec<(String, String)>), ApiError> {
+pub fn branches(conn: &mut DbConnection, root: &str) -> Result<(Vec<AgencyRef>, AgencyPaths), ApiError> {
     let rows: Vec<(String, String, String, Option<String>, String)> = agencies::table
         .filter(agencies::path.like(format!("%/{root}/%")))
         .select((agencies::id, agencies::code, agencies::name, agencies::parent_id, agencies::path))
