@@ -175,7 +175,7 @@ pub fn render(sheet: &Sheet) -> anyhow::Result<Vec<u8>> {
 }
 
 /// A bordered table with a bold header row, columns of equal width.
-fn grid(head: &[String], rows: &[Vec<String>], width: usize) -> Table {
+pub fn grid(head: &[String], rows: &[Vec<String>], width: usize) -> Table {
     let each = width / head.len().max(1);
     let cell = |text: &str, bold: bool| {
         let run = Run::new().add_text(text).size(24);

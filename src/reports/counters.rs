@@ -2,6 +2,8 @@
 //! them in step with every write is `crate::records::counters`'s; how a period is tiled into
 //! their buckets is `super::rollup`'s.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -60,17 +62,23 @@ fn values_array(v: Values) -> [i64; 19] {
 }
 
 /// The counters of a period for some agencies: whole months from the month grain, the edges from
-/// the day grain.
+/// the day grain; summed by `group` of the agency (the league table's lines), in the same reads.
 #[tracing::instrument(skip_all, fields(agencies = agency_ids.len()))]
-pub fn counted(conn: &mut DbConnection, agency_ids: &[String], period: &Period) -> Result<Counted, ApiError> {
-    let mut out = Counted::default();
+pub fn counted<K: Ord>(
+    conn: &mut DbConnection,
+    agency_ids: &[String],
+    period: &Period,
+    group: impl Fn(&str) -> K,
+) -> Result<BTreeMap<K, Counted>, ApiError> {
+    let mut out: BTreeMap<K, Counted> = BTreeMap::new();
     for (grain, first, last) in rollup::ranges(period.from, period.to) {
-        let rows: Vec<(String, String, Values)> = report_counts::table
+        let rows: Vec<(String, String, String, Values)> = report_counts::table
             .filter(report_counts::grain.eq(grain.as_str()))
             .filter(report_counts::agency_id.eq_any(agency_ids))
             .filter(report_counts::bucket.ge(first))
             .filter(report_counts::bucket.le(last))
             .select((
+                report_counts::agency_id,
                 report_counts::procedure_id,
                 report_counts::responsible,
                 (
@@ -96,8 +104,9 @@ pub fn counted(conn: &mut DbConnection, agency_ids: &[String], period: &Period) 
                 ),
             ))
             .load(conn)?;
-        for (procedure_id, responsible, values) in rows {
+        for (agency_id, procedure_id, responsible, values) in rows {
             let counts = Counts::from_array(values_array(values));
+            let out = out.entry(group(&agency_id)).or_default();
             match responsible_key(&responsible) {
                 None => *out.by_procedure.entry(procedure_id).or_default() += counts,
                 Some(who) => *out.missing.entry(who).or_default() += counts,

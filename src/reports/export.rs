@@ -9,13 +9,15 @@ use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 use serde_json::Value;
 
 use super::document::{Block, Inline};
-use super::model::{FieldLine, Summary};
+use super::model::{AgencyLine, DigitizationParts, FieldLine, Summary};
+use super::percent::Percent;
 use crate::forms::docx as words;
 use crate::http::csv::HeaderLang;
 use crate::vietnamese::csv_cell;
 
 /// Every figure as `figure,value` lines, named by its path in the JSON (`reception.new_online`);
-/// list items are named by their indicator, field or responsible person. A cell a spreadsheet
+/// list items are named by their indicator, field, responsible person or agency code
+/// (`by_agency.X01.resolution.late`). A cell a spreadsheet
 /// would run as a formula is neutralised ([`csv_cell`]). UTF-8 with a BOM; `lang` names the
 /// columns (`crate::http::csv`).
 pub fn csv(summary: &Summary, lang: Option<HeaderLang>) -> anyhow::Result<Vec<u8>> {
@@ -42,6 +44,7 @@ fn flatten(value: &Value, prefix: String, out: &mut Vec<(String, String)>) {
                     .get("indicator")
                     .or_else(|| item.get("field"))
                     .or_else(|| item.pointer("/responsible/name"))
+                    .or_else(|| item.pointer("/agency/code"))
                     .and_then(Value::as_str)
                     .map_or_else(|| i.to_string(), str::to_owned);
                 flatten(item, join(&key), out);
@@ -60,11 +63,14 @@ fn figure_lines(summary: &Summary) -> serde_json::Result<Vec<(String, String)>> 
     Ok(lines)
 }
 
-/// Form II.06a (TTHC resolution results by field) on the first sheet, every figure and the targets
-/// on the second.
+/// Form II.06a (TTHC resolution results by field) on the first sheet, the league table of the
+/// agencies below (when there are any) on the next, every figure and the targets on the last.
 pub fn xlsx(summary: &Summary) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     form_sheet(&mut workbook, summary)?;
+    if !summary.by_agency.is_empty() {
+        agencies_sheet(&mut workbook, summary)?;
+    }
     figures_sheet(&mut workbook, summary)?;
     workbook.save_to_buffer()
 }
@@ -154,7 +160,110 @@ fn form_sheet(workbook: &mut Workbook, summary: &Summary) -> Result<(), XlsxErro
     Ok(())
 }
 
-/// The second sheet: every figure by name, numbers as numbers.
+/// The league table's columns after the agency's name: (header, the figure of a line). Rates are
+/// percentages with two decimals, empty when there was nothing to divide by.
+const AGENCY_COLUMNS: [Column; 16] = [
+    ("Tiếp nhận: tổng số", |l| Figure::Count(l.reception.total)),
+    ("Tiếp nhận mới trong kỳ", |l| Figure::Count(l.reception.new)),
+    ("Đã giải quyết", |l| Figure::Count(l.resolution.resolved)),
+    ("Đúng hạn, trước hạn", |l| Figure::Count(l.resolution.on_time)),
+    ("Quá hạn", |l| Figure::Count(l.resolution.late)),
+    ("Tỷ lệ đúng hạn (%)", |l| Figure::Rate(l.resolution.on_time_rate)),
+    ("Đang giải quyết quá hạn", |l| Figure::Count(l.resolution.in_progress_overdue)),
+    ("Quá hạn chưa xin lỗi", |l| Figure::Count(l.resolution.late_without_apology)),
+    ("Số hóa khi tiếp nhận", |l| Figure::Count(l.digitization.reception.digitized)),
+    ("Tỷ lệ số hóa khi tiếp nhận (%)", |l| Figure::Rate(l.digitization.reception.rate)),
+    ("Số hóa kết quả", |l| Figure::Count(l.digitization.result.digitized)),
+    ("Tỷ lệ số hóa kết quả (%)", |l| Figure::Rate(l.digitization.result.rate)),
+    ("Lượt đánh giá", |l| Figure::Count(l.satisfaction.responses)),
+    ("Tỷ lệ không hài lòng (%)", |l| Figure::Rate(l.satisfaction.unsatisfied_rate)),
+    ("PAKN tiếp nhận", |l| Figure::Count(l.feedback.received)),
+    ("PAKN đã giải quyết", |l| Figure::Count(l.feedback.resolved)),
+];
+
+type Column = (&'static str, fn(&AgencyLine) -> Figure);
+
+enum Figure {
+    Count(i64),
+    Rate(Option<Percent>),
+}
+
+/// The league table ("Theo đơn vị"): a line per agency below, in the summary's order, and the
+/// summary's totals.
+fn agencies_sheet(workbook: &mut Workbook, summary: &Summary) -> Result<(), XlsxError> {
+    let head = Format::new().set_bold().set_border(FormatBorder::Thin).set_text_wrap();
+    let cell = Format::new().set_border(FormatBorder::Thin);
+    let number_format = Format::new().set_border(FormatBorder::Thin).set_num_format("#,##0");
+    let rate = Format::new().set_border(FormatBorder::Thin).set_num_format("0.00");
+    let total = Format::new().set_bold().set_border(FormatBorder::Thin).set_num_format("#,##0");
+    let total_rate = Format::new().set_bold().set_border(FormatBorder::Thin).set_num_format("0.00");
+
+    let sheet = workbook.add_worksheet().set_name("Theo đơn vị")?;
+    sheet.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 0);
+    let last = AGENCY_COLUMNS.len() as u16 + 1;
+    let title = format!(
+        "KẾT QUẢ THEO ĐƠN VỊ — {}, từ {} đến {}",
+        summary.agency.name,
+        summary.period.from.format("%d/%m/%Y"),
+        summary.period.to.format("%d/%m/%Y")
+    );
+    sheet.merge_range(0, 0, 0, last, &title, &Format::new().set_bold().set_align(FormatAlign::Center))?;
+    sheet.write_string_with_format(2, 0, "STT", &head)?;
+    sheet.write_string_with_format(2, 1, "Đơn vị", &head)?;
+    for (col, (header, _)) in AGENCY_COLUMNS.iter().enumerate() {
+        sheet.write_string_with_format(2, col as u16 + 2, *header, &head)?;
+    }
+    sheet.set_column_width(0, 5)?;
+    sheet.set_column_width(1, 36)?;
+    for col in 2..=last {
+        sheet.set_column_width(col, 12)?;
+    }
+    // A line: its number (none for the totals), its name, its figures.
+    let mut write = |row: u32, number: Option<usize>, name: &str, line: &AgencyLine, bold: bool| {
+        let (text, count, rate) =
+            if bold { (&total, &total, &total_rate) } else { (&cell, &number_format, &rate) };
+        match number {
+            Some(i) => sheet.write_number_with_format(row, 0, i as f64, text)?,
+            None => sheet.write_string_with_format(row, 0, "", text)?,
+        };
+        sheet.write_string_with_format(row, 1, name, text)?;
+        for (col, (_, figure)) in AGENCY_COLUMNS.iter().enumerate() {
+            let col = col as u16 + 2;
+            match figure(line) {
+                Figure::Count(n) => sheet.write_number_with_format(row, col, n as f64, count)?,
+                Figure::Rate(Some(p)) => sheet.write_number_with_format(row, col, p.as_f64(), rate)?,
+                Figure::Rate(None) => sheet.write_blank(row, col, rate)?,
+            };
+        }
+        Ok::<(), XlsxError>(())
+    };
+    let mut row = 3u32;
+    for (i, line) in summary.by_agency.iter().enumerate() {
+        let name = if line.own {
+            format!("{} (trực tiếp tiếp nhận)", line.agency.name)
+        } else {
+            line.agency.name.clone()
+        };
+        write(row, Some(i + 1), &name, line, false)?;
+        row += 1;
+    }
+    let totals = AgencyLine {
+        agency: summary.agency.clone(),
+        own: false,
+        reception: summary.reception.clone(),
+        resolution: summary.resolution.clone(),
+        digitization: DigitizationParts {
+            reception: summary.digitization.reception.clone(),
+            result: summary.digitization.result.clone(),
+        },
+        satisfaction: summary.satisfaction.clone(),
+        feedback: summary.feedback.clone(),
+    };
+    write(row, None, "Tổng cộng", &totals, true)?;
+    Ok(())
+}
+
+/// The last sheet: every figure by name, numbers as numbers.
 fn figures_sheet(workbook: &mut Workbook, summary: &Summary) -> Result<(), XlsxError> {
     let bold = Format::new().set_bold();
     let figures = workbook.add_worksheet().set_name("Số liệu")?;
@@ -258,6 +367,7 @@ pub fn docx(blocks: &[Block]) -> anyhow::Result<Vec<u8>> {
                 doc.add_paragraph(p)
             }
             Block::Placeholder(t) => doc.add_paragraph(words::styled("Hint", t)),
+            Block::Table { head, rows } => doc.add_table(words::grid(head, rows, width)),
             Block::Closing { recipients, signature } => {
                 let mut list = Paragraph::new().style("Recipients");
                 for (i, line) in recipients.iter().enumerate() {

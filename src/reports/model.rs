@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::percent::Percent;
 use super::targets::{Comparator, Indicator};
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct AgencyRef {
     pub id: String,
     pub code: String,
@@ -206,6 +206,29 @@ pub struct FieldLine {
     pub resolution: Resolution,
 }
 
+/// Digitization at reception and of results, as in the summary but without who answers for the
+/// missing ones (the summary's footnotes name them).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
+pub struct DigitizationParts {
+    pub reception: DigitizationPart,
+    pub result: DigitizationPart,
+}
+
+/// One line of the league table of agencies: an agency directly below the report's, with every
+/// agency below it, or the report's own agency for what it handled itself. The figures are the
+/// summary's, under the same names, for that part of the report only.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct AgencyLine {
+    pub agency: AgencyRef,
+    /// The report's own agency (its own desk's dossiers), not one below it.
+    pub own: bool,
+    pub reception: Reception,
+    pub resolution: Resolution,
+    pub digitization: DigitizationParts,
+    pub satisfaction: Satisfaction,
+    pub feedback: FeedbackFigures,
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Summary {
     pub agency: AgencyRef,
@@ -221,7 +244,14 @@ pub struct Summary {
     pub targets: Vec<TargetRow>,
     /// Reception and resolution by field, as the rows of form II.06a.
     pub by_field: Vec<FieldLine>,
+    /// Decision 766's share of the dossiers received in the period that the national portal holds
+    /// as they are (every change accepted), as the portal adapter recorded its answers.
     pub portal_sync: PortalSync,
+    /// The league table: a line per agency directly below this one (each with everything below
+    /// it, even with nothing in the period), plus this agency's own line when it handled
+    /// something itself. On-time rate highest first, those with nothing resolved last; then
+    /// fewer in progress past the deadline, then by name. Empty for an agency with nothing below.
+    pub by_agency: Vec<AgencyLine>,
 }
 
 impl Summary {

@@ -56,8 +56,10 @@ fn check_desk_text(query: &SummaryQuery) -> Result<(), ApiError> {
 
 /// The periodic report for an agency and everything below it.
 ///
-/// JSON, or as a file: CSV, XLSX laid out like form II.06a, or the report document in Vietnamese as
-/// DOCX or printable HTML. Leaders and administrators of the agency or one above it (404 for an
+/// For an agency with agencies below it, `by_agency` ranks them (a line per agency directly below,
+/// each with its subtree). JSON, or as a file: CSV, XLSX laid out like form II.06a (the league
+/// table on a sheet of its own), or the report document in Vietnamese as DOCX or printable HTML.
+/// Leaders and administrators of the agency or one above it (404 for an
 /// agency outside their scope; officers, service accounts and citizens get 403). `from` must not
 /// come after `to` (422). A file names officers (who answers for missing digitization): exporting
 /// one is recorded in the audit trail.

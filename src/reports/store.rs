@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use super::figures::catalogue::PublicationFacts;
 use super::figures::feedback::FeedbackFacts;
 use super::figures::{Period, ProcedureInfo};
+use super::model::AgencyRef;
 use super::percent::Percent;
 use super::targets::Indicator;
 use crate::calendar::cache::CalendarCache;
@@ -164,14 +165,16 @@ pub fn survey_facts(
     conn: &mut DbConnection,
     agency_ids: &[String],
     period: &Period,
-) -> Result<Vec<(Level, chrono::DateTime<chrono::Utc>)>, ApiError> {
-    let rows: Vec<(String, NaiveDateTime)> = surveys::table
+) -> Result<Vec<(String, Level, chrono::DateTime<chrono::Utc>)>, ApiError> {
+    let rows: Vec<(String, String, NaiveDateTime)> = surveys::table
         .filter(surveys::agency_id.eq_any(agency_ids))
         .filter(surveys::submitted_at.ge(clock::to_db(period.start)))
         .filter(surveys::submitted_at.lt(clock::to_db(period.end)))
-        .select((surveys::level, surveys::submitted_at))
+        .select((surveys::agency_id, surveys::level, surveys::submitted_at))
         .load(conn)?;
-    rows.into_iter().map(|(level, at)| Ok((Level::from_db(&level)?, clock::from_db(at)))).collect()
+    rows.into_iter()
+        .map(|(agency, level, at)| Ok((agency, Level::from_db(&level)?, clock::from_db(at))))
+        .collect()
 }
 
 #[tracing::instrument(level = "debug", skip_all, fields(agencies = agency_ids.len()))]
@@ -181,6 +184,7 @@ pub fn feedback_facts(
     period: &Period,
 ) -> Result<Vec<FeedbackFacts>, ApiError> {
     type Row = (
+        String,
         String,
         NaiveDateTime,
         NaiveDateTime,
@@ -193,6 +197,7 @@ pub fn feedback_facts(
         .filter(feedback::received_at.ge(clock::to_db(period.start)))
         .filter(feedback::received_at.lt(clock::to_db(period.end)))
         .select((
+            feedback::agency_id,
             feedback::channel,
             feedback::received_at,
             feedback::due_at,
@@ -202,8 +207,9 @@ pub fn feedback_facts(
         ))
         .load(conn)?;
     rows.into_iter()
-        .map(|(channel, received_at, due_at, responded_at, rejected_at, published_at)| {
+        .map(|(agency_id, channel, received_at, due_at, responded_at, rejected_at, published_at)| {
             Ok(FeedbackFacts {
+                agency_id,
                 channel: FeedbackChannel::from_db(&channel)?,
                 received_at: clock::from_db(received_at),
                 due_at: clock::from_db(due_at),
@@ -213,6 +219,28 @@ pub fn feedback_facts(
             })
         })
         .collect()
+}
+
+/// Agencies as (id, path).
+pub type AgencyPaths = Vec<(String, String)>;
+
+/// The agencies below `root` and itself as (id, path), and those directly below it: the lines of
+/// the league table (`figures::by_agency`). Ids are UUIDs: no LIKE wildcards inside.
+#[tracing::instrument(level = "debug", skip_all, fields(root = ?root))]
+pub fn branches(conn: &mut DbConnection, root: &str) -> Result<(Vec<AgencyRef>, AgencyPaths), ApiError> {
+    let rows: Vec<(String, String, String, Option<String>, String)> = agencies::table
+        .filter(agencies::path.like(format!("%/{root}/%")))
+        .select((agencies::id, agencies::code, agencies::name, agencies::parent_id, agencies::path))
+        .load(conn)?;
+    let mut children = Vec::new();
+    let mut paths = Vec::with_capacity(rows.len());
+    for (id, code, name, parent, path) in rows {
+        if parent.as_deref() == Some(root) {
+            children.push(AgencyRef { id: id.clone(), code, name });
+        }
+        paths.push((id, path));
+    }
+    Ok((children, paths))
 }
 
 /// Publication decisions signed in the period for procedures that apply to the agency: national

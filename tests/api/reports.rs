@@ -183,6 +183,112 @@ async fn the_demo_reproduces_the_seed_report() {
     check_exports(&app, &leader, &commune).await;
 }
 
+/// The league table's lines add up to the summary's totals, figure by figure (an agency with
+/// nothing below it has no table).
+fn assert_lines_add_up(summary: &Value) {
+    let lines = summary["by_agency"].as_array().unwrap();
+    if lines.is_empty() {
+        return;
+    }
+    for path in [
+        "/reception/total",
+        "/reception/new",
+        "/reception/carried_over",
+        "/resolution/resolved",
+        "/resolution/on_time",
+        "/resolution/late",
+        "/resolution/in_progress",
+        "/resolution/in_progress_overdue",
+        "/resolution/late_without_apology",
+        "/digitization/reception/digitized",
+        "/digitization/result/digitized",
+        "/satisfaction/responses",
+        "/feedback/received",
+        "/feedback/resolved",
+    ] {
+        let sum: i64 = lines.iter().map(|l| l.pointer(path).unwrap().as_i64().unwrap()).sum();
+        assert_eq!(Some(sum), summary.pointer(path).and_then(Value::as_i64), "{path} over {lines:?}");
+    }
+}
+
+/// A province's summary ranks the agencies below it, each line the figures of its subtree; the
+/// lines add up to the totals and reach every export.
+#[tokio::test]
+async fn a_province_ranks_the_agencies_below_it() {
+    let app = spawn_app().await;
+    load_demo(&app).await;
+    let admin = app.login("admin", motcua::demo::PASSWORD).await;
+    let commune = agency_id(&app, &admin, motcua::demo::COMMUNE_CODE).await;
+    let province = agency_id(&app, &admin, motcua::demo::PROVINCE_CODE).await;
+    let get = |agency: String| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            let path = format!("/api/v1/reports/summary?agency_id={agency}&{SEED_PERIOD}");
+            app.get_as(admin, &path).await.json::<Value>().await.unwrap()
+        }
+    };
+    let (p, c) = (get(province.clone()).await, get(commune.clone()).await);
+    assert_eq!(c["by_agency"], json!([]), "a commune has nothing below it");
+    let lines = p["by_agency"].as_array().unwrap();
+    // The commune and the district's unit; the province handled nothing itself: no line of its own.
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    let first = &lines[0];
+    assert_eq!(first["agency"]["code"], motcua::demo::COMMUNE_CODE, "ranked by on-time rate");
+    assert_eq!(first["own"], false);
+    for part in ["reception", "resolution", "satisfaction", "feedback"] {
+        assert_eq!(first[part], c[part], "the commune's line is its own summary's {part}");
+    }
+    assert_eq!(first["resolution"]["late"], 41);
+    assert_eq!(first["resolution"]["late_without_apology"], c["resolution"]["late_without_apology"]);
+    assert_eq!(first["digitization"]["reception"]["rate"], 94.42);
+    assert_eq!(first["digitization"]["result"], c["digitization"]["result"]);
+    let unit = &lines[1];
+    assert_eq!(unit["agency"]["code"], motcua::demo::OUTSIDE_UNIT_CODE);
+    assert_eq!(unit["reception"]["total"], 0, "an agency with nothing in the period keeps its line");
+    assert_eq!(unit["resolution"]["on_time_rate"], Value::Null);
+    assert_lines_add_up(&p);
+
+    // The child's own report is the drill-down into its line: the same figures.
+    assert_eq!(get(motcua::demo::OUTSIDE_UNIT_ID.into()).await["reception"], unit["reception"]);
+
+    let (_, csv) = export(&app, &admin, &province, "csv").await;
+    let csv = String::from_utf8(csv).unwrap();
+    let code = motcua::demo::COMMUNE_CODE;
+    assert!(csv.contains(&format!("\nby_agency.{code}.resolution.late,41\n")), "{csv}");
+    assert!(csv.contains(&format!("\nby_agency.{code}.agency.name,UBND xã Tỉnh Châu\n")));
+
+    use calamine::{Data, DataType, Reader, Xlsx};
+    let (_, xlsx) = export(&app, &admin, &province, "xlsx").await;
+    let mut workbook = Xlsx::new(std::io::Cursor::new(xlsx)).unwrap();
+    let sheet = workbook.worksheet_range("Theo đơn vị").expect("the league table has its sheet");
+    let row_of = |name: &str| {
+        sheet.rows().find(|row| row.get(1) == Some(&Data::String(name.into()))).expect(name).to_vec()
+    };
+    let head: Vec<String> = sheet.rows().nth(2).unwrap().iter().map(|c| c.to_string()).collect();
+    let column = |header: &str| head.iter().position(|h| h == header).expect(header);
+    let commune_row = row_of("UBND xã Tỉnh Châu");
+    assert_eq!(commune_row[column("Tiếp nhận: tổng số")].as_f64(), Some(1222.0));
+    assert_eq!(commune_row[column("Quá hạn")].as_f64(), Some(41.0));
+    assert_eq!(commune_row[column("Tỷ lệ đúng hạn (%)")].as_f64(), Some(96.64));
+    assert_eq!(row_of("Tổng cộng")[column("Quá hạn")].as_f64(), Some(41.0));
+    let (_, commune_xlsx) = export(&app, &admin, &commune, "xlsx").await;
+    let commune_book = Xlsx::new(std::io::Cursor::new(commune_xlsx)).unwrap();
+    assert!(!commune_book.sheet_names().contains(&"Theo đơn vị".to_owned()), "nothing below a commune");
+
+    let (_, html) = export(&app, &admin, &province, "html").await;
+    let html = String::from_utf8(html).unwrap();
+    assert!(html.contains("6. Kết quả theo từng đơn vị"), "{html}");
+    assert!(
+        html.contains(
+            "<td>UBND xã Tỉnh Châu</td><td>1.222</td><td>1.219</td><td>1.178 (96,64%)</td><td>41 (3,36%)</td>"
+        ),
+        "{html}"
+    );
+    let (_, docx) = export(&app, &admin, &province, "docx").await;
+    let text = docx_rs::read_docx(&docx).expect("the DOCX opens").json();
+    assert!(text.contains("Kết quả theo từng đơn vị") && text.contains("1.178 (96,64%)"));
+}
+
 async fn export(app: &TestApp, token: &str, commune: &str, format: &str) -> (String, Vec<u8>) {
     let response = app
         .get_as(token, &format!("/api/v1/reports/summary?agency_id={commune}&{SEED_PERIOD}&format={format}"))
@@ -491,6 +597,8 @@ async fn generated_history_is_reproducible_and_reports_balance() {
     assert!(n(&s["satisfaction"]["responses"]) > 0);
     let lines = s["by_field"].as_array().unwrap();
     assert_eq!(lines.iter().map(|l| n(&l["reception"]["total"])).sum::<i64>(), n(&r["total"]));
+    assert_eq!(s["by_agency"].as_array().unwrap().len(), 3, "a line per commune");
+    assert_lines_add_up(&s);
     let missing: i64 =
         s["digitization"]["missing_by_responsible"].as_array().unwrap().iter().map(|m| n(&m["result"])).sum();
     assert_eq!(
@@ -531,6 +639,7 @@ pub(crate) async fn assert_methods_agree(app: &TestApp, agency_id: &str, periods
                 value
             };
             assert_eq!(value(&counted), value(&plain), "{from}..{to}");
+            assert_lines_add_up(&value(&counted));
         }
     })
     .await;

@@ -1,6 +1,7 @@
 //! The report document itself (báo cáo), in Vietnamese and in the seed's structure: the
 //! heading of an administrative document, section I for the desk's own account, section II
-//! written from the figures with the targets compared in sentences, section III for the tasks
+//! written from the figures with the targets compared in sentences (and, for an agency with
+//! agencies below, their league table), section III for the tasks
 //! ahead, and footnotes naming who answers for missing digitization. Built as plain blocks so
 //! that the HTML and DOCX renderers only lay them out; one function per section, and the
 //! sentences that stand alone in `words`.
@@ -38,6 +39,11 @@ pub enum Block {
     Paragraph(Vec<Inline>),
     /// Where the desk writes its own text; shown in italics.
     Placeholder(String),
+    /// A bordered table under a header row.
+    Table {
+        head: Vec<String>,
+        rows: Vec<Vec<String>>,
+    },
     /// "Nơi nhận" on the left, the signature beside it on the right.
     Closing {
         recipients: Vec<String>,
@@ -78,6 +84,7 @@ pub fn build(
     blocks.extend(online_section(summary, &mut notes));
     blocks.extend(satisfaction_section(summary));
     blocks.extend(targets_section(summary, target_setters));
+    blocks.extend(agencies_section(summary));
     blocks.extend(closing(summary, desk, &label));
     for (i, note) in notes.into_iter().enumerate() {
         blocks.push(Block::Footnote { number: i + 1, text: note });
@@ -278,6 +285,62 @@ fn targets_section(s: &Summary, target_setters: &dyn Fn(&TargetRow) -> Option<St
         blocks.push(line(format!("- {}", target_sentence(row, target_setters(row).as_deref()))));
     }
     blocks
+}
+
+/// Part 6, for an agency with agencies below it: the league table, a line per agency in the
+/// summary's order (on-time rate highest first).
+fn agencies_section(s: &Summary) -> Vec<Block> {
+    if s.by_agency.is_empty() {
+        return Vec::new();
+    }
+    // A count and its rate in one cell, so that the table fits a portrait page.
+    let with_rate = |n: i64, rate: Option<Percent>| match rate {
+        Some(rate) => format!("{} ({}%)", thousands(n), decimal(rate.0)),
+        None => thousands(n),
+    };
+    let head = [
+        "Đơn vị",
+        "Tiếp nhận",
+        "Đã giải quyết",
+        "Đúng hạn, trước hạn",
+        "Quá hạn",
+        "Đang giải quyết quá hạn",
+        "Quá hạn chưa xin lỗi",
+        "Số hóa khi tiếp nhận",
+        "Số hóa kết quả",
+        "Lượt đánh giá",
+        "PAKN đã giải quyết/ tiếp nhận",
+    ];
+    let rows = s
+        .by_agency
+        .iter()
+        .map(|l| {
+            let (res, d) = (&l.resolution, &l.digitization);
+            let name = if l.own {
+                format!("{} (trực tiếp tiếp nhận)", l.agency.name)
+            } else {
+                l.agency.name.clone()
+            };
+            vec![
+                name,
+                thousands(l.reception.total),
+                thousands(res.resolved),
+                with_rate(res.on_time, res.on_time_rate),
+                with_rate(res.late, res.late_rate),
+                thousands(res.in_progress_overdue),
+                thousands(res.late_without_apology),
+                with_rate(d.reception.digitized, d.reception.rate),
+                with_rate(d.result.digitized, d.result.rate),
+                thousands(l.satisfaction.responses),
+                format!("{}/{}", thousands(l.feedback.resolved), thousands(l.feedback.received)),
+            ]
+        })
+        .collect();
+    vec![
+        Block::Heading("6. Kết quả theo từng đơn vị:".into()),
+        line("Kết quả của từng đơn vị, xếp theo tỷ lệ giải quyết đúng hạn từ cao xuống thấp:"),
+        Block::Table { head: head.map(str::to_owned).to_vec(), rows },
+    ]
 }
 
 /// Section III, the closing sentence, the recipients and the signature.

@@ -8,6 +8,7 @@ use crate::reports::model::FeedbackFigures;
 
 #[derive(Debug, Clone)]
 pub struct FeedbackFacts {
+    pub agency_id: String,
     pub channel: FeedbackChannel,
     pub received_at: DateTime<Utc>,
     pub due_at: DateTime<Utc>,

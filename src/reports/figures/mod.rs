@@ -19,10 +19,12 @@
 //! One file per family of figures (reception, resolution, online service and payment,
 //! digitization, satisfaction, feedback, catalogue, and the series by bucket and by officer); this
 //! one holds what they share: the period, the judgement of one dossier against it and the additive
-//! [`Tally`]. `summary` puts the dossier families together for the summary, and `membership` says
+//! [`Tally`]. `summary` puts the dossier families together for the summary, `by_agency` splits
+//! them into the league table of the agencies below, and `membership` says
 //! which of its counts one dossier is in (the dossiers behind a figure). A new kind of figure is a
 //! new file beside them.
 
+pub mod by_agency;
 pub mod catalogue;
 pub mod digitization;
 pub mod feedback;
