@@ -63,6 +63,7 @@ CREATE INDEX dossiers_agency_resolved_idx ON dossiers (agency_id, resolved_at);
 CREATE INDEX dossiers_agency_last_event_idx ON dossiers (agency_id, last_event_at);
 CREATE INDEX dossiers_agency_status_submitted_idx ON dossiers (agency_id, status, submitted_at DESC, id DESC);
 CREATE INDEX dossiers_submitted_idx ON dossiers (submitted_at DESC, id DESC);
+CREATE INDEX dossiers_updated_idx ON dossiers (updated_at, id);
 ALTER TABLE procedures DROP COLUMN requires_approval;
 COMMIT;
 PRAGMA foreign_keys = ON;

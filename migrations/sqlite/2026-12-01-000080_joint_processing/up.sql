@@ -72,6 +72,7 @@ CREATE INDEX dossiers_agency_resolved_idx ON dossiers (agency_id, resolved_at);
 CREATE INDEX dossiers_agency_last_event_idx ON dossiers (agency_id, last_event_at);
 CREATE INDEX dossiers_agency_status_submitted_idx ON dossiers (agency_id, status, submitted_at DESC, id DESC);
 CREATE INDEX dossiers_submitted_idx ON dossiers (submitted_at DESC, id DESC);
+CREATE INDEX dossiers_updated_idx ON dossiers (updated_at, id);
 -- Joint processing (liên thông): the agency holding the dossier now (null: its reception agency)
 -- and each hop of its chain, with when it was sent on and when the result came back.
 ALTER TABLE dossiers ADD COLUMN holder_agency_id TEXT REFERENCES agencies (id);
