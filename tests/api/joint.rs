@@ -260,6 +260,15 @@ async fn a_dossier_travels_the_chain_and_its_result_comes_back_to_the_desk() {
     );
     assert_eq!(read(labour_officer.clone()).await, 200);
     assert_eq!(read(deciding_officer.clone()).await, 404);
+    let portal: Value = app
+        .get_as(&desk.admin, &format!("/api/v1/integrations/dvcqg/dossiers/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let handling: Value =
+        app.get_as(&desk.admin, &format!("/api/v1/agencies/{labour}")).await.json().await.unwrap();
+    assert_eq!(portal["DonViXuLy"], handling["name"], "the portal is told who handles it now");
     let again = act(&app, &labour_officer, &id, "transfer", json!({"to_agency_id": labour})).await;
     assert_eq!(again.status(), 422, "not to the holder itself");
     let resolve = json!({"outcome": "approved", "result_digitized": true});

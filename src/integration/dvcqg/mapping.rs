@@ -99,6 +99,9 @@ pub struct Procedure<'a> {
 pub struct Agency<'a> {
     pub code: &'a str,
     pub name: &'a str,
+    /// The name of the agency that holds the dossier now: the reception agency's own, unless the
+    /// dossier was transferred for joint processing.
+    pub handling: &'a str,
 }
 
 /// A file of the dossier with the signed link that opens it.
@@ -180,7 +183,7 @@ pub fn to_portal(
         ma_linh_vuc: procedure.field.to_owned(),
         ten_linh_vuc: procedure.field.to_owned(),
         trich_yeu_ho_so: summary_line(procedure.name, &row.applicant_name),
-        don_vi_xu_ly: agency.name.to_owned(),
+        don_vi_xu_ly: agency.handling.to_owned(),
         chu_ho_so: row.applicant_name.clone(),
         loai_doi_tuong: applicant_code(ApplicantKind::from_db(&row.applicant_kind)?),
         ngay_nop_ho_so: portal_date(row.submitted_at),
@@ -267,7 +270,7 @@ mod tests {
     const PROCEDURE: Procedure<'static> =
         Procedure { code: "1.001193", name: "Thủ tục đăng ký khai sinh", field: "Hộ tịch" };
 
-    const AGENCY: Agency<'static> = Agency { code: "P01.C01", name: "UBND xã Tỉnh Châu" };
+    const AGENCY: Agency<'static> = Agency { code: "P01.C01", name: "UBND xã Tỉnh Châu", handling: "UBND xã Tỉnh Châu" };
 
     fn map(row: &DossierRow) -> DvcqgDossier {
         to_portal(row, PROCEDURE, AGENCY, &[]).unwrap()

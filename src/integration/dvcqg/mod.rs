@@ -82,8 +82,9 @@
 //!   codes.
 //! - `TrichYeuHoSo`: `{TenTTHC}: {ChuHoSo}`, one line: what is asked and for whom, built from
 //!   what the portal already receives (no new personal data).
-//! - `DonViXuLy`: the name of the agency the dossier is at (its `agency_id`), the one handling
-//!   it now; `MaCoQuan` is its code.
+//! - `DonViXuLy`: the name of the agency handling the dossier now: the one it was transferred to
+//!   for joint processing while it holds it, else the reception agency (whose code is
+//!   `MaCoQuan`).
 //! - `DanhSachLePhi`: one fee (`TenPhiLePhi` "Lệ phí"; motcua keeps one per procedure, taken at
 //!   intake), `SoTien` what was paid or else the procedure's fee, `DaThanhToan` 0/1 and
 //!   `HinhThucThu` motcua's payment method (`cash`, `transfer`, `online`; null before payment):

@@ -65,6 +65,12 @@ pub async fn get_dvcqg_dossier(
                 .ok_or_else(|| anyhow::anyhow!("procedure vanished"))?;
             let agency =
                 agencies::find(conn, &row.agency_id)?.ok_or_else(|| anyhow::anyhow!("agency vanished"))?;
+            let holder = match &row.holder_agency_id {
+                Some(holder) => {
+                    agencies::find(conn, holder)?.ok_or_else(|| anyhow::anyhow!("agency vanished"))?.name
+                }
+                None => agency.name.clone(),
+            };
             let stored = file_store::list(conn, &row.id)?;
             let mut expires = None;
             let mut linked = Vec::with_capacity(stored.len());
@@ -82,7 +88,7 @@ pub async fn get_dvcqg_dossier(
             }
             let procedure =
                 Procedure { code: &procedure.code, name: &procedure.name, field: &procedure.field };
-            let agency = mapping::Agency { code: &agency.code, name: &agency.name };
+            let agency = mapping::Agency { code: &agency.code, name: &agency.name, handling: &holder };
             let mut dossier = mapping::to_portal(&row, procedure, agency, &linked)?;
             dossier.links_expire_at = expires;
             Ok((dossier, row.agency_id.clone()))
