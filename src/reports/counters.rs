@@ -2,11 +2,12 @@
 //! them in step with every write is `crate::records::counters`'s; how a period is tiled into
 //! their buckets is `super::rollup`'s.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::figures::Period;
 use super::rollup::{self, Counted};
+use crate::clock;
 use crate::db::DbConnection;
 use crate::db::schema::{dossiers, report_counts, surveys};
 use crate::dossiers::row::DossierRow;
@@ -55,12 +56,18 @@ pub fn rebuild_if_empty(conn: &mut DbConnection) -> Result<bool, ApiError> {
 
 type Values = (i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
 
-fn values_array(v: Values) -> [i64; 19] {
-    [v.0, v.1, v.2, v.3, v.4, v.5, v.6, v.7, v.8, v.9, v.10, v.11, v.12, v.13, v.14, v.15, v.16, v.17, v.18]
+/// The event columns read back (the backlog columns are read on their own, over a longer range).
+fn values_array(v: Values) -> [i64; 22] {
+    [
+        v.0, v.1, v.2, v.3, v.4, v.5, v.6, v.7, v.8, v.9, v.10, v.11, v.12, v.13, v.14, v.15, v.16, v.17,
+        v.18, 0, 0, 0,
+    ]
 }
 
-/// The counters of a period for some agencies: whole months from the month grain, the edges from
-/// the day grain.
+/// The counters of a period for some agencies: whole years and months from their grains, the
+/// edges from the day grain; and the backlog at [`rollup::judged_on`], the backlog changes of
+/// every bucket before it (a year's rows per earlier year, then months and days: what grows with
+/// the history is one row per agency, procedure and year, not the dossiers).
 #[tracing::instrument(skip_all, fields(agencies = agency_ids.len()))]
 pub fn counted(conn: &mut DbConnection, agency_ids: &[String], period: &Period) -> Result<Counted, ApiError> {
     let mut out = Counted::default();
@@ -102,6 +109,36 @@ pub fn counted(conn: &mut DbConnection, agency_ids: &[String], period: &Period) 
                 None => *out.by_procedure.entry(procedure_id).or_default() += counts,
                 Some(who) => *out.missing.entry(who).or_default() += counts,
             }
+        }
+    }
+    let (Some(first), Some(last)) =
+        (NaiveDate::from_ymd_opt(*clock::YEARS.start(), 1, 1), rollup::judged_on(period).pred_opt())
+    else {
+        return Ok(out);
+    };
+    for (grain, first, last) in rollup::ranges(first, last) {
+        let rows: Vec<(String, i64, i64, i64)> = report_counts::table
+            .filter(report_counts::grain.eq(grain.as_str()))
+            .filter(report_counts::agency_id.eq_any(agency_ids))
+            .filter(report_counts::bucket.ge(first))
+            .filter(report_counts::bucket.le(last))
+            .filter(report_counts::responsible.eq(""))
+            .filter(
+                report_counts::backlog
+                    .ne(0)
+                    .or(report_counts::backlog_overdue.ne(0))
+                    .or(report_counts::backlog_apologized.ne(0)),
+            )
+            .select((
+                report_counts::procedure_id,
+                report_counts::backlog,
+                report_counts::backlog_overdue,
+                report_counts::backlog_apologized,
+            ))
+            .load(conn)?;
+        for (procedure_id, backlog, backlog_overdue, backlog_apologized) in rows {
+            *out.backlog.entry(procedure_id).or_default() +=
+                Counts { backlog, backlog_overdue, backlog_apologized, ..Counts::default() };
         }
     }
     Ok(out)
