@@ -2,6 +2,8 @@
 //! them in step with every write is `crate::records::counters`'s; how a period is tiled into
 //! their buckets is `super::rollup`'s.
 
+use std::collections::HashMap;
+
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -14,6 +16,7 @@ use crate::dossiers::row::DossierRow;
 use crate::enums::Level;
 use crate::error::ApiError;
 use crate::records::counters::contribution::Counts;
+use crate::records::counters::grain::Grain;
 use crate::records::counters::{Pending, gather_dossier, gather_survey, responsible_key, write_pending};
 
 /// Fill the counters from the dossiers and surveys when there are none but there are dossiers:
@@ -116,30 +119,126 @@ pub fn counted(conn: &mut DbConnection, agency_ids: &[String], period: &Period) 
     else {
         return Ok(out);
     };
-    for (grain, first, last) in rollup::ranges(first, last) {
-        let rows: Vec<(String, i64, i64, i64)> = report_counts::table
-            .filter(report_counts::grain.eq(grain.as_str()))
-            .filter(report_counts::agency_id.eq_any(agency_ids))
-            .filter(report_counts::bucket.ge(first))
-            .filter(report_counts::bucket.le(last))
-            .filter(report_counts::responsible.eq(""))
-            .filter(
-                report_counts::backlog
-                    .ne(0)
-                    .or(report_counts::backlog_overdue.ne(0))
-                    .or(report_counts::backlog_apologized.ne(0)),
-            )
-            .select((
-                report_counts::procedure_id,
-                report_counts::backlog,
-                report_counts::backlog_overdue,
-                report_counts::backlog_apologized,
-            ))
-            .load(conn)?;
-        for (procedure_id, backlog, backlog_overdue, backlog_apologized) in rows {
-            *out.backlog.entry(procedure_id).or_default() +=
-                Counts { backlog, backlog_overdue, backlog_apologized, ..Counts::default() };
+    let columns = ["backlog", "backlog_overdue", "backlog_apologized", "0", "0"];
+    for tile in rollup::ranges(first, last) {
+        for s in sums(conn, agency_ids, tile, "procedure_id", columns)? {
+            *out.backlog.entry(s.key).or_default() +=
+                Counts { backlog: s.a, backlog_overdue: s.b, backlog_apologized: s.c, ..Counts::default() };
         }
     }
     Ok(out)
+}
+
+/// Five sums of counter columns for one key (a bucket or a procedure), added up by the database.
+#[derive(diesel::QueryableByName)]
+struct Sums {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    key: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    a: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    b: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    c: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    d: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    e: i64,
+}
+
+/// The dossier counts (`responsible` empty) of some agencies in the buckets of one grain from
+/// `first` to `last`, grouped by `key` (a column) with five summed `columns` (SQL expressions):
+/// the database adds the rows up, so that only one row per key crosses over. Backend-specific
+/// only for the placeholder syntax.
+fn sums(
+    conn: &mut DbConnection,
+    agency_ids: &[String],
+    (grain, first, last): (Grain, NaiveDate, NaiveDate),
+    key: &str,
+    columns: [&str; 5],
+) -> Result<Vec<Sums>, ApiError> {
+    use diesel::sql_types::{Array, Date, Text};
+    let sums: Vec<String> = columns
+        .iter()
+        .zip(["a", "b", "c", "d", "e"])
+        .map(|(c, n)| format!("CAST(SUM({c}) AS BIGINT) AS {n}"))
+        .collect();
+    let statement = |agencies: &str, mark: &dyn Fn(usize) -> String| {
+        format!(
+            "SELECT CAST({key} AS TEXT) AS key, {} FROM report_counts WHERE grain = {} AND bucket >= {} \
+             AND bucket <= {} AND responsible = '' AND agency_id {agencies} GROUP BY {key}",
+            sums.join(", "),
+            mark(1),
+            mark(2),
+            mark(3),
+        )
+    };
+    let rows = match conn {
+        DbConnection::Postgres(c) => diesel::sql_query(statement("= ANY($4)", &|i| format!("${i}")))
+            .bind::<Text, _>(grain.as_str())
+            .bind::<Date, _>(first)
+            .bind::<Date, _>(last)
+            .bind::<Array<Text>, _>(agency_ids)
+            .load(c)?,
+        DbConnection::Sqlite(c) => {
+            let marks = vec!["?"; agency_ids.len()].join(", ");
+            let mut query = diesel::sql_query(statement(&format!("IN ({marks})"), &|_| "?".to_owned()))
+                .into_boxed()
+                .bind::<Text, _>(grain.as_str())
+                .bind::<Date, _>(first)
+                .bind::<Date, _>(last);
+            for id in agency_ids {
+                query = query.bind::<Text, _>(id);
+            }
+            query.load(c)?
+        }
+    };
+    Ok(rows)
+}
+
+/// The event counts of a time series' buckets (each a range of days, in order, within the
+/// period): received, of which online; resolved, of which on time; withdrawn. Each bucket is
+/// tiled like a period, and each grain read once for all the buckets.
+#[tracing::instrument(skip_all, fields(agencies = agency_ids.len(), buckets = buckets.len()))]
+pub fn bucket_events(
+    conn: &mut DbConnection,
+    agency_ids: &[String],
+    buckets: &[(NaiveDate, NaiveDate)],
+) -> Result<Vec<[i64; 5]>, ApiError> {
+    let tiles: Vec<Vec<(Grain, NaiveDate, NaiveDate)>> =
+        buckets.iter().map(|(first, last)| rollup::ranges(*first, *last)).collect();
+    let mut by_bucket: HashMap<(Grain, NaiveDate), [i64; 5]> = HashMap::new();
+    for grain in Grain::ALL {
+        let of_grain = tiles.iter().flatten().filter(|(g, _, _)| *g == grain);
+        let (Some(first), Some(last)) = (of_grain.clone().map(|t| t.1).min(), of_grain.map(|t| t.2).max())
+        else {
+            continue;
+        };
+        let columns =
+            ["new_online + new_direct + new_postal", "new_online", "resolved", "on_time", "withdrawn"];
+        for s in sums(conn, agency_ids, (grain, first, last), "bucket", columns)? {
+            let bucket =
+                NaiveDate::parse_from_str(&s.key, "%Y-%m-%d").map_err(|e| ApiError::Internal(e.into()))?;
+            by_bucket.insert((grain, bucket), [s.a, s.b, s.c, s.d, s.e]);
+        }
+    }
+    Ok(tiles
+        .iter()
+        .map(|tiles| {
+            let mut out = [0; 5];
+            for &(grain, first, last) in tiles {
+                let mut bucket = first;
+                while bucket <= last {
+                    for (o, v) in out.iter_mut().zip(by_bucket.get(&(grain, bucket)).unwrap_or(&[0; 5])) {
+                        *o += v;
+                    }
+                    match grain.last_day(bucket).succ_opt() {
+                        Some(next) => bucket = next,
+                        None => break,
+                    }
+                }
+            }
+            out
+        })
+        .collect())
 }
