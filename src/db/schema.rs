@@ -338,6 +338,9 @@ diesel::table! {
         unsatisfied -> BigInt,
         reception_missing -> BigInt,
         result_missing -> BigInt,
+        backlog -> BigInt,
+        backlog_overdue -> BigInt,
+        backlog_apologized -> BigInt,
     }
 }
 

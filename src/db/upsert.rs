@@ -37,7 +37,7 @@ fn placeholders(template: &str, marks: [&str; 3]) -> String {
 }
 
 /// The report counters' columns, in the order of `records::counters::contribution::Counts::as_array`.
-pub const REPORT_COUNT_COLUMNS: [&str; 19] = [
+pub const REPORT_COUNT_COLUMNS: [&str; 22] = [
     "new_online",
     "new_direct",
     "new_postal",
@@ -57,6 +57,9 @@ pub const REPORT_COUNT_COLUMNS: [&str; 19] = [
     "unsatisfied",
     "reception_missing",
     "result_missing",
+    "backlog",
+    "backlog_overdue",
+    "backlog_apologized",
 ];
 
 /// Add `values` to one row of the report counters, creating it if needed: an upsert that adds, so
@@ -69,14 +72,14 @@ pub fn add_report_counts(
     bucket: chrono::NaiveDate,
     procedure_id: &str,
     responsible: &str,
-    values: &[i64; 19],
+    values: &[i64; 22],
 ) -> QueryResult<()> {
     use diesel::sql_types::{BigInt, Date, Text};
     let columns = REPORT_COUNT_COLUMNS.join(", ");
     let updates: Vec<String> =
         REPORT_COUNT_COLUMNS.iter().map(|c| format!("{c} = report_counts.{c} + excluded.{c}")).collect();
     let statement = |mark: &dyn Fn(usize) -> String| {
-        let marks: Vec<String> = (1..=24).map(mark).collect();
+        let marks: Vec<String> = (1..=27).map(mark).collect();
         format!(
             "INSERT INTO report_counts (grain, agency_id, bucket, procedure_id, responsible, {columns}) VALUES ({}) \
              ON CONFLICT (grain, agency_id, bucket, procedure_id, responsible) DO UPDATE SET {}",

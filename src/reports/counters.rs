@@ -2,19 +2,21 @@
 //! them in step with every write is `crate::records::counters`'s; how a period is tiled into
 //! their buckets is `super::rollup`'s.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::figures::Period;
 use super::rollup::{self, Counted};
+use crate::clock;
 use crate::db::DbConnection;
 use crate::db::schema::{dossiers, report_counts, surveys};
 use crate::dossiers::row::DossierRow;
 use crate::enums::Level;
 use crate::error::ApiError;
 use crate::records::counters::contribution::Counts;
+use crate::records::counters::grain::Grain;
 use crate::records::counters::{Pending, gather_dossier, gather_survey, responsible_key, write_pending};
 
 /// Fill the counters from the dossiers and surveys when there are none but there are dossiers:
@@ -57,12 +59,18 @@ pub fn rebuild_if_empty(conn: &mut DbConnection) -> Result<bool, ApiError> {
 
 type Values = (i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
 
-fn values_array(v: Values) -> [i64; 19] {
-    [v.0, v.1, v.2, v.3, v.4, v.5, v.6, v.7, v.8, v.9, v.10, v.11, v.12, v.13, v.14, v.15, v.16, v.17, v.18]
+/// The event columns read back (the backlog columns are read on their own, over a longer range).
+fn values_array(v: Values) -> [i64; 22] {
+    [
+        v.0, v.1, v.2, v.3, v.4, v.5, v.6, v.7, v.8, v.9, v.10, v.11, v.12, v.13, v.14, v.15, v.16, v.17,
+        v.18, 0, 0, 0,
+    ]
 }
 
-/// The counters of a period for some agencies: whole months from the month grain, the edges from
-/// the day grain; summed by `group` of the agency (the league table's lines), in the same reads.
+/// The counters of a period for some agencies: whole years and months from their grains, the
+/// edges from the day grain; and the backlog at [`rollup::judged_on`], the backlog changes of
+/// every bucket before it (a year's rows per earlier year, then months and days: what grows with
+/// the history is one row per agency, procedure and year, not the dossiers).
 #[tracing::instrument(skip_all, fields(agencies = agency_ids.len()))]
 pub fn counted<K: Ord>(
     conn: &mut DbConnection,
@@ -113,5 +121,136 @@ pub fn counted<K: Ord>(
             }
         }
     }
+    let (Some(first), Some(last)) =
+        (NaiveDate::from_ymd_opt(*clock::YEARS.start(), 1, 1), rollup::judged_on(period).pred_opt())
+    else {
+        return Ok(out);
+    };
+    let columns = ["backlog", "backlog_overdue", "backlog_apologized", "0", "0"];
+    // By agency and procedure, so that each line of the league table gets its own backlog.
+    for tile in rollup::ranges(first, last) {
+        for s in sums(conn, agency_ids, tile, "agency_id || '|' || procedure_id", columns)? {
+            let (agency_id, procedure_id) = s
+                .key
+                .split_once('|')
+                .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a counter key without its agency")))?;
+            *out.entry(group(agency_id)).or_default().backlog.entry(procedure_id.to_owned()).or_default() +=
+                Counts { backlog: s.a, backlog_overdue: s.b, backlog_apologized: s.c, ..Counts::default() };
+        }
+    }
     Ok(out)
+}
+
+/// Five sums of counter columns for one key (a bucket or a procedure), added up by the database.
+#[derive(diesel::QueryableByName)]
+struct Sums {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    key: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    a: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    b: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    c: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    d: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    e: i64,
+}
+
+/// The dossier counts (`responsible` empty) of some agencies in the buckets of one grain from
+/// `first` to `last`, grouped by `key` with five summed `columns` (SQL expressions all six):
+/// the database adds the rows up, so that only one row per key crosses over. Backend-specific
+/// only for the placeholder syntax.
+fn sums(
+    conn: &mut DbConnection,
+    agency_ids: &[String],
+    (grain, first, last): (Grain, NaiveDate, NaiveDate),
+    key: &str,
+    columns: [&str; 5],
+) -> Result<Vec<Sums>, ApiError> {
+    use diesel::sql_types::{Array, Date, Text};
+    let sums: Vec<String> = columns
+        .iter()
+        .zip(["a", "b", "c", "d", "e"])
+        .map(|(c, n)| format!("CAST(SUM({c}) AS BIGINT) AS {n}"))
+        .collect();
+    let statement = |agencies: &str, mark: &dyn Fn(usize) -> String| {
+        format!(
+            "SELECT CAST({key} AS TEXT) AS key, {} FROM report_counts WHERE grain = {} AND bucket >= {} \
+             AND bucket <= {} AND responsible = '' AND agency_id {agencies} GROUP BY {key}",
+            sums.join(", "),
+            mark(1),
+            mark(2),
+            mark(3),
+        )
+    };
+    let rows = match conn {
+        DbConnection::Postgres(c) => diesel::sql_query(statement("= ANY($4)", &|i| format!("${i}")))
+            .bind::<Text, _>(grain.as_str())
+            .bind::<Date, _>(first)
+            .bind::<Date, _>(last)
+            .bind::<Array<Text>, _>(agency_ids)
+            .load(c)?,
+        DbConnection::Sqlite(c) => {
+            let marks = vec!["?"; agency_ids.len()].join(", ");
+            let mut query = diesel::sql_query(statement(&format!("IN ({marks})"), &|_| "?".to_owned()))
+                .into_boxed()
+                .bind::<Text, _>(grain.as_str())
+                .bind::<Date, _>(first)
+                .bind::<Date, _>(last);
+            for id in agency_ids {
+                query = query.bind::<Text, _>(id);
+            }
+            query.load(c)?
+        }
+    };
+    Ok(rows)
+}
+
+/// The event counts of a time series' buckets (each a range of days, in order, within the
+/// period): received, of which online; resolved, of which on time; withdrawn. Each bucket is
+/// tiled like a period, and each grain read once for all the buckets.
+#[tracing::instrument(skip_all, fields(agencies = agency_ids.len(), buckets = buckets.len()))]
+pub fn bucket_events(
+    conn: &mut DbConnection,
+    agency_ids: &[String],
+    buckets: &[(NaiveDate, NaiveDate)],
+) -> Result<Vec<[i64; 5]>, ApiError> {
+    let tiles: Vec<Vec<(Grain, NaiveDate, NaiveDate)>> =
+        buckets.iter().map(|(first, last)| rollup::ranges(*first, *last)).collect();
+    let mut by_bucket: HashMap<(Grain, NaiveDate), [i64; 5]> = HashMap::new();
+    for grain in Grain::ALL {
+        let of_grain = tiles.iter().flatten().filter(|(g, _, _)| *g == grain);
+        let (Some(first), Some(last)) = (of_grain.clone().map(|t| t.1).min(), of_grain.map(|t| t.2).max())
+        else {
+            continue;
+        };
+        let columns =
+            ["new_online + new_direct + new_postal", "new_online", "resolved", "on_time", "withdrawn"];
+        for s in sums(conn, agency_ids, (grain, first, last), "bucket", columns)? {
+            let bucket =
+                NaiveDate::parse_from_str(&s.key, "%Y-%m-%d").map_err(|e| ApiError::Internal(e.into()))?;
+            by_bucket.insert((grain, bucket), [s.a, s.b, s.c, s.d, s.e]);
+        }
+    }
+    Ok(tiles
+        .iter()
+        .map(|tiles| {
+            let mut out = [0; 5];
+            for &(grain, first, last) in tiles {
+                let mut bucket = first;
+                while bucket <= last {
+                    for (o, v) in out.iter_mut().zip(by_bucket.get(&(grain, bucket)).unwrap_or(&[0; 5])) {
+                        *o += v;
+                    }
+                    match grain.last_day(bucket).succ_opt() {
+                        Some(next) => bucket = next,
+                        None => break,
+                    }
+                }
+            }
+            out
+        })
+        .collect())
 }

@@ -306,13 +306,20 @@ pub fn timeseries(
             ),
         ));
     }
-    let procedures = store::procedure_infos(conn)?;
-    let dossiers = store::dossier_facts(conn, &covered, &period, Select::Period, &procedures)?;
+    let starts = figures::series::bucket_starts(&period, granularity);
+    let counted = counters::bucket_events(conn, &covered, &rollup::bucket_days(&starts, &period))?;
+    // Only a period judged now can have events at or after `as_of` on its days.
+    let recent = if period.as_of < period.end {
+        let procedures = store::procedure_infos(conn)?;
+        store::dossier_facts(conn, &covered, &period, Select::TouchedSince, &procedures)?
+    } else {
+        Vec::new()
+    };
     Ok(Timeseries {
         agency: agency_ref(&agency),
         period: period_out(&period),
         granularity,
-        buckets: figures::series::timeseries(&dossiers, &period, granularity),
+        buckets: rollup::series(&counted, &starts, &recent, &period, granularity),
     })
 }
 

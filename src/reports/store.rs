@@ -1,7 +1,7 @@
 //! What the report reads from the database: the facts of the period, the names of those who
 //! answer for them, and the targets.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -11,6 +11,7 @@ use super::figures::feedback::FeedbackFacts;
 use super::figures::{Period, ProcedureInfo};
 use super::model::AgencyRef;
 use super::percent::Percent;
+use super::rollup;
 use super::targets::Indicator;
 use crate::calendar::cache::CalendarCache;
 use crate::calendar::working_time::posting_deadline;
@@ -25,7 +26,7 @@ use crate::dossiers::row::DossierRow;
 use crate::enums::{Channel, Level, OnlineService};
 use crate::error::ApiError;
 use crate::feedback::model::FeedbackChannel;
-use crate::records::counters::facts::DossierFacts;
+use crate::records::counters::facts::{DossierFacts, local_midnight};
 
 /// A dossier's facts with its procedure's field and online-service level from `procedures` (left
 /// empty for a procedure it lacks: the counters do not need them).
@@ -43,15 +44,26 @@ pub enum Select {
     /// Every dossier the period can see: accepted before its end and not closed before its
     /// start, plus the online submissions of the period (the plain definition).
     Period,
-    /// Open now (one query, through the status index).
-    Open,
-    /// Closed, with an event the report reads at or after `as_of` (another query, through the
-    /// agency and last-event index).
+    /// Online submissions of the period whose answer was due at or after `as_of` and is late or
+    /// missing (through the partial index `dossiers_answer_pending_idx`).
+    AnswerPending,
+    /// Open, due between `as_of` and the next midnight (through the status and due index).
+    DueBeforeJudged,
+    /// With an event the report reads at or after `as_of` (through the agency and last-event
+    /// index); none submitted after the period, which contributes nothing to it.
     TouchedSince,
 }
 
-/// The dossiers the counters cannot judge: open now, or with an event at or after `as_of`. Two queries
-/// rather than one with OR, so that each is answered by an index.
+/// How `dossiers_answer_pending_idx` selects, written as its migration does so that both planners
+/// match the index: online submissions not answered (nor withdrawn) by their answer's due instant.
+const ANSWER_PENDING: &str = "channel = 'online' AND answer_due_at IS NOT NULL \
+     AND (first_response_at IS NULL OR first_response_at > answer_due_at) \
+     AND (withdrawn_at IS NULL OR withdrawn_at > answer_due_at)";
+
+/// The dossiers the counters cannot judge (`rollup::judged_one_by_one`), each once. For a period
+/// that has ended only the late or missing answers due after its end; for the current one also
+/// what moved since `as_of` and what falls due before the next midnight. Separate queries rather
+/// than one with OR, so that each is answered by an index.
 #[tracing::instrument(level = "debug", skip_all, fields(agencies = agency_ids.len()))]
 pub fn recent_facts(
     conn: &mut DbConnection,
@@ -59,9 +71,17 @@ pub fn recent_facts(
     period: &Period,
     procedures: &HashMap<String, ProcedureInfo>,
 ) -> Result<Vec<DossierFacts>, ApiError> {
-    let mut facts = dossier_facts(conn, agency_ids, period, Select::Open, procedures)?;
-    facts.extend(dossier_facts(conn, agency_ids, period, Select::TouchedSince, procedures)?);
-    Ok(facts)
+    let mut rows = facts_rows(conn, agency_ids, period, Select::AnswerPending)?;
+    if period.as_of < period.end {
+        rows.extend(facts_rows(conn, agency_ids, period, Select::DueBeforeJudged)?);
+        rows.extend(facts_rows(conn, agency_ids, period, Select::TouchedSince)?);
+    }
+    let mut seen = HashSet::new();
+    Ok(rows
+        .iter()
+        .filter(|row| seen.insert(row.id.as_str()))
+        .map(|row| with_procedure(row, procedures))
+        .collect())
 }
 
 pub fn dossier_facts(
@@ -119,11 +139,19 @@ fn facts_rows(
                 .and(dossiers::submitted_at.lt(end));
             query.filter(open_in_period.or(submitted_online.nullable()))
         }
-        Select::Open => query.filter(dossiers::status.eq_any(Status::OPEN_TEXT)),
-        // Closed, with an event after `as_of`; none submitted after the period, which
-        // contributes nothing to it.
+        Select::AnswerPending => query
+            .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(ANSWER_PENDING))
+            .filter(dossiers::answer_due_at.ge(clock::to_db(period.as_of)))
+            .filter(dossiers::submitted_at.ge(start))
+            .filter(dossiers::submitted_at.lt(end)),
+        Select::DueBeforeJudged => {
+            let midnight = local_midnight(rollup::judged_on(period)).unwrap_or(period.as_of);
+            query
+                .filter(dossiers::status.eq_any(Status::OPEN_TEXT))
+                .filter(dossiers::due_at.ge(clock::to_db(period.as_of)))
+                .filter(dossiers::due_at.lt(clock::to_db(midnight)))
+        }
         Select::TouchedSince => query
-            .filter(dossiers::status.ne_all(Status::OPEN_TEXT))
             .filter(dossiers::last_event_at.ge(clock::to_db(period.as_of)))
             .filter(dossiers::submitted_at.lt(end)),
     };

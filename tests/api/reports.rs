@@ -640,6 +640,34 @@ pub(crate) async fn assert_methods_agree(app: &TestApp, agency_id: &str, periods
             };
             assert_eq!(value(&counted), value(&plain), "{from}..{to}");
             assert_lines_add_up(&value(&counted));
+            // The time series too, from the counters, against the plain one over the period's dossiers.
+            use motcua::reports::model::Granularity;
+            use motcua::reports::{figures::series, store};
+            for granularity in [Granularity::Month, Granularity::Week, Granularity::Day] {
+                if matches!(granularity, Granularity::Day) && (dates.1 - dates.0).num_days() > 400 {
+                    continue; // more buckets than a series serves
+                }
+                let counted =
+                    motcua::reports::service::timeseries(&mut conn, &admin, &agency_id, dates, granularity)
+                        .unwrap();
+                let p =
+                    motcua::reports::figures::Period::new(dates.0, dates.1, counted.period.as_of).unwrap();
+                let covered = motcua::agencies::store::ids_in_scope(
+                    &mut conn,
+                    &motcua::auth::scope::Scope::Subtree(agency_id.clone()),
+                )
+                .unwrap()
+                .unwrap_or_default();
+                let procedures = store::procedure_infos(&mut conn).unwrap();
+                let dossiers =
+                    store::dossier_facts(&mut conn, &covered, &p, store::Select::Period, &procedures)
+                        .unwrap();
+                assert_eq!(
+                    counted.buckets,
+                    series::timeseries(&dossiers, &p, granularity),
+                    "{from}..{to} {granularity:?}"
+                );
+            }
         }
     })
     .await;

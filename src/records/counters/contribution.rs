@@ -1,5 +1,16 @@
 //! Each dossier's and survey's contribution to the counters: every event counted on its
-//! Vietnam-time day, and who answers for a missing digitization.
+//! Vietnam-time day, who answers for a missing digitization, and the dossier's place in the
+//! backlog as changes on the days it moves.
+//!
+//! The backlog columns (`backlog`, `backlog_overdue`, `backlog_apologized`) are not events but
+//! changes: their sum over every day before `D` is the dossier's state judged at midnight starting
+//! `D` (in progress; past its due instant and not waiting for the citizen; and that with an apology
+//! issued), as `figures::judge` says. The state moves only at midnights after an event of the
+//! dossier (accepted, resolved, withdrawn, supplement requested, apology) or its due instant, so
+//! the change is counted on that event's day. Everything is a pure function of the dossier's
+//! facts *now* (the due instant on record, waiting for a supplement now), like the plain
+//! definition, so a write that moves the due instant or ends a wait moves the changes with it
+//! through [`difference`].
 
 use std::collections::BTreeMap;
 
@@ -32,10 +43,16 @@ pub struct Counts {
     pub unsatisfied: i64,
     pub reception_missing: i64,
     pub result_missing: i64,
+    /// Change in the dossiers in progress at the day's end.
+    pub backlog: i64,
+    /// Change in those of them past their due instant (not waiting for a supplement).
+    pub backlog_overdue: i64,
+    /// Change in those past their due instant with an apology issued.
+    pub backlog_apologized: i64,
 }
 
 impl Counts {
-    pub fn as_array(&self) -> [i64; 19] {
+    pub fn as_array(&self) -> [i64; 22] {
         [
             self.new_online,
             self.new_direct,
@@ -56,10 +73,13 @@ impl Counts {
             self.unsatisfied,
             self.reception_missing,
             self.result_missing,
+            self.backlog,
+            self.backlog_overdue,
+            self.backlog_apologized,
         ]
     }
 
-    pub fn from_array(a: [i64; 19]) -> Counts {
+    pub fn from_array(a: [i64; 22]) -> Counts {
         Counts {
             new_online: a[0],
             new_direct: a[1],
@@ -80,6 +100,9 @@ impl Counts {
             unsatisfied: a[16],
             reception_missing: a[17],
             result_missing: a[18],
+            backlog: a[19],
+            backlog_overdue: a[20],
+            backlog_apologized: a[21],
         }
     }
 
@@ -149,6 +172,13 @@ pub fn contribution(d: &DossierFacts) -> BTreeMap<Key, Counts> {
             at(local_day(withdrawn), None, &|c| c.withdrawn += 1);
         }
     }
+    for (day, [open, overdue, apologized]) in backlog_changes(d) {
+        at(day, None, &|c| {
+            c.backlog += open;
+            c.backlog_overdue += overdue;
+            c.backlog_apologized += apologized;
+        });
+    }
     if d.channel == Channel::Online {
         // An unanswered submission is open, so judged one by one: only answers are counted.
         let answered = [d.first_response_at, d.withdrawn_at].into_iter().flatten().min();
@@ -158,6 +188,47 @@ pub fn contribution(d: &DossierFacts) -> BTreeMap<Key, Counts> {
                 c.answered_in_time += i64::from(d.answer_due_at.is_none_or(|due| answered <= due));
             }
         });
+    }
+    out
+}
+
+/// The dossier judged at the midnight starting `judged_on`: (in progress, past its due instant,
+/// that with an apology), each 0 or 1. The plain definition's `judge` with `as_of` that midnight:
+/// an instant is before it when its day is before `judged_on`.
+pub fn backlog_state(d: &DossierFacts, judged_on: NaiveDate) -> [i64; 3] {
+    let before = |at: Option<chrono::DateTime<chrono::Utc>>| at.is_some_and(|t| local_day(t) < judged_on);
+    if !before(d.accepted_at) || before(d.resolved_at) || before(d.withdrawn_at) {
+        return [0, 0, 0];
+    }
+    let awaiting = d.awaiting_supplement && before(d.supplement_requested_at);
+    let overdue = !awaiting && before(d.due_at);
+    [1, i64::from(overdue), i64::from(overdue && before(d.apologized_at))]
+}
+
+/// [`backlog_state`] as changes: on the day of each instant it depends on, how the state after
+/// that day differs from the state before it. Their sum over the days before `D` is the state
+/// judged at `D`.
+fn backlog_changes(d: &DossierFacts) -> Vec<(NaiveDate, [i64; 3])> {
+    if d.accepted_at.is_none() {
+        return Vec::new();
+    }
+    let mut days: Vec<NaiveDate> =
+        [d.accepted_at, d.resolved_at, d.withdrawn_at, d.supplement_requested_at, d.due_at, d.apologized_at]
+            .into_iter()
+            .flatten()
+            .map(local_day)
+            .collect();
+    days.sort_unstable();
+    days.dedup();
+    let mut state = [0; 3];
+    let mut out = Vec::new();
+    for day in days {
+        let Some(next) = day.succ_opt() else { continue };
+        let after = backlog_state(d, next);
+        if after != state {
+            out.push((day, std::array::from_fn(|i| after[i] - state[i])));
+            state = after;
+        }
     }
     out
 }

@@ -114,6 +114,9 @@ struct CountsRow {
     unsatisfied: i64,
     reception_missing: i64,
     result_missing: i64,
+    backlog: i64,
+    backlog_overdue: i64,
+    backlog_apologized: i64,
 }
 
 impl CountsRow {
@@ -147,6 +150,9 @@ impl CountsRow {
             unsatisfied: c.unsatisfied,
             reception_missing: c.reception_missing,
             result_missing: c.result_missing,
+            backlog: c.backlog,
+            backlog_overdue: c.backlog_overdue,
+            backlog_apologized: c.backlog_apologized,
         }
     }
 }
@@ -169,7 +175,7 @@ pub fn write_pending(conn: &mut DbConnection, pending: Pending) -> Result<(), Ap
             CountsRow::new(grain.as_str(), (agency_id, procedure_id, bucket, responsible), counts)
         })
         .collect();
-    // 24 columns × 1,000 rows stays under SQLite's 32,766 bound parameters.
+    // 27 columns × 1,000 rows stays under SQLite's 32,766 bound parameters.
     for chunk in rows.chunks(1_000) {
         crate::db::insert_batch!(conn, report_counts::table, chunk)?;
     }
