@@ -78,6 +78,22 @@ where
     }
 }
 
+/// SQLite's page cache for a connection that fills large tables ([`bulk_cache`]): 1 GiB, in KiB.
+const SQLITE_BULK_CACHE_KIB: i64 = 1 << 20;
+/// SQLite's default page cache (2 MiB), in KiB.
+const SQLITE_DEFAULT_CACHE_KIB: i64 = 2_000;
+
+/// Give a connection that is about to write millions of rows in one transaction (`generate`) a
+/// page cache of 1 GiB on SQLite, or back the default 2 MiB (`large = false`). With the default,
+/// the pages of a dozen indexes being filled at random places leave the cache and are read and
+/// written again and again once the tables outgrow it. PostgreSQL's cache is the server's: nothing
+/// to do there.
+pub fn bulk_cache(conn: &mut DbConnection, large: bool) -> QueryResult<()> {
+    let DbConnection::Sqlite(c) = conn else { return Ok(()) };
+    let kib = if large { SQLITE_BULK_CACHE_KIB } else { SQLITE_DEFAULT_CACHE_KIB };
+    diesel::connection::SimpleConnection::batch_execute(c, &format!("PRAGMA cache_size = -{kib}"))
+}
+
 /// The pool as handlers use it: every query runs on the blocking thread pool, never on the
 /// event loop, and a pool that cannot hand out a connection answers 503.
 #[derive(Clone)]
@@ -129,6 +145,26 @@ macro_rules! insert_batch {
     };
 }
 pub(crate) use insert_batch;
+
+/// Insert a large slice of rows as fast as the backend takes them: one binary `COPY ... FROM
+/// STDIN` on PostgreSQL (no SQL to parse, no parameters to bind, several times the rate of
+/// multi-row INSERTs), multi-row INSERTs of `$per_statement` rows on SQLite, which has no COPY and
+/// binds at most 32,766 parameters a statement. For bulk writers (`generate`, counter rebuilds),
+/// not for the service's own writes.
+macro_rules! bulk_insert {
+    ($conn:expr, $table:expr, $rows:expr, $per_statement:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Postgres(c) => {
+                use diesel::ExecuteCopyFromDsl;
+                diesel::copy_from($table).from_insertable($rows).execute(c)
+            }
+            $crate::db::DbConnection::Sqlite(c) => $rows
+                .chunks($per_statement)
+                .try_fold(0, |n, chunk| diesel::insert_into($table).values(chunk).execute(c).map(|m| n + m)),
+        }
+    };
+}
+pub(crate) use bulk_insert;
 
 #[cfg(test)]
 mod tests {

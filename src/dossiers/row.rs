@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use crate::db::schema::dossiers;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = dossiers, treat_none_as_null = true)]
+#[diesel(table_name = dossiers, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct DossierRow {
     pub id: String,
     pub code: String,

@@ -24,7 +24,7 @@ pub enum Source {
 text_enum!(Source { Citizen => "citizen", Kiosk => "kiosk", Paper => "paper", Import => "import" });
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = surveys)]
+#[diesel(table_name = surveys, treat_none_as_default_value = false)]
 pub struct SurveyRow {
     pub id: String,
     pub dossier_id: String,
