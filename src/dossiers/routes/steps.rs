@@ -64,7 +64,7 @@ where
 #[utoipa::path(
     operation_id = "dossiers_accept",
     tag = "dossiers",
-    params(("id" = String, Path, description = "Dossier id"), ("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422.")),
+    params(("id" = String, Path, description = "Dossier id"), IdempotencyKey),
     request_body(content = StepBody, example = json!({"note": "Hồ sơ đủ thành phần, tiếp nhận"})),
     responses(StepDone, r::StepProblems),
     security(("bearer" = []))
@@ -92,7 +92,7 @@ pub async fn accept(
 #[utoipa::path(
     operation_id = "dossiers_request_supplement",
     tag = "dossiers",
-    params(("id" = String, Path, description = "Dossier id"), ("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422.")),
+    params(("id" = String, Path, description = "Dossier id"), IdempotencyKey),
     request_body(content = ReasonBody, example = json!({
         "reason": "Thiếu bản chính Giấy chứng sinh; bổ sung tại bộ phận một cửa"
     })),
@@ -123,7 +123,7 @@ pub async fn request_supplement(
 #[utoipa::path(
     operation_id = "dossiers_supplement",
     tag = "dossiers",
-    params(("id" = String, Path, description = "Dossier id"), ("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422.")),
+    params(("id" = String, Path, description = "Dossier id"), IdempotencyKey),
     request_body(content = SupplementBody, example = json!({
         "components": [{"name": "Tờ khai đăng ký khai sinh", "digitized": true}, {"name": "Giấy chứng sinh", "digitized": true}],
         "note": "Công dân đã nộp bản chính Giấy chứng sinh"
@@ -153,7 +153,7 @@ pub async fn supplement(
 #[utoipa::path(
     operation_id = "dossiers_assign",
     tag = "dossiers",
-    params(("id" = String, Path, description = "Dossier id"), ("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422.")),
+    params(("id" = String, Path, description = "Dossier id"), IdempotencyKey),
     request_body(content = AssignBody, example = json!({
         "user_id": "3f0a6c1e-7b2d-4e5f-9a8b-1c2d3e4f5a6b", "note": "Chuyển công chức tư pháp - hộ tịch"
     })),
@@ -184,7 +184,7 @@ pub async fn assign(
 #[utoipa::path(
     operation_id = "dossiers_resolve",
     tag = "dossiers",
-    params(("id" = String, Path, description = "Dossier id"), ("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422.")),
+    params(("id" = String, Path, description = "Dossier id"), IdempotencyKey),
     request_body = ResolveBody,
     responses(StepDone, r::StepProblems),
     security(("bearer" = []))
@@ -210,7 +210,7 @@ pub async fn resolve(
 #[utoipa::path(
     operation_id = "dossiers_return_result",
     tag = "dossiers",
-    params(("id" = String, Path, description = "Dossier id"), ("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422.")),
+    params(("id" = String, Path, description = "Dossier id"), IdempotencyKey),
     request_body(content = StepBody, example = json!({"note": "Đã trả kết quả trực tiếp cho công dân"})),
     responses(StepDone, r::StepProblems),
     security(("bearer" = []))
@@ -237,7 +237,7 @@ pub async fn return_result(
 #[utoipa::path(
     operation_id = "dossiers_withdraw",
     tag = "dossiers",
-    params(("id" = String, Path, description = "Dossier id"), ("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422.")),
+    params(("id" = String, Path, description = "Dossier id"), IdempotencyKey),
     request_body(content = ReasonBody, example = json!({"reason": "Công dân có đơn xin rút hồ sơ"})),
     responses(StepDone, r::StepProblems),
     security(("bearer" = []))
@@ -264,7 +264,7 @@ pub async fn withdraw(
 #[utoipa::path(
     operation_id = "dossiers_reject",
     tag = "dossiers",
-    params(("id" = String, Path, description = "Dossier id"), ("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422.")),
+    params(("id" = String, Path, description = "Dossier id"), IdempotencyKey),
     request_body(content = ReasonBody, example = json!({
         "reason": "Thủ tục không thuộc thẩm quyền giải quyết của UBND xã"
     })),
@@ -293,7 +293,7 @@ pub async fn reject(
 #[utoipa::path(
     operation_id = "dossiers_apologize",
     tag = "dossiers",
-    params(("id" = String, Path, description = "Dossier id"), ("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422.")),
+    params(("id" = String, Path, description = "Dossier id"), IdempotencyKey),
     request_body(content = ApologizeBody, example = json!({
         "reason": "Cần xác minh thêm thông tin với cơ quan khác", "new_appointment_at": "2024-06-28T09:00:00Z"
     })),
@@ -325,7 +325,7 @@ pub async fn apologize(
 #[utoipa::path(
     operation_id = "dossiers_approve",
     tag = "dossiers",
-    params(("id" = String, Path, description = "Dossier id"), ("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422.")),
+    params(("id" = String, Path, description = "Dossier id"), IdempotencyKey),
     request_body(content = StepBody, example = json!({"note": "Đồng ý, trình ký"})),
     responses(StepDone, r::StepProblems),
     security(("bearer" = []))
@@ -354,7 +354,7 @@ pub async fn approve(
 #[utoipa::path(
     operation_id = "dossiers_send_back",
     tag = "dossiers",
-    params(("id" = String, Path, description = "Dossier id"), ("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422.")),
+    params(("id" = String, Path, description = "Dossier id"), IdempotencyKey),
     request_body(content = ReasonBody, example = json!({"reason": "Kiểm tra lại thông tin người cha trên tờ khai"})),
     responses(StepDone, r::StepProblems),
     security(("bearer" = []))
@@ -385,7 +385,7 @@ pub async fn send_back(
 #[utoipa::path(
     operation_id = "dossiers_transfer",
     tag = "dossiers",
-    params(("id" = String, Path, description = "Dossier id"), ("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422.")),
+    params(("id" = String, Path, description = "Dossier id"), IdempotencyKey),
     request_body = TransferBody,
     responses(StepDone, r::StepProblems),
     security(("bearer" = []))

@@ -39,7 +39,7 @@ impl Policy for Intake {
 #[utoipa::path(
     operation_id = "dossiers_create",
     tag = "dossiers",
-    params(("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422.")),
+    params(IdempotencyKey),
     request_body = NewDossier,
     responses((status = 201, description = "The dossier, received; `Location` is its URL", body = Dossier, headers(("Location" = String), ("ETag" = String))), r::CreateProblems),
     security(("bearer" = []))
@@ -89,8 +89,8 @@ pub async fn create_dossier(
     tag = "dossiers",
     params(
         ("id" = String, Path, description = "Dossier id"),
-        ("If-Match" = Option<String>, Header, description = "ETag of the version read; 412 if it changed since"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Any 1 to 200 visible ASCII characters. A repeat with the same key and body gets the first answer again and changes nothing; the same key with another body answers 422."),
+        IfMatch,
+        IdempotencyKey,
     ),
     request_body(content = DossierPatch, example = json!({
         "components": [{"name": "Tờ khai đăng ký khai sinh", "digitized": true}],

@@ -270,7 +270,8 @@ mod tests {
     const PROCEDURE: Procedure<'static> =
         Procedure { code: "1.001193", name: "Thủ tục đăng ký khai sinh", field: "Hộ tịch" };
 
-    const AGENCY: Agency<'static> = Agency { code: "P01.C01", name: "UBND xã Tỉnh Châu", handling: "UBND xã Tỉnh Châu" };
+    const AGENCY: Agency<'static> =
+        Agency { code: "P01.C01", name: "UBND xã Tỉnh Châu", handling: "UBND xã Tỉnh Châu" };
 
     fn map(row: &DossierRow) -> DvcqgDossier {
         to_portal(row, PROCEDURE, AGENCY, &[]).unwrap()
