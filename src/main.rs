@@ -111,7 +111,7 @@ enum CatalogueCommand {
 /// starter catalogue's header.
 const IMPORT_COLUMNS: &str = "\
 Columns (the first row names them, in any order; an unknown column refuses the file):
-  code                  required  the procedure's code in the national catalogue, e.g. 1.001193
+  code                  required  the procedure's code, national (e.g. 1.001193) or local
   name                  required  its name
   field                 required  its field (lĩnh vực), e.g. Hộ tịch
   level                 required  central, province, district or commune
@@ -124,6 +124,10 @@ Columns (the first row names them, in any order; an unknown column refuses the f
   decision_number       optional  the number of the decision publishing the procedure
   signed_on             optional  the day that decision was signed (YYYY-MM-DD or DD/MM/YYYY)
   posted_on             optional  the day it was posted at the desk (same formats)
+  requires_approval     optional  true or 1 when the leader approves the result
+  national_code         optional  the national catalogue's code of a local procedure
+  field_code            optional  the national catalogue's code of its field
+An optional column left out clears what a row updates.
 A bad cell is named as rows[LINE].COLUMN, LINE being the spreadsheet's line (the header is 1).";
 
 #[derive(Subcommand)]

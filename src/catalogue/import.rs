@@ -3,8 +3,10 @@
 //! The first row names the columns (any order): `code, name, field, level, online_service,
 //! processing_value, processing_unit, fee` are required; `required_components,
 //! optional_components` (separated by `|`), `decision_number, signed_on, posted_on` (dates as
-//! YYYY-MM-DD or DD/MM/YYYY) and `requires_approval` (`true`/`1` when the leader approves the
-//! result; empty, `false` or `0` otherwise) are optional. Errors are reported as `rows[LINE].COLUMN`, LINE being
+//! YYYY-MM-DD or DD/MM/YYYY), `requires_approval` (`true`/`1` when the leader approves the
+//! result; empty, `false` or `0` otherwise), `national_code` (the national catalogue's code of a
+//! procedure whose `code` is local) and `field_code` (the national code of its field) are optional.
+//! A row updating a procedure sets every column: an optional column left out clears it. Errors are reported as `rows[LINE].COLUMN`, LINE being
 //! the spreadsheet's own line number (the header is line 1). Every row is checked before
 //! anything is written; one bad row and nothing is imported. Text is read in NFC, and a cell with
 //! a line break or another control character is refused, as in the JSON API.
@@ -24,13 +26,15 @@ use crate::text::Normalize;
 
 const REQUIRED: [&str; 8] =
     ["code", "name", "field", "level", "online_service", "processing_value", "processing_unit", "fee"];
-const OPTIONAL: [&str; 6] = [
+const OPTIONAL: [&str; 8] = [
     "required_components",
     "optional_components",
     "decision_number",
     "signed_on",
     "posted_on",
     "requires_approval",
+    "national_code",
+    "field_code",
 ];
 /// A province publishes a few thousand procedures at most.
 pub const MAX_ROWS: usize = 10_000;
@@ -130,6 +134,11 @@ impl<'a> Row<'a> {
         self.columns.get(name).and_then(|&i| self.cells.get(i)).map(|c| c.trim()).unwrap_or("")
     }
 
+    /// A cell that may be left empty: `None` then.
+    fn optional(&self, name: &str) -> Option<String> {
+        Some(self.cell(name).to_owned()).filter(|c| !c.is_empty())
+    }
+
     fn fail(&mut self, column: &str, message: Text) {
         self.errors.push(FieldError::new(format!("rows[{}].{column}", self.line), message));
     }
@@ -174,6 +183,8 @@ impl<'a> Row<'a> {
             publication,
             agency_id: None,
             requires_approval,
+            national_code: self.optional("national_code"),
+            field_code: self.optional("field_code"),
         };
         self.validate(&procedure);
         Some(procedure)
@@ -400,6 +411,20 @@ mod tests {
         assert_eq!(publication.signed_on, NaiveDate::from_ymd_opt(2024, 1, 3));
         assert_eq!(rows[1].line, 4, "lines count the blank one");
         assert!(rows[1].procedure.publication.is_none());
+    }
+
+    #[test]
+    fn the_national_codes_are_read_and_checked() {
+        let csv = "code,name,field,level,online_service,processing_value,processing_unit,fee,national_code,field_code\n\
+                   CX.01,Khai sinh,Hộ tịch,commune,full,8,working_hours,0,1.001193,G09-TP04\n\
+                   CX.02,Chứng thực,Chứng thực,commune,full,1,working_days,0,,\n";
+        let rows = parse_csv(csv.as_bytes()).unwrap_or_else(|e| panic!("{e:?}"));
+        let codes = |row: &ParsedRow| (row.procedure.national_code.clone(), row.procedure.field_code.clone());
+        assert_eq!(codes(&rows[0]), (Some("1.001193".into()), Some("G09-TP04".into())));
+        assert_eq!(codes(&rows[1]), (None, None), "empty cells: no code");
+        let bad = csv.replace("G09-TP04", "G09 TP04");
+        let errors = parse_csv(bad.as_bytes()).err().unwrap();
+        assert_eq!(errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["rows[2].field_code"]);
     }
 
     #[test]

@@ -116,6 +116,8 @@ pub struct ProcedureRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub requires_approval: bool,
+    pub national_code: Option<String>,
+    pub field_code: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -142,6 +144,13 @@ pub struct Procedure {
     pub active: bool,
     /// The agency's leader approves the result: an officer's `resolve` only proposes it.
     pub requires_approval: bool,
+    /// The national catalogue's code when `code` is a local one (the national portal is sent this
+    /// one); null when `code` is already national.
+    #[schema(example = json!(null))]
+    pub national_code: Option<String>,
+    /// The national catalogue's code of the field (lĩnh vực), sent to the national portal.
+    #[schema(example = "G09-TP04")]
+    pub field_code: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -165,6 +174,8 @@ impl ProcedureRow {
             agency_id: self.agency_id,
             active: self.active,
             requires_approval: self.requires_approval,
+            national_code: self.national_code,
+            field_code: self.field_code,
             created_at: clock::from_db(self.created_at),
             updated_at: clock::from_db(self.updated_at),
         })
@@ -219,6 +230,14 @@ pub struct NewProcedure {
     /// default false.
     #[serde(default)]
     pub requires_approval: bool,
+    /// The national catalogue's code, when `code` is a local one.
+    #[serde(default)]
+    #[validate(custom(function = "validate_code"))]
+    pub national_code: Option<String>,
+    /// The national catalogue's code of the field (lĩnh vực).
+    #[serde(default)]
+    #[validate(custom(function = "validate_code"))]
+    pub field_code: Option<String>,
 }
 
 /// Changes to a procedure; absent fields stay as they are. `active: false` deactivates it.
@@ -254,6 +273,17 @@ pub struct ProcedurePatch {
     /// Whether the leader approves results proposed from now on (a result already proposed
     /// still awaits its approval).
     pub requires_approval: Option<bool>,
+    /// The national catalogue's code, when `code` is a local one; `""` removes it.
+    #[validate(custom(function = "validate_code_or_empty"))]
+    pub national_code: Option<String>,
+    /// The national catalogue's code of the field; `""` removes it.
+    #[validate(custom(function = "validate_code_or_empty"))]
+    pub field_code: Option<String>,
+}
+
+/// A code, or `""` in a change to say "none".
+fn validate_code_or_empty(code: &str) -> Result<(), ValidationError> {
+    if code.is_empty() { Ok(()) } else { validate_code(code) }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

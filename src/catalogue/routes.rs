@@ -214,6 +214,12 @@ fn apply_patch(row: &mut ProcedureRow, patch: ProcedurePatch) -> Result<(), ApiE
     if let Some(requires_approval) = patch.requires_approval {
         row.requires_approval = requires_approval;
     }
+    if let Some(code) = patch.national_code {
+        row.national_code = Some(code).filter(|c| !c.is_empty());
+    }
+    if let Some(code) = patch.field_code {
+        row.field_code = Some(code).filter(|c| !c.is_empty());
+    }
     row.updated_at = clock::to_db(clock::now());
     Ok(())
 }
@@ -295,7 +301,10 @@ pub struct CatalogueFile {
 /// an old XLS, a PDF) answers 422 naming `file` ("not a CSV or XLSX file"), a form without it 422
 /// naming `file`, a body that is no form 415. Columns: `code, name, field, level, online_service,
 /// processing_value, processing_unit, fee` and optionally `required_components,
-/// optional_components` (separated by `|`), `decision_number, signed_on, posted_on`. A row whose
+/// optional_components` (separated by `|`), `decision_number, signed_on, posted_on`,
+/// `requires_approval` (`true`/`1`), `national_code` and `field_code` (the national catalogue's
+/// codes of a local procedure and of its field); an optional column left out clears what the row
+/// updates. A row whose
 /// code exists in that catalogue updates the procedure; a code of another catalogue is refused.
 /// Errors name `rows[LINE].COLUMN` (the header is line 1).
 #[utoipa::path(

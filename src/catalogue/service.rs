@@ -39,6 +39,8 @@ pub fn new_row(procedure: NewProcedure, agency_id: Option<String>) -> Result<Pro
         created_at: now,
         updated_at: now,
         requires_approval: procedure.requires_approval,
+        national_code: procedure.national_code,
+        field_code: procedure.field_code,
     })
 }
 

@@ -40,6 +40,8 @@ pub fn update(conn: &mut DbConnection, row: &ProcedureRow) -> QueryResult<()> {
             procedures::posted_on.eq(row.posted_on),
             procedures::active.eq(row.active),
             procedures::requires_approval.eq(row.requires_approval),
+            procedures::national_code.eq(&row.national_code),
+            procedures::field_code.eq(&row.field_code),
             procedures::updated_at.eq(row.updated_at),
         ))
         .execute(conn)?;

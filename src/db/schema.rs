@@ -105,6 +105,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         requires_approval -> Bool,
+        national_code -> Nullable<Text>,
+        field_code -> Nullable<Text>,
     }
 }
 

@@ -459,3 +459,40 @@ async fn the_progress_names_who_did_each_step_their_title_and_unit() {
         404
     );
 }
+
+#[tokio::test]
+async fn a_local_procedure_is_sent_under_its_national_code_and_field_code() {
+    let app = spawn_app().await;
+    let desk = desk(&app).await;
+    let dossier = submit_dossier(&app, &desk.officer, &intake_body(&desk, "direct")).await;
+    let id = dossier["id"].as_str().unwrap().to_owned();
+    let procedure = format!("/api/v1/procedures/{}", desk.procedure);
+
+    let mapped = app
+        .patch_as(&desk.admin, &procedure, &json!({"national_code": "1.000656", "field_code": "G09-TP04"}))
+        .await;
+    assert_eq!(mapped.status(), 200);
+    let mapped: Value = mapped.json().await.unwrap();
+    assert_eq!(
+        (mapped["code"].as_str(), mapped["national_code"].as_str()),
+        (Some("1.001193"), Some("1.000656"))
+    );
+    let shape = portal_shape(&app, &desk.portal, &id).await;
+    assert_eq!(shape["MaTTHC"], "1.000656", "the national code, not the local one");
+    assert_eq!(shape["MaLinhVuc"], "G09-TP04");
+    assert_eq!(shape["TenLinhVuc"], "Hộ tịch");
+
+    let bad = app.patch_as(&desk.admin, &procedure, &json!({"field_code": "G09 TP04"})).await;
+    assert_eq!(bad.status(), 422);
+    let problem: Value = bad.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "field_code");
+    let officer = app.patch_as(&desk.officer, &procedure, &json!({"national_code": "1.000001"})).await;
+    assert_eq!(officer.status(), 403, "the mapping is an admin's");
+
+    let cleared =
+        app.patch_as(&desk.admin, &procedure, &json!({"national_code": "", "field_code": ""})).await;
+    assert_eq!(cleared.status(), 200);
+    let shape = portal_shape(&app, &desk.portal, &id).await;
+    assert_eq!(shape["MaTTHC"], "1.001193", "its own code again");
+    assert_eq!(shape["MaLinhVuc"], "Hộ tịch", "the field's name when it has no code");
+}

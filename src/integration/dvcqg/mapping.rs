@@ -89,8 +89,11 @@ fn flag(value: bool) -> u8 {
 /// What the mapping needs of the dossier's procedure.
 #[derive(Debug, Clone, Copy)]
 pub struct Procedure<'a> {
+    /// The national catalogue's code: the procedure's `national_code` when its own is local.
     pub code: &'a str,
     pub name: &'a str,
+    /// The field's national code when the catalogue has it, else its name.
+    pub field_code: &'a str,
     pub field: &'a str,
 }
 
@@ -180,7 +183,7 @@ pub fn to_portal(
         ma_co_quan: agency.code.to_owned(),
         ma_tthc: procedure.code.to_owned(),
         ten_tthc: procedure.name.to_owned(),
-        ma_linh_vuc: procedure.field.to_owned(),
+        ma_linh_vuc: procedure.field_code.to_owned(),
         ten_linh_vuc: procedure.field.to_owned(),
         trich_yeu_ho_so: summary_line(procedure.name, &row.applicant_name),
         don_vi_xu_ly: agency.handling.to_owned(),
@@ -267,8 +270,12 @@ mod tests {
         }
     }
 
-    const PROCEDURE: Procedure<'static> =
-        Procedure { code: "1.001193", name: "Thủ tục đăng ký khai sinh", field: "Hộ tịch" };
+    const PROCEDURE: Procedure<'static> = Procedure {
+        code: "1.001193",
+        name: "Thủ tục đăng ký khai sinh",
+        field_code: "G09-TP04",
+        field: "Hộ tịch",
+    };
 
     const AGENCY: Agency<'static> =
         Agency { code: "P01.C01", name: "UBND xã Tỉnh Châu", handling: "UBND xã Tỉnh Châu" };
@@ -430,7 +437,7 @@ mod tests {
         assert_eq!(map(&super::tests::row()).ma_ho_so, "P01.C01-240105-0001", "else motcua's own");
         assert_eq!(json["MaTTHC"], "1.001193");
         assert_eq!(json["TenTTHC"], "Thủ tục đăng ký khai sinh");
-        assert_eq!(json["MaLinhVuc"], "Hộ tịch");
+        assert_eq!(json["MaLinhVuc"], "G09-TP04");
         assert_eq!(json["ChuHoSo"], "Nguyễn Văn An");
         assert_eq!(json["TrangThaiHoSo"], 1);
         assert_eq!(json["KenhThucHien"], 2);

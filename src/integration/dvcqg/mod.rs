@@ -76,10 +76,11 @@
 //!   citizen's electronic data store (both exist electronically), else 0. Unlike the report's
 //!   `reception_digitized`, which needs every component, this says "has digitized components",
 //!   as the portal's name does, and follows later digitization.
-//! - `MaLinhVuc`: the catalogue's field as it names it ("Hộ tịch"): the catalogue keeps no
-//!   separate field code, so an adapter that must send the portal's numeric code maps it.
-//! - `TenLinhVuc`: the same field by name. Both say the name until the catalogue keeps field
-//!   codes.
+//! - `MaTTHC`: the procedure's national code: its `national_code` when an admin mapped a local
+//!   procedure to the national catalogue, else its own `code`.
+//! - `MaLinhVuc`: the field's national code (the procedure's `field_code`), or its name when the
+//!   catalogue has no code for it ("Hộ tịch"), so that an adapter sees what it must map.
+//! - `TenLinhVuc`: the field by name.
 //! - `TrichYeuHoSo`: `{TenTTHC}: {ChuHoSo}`, one line: what is asked and for whom, built from
 //!   what the portal already receives (no new personal data).
 //! - `DonViXuLy`: the name of the agency handling the dossier now: the one it was transferred to

@@ -86,8 +86,12 @@ pub async fn get_dvcqg_dossier(
                     url: format!("/api/v1/file-links/{token}"),
                 });
             }
-            let procedure =
-                Procedure { code: &procedure.code, name: &procedure.name, field: &procedure.field };
+            let procedure = Procedure {
+                code: procedure.national_code.as_deref().unwrap_or(&procedure.code),
+                name: &procedure.name,
+                field_code: procedure.field_code.as_deref().unwrap_or(&procedure.field),
+                field: &procedure.field,
+            };
             let agency = mapping::Agency { code: &agency.code, name: &agency.name, handling: &holder };
             let mut dossier = mapping::to_portal(&row, procedure, agency, &linked)?;
             dossier.links_expire_at = expires;
