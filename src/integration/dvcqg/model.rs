@@ -222,6 +222,15 @@ pub struct SyncState {
     pub last_answer: Option<SyncAnswer>,
 }
 
+/// A page of the dossiers still to forward. Its own type rather than `Page<PendingDossier>`, so
+/// that the contract names `PendingDossier` where it is used.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PendingPage {
+    pub items: Vec<PendingDossier>,
+    /// Pass as `cursor` for the next page; null on the last one.
+    pub next_cursor: Option<String>,
+}
+
 /// A dossier whose current version the portal has not accepted yet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct PendingDossier {

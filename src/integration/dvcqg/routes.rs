@@ -7,7 +7,9 @@ use actix_web::{get, post, web};
 use validator::Validate;
 
 use super::mapping::{self, LinkedFile, Procedure};
-use super::model::{DvcqgDossier, DvcqgProgress, PendingDossier, SyncAck, SyncAnswer, SyncState};
+use super::model::{
+    DvcqgDossier, DvcqgProgress, PendingDossier, PendingPage, SyncAck, SyncAnswer, SyncState,
+};
 use super::store::{self, SyncRow};
 use super::{progress, sync};
 use crate::agencies::store::{self as agencies, ids_in_scope};
@@ -22,7 +24,7 @@ use crate::dossiers::files::Files;
 use crate::dossiers::files::store as file_store;
 use crate::error::ApiError;
 use crate::http::extract::{JsonBody, QueryParams};
-use crate::http::pagination::{self, Page, PageQuery};
+use crate::http::pagination::{self, PageQuery};
 use crate::http::responses as r;
 use crate::i18n::Text;
 use crate::integration::events::FeedReaders;
@@ -202,7 +204,7 @@ pub async fn record_dvcqg_sync(
     tag = "integration",
     params(PageQuery),
     responses(
-        (status = 200, description = "A page of dossiers still to forward, oldest change first", body = Page<PendingDossier>),
+        (status = 200, description = "A page of dossiers still to forward, oldest change first", body = PendingPage),
         (status = 400, response = r::BadRequest),
         (status = 401, response = r::Unauthorized),
         (status = 403, response = r::Forbidden),
@@ -214,7 +216,7 @@ pub async fn list_dvcqg_pending(
     auth: Authorized<FeedReaders>,
     query: QueryParams<PageQuery>,
     db: web::Data<Db>,
-) -> Result<web::Json<Page<PendingDossier>>, ApiError> {
+) -> Result<web::Json<PendingPage>, ApiError> {
     let limit = pagination::limit(query.limit)?;
     let after = pagination::decode_position(query.cursor.as_deref())?;
     let scope = auth.scope();
@@ -248,7 +250,7 @@ pub async fn list_dvcqg_pending(
             }
         },
     );
-    Ok(web::Json(page))
+    Ok(web::Json(PendingPage { items: page.items, next_cursor: page.next_cursor }))
 }
 
 /// Who took a step of the history, as the progress update names them (module doc of `progress`).
