@@ -16,6 +16,7 @@ pub mod language;
 pub mod pagination;
 pub mod request_id;
 pub mod responses;
+pub mod step;
 
 /// An optional request header as the OpenAPI document describes it, for the extractors of the
 /// headers that many operations take (`If-Match`, `Idempotency-Key`): each describes itself once,

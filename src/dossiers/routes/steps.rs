@@ -2,14 +2,11 @@
 //! one idempotent transaction.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, post, web};
+use actix_web::{HttpResponse, post};
 use serde::de::DeserializeOwned;
 use validator::Validate;
 
 use super::saved;
-use crate::auth::caller::{AnyRole, Authorized};
-use crate::calendar::cache::CalendarCache;
-use crate::db::Db;
 use crate::dossiers::model::{
     ApologizeBody, AssignBody, ReasonBody, ResolveBody, StepBody, SupplementBody, TransferBody,
 };
@@ -20,6 +17,7 @@ use crate::error::ApiError;
 use crate::http::extract::JsonBody;
 use crate::http::idempotency::{self, IdempotencyKey};
 use crate::http::responses as r;
+use crate::http::step::StepCall;
 
 // A step's result, for the OpenAPI description only; its problems are `r::StepProblems`.
 /// The dossier after the step.
@@ -30,22 +28,19 @@ struct StepDone(Dossier);
 
 /// Take the step a body asks for, replaying the first answer to a repeated `Idempotency-Key`.
 async fn take<B>(
-    auth: Authorized<AnyRole>,
-    id: web::Path<String>,
-    key: IdempotencyKey,
+    call: StepCall,
     body: JsonBody<B>,
-    db: web::Data<Db>,
-    calendars: web::Data<CalendarCache>,
     into_step: impl FnOnce(B) -> Step,
 ) -> Result<HttpResponse, ApiError>
 where
     B: Validate + DeserializeOwned,
 {
     body.validate()?;
+    let StepCall { auth, id, key, db, calendars } = call;
     let idempotency = key.with_body(body.raw());
     let step = into_step(body.into_inner());
     let action = step.change.action();
-    let (caller, id) = (auth.caller.clone(), id.into_inner());
+    let caller = auth.caller.clone();
     let response = idempotency::write(&db, &auth.id, idempotency, move |conn| {
         let row = service::act(conn, &calendars, &caller, &id, step)?;
         saved(row, &caller, StatusCode::OK)
@@ -70,15 +65,8 @@ where
     security(("bearer" = []))
 )]
 #[post("/dossiers/{id}/accept")]
-pub async fn accept(
-    auth: Authorized<AnyRole>,
-    id: web::Path<String>,
-    key: IdempotencyKey,
-    body: JsonBody<StepBody>,
-    db: web::Data<Db>,
-    calendars: web::Data<CalendarCache>,
-) -> Result<HttpResponse, ApiError> {
-    take(auth, id, key, body, db, calendars, |b| b.into_step(Change::Accept)).await
+pub async fn accept(call: StepCall, body: JsonBody<StepBody>) -> Result<HttpResponse, ApiError> {
+    take(call, body, |b| b.into_step(Change::Accept)).await
 }
 
 /// Send the dossier back for the missing documents, once, before or after acceptance.
@@ -101,15 +89,10 @@ pub async fn accept(
 )]
 #[post("/dossiers/{id}/request-supplement")]
 pub async fn request_supplement(
-    auth: Authorized<AnyRole>,
-    id: web::Path<String>,
-    key: IdempotencyKey,
+    call: StepCall,
     body: JsonBody<ReasonBody>,
-    db: web::Data<Db>,
-    calendars: web::Data<CalendarCache>,
 ) -> Result<HttpResponse, ApiError> {
-    take(auth, id, key, body, db, calendars, |b| b.into_step(|reason| Change::RequestSupplement { reason }))
-        .await
+    take(call, body, |b| b.into_step(|reason| Change::RequestSupplement { reason })).await
 }
 
 /// The requested documents arrived.
@@ -132,15 +115,8 @@ pub async fn request_supplement(
     security(("bearer" = []))
 )]
 #[post("/dossiers/{id}/supplement")]
-pub async fn supplement(
-    auth: Authorized<AnyRole>,
-    id: web::Path<String>,
-    key: IdempotencyKey,
-    body: JsonBody<SupplementBody>,
-    db: web::Data<Db>,
-    calendars: web::Data<CalendarCache>,
-) -> Result<HttpResponse, ApiError> {
-    take(auth, id, key, body, db, calendars, Step::from).await
+pub async fn supplement(call: StepCall, body: JsonBody<SupplementBody>) -> Result<HttpResponse, ApiError> {
+    take(call, body, Step::from).await
 }
 
 /// Assign the dossier to an officer of its agency.
@@ -161,15 +137,8 @@ pub async fn supplement(
     security(("bearer" = []))
 )]
 #[post("/dossiers/{id}/assign")]
-pub async fn assign(
-    auth: Authorized<AnyRole>,
-    id: web::Path<String>,
-    key: IdempotencyKey,
-    body: JsonBody<AssignBody>,
-    db: web::Data<Db>,
-    calendars: web::Data<CalendarCache>,
-) -> Result<HttpResponse, ApiError> {
-    take(auth, id, key, body, db, calendars, Step::from).await
+pub async fn assign(call: StepCall, body: JsonBody<AssignBody>) -> Result<HttpResponse, ApiError> {
+    take(call, body, Step::from).await
 }
 
 /// Record the result: approved, or refused with its reasons; say whether the result is digitized.
@@ -190,15 +159,8 @@ pub async fn assign(
     security(("bearer" = []))
 )]
 #[post("/dossiers/{id}/resolve")]
-pub async fn resolve(
-    auth: Authorized<AnyRole>,
-    id: web::Path<String>,
-    key: IdempotencyKey,
-    body: JsonBody<ResolveBody>,
-    db: web::Data<Db>,
-    calendars: web::Data<CalendarCache>,
-) -> Result<HttpResponse, ApiError> {
-    take(auth, id, key, body, db, calendars, Step::from).await
+pub async fn resolve(call: StepCall, body: JsonBody<ResolveBody>) -> Result<HttpResponse, ApiError> {
+    take(call, body, Step::from).await
 }
 
 /// The result was handed to the applicant.
@@ -216,15 +178,8 @@ pub async fn resolve(
     security(("bearer" = []))
 )]
 #[post("/dossiers/{id}/return")]
-pub async fn return_result(
-    auth: Authorized<AnyRole>,
-    id: web::Path<String>,
-    key: IdempotencyKey,
-    body: JsonBody<StepBody>,
-    db: web::Data<Db>,
-    calendars: web::Data<CalendarCache>,
-) -> Result<HttpResponse, ApiError> {
-    take(auth, id, key, body, db, calendars, |b| b.into_step(Change::Return)).await
+pub async fn return_result(call: StepCall, body: JsonBody<StepBody>) -> Result<HttpResponse, ApiError> {
+    take(call, body, |b| b.into_step(Change::Return)).await
 }
 
 /// The applicant withdraws the dossier, or the desk stops it with a notice.
@@ -243,15 +198,8 @@ pub async fn return_result(
     security(("bearer" = []))
 )]
 #[post("/dossiers/{id}/withdraw")]
-pub async fn withdraw(
-    auth: Authorized<AnyRole>,
-    id: web::Path<String>,
-    key: IdempotencyKey,
-    body: JsonBody<ReasonBody>,
-    db: web::Data<Db>,
-    calendars: web::Data<CalendarCache>,
-) -> Result<HttpResponse, ApiError> {
-    take(auth, id, key, body, db, calendars, |b| b.into_step(|reason| Change::Withdraw { reason })).await
+pub async fn withdraw(call: StepCall, body: JsonBody<ReasonBody>) -> Result<HttpResponse, ApiError> {
+    take(call, body, |b| b.into_step(|reason| Change::Withdraw { reason })).await
 }
 
 /// Refuse the dossier at reception, before acceptance (form 03).
@@ -272,15 +220,8 @@ pub async fn withdraw(
     security(("bearer" = []))
 )]
 #[post("/dossiers/{id}/reject")]
-pub async fn reject(
-    auth: Authorized<AnyRole>,
-    id: web::Path<String>,
-    key: IdempotencyKey,
-    body: JsonBody<ReasonBody>,
-    db: web::Data<Db>,
-    calendars: web::Data<CalendarCache>,
-) -> Result<HttpResponse, ApiError> {
-    take(auth, id, key, body, db, calendars, |b| b.into_step(|reason| Change::Reject { reason })).await
+pub async fn reject(call: StepCall, body: JsonBody<ReasonBody>) -> Result<HttpResponse, ApiError> {
+    take(call, body, |b| b.into_step(|reason| Change::Reject { reason })).await
 }
 
 /// Apologize for the delay with a new appointment (form 04), at most once.
@@ -301,15 +242,8 @@ pub async fn reject(
     security(("bearer" = []))
 )]
 #[post("/dossiers/{id}/apologize")]
-pub async fn apologize(
-    auth: Authorized<AnyRole>,
-    id: web::Path<String>,
-    key: IdempotencyKey,
-    body: JsonBody<ApologizeBody>,
-    db: web::Data<Db>,
-    calendars: web::Data<CalendarCache>,
-) -> Result<HttpResponse, ApiError> {
-    take(auth, id, key, body, db, calendars, Step::from).await
+pub async fn apologize(call: StepCall, body: JsonBody<ApologizeBody>) -> Result<HttpResponse, ApiError> {
+    take(call, body, Step::from).await
 }
 
 /// The leader approves the result an officer proposed: the dossier is resolved as of now.
@@ -331,15 +265,8 @@ pub async fn apologize(
     security(("bearer" = []))
 )]
 #[post("/dossiers/{id}/approve")]
-pub async fn approve(
-    auth: Authorized<AnyRole>,
-    id: web::Path<String>,
-    key: IdempotencyKey,
-    body: JsonBody<StepBody>,
-    db: web::Data<Db>,
-    calendars: web::Data<CalendarCache>,
-) -> Result<HttpResponse, ApiError> {
-    take(auth, id, key, body, db, calendars, |b| b.into_step(Change::Approve)).await
+pub async fn approve(call: StepCall, body: JsonBody<StepBody>) -> Result<HttpResponse, ApiError> {
+    take(call, body, |b| b.into_step(Change::Approve)).await
 }
 
 /// The leader sends the proposed result back to the officers with the reason: processing again.
@@ -360,15 +287,8 @@ pub async fn approve(
     security(("bearer" = []))
 )]
 #[post("/dossiers/{id}/send-back")]
-pub async fn send_back(
-    auth: Authorized<AnyRole>,
-    id: web::Path<String>,
-    key: IdempotencyKey,
-    body: JsonBody<ReasonBody>,
-    db: web::Data<Db>,
-    calendars: web::Data<CalendarCache>,
-) -> Result<HttpResponse, ApiError> {
-    take(auth, id, key, body, db, calendars, |b| b.into_step(|reason| Change::SendBack { reason })).await
+pub async fn send_back(call: StepCall, body: JsonBody<ReasonBody>) -> Result<HttpResponse, ApiError> {
+    take(call, body, |b| b.into_step(|reason| Change::SendBack { reason })).await
 }
 
 /// Send the dossier on to another agency that works or decides it (joint processing, liên thông).
@@ -391,13 +311,6 @@ pub async fn send_back(
     security(("bearer" = []))
 )]
 #[post("/dossiers/{id}/transfer")]
-pub async fn transfer(
-    auth: Authorized<AnyRole>,
-    id: web::Path<String>,
-    key: IdempotencyKey,
-    body: JsonBody<TransferBody>,
-    db: web::Data<Db>,
-    calendars: web::Data<CalendarCache>,
-) -> Result<HttpResponse, ApiError> {
-    take(auth, id, key, body, db, calendars, Step::from).await
+pub async fn transfer(call: StepCall, body: JsonBody<TransferBody>) -> Result<HttpResponse, ApiError> {
+    take(call, body, Step::from).await
 }

@@ -2,15 +2,12 @@
 //! `service::act` takes in one idempotent transaction.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, post, web};
+use actix_web::{HttpResponse, post};
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use validator::Validate;
 
 use super::saved;
-use crate::auth::caller::{AnyRole, Authorized};
-use crate::calendar::cache::CalendarCache;
-use crate::db::Db;
 use crate::dossiers::model::{ReasonBody, StepBody};
 use crate::error::ApiError;
 use crate::feedback::lifecycle::FeedbackAction;
@@ -20,6 +17,7 @@ use crate::http::etag::IfMatch;
 use crate::http::extract::JsonBody;
 use crate::http::idempotency::{self, IdempotencyKey};
 use crate::http::responses as r;
+use crate::http::step::StepCall;
 
 // A step's result, for the OpenAPI description only; its problems are `r::UpdateProblems`.
 /// The feedback after the step.
@@ -30,24 +28,20 @@ struct StepDone(Feedback);
 
 /// Take the step a body asks for (the action, when it was taken, what it carries), replaying the
 /// first answer to a repeated `Idempotency-Key`.
-#[allow(clippy::too_many_arguments)]
 async fn take<B>(
-    auth: Authorized<AnyRole>,
+    call: StepCall,
     if_match: IfMatch,
-    id: web::Path<String>,
-    key: IdempotencyKey,
     body: JsonBody<B>,
-    db: web::Data<Db>,
-    calendars: web::Data<CalendarCache>,
     asked: impl FnOnce(&B) -> (FeedbackAction, Option<DateTime<Utc>>, Detail),
 ) -> Result<HttpResponse, ApiError>
 where
     B: Validate + DeserializeOwned,
 {
     body.validate()?;
+    let StepCall { auth, id, key, db, calendars } = call;
     let idempotency = key.with_body(body.raw());
     let (action, at, detail) = asked(&body);
-    let (caller, id) = (auth.caller.clone(), id.into_inner());
+    let caller = auth.caller.clone();
     idempotency::write(&db, &auth.id, idempotency, move |conn| {
         let row = service::act(conn, &calendars, &caller, &id, &if_match, action, at, detail)?;
         saved(row, &caller, StatusCode::OK)
@@ -75,16 +69,11 @@ where
 )]
 #[post("/feedback/{id}/process")]
 pub async fn process(
-    auth: Authorized<AnyRole>,
+    call: StepCall,
     if_match: IfMatch,
-    id: web::Path<String>,
-    key: IdempotencyKey,
     body: JsonBody<StepBody>,
-    db: web::Data<Db>,
-    calendars: web::Data<CalendarCache>,
 ) -> Result<HttpResponse, ApiError> {
-    take(auth, if_match, id, key, body, db, calendars, |b| (FeedbackAction::Process, b.at, Detail::None))
-        .await
+    take(call, if_match, body, |b| (FeedbackAction::Process, b.at, Detail::None)).await
 }
 
 /// Answer the feedback: it is resolved.
@@ -109,15 +98,11 @@ pub async fn process(
 )]
 #[post("/feedback/{id}/respond")]
 pub async fn respond(
-    auth: Authorized<AnyRole>,
+    call: StepCall,
     if_match: IfMatch,
-    id: web::Path<String>,
-    key: IdempotencyKey,
     body: JsonBody<RespondBody>,
-    db: web::Data<Db>,
-    calendars: web::Data<CalendarCache>,
 ) -> Result<HttpResponse, ApiError> {
-    take(auth, if_match, id, key, body, db, calendars, |b| {
+    take(call, if_match, body, |b| {
         (FeedbackAction::Respond, b.at, Detail::Response(b.response.trim().to_owned()))
     })
     .await
@@ -145,18 +130,12 @@ pub async fn respond(
 )]
 #[post("/feedback/{id}/reject")]
 pub async fn reject(
-    auth: Authorized<AnyRole>,
+    call: StepCall,
     if_match: IfMatch,
-    id: web::Path<String>,
-    key: IdempotencyKey,
     body: JsonBody<ReasonBody>,
-    db: web::Data<Db>,
-    calendars: web::Data<CalendarCache>,
 ) -> Result<HttpResponse, ApiError> {
-    take(auth, if_match, id, key, body, db, calendars, |b| {
-        (FeedbackAction::Reject, b.at, Detail::Reason(b.reason.trim().to_owned()))
-    })
-    .await
+    take(call, if_match, body, |b| (FeedbackAction::Reject, b.at, Detail::Reason(b.reason.trim().to_owned())))
+        .await
 }
 
 /// Forward feedback outside the agency's competence to the competent agency; its clock starts
@@ -183,15 +162,11 @@ pub async fn reject(
 )]
 #[post("/feedback/{id}/forward")]
 pub async fn forward(
-    auth: Authorized<AnyRole>,
+    call: StepCall,
     if_match: IfMatch,
-    id: web::Path<String>,
-    key: IdempotencyKey,
     body: JsonBody<ForwardBody>,
-    db: web::Data<Db>,
-    calendars: web::Data<CalendarCache>,
 ) -> Result<HttpResponse, ApiError> {
-    take(auth, if_match, id, key, body, db, calendars, |b| {
+    take(call, if_match, body, |b| {
         (
             FeedbackAction::Forward,
             b.at,
@@ -223,14 +198,9 @@ pub async fn forward(
 )]
 #[post("/feedback/{id}/publish")]
 pub async fn publish(
-    auth: Authorized<AnyRole>,
+    call: StepCall,
     if_match: IfMatch,
-    id: web::Path<String>,
-    key: IdempotencyKey,
     body: JsonBody<StepBody>,
-    db: web::Data<Db>,
-    calendars: web::Data<CalendarCache>,
 ) -> Result<HttpResponse, ApiError> {
-    take(auth, if_match, id, key, body, db, calendars, |b| (FeedbackAction::Publish, b.at, Detail::None))
-        .await
+    take(call, if_match, body, |b| (FeedbackAction::Publish, b.at, Detail::None)).await
 }
