@@ -120,9 +120,13 @@
 //! - 6 (financial obligation requested) is never produced: motcua takes the fee at intake and
 //!   has no state in which a dossier waits for a payment.
 
+pub mod fees;
 pub mod mapping;
 pub mod model;
+pub mod people;
 pub mod progress;
 pub mod routes;
+pub mod status;
 pub mod store;
+pub mod supplements;
 pub mod sync;
