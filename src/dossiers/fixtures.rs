@@ -12,7 +12,14 @@ use crate::enums::Channel;
 use crate::error::ApiError;
 
 pub fn caller(role: Role, kind: SubjectKind) -> Caller {
-    Caller { id: format!("{role}-1"), kind, role, agency_id: None, agencies: Vec::new(), personal_data: false }
+    Caller {
+        id: format!("{role}-1"),
+        kind,
+        role,
+        agency_id: None,
+        agencies: Vec::new(),
+        personal_data: false,
+    }
 }
 
 pub fn officer() -> Caller {

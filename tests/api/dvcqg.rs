@@ -107,9 +107,16 @@ async fn an_online_dossier_in_the_portal_shape_at_every_step() {
     assert_eq!(shape["NgayTra"], "20240110150000");
     assert_eq!(shape["NgayTiepNhan"], "20240108090000", "earlier dates stay");
 
-    // The agency's staff read the same shape as the adapter.
-    assert_eq!(portal_shape(&app, &desk.officer, &id).await, shape);
-    assert_eq!(portal_shape(&app, &desk.admin, &id).await, shape);
+    // The agency's staff read the same shape as the adapter, with the contacts it was not granted.
+    assert_eq!(shape["SoDienThoai"], Value::Null);
+    for staff in [&desk.officer, &desk.admin] {
+        let mut theirs = portal_shape(&app, staff, &id).await;
+        assert_eq!(theirs["SoDienThoai"], "0912345678");
+        for field in ["SoGiayToChuHoSo", "SoDienThoai", "Email"] {
+            theirs[field] = Value::Null;
+        }
+        assert_eq!(theirs, shape);
+    }
 }
 
 #[tokio::test]

@@ -404,7 +404,10 @@ pub(super) mod tests {
         );
         assert!(!json.to_string().contains("051090001234"), "no identity number");
         assert!(!json.to_string().contains("0912345678"), "no phone");
-        assert_eq!((&json["SoDienThoai"], &json["Email"]), (&serde_json::Value::Null, &serde_json::Value::Null));
+        assert_eq!(
+            (&json["SoDienThoai"], &json["Email"]),
+            (&serde_json::Value::Null, &serde_json::Value::Null)
+        );
         assert_eq!(json["DanhSachHoSoBoSung"], serde_json::json!([]));
     }
 
