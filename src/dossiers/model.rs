@@ -84,7 +84,8 @@ fn validate_not_blank(text: &str) -> Result<(), ValidationError> {
 }
 
 /// The person or organization the dossier is for (chủ hồ sơ). Identity number and contacts are
-/// personal data: only the agency's staff and the applicant's own account see them.
+/// personal data: only the agency's staff, the applicant's own account and service accounts an
+/// administrator granted `personal_data` (in readings by id, not lists) see them.
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Applicant {
