@@ -32,20 +32,20 @@ fn intake_body(desk: &Desk, channel: &str) -> Value {
     })
 }
 
-async fn act(app: &TestApp, token: &str, id: &str, action: &str, body: Value) -> Value {
+pub(crate) async fn act(app: &TestApp, token: &str, id: &str, action: &str, body: Value) -> Value {
     let response = app.post_as(token, &format!("/api/v1/dossiers/{id}/{action}"), &body).await;
     assert_eq!(response.status(), 200, "{action}");
     response.json().await.unwrap()
 }
 
-async fn portal_shape(app: &TestApp, token: &str, id: &str) -> Value {
+pub(crate) async fn portal_shape(app: &TestApp, token: &str, id: &str) -> Value {
     let response = app.get_as(token, &format!("/api/v1/integrations/dvcqg/dossiers/{id}")).await;
     assert_eq!(response.status(), 200);
     response.json().await.unwrap()
 }
 
 /// An RFC 3339 instant of the API as the portal writes it, in Vietnam time.
-fn vietnam(instant: &Value) -> String {
+pub(crate) fn vietnam(instant: &Value) -> String {
     let parsed = chrono::DateTime::parse_from_rfc3339(instant.as_str().unwrap()).unwrap();
     parsed.with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap()).format("%Y%m%d%H%M%S").to_string()
 }

@@ -5,6 +5,7 @@
 
 use serde_json::{Value, json};
 
+use crate::dvcqg::{act, portal_shape as record, vietnam};
 use crate::helpers::{Desk, TestApp, desk, error_fields, problem, spawn_app, submit_dossier};
 
 fn intake_body(desk: &Desk, channel: &str) -> Value {
@@ -14,18 +15,6 @@ fn intake_body(desk: &Desk, channel: &str) -> Value {
             "phone": "0912345678", "email": "an.nguyen@example.vn"},
         "components": [{"name": "Tờ khai", "digitized": false}],
     })
-}
-
-async fn record(app: &TestApp, token: &str, id: &str) -> Value {
-    let response = app.get_as(token, &format!("/api/v1/integrations/dvcqg/dossiers/{id}")).await;
-    assert_eq!(response.status(), 200);
-    response.json().await.unwrap()
-}
-
-async fn act(app: &TestApp, token: &str, id: &str, action: &str, body: Value) -> Value {
-    let response = app.post_as(token, &format!("/api/v1/dossiers/{id}/{action}"), &body).await;
-    assert_eq!(response.status(), 200, "{action}");
-    response.json().await.unwrap()
 }
 
 /// The audit events a query finds, newest first.
@@ -168,12 +157,6 @@ async fn the_result_delivery_is_chosen_at_intake_and_sent_as_hinh_thuc() {
     let refused = problem(app.post_as(&desk.officer, "/api/v1/dossiers", &bad).await).await;
     assert_eq!(refused["status"], 422);
     assert_eq!(error_fields(&refused), ["result_delivery"]);
-}
-
-/// An RFC 3339 instant of the API as the portal writes it, in Vietnam time.
-fn vietnam(instant: &Value) -> String {
-    let parsed = chrono::DateTime::parse_from_rfc3339(instant.as_str().unwrap()).unwrap();
-    parsed.with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap()).format("%Y%m%d%H%M%S").to_string()
 }
 
 #[tokio::test]
