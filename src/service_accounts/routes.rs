@@ -96,10 +96,10 @@ fn with_etag(
 ///
 /// Administrators only, for agencies all in their scope (422 on `agency_ids` otherwise).
 /// `personal_data` (default false) grants it the applicants' identity numbers and contacts; the
-/// grant is recorded in the audit trail. No
-/// `Idempotency-Key` here: keeping the first response for a repeat would keep the secret in clear
-/// text beside the accounts' hashes. A client that lost the answer lists the accounts by name and
-/// rotates the secret (`POST /service-accounts/{id}/secret`).
+/// grant is recorded in the audit trail. No `Idempotency-Key` here: keeping the first response
+/// for a repeat would keep the secret in clear text beside the accounts' hashes. A client that
+/// lost the answer lists the accounts by name and rotates the secret
+/// (`POST /service-accounts/{id}/secret`).
 #[utoipa::path(
     operation_id = "service_accounts_create",
     tag = "service-accounts",
