@@ -42,6 +42,11 @@ pub enum Action {
     ServiceAccountChanged,
     /// A service account got a secret: at its creation, or a rotation.
     ServiceAccountSecretIssued,
+    /// An administrator granted a service account the applicants' identity numbers and contacts
+    /// (`personal_data`), at its creation or later.
+    ServiceAccountPersonalDataGranted,
+    /// An administrator withdrew that grant.
+    ServiceAccountPersonalDataWithdrawn,
     WebhookCreated,
     WebhookChanged,
     WebhookDeleted,
@@ -71,6 +76,8 @@ impl Action {
             Self::SessionsRevoked => "sessions_revoked",
             Self::ServiceAccountChanged => "service_account_changed",
             Self::ServiceAccountSecretIssued => "service_account_secret_issued",
+            Self::ServiceAccountPersonalDataGranted => "service_account_personal_data_granted",
+            Self::ServiceAccountPersonalDataWithdrawn => "service_account_personal_data_withdrawn",
             Self::WebhookCreated => "webhook_created",
             Self::WebhookChanged => "webhook_changed",
             Self::WebhookDeleted => "webhook_deleted",

@@ -10,7 +10,8 @@
 //! - **What is recorded** ([`Action`]): sign-ins, refused sign-ins (an unknown account, a wrong
 //!   password or secret, an inactive account), a spent refresh token presented again, logouts;
 //!   accounts created, their role, agency, password or active flag changed, sessions ended by an
-//!   administrator; service accounts' secrets issued and bindings changed; webhooks created,
+//!   administrator; service accounts' secrets issued, bindings changed, and the grant of personal
+//!   data given or withdrawn (each its own action, so the trail names it); webhooks created,
 //!   changed, deleted; a dossier read by id, a dossier's file downloaded (from its first byte, as
 //!   the history counts it), by bearer token or signed link; files exported with personal data (a
 //!   report's documents name officers; the trail itself). Not recorded: a sign-in refused by the

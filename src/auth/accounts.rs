@@ -37,6 +37,11 @@ pub struct AccountState {
     pub agency_id: Option<String>,
     /// Service accounts: bound agencies, sorted.
     pub agencies: Vec<String>,
+    /// Service accounts: an admin's grant of personal data. Not in the token: the caller takes it
+    /// from this state, so a grant or its withdrawal holds from the next request (at once on this
+    /// process, which forgets the account when it changes; within the cache's 30 s elsewhere),
+    /// for tokens already issued too.
+    pub personal_data: bool,
 }
 
 impl AccountState {
@@ -142,6 +147,7 @@ pub fn load(conn: &mut DbConnection, kind: SubjectKind, id: &str) -> Result<Opti
                 role: user.role()?,
                 agency_id: user.agency_id,
                 agencies: Vec::new(),
+                personal_data: false,
             }),
             None => None,
         },
@@ -154,6 +160,7 @@ pub fn load(conn: &mut DbConnection, kind: SubjectKind, id: &str) -> Result<Opti
                     role: Role::Integration,
                     agency_id: None,
                     agencies,
+                    personal_data: account.personal_data,
                 })
             }
             None => None,
@@ -191,6 +198,7 @@ mod tests {
                 role: Role::Officer,
                 agency_id: Some("a1".into()),
                 agencies: Vec::new(),
+                personal_data: false,
             }),
             sessions: sessions.iter().map(|s| s.to_string()).collect(),
             read_at: Utc.timestamp_opt(read_at, 0).unwrap(),

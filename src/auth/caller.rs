@@ -32,6 +32,10 @@ pub struct Caller {
     pub agency_id: Option<String>,
     /// Service accounts: the agencies they are bound to.
     pub agencies: Vec<String>,
+    /// Service accounts: whether an admin granted them the applicants' personal data
+    /// (`dossiers::access::sees_personal_data`), as the account is now, not as the token was
+    /// issued. Always false for people, whose role decides.
+    pub personal_data: bool,
 }
 
 impl Caller {
@@ -113,12 +117,14 @@ async fn caller_from(req: HttpRequest) -> Result<Caller, ApiError> {
             "the session has ended (signed out, password changed or sessions revoked) or the account changed since this token was issued (deactivated, or another role or agency); sign in again",
         )));
     }
+    let personal_data = snapshot.state.as_ref().is_some_and(|s| s.personal_data);
     Ok(Caller {
         id: claims.sub,
         kind: claims.kind,
         role: claims.role,
         agency_id: claims.agency_id,
         agencies: claims.agencies,
+        personal_data,
     })
 }
 

@@ -37,6 +37,8 @@ pub struct Service {
     pub name: String,
     pub secret_hash: String,
     pub active: bool,
+    /// An admin's grant to read applicants' identity numbers and contacts.
+    pub personal_data: bool,
 }
 
 /// Usernames compare trimmed and in lower case.

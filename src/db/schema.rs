@@ -41,6 +41,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        personal_data -> Bool,
     }
 }
 
@@ -165,6 +166,9 @@ diesel::table! {
         applicant_notify -> Bool,
         proposal -> Nullable<Text>,
         holder_agency_id -> Nullable<Text>,
+        result_delivery -> Text,
+        appointment_before_supplement -> Nullable<Timestamp>,
+        appointment_after_supplement -> Nullable<Timestamp>,
     }
 }
 

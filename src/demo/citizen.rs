@@ -29,6 +29,7 @@ fn person(id: &str, role: Role, agency_id: Option<&str>) -> Caller {
         role,
         agency_id: agency_id.map(str::to_owned),
         agencies: Vec::new(),
+        personal_data: false,
     }
 }
 
@@ -69,6 +70,7 @@ pub fn journey(
             fee_paid: None,
             submitted_at: None,
             accepted_at: None,
+            result_delivery: Default::default(),
         };
         service::intake(conn, &calendars, &citizen, new)
     };

@@ -66,9 +66,20 @@ pub fn check_held_by(caller: &Caller, action: Action, row: &DossierRow) -> Resul
     })
 }
 
-/// Whether the caller sees personal data: the agency's staff and the applicant's own account;
-/// not service accounts, which forward status, not identities.
+/// Whether the caller sees the applicant's identity number and contacts when it reads one
+/// dossier (its JSON, receipt, forms, the national portal's record; each reading audited with
+/// `personal_fields`): the agency's staff, the applicant's own account, and a service account an
+/// admin granted `personal_data` (an adapter that forwards contacts to the portal). Other
+/// service accounts forward status, not identities.
 pub fn sees_personal_data(caller: &Caller) -> bool {
+    people_see_personal_data(caller) || (caller.role == Role::Integration && caller.personal_data)
+}
+
+/// The agency's staff and the applicant's own account: who sees personal data where the audit
+/// trail does not record the reading (lists of dossiers, worklists, a report's drill-down;
+/// feedback). A service account's grant is for the dossiers it reads one by one, each on the
+/// trail, not for paging through identities.
+pub fn people_see_personal_data(caller: &Caller) -> bool {
     matches!(caller.role, Role::Admin | Role::Leader | Role::Officer | Role::Citizen)
 }
 

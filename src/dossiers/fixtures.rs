@@ -12,7 +12,14 @@ use crate::enums::Channel;
 use crate::error::ApiError;
 
 pub fn caller(role: Role, kind: SubjectKind) -> Caller {
-    Caller { id: format!("{role}-1"), kind, role, agency_id: None, agencies: Vec::new() }
+    Caller {
+        id: format!("{role}-1"),
+        kind,
+        role,
+        agency_id: None,
+        agencies: Vec::new(),
+        personal_data: false,
+    }
 }
 
 pub fn officer() -> Caller {
@@ -43,6 +50,7 @@ pub fn new(channel: Channel) -> NewDossier {
         external_ref: None,
         submitted_at: None,
         accepted_at: None,
+        result_delivery: Default::default(),
     }
 }
 

@@ -201,6 +201,9 @@ pub fn row(
         // Stamped by `store` on every write.
         last_event_at: None,
         applicant_notify: applicant.notify,
+        result_delivery: new.result_delivery.as_str().to_owned(),
+        appointment_before_supplement: None,
+        appointment_after_supplement: None,
         proposal: None,
         holder_agency_id: None,
         assignee_id: None,

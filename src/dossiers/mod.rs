@@ -21,8 +21,10 @@
 //!   or send back the results proposed on their own agency's dossiers; service
 //!   accounts and admins may do everything within their agencies, and alone may import history
 //!   (`submitted_at`, `accepted_at`, `at`).
-//! - Identity numbers and contacts are shown to the agency's staff and the applicant, not to
-//!   service accounts, and never appear in outbox events or logs.
+//! - Identity numbers and contacts are shown to the agency's staff and the applicant, to service
+//!   accounts only if an administrator granted them `personal_data` and only in readings by id
+//!   (each on the audit trail; `access::sees_personal_data`), and never appear in outbox events
+//!   or logs.
 //! - The leader's approval (`requires_approval`): the proposal is kept on the row apart from the
 //!   result, so that nothing the report reads moves before the approval; the resolution is the
 //!   approval's instant and the proposing officer answers for digitization (docs/lifecycle.md).

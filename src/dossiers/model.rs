@@ -34,6 +34,20 @@ pub enum Outcome {
     Refused,
 }
 
+/// How the result reaches the applicant (the portal's `HinhThuc`): chosen at intake, at the desk
+/// unless the applicant asks otherwise (and for dossiers from before it was recorded).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ResultDelivery {
+    /// Collected at the one-stop desk (trả tại Bộ phận Một cửa).
+    #[default]
+    Desk,
+    /// Sent by public postal service (bưu chính công ích).
+    Post,
+    /// Delivered electronically (the signed result file, online).
+    Online,
+}
+
 /// An online submission is answered (accepted, returned for supplement or refused) within 8
 /// working hours of reaching the system (the seed's task 3; Decree 107/2021/NĐ-CP).
 pub const ANSWER_WITHIN_MINUTES: i64 = 8 * 60;
@@ -41,6 +55,7 @@ pub const ANSWER_WITHIN_MINUTES: i64 = 8 * 60;
 text_enum!(ApplicantKind { Citizen => "citizen", Organization => "organization" });
 text_enum!(PaymentMethod { Online => "online", Cash => "cash", Transfer => "transfer" });
 text_enum!(Outcome { Approved => "approved", Refused => "refused" });
+text_enum!(ResultDelivery { Desk => "desk", Post => "post", Online => "online" });
 
 /// An identity number: a person's 9 digits (old CMND) or 12 (CCCD), an organization's tax code
 /// of 10 or 13 digits. Which of them fits the applicant's kind is checked at intake.
@@ -69,7 +84,8 @@ fn validate_not_blank(text: &str) -> Result<(), ValidationError> {
 }
 
 /// The person or organization the dossier is for (chủ hồ sơ). Identity number and contacts are
-/// personal data: only the agency's staff and the applicant's own account see them.
+/// personal data: only the agency's staff, the applicant's own account and service accounts an
+/// administrator granted `personal_data` (in readings by id, not lists) see them.
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Applicant {
@@ -164,6 +180,9 @@ pub struct NewDossier {
     /// Import only: when it was officially received.
     #[validate(custom(function = "crate::clock::validate_instant"))]
     pub accepted_at: Option<DateTime<Utc>>,
+    /// How the applicant wants the result: `desk` (the default), `post` or `online`.
+    #[serde(default)]
+    pub result_delivery: ResultDelivery,
 }
 
 /// Common to every action: when it happened (import only) and a note for the history.

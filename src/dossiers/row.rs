@@ -60,6 +60,14 @@ pub struct DossierRow {
     /// The agency the dossier was sent on to (liên thông) and that holds it now; None: its
     /// reception agency (`agency_id`).
     pub holder_agency_id: Option<String>,
+    /// How the result reaches the applicant (`model::ResultDelivery`).
+    pub result_delivery: String,
+    /// The appointment in force when the supplement was requested (None: none yet, or no
+    /// supplement); at most one supplement per dossier (rule `supplement_once`).
+    pub appointment_before_supplement: Option<NaiveDateTime>,
+    /// The appointment the received supplement set when it restarted the clock; None while the
+    /// supplement is awaited, or when it came before acceptance (no clock ran).
+    pub appointment_after_supplement: Option<NaiveDateTime>,
 }
 
 impl DossierRow {

@@ -259,7 +259,12 @@ pub fn apply(
                 row.received_by = Some(by.id.clone());
             }
         }
-        Change::Supplement { components } => supplement(row, components, due.map(clock::to_db))?,
+        Change::Supplement { components } => {
+            supplement(row, components, due.map(clock::to_db))?;
+            // The portal's NgayHenTraMoi: the appointment the restarted clock set (none before
+            // acceptance, when no clock ran).
+            row.appointment_after_supplement = due.and(row.appointment_at);
+        }
         Change::Assign { user_id } => row.assignee_id = Some(user_id),
         Change::Resolve { outcome, result_digitized, resolving_agency_id } => {
             let proposal = Proposal {
@@ -289,6 +294,8 @@ pub fn apply(
         Change::Return => row.returned_at = Some(at_db),
         Change::RequestSupplement { reason } => {
             row.supplement_requested_at = Some(at_db);
+            // The portal's NgayHenTraTruoc: the appointment in force when it was asked for.
+            row.appointment_before_supplement = row.appointment_at;
             note = Some(reason);
         }
         Change::Withdraw { reason } => {
@@ -448,6 +455,7 @@ mod tests {
             Some(clock::to_db(promised)),
             "the apology's later promise stands"
         );
+        assert_eq!(dossier.appointment_after_supplement, dossier.appointment_at, "kept for the portal");
     }
 
     #[test]

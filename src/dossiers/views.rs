@@ -1,14 +1,16 @@
-//! The dossier as the API shows it: to whom (personal data only to the agency's staff and the
-//! applicant), its ETag, its history, the receipt slip and the public lookup. Each view is built
+//! The dossier as the API shows it: to whom (personal data only to the agency's staff, the
+//! applicant, and service accounts an admin granted it, in the audited reads of one dossier), its ETag, its history, the receipt slip and the public lookup. Each view is built
 //! from the stored row here, so the SQL and the JSON shape can change apart.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::access::sees_personal_data;
+use super::access::{people_see_personal_data, sees_personal_data};
 use super::lifecycle::Status;
-use super::model::{Applicant, ApplicantKind, DossierComponent, FeePayment, Outcome, PaymentMethod};
+use super::model::{
+    Applicant, ApplicantKind, DossierComponent, FeePayment, Outcome, PaymentMethod, ResultDelivery,
+};
 use super::row::DossierRow;
 use super::steps::Proposal;
 use crate::auth::caller::Caller;
@@ -29,6 +31,8 @@ pub struct Dossier {
     pub channel: Channel,
     pub status: Status,
     pub applicant: Applicant,
+    /// How the result reaches the applicant: at the desk, by post, or online.
+    pub result_delivery: ResultDelivery,
     pub components: Vec<DossierComponent>,
     /// The procedure's fee at intake (VND).
     pub fee: i64,
@@ -149,10 +153,21 @@ pub fn etag(row: &DossierRow) -> String {
     format!("\"{}-v{}\"", &row.id[..row.id.len().min(8)], row.version)
 }
 
-/// The dossier as the API shows it to this caller.
+/// The dossier as `GET /dossiers/{id}` shows it to this caller, a reading the audit trail records
+/// (`access::sees_personal_data`).
+pub fn read(row: DossierRow, caller: &Caller) -> Result<Dossier, ApiError> {
+    shown(row, sees_personal_data(caller))
+}
+
+/// The dossier as a write answers it: a service account's grant of personal data does not reach
+/// these answers, which are not readings on the trail; it reads the contacts by id.
 pub fn dossier(row: DossierRow, caller: &Caller) -> Result<Dossier, ApiError> {
+    shown(row, people_see_personal_data(caller))
+}
+
+/// The dossier, with the applicant's identity number and contacts when `personal`.
+fn shown(row: DossierRow, personal: bool) -> Result<Dossier, ApiError> {
     let status = Status::from_db(&row.status)?;
-    let personal = sees_personal_data(caller);
     let fee_paid = match (row.payment_method.as_deref(), row.payment_amount) {
         (Some(method), Some(amount)) => Some(FeePayment { method: PaymentMethod::from_db(method)?, amount }),
         _ => None,
@@ -162,6 +177,7 @@ pub fn dossier(row: DossierRow, caller: &Caller) -> Result<Dossier, ApiError> {
     Ok(Dossier {
         overdue: status.is_open() && row.due_at.is_some_and(|d| d.and_utc() < clock::now()),
         channel: Channel::from_db(&row.channel)?,
+        result_delivery: ResultDelivery::from_db(&row.result_delivery)?,
         status,
         applicant: Applicant {
             kind: ApplicantKind::from_db(&row.applicant_kind)?,
@@ -206,9 +222,11 @@ pub fn dossier(row: DossierRow, caller: &Caller) -> Result<Dossier, ApiError> {
     })
 }
 
-/// Each dossier as the caller sees it.
+/// Each dossier as the caller sees it in a list: a service account's grant of personal data does
+/// not reach lists, whose reading the audit trail does not record (`access::people_see_personal_data`).
 pub fn dossiers(rows: Vec<DossierRow>, caller: &Caller) -> Result<Vec<Dossier>, ApiError> {
-    rows.into_iter().map(|row| dossier(row, caller)).collect()
+    let personal = people_see_personal_data(caller);
+    rows.into_iter().map(|row| shown(row, personal)).collect()
 }
 
 /// Whether a step's note is said to the applicant (a reason they are given) rather than an

@@ -377,7 +377,9 @@ pub fn etag(row: &FeedbackRow) -> String {
 
 pub fn to_api(row: FeedbackRow, caller: &Caller) -> Result<Feedback, ApiError> {
     let status = FeedbackStatus::from_db(&row.status)?;
-    let personal = crate::dossiers::access::sees_personal_data(caller);
+    // People only: a service account's grant of personal data is about dossiers' applicants, and
+    // feedback reads are not on the audit trail.
+    let personal = crate::dossiers::access::people_see_personal_data(caller);
     Ok(Feedback {
         overdue: matches!(status, FeedbackStatus::Received | FeedbackStatus::Processing)
             && row.due_at.and_utc() < clock::now(),

@@ -227,6 +227,9 @@ fn row(rng: &mut StdRng, timeline: &Timeline, intake: Intake, steps: &Steps, seq
         applicant_notify: true,
         proposal: None,
         holder_agency_id: None,
+        result_delivery: "desk".into(),
+        appointment_before_supplement: None,
+        appointment_after_supplement: None,
     };
     row.last_event_at = Some(row.last_event());
     row

@@ -196,6 +196,7 @@ labelled!(AuditAction, &[
     AuditAction::UserCreated, AuditAction::UserRoleChanged, AuditAction::UserAgencyChanged,
     AuditAction::PasswordChanged, AuditAction::UserDeactivated, AuditAction::UserReactivated,
     AuditAction::SessionsRevoked, AuditAction::ServiceAccountChanged, AuditAction::ServiceAccountSecretIssued,
+    AuditAction::ServiceAccountPersonalDataGranted, AuditAction::ServiceAccountPersonalDataWithdrawn,
     AuditAction::WebhookCreated, AuditAction::WebhookChanged, AuditAction::WebhookDeleted,
     AuditAction::DossierRead, AuditAction::DossierFileRead, AuditAction::Export,
 ], {
@@ -212,6 +213,8 @@ labelled!(AuditAction, &[
     SessionsRevoked => ("Chấm dứt mọi phiên đăng nhập", "Every session ended"),
     ServiceAccountChanged => ("Thay đổi tài khoản tích hợp", "Service account changed"),
     ServiceAccountSecretIssued => ("Cấp khóa bí mật cho tài khoản tích hợp", "Service account secret issued"),
+    ServiceAccountPersonalDataGranted => ("Cấp quyền xem dữ liệu cá nhân cho tài khoản tích hợp", "Service account granted personal data"),
+    ServiceAccountPersonalDataWithdrawn => ("Thu hồi quyền xem dữ liệu cá nhân của tài khoản tích hợp", "Service account's personal data withdrawn"),
     WebhookCreated => ("Tạo đăng ký webhook", "Webhook created"),
     WebhookChanged => ("Thay đổi đăng ký webhook", "Webhook changed"),
     WebhookDeleted => ("Xóa đăng ký webhook", "Webhook deleted"),

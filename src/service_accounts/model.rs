@@ -17,6 +17,7 @@ pub struct ServiceAccountRow {
     pub active: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub personal_data: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -30,6 +31,10 @@ pub struct ServiceAccount {
     /// The agencies whose records the account may see and change.
     pub agency_ids: Vec<String>,
     pub active: bool,
+    /// Whether an administrator granted it the applicants' identity numbers and contacts: in the
+    /// national portal's record and in the dossiers it reads by id (each reading audited), never in
+    /// lists. Granting and withdrawing it are audited and hold at once for issued tokens.
+    pub personal_data: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -42,6 +47,7 @@ impl ServiceAccount {
             name: row.name,
             agency_ids,
             active: row.active,
+            personal_data: row.personal_data,
             created_at: clock::from_db(row.created_at),
             updated_at: clock::from_db(row.updated_at),
         }
@@ -66,6 +72,9 @@ pub struct NewServiceAccount {
     pub name: String,
     #[validate(length(min = 1, max = 500))]
     pub agency_ids: Vec<String>,
+    /// Grant the applicants' identity numbers and contacts (default false).
+    #[serde(default)]
+    pub personal_data: bool,
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -78,4 +87,6 @@ pub struct ServiceAccountPatch {
     pub active: Option<bool>,
     #[validate(length(min = 1, max = 500))]
     pub agency_ids: Option<Vec<String>>,
+    /// Grant (true) or withdraw (false) the applicants' identity numbers and contacts.
+    pub personal_data: Option<bool>,
 }

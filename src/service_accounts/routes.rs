@@ -32,6 +32,12 @@ fn about(event: Event, account_id: &str, agency_ids: &[String]) -> Event {
     event.about(SubjectType::ServiceAccount, account_id).in_agency(agency_ids.first().cloned())
 }
 
+/// The grant of personal data given or withdrawn: its own action, and the flag as it now stands.
+fn grant_event(event: Event, account_id: &str, agency_ids: &[String]) -> Event {
+    let granted = event.action == Action::ServiceAccountPersonalDataGranted;
+    about(event, account_id, agency_ids).with(serde_json::json!({"personal_data": granted}))
+}
+
 fn ids(bound: &[(String, String)]) -> Vec<String> {
     bound.iter().map(|(id, _)| id.clone()).collect()
 }
@@ -88,10 +94,12 @@ fn with_etag(
 
 /// Create a service account bound to agencies; the response carries the secret, once.
 ///
-/// Administrators only, for agencies all in their scope (422 on `agency_ids` otherwise). No
-/// `Idempotency-Key` here: keeping the first response for a repeat would keep the secret in clear
-/// text beside the accounts' hashes. A client that lost the answer lists the accounts by name and
-/// rotates the secret (`POST /service-accounts/{id}/secret`).
+/// Administrators only, for agencies all in their scope (422 on `agency_ids` otherwise).
+/// `personal_data` (default false) grants it the applicants' identity numbers and contacts; the
+/// grant is recorded in the audit trail. No `Idempotency-Key` here: keeping the first response
+/// for a repeat would keep the secret in clear text beside the accounts' hashes. A client that
+/// lost the answer lists the accounts by name and rotates the secret
+/// (`POST /service-accounts/{id}/secret`).
 #[utoipa::path(
     operation_id = "service_accounts_create",
     tag = "service-accounts",
@@ -112,6 +120,7 @@ pub async fn create_service_account(
     let secret_hash = hash_secret(secret.clone()).await?;
     let scope = auth.scope();
     let issued = witness.by(&auth, Action::ServiceAccountSecretIssued);
+    let granted = witness.by(&auth, Action::ServiceAccountPersonalDataGranted);
     let account = db
         .write(move |conn| {
             let agency_ids = check_agencies(conn, &scope, &body.agency_ids)?;
@@ -124,11 +133,15 @@ pub async fn create_service_account(
                 active: true,
                 created_at: now,
                 updated_at: now,
+                personal_data: body.personal_data,
             };
             store::insert(conn, &row)?;
             store::bind(conn, &row.id, &agency_ids)?;
             let details = serde_json::json!({"created": true, "agency_ids": agency_ids});
             audit::record(conn, about(issued, &row.id, &agency_ids).with(details))?;
+            if row.personal_data {
+                audit::record(conn, grant_event(granted, &row.id, &agency_ids))?;
+            }
             Ok(ServiceAccount::from_row(row, agency_ids))
         })
         .await?;
@@ -225,11 +238,12 @@ pub async fn get_service_account(
     Ok(with_etag(&mut HttpResponse::Ok(), &account, &account))
 }
 
-/// Rename, deactivate or re-bind a service account.
+/// Rename, deactivate or re-bind a service account, or grant or withdraw its `personal_data`.
 ///
 /// Administrators only, for an account whose agencies all lie in their scope (404 otherwise), and
 /// new agencies in it too (422); `If-Match` guards against lost updates (412). Deactivating it ends
-/// its tokens at once.
+/// its tokens at once; granting or withdrawing `personal_data` holds at once for the tokens it
+/// already has, and is recorded in the audit trail under its own action.
 #[utoipa::path(
     operation_id = "service_accounts_update",
     tag = "service-accounts",
@@ -255,10 +269,12 @@ pub async fn update_service_account(
     patch.validate()?;
     let scope = auth.scope();
     let changed = witness.by(&auth, Action::ServiceAccountChanged);
+    let granted = witness.by(&auth, Action::ServiceAccountPersonalDataGranted);
+    let withdrawn = witness.by(&auth, Action::ServiceAccountPersonalDataWithdrawn);
     let account = db
         .write(move |conn| {
             let (mut row, mut agency_ids) = load_visible(conn, &scope, &id)?;
-            let before = (row.active, agency_ids.clone());
+            let before = (row.active, agency_ids.clone(), row.personal_data);
             if_match.check(&etag(&row.id, clock::from_db(row.updated_at)))?;
             if let Some(requested) = &patch.agency_ids {
                 agency_ids = check_agencies(conn, &scope, requested)?;
@@ -269,6 +285,9 @@ pub async fn update_service_account(
             }
             if let Some(active) = patch.active {
                 row.active = active;
+            }
+            if let Some(personal_data) = patch.personal_data {
+                row.personal_data = personal_data;
             }
             row.updated_at = clock::to_db(clock::now());
             store::update(conn, &row)?;
@@ -282,6 +301,11 @@ pub async fn update_service_account(
             }
             if !details.is_empty() {
                 audit::record(conn, about(changed, &row.id, &agency_ids).with(details.into()))?;
+            }
+            // The grant of personal data has its own actions, so that the trail names it.
+            if before.2 != row.personal_data {
+                let event = if row.personal_data { granted } else { withdrawn };
+                audit::record(conn, grant_event(event, &row.id, &agency_ids))?;
             }
             Ok(ServiceAccount::from_row(row, agency_ids))
         })

@@ -80,6 +80,7 @@ pub fn update(conn: &mut DbConnection, row: &ServiceAccountRow) -> QueryResult<(
         .set((
             service_accounts::name.eq(&row.name),
             service_accounts::active.eq(row.active),
+            service_accounts::personal_data.eq(row.personal_data),
             service_accounts::secret_hash.eq(&row.secret_hash),
             service_accounts::updated_at.eq(row.updated_at),
         ))

@@ -32,20 +32,20 @@ fn intake_body(desk: &Desk, channel: &str) -> Value {
     })
 }
 
-async fn act(app: &TestApp, token: &str, id: &str, action: &str, body: Value) -> Value {
+pub(crate) async fn act(app: &TestApp, token: &str, id: &str, action: &str, body: Value) -> Value {
     let response = app.post_as(token, &format!("/api/v1/dossiers/{id}/{action}"), &body).await;
     assert_eq!(response.status(), 200, "{action}");
     response.json().await.unwrap()
 }
 
-async fn portal_shape(app: &TestApp, token: &str, id: &str) -> Value {
+pub(crate) async fn portal_shape(app: &TestApp, token: &str, id: &str) -> Value {
     let response = app.get_as(token, &format!("/api/v1/integrations/dvcqg/dossiers/{id}")).await;
     assert_eq!(response.status(), 200);
     response.json().await.unwrap()
 }
 
 /// An RFC 3339 instant of the API as the portal writes it, in Vietnam time.
-fn vietnam(instant: &Value) -> String {
+pub(crate) fn vietnam(instant: &Value) -> String {
     let parsed = chrono::DateTime::parse_from_rfc3339(instant.as_str().unwrap()).unwrap();
     parsed.with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap()).format("%Y%m%d%H%M%S").to_string()
 }
@@ -107,9 +107,16 @@ async fn an_online_dossier_in_the_portal_shape_at_every_step() {
     assert_eq!(shape["NgayTra"], "20240110150000");
     assert_eq!(shape["NgayTiepNhan"], "20240108090000", "earlier dates stay");
 
-    // The agency's staff read the same shape as the adapter.
-    assert_eq!(portal_shape(&app, &desk.officer, &id).await, shape);
-    assert_eq!(portal_shape(&app, &desk.admin, &id).await, shape);
+    // The agency's staff read the same shape as the adapter, with the contacts it was not granted.
+    assert_eq!(shape["SoDienThoai"], Value::Null);
+    for staff in [&desk.officer, &desk.admin] {
+        let mut theirs = portal_shape(&app, staff, &id).await;
+        assert_eq!(theirs["SoDienThoai"], "0912345678");
+        for field in ["SoGiayToChuHoSo", "SoDienThoai", "Email"] {
+            theirs[field] = Value::Null;
+        }
+        assert_eq!(theirs, shape);
+    }
 }
 
 #[tokio::test]

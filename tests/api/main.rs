@@ -12,6 +12,7 @@ mod contract;
 mod dossiers;
 mod drilldown;
 mod dvcqg;
+mod dvcqg_record;
 mod feedback;
 mod files;
 mod forms;

@@ -72,6 +72,7 @@ pub fn portal_account(
         active: true,
         created_at: now,
         updated_at: now,
+        personal_data: false,
     };
     service_accounts::insert(conn, &row)?;
     service_accounts::bind(conn, &row.id, &[commune.to_owned()])?;
@@ -107,6 +108,7 @@ impl Replay<'_> {
             role: Role::Officer,
             agency_id: Some(self.cast.commune.clone()),
             agencies: Vec::new(),
+            personal_data: false,
         }
     }
 
@@ -117,6 +119,7 @@ impl Replay<'_> {
             role: Role::Integration,
             agency_id: None,
             agencies: vec![self.cast.commune.clone()],
+            personal_data: false,
         }
     }
 
@@ -181,6 +184,7 @@ impl Replay<'_> {
             external_ref: (channel == Channel::Online).then(|| format!("G22.{:06}", self.sequence)),
             submitted_at: None,
             accepted_at: None,
+            result_delivery: Default::default(),
         };
         dossiers::intake(self.conn, &self.calendars, by, new)
     }

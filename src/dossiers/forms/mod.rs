@@ -9,7 +9,8 @@
 //! supplement was requested, 03 once it was refused at reception, 04 once the desk apologized.
 //! Otherwise the answer is a 409 naming the rule. The reasons printed are the ones recorded
 //! with the step (the history's note); a form shows only what its reader may read (contacts to
-//! the agency's staff and the applicant; officers' internal notes not to the applicant).
+//! the agency's staff, the applicant and a service account granted `personal_data`; officers'
+//! internal notes not to the applicant).
 
 mod apology;
 mod control_sheet;

@@ -25,8 +25,8 @@ use crate::records::history::{self, Trail};
 ///
 /// Staff and service accounts for a dossier of an agency in their scope, a citizen for their own;
 /// any other answers 404, as a missing one does. The identity number and contacts are shown to the
-/// agency's staff and the applicant only, never to service accounts. The reading is recorded in the
-/// audit trail.
+/// agency's staff, the applicant, and service accounts an administrator granted `personal_data`
+/// (not to other service accounts, nor in lists). The reading is recorded in the audit trail.
 #[utoipa::path(
     operation_id = "dossiers_get",
     tag = "dossiers",
@@ -52,7 +52,7 @@ pub async fn get_dossier(
         .about(SubjectType::Dossier, &row.id)
         .in_agency(Some(row.agency_id.clone()))
         .with(serde_json::json!({"view": "dossier", "personal_fields": sees_personal_data(&auth)}));
-    let response = etag::respond(StatusCode::OK, &views::etag(&row), &views::dossier(row, &auth)?)?;
+    let response = etag::respond(StatusCode::OK, &views::etag(&row), &views::read(row, &auth)?)?;
     witness.saw(read);
     Ok(response)
 }

@@ -2,61 +2,15 @@
 
 use chrono::NaiveDateTime;
 
-use super::model::{DvcqgDossier, PortalFee, ResultPaper, SubmittedFile};
+use super::fees::fees;
+use super::model::{DvcqgDossier, ResultPaper, SubmittedFile};
 use crate::clock::vietnam;
 use crate::dossiers::lifecycle::Status;
-use crate::dossiers::model::{ApplicantKind, DossierComponent, PaymentMethod};
+use crate::dossiers::model::{ApplicantKind, DossierComponent, PaymentMethod, ResultDelivery};
 use crate::dossiers::row::DossierRow;
 use crate::enums::Channel;
 
-/// The portal's dossier status codes (domain.md, "The national portal's status codes").
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-pub enum PortalStatus {
-    /// Mới đăng ký.
-    NewlyRegistered = 1,
-    /// Được tiếp nhận.
-    Received = 2,
-    /// Không được tiếp nhận.
-    NotReceived = 3,
-    /// Đang xử lý.
-    Processing = 4,
-    /// Yêu cầu bổ sung giấy tờ.
-    SupplementRequested = 5,
-    /// Yêu cầu thực hiện nghĩa vụ tài chính: motcua takes the fee at intake, never produced.
-    FinancialObligationRequested = 6,
-    /// Công dân yêu cầu rút hồ sơ: a withdrawal takes effect at once in motcua, never produced.
-    WithdrawalRequested = 7,
-    /// Dừng xử lý.
-    Stopped = 8,
-    /// Đã xử lý xong.
-    Processed = 9,
-    /// Đã trả kết quả.
-    ResultReturned = 10,
-}
-
-impl PortalStatus {
-    pub fn code(self) -> u8 {
-        self as u8
-    }
-}
-
-/// The portal's status of a dossier in `status`; `assigned` says whether an officer has been
-/// assigned to it (the desk has handed it on for processing).
-pub fn portal_status(status: Status, assigned: bool) -> PortalStatus {
-    match status {
-        Status::Submitted => PortalStatus::NewlyRegistered,
-        Status::Processing if assigned => PortalStatus::Processing,
-        Status::Processing => PortalStatus::Received,
-        // The leader's approval is part of the processing.
-        Status::AwaitingApproval => PortalStatus::Processing,
-        Status::SupplementRequested => PortalStatus::SupplementRequested,
-        Status::Rejected => PortalStatus::NotReceived,
-        Status::Withdrawn => PortalStatus::Stopped,
-        Status::Resolved => PortalStatus::Processed,
-        Status::Returned => PortalStatus::ResultReturned,
-    }
-}
+pub use super::status::{PortalStatus, portal_status};
 
 /// `KenhThucHien`: 1 direct, 2 online, 3 public postal service.
 pub fn channel_code(channel: Channel) -> u8 {
@@ -82,7 +36,17 @@ pub fn portal_date(stored: NaiveDateTime) -> String {
     stored.and_utc().with_timezone(&vietnam()).format("%Y%m%d%H%M%S").to_string()
 }
 
-fn flag(value: bool) -> u8 {
+/// `HinhThuc`: 0 the result is handed over at the desk, 1 sent by public postal service. The
+/// portal knows no third way: an electronic result is 0, as OpenCPS sends every dossier that is
+/// not posted, and its files go in `DanhSachGiayToKetQua`.
+pub fn delivery_code(delivery: ResultDelivery) -> u8 {
+    match delivery {
+        ResultDelivery::Desk | ResultDelivery::Online => 0,
+        ResultDelivery::Post => 1,
+    }
+}
+
+pub(super) fn flag(value: bool) -> u8 {
     u8::from(value)
 }
 
@@ -123,23 +87,9 @@ pub fn summary_line(procedure: &str, applicant: &str) -> String {
     format!("{procedure}: {applicant}")
 }
 
-/// `DanhSachLePhi`: the procedure's fee as the dossier carries it (motcua keeps one fee per
-/// procedure, taken at intake), with how it was paid; empty when there is no fee and nothing
-/// was paid.
-pub fn fees(row: &DossierRow) -> anyhow::Result<Vec<PortalFee>> {
-    let method = row.payment_method.as_deref().map(PaymentMethod::from_db).transpose()?;
-    if row.fee == 0 && method.is_none() {
-        return Ok(Vec::new());
-    }
-    Ok(vec![PortalFee {
-        ten_phi_le_phi: "Lệ phí".to_owned(),
-        so_tien: row.payment_amount.unwrap_or(row.fee),
-        da_thanh_toan: flag(method.is_some()),
-        hinh_thuc_thu: method.map(|m| m.as_str().to_owned()),
-    }])
-}
-
-/// The dossier in the portal's shape. Fails only on text in the row that no version of motcua
+/// The dossier in the portal's shape, from the row alone: the applicant's identity number and
+/// contacts are left null (`people::reveal` fills them for a caller granted them) and the
+/// supplements empty (`supplements::requests` reads them from the history). Fails only on text in the row that no version of motcua
 /// writes (an unknown status, channel or applicant kind, components that are not JSON).
 pub fn to_portal(
     row: &DossierRow,
@@ -188,6 +138,11 @@ pub fn to_portal(
         trich_yeu_ho_so: summary_line(procedure.name, &row.applicant_name),
         don_vi_xu_ly: agency.handling.to_owned(),
         chu_ho_so: row.applicant_name.clone(),
+        // Filled by `people::reveal` for a caller granted personal data.
+        so_giay_to_chu_ho_so: None,
+        so_dien_thoai: None,
+        email: None,
+        hinh_thuc: delivery_code(ResultDelivery::from_db(&row.result_delivery)?),
         loai_doi_tuong: applicant_code(ApplicantKind::from_db(&row.applicant_kind)?),
         ngay_nop_ho_so: portal_date(row.submitted_at),
         ngay_tiep_nhan: row.accepted_at.map(portal_date),
@@ -201,6 +156,8 @@ pub fn to_portal(
         danh_sach_le_phi: fees(row)?,
         tai_lieu_nop: submitted,
         danh_sach_giay_to_ket_qua: results,
+        // From the history, by `supplements::requests`.
+        danh_sach_ho_so_bo_sung: Vec::new(),
         id: row.id.clone(),
         external_ref: row.external_ref.clone(),
         version: row.version,
@@ -209,7 +166,7 @@ pub fn to_portal(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use chrono::NaiveDate;
 
     use super::*;
@@ -218,7 +175,7 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, min, s).unwrap()
     }
 
-    fn row() -> DossierRow {
+    pub(in super::super) fn row() -> DossierRow {
         let submitted = at(2024, 1, 5, 1, 30, 0);
         DossierRow {
             id: "d-1".into(),
@@ -267,10 +224,13 @@ mod tests {
             applicant_notify: true,
             proposal: None,
             holder_agency_id: None,
+            result_delivery: "desk".into(),
+            appointment_before_supplement: None,
+            appointment_after_supplement: None,
         }
     }
 
-    const PROCEDURE: Procedure<'static> = Procedure {
+    pub(in super::super) const PROCEDURE: Procedure<'static> = Procedure {
         code: "1.001193",
         name: "Thủ tục đăng ký khai sinh",
         field_code: "G09-TP04",
@@ -280,35 +240,8 @@ mod tests {
     const AGENCY: Agency<'static> =
         Agency { code: "P01.C01", name: "UBND xã Tỉnh Châu", handling: "UBND xã Tỉnh Châu" };
 
-    fn map(row: &DossierRow) -> DvcqgDossier {
+    pub(in super::super) fn map(row: &DossierRow) -> DvcqgDossier {
         to_portal(row, PROCEDURE, AGENCY, &[]).unwrap()
-    }
-
-    /// Every status of the lifecycle, unassigned and assigned, and its portal code. The table is
-    /// the specification; the match in `portal_status` must agree with it.
-    #[test]
-    fn every_status_has_its_portal_code() {
-        #[rustfmt::skip]
-        let table: &[(Status, u8, u8)] = &[
-            //  motcua status                unassigned  assigned
-            (Status::Submitted,              1,          1),  // newly registered, awaiting receipt
-            (Status::Processing,             2,          4),  // received; processing once handed on
-            (Status::SupplementRequested,    5,          5),  // supplement requested
-            (Status::AwaitingApproval,       4,          4),  // processing: the leader approves
-            (Status::Rejected,               3,          3),  // not received
-            (Status::Withdrawn,              8,          8),  // stopped
-            (Status::Resolved,               9,          9),  // processed
-            (Status::Returned,               10,         10), // result returned
-        ];
-        assert_eq!(table.len(), Status::ALL.len(), "every status is in the table");
-        for status in Status::ALL {
-            let (_, unassigned, assigned) =
-                table.iter().find(|(s, _, _)| *s == status).unwrap_or_else(|| panic!("{status:?} missing"));
-            assert_eq!(portal_status(status, false).code(), *unassigned, "{status:?}");
-            assert_eq!(portal_status(status, true).code(), *assigned, "{status:?} assigned");
-        }
-        assert_eq!(PortalStatus::FinancialObligationRequested.code(), 6);
-        assert_eq!(PortalStatus::WithdrawalRequested.code(), 7);
     }
 
     #[test]
@@ -319,6 +252,19 @@ mod tests {
         row.assignee_id = Some("u-1".into());
         assert_eq!(map(&row).trang_thai_ho_so, 4);
         row.status = "nonsense".into();
+        assert!(to_portal(&row, PROCEDURE, AGENCY, &[]).is_err());
+    }
+
+    #[test]
+    fn result_delivery_codes() {
+        assert_eq!(delivery_code(ResultDelivery::Desk), 0);
+        assert_eq!(delivery_code(ResultDelivery::Post), 1);
+        assert_eq!(delivery_code(ResultDelivery::Online), 0, "the portal has no electronic code");
+        let mut row = row();
+        assert_eq!(map(&row).hinh_thuc, 0, "at the desk by default");
+        row.result_delivery = "post".into();
+        assert_eq!(map(&row).hinh_thuc, 1);
+        row.result_delivery = "pigeon".into();
         assert!(to_portal(&row, PROCEDURE, AGENCY, &[]).is_err());
     }
 
@@ -426,6 +372,11 @@ mod tests {
             "DanhSachLePhi",
             "TaiLieuNop",
             "DanhSachGiayToKetQua",
+            "SoGiayToChuHoSo",
+            "SoDienThoai",
+            "Email",
+            "HinhThuc",
+            "DanhSachHoSoBoSung",
             "id",
             "external_ref",
             "version",
@@ -452,26 +403,12 @@ mod tests {
             (&serde_json::json!([]), &serde_json::json!([]))
         );
         assert!(!json.to_string().contains("051090001234"), "no identity number");
-    }
-
-    #[test]
-    fn fees_and_how_they_were_paid() {
-        let mut row = row();
-        row.fee = 8_000;
-        let fees = serde_json::to_value(map(&row).danh_sach_le_phi).unwrap();
+        assert!(!json.to_string().contains("0912345678"), "no phone");
         assert_eq!(
-            fees,
-            serde_json::json!([{"TenPhiLePhi": "Lệ phí", "SoTien": 8000, "DaThanhToan": 0, "HinhThucThu": null}]),
-            "a fee not paid yet"
+            (&json["SoDienThoai"], &json["Email"]),
+            (&serde_json::Value::Null, &serde_json::Value::Null)
         );
-        row.payment_method = Some("transfer".into());
-        row.payment_amount = Some(10_000);
-        let fees = serde_json::to_value(map(&row).danh_sach_le_phi).unwrap();
-        assert_eq!(fees[0]["SoTien"], 10_000, "what was paid");
-        assert_eq!(
-            (&fees[0]["DaThanhToan"], &fees[0]["HinhThucThu"]),
-            (&serde_json::json!(1), &serde_json::json!("transfer"))
-        );
+        assert_eq!(json["DanhSachHoSoBoSung"], serde_json::json!([]));
     }
 
     #[test]

@@ -9,9 +9,12 @@
 //! accepted, oldest change first, so that an adapter resumes after an outage.
 //!
 //! `mapping` is pure (a dossier row, its procedure and its agency's code in, the shape out; no
-//! HTTP, no SQL, no clock) and unit-tested alone, and so is `sync` (how an answer's version is
-//! judged, when a dossier is synced); `store` holds the answers' queries (`portal_syncs`),
-//! `routes` loads within the caller's visibility; `model` is the requests and responses.
+//! HTTP, no SQL, no clock) and unit-tested alone, with its topics beside it: `status` (the status
+//! table below), `fees`, `people` (the applicant's identity number and contacts, for a caller
+//! who sees them) and `supplements` (the supplement request, from the row and its history); so
+//! is `sync` (how an answer's version is judged, when a dossier is synced); `store` holds the
+//! answers' queries (`portal_syncs`), `routes` loads within the caller's visibility; `model` is
+//! the requests and responses.
 //!
 //! # Sync acknowledgements
 //! - The version is the dossier's own `version`, the optimistic-concurrency counter every write
@@ -51,10 +54,21 @@
 //!   from the portal to the portal's own code, and the version to acknowledge. A forwarder drops
 //!   them.
 //!
-//! Not included: the applicant's identity number and contacts. Service accounts never see
-//! them (`dossiers::access::sees_personal_data`), and the portal's status sync does not need
-//! them; the full name is shown to every caller who may see the dossier, as in `GET
-//! /api/v1/dossiers/{id}`.
+//! # Personal data
+//! `SoGiayToChuHoSo` (identity number, or an organization's tax code), `SoDienThoai` and `Email`
+//! carry the applicant's, for a caller who sees personal data (`dossiers::access::
+//! sees_personal_data`): the agency's staff, and a service account an administrator granted
+//! `personal_data` (`service_accounts`; granting and withdrawing audited under their own actions,
+//! and read from the account, not the token, so a withdrawal holds for tokens already issued).
+//! For other service accounts they are present and null. The reading's audit entry says which
+//! (`personal_fields`), as `GET /api/v1/dossiers/{id}`'s does. The full name (`ChuHoSo`) is shown
+//! to every caller who may see the dossier, as there.
+//!
+//! The names are the portal's `DongBoHoSoMC` body's, as the open-source adapters build it:
+//! OpenCPS v2's DVCQG integration sends `SoDienThoai` and `Email` (and `Fax`, the phone again:
+//! not sent), and a .NET portal adapter (TD.DichVuCongApi's `HoSoDongBoDVC`) sends the
+//! applicant's paper number as `SoGiayToChuHoSo`. The address has no field of its own there
+//! (`ThongTinKhac` is free text): not sent.
 //!
 //! # Values
 //! - Dates: `yyyyMMddHHmmss` in Vietnam time (UTC+7 all year, no daylight saving), so 18:30 UTC
@@ -91,6 +105,21 @@
 //!   `HinhThucThu` motcua's payment method (`cash`, `transfer`, `online`; null before payment):
 //!   the portal's codes for collection methods differ between portals, the adapter maps them.
 //!   Empty when there is no fee and nothing was paid.
+//! - `DanhSachHoSoBoSung`: the supplement requested, one at most (rule `supplement_once`):
+//!   `NoiDungBoSung` its reason (the `request-supplement` step's note), `NgayBoSung` when it was
+//!   asked for, `NgayTiepNhanBoSung` when it was received (the `supplement` step; null while
+//!   awaited), `NgayHenTraTruoc` the appointment in force when it was asked for (null before
+//!   acceptance: none yet) and `NgayHenTraMoi` the one the restarted clock set (null while
+//!   awaited, and for a supplement before acceptance, when no clock ran). Empty when none was
+//!   requested. The two appointments are kept on the dossier by the steps themselves
+//!   (`appointment_before_supplement`, `appointment_after_supplement`, written by `steps::apply`
+//!   for live steps and imported ones with `at` alike): one dossier has one supplement, so two
+//!   columns hold it, where a column on every history row would be written by every step for this
+//!   one list; and the current `appointment_at` will not do, since an apology after the
+//!   supplement moves it. Dossiers supplemented before the columns existed show null
+//!   appointments. The names are the portal's as OpenCPS lists them; its other fields (who asked,
+//!   who received, the files and fees of the supplement) are not sent: motcua records the step's
+//!   actor in the progress (`…/progress`) and keeps no separate supplement files or fees.
 //! - `TaiLieuNop` (the component scans, with the component's name) and `DanhSachGiayToKetQua`
 //!   (the result papers): each file with a signed link (`src/dossiers/files/link.rs`) that opens
 //!   it without a token for 5 minutes (`links_expire_at`), long enough for the adapter to fetch
@@ -119,10 +148,27 @@
 //!   covers the desk stopping a dossier (domain.md), which is 8 itself.
 //! - 6 (financial obligation requested) is never produced: motcua takes the fee at intake and
 //!   has no state in which a dossier waits for a payment.
+//!
+//! # Result delivery (`HinhThuc`)
+//! | motcua `result_delivery` | portal code                                              |
+//! |--------------------------|----------------------------------------------------------|
+//! | `desk` (the default)     | 0 handed over at the reception and result desk           |
+//! | `post`                   | 1 sent by public postal service (bưu chính công ích)     |
+//! | `online`                 | 0: the portal has no electronic code                     |
+//!
+//! The dossier records it at intake (`NewDossier::result_delivery`, from the desk, the portal
+//! or the citizen; another value is 422 naming it), `desk` when not given and for dossiers from
+//! before it was recorded (the column's default). The codes are OpenCPS v2's: 1 when the result
+//! goes by post, else 0; no adapter found sends a third value, so an electronic result is 0 (not
+//! posted), and its files travel in `DanhSachGiayToKetQua`. The dossier's own view says `online`.
 
+pub mod fees;
 pub mod mapping;
 pub mod model;
+pub mod people;
 pub mod progress;
 pub mod routes;
+pub mod status;
 pub mod store;
+pub mod supplements;
 pub mod sync;

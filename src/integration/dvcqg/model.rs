@@ -14,8 +14,8 @@ use validator::Validate;
     "MaHoSo": "000.21.35.H55-240105-0001", "MaCoQuan": "000.21.35.H55", "MaTTHC": "1.001193",
     "TenTTHC": "Thủ tục đăng ký khai sinh", "MaLinhVuc": "Hộ tịch", "TenLinhVuc": "Hộ tịch",
     "TrichYeuHoSo": "Thủ tục đăng ký khai sinh: Nguyễn Văn An", "DonViXuLy": "UBND xã Tỉnh Châu",
-    "ChuHoSo": "Nguyễn Văn An",
-    "LoaiDoiTuong": 1, "NgayNopHoSo": "20240105083000", "NgayTiepNhan": "20240105090000",
+    "ChuHoSo": "Nguyễn Văn An", "SoGiayToChuHoSo": null, "SoDienThoai": null, "Email": null,
+    "LoaiDoiTuong": 1, "HinhThuc": 0, "NgayNopHoSo": "20240105083000", "NgayTiepNhan": "20240105090000",
     "NgayHenTra": "20240110090000", "NgayKetThucXuLy": null, "NgayTra": null, "TrangThaiHoSo": 4,
     "KenhThucHien": 2, "DuocThanhToanTrucTuyen": 0, "HoSoCoThanhPhanSoHoa": 1,
     "DanhSachLePhi": [{"TenPhiLePhi": "Lệ phí", "SoTien": 8000, "DaThanhToan": 1, "HinhThucThu": "cash"}],
@@ -23,6 +23,8 @@ use validator::Validate;
         "TenThanhPhanHoSo": "Tờ khai đăng ký khai sinh",
         "DuongDanTaiTepTin": "/api/v1/file-links/eyJhbGciOiJIUzI1NiJ9.eyJhdWQiOiJtb3RjdWEtZmlsZS1saW5rIn0.c2lnbmF0dXJl"}],
     "DanhSachGiayToKetQua": [],
+    "DanhSachHoSoBoSung": [{"NoiDungBoSung": "Bổ sung giấy chứng sinh bản chính", "NgayBoSung": "20240106100000",
+        "NgayTiepNhanBoSung": "20240108083000", "NgayHenTraTruoc": "20240110090000", "NgayHenTraMoi": "20240115083000"}],
     "id": "0190f3a2-7c4b-7d1e-9a8b-5c6d7e8f9a0b", "external_ref": null, "version": 4,
     "links_expire_at": "2024-01-08T02:05:00Z"
 }))]
@@ -56,6 +58,24 @@ pub struct DvcqgDossier {
     /// The applicant's full name (chủ hồ sơ).
     #[serde(rename = "ChuHoSo")]
     pub chu_ho_so: String,
+    /// The applicant's identity number (a person's) or tax code (an organization's): only to a
+    /// service account granted `personal_data` (and to staff), else null.
+    #[serde(rename = "SoGiayToChuHoSo")]
+    #[schema(required = true, example = "051090001234")]
+    pub so_giay_to_chu_ho_so: Option<String>,
+    /// The applicant's phone: only to a service account granted `personal_data`, else null.
+    #[serde(rename = "SoDienThoai")]
+    #[schema(required = true, example = "0912345678")]
+    pub so_dien_thoai: Option<String>,
+    /// The applicant's email: only to a service account granted `personal_data`, else null.
+    #[serde(rename = "Email")]
+    #[schema(required = true, example = "an.nguyen@example.vn")]
+    pub email: Option<String>,
+    /// How the result reaches the applicant: 0 at the desk (also an electronic result: the portal
+    /// knows no third way), 1 by public postal service.
+    #[serde(rename = "HinhThuc")]
+    #[schema(minimum = 0, maximum = 1)]
+    pub hinh_thuc: u8,
     /// 1 citizen, 3 organization (2, enterprise, is not told apart from other organizations).
     #[serde(rename = "LoaiDoiTuong")]
     #[schema(minimum = 1, maximum = 3)]
@@ -108,6 +128,9 @@ pub struct DvcqgDossier {
     /// The result papers, each with a signed link; empty until one is uploaded.
     #[serde(rename = "DanhSachGiayToKetQua")]
     pub danh_sach_giay_to_ket_qua: Vec<ResultPaper>,
+    /// The supplement requested (a dossier has at most one); empty when none was.
+    #[serde(rename = "DanhSachHoSoBoSung")]
+    pub danh_sach_ho_so_bo_sung: Vec<SupplementRequest>,
     /// motcua's id of the dossier (not the portal's).
     pub id: String,
     /// The code the portal or another system gave the dossier at intake, if any: how an adapter
@@ -170,6 +193,31 @@ pub struct ResultPaper {
     /// A signed link that opens the file without a token, for a short while (`links_expire_at`).
     #[serde(rename = "DuongDanTepTinKetQua")]
     pub duong_dan_tep_tin_ket_qua: String,
+}
+
+/// A supplement requested of the applicant (`DanhSachHoSoBoSung`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct SupplementRequest {
+    /// What was asked for: the request's reason.
+    #[serde(rename = "NoiDungBoSung")]
+    pub noi_dung_bo_sung: String,
+    /// When it was requested.
+    #[serde(rename = "NgayBoSung")]
+    #[schema(pattern = "^[0-9]{14}$", example = "20240106100000")]
+    pub ngay_bo_sung: String,
+    /// When the supplement was received; null while it is awaited.
+    #[serde(rename = "NgayTiepNhanBoSung")]
+    #[schema(required = true, pattern = "^[0-9]{14}$", example = "20240108083000")]
+    pub ngay_tiep_nhan_bo_sung: Option<String>,
+    /// The appointment in force when it was requested; null before acceptance (none yet).
+    #[serde(rename = "NgayHenTraTruoc")]
+    #[schema(required = true, pattern = "^[0-9]{14}$", example = "20240110090000")]
+    pub ngay_hen_tra_truoc: Option<String>,
+    /// The appointment after the received supplement restarted the clock; null while it is
+    /// awaited, or when it came before acceptance (no clock ran).
+    #[serde(rename = "NgayHenTraMoi")]
+    #[schema(required = true, pattern = "^[0-9]{14}$", example = "20240115083000")]
+    pub ngay_hen_tra_moi: Option<String>,
 }
 
 /// What the portal answered to the record of one version of a dossier.

@@ -11,7 +11,7 @@ use super::model::{
     DvcqgDossier, DvcqgProgress, PendingDossier, PendingPage, SyncAck, SyncAnswer, SyncState,
 };
 use super::store::{self, SyncRow};
-use super::{progress, sync};
+use super::{people, progress, supplements, sync};
 use crate::agencies::store::{self as agencies, ids_in_scope};
 use crate::audit::{Action, SubjectType, Witness};
 use crate::auth::caller::{AnyRole, Authorized};
@@ -37,7 +37,10 @@ use crate::users::store as users;
 /// it as is.
 ///
 /// Whoever may read `GET /api/v1/dossiers/{id}`; to anyone else it does not exist (404). The
-/// reading is recorded in the audit trail, with the number of file links it issued.
+/// applicant's identity number, phone and email (`SoGiayToChuHoSo`, `SoDienThoai`, `Email`) are
+/// filled for staff and for service accounts an administrator granted `personal_data`, null for
+/// other service accounts. The reading is recorded in the audit trail, with whether it showed
+/// them and the number of file links it issued.
 #[utoipa::path(
     operation_id = "integration_dvcqg_dossier",
     tag = "integration",
@@ -97,12 +100,19 @@ pub async fn get_dvcqg_dossier(
             let agency = mapping::Agency { code: &agency.code, name: &agency.name, handling: &holder };
             let mut dossier = mapping::to_portal(&row, procedure, agency, &linked)?;
             dossier.links_expire_at = expires;
+            if access::sees_personal_data(&caller) {
+                people::reveal(&mut dossier, &row);
+            }
+            let steps = history::read(conn, Trail::Dossier, &row.id)?;
+            dossier.danh_sach_ho_so_bo_sung = supplements::requests(&row, &steps);
             Ok((dossier, row.agency_id.clone()))
         })
         .await?;
-    // The portal's shape names the applicant, without identity number or contacts.
+    // The portal's shape names the applicant; its identity number and contacts only for a caller
+    // who sees them (a service account an administrator granted `personal_data`), as the row says.
     let links = dossier.tai_lieu_nop.len() + dossier.danh_sach_giay_to_ket_qua.len();
-    let details = serde_json::json!({"view": "dvcqg", "personal_fields": false, "file_links": links});
+    let personal = access::sees_personal_data(&auth);
+    let details = serde_json::json!({"view": "dvcqg", "personal_fields": personal, "file_links": links});
     witness.saw(read.in_agency(Some(agency_id)).with(details));
     Ok(web::Json(dossier))
 }

@@ -1,0 +1,2 @@
+ALTER TABLE dossiers DROP COLUMN appointment_after_supplement;
+ALTER TABLE dossiers DROP COLUMN appointment_before_supplement;
