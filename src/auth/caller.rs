@@ -8,6 +8,7 @@
 
 use std::marker::PhantomData;
 use std::ops::Deref;
+use std::sync::Arc;
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
@@ -16,6 +17,7 @@ use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 
 use super::accounts::{self, AccountStates};
+use super::profile::Profile;
 use super::role::Role;
 use super::scope::Scope;
 use super::tokens::{SubjectKind, TokenError, TokenKeys};
@@ -32,6 +34,10 @@ pub struct Caller {
     pub agency_id: Option<String>,
     /// Service accounts: the agencies they are bound to.
     pub agencies: Vec<String>,
+    /// Who the account is (name, agency), as read with its state (`accounts`): the dossier
+    /// events name the actor of a step from it. None where no token was checked (the demo's
+    /// and the generator's callers): the event then names the actor by id only.
+    pub profile: Option<Arc<Profile>>,
 }
 
 impl Caller {
@@ -119,6 +125,7 @@ async fn caller_from(req: HttpRequest) -> Result<Caller, ApiError> {
         role: claims.role,
         agency_id: claims.agency_id,
         agencies: claims.agencies,
+        profile: snapshot.state.map(|s| s.profile),
     })
 }
 

@@ -165,6 +165,7 @@ diesel::table! {
         applicant_notify -> Bool,
         proposal -> Nullable<Text>,
         holder_agency_id -> Nullable<Text>,
+        chain_agencies -> Nullable<Text>,
     }
 }
 

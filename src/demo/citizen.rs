@@ -29,6 +29,7 @@ fn person(id: &str, role: Role, agency_id: Option<&str>) -> Caller {
         role,
         agency_id: agency_id.map(str::to_owned),
         agencies: Vec::new(),
+        profile: None,
     }
 }
 

@@ -12,7 +12,7 @@ use crate::enums::Channel;
 use crate::error::ApiError;
 
 pub fn caller(role: Role, kind: SubjectKind) -> Caller {
-    Caller { id: format!("{role}-1"), kind, role, agency_id: None, agencies: Vec::new() }
+    Caller { id: format!("{role}-1"), kind, role, agency_id: None, agencies: Vec::new(), profile: None }
 }
 
 pub fn officer() -> Caller {

@@ -22,6 +22,7 @@ mod joint;
 mod language;
 mod openapi;
 mod ops;
+mod progress_events;
 mod public;
 mod reliability;
 mod reports;

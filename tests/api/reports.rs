@@ -626,6 +626,7 @@ pub(crate) async fn assert_methods_agree(app: &TestApp, agency_id: &str, periods
             role: motcua::auth::role::Role::Admin,
             agency_id: None,
             agencies: Vec::new(),
+            profile: None,
         };
         for (from, to) in periods {
             let dates = (from.parse().unwrap(), to.parse().unwrap());

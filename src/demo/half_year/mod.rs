@@ -107,6 +107,7 @@ impl Replay<'_> {
             role: Role::Officer,
             agency_id: Some(self.cast.commune.clone()),
             agencies: Vec::new(),
+            profile: None,
         }
     }
 
@@ -117,6 +118,7 @@ impl Replay<'_> {
             role: Role::Integration,
             agency_id: None,
             agencies: vec![self.cast.commune.clone()],
+            profile: None,
         }
     }
 

@@ -153,6 +153,7 @@ pub fn open_by_link(
             role: Role::Citizen,
             agency_id: None,
             agencies: vec![],
+            profile: None,
         };
         witness(
             conn,
