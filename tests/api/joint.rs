@@ -394,7 +394,7 @@ async fn the_plain_list_shows_the_dossiers_sent_from_elsewhere() {
     let mut at_labour = body.clone();
     at_labour["agency_id"] = json!(labour);
     let own = submit_dossier(&app, &labour_officer, &at_labour).await["id"].as_str().unwrap().to_owned();
-    assert_eq!(listed(&app, &labour_officer, "").await, [own.clone()]);
+    assert_eq!(listed(&app, &labour_officer, "").await, [own.as_str()]);
     act_ok(&app, &desk.officer, &sent, "transfer", json!({"to_agency_id": labour})).await;
 
     // One agency (two pages merged) and a subtree of two (one query): the same rule as by id.
@@ -405,16 +405,16 @@ async fn the_plain_list_shows_the_dossiers_sent_from_elsewhere() {
         let received_by = format!("?agency_id={}", desk.commune);
         assert_eq!(
             listed(&app, token, &received_by).await,
-            [sent.clone()],
+            [sent.as_str()],
             "agency_id: the reception agency"
         );
-        assert_eq!(listed(&app, token, &format!("?agency_id={labour}")).await, [own.clone()]);
+        assert_eq!(listed(&app, token, &format!("?agency_id={labour}")).await, [own.as_str()]);
         // Pages follow one another across both sources.
         let first: Value = app.get_as(token, "/api/v1/dossiers?limit=1").await.json().await.unwrap();
         assert_eq!(first["items"][0]["id"], own.as_str());
         let cursor = first["next_cursor"].as_str().unwrap();
         let next = listed(&app, token, &format!("?limit=1&cursor={cursor}")).await;
-        assert_eq!(next, [sent.clone()]);
+        assert_eq!(next, [sent.as_str()]);
     }
     assert_eq!(
         listed(&app, &desk.officer, "").await,
