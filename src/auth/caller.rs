@@ -8,6 +8,7 @@
 
 use std::marker::PhantomData;
 use std::ops::Deref;
+use std::sync::Arc;
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
@@ -16,6 +17,7 @@ use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 
 use super::accounts::{self, AccountStates};
+use super::profile::Profile;
 use super::role::Role;
 use super::scope::Scope;
 use super::tokens::{SubjectKind, TokenError, TokenKeys};
@@ -36,6 +38,10 @@ pub struct Caller {
     /// (`dossiers::access::sees_personal_data`), as the account is now, not as the token was
     /// issued. Always false for people, whose role decides.
     pub personal_data: bool,
+    /// Who the account is (name, agency), as read with its state (`accounts`): the dossier
+    /// events name the actor of a step from it. None where no token was checked (the demo's
+    /// and the generator's callers): the event then names the actor by id only.
+    pub profile: Option<Arc<Profile>>,
 }
 
 impl Caller {
@@ -125,6 +131,7 @@ async fn caller_from(req: HttpRequest) -> Result<Caller, ApiError> {
         agency_id: claims.agency_id,
         agencies: claims.agencies,
         personal_data,
+        profile: snapshot.state.map(|s| s.profile),
     })
 }
 

@@ -24,6 +24,7 @@ pub mod caller;
 pub mod directory;
 pub mod grants;
 pub mod password;
+pub mod profile;
 pub mod role;
 pub mod routes;
 pub mod scope;

@@ -169,6 +169,7 @@ diesel::table! {
         result_delivery -> Text,
         appointment_before_supplement -> Nullable<Timestamp>,
         appointment_after_supplement -> Nullable<Timestamp>,
+        chain_agencies -> Nullable<Text>,
     }
 }
 

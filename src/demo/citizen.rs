@@ -30,6 +30,7 @@ fn person(id: &str, role: Role, agency_id: Option<&str>) -> Caller {
         agency_id: agency_id.map(str::to_owned),
         agencies: Vec::new(),
         personal_data: false,
+        profile: None,
     }
 }
 

@@ -19,6 +19,7 @@ pub fn caller(role: Role, kind: SubjectKind) -> Caller {
         agency_id: None,
         agencies: Vec::new(),
         personal_data: false,
+        profile: None,
     }
 }
 

@@ -1,13 +1,15 @@
 //! Joint processing (liên thông): the chain of agencies a dossier went through, each hop with
 //! when it was sent on, when the result came back, and the working time the receiving agency
 //! held it (in that agency's calendar), so that the agency that was late can be named. The legal
-//! deadline stays the procedure's, counted at the reception agency (`due_at`).
+//! deadline stays the procedure's, counted at the reception agency (`due_at`). The periods each
+//! agency held it, the desk's own included, are `holding`'s.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::access::load_visible;
+use super::holding::{self, AgencyHolding, Holding};
 use super::store::{self, HopRow};
 use crate::auth::caller::Caller;
 use crate::calendar::cache::CalendarCache;
@@ -35,6 +37,12 @@ pub struct Hop {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Hops {
     pub items: Vec<Hop>,
+    /// Who held the dossier when, the reception desk included (before the first transfer and
+    /// after the result came back): from its submission to its end or now, without gap or
+    /// overlap, each period in its holder's working time.
+    pub periods: Vec<Holding>,
+    /// Each agency's holding time, the sum of its periods, the desk first: who was late.
+    pub by_agency: Vec<AgencyHolding>,
 }
 
 /// The hops with the time each receiving agency held the dossier, at `now`: a hop ends at the
@@ -78,6 +86,15 @@ pub fn load(
     for hop in &rows {
         held_by.push(calendars.get(conn, Some(&hop.to_agency_id))?);
     }
+    let desk = calendars.get(conn, Some(&row.agency_id))?;
+    let calendar_of = |agency: &str| match rows.iter().position(|h| h.to_agency_id == agency) {
+        Some(i) => &held_by[i].calendar,
+        None => &desk.calendar,
+    };
+    let end = row.returned_at.or(row.withdrawn_at).or(row.rejected_at).map(|t| t.and_utc());
+    let periods =
+        holding::periods(&row.agency_id, (row.submitted_at.and_utc(), end), &rows, now, calendar_of);
+    let by_agency = holding::by_agency(&periods);
     let calendars: Vec<&Calendar> = held_by.iter().map(|c| &c.calendar).collect();
-    Ok(Hops { items: held(rows, &calendars, now) })
+    Ok(Hops { items: held(rows, &calendars, now), periods, by_agency })
 }

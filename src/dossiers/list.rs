@@ -1,12 +1,27 @@
 //! Which dossiers a list request asks for: its filters, the caller's scope (a citizen's own, or
 //! the agencies in the caller's scope) and what `q` searches.
+//!
+//! Staff and service accounts see in the list what they may read by id (`access::visible`): the
+//! dossiers received by an agency in their scope, and those sent on to one of them (joint
+//! processing), wherever received. The filters keep their meaning: `agency_id` is the reception
+//! agency (the desk that received the dossier and counts it), not the one holding it now, so a
+//! district's labour office finds what a commune sent it with no `agency_id` (or with the
+//! commune's). How it stays fast (bench/README.md, "The plain list and joint processing"):
+//! - a scope of many agencies (a province's leader): one query, the newest-first walk of
+//!   `dossiers_submitted_idx` with `agency_id = ANY(scope) OR chain_agencies LIKE '% id %' OR …`
+//!   tested on each row; the LIKEs run only for rows of other agencies, on a null for those never
+//!   sent on, so the first page is still read from the walk's first rows;
+//! - a scope of one agency (a commune's officer, a labour office): two pages merged, its own from
+//!   the walk of (agency_id, submitted_at, id), and those sent to it from elsewhere through the
+//!   hops' index on to_agency_id (its own incoming: none at most desks). An OR would lose the
+//!   ordered walk of its own and read the whole table's newest rows for a small agency's page.
 
 use chrono::NaiveDateTime;
 
 use super::lifecycle::Status;
 use super::model::DossierQuery;
 use super::row::DossierRow;
-use super::store::{self, ListFilter};
+use super::store::{self, ListFilter, Reach};
 use crate::agencies::store as agencies;
 use crate::auth::caller::Caller;
 use crate::auth::role::Role;
@@ -68,10 +83,28 @@ pub fn load(
     let mut filter = filter(query, clock::to_db(clock::now()));
     if caller.role == Role::Citizen {
         filter.owner_id = Some(caller.id.clone());
-    } else {
-        filter.agency_ids = agencies::ids_in_scope(conn, &caller.scope())?;
+        return Ok(store::list(conn, &filter, Reach::All, after, limit)?);
     }
-    Ok(store::list(conn, &filter, after, limit)?)
+    let Some(ids) = agencies::ids_in_scope(conn, &caller.scope())? else {
+        return Ok(store::list(conn, &filter, Reach::All, after, limit)?);
+    };
+    match ids.as_slice() {
+        [] => Ok(Vec::new()),
+        [one] => {
+            let own = store::list(conn, &filter, Reach::Received(&ids), after.clone(), limit)?;
+            let sent = store::list(conn, &filter, Reach::SentFrom(one), after, limit)?;
+            Ok(newest_first(own, sent, limit))
+        }
+        many => Ok(store::list(conn, &filter, Reach::ReceivedOrSentTo(many), after, limit)?),
+    }
+}
+
+/// Two pages, each newest first by (submitted_at, id) and without a dossier in common, as one.
+pub fn newest_first(a: Vec<DossierRow>, b: Vec<DossierRow>, limit: i64) -> Vec<DossierRow> {
+    let mut rows: Vec<DossierRow> = a.into_iter().chain(b).collect();
+    rows.sort_by(|x, y| (y.submitted_at, &y.id).cmp(&(x.submitted_at, &x.id)));
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
+    rows
 }
 
 #[cfg(test)]
@@ -87,5 +120,23 @@ mod tests {
         );
         assert!(matches!(search("Nguyễn Văn-An"), Some(Search::NameWords(words)) if !words.is_empty()));
         assert!(matches!(search("hoa"), Some(Search::NameWords(words)) if words == ["hoa"]));
+    }
+
+    #[test]
+    fn two_pages_merge_newest_first_to_the_limit() {
+        let row = |id: &str, day: u32| {
+            let mut row = crate::dossiers::fixtures::row(
+                crate::enums::Channel::Direct,
+                &crate::dossiers::fixtures::officer(),
+            );
+            row.id = id.into();
+            row.submitted_at =
+                chrono::NaiveDate::from_ymd_opt(2024, 1, day).unwrap().and_hms_opt(8, 0, 0).unwrap();
+            row
+        };
+        let own = vec![row("a", 9), row("b", 7), row("c", 7)];
+        let sent = vec![row("x", 8), row("y", 7)];
+        let ids: Vec<String> = newest_first(own, sent, 4).into_iter().map(|r| r.id).collect();
+        assert_eq!(ids, ["a", "x", "y", "c"], "by instant, then id, newest first");
     }
 }

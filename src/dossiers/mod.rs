@@ -6,7 +6,8 @@
 //!   instants and its row), `steps` (a step's check and its record on the row), `list` (what a
 //!   list request asks for), `worklist` (which open dossiers are on a worklist), `views` (what
 //!   the API shows, to whom), `forms/` (the printable forms 01–05, one file each), `hops` (the
-//!   chain of a joint processing and the time each agency held the dossier);
+//!   chain of a joint processing), `holding` (who held it when, the desk included, and for how
+//!   long in its own working time);
 //! - `access`: who may see and do what; `service`: the use cases that need the database, each one
 //!   transaction; `store`: the queries; `row`: the stored row; `model`: request types;
 //! - `routes/`: HTTP in and out, one file per group of use cases;
@@ -35,11 +36,13 @@
 //!   409; its retry then replays the first response.
 
 pub mod access;
+pub mod event_data;
 pub mod facts;
 pub mod files;
 #[cfg(test)]
 mod fixtures;
 pub mod forms;
+pub mod holding;
 pub mod hops;
 pub mod intake;
 pub mod lifecycle;

@@ -304,7 +304,8 @@ pub struct DossierPatch {
 pub struct DossierQuery {
     /// Only dossiers in this state of the lifecycle.
     pub status: Option<Status>,
-    /// Only dossiers received by this agency (an id in the caller's scope; not those below it).
+    /// Only dossiers received by this agency (the reception desk, also for a dossier sent on to
+    /// another agency; not those below it).
     pub agency_id: Option<String>,
     /// Only dossiers of this procedure (its id).
     pub procedure_id: Option<String>,

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::access::{check_held_by, check_may_act, check_may_update, check_signs_for, load_visible};
+use super::event_data::{self, Taken};
 use super::files::store as files;
 use super::intake::{self, Looked};
 use super::lifecycle::{self, Action, Status};
@@ -103,9 +104,10 @@ pub fn intake(
     report_counters::record_dossier(conn, None, &row.facts())?;
     let first = received.accepted_at.unwrap_or(received.submitted_at);
     record(conn, &row, caller, ("intake", None, first, None))?;
-    event(conn, &row, "dossier.submitted", received.submitted_at)?;
+    let taken = |at| Taken { caller, action: "intake", note: None, at };
+    event(conn, &row, "dossier.submitted", taken(received.submitted_at))?;
     if let Some(at) = received.accepted_at {
-        event(conn, &row, "dossier.accepted", at)?;
+        event(conn, &row, "dossier.accepted", taken(at))?;
         notices::tell(conn, &row, &DossierNews::Received, now)?;
     }
     Ok(row)
@@ -150,8 +152,9 @@ pub fn act(
     save(conn, &before, &mut row, now, STEP_RACED)?;
     chain(conn, &before, &row, sent_to, note.clone(), (caller, at))?;
     let news = notices::news_of(action, to, note.as_deref());
+    let taken = Taken { caller, action: action.as_str(), note: note.as_deref(), at };
+    event(conn, &row, action.event_type_to(to), taken)?;
     record(conn, &row, caller, (action.as_str(), Some(from), at, note))?;
-    event(conn, &row, action.event_type_to(to), at)?;
     if let Some(news) = news {
         notices::tell(conn, &row, &news, now)?;
     }
@@ -283,7 +286,7 @@ pub fn update(
     let now = clock::now();
     save(conn, &before, &mut row, now, UPDATE_RACED)?;
     record(conn, &row, caller, ("update", Some(status), now, None))?;
-    event(conn, &row, "dossier.updated", now)?;
+    event(conn, &row, "dossier.updated", Taken { caller, action: "update", note: None, at: now })?;
     Ok(row)
 }
 
@@ -326,23 +329,11 @@ pub(super) fn record(
     Ok(history::append(conn, Trail::Dossier, &row.id, step, caller)?)
 }
 
-/// The outbox event: what adapters need to sync the status, never personal data.
-fn event(
-    conn: &mut DbConnection,
-    row: &DossierRow,
-    event_type: &str,
-    at: DateTime<Utc>,
-) -> Result<(), ApiError> {
-    let utc = |t: Option<chrono::NaiveDateTime>| t.map(|t| t.and_utc());
-    let data = serde_json::json!({
-        "id": row.id, "code": row.code, "status": row.status, "agency_id": row.agency_id,
-        "procedure_id": row.procedure_id, "channel": row.channel, "external_ref": row.external_ref,
-        "submitted_at": row.submitted_at.and_utc(), "accepted_at": utc(row.accepted_at),
-        "due_at": utc(row.due_at), "appointment_at": utc(row.appointment_at),
-        "resolved_at": utc(row.resolved_at), "outcome": row.outcome,
-        "returned_at": utc(row.returned_at), "version": row.version,
-    });
-    publish(conn, row, event_type, at, data)
+/// The outbox event: what adapters need to sync the status and forward the step, never personal
+/// data (`event_data`).
+fn event(conn: &mut DbConnection, row: &DossierRow, event_type: &str, step: Taken) -> Result<(), ApiError> {
+    let data = event_data::data(row, &step)?;
+    publish(conn, row, event_type, step.at, data)
 }
 
 /// An outbox event about the dossier with `data` (never personal data).

@@ -1,5 +1,6 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::sql_types::{Bool, Nullable};
 
 use super::lifecycle::Status;
 use super::row::DossierRow;
@@ -75,8 +76,6 @@ pub fn event_types_of(conn: &mut DbConnection, dossier_id: &str) -> QueryResult<
 
 #[derive(Default)]
 pub struct ListFilter {
-    /// None: every agency (a system administrator).
-    pub agency_ids: Option<Vec<String>>,
     /// Citizens: only their own.
     pub owner_id: Option<String>,
     pub status: Option<&'static str>,
@@ -95,21 +94,57 @@ pub struct ListFilter {
 
 const OPEN: [&str; 4] = Status::OPEN_TEXT;
 
+/// Which dossiers of a scope a list query reads (`list`'s module doc says why three).
+pub enum Reach<'a> {
+    /// Every agency's (a system administrator), or a citizen's own (`owner_id`).
+    All,
+    /// Those received by one of these agencies.
+    Received(&'a [String]),
+    /// Those received by one of these agencies or sent on to one of them.
+    ReceivedOrSentTo(&'a [String]),
+    /// Those sent on to this agency by another one.
+    SentFrom(&'a str),
+}
+
+type Backend = <DbConnection as diesel::Connection>::Backend;
+type Predicate = Box<dyn BoxableExpression<dossiers::table, Backend, SqlType = Nullable<Bool>>>;
+
+/// The dossier was sent on to this agency: its id between spaces in `chain_agencies`.
+fn sent_to(agency_id: &str) -> Predicate {
+    Box::new(dossiers::chain_agencies.like(format!("% {agency_id} %")))
+}
+
 /// Dossiers newest first by (submitted_at, id), after the cursor's position.
 #[tracing::instrument(level = "debug", skip_all)]
 pub fn list(
     conn: &mut DbConnection,
     filter: &ListFilter,
+    reach: Reach,
     after: Option<(NaiveDateTime, String)>,
     limit: i64,
 ) -> QueryResult<Vec<DossierRow>> {
     let mut query = dossiers::table.select(DossierRow::as_select()).into_boxed();
-    // A scope of one agency (a commune's officer) as an equality, which the planner walks in
-    // order on (agency_id, submitted_at, id); as `= ANY` it sorts the agency's whole history.
-    match filter.agency_ids.as_deref() {
-        Some([one]) => query = query.filter(dossiers::agency_id.eq(one.clone())),
-        Some(many) => query = query.filter(dossiers::agency_id.eq_any(many.to_vec())),
-        None => {}
+    match reach {
+        Reach::All => {}
+        // A scope of one agency (a commune's officer) as an equality, which the planner walks in
+        // order on (agency_id, submitted_at, id); as `= ANY` it sorts the agency's whole history.
+        Reach::Received([one]) => query = query.filter(dossiers::agency_id.eq(one.clone())),
+        Reach::Received(many) => query = query.filter(dossiers::agency_id.eq_any(many.to_vec())),
+        // Tested on the row in the walk of dossiers_submitted_idx; the LIKEs run only for the
+        // rows of other agencies, and on a null for those never sent on.
+        Reach::ReceivedOrSentTo(many) => {
+            let received: Predicate = Box::new(dossiers::agency_id.eq_any(many.to_vec()).nullable());
+            query = query
+                .filter(many.iter().map(|id| sent_to(id)).fold(received, |any, one| Box::new(any.or(one))));
+        }
+        // Through the hops' index on to_agency_id: the agency's own incoming, not every row.
+        Reach::SentFrom(agency) => {
+            let incoming = dossier_hops::table
+                .filter(dossier_hops::to_agency_id.eq(agency.to_owned()))
+                .select(dossier_hops::dossier_id);
+            query =
+                query.filter(dossiers::id.eq_any(incoming)).filter(dossiers::agency_id.ne(agency.to_owned()));
+        }
     }
     narrow!(query;
         dossiers::owner_id => eq(filter.owner_id.clone()),
@@ -163,9 +198,15 @@ pub fn hops(conn: &mut DbConnection, dossier_id: &str) -> QueryResult<Vec<HopRow
         .load(conn)
 }
 
-/// Add the next hop of the chain.
+/// Add the next hop of the chain, and its agency to the dossier's `chain_agencies` (what the
+/// plain list tests, `list`).
 pub fn insert_hop(conn: &mut DbConnection, hop: &HopRow) -> QueryResult<()> {
-    diesel::insert_into(dossier_hops::table).values(hop).execute(conn).map(|_| ())
+    diesel::insert_into(dossier_hops::table).values(hop).execute(conn)?;
+    let agencies: Vec<String> = hops(conn, &hop.dossier_id)?.into_iter().map(|h| h.to_agency_id).collect();
+    diesel::update(dossiers::table.find(&hop.dossier_id))
+        .set(dossiers::chain_agencies.eq(format!(" {} ", agencies.join(" "))))
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// The result came back to the desk at `at`: every hop still out is closed.

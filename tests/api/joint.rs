@@ -292,9 +292,9 @@ async fn a_dossier_travels_the_chain_and_its_result_comes_back_to_the_desk() {
     );
     assert_eq!(act_ok(&app, &desk.officer, &id, "return", json!({})).await["status"], "returned");
 
-    let hops: Value =
+    let chain: Value =
         app.get_as(&labour_officer, &format!("/api/v1/dossiers/{id}/hops")).await.json().await.unwrap();
-    let hops = hops["items"].as_array().unwrap();
+    let hops = chain["items"].as_array().unwrap();
     assert_eq!(hops.len(), 2);
     assert_eq!(
         (hops[0]["from_agency_id"].as_str(), hops[0]["to_agency_id"].as_str()),
@@ -310,6 +310,37 @@ async fn a_dossier_travels_the_chain_and_its_result_comes_back_to_the_desk() {
         "the chain closed with the result"
     );
     assert!(hops.iter().all(|h| h["held_working_minutes"].as_i64().unwrap() >= 0));
+    // Who held it when, the desk included before the first transfer and after the result.
+    let holders: Vec<(&str, bool)> = chain["periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["agency_id"].as_str().unwrap(), p["desk"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(
+        holders,
+        [
+            (desk.commune.as_str(), true),
+            (labour.as_str(), false),
+            (deciding.as_str(), false),
+            (desk.commune.as_str(), true)
+        ]
+    );
+    let periods = chain["periods"].as_array().unwrap();
+    assert_eq!(periods[0]["from"], resolved["submitted_at"], "from the submission");
+    assert_eq!(periods[3]["from"], resolved["resolved_at"], "back at the desk with the result");
+    assert!(periods.windows(2).all(|p| p[0]["until"] == p[1]["from"]), "no gap, no overlap");
+    let minutes = |items: &Value| {
+        items.as_array().unwrap().iter().map(|p| p["working_minutes"].as_i64().unwrap()).sum::<i64>()
+    };
+    assert_eq!(
+        minutes(&chain["by_agency"]),
+        minutes(&chain["periods"]),
+        "the agencies' times sum to the whole"
+    );
+    let agencies: Vec<&str> =
+        chain["by_agency"].as_array().unwrap().iter().map(|a| a["agency_id"].as_str().unwrap()).collect();
+    assert_eq!(agencies, [desk.commune.as_str(), labour.as_str(), deciding.as_str()]);
 
     let history: Value =
         app.get_as(&desk.officer, &format!("/api/v1/dossiers/{id}/history")).await.json().await.unwrap();
@@ -334,4 +365,60 @@ async fn a_dossier_travels_the_chain_and_its_result_comes_back_to_the_desk() {
     for agency in [&desk.commune, &labour, &deciding, &desk.province] {
         assert_methods_agree(&app, agency, &[(day.as_str(), day.as_str())]).await;
     }
+}
+
+/// The ids on the first page of `GET /dossiers{query}` for the token.
+async fn listed(app: &TestApp, token: &str, query: &str) -> Vec<String> {
+    let page: Value = app.get_as(token, &format!("/api/v1/dossiers{query}")).await.json().await.unwrap();
+    page["items"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap().to_owned()).collect()
+}
+
+#[tokio::test]
+async fn the_plain_list_shows_the_dossiers_sent_from_elsewhere() {
+    let app = spawn_app().await;
+    let desk = desk(&app).await;
+    // The agency it is sent to is in another subtree: only the chain makes it visible there.
+    let other = app.create_agency(&desk.admin, "P02", "province", None).await;
+    let labour = app.create_agency(&desk.admin, "P02.C01", "commune", Some(&other)).await;
+    app.create_user(&desk.admin, "labour", "officer", Some(&labour)).await;
+    app.create_user(&desk.admin, "chief", "leader", Some(&other)).await;
+    let labour_officer = app.login("labour", ADMIN_PASSWORD).await;
+    let chief = app.login("chief", ADMIN_PASSWORD).await;
+    let body = json!({
+        "procedure_id": desk.procedure, "agency_id": desk.commune, "channel": "direct",
+        "applicant": {"kind": "citizen", "full_name": "Lê Thị Liên"},
+        "components": [{"name": "Tờ khai", "digitized": true}],
+    });
+    let sent = submit_dossier(&app, &desk.officer, &body).await["id"].as_str().unwrap().to_owned();
+    let kept = submit_dossier(&app, &desk.officer, &body).await["id"].as_str().unwrap().to_owned();
+    let mut at_labour = body.clone();
+    at_labour["agency_id"] = json!(labour);
+    let own = submit_dossier(&app, &labour_officer, &at_labour).await["id"].as_str().unwrap().to_owned();
+    assert_eq!(listed(&app, &labour_officer, "").await, [own.as_str()]);
+    act_ok(&app, &desk.officer, &sent, "transfer", json!({"to_agency_id": labour})).await;
+
+    // One agency (two pages merged) and a subtree of two (one query): the same rule as by id.
+    for token in [&labour_officer, &chief] {
+        assert_eq!(listed(&app, token, "").await, [own.clone(), sent.clone()]);
+        assert_eq!(listed(&app, token, "?status=processing").await, [own.clone(), sent.clone()]);
+        assert!(listed(&app, token, "?status=resolved").await.is_empty(), "filters keep their meaning");
+        let received_by = format!("?agency_id={}", desk.commune);
+        assert_eq!(
+            listed(&app, token, &received_by).await,
+            [sent.as_str()],
+            "agency_id: the reception agency"
+        );
+        assert_eq!(listed(&app, token, &format!("?agency_id={labour}")).await, [own.as_str()]);
+        // Pages follow one another across both sources.
+        let first: Value = app.get_as(token, "/api/v1/dossiers?limit=1").await.json().await.unwrap();
+        assert_eq!(first["items"][0]["id"], own.as_str());
+        let cursor = first["next_cursor"].as_str().unwrap();
+        let next = listed(&app, token, &format!("?limit=1&cursor={cursor}")).await;
+        assert_eq!(next, [sent.as_str()]);
+    }
+    assert_eq!(
+        listed(&app, &desk.officer, "").await,
+        [kept.clone(), sent.clone()],
+        "the desk still lists it"
+    );
 }

@@ -23,6 +23,7 @@ mod joint;
 mod language;
 mod openapi;
 mod ops;
+mod progress_events;
 mod public;
 mod reliability;
 mod reports;

@@ -627,6 +627,7 @@ pub(crate) async fn assert_methods_agree(app: &TestApp, agency_id: &str, periods
             agency_id: None,
             agencies: Vec::new(),
             personal_data: false,
+            profile: None,
         };
         for (from, to) in periods {
             let dates = (from.parse().unwrap(), to.parse().unwrap());

@@ -109,6 +109,7 @@ impl Replay<'_> {
             agency_id: Some(self.cast.commune.clone()),
             agencies: Vec::new(),
             personal_data: false,
+            profile: None,
         }
     }
 
@@ -120,6 +121,7 @@ impl Replay<'_> {
             agency_id: None,
             agencies: vec![self.cast.commune.clone()],
             personal_data: false,
+            profile: None,
         }
     }
 

@@ -154,6 +154,7 @@ pub fn open_by_link(
             agency_id: None,
             agencies: vec![],
             personal_data: false,
+            profile: None,
         };
         witness(
             conn,

@@ -93,9 +93,12 @@ pub async fn dossier_history(
 
 /// List dossiers, newest first.
 ///
-/// Anyone signed in: a citizen sees their own, everyone else the dossiers of the agencies in their
-/// scope. Filter by status, agency, procedure, channel, officer, dates and `q` (a code, or words of
-/// the applicant's name); pages follow `next_cursor`.
+/// Anyone signed in: a citizen sees their own, everyone else what they may read by id: the
+/// dossiers received by the agencies in their scope, and those sent on to one of them (joint
+/// processing), wherever received. Filter by status, agency, procedure, channel, officer, dates
+/// and `q` (a code, or words of the applicant's name); `agency_id` is the reception agency (the
+/// desk that received it), also for a dossier another agency holds now. Pages follow
+/// `next_cursor`.
 #[utoipa::path(
     operation_id = "dossiers_list",
     tag = "dossiers",
@@ -151,12 +154,16 @@ pub async fn worklist(
 }
 
 /// The hops of a dossier's joint processing (liên thông), with the working time each receiving
-/// agency held it.
+/// agency held it, and who held it when, the reception desk included.
 ///
 /// Whoever may read the dossier: staff and service accounts of any agency on its chain (or above
 /// one), the applicant for their own; any other answers 404, as a missing one does. A hop ends at
 /// the next transfer, or when the result came back to the desk, or now; its time is counted in the
 /// receiving agency's working time. Empty for a dossier its reception agency worked alone.
+/// `periods` cuts the dossier's time, from its submission to its end (returned, withdrawn or
+/// rejected) or now, into the stretches each agency held it: the desk before the first transfer
+/// and after the result came back, each receiving agency in between; `by_agency` sums them per
+/// agency (each in its own working time), so the agency that was late reads from one answer.
 #[utoipa::path(
     operation_id = "dossiers_hops",
     tag = "dossiers",

@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 
 use super::mapping::{portal_date, portal_status};
 use super::model::ProgressStep;
+use crate::auth::role::Role;
 use crate::dossiers::lifecycle::{Action, Status};
 use crate::labels::Labelled;
 
@@ -36,23 +37,50 @@ pub fn what_was_done(action: &str) -> Option<String> {
     }
 }
 
+/// Who took a step, as the portal names them, from what is known of the account (`role`: None
+/// when nobody is on record): the applicant's own step is "Công dân" (the record's `ChuHoSo`
+/// names them), a service account has a name and a unit but no title, a person their role's
+/// Vietnamese label as title. The progress endpoint (from the history) and the dossier events
+/// (from the caller) both name the actor through this.
+pub fn actor(role: Option<Role>, name: Option<&str>, unit: Option<&str>) -> Actor {
+    match role {
+        Some(Role::Citizen) => Actor { name: Some("Công dân".to_owned()), ..Default::default() },
+        Some(Role::Integration) => {
+            Actor { name: name.map(str::to_owned), title: None, unit: unit.map(str::to_owned) }
+        }
+        Some(role) => Actor {
+            name: name.map(str::to_owned),
+            title: Some(role.label().vi.into_owned()),
+            unit: unit.map(str::to_owned),
+        },
+        None => Actor::default(),
+    }
+}
+
+/// One step in the portal's shape, `None` for what is no handling (`what_was_done`). `assigned`:
+/// whether the dossier had been handed to an officer by then. The endpoint maps each step of the
+/// history through this, an event its own step: the two agree.
+pub fn step(step: &Step, assigned: bool) -> anyhow::Result<Option<ProgressStep>> {
+    let Some(done) = what_was_done(&step.action) else { return Ok(None) };
+    Ok(Some(ProgressStep {
+        nguoi_xu_ly: step.actor.name.clone(),
+        chuc_danh: step.actor.title.clone(),
+        phong_ban_xu_ly: step.actor.unit.clone(),
+        noi_dung_xu_ly: done,
+        thoi_diem_xu_ly: portal_date(step.at),
+        trang_thai: portal_status(Status::from_db(&step.to_status)?, assigned).code(),
+    }))
+}
+
 /// The steps in the portal's shape, in order. A step's `TrangThai` is the portal's status after
 /// it; a dossier counts as handed on (4 rather than 2) from its first `assign` step, or from the
 /// last step when it has an assignee now (an update may assign without an `assign` step).
 pub fn progress(steps: &[Step], assigned_now: bool) -> anyhow::Result<Vec<ProgressStep>> {
     let mut assigned = false;
     let mut out = Vec::new();
-    for (i, step) in steps.iter().enumerate() {
-        assigned |= step.action == "assign" || (assigned_now && i + 1 == steps.len());
-        let Some(done) = what_was_done(&step.action) else { continue };
-        out.push(ProgressStep {
-            nguoi_xu_ly: step.actor.name.clone(),
-            chuc_danh: step.actor.title.clone(),
-            phong_ban_xu_ly: step.actor.unit.clone(),
-            noi_dung_xu_ly: done,
-            thoi_diem_xu_ly: portal_date(step.at),
-            trang_thai: portal_status(Status::from_db(&step.to_status)?, assigned).code(),
-        });
+    for (i, one) in steps.iter().enumerate() {
+        assigned |= one.action == "assign" || (assigned_now && i + 1 == steps.len());
+        out.extend(step(one, assigned)?);
     }
     Ok(out)
 }
@@ -100,5 +128,16 @@ mod tests {
         let statuses: Vec<u8> = progress(&steps, false).unwrap().iter().map(|s| s.trang_thai).collect();
         assert_eq!(statuses, [2, 2]);
         assert!(progress(&[step("intake", "nonsense", 1)], false).is_err());
+    }
+
+    #[test]
+    fn the_applicant_is_named_by_role_only_and_systems_have_no_title() {
+        let citizen = actor(Some(Role::Citizen), Some("Nguyễn Văn Án"), Some("UBND xã"));
+        assert_eq!(citizen, Actor { name: Some("Công dân".into()), title: None, unit: None });
+        let portal = actor(Some(Role::Integration), Some("Cổng DVC"), Some("UBND xã"));
+        assert_eq!((portal.title, portal.unit.as_deref()), (None, Some("UBND xã")));
+        let officer = actor(Some(Role::Officer), Some("Trần Thị Cúc"), None);
+        assert_eq!(officer.title, Some(Role::Officer.label().vi.into_owned()));
+        assert_eq!(actor(None, Some("x"), None), Actor::default());
     }
 }

@@ -28,7 +28,6 @@ use crate::http::pagination::{self, PageQuery};
 use crate::http::responses as r;
 use crate::i18n::Text;
 use crate::integration::events::FeedReaders;
-use crate::labels::Labelled;
 use crate::records::history::{self, Trail};
 use crate::service_accounts::store as service_accounts;
 use crate::users::store as users;
@@ -263,7 +262,7 @@ pub async fn list_dvcqg_pending(
     Ok(web::Json(PendingPage { items: page.items, next_cursor: page.next_cursor }))
 }
 
-/// Who took a step of the history, as the progress update names them (module doc of `progress`).
+/// Who took a step of the history, as the progress update names them (`progress::actor`).
 fn actor(
     conn: &mut DbConnection,
     dossier_agency: &str,
@@ -273,27 +272,18 @@ fn actor(
         Ok(agencies::find(conn, id)?.map(|a| a.name))
     };
     match (id, kind) {
-        (Some(id), "service") => Ok(progress::Actor {
-            name: service_accounts::find(conn, id)?.map(|s| s.name),
-            title: None,
-            unit: agency_name(conn, dossier_agency)?,
-        }),
+        (Some(id), "service") => {
+            let name = service_accounts::find(conn, id)?.map(|s| s.name);
+            let unit = agency_name(conn, dossier_agency)?;
+            Ok(progress::actor(Some(Role::Integration), name.as_deref(), unit.as_deref()))
+        }
         (Some(id), _) => {
             let Some(user) = users::find(conn, id)? else { return Ok(progress::Actor::default()) };
-            let role = user.role.parse::<Role>().ok();
-            if role == Some(Role::Citizen) {
-                // The applicant's own step: no name beyond the record's `ChuHoSo`.
-                return Ok(progress::Actor { name: Some("Công dân".to_owned()), ..Default::default() });
-            }
             let unit = match &user.agency_id {
                 Some(agency) => agency_name(conn, agency)?,
                 None => None,
             };
-            Ok(progress::Actor {
-                name: Some(user.full_name),
-                title: role.map(|r| r.label().vi.into_owned()),
-                unit,
-            })
+            Ok(progress::actor(user.role.parse::<Role>().ok(), Some(&user.full_name), unit.as_deref()))
         }
         (None, _) => Ok(progress::Actor::default()),
     }
