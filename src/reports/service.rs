@@ -235,7 +235,6 @@ pub fn timeseries(
     })
 }
 
-#[tracing::instrument(skip_all, fields(caller_id = ?caller.id, agency_id = ?agency_id, from = ?from, to = ?to))]
 pub fn officers(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -243,10 +242,32 @@ pub fn officers(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<OfficersReport, ApiError> {
+    officers_by(conn, caller, agency_id, (from, to), Method::Counters)
+}
+
+/// The officers' lines by either method: from their counters (what the service uses), or by the
+/// plain definition over every dossier of the period (the reference).
+#[tracing::instrument(skip_all, fields(caller_id = ?caller.id, agency_id = ?agency_id, from = ?from, to = ?to, method = ?method))]
+pub fn officers_by(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    agency_id: &str,
+    (from, to): (NaiveDate, NaiveDate),
+    method: Method,
+) -> Result<OfficersReport, ApiError> {
     let Subject { agency, covered, period } = subject(conn, caller, agency_id, from, to)?;
     let procedures = store::procedure_infos(conn)?;
-    let dossiers = store::dossier_facts(conn, &covered, &period, Select::Period, &procedures)?;
-    let mut counts = figures::series::officers(&dossiers, &period);
+    let mut counts = match method {
+        Method::Plain => {
+            let dossiers = store::dossier_facts(conn, &covered, &period, Select::Period, &procedures)?;
+            figures::series::officers(&dossiers, &period)
+        }
+        Method::Counters => {
+            let counted = counters::officer_counts(conn, &covered, &period)?;
+            let recent = store::recent_facts(conn, &covered, &period, &procedures)?;
+            rollup::officers::officers(counted, &recent, &period)
+        }
+    };
     for officer in store::officers_of(conn, &covered)? {
         counts.entry(officer).or_default();
     }
