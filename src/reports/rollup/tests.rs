@@ -282,3 +282,27 @@ proptest! {
         );
     }
 }
+
+/// A submission of the period's last evening whose answer, due after midnight, never came: the
+/// plain definition counts it in time at the period's end (the clock still ran), and so do the
+/// counters, from the answer clock running at that midnight, with no dossier read.
+#[test]
+fn an_answer_clock_running_at_the_end_of_a_past_period_counts_in_time() {
+    let submitted = local_midnight(d(2024, 2, 1)).unwrap() - Duration::hours(4);
+    let dossier = DossierFacts {
+        answer_due_at: Some(submitted + Duration::hours(8)),
+        ..DossierFacts::submitted(Channel::Online, submitted)
+    };
+    assert_eq!(answer_clocks(&dossier), [(d(2024, 2, 1), d(2024, 1, 31))]);
+    let p = Period::new(d(2024, 1, 1), d(2024, 1, 31), local_midnight(d(2024, 3, 1)).unwrap()).unwrap();
+    assert!(!judged_one_by_one(&dossier, &p));
+    let (expected, _) = plain(std::slice::from_ref(&dossier), &p);
+    assert_eq!(expected["p"].answered_in_time, 1);
+    let mut counted = Counted::default();
+    for ((day, _), c) in contribution(&dossier) {
+        *counted.by_procedure.entry("p".into()).or_default() +=
+            if day <= p.to { c } else { Counts::default() };
+    }
+    counted.answer_running.insert("p".into(), 1);
+    assert_eq!(combine(counted, &[], &p).0, expected);
+}
