@@ -151,6 +151,15 @@ pub(crate) fn arbitrary_dossier() -> impl Strategy<Value = DossierFacts> {
         )
 }
 
+/// The period of `len + 1` days from day `from` of 2024, judged `now_offset` hours into it or
+/// after the history's last event, whichever is later.
+fn period(dossiers: &[DossierFacts], from: u64, len: u64, now_offset: i64) -> Period {
+    let last_event = dossiers.iter().map(|d| d.last_event_at).max().unwrap_or_else(base);
+    let now = last_event.max(base() + Duration::hours(now_offset));
+    let day = |n: u64| d(2024, 1, 1) + Days::new(n);
+    Period::new(day(from), day(from + len), now).unwrap()
+}
+
 proptest! {
     /// The time series from the counters plus the dossiers with events at or after `as_of`
     /// is the plain one, for any history, period, granularity and moment of judging.
@@ -162,10 +171,7 @@ proptest! {
         now_offset in 0i64..40 * 24,
         granularity in 0u8..3,
     ) {
-        let last_event = dossiers.iter().map(|d| d.last_event_at).max().unwrap_or_else(base);
-        let now = last_event.max(base() + Duration::hours(now_offset));
-        let day = |n: u64| d(2024, 1, 1) + Days::new(n);
-        let p = Period::new(day(from), day(from + len), now).unwrap();
+        let p = period(&dossiers, from, len, now_offset);
         let granularity = [Granularity::Day, Granularity::Week, Granularity::Month][granularity as usize];
         let starts = crate::reports::figures::series::bucket_starts(&p, granularity);
         // What the store would sum: each bucket's days.
@@ -202,10 +208,7 @@ proptest! {
         len in 0u64..60,
         now_offset in 0i64..40 * 24,
     ) {
-        let last_event = dossiers.iter().map(|d| d.last_event_at).max().unwrap_or_else(base);
-        let now = last_event.max(base() + Duration::hours(now_offset));
-        let day = |n: u64| d(2024, 1, 1) + Days::new(n);
-        let p = Period::new(day(from), day(from + len), now).unwrap();
+        let p = period(&dossiers, from, len, now_offset);
         // What the store would hold: every contribution, summed over the period's days, and
         // the backlog changes over every day before the judging midnight.
         let mut counted = Counted::default();
@@ -259,10 +262,7 @@ proptest! {
             .zip(assignees)
             .map(|(d, a)| DossierFacts { assignee_id: (a > 0).then(|| format!("u{a}")), ..d })
             .collect();
-        let last_event = dossiers.iter().map(|d| d.last_event_at).max().unwrap_or_else(base);
-        let now = last_event.max(base() + Duration::hours(now_offset));
-        let day = |n: u64| d(2024, 1, 1) + Days::new(n);
-        let p = Period::new(day(from), day(from + len), now).unwrap();
+        let p = period(&dossiers, from, len, now_offset);
         let mut counted = officers::OfficerCounted::default();
         for dossier in &dossiers {
             for ((day, person), c) in officer_contribution(dossier) {
