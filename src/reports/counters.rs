@@ -8,6 +8,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::figures::Period;
+use super::rollup::officers::OfficerCounted;
 use super::rollup::{self, Counted};
 use crate::clock;
 use crate::db::DbConnection;
@@ -17,7 +18,9 @@ use crate::enums::Level;
 use crate::error::ApiError;
 use crate::records::counters::contribution::Counts;
 use crate::records::counters::grain::Grain;
-use crate::records::counters::{Pending, gather_dossier, gather_survey, responsible_key, write_pending};
+use crate::records::counters::{
+    CLOCK, OFFICER, Pending, clock_text, gather_dossier, gather_survey, responsible_key, write_pending,
+};
 
 /// Fill the counters from the dossiers and surveys when there are none but there are dossiers:
 /// a database from before the counters existed. True when it did.
@@ -85,6 +88,8 @@ pub fn counted<K: Ord>(
             .filter(report_counts::agency_id.eq_any(agency_ids))
             .filter(report_counts::bucket.ge(first))
             .filter(report_counts::bucket.le(last))
+            .filter(report_counts::responsible.not_like(format!("{OFFICER}%")))
+            .filter(report_counts::responsible.not_like(format!("{CLOCK}%")))
             .select((
                 report_counts::agency_id,
                 report_counts::procedure_id,
@@ -121,27 +126,98 @@ pub fn counted<K: Ord>(
             }
         }
     }
-    let (Some(first), Some(last)) =
-        (NaiveDate::from_ymd_opt(*clock::YEARS.start(), 1, 1), rollup::judged_on(period).pred_opt())
-    else {
-        return Ok(out);
-    };
-    let columns = ["backlog", "backlog_overdue", "backlog_apologized", "0", "0"];
+    let Some(tiles) = before_judged(period) else { return Ok(out) };
+    let columns = ["backlog", "backlog_overdue", "backlog_apologized", "0", "0", "0"];
     // By agency and procedure, so that each line of the league table gets its own backlog.
-    for tile in rollup::ranges(first, last) {
-        for s in sums(conn, agency_ids, tile, "agency_id || '|' || procedure_id", columns)? {
-            let (agency_id, procedure_id) = s
-                .key
-                .split_once('|')
-                .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a counter key without its agency")))?;
+    for tile in tiles {
+        for s in sums(conn, agency_ids, tile, (BY_PROCEDURE, COUNTS), columns)? {
+            let (agency_id, procedure_id) = split_key(&s.key)?;
             *out.entry(group(agency_id)).or_default().backlog.entry(procedure_id.to_owned()).or_default() +=
                 Counts { backlog: s.a, backlog_overdue: s.b, backlog_apologized: s.c, ..Counts::default() };
+        }
+    }
+    // A period that has ended: the answer clocks of its submissions still running at its end.
+    if period.as_of == period.end {
+        let judged_on = rollup::judged_on(period);
+        let who = format!("responsible >= '{}' AND responsible LIKE '{CLOCK}%'", clock_text(period.from));
+        let columns = ["answered_in_time", "0", "0", "0", "0", "0"];
+        for s in sums(conn, agency_ids, (Grain::Day, judged_on, judged_on), (BY_PROCEDURE, &who), columns)? {
+            let (agency_id, procedure_id) = split_key(&s.key)?;
+            *out.entry(group(agency_id))
+                .or_default()
+                .answer_running
+                .entry(procedure_id.to_owned())
+                .or_default() += s.a;
         }
     }
     Ok(out)
 }
 
-/// Five sums of counter columns for one key (a bucket or a procedure), added up by the database.
+/// The tiles of every day before [`rollup::judged_on`], from the first year a date may have: what
+/// the backlog changes are summed over (a year's rows per earlier year, then months and days).
+fn before_judged(period: &Period) -> Option<Vec<(Grain, NaiveDate, NaiveDate)>> {
+    let first = NaiveDate::from_ymd_opt(*clock::YEARS.start(), 1, 1)?;
+    Some(rollup::ranges(first, rollup::judged_on(period).pred_opt()?))
+}
+
+/// Grouped by agency and procedure.
+const BY_PROCEDURE: &str = "agency_id || '|' || procedure_id";
+/// The dossier counts' rows.
+const COUNTS: &str = "responsible = ''";
+
+fn split_key(key: &str) -> Result<(&str, &str), ApiError> {
+    key.split_once('|').ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a counter key without its agency")))
+}
+
+/// The officers' lines of some agencies for a period ([`OfficerCounted`]): the events of the
+/// period's tiles and the backlog changes of every day before the judging midnight, by person.
+#[tracing::instrument(skip_all, fields(agencies = agency_ids.len()))]
+pub fn officer_counts(
+    conn: &mut DbConnection,
+    agency_ids: &[String],
+    period: &Period,
+) -> Result<OfficerCounted, ApiError> {
+    let mut out = OfficerCounted::default();
+    let who = format!("responsible LIKE '{OFFICER}%'");
+    let person = |key: &str| key.strip_prefix(OFFICER).unwrap_or(key).to_owned();
+    let columns = [
+        "new_online + new_direct + new_postal",
+        "reception_missing",
+        "resolved",
+        "on_time",
+        "late_apologized",
+        "result_missing",
+    ];
+    for tile in rollup::ranges(period.from, period.to) {
+        for s in sums(conn, agency_ids, tile, ("responsible", &who), columns)? {
+            *out.events.entry(person(&s.key)).or_default() += Counts {
+                new_direct: s.a,
+                reception_missing: s.b,
+                resolved: s.c,
+                on_time: s.d,
+                late_apologized: s.e,
+                result_missing: s.f,
+                ..Counts::default()
+            };
+        }
+    }
+    let Some(tiles) = before_judged(period) else { return Ok(out) };
+    for tile in tiles {
+        for s in sums(
+            conn,
+            agency_ids,
+            tile,
+            ("responsible", &who),
+            ["backlog_overdue", "backlog_apologized", "0", "0", "0", "0"],
+        )? {
+            *out.backlog.entry(person(&s.key)).or_default() +=
+                Counts { backlog_overdue: s.a, backlog_apologized: s.b, ..Counts::default() };
+        }
+    }
+    Ok(out)
+}
+
+/// Six sums of counter columns for one key (a bucket or a procedure), added up by the database.
 #[derive(diesel::QueryableByName)]
 struct Sums {
     #[diesel(sql_type = diesel::sql_types::Text)]
@@ -156,29 +232,32 @@ struct Sums {
     d: i64,
     #[diesel(sql_type = diesel::sql_types::BigInt)]
     e: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    f: i64,
 }
 
-/// The dossier counts (`responsible` empty) of some agencies in the buckets of one grain from
-/// `first` to `last`, grouped by `key` with five summed `columns` (SQL expressions all six):
+/// The counts of some agencies in the buckets of one grain from `first` to `last`, of the rows
+/// `who` selects (a condition on `responsible`), grouped by `key` with six summed `columns` (SQL
+/// expressions, all seven, never from a client):
 /// the database adds the rows up, so that only one row per key crosses over. Backend-specific
 /// only for the placeholder syntax.
 fn sums(
     conn: &mut DbConnection,
     agency_ids: &[String],
     (grain, first, last): (Grain, NaiveDate, NaiveDate),
-    key: &str,
-    columns: [&str; 5],
+    (key, who): (&str, &str),
+    columns: [&str; 6],
 ) -> Result<Vec<Sums>, ApiError> {
     use diesel::sql_types::{Array, Date, Text};
     let sums: Vec<String> = columns
         .iter()
-        .zip(["a", "b", "c", "d", "e"])
+        .zip(["a", "b", "c", "d", "e", "f"])
         .map(|(c, n)| format!("CAST(SUM({c}) AS BIGINT) AS {n}"))
         .collect();
     let statement = |agencies: &str, mark: &dyn Fn(usize) -> String| {
         format!(
             "SELECT CAST({key} AS TEXT) AS key, {} FROM report_counts WHERE grain = {} AND bucket >= {} \
-             AND bucket <= {} AND responsible = '' AND agency_id {agencies} GROUP BY {key}",
+             AND bucket <= {} AND {who} AND agency_id {agencies} GROUP BY {key}",
             sums.join(", "),
             mark(1),
             mark(2),
@@ -227,8 +306,8 @@ pub fn bucket_events(
             continue;
         };
         let columns =
-            ["new_online + new_direct + new_postal", "new_online", "resolved", "on_time", "withdrawn"];
-        for s in sums(conn, agency_ids, (grain, first, last), "bucket", columns)? {
+            ["new_online + new_direct + new_postal", "new_online", "resolved", "on_time", "withdrawn", "0"];
+        for s in sums(conn, agency_ids, (grain, first, last), ("bucket", COUNTS), columns)? {
             let bucket =
                 NaiveDate::parse_from_str(&s.key, "%Y-%m-%d").map_err(|e| ApiError::Internal(e.into()))?;
             by_bucket.insert((grain, bucket), [s.a, s.b, s.c, s.d, s.e]);

@@ -15,6 +15,7 @@
 //! - `store`: loads the facts of a period, the names of those who answer for them, the targets.
 //! - `targets`: the indicators, which way each must go and the seed's defaults; `percent` the
 //!   hundredths the figures are written in; `model` the shapes of the API.
+//! - `judged`: the summary's dossier and survey figures by either method, plain or counted.
 //! - `service`: puts them together under the caller's scope; `routes` the HTTP handlers.
 //! - `drilldown/`: the dossiers behind a figure of the summary, a page at a time or as a file.
 //! - `document/`: writes the report in Vietnamese, one section at a time (`words` holds the
@@ -26,6 +27,7 @@ pub mod document;
 pub mod drilldown;
 pub mod export;
 pub mod figures;
+mod judged;
 pub mod model;
 pub mod percent;
 pub mod register;

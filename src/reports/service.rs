@@ -1,16 +1,14 @@
 //! Reports for an agency and everything below it: who may read them, and putting the figures
 //! together from the facts the store loads.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use chrono::{Datelike, NaiveDate};
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
-
-use super::figures::by_agency::{self, Branches, Part};
-use super::figures::{self, Missing, Period, ProcedureInfo, Tally};
+use super::figures::by_agency::{self, Branches};
+use super::figures::{self, Period};
+use super::judged::{self, Judged};
 use super::model::{
     AgencyRef, EffectiveTarget, Granularity, MissingDigitization, OfficerLine, OfficersReport, PeriodOut,
-    PortalSync, Responsible, ResponsibleKind, Satisfaction, Summary, TargetRow, Targets, TargetsUpdate,
-    Timeseries,
+    PortalSync, Responsible, ResponsibleKind, Summary, TargetRow, Targets, TargetsUpdate, Timeseries,
 };
 use super::percent::Percent;
 use super::store::{self, Select};
@@ -25,10 +23,8 @@ use crate::auth::scope::{Scope, lineage};
 use crate::calendar::cache::CalendarCache;
 use crate::clock;
 use crate::db::DbConnection;
-use crate::enums::Level;
 use crate::error::ApiError;
 use crate::i18n::Text;
-use crate::records::counters::contribution::Counts;
 use crate::records::counters::facts::ResponsibleKey;
 
 /// More buckets than this is not a chart anyone reads; ask for a coarser granularity.
@@ -102,8 +98,8 @@ pub fn summary_by(
     let (children, paths) = store::branches(conn, &agency.id)?;
     let branches = Branches::new(&agency.id, paths);
     let Judged { tallies, missing, satisfaction, mut lines } = match method {
-        Method::Plain => judged_plain(conn, &covered, &period, &procedures, &branches)?,
-        Method::Counters => judged_counted(conn, &covered, &period, &procedures, &branches)?,
+        Method::Plain => judged::plain(conn, &covered, &period, &procedures, &branches)?,
+        Method::Counters => judged::counted(conn, &covered, &period, &procedures, &branches)?,
     };
     let figures::summary::DossierFigures {
         reception,
@@ -163,90 +159,6 @@ fn portal_sync(conn: &mut DbConnection, covered: &[String], period: &Period) -> 
     let span = (clock::to_db(period.start), clock::to_db(period.as_of));
     let (dossiers, synced) = crate::integration::dvcqg::store::synced_share(conn, covered, span)?;
     Ok(PortalSync { dossiers, synced, rate: Percent::of(synced, dossiers) })
-}
-
-/// The summary's dossier and survey figures: by procedure and responsible for the whole report,
-/// and by line of the league table.
-struct Judged {
-    tallies: BTreeMap<String, Tally>,
-    missing: Missing,
-    satisfaction: Satisfaction,
-    lines: BTreeMap<String, Part>,
-}
-
-/// By the plain definition: every dossier and survey of the period read, the whole and each line
-/// judged on its own (so that the counters' lines, which add up to the whole, are checked too).
-fn judged_plain(
-    conn: &mut DbConnection,
-    covered: &[String],
-    period: &Period,
-    procedures: &HashMap<String, ProcedureInfo>,
-    branches: &Branches,
-) -> Result<Judged, ApiError> {
-    let dossiers = store::dossier_facts(conn, covered, period, Select::Period, procedures)?;
-    let (tallies, missing) = figures::plain(&dossiers, period);
-    let mut lines: BTreeMap<String, Part> = BTreeMap::new();
-    for (branch, dossiers) in branches.split(dossiers, |d| d.agency_id.as_str()) {
-        lines.entry(branch).or_default().tally = sum(figures::plain(&dossiers, period).0.values());
-    }
-    let levels = |surveys: &[(String, Level, DateTime<Utc>)]| -> Vec<(Level, DateTime<Utc>)> {
-        surveys.iter().map(|(_, level, at)| (*level, *at)).collect()
-    };
-    let surveys = store::survey_facts(conn, covered, period)?;
-    let satisfaction = figures::satisfaction::satisfaction(&levels(&surveys), period);
-    for (branch, surveys) in branches.split(surveys, |s| s.0.as_str()) {
-        lines.entry(branch).or_default().satisfaction =
-            figures::satisfaction::satisfaction(&levels(&surveys), period);
-    }
-    Ok(Judged { tallies, missing, satisfaction, lines })
-}
-
-/// From the counters, read once and summed by line; each line combined with its own recent
-/// dossiers, and the whole the sum of the lines.
-fn judged_counted(
-    conn: &mut DbConnection,
-    covered: &[String],
-    period: &Period,
-    procedures: &HashMap<String, ProcedureInfo>,
-    branches: &Branches,
-) -> Result<Judged, ApiError> {
-    let mut counted = counters::counted(conn, covered, period, |agency| branches.of(agency).to_owned())?;
-    let recent = store::recent_facts(conn, covered, period, procedures)?;
-    let mut recent = branches.split(recent, |d| d.agency_id.as_str());
-    let keys: BTreeSet<String> = counted.keys().chain(recent.keys()).cloned().collect();
-    let (mut tallies, mut missing, mut surveys) = (BTreeMap::new(), Missing::new(), Counts::default());
-    let mut lines: BTreeMap<String, Part> = BTreeMap::new();
-    for key in keys {
-        let (line_tallies, line_missing, line_surveys) = rollup::combine(
-            counted.remove(&key).unwrap_or_default(),
-            &recent.remove(&key).unwrap_or_default(),
-            period,
-        );
-        let line = lines.entry(key).or_default();
-        line.tally = sum(line_tallies.values());
-        line.satisfaction = satisfaction_of(&line_surveys);
-        for (procedure, t) in line_tallies {
-            *tallies.entry(procedure).or_default() += t;
-        }
-        for (who, (reception, result)) in line_missing {
-            let entry = missing.entry(who).or_default();
-            entry.0 += reception;
-            entry.1 += result;
-        }
-        surveys += line_surveys;
-    }
-    Ok(Judged { tallies, missing, satisfaction: satisfaction_of(&surveys), lines })
-}
-
-fn satisfaction_of(surveys: &Counts) -> Satisfaction {
-    figures::satisfaction::satisfaction_of(surveys.very_satisfied, surveys.satisfied, surveys.unsatisfied)
-}
-
-fn sum<'a>(tallies: impl Iterator<Item = &'a Tally>) -> Tally {
-    tallies.fold(Tally::default(), |mut total, t| {
-        total += *t;
-        total
-    })
 }
 
 fn name_missing(
@@ -323,7 +235,6 @@ pub fn timeseries(
     })
 }
 
-#[tracing::instrument(skip_all, fields(caller_id = ?caller.id, agency_id = ?agency_id, from = ?from, to = ?to))]
 pub fn officers(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -331,10 +242,32 @@ pub fn officers(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<OfficersReport, ApiError> {
+    officers_by(conn, caller, agency_id, (from, to), Method::Counters)
+}
+
+/// The officers' lines by either method: from their counters (what the service uses), or by the
+/// plain definition over every dossier of the period (the reference).
+#[tracing::instrument(skip_all, fields(caller_id = ?caller.id, agency_id = ?agency_id, from = ?from, to = ?to, method = ?method))]
+pub fn officers_by(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    agency_id: &str,
+    (from, to): (NaiveDate, NaiveDate),
+    method: Method,
+) -> Result<OfficersReport, ApiError> {
     let Subject { agency, covered, period } = subject(conn, caller, agency_id, from, to)?;
     let procedures = store::procedure_infos(conn)?;
-    let dossiers = store::dossier_facts(conn, &covered, &period, Select::Period, &procedures)?;
-    let mut counts = figures::series::officers(&dossiers, &period);
+    let mut counts = match method {
+        Method::Plain => {
+            let dossiers = store::dossier_facts(conn, &covered, &period, Select::Period, &procedures)?;
+            figures::series::officers(&dossiers, &period)
+        }
+        Method::Counters => {
+            let counted = counters::officer_counts(conn, &covered, &period)?;
+            let recent = store::recent_facts(conn, &covered, &period, &procedures)?;
+            rollup::officers::officers(counted, &recent, &period)
+        }
+    };
     for officer in store::officers_of(conn, &covered)? {
         counts.entry(officer).or_default();
     }

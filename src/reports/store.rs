@@ -60,8 +60,8 @@ const ANSWER_PENDING: &str = "channel = 'online' AND answer_due_at IS NOT NULL \
      AND (first_response_at IS NULL OR first_response_at > answer_due_at) \
      AND (withdrawn_at IS NULL OR withdrawn_at > answer_due_at)";
 
-/// The dossiers the counters cannot judge (`rollup::judged_one_by_one`), each once. For a period
-/// that has ended only the late or missing answers due after its end; for the current one also
+/// The dossiers the counters cannot judge (`rollup::judged_one_by_one`), each once: none for a
+/// period that has ended; for the current one the late or missing answers due after `as_of`,
 /// what moved since `as_of` and what falls due before the next midnight. Separate queries rather
 /// than one with OR, so that each is answered by an index.
 #[tracing::instrument(level = "debug", skip_all, fields(agencies = agency_ids.len()))]
@@ -71,8 +71,10 @@ pub fn recent_facts(
     period: &Period,
     procedures: &HashMap<String, ProcedureInfo>,
 ) -> Result<Vec<DossierFacts>, ApiError> {
-    let mut rows = facts_rows(conn, agency_ids, period, Select::AnswerPending)?;
+    // A period that has ended reads none: its answer clocks and backlog are counters.
+    let mut rows = Vec::new();
     if period.as_of < period.end {
+        rows.extend(facts_rows(conn, agency_ids, period, Select::AnswerPending)?);
         rows.extend(facts_rows(conn, agency_ids, period, Select::DueBeforeJudged)?);
         rows.extend(facts_rows(conn, agency_ids, period, Select::TouchedSince)?);
     }

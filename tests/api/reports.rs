@@ -642,6 +642,15 @@ pub(crate) async fn assert_methods_agree(app: &TestApp, agency_id: &str, periods
             };
             assert_eq!(value(&counted), value(&plain), "{from}..{to}");
             assert_lines_add_up(&value(&counted));
+            // The officers' lines too.
+            use motcua::reports::service::officers_by;
+            let [counted, plain] = [Method::Counters, Method::Plain].map(|method| {
+                let report = officers_by(&mut conn, &admin, &agency_id, dates, method).unwrap();
+                let mut value = serde_json::to_value(report).unwrap();
+                value["period"]["as_of"] = Value::Null;
+                value
+            });
+            assert_eq!(counted, plain, "officers {from}..{to}");
             // The time series too, from the counters, against the plain one over the period's dossiers.
             use motcua::reports::model::Granularity;
             use motcua::reports::{figures::series, store};

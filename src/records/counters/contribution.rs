@@ -10,7 +10,7 @@
 //! the change is counted on that event's day. Everything is a pure function of the dossier's
 //! facts *now* (the due instant on record, waiting for a supplement now), like the plain
 //! definition, so a write that moves the due instant or ends a wait moves the changes with it
-//! through [`difference`].
+//! (`super::record_dossier` writes `after − before`).
 
 use std::collections::BTreeMap;
 
@@ -192,6 +192,64 @@ pub fn contribution(d: &DossierFacts) -> BTreeMap<Key, Counts> {
     out
 }
 
+/// What a dossier puts on the officers' lines (`OfficerCounts`), by day and person: received
+/// (the `new_*` columns) and its reception left undigitized, on the acceptance day for who
+/// received it; resolved, on time, late with an apology and its result left undigitized, on the
+/// resolution day for who resolved it (not for a result another agency produced); and, for its
+/// assignee now, the backlog changes past the deadline (with and without an apology), whose sum
+/// before a midnight gives "assigned, overdue, no apology" at it.
+pub fn officer_contribution(d: &DossierFacts) -> BTreeMap<(NaiveDate, String), Counts> {
+    let mut out: BTreeMap<(NaiveDate, String), Counts> = BTreeMap::new();
+    let Some(accepted) = d.accepted_at else { return out };
+    if let Some(person) = &d.received_by {
+        let c = out.entry((local_day(accepted), person.clone())).or_default();
+        match d.channel {
+            Channel::Online => c.new_online += 1,
+            Channel::Direct => c.new_direct += 1,
+            Channel::Postal => c.new_postal += 1,
+        }
+        c.reception_missing += i64::from(!d.reception_digitized);
+    }
+    if let (Some(resolved), Some(person), None) = (d.resolved_at, &d.resolved_by, &d.resolved_by_agency_id) {
+        let on_time = d.due_at.is_none_or(|due| resolved <= due);
+        let c = out.entry((local_day(resolved), person.clone())).or_default();
+        c.resolved += 1;
+        c.on_time += i64::from(on_time);
+        c.late_apologized += i64::from(!on_time && d.apologized_at.is_some());
+        c.result_missing += i64::from(!d.result_digitized);
+    }
+    if let Some(person) = &d.assignee_id {
+        for (day, [_, overdue, apologized]) in backlog_changes(d) {
+            let c = out.entry((day, person.clone())).or_default();
+            c.backlog_overdue += overdue;
+            c.backlog_apologized += apologized;
+        }
+    }
+    out.retain(|_, c| !c.is_zero());
+    out
+}
+
+/// An online submission's answer clock seen from the counters: when it was not answered (nor
+/// withdrawn) by its due instant, one count for each midnight it was still running at (after the
+/// submission's day, up to the due instant's day), keyed by (that midnight's day, the submission's
+/// day). A period that has ended judges such a submission "answered in time" when its clock still
+/// ran at the period's end (the clock runs); the counters' `answered_in_time` cannot know that, so
+/// the report adds the clocks running at its end midnight for the submissions of its days.
+pub fn answer_clocks(d: &DossierFacts) -> Vec<(NaiveDate, NaiveDate)> {
+    let Some(due) = d.answer_due_at else { return Vec::new() };
+    let answered_in_time = [d.first_response_at, d.withdrawn_at].into_iter().flatten().any(|at| at <= due);
+    if d.channel != Channel::Online || answered_in_time {
+        return Vec::new();
+    }
+    let submitted = local_day(d.submitted_at);
+    submitted
+        .iter_days()
+        .skip(1)
+        .take_while(|day| *day <= local_day(due))
+        .map(|day| (day, submitted))
+        .collect()
+}
+
 /// The dossier judged at the midnight starting `judged_on`: (in progress, past its due instant,
 /// that with an apology), each 0 or 1. The plain definition's `judge` with `as_of` that midnight:
 /// an instant is before it when its day is before `judged_on`.
@@ -242,16 +300,4 @@ pub fn survey_contribution(level: Level) -> Counts {
         Level::Unsatisfied => c.unsatisfied = 1,
     }
     c
-}
-
-/// `after − before`, per key, without the zeros: what a write changes in the counters.
-pub fn difference(before: Option<&DossierFacts>, after: &DossierFacts) -> BTreeMap<Key, Counts> {
-    let mut out = contribution(after);
-    if let Some(before) = before {
-        for (key, c) in contribution(before) {
-            *out.entry(key).or_default() -= c;
-        }
-    }
-    out.retain(|_, c| !c.is_zero());
-    out
 }

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use self::contribution::{Counts, contribution, difference, survey_contribution};
+use self::contribution::{Counts, answer_clocks, contribution, officer_contribution, survey_contribution};
 use self::facts::{DossierFacts, ResponsibleKey, local_day};
 use self::grain::Grain;
 use crate::clock;
@@ -32,6 +32,49 @@ fn responsible_text(who: Option<&ResponsibleKey>) -> String {
     }
 }
 
+/// The `responsible` prefix of an officer's line (`o:<person id>`, procedure '', every grain):
+/// what the officers report sums ([`contribution::officer_contribution`]).
+pub const OFFICER: &str = "o:";
+
+/// The `responsible` prefix of the answer clocks (`c:<submission day>`, by procedure, day grain
+/// only, the bucket the midnight the clock ran at, the count in `answered_in_time`):
+/// [`contribution::answer_clocks`].
+pub const CLOCK: &str = "c:";
+
+/// The `responsible` of the answer clocks of submissions on `day`. ISO dates sort as text, so
+/// "submitted on or after a day" is a text comparison.
+pub fn clock_text(day: NaiveDate) -> String {
+    format!("{CLOCK}{day}")
+}
+
+/// Everything a dossier puts in the counters, by day and `responsible`: the dossier counts and
+/// the missing digitization, the officers' lines, the answer clocks.
+fn dossier_rows(d: &DossierFacts) -> BTreeMap<(NaiveDate, String), Counts> {
+    let mut out: BTreeMap<(NaiveDate, String), Counts> = BTreeMap::new();
+    for ((day, who), counts) in contribution(d) {
+        *out.entry((day, responsible_text(who.as_ref()))).or_default() += counts;
+    }
+    for ((day, person), counts) in officer_contribution(d) {
+        *out.entry((day, format!("{OFFICER}{person}"))).or_default() += counts;
+    }
+    for (day, submitted) in answer_clocks(d) {
+        out.entry((day, clock_text(submitted))).or_default().answered_in_time += 1;
+    }
+    out
+}
+
+/// The grains a `responsible` is kept at: the answer clocks only by day (a report reads them at
+/// one midnight), everything else by day, month and year.
+fn grains_of(responsible: &str) -> &'static [Grain] {
+    if responsible.starts_with(CLOCK) { &[Grain::Day] } else { &Grain::ALL }
+}
+
+/// The procedure a row is kept under: none for who answers for something (missing digitization,
+/// an officer's line), which is counted per person, not per procedure.
+fn procedure_of<'a>(responsible: &str, procedure_id: &'a str) -> &'a str {
+    if responsible.is_empty() || responsible.starts_with(CLOCK) { procedure_id } else { "" }
+}
+
 /// The stored `responsible` read back: `None` for the dossier and survey counts.
 pub fn responsible_key(text: &str) -> Option<ResponsibleKey> {
     if let Some(id) = text.strip_prefix("p:") {
@@ -48,9 +91,13 @@ pub fn record_dossier(
     before: Option<&DossierFacts>,
     after: &DossierFacts,
 ) -> Result<(), ApiError> {
-    let changes = difference(before, after)
-        .into_iter()
-        .map(|((day, who), counts)| (day, responsible_text(who.as_ref()), counts));
+    let mut changes = dossier_rows(after);
+    if let Some(before) = before {
+        for (key, counts) in dossier_rows(before) {
+            *changes.entry(key).or_default() -= counts;
+        }
+    }
+    let changes = changes.into_iter().map(|((day, responsible), counts)| (day, responsible, counts));
     add_counts(conn, &after.agency_id, &after.procedure_id, changes)
 }
 
@@ -70,8 +117,8 @@ pub type Pending = HashMap<(String, String, NaiveDate, String), Counts>;
 
 /// Gather a dossier's contribution for [`write_pending`].
 pub fn gather_dossier(pending: &mut Pending, facts: &DossierFacts) {
-    for ((day, who), counts) in contribution(facts) {
-        let key = (facts.agency_id.clone(), facts.procedure_id.clone(), day, responsible_text(who.as_ref()));
+    for ((day, responsible), counts) in dossier_rows(facts) {
+        let key = (facts.agency_id.clone(), facts.procedure_id.clone(), day, responsible);
         *pending.entry(key).or_default() += counts;
     }
 }
@@ -162,8 +209,8 @@ impl CountsRow {
 pub fn write_pending(conn: &mut DbConnection, pending: Pending) -> Result<(), ApiError> {
     let mut buckets: HashMap<(Grain, String, String, NaiveDate, String), Counts> = HashMap::new();
     for ((agency_id, procedure_id, day, responsible), counts) in pending {
-        let procedure_id = if responsible.is_empty() { procedure_id } else { String::new() };
-        for grain in Grain::ALL {
+        let procedure_id = procedure_of(&responsible, &procedure_id).to_owned();
+        for &grain in grains_of(&responsible) {
             let key =
                 (grain, agency_id.clone(), procedure_id.clone(), grain.bucket(day), responsible.clone());
             *buckets.entry(key).or_default() += counts;
@@ -192,13 +239,12 @@ fn add_counts(
 ) -> Result<(), ApiError> {
     let mut rows: BTreeMap<(Grain, NaiveDate, String), Counts> = BTreeMap::new();
     for (day, responsible, counts) in changes {
-        for grain in Grain::ALL {
+        for &grain in grains_of(&responsible) {
             *rows.entry((grain, grain.bucket(day), responsible.clone())).or_default() += counts;
         }
     }
     for ((grain, bucket, responsible), counts) in rows.into_iter().filter(|(_, c)| !c.is_zero()) {
-        // Missing digitization is counted per person, not per procedure.
-        let procedure_id = if responsible.is_empty() { procedure_id } else { "" };
+        let procedure_id = procedure_of(&responsible, procedure_id);
         crate::db::add_report_counts(
             conn,
             grain.as_str(),

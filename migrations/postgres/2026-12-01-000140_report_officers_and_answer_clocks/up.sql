@@ -1,0 +1,13 @@
+-- Two more kinds of rows in the report counters, told apart by `responsible`
+-- (src/records/counters/mod.rs):
+-- - 'o:<person id>' (procedure ''), every grain: an officer's line of the officers report
+--   (received, resolved, on time, late with an apology, digitization missing, and the backlog
+--   changes past the deadline of the dossiers assigned to them), so that the report reads no
+--   dossier for a period that has ended;
+-- - 'c:<submission day>' (by procedure), day grain only: the online submissions not answered in
+--   time whose 8-working-hour answer clock still ran at the midnight starting `bucket`, counted in
+--   `answered_in_time`, so that a period that has ended judges its late or missing answers
+--   without reading them.
+-- Counters written before lack them: emptied here, they are rebuilt from the dossiers at the next
+-- start (reports::counters::rebuild_if_empty), in one transaction.
+DELETE FROM report_counts;
