@@ -173,7 +173,12 @@ pub fn load(conn: &mut DbConnection, kind: SubjectKind, id: &str) -> Result<Opti
 }
 
 fn person_state(user: directory::Person) -> Result<AccountState, ApiError> {
-    Ok(AccountState { active: user.active, role: user.role()?, agency_id: user.agency_id, agencies: Vec::new() })
+    Ok(AccountState {
+        active: user.active,
+        role: user.role()?,
+        agency_id: user.agency_id,
+        agencies: Vec::new(),
+    })
 }
 
 fn service_state(account: directory::Service, mut agencies: Vec<String>) -> AccountState {

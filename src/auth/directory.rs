@@ -6,8 +6,8 @@
 use diesel::prelude::*;
 
 use super::role::Role;
-use crate::db::{AsyncPgConnection, DbConnection};
 use crate::db::schema::{agencies, service_account_agencies, service_accounts, users};
+use crate::db::{AsyncPgConnection, DbConnection};
 
 /// A person's account, as sign-in and the token checks see it.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -113,6 +113,9 @@ pub fn bound_agency_ids(conn: &mut DbConnection, account_id: &str) -> QueryResul
 }
 
 /// [`bound_agency_ids`] on PostgreSQL's async path.
-pub async fn bound_agency_ids_async(conn: &mut AsyncPgConnection, account_id: &str) -> QueryResult<Vec<String>> {
+pub async fn bound_agency_ids_async(
+    conn: &mut AsyncPgConnection,
+    account_id: &str,
+) -> QueryResult<Vec<String>> {
     diesel_async::RunQueryDsl::load(bound_agencies(account_id), conn).await
 }

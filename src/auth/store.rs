@@ -3,8 +3,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::{AsyncPgConnection, DbConnection};
 use crate::db::schema::refresh_tokens;
+use crate::db::{AsyncPgConnection, DbConnection};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = refresh_tokens)]

@@ -60,7 +60,9 @@ impl Db {
         };
         let mut conn = match tokio::time::timeout(postgres.acquire_timeout, postgres.pool.get()).await {
             Ok(Ok(conn)) => conn,
-            Ok(Err(error)) => return Err(ApiError::Unavailable(anyhow::anyhow!("no database connection: {error}"))),
+            Ok(Err(error)) => {
+                return Err(ApiError::Unavailable(anyhow::anyhow!("no database connection: {error}")));
+            }
             Err(_) => {
                 return Err(ApiError::Unavailable(anyhow::anyhow!(
                     "no database connection within {:?}",
