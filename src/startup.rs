@@ -56,7 +56,7 @@ pub fn open_database(settings: &impl AsRef<DatabaseSettings>, url: &DatabaseUrl)
     if crate::reports::counters::rebuild_if_empty(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))? {
         tracing::info!("counted the existing dossiers for the reports");
     }
-    Ok(Db::new(pool))
+    Ok(Db::new(pool, url))
 }
 
 /// The signing keys from `MOTCUA_JWT_SECRET`, or random ones (tokens then die with the process).

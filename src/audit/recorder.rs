@@ -187,7 +187,7 @@ mod tests {
         let url: DatabaseUrl = format!("sqlite://{}", dir.path().join("audit.db").display()).parse().unwrap();
         let pool = db::build_pool(&url, &PoolOptions::default()).unwrap();
         db::run_migrations(&mut pool.get().unwrap()).unwrap();
-        Db::new(pool)
+        Db::new(pool, &url)
     }
 
     fn rows(db: &Db) -> i64 {

@@ -21,12 +21,12 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 
 use super::directory;
-use super::profile::{self, Profile};
+use super::profile::{self, Profile, Unit};
 use super::role::Role;
 use super::store;
 use super::tokens::{Claims, LEEWAY_SECS, SubjectKind};
 use crate::clock;
-use crate::db::DbConnection;
+use crate::db::{AsyncPgConnection, DbConnection};
 use crate::error::ApiError;
 
 const LIFETIME: Duration = Duration::from_secs(30);
@@ -144,40 +144,80 @@ pub fn snapshot(conn: &mut DbConnection, kind: SubjectKind, id: &str) -> Result<
     Ok(Snapshot { state, sessions, read_at })
 }
 
+/// [`snapshot`] on PostgreSQL's async path (`db::Db::read`): the same reads.
+#[tracing::instrument(skip_all, fields(subject_id = ?id))]
+pub async fn snapshot_async(
+    conn: &mut AsyncPgConnection,
+    kind: SubjectKind,
+    id: &str,
+) -> Result<Snapshot, ApiError> {
+    let read_at = clock::now();
+    let state = match kind {
+        SubjectKind::User => match directory::find_person_async(conn, id).await? {
+            Some(user) => {
+                let units = profile::units_async(conn, user.agency_id.as_slice()).await?;
+                Some(person_state(user, units)?)
+            }
+            None => None,
+        },
+        SubjectKind::Service => match directory::find_service_async(conn, id).await? {
+            Some(account) => {
+                let agencies = directory::bound_agency_ids_async(conn, &account.id).await?;
+                let units = profile::units_async(conn, &agencies).await?;
+                Some(service_state(account, agencies, units))
+            }
+            None => None,
+        },
+    };
+    let sessions = match (kind, &state) {
+        (SubjectKind::User, Some(_)) => store::open_sessions_async(conn, id, clock::to_db(read_at)).await?,
+        _ => Vec::new(),
+    };
+    Ok(Snapshot { state, sessions, read_at })
+}
+
 #[tracing::instrument(skip_all, fields(subject_id = ?id))]
 pub fn load(conn: &mut DbConnection, kind: SubjectKind, id: &str) -> Result<Option<AccountState>, ApiError> {
     Ok(match kind {
         SubjectKind::User => match directory::find_person(conn, id)? {
             Some(user) => {
                 let units = profile::units(conn, user.agency_id.as_slice())?;
-                Some(AccountState {
-                    active: user.active,
-                    role: user.role()?,
-                    agency_id: user.agency_id,
-                    agencies: Vec::new(),
-                    personal_data: false,
-                    profile: Arc::new(Profile { name: user.full_name, units }),
-                })
+                Some(person_state(user, units)?)
             }
             None => None,
         },
         SubjectKind::Service => match directory::find_service(conn, id)? {
             Some(account) => {
-                let mut agencies = directory::bound_agency_ids(conn, &account.id)?;
-                agencies.sort();
+                let agencies = directory::bound_agency_ids(conn, &account.id)?;
                 let units = profile::units(conn, &agencies)?;
-                Some(AccountState {
-                    active: account.active,
-                    role: Role::Integration,
-                    agency_id: None,
-                    agencies,
-                    personal_data: account.personal_data,
-                    profile: Arc::new(Profile { name: account.name, units }),
-                })
+                Some(service_state(account, agencies, units))
             }
             None => None,
         },
     })
+}
+
+fn person_state(user: directory::Person, units: Vec<Unit>) -> Result<AccountState, ApiError> {
+    Ok(AccountState {
+        active: user.active,
+        role: user.role()?,
+        agency_id: user.agency_id,
+        agencies: Vec::new(),
+        personal_data: false,
+        profile: Arc::new(Profile { name: user.full_name, units }),
+    })
+}
+
+fn service_state(account: directory::Service, mut agencies: Vec<String>, units: Vec<Unit>) -> AccountState {
+    agencies.sort();
+    AccountState {
+        active: account.active,
+        role: Role::Integration,
+        agency_id: None,
+        agencies,
+        personal_data: account.personal_data,
+        profile: Arc::new(Profile { name: account.name, units }),
+    }
 }
 
 #[cfg(test)]

@@ -112,7 +112,12 @@ async fn caller_from(req: HttpRequest) -> Result<Caller, ApiError> {
             let db = app_data::<Db>(&req)?;
             let (kind, id) = (claims.kind, claims.sub.clone());
             let generation = states.generation();
-            let snapshot = db.run(move |conn| accounts::snapshot(conn, kind, &id)).await?;
+            let snapshot = db
+                .read(
+                    async |conn| accounts::snapshot_async(conn, kind, &claims.sub).await,
+                    move |conn| accounts::snapshot(conn, kind, &id),
+                )
+                .await?;
             states.store(&claims.sub, snapshot.clone(), generation);
             snapshot
         }

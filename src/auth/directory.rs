@@ -6,8 +6,8 @@
 use diesel::prelude::*;
 
 use super::role::Role;
-use crate::db::DbConnection;
 use crate::db::schema::{agencies, service_account_agencies, service_accounts, users};
+use crate::db::{AsyncPgConnection, DbConnection};
 
 /// A person's account, as sign-in and the token checks see it.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -51,6 +51,11 @@ pub fn find_person(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Pers
     users::table.find(id).select(Person::as_select()).first(conn).optional()
 }
 
+/// [`find_person`] on PostgreSQL's async path (`db::Db::read`).
+pub async fn find_person_async(conn: &mut AsyncPgConnection, id: &str) -> QueryResult<Option<Person>> {
+    diesel_async::RunQueryDsl::first(users::table.find(id).select(Person::as_select()), conn).await.optional()
+}
+
 #[tracing::instrument(level = "debug", skip_all)]
 pub fn find_person_by_username(conn: &mut DbConnection, username: &str) -> QueryResult<Option<Person>> {
     users::table.filter(users::username.eq(username)).select(Person::as_select()).first(conn).optional()
@@ -78,6 +83,12 @@ pub fn find_service(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Ser
     service_accounts::table.find(id).select(Service::as_select()).first(conn).optional()
 }
 
+/// [`find_service`] on PostgreSQL's async path.
+pub async fn find_service_async(conn: &mut AsyncPgConnection, id: &str) -> QueryResult<Option<Service>> {
+    let query = service_accounts::table.find(id).select(Service::as_select());
+    diesel_async::RunQueryDsl::first(query, conn).await.optional()
+}
+
 #[tracing::instrument(level = "debug", skip_all)]
 pub fn find_service_by_client_id(conn: &mut DbConnection, client_id: &str) -> QueryResult<Option<Service>> {
     service_accounts::table
@@ -88,12 +99,25 @@ pub fn find_service_by_client_id(conn: &mut DbConnection, client_id: &str) -> Qu
 }
 
 /// The ids of the agencies a service account is bound to, in order.
-#[tracing::instrument(level = "debug", skip_all, fields(account_id = ?account_id))]
-pub fn bound_agency_ids(conn: &mut DbConnection, account_id: &str) -> QueryResult<Vec<String>> {
+#[diesel::dsl::auto_type(no_type_alias)]
+fn bound_agencies<'a>(account_id: &'a str) -> _ {
     service_account_agencies::table
         .inner_join(agencies::table)
         .filter(service_account_agencies::service_account_id.eq(account_id))
         .select(agencies::id)
         .order(agencies::id.asc())
-        .load(conn)
+}
+
+/// The ids of the agencies a service account is bound to, in order.
+#[tracing::instrument(level = "debug", skip_all, fields(account_id = ?account_id))]
+pub fn bound_agency_ids(conn: &mut DbConnection, account_id: &str) -> QueryResult<Vec<String>> {
+    bound_agencies(account_id).load(conn)
+}
+
+/// [`bound_agency_ids`] on PostgreSQL's async path.
+pub async fn bound_agency_ids_async(
+    conn: &mut AsyncPgConnection,
+    account_id: &str,
+) -> QueryResult<Vec<String>> {
+    diesel_async::RunQueryDsl::load(bound_agencies(account_id), conn).await
 }

@@ -5,10 +5,11 @@
 //! an agency renamed shows in events within 30 s.
 
 use diesel::prelude::*;
+
 use serde::Serialize;
 
-use crate::db::DbConnection;
 use crate::db::schema::agencies;
+use crate::db::{AsyncPgConnection, DbConnection};
 
 /// An agency as an event names it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -34,15 +35,31 @@ impl Profile {
     }
 }
 
+/// The agencies of `ids` as (id, code, name), by id.
+#[diesel::dsl::auto_type(no_type_alias)]
+fn unit_rows<'a>(ids: &'a [String]) -> _ {
+    agencies::table
+        .filter(agencies::id.eq_any(ids))
+        .select((agencies::id, agencies::code, agencies::name))
+        .order(agencies::id.asc())
+}
+
+fn into_units(rows: Vec<(String, String, String)>) -> Vec<Unit> {
+    rows.into_iter().map(|(id, code, name)| Unit { id, code, name }).collect()
+}
+
 /// The agencies of `ids` as units, by id.
 pub fn units(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<Unit>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<(String, String, String)> = agencies::table
-        .filter(agencies::id.eq_any(ids))
-        .select((agencies::id, agencies::code, agencies::name))
-        .order(agencies::id.asc())
-        .load(conn)?;
-    Ok(rows.into_iter().map(|(id, code, name)| Unit { id, code, name }).collect())
+    Ok(into_units(unit_rows(ids).load(conn)?))
+}
+
+/// [`units`] on PostgreSQL's async path (`db::Db::read`).
+pub async fn units_async(conn: &mut AsyncPgConnection, ids: &[String]) -> QueryResult<Vec<Unit>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(into_units(diesel_async::RunQueryDsl::load(unit_rows(ids), conn).await?))
 }

@@ -3,8 +3,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::DbConnection;
 use crate::db::schema::refresh_tokens;
+use crate::db::{AsyncPgConnection, DbConnection};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = refresh_tokens)]
@@ -52,13 +52,27 @@ pub fn spend_refresh(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> Qu
 /// nor expired. An access token is good only while its session is among them.
 #[tracing::instrument(level = "debug", skip_all, fields(user_id = ?user_id))]
 pub fn open_sessions(conn: &mut DbConnection, user_id: &str, now: NaiveDateTime) -> QueryResult<Vec<String>> {
+    open_families(user_id, now).load(conn)
+}
+
+/// [`open_sessions`] on PostgreSQL's async path (`db::Db::read`).
+pub async fn open_sessions_async(
+    conn: &mut AsyncPgConnection,
+    user_id: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<String>> {
+    diesel_async::RunQueryDsl::load(open_families(user_id, now), conn).await
+}
+
+/// The families (sessions) of the user's refresh tokens still unused, unrevoked and unexpired.
+#[diesel::dsl::auto_type(no_type_alias)]
+fn open_families<'a>(user_id: &'a str, now: NaiveDateTime) -> _ {
     refresh_tokens::table
         .filter(refresh_tokens::user_id.eq(user_id))
         .filter(refresh_tokens::used_at.is_null())
         .filter(refresh_tokens::revoked_at.is_null())
         .filter(refresh_tokens::expires_at.gt(now))
         .select(refresh_tokens::family_id)
-        .load(conn)
 }
 
 #[tracing::instrument(level = "debug", skip_all, fields(family_id = ?family_id))]

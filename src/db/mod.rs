@@ -8,6 +8,7 @@
 mod feed;
 pub mod filters;
 mod pool;
+mod reads;
 pub mod schema;
 mod upsert;
 mod url;
@@ -94,16 +95,34 @@ pub fn bulk_cache(conn: &mut DbConnection, large: bool) -> QueryResult<()> {
     diesel::connection::SimpleConnection::batch_execute(c, &format!("PRAGMA cache_size = -{kib}"))
 }
 
+pub use diesel_async::AsyncPgConnection;
+
 /// The pool as handlers use it: every query runs on the blocking thread pool, never on the
-/// event loop, and a pool that cannot hand out a connection answers 503.
+/// event loop, except the hot reads on PostgreSQL ([`Db::read`], async); a pool that cannot hand
+/// out a connection answers 503.
 #[derive(Clone)]
 pub struct Db {
     pool: DbPool,
+    /// PostgreSQL only: the async pool of [`Db::read`].
+    postgres: Option<reads::AsyncPool>,
 }
 
 impl Db {
-    pub fn new(pool: DbPool) -> Self {
-        Self { pool }
+    /// The handle over `pool`, with the async pool of the hot reads beside it on PostgreSQL (of
+    /// the same size and acquire timeout; opened lazily).
+    pub fn new(pool: DbPool, url: &DatabaseUrl) -> Self {
+        let postgres = match url {
+            DatabaseUrl::Postgres(raw) => Some(
+                reads::AsyncPool::new(
+                    pool::with_connect_timeout(raw),
+                    pool.max_size() as usize,
+                    pool.connection_timeout(),
+                )
+                .expect("a pool without a runtime-bound timeout builds"),
+            ),
+            DatabaseUrl::Sqlite(_) => None,
+        };
+        Self { pool, postgres }
     }
 
     pub fn pool(&self) -> &DbPool {

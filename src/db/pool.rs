@@ -50,7 +50,7 @@ impl ConnectionManager {
     }
 }
 
-fn with_connect_timeout(raw: &str) -> String {
+pub(super) fn with_connect_timeout(raw: &str) -> String {
     if raw.contains("connect_timeout=") {
         return raw.to_owned();
     }

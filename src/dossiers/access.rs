@@ -3,11 +3,10 @@
 use super::lifecycle::Action;
 use super::row::DossierRow;
 use super::store;
-use crate::agencies::store as agencies;
 use crate::auth::caller::Caller;
 use crate::auth::role::Role;
 use crate::auth::scope::Scope;
-use crate::db::DbConnection;
+use crate::db::{AsyncPgConnection, Db, DbConnection};
 use crate::error::ApiError;
 use crate::i18n::{Text, lower_first, nouns};
 use crate::labels::Labelled;
@@ -17,30 +16,74 @@ use crate::labels::Labelled;
 /// through one of them (joint processing: every agency on the chain).
 #[tracing::instrument(skip(conn, caller), fields(caller = ?caller.id))]
 pub fn load_visible(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<DossierRow, ApiError> {
-    let row = store::find(conn, id)?.ok_or_else(|| ApiError::not_found(nouns::DOSSIER))?;
-    if visible(conn, caller, &row)? { Ok(row) } else { Err(ApiError::not_found(nouns::DOSSIER)) }
-}
-
-pub fn visible(conn: &mut DbConnection, caller: &Caller, row: &DossierRow) -> Result<bool, ApiError> {
-    if caller.role == Role::Citizen {
-        return Ok(row.owner_id.as_deref() == Some(caller.id.as_str()));
-    }
-    let scope = caller.scope();
-    if scope == Scope::All {
-        return Ok(true);
-    }
-    let in_scope = |conn: &mut DbConnection, id: &str| -> Result<bool, ApiError> {
-        Ok(agencies::find(conn, id)?.is_some_and(|a| scope.contains(&a.id, &a.path)))
-    };
-    if in_scope(conn, &row.agency_id)? {
-        return Ok(true);
-    }
-    for hop in store::hops(conn, &row.id)? {
-        if in_scope(conn, &hop.to_agency_id)? {
-            return Ok(true);
+    let (row, path) = store::find_with_agency_path(conn, id)?.ok_or_else(hidden)?;
+    match sight(caller, &row, &path) {
+        Sight::Decided(seen) => reveal(row, seen),
+        Sight::ThroughHops(scope) => {
+            let seen = through_hops(&scope, &store::hop_agency_paths(conn, &row.id)?);
+            reveal(row, seen)
         }
     }
-    Ok(false)
+}
+
+/// [`load_visible`] on PostgreSQL's async path: the same queries and the same decision.
+#[tracing::instrument(skip(conn, caller), fields(caller = ?caller.id))]
+pub async fn load_visible_async(
+    conn: &mut AsyncPgConnection,
+    caller: &Caller,
+    id: &str,
+) -> Result<DossierRow, ApiError> {
+    let (row, path) = store::find_with_agency_path_async(conn, id).await?.ok_or_else(hidden)?;
+    match sight(caller, &row, &path) {
+        Sight::Decided(seen) => reveal(row, seen),
+        Sight::ThroughHops(scope) => {
+            let seen = through_hops(&scope, &store::hop_agency_paths_async(conn, &row.id).await?);
+            reveal(row, seen)
+        }
+    }
+}
+
+/// Read a dossier the caller may see, outside a write: async on PostgreSQL, on the blocking pool
+/// on SQLite (`Db::read`). The hot read of GET by id.
+pub async fn read_visible(db: &Db, caller: &Caller, id: &str) -> Result<DossierRow, ApiError> {
+    let (blocking_caller, blocking_id) = (caller.clone(), id.to_owned());
+    db.read(
+        async |conn| load_visible_async(conn, caller, id).await,
+        move |conn| load_visible(conn, &blocking_caller, &blocking_id),
+    )
+    .await
+}
+
+/// What the dossier's own row and its agency's path tell about who sees it.
+enum Sight {
+    Decided(bool),
+    /// Not in the caller's scope by its agency: seen if one of its hops' agencies is.
+    ThroughHops(Scope),
+}
+
+fn sight(caller: &Caller, row: &DossierRow, agency_path: &str) -> Sight {
+    if caller.role == Role::Citizen {
+        return Sight::Decided(row.owner_id.as_deref() == Some(caller.id.as_str()));
+    }
+    let scope = caller.scope();
+    if scope.contains(&row.agency_id, agency_path) {
+        return Sight::Decided(true);
+    }
+    Sight::ThroughHops(scope)
+}
+
+/// Whether one of the agencies (id, path) the dossier went to is in scope.
+fn through_hops(scope: &Scope, agencies: &[(String, String)]) -> bool {
+    agencies.iter().any(|(id, path)| scope.contains(id, path))
+}
+
+fn reveal(row: DossierRow, seen: bool) -> Result<DossierRow, ApiError> {
+    if seen { Ok(row) } else { Err(hidden()) }
+}
+
+/// A dossier the caller may not see answers as a missing one.
+fn hidden() -> ApiError {
+    ApiError::not_found(nouns::DOSSIER)
 }
 
 /// A transferred dossier's steps are its holder's: the staff of another agency on the chain

@@ -4,9 +4,9 @@ use diesel::sql_types::{Bool, Nullable};
 
 use super::lifecycle::Status;
 use super::row::DossierRow;
-use crate::db::DbConnection;
 use crate::db::filters::{narrow, newest_first};
-use crate::db::schema::{dossier_hops, dossiers, outbox_events};
+use crate::db::schema::{agencies, dossier_hops, dossiers, outbox_events};
+use crate::db::{AsyncPgConnection, DbConnection};
 
 /// The row as written: with its last report event stamped.
 fn stamped(row: &DossierRow) -> DossierRow {
@@ -21,6 +21,28 @@ pub fn insert(conn: &mut DbConnection, row: &DossierRow) -> QueryResult<()> {
 #[tracing::instrument(level = "debug", skip(conn))]
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<DossierRow>> {
     dossiers::table.find(id).select(DossierRow::as_select()).first(conn).optional()
+}
+
+/// The dossier with its agency (whose path decides who sees it): one round trip.
+#[diesel::dsl::auto_type(no_type_alias)]
+fn with_agency<'a>(id: &'a str) -> _ {
+    dossiers::table.inner_join(agencies::table).filter(dossiers::id.eq(id))
+}
+
+/// The dossier and its agency's path.
+#[tracing::instrument(level = "debug", skip(conn))]
+pub fn find_with_agency_path(conn: &mut DbConnection, id: &str) -> QueryResult<Option<(DossierRow, String)>> {
+    with_agency(id).select((DossierRow::as_select(), agencies::path)).first(conn).optional()
+}
+
+/// [`find_with_agency_path`] on PostgreSQL's async path (`db::Db::read`).
+#[tracing::instrument(level = "debug", skip(conn))]
+pub async fn find_with_agency_path_async(
+    conn: &mut AsyncPgConnection,
+    id: &str,
+) -> QueryResult<Option<(DossierRow, String)>> {
+    let query = with_agency(id).select((DossierRow::as_select(), agencies::path));
+    diesel_async::RunQueryDsl::first(query, conn).await.optional()
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
@@ -196,6 +218,28 @@ pub fn hops(conn: &mut DbConnection, dossier_id: &str) -> QueryResult<Vec<HopRow
         .order(dossier_hops::seq.asc())
         .select(HopRow::as_select())
         .load(conn)
+}
+
+/// The agencies a dossier was transferred to, as (id, path): who else sees it.
+#[diesel::dsl::auto_type(no_type_alias)]
+fn hop_agencies<'a>(dossier_id: &'a str) -> _ {
+    dossier_hops::table
+        .inner_join(agencies::table.on(agencies::id.eq(dossier_hops::to_agency_id)))
+        .filter(dossier_hops::dossier_id.eq(dossier_id))
+        .select((agencies::id, agencies::path))
+}
+
+/// The (id, path) of each agency the dossier went to.
+pub fn hop_agency_paths(conn: &mut DbConnection, dossier_id: &str) -> QueryResult<Vec<(String, String)>> {
+    hop_agencies(dossier_id).load(conn)
+}
+
+/// [`hop_agency_paths`] on PostgreSQL's async path.
+pub async fn hop_agency_paths_async(
+    conn: &mut AsyncPgConnection,
+    dossier_id: &str,
+) -> QueryResult<Vec<(String, String)>> {
+    diesel_async::RunQueryDsl::load(hop_agencies(dossier_id), conn).await
 }
 
 /// Add the next hop of the chain, and its agency to the dossier's `chain_agencies` (what the

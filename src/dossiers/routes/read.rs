@@ -9,7 +9,7 @@ use crate::auth::role::Role;
 use crate::calendar::cache::CalendarCache;
 use crate::clock;
 use crate::db::Db;
-use crate::dossiers::access::{load_visible, sees_personal_data};
+use crate::dossiers::access::{load_visible, read_visible, sees_personal_data};
 use crate::dossiers::hops::{self, Hops};
 use crate::dossiers::model::{DossierQuery, WorklistQuery};
 use crate::dossiers::views::{self, Dossier, History, HistoryEntry, Worklist};
@@ -45,8 +45,7 @@ pub async fn get_dossier(
     db: web::Data<Db>,
     witness: Witness,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = auth.caller.clone();
-    let row = db.run(move |conn| load_visible(conn, &caller, &id)).await?;
+    let row = read_visible(&db, &auth.caller, &id).await?;
     let read = witness
         .by(&auth, Action::DossierRead)
         .about(SubjectType::Dossier, &row.id)
