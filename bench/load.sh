@@ -14,8 +14,10 @@
 # system time per request, from /proc: steadier than req/s on a shared machine, since another
 # process's load slows the run but does not add to these processes' CPU time). The server's
 # resident memory is read from /proc before the load (idle) and at the end (peak, VmHWM).
-# On PostgreSQL, pgbench runs a select by key on the same table at the same concurrency, and the
-# ratio of GET by id to it is printed.
+# On PostgreSQL, pgbench runs at the same concurrency, and the ratio to it is printed: for GET by
+# id a select by key on the same table; for the filtered list the list's own two statements; for
+# intake a transaction that takes the next number of one hot row and inserts a row (intake's
+# shape: one agency's intakes serialize on its day's number).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${MOTCUA_BENCH_BIN:-target/release/motcua}
@@ -150,12 +152,11 @@ for backend in $BACKENDS; do
   kill "$server"; wait "$server" 2>/dev/null || true
   printf '%-10s %-22s idle %s MB, peak %s MB\n' "$backend" "resident memory" "$idle" "$peak"
   ratio() { python3 -c "print('%.0f %%' % (100.0 * $1 / $2))"; }
-  # The ratios need GET by id (and /healthz) in this run's MOTCUA_LOAD_ONLY.
-  [ -n "${rps[GET dossier by id]:-}" ] || continue
-  [ -z "${rps[healthz]:-}" ] ||
+  # The ratios need the request (and /healthz) in this run's MOTCUA_LOAD_ONLY.
+  [ -z "${rps[healthz]:-}" ] || [ -z "${rps[GET dossier by id]:-}" ] ||
     printf '%-10s %-22s %s of /healthz\n' "$backend" "GET by id" "$(ratio "${rps[GET dossier by id]}" "${rps[healthz]}")"
 
-  if [ "$backend" = postgres ]; then
+  if [ "$backend" = postgres ] && [ -n "${rps[GET dossier by id]:-}" ]; then
     # The database's own ceiling: the same row lookup by key, same concurrency, no HTTP.
     psql -q "$url" -c "DROP TABLE IF EXISTS bench_keys" \
       -c "CREATE TABLE bench_keys AS SELECT row_number() OVER () AS n, id FROM (SELECT id FROM dossiers LIMIT 200) d" \
@@ -169,5 +170,36 @@ SQL
     psql -q "$url" -c "DROP TABLE bench_keys"
     printf '%-10s %-22s %8s\n' postgres "pgbench select by key" "$tps"
     printf '%-10s %-22s %s of pgbench\n' postgres "GET by id" "$(ratio "${rps[GET dossier by id]}" "$tps")"
+  fi
+  if [ "$backend" = postgres ] && [ -n "${rps[list, filtered]:-}" ]; then
+    # The filtered list's own SQL, as the service runs it for a commune's officer (the statement
+    # log shows it): the commune's page of 51 newest first, and the page of those sent to it.
+    cat >"$work/list.sql" <<SQL
+SELECT d.* FROM dossiers d WHERE d.agency_id = '$commune' AND d.status = 'processing'
+  ORDER BY d.submitted_at DESC, d.id DESC LIMIT 51;
+SELECT d.* FROM dossiers d WHERE d.id IN (SELECT dossier_id FROM dossier_hops WHERE to_agency_id = '$commune')
+  AND d.agency_id <> '$commune' AND d.status = 'processing' ORDER BY d.submitted_at DESC, d.id DESC LIMIT 51;
+SQL
+    tps=$(pgbench -n -M prepared -c "$C" -j 2 -T "$SECONDS_EACH" -f "$work/list.sql" "$url" 2>/dev/null \
+      | awk '/^tps/ { printf "%.0f", $3 }')
+    printf '%-10s %-22s %8s\n' postgres "pgbench list's SQL" "$tps"
+    printf '%-10s %-22s %s of pgbench\n' postgres "list, filtered" "$(ratio "${rps[list, filtered]}" "$tps")"
+  fi
+  if [ "$backend" = postgres ] && [ -n "${rps[intake]:-}" ]; then
+    # Intake's shape with nothing else: take the next number of one hot row, insert a row, commit.
+    psql -q "$url" -c "DROP TABLE IF EXISTS bench_hot, bench_rows" \
+      -c "CREATE TABLE bench_hot (k int PRIMARY KEY, n bigint NOT NULL)" -c "INSERT INTO bench_hot VALUES (1, 0)" \
+      -c "CREATE TABLE bench_rows (id bigserial PRIMARY KEY, n bigint NOT NULL, at timestamptz NOT NULL)"
+    cat >"$work/hot.sql" <<'SQL'
+BEGIN;
+UPDATE bench_hot SET n = n + 1 WHERE k = 1;
+INSERT INTO bench_rows (n, at) VALUES (1, now());
+COMMIT;
+SQL
+    tps=$(pgbench -n -M prepared -c "$C" -j 2 -T "$SECONDS_EACH" -f "$work/hot.sql" "$url" 2>/dev/null \
+      | awk '/^tps/ { printf "%.0f", $3 }')
+    psql -q "$url" -c "DROP TABLE bench_hot, bench_rows"
+    printf '%-10s %-22s %8s\n' postgres "pgbench hot-row insert" "$tps"
+    printf '%-10s %-22s %s of pgbench\n' postgres "intake" "$(ratio "${rps[intake]}" "$tps")"
   fi
 done

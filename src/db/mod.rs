@@ -22,7 +22,8 @@ pub use self::pool::{
     ConnectionManager, DbPool, PoolOptions, PooledConn, SqliteSynchronous, build_pool, ping,
 };
 pub use self::upsert::{
-    REPORT_COUNT_COLUMNS, add_report_counts, next_sequence, upsert_feedback_limit, upsert_schedule,
+    CountsDelta, REPORT_COUNT_COLUMNS, add_report_counts, next_sequence, upsert_feedback_limit,
+    upsert_schedule,
 };
 pub use self::url::{DatabaseUrl, DatabaseUrlError};
 use crate::error::ApiError;

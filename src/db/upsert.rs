@@ -62,51 +62,69 @@ pub const REPORT_COUNT_COLUMNS: [&str; 22] = [
     "backlog_apologized",
 ];
 
-/// Add `values` to one row of the report counters, creating it if needed: an upsert that adds, so
-/// that concurrent writes on PostgreSQL add up instead of colliding. Backend-specific only for
-/// the placeholder syntax.
+/// One row of the report counters to add to: its key (grain, bucket, procedure, responsible; the
+/// agency is the statement's) and the values in [`REPORT_COUNT_COLUMNS`]' order.
+pub struct CountsDelta<'a> {
+    pub grain: &'static str,
+    pub bucket: chrono::NaiveDate,
+    pub procedure_id: &'a str,
+    pub responsible: &'a str,
+    pub values: [i64; 22],
+}
+
+/// Rows per statement: 27 bound parameters a row stays under SQLite's 32,766.
+const COUNTS_PER_STATEMENT: usize = 1_000;
+
+/// Add `rows` to the agency's report counters, creating the rows that are missing: an upsert that
+/// adds, so that concurrent writes on PostgreSQL add up instead of colliding. One statement for
+/// them all (a write's day, month and year rows, its officer's and clocks' lines): a round trip
+/// each would hold the agency's hot rows that much longer (bench/README.md, intake). PostgreSQL
+/// locks the rows in the statement's order, which the caller keeps global, so that two writes
+/// never wait for each other in a cycle. Backend-specific only for the placeholder syntax.
 pub fn add_report_counts(
     conn: &mut DbConnection,
-    grain: &str,
     agency_id: &str,
-    bucket: chrono::NaiveDate,
-    procedure_id: &str,
-    responsible: &str,
-    values: &[i64; 22],
+    rows: &[CountsDelta<'_>],
 ) -> QueryResult<()> {
     use diesel::sql_types::{BigInt, Date, Text};
     let columns = REPORT_COUNT_COLUMNS.join(", ");
     let updates: Vec<String> =
         REPORT_COUNT_COLUMNS.iter().map(|c| format!("{c} = report_counts.{c} + excluded.{c}")).collect();
-    let statement = |mark: &dyn Fn(usize) -> String| {
-        let marks: Vec<String> = (1..=27).map(mark).collect();
+    let statement = |rows: usize, mark: &dyn Fn(usize) -> String| {
+        let tuples: Vec<String> = (0..rows)
+            .map(|r| format!("({})", (1..=27).map(|i| mark(r * 27 + i)).collect::<Vec<_>>().join(", ")))
+            .collect();
         format!(
-            "INSERT INTO report_counts (grain, agency_id, bucket, procedure_id, responsible, {columns}) VALUES ({}) \
+            "INSERT INTO report_counts (agency_id, grain, bucket, procedure_id, responsible, {columns}) VALUES {} \
              ON CONFLICT (grain, agency_id, bucket, procedure_id, responsible) DO UPDATE SET {}",
-            marks.join(", "),
+            tuples.join(", "),
             updates.join(", ")
         )
     };
     macro_rules! run {
-        ($c:expr, $sql:expr) => {{
-            let mut query = diesel::sql_query($sql)
-                .into_boxed()
-                .bind::<Text, _>(grain)
-                .bind::<Text, _>(agency_id)
-                .bind::<Date, _>(bucket)
-                .bind::<Text, _>(procedure_id)
-                .bind::<Text, _>(responsible);
-            for value in values {
-                query = query.bind::<BigInt, _>(*value);
+        ($c:expr, $mark:expr) => {{
+            for rows in rows.chunks(COUNTS_PER_STATEMENT) {
+                let mut query = diesel::sql_query(statement(rows.len(), $mark)).into_boxed();
+                for row in rows {
+                    query = query
+                        .bind::<Text, _>(agency_id)
+                        .bind::<Text, _>(row.grain)
+                        .bind::<Date, _>(row.bucket)
+                        .bind::<Text, _>(row.procedure_id)
+                        .bind::<Text, _>(row.responsible);
+                    for value in row.values {
+                        query = query.bind::<BigInt, _>(value);
+                    }
+                }
+                query.execute($c)?;
             }
-            query.execute($c)
+            Ok(())
         }};
     }
     match conn {
-        DbConnection::Postgres(c) => run!(c, statement(&|i| format!("${i}"))),
-        DbConnection::Sqlite(c) => run!(c, statement(&|_| "?".to_owned())),
+        DbConnection::Postgres(c) => run!(c, &|i| format!("${i}")),
+        DbConnection::Sqlite(c) => run!(c, &|_| "?".to_owned()),
     }
-    .map(|_| ())
 }
 
 /// Run a statement written with `{1}`, `{2}`, `{3}` for its parameters on either backend, with

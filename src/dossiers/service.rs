@@ -23,7 +23,7 @@ use crate::auth::role::Role;
 use crate::auth::scope::Scope;
 use crate::calendar::cache::CalendarCache;
 use crate::calendar::working_time::add_working_time;
-use crate::catalogue::model::ProcessingTime;
+use crate::catalogue::model::{ProcedureRow, ProcessingTime};
 use crate::catalogue::store as procedures;
 use crate::clock;
 use crate::clock::vietnam;
@@ -72,7 +72,7 @@ pub fn intake(
     }
     let received = intake::received(&new, now)?;
     let due_at = match received.accepted_at {
-        Some(at) => Some(due_from(conn, calendars, &agency.id, &procedure.id, at)?),
+        Some(at) => Some(due_from(conn, calendars, &agency.id, &procedure, at)?),
         None => None,
     };
     let answer_due_at = match new.channel {
@@ -87,7 +87,9 @@ pub fn intake(
     };
     // Every intake of the agency that day takes the next number of the day's sequence row and
     // holds that row (like the day's report counters) to its commit: gap-free numbers and exact
-    // counters serialize one agency's intakes on one commit at a time (bench/README.md).
+    // counters serialize one agency's intakes on one commit at a time (bench/README.md). So
+    // everything that can be is looked up above, and from here to the commit each table gets
+    // one statement: the dossier, its first history step, its counters, its events.
     let day = received.submitted_at.with_timezone(&vietnam()).format("%y%m%d").to_string();
     let sequence = next_sequence(conn, &agency.code, &day)?;
     let code = format!("{}-{day}-{sequence:04}", agency.code);
@@ -103,11 +105,13 @@ pub fn intake(
     store::insert(conn, &row)?;
     report_counters::record_dossier(conn, None, &row.facts())?;
     let first = received.accepted_at.unwrap_or(received.submitted_at);
-    record(conn, &row, caller, ("intake", None, first, None))?;
+    let step = NewStep { action: "intake", from_status: None, to_status: &row.status, at: first, note: None };
+    history::append_first(conn, Trail::Dossier, &row.id, step, caller)?;
     let taken = |at| Taken { caller, action: "intake", note: None, at };
-    event(conn, &row, "dossier.submitted", taken(received.submitted_at))?;
-    if let Some(at) = received.accepted_at {
-        event(conn, &row, "dossier.accepted", taken(at))?;
+    let mut steps = vec![("dossier.submitted", taken(received.submitted_at))];
+    steps.extend(received.accepted_at.map(|at| ("dossier.accepted", taken(at))));
+    events(conn, &row, &steps)?;
+    if received.accepted_at.is_some() {
         notices::tell(conn, &row, &DossierNews::Received, now)?;
     }
     Ok(row)
@@ -141,7 +145,11 @@ pub fn act(
     steps::check(&row, &step, at)?;
     check_references(conn, &row, &step.change)?;
     let due = match steps::starts_clock(&row, &step.change) {
-        true => Some(due_from(conn, calendars, &row.agency_id, &row.procedure_id, at)?),
+        true => {
+            let procedure = procedures::find(conn, &row.procedure_id)?
+                .ok_or_else(|| anyhow::anyhow!("procedure {} vanished", row.procedure_id))?;
+            Some(due_from(conn, calendars, &row.agency_id, &procedure, at)?)
+        }
         false => None,
     };
     let sent_to = match &step.change {
@@ -153,7 +161,7 @@ pub fn act(
     chain(conn, &before, &row, sent_to, note.clone(), (caller, at))?;
     let news = notices::news_of(action, to, note.as_deref());
     let taken = Taken { caller, action: action.as_str(), note: note.as_deref(), at };
-    event(conn, &row, action.event_type_to(to), taken)?;
+    events(conn, &row, &[(action.event_type_to(to), taken)])?;
     record(conn, &row, caller, (action.as_str(), Some(from), at, note))?;
     if let Some(news) = news {
         notices::tell(conn, &row, &news, now)?;
@@ -286,7 +294,7 @@ pub fn update(
     let now = clock::now();
     save(conn, &before, &mut row, now, UPDATE_RACED)?;
     record(conn, &row, caller, ("update", Some(status), now, None))?;
-    event(conn, &row, "dossier.updated", Taken { caller, action: "update", note: None, at: now })?;
+    events(conn, &row, &[("dossier.updated", Taken { caller, action: "update", note: None, at: now })])?;
     Ok(row)
 }
 
@@ -329,30 +337,34 @@ pub(super) fn record(
     Ok(history::append(conn, Trail::Dossier, &row.id, step, caller)?)
 }
 
-/// The outbox event: what adapters need to sync the status and forward the step, never personal
-/// data (`event_data`).
-fn event(conn: &mut DbConnection, row: &DossierRow, event_type: &str, step: Taken) -> Result<(), ApiError> {
-    let data = event_data::data(row, &step)?;
-    publish(conn, row, event_type, step.at, data)
+/// The outbox events of a write, in one statement: what adapters need to sync the status and
+/// forward the step, never personal data (`event_data`).
+fn events(conn: &mut DbConnection, row: &DossierRow, steps: &[(&str, Taken)]) -> Result<(), ApiError> {
+    let events = steps
+        .iter()
+        .map(|(event_type, step)| Ok((*event_type, step.at, event_data::data(row, step)?)))
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    publish(conn, row, &events)
 }
 
-/// An outbox event about the dossier with `data` (never personal data).
+/// Outbox events about the dossier, each (type, when, data: never personal data).
 pub(super) fn publish(
     conn: &mut DbConnection,
     row: &DossierRow,
-    event_type: &str,
-    at: DateTime<Utc>,
-    data: serde_json::Value,
+    events: &[(&str, DateTime<Utc>, serde_json::Value)],
 ) -> Result<(), ApiError> {
-    let event = NewEvent {
-        event_type,
-        aggregate_type: "dossier",
-        aggregate_id: &row.id,
-        agency_id: &row.agency_id,
-        occurred_at: clock::to_db(at),
-        data: data.to_string(),
-    };
-    Ok(outbox::insert_event(conn, &event)?)
+    let events: Vec<NewEvent> = events
+        .iter()
+        .map(|(event_type, at, data)| NewEvent {
+            event_type,
+            aggregate_type: "dossier",
+            aggregate_id: &row.id,
+            agency_id: &row.agency_id,
+            occurred_at: clock::to_db(*at),
+            data: data.to_string(),
+        })
+        .collect();
+    Ok(outbox::insert_events(conn, &events)?)
 }
 
 /// The receipt slip of a dossier the caller may see, with the names it prints.
@@ -405,12 +417,10 @@ fn due_from(
     conn: &mut DbConnection,
     calendars: &CalendarCache,
     agency_id: &str,
-    procedure_id: &str,
+    procedure: &ProcedureRow,
     start: DateTime<Utc>,
 ) -> Result<DateTime<Utc>, ApiError> {
-    let procedure = procedures::find(conn, procedure_id)?
-        .ok_or_else(|| anyhow::anyhow!("procedure {procedure_id} vanished"))?;
-    let minutes = ProcessingTime::of(&procedure)?.working_minutes();
+    let minutes = ProcessingTime::of(procedure)?.working_minutes();
     working_time_after(conn, calendars, agency_id, start, minutes)
 }
 

@@ -105,16 +105,16 @@ fn record(
         "responded_at": row.responded_at.map(|t| t.and_utc()), "published_at": row.published_at.map(|t| t.and_utc()),
         "forwarded_from": row.forwarded_from, "external_ref": row.external_ref, "version": row.version,
     });
-    outbox::insert_event(
+    outbox::insert_events(
         conn,
-        &NewEvent {
+        &[NewEvent {
             event_type,
             aggregate_type: "feedback",
             aggregate_id: &row.id,
             agency_id: &row.agency_id,
             occurred_at: clock::to_db(at),
             data: data.to_string(),
-        },
+        }],
     )?;
     Ok(())
 }

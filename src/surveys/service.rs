@@ -122,16 +122,16 @@ pub fn submit(
         row.submitted_at,
     )?;
     let data = serde_json::json!({"id": row.id, "dossier_id": row.dossier_id, "agency_id": row.agency_id, "level": row.level, "source": row.source, "submitted_at": row.submitted_at.and_utc()});
-    outbox::insert_event(
+    outbox::insert_events(
         conn,
-        &NewEvent {
+        &[NewEvent {
             event_type: "survey.submitted",
             aggregate_type: "survey",
             aggregate_id: &row.id,
             agency_id: &row.agency_id,
             occurred_at: row.submitted_at,
             data: data.to_string(),
-        },
+        }],
     )?;
     Ok(row)
 }

@@ -525,7 +525,7 @@ async fn an_event_that_commits_late_is_not_skipped() {
             let slow = std::thread::spawn(move || {
                 let mut conn = pool.get().unwrap();
                 write_transaction(&mut conn, |conn| {
-                    outbox::insert_event(conn, &event("first"))?;
+                    outbox::insert_events(conn, &[event("first")])?;
                     inserted.send(()).unwrap();
                     std::thread::sleep(Duration::from_millis(400));
                     Ok::<_, diesel::result::Error>(())
@@ -534,7 +534,7 @@ async fn an_event_that_commits_late_is_not_skipped() {
             });
             wait.recv().unwrap();
             let mut conn = db.pool().get().unwrap();
-            write_transaction(&mut conn, |conn| outbox::insert_event(conn, &event("second"))).unwrap();
+            write_transaction(&mut conn, |conn| outbox::insert_events(conn, &[event("second")])).unwrap();
             // Right after the second commit, read as an adapter would; then again from its cursor.
             let (before, cursor) = read(&mut conn, events::FeedPosition::default());
             slow.join().unwrap();

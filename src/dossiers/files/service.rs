@@ -280,5 +280,5 @@ fn file_event(
         "file_id": file.id, "kind": file.kind, "component": file.component,
         "sha256": file.sha256, "size": file.size, "content_type": file.content_type,
     });
-    publish(conn, row, event_type, at, data)
+    publish(conn, row, &[(event_type, at, data)])
 }

@@ -17,8 +17,8 @@ use self::contribution::{Counts, answer_clocks, contribution, officer_contributi
 use self::facts::{DossierFacts, ResponsibleKey, local_day};
 use self::grain::Grain;
 use crate::clock;
-use crate::db::DbConnection;
 use crate::db::schema::report_counts;
+use crate::db::{CountsDelta, DbConnection};
 use crate::enums::Level;
 use crate::error::ApiError;
 
@@ -243,17 +243,19 @@ fn add_counts(
             *rows.entry((grain, grain.bucket(day), responsible.clone())).or_default() += counts;
         }
     }
-    for ((grain, bucket, responsible), counts) in rows.into_iter().filter(|(_, c)| !c.is_zero()) {
-        let procedure_id = procedure_of(&responsible, procedure_id);
-        crate::db::add_report_counts(
-            conn,
-            grain.as_str(),
-            agency_id,
-            bucket,
-            procedure_id,
-            &responsible,
-            &counts.as_array(),
-        )?;
+    let deltas: Vec<CountsDelta> = rows
+        .iter()
+        .filter(|(_, c)| !c.is_zero())
+        .map(|((grain, bucket, responsible), counts)| CountsDelta {
+            grain: grain.as_str(),
+            bucket: *bucket,
+            procedure_id: procedure_of(responsible, procedure_id),
+            responsible,
+            values: counts.as_array(),
+        })
+        .collect();
+    if deltas.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    Ok(crate::db::add_report_counts(conn, agency_id, &deltas)?)
 }
