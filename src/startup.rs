@@ -10,7 +10,7 @@ use actix_web::{App, HttpResponse, HttpServer, http::header, web};
 use anyhow::Context;
 use tracing_actix_web::TracingLogger;
 use utoipa_actix_web::AppExt;
-use utoipa_swagger_ui::SwaggerUi;
+use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::audit::recorder::{self, Recorder, RecorderHandle};
 use crate::auth::throttle::{LoginThrottle, ThrottleConfig};
@@ -183,6 +183,16 @@ fn cors(settings: &Settings) -> Cors {
     cors
 }
 
+/// Where the OpenAPI document is served, and Swagger UI loads it from.
+const OPENAPI_PATH: &str = "/api-docs/openapi.json";
+
+/// The OpenAPI document, serialized once at start.
+struct OpenApiJson(web::Bytes);
+
+async fn openapi_document(document: web::Data<OpenApiJson>) -> HttpResponse {
+    HttpResponse::Ok().content_type("application/json").body(document.0.clone())
+}
+
 fn serve(
     listener: TcpListener,
     db: Db,
@@ -192,7 +202,11 @@ fn serve(
     settings: &Settings,
 ) -> anyhow::Result<Server> {
     let metrics = Metrics::new(settings.database.pool_size)?;
-    let routes = RouteTable::from_openapi(&crate::api_doc::openapi());
+    let document = crate::api_doc::openapi();
+    let routes = RouteTable::from_openapi(&document);
+    // One serialized copy of the document for every worker: handed to Swagger UI, each worker
+    // kept its own tree of it, megabytes of the idle server's memory (bench/README.md).
+    let document = web::Data::new(OpenApiJson(web::Bytes::from(serde_json::to_vec(&document)?)));
     let db = web::Data::new(db);
     let metrics_data = web::Data::new(metrics.clone());
     let routes = web::Data::new(routes);
@@ -217,7 +231,9 @@ fn serve(
     let prometheus = metrics.middleware()?;
 
     let mut server = HttpServer::new(move || {
-        let (app, doc) = App::new()
+        // The document the routes describe is built once above; the one the app builder
+        // collects here is dropped.
+        let (app, _) = App::new()
             .into_utoipa_app()
             .openapi(crate::api_doc::base())
             .app_data(db.clone())
@@ -244,7 +260,9 @@ fn serve(
         // its route's pattern with every `{name}` formatted in, and a segment holding a regex is
         // no format placeholder; it logged "Cannot build mixed cardinality pattern" for each
         // of Swagger UI's files.
-        app.service(SwaggerUi::new("/swagger-ui/{tail}*").url("/api-docs/openapi.json", doc))
+        app.service(SwaggerUi::new("/swagger-ui/{tail}*").config(Config::from(OPENAPI_PATH)))
+            .app_data(document.clone())
+            .route(OPENAPI_PATH, web::get().to(openapi_document))
             .route(
                 "/swagger-ui",
                 web::get().to(|| async {
