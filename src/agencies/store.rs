@@ -26,7 +26,7 @@ pub fn find_by_code(conn: &mut DbConnection, code: &str) -> QueryResult<Option<A
 
 /// The ids of the agencies in a scope (kept in `auth::scope`, below every slice, so that the
 /// audit trail uses the same one).
-pub use crate::auth::scope::agency_ids as ids_in_scope;
+pub use crate::auth::scope::{agency_ids as ids_in_scope, agency_ids_async as ids_in_scope_async};
 
 pub struct ListFilter {
     pub parent_id: Option<String>,

@@ -86,14 +86,36 @@ pub fn would_cycle(agency_path: &str, new_parent_path: &str) -> bool {
 /// Resolved to a list rather than used as a subquery: diesel's multi-backend connection cannot
 /// embed a boxed subquery, and a scope is at most a province's few hundred agencies.
 pub fn agency_ids(conn: &mut DbConnection, scope: &Scope) -> QueryResult<Option<Vec<String>>> {
+    match named(scope) {
+        Ok(ids) => Ok(ids),
+        Err(root) => subtree(root).load(conn).map(Some),
+    }
+}
+
+/// [`agency_ids`] on PostgreSQL's async path (`db::Db::read`).
+pub async fn agency_ids_async(
+    conn: &mut crate::db::AsyncPgConnection,
+    scope: &Scope,
+) -> QueryResult<Option<Vec<String>>> {
+    match named(scope) {
+        Ok(ids) => Ok(ids),
+        Err(root) => diesel_async::RunQueryDsl::load(subtree(root), conn).await.map(Some),
+    }
+}
+
+/// The ids of the agencies under `root` (itself included).
+#[diesel::dsl::auto_type(no_type_alias)]
+fn subtree(root: &str) -> _ {
+    // Ids are UUIDs: no LIKE wildcards inside.
+    let pattern: String = format!("%/{root}/%");
+    agencies::table.filter(agencies::path.like(pattern)).select(agencies::id)
+}
+
+/// The ids a scope names (`None`: every agency), or the root of the subtree to look up.
+fn named(scope: &Scope) -> Result<Option<Vec<String>>, &str> {
     match scope {
         Scope::All => Ok(None),
-        // Ids are UUIDs: no LIKE wildcards inside.
-        Scope::Subtree(root) => agencies::table
-            .filter(agencies::path.like(format!("%/{root}/%")))
-            .select(agencies::id)
-            .load(conn)
-            .map(Some),
+        Scope::Subtree(root) => Err(root),
         Scope::Agencies(ids) => Ok(Some(ids.clone())),
         Scope::Nothing => Ok(Some(Vec::new())),
     }

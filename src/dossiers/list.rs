@@ -25,9 +25,10 @@ use super::store::{self, ListFilter, Reach};
 use crate::agencies::store as agencies;
 use crate::auth::caller::Caller;
 use crate::auth::role::Role;
+use crate::auth::scope::Scope;
 use crate::catalogue::search;
 use crate::clock;
-use crate::db::DbConnection;
+use crate::db::Db;
 use crate::error::ApiError;
 
 /// What `q` searches: a dossier code (it has a dash and no space), or words of the applicant's
@@ -71,37 +72,60 @@ pub fn filter(query: DossierQuery, now: NaiveDateTime) -> ListFilter {
     filter
 }
 
-/// A page of the dossiers the caller may see that match the query, newest first.
+/// A page of the dossiers the caller may see that match the query, newest first: on PostgreSQL
+/// on the async path (a commune officer's filtered list is a hot read), on SQLite on the
+/// blocking pool (`Db::read`). Both run the same queries.
 #[tracing::instrument(skip_all, fields(caller = ?caller.id))]
-pub fn load(
-    conn: &mut DbConnection,
+pub async fn read(
+    db: &Db,
     caller: &Caller,
     query: DossierQuery,
     after: Option<(NaiveDateTime, String)>,
     limit: i64,
 ) -> Result<Vec<DossierRow>, ApiError> {
     let mut filter = filter(query, clock::to_db(clock::now()));
-    if caller.role == Role::Citizen {
-        filter.owner_id = Some(caller.id.clone());
-        return Ok(store::list(conn, &filter, Reach::All, after, limit)?);
-    }
-    let Some(ids) = agencies::ids_in_scope(conn, &caller.scope())? else {
-        return Ok(store::list(conn, &filter, Reach::All, after, limit)?);
-    };
-    match ids.as_slice() {
-        [] => Ok(Vec::new()),
-        [one] => {
-            let own = store::list(conn, &filter, Reach::Received(&ids), after.clone(), limit)?;
-            let sent = store::list(conn, &filter, Reach::SentFrom(one), after, limit)?;
-            Ok(newest_first(own, sent, limit))
+    let scope = match caller.role {
+        Role::Citizen => {
+            filter.owner_id = Some(caller.id.clone());
+            Scope::All
         }
-        many => Ok(store::list(conn, &filter, Reach::ReceivedOrSentTo(many), after, limit)?),
+        _ => caller.scope(),
+    };
+    let (blocking_filter, blocking_scope, blocking_after) = (filter.clone(), scope.clone(), after.clone());
+    db.read(
+        async |conn| {
+            let ids = agencies::ids_in_scope_async(conn, &scope).await?;
+            let mut rows = Vec::new();
+            for reach in reaches(ids.as_deref()) {
+                rows.extend(store::list_async(conn, &filter, reach, after.clone(), limit).await?);
+            }
+            Ok(newest_first(rows, limit))
+        },
+        move |conn| {
+            let ids = agencies::ids_in_scope(conn, &blocking_scope)?;
+            let mut rows = Vec::new();
+            for reach in reaches(ids.as_deref()) {
+                rows.extend(store::list(conn, &blocking_filter, reach, blocking_after.clone(), limit)?);
+            }
+            Ok(newest_first(rows, limit))
+        },
+    )
+    .await
+}
+
+/// The pages a scope's list reads (`None`: every agency, or a citizen's own): none for an empty
+/// scope, the agency's own and those sent to it for one agency, one query for many.
+fn reaches(ids: Option<&[String]>) -> Vec<Reach<'_>> {
+    match ids {
+        None => vec![Reach::All],
+        Some([]) => Vec::new(),
+        Some(one @ [id]) => vec![Reach::Received(one), Reach::SentFrom(id)],
+        Some(many) => vec![Reach::ReceivedOrSentTo(many)],
     }
 }
 
-/// Two pages, each newest first by (submitted_at, id) and without a dossier in common, as one.
-pub fn newest_first(a: Vec<DossierRow>, b: Vec<DossierRow>, limit: i64) -> Vec<DossierRow> {
-    let mut rows: Vec<DossierRow> = a.into_iter().chain(b).collect();
+/// Pages, each newest first by (submitted_at, id) and without a dossier in common, as one.
+pub fn newest_first(mut rows: Vec<DossierRow>, limit: i64) -> Vec<DossierRow> {
     rows.sort_by(|x, y| (y.submitted_at, &y.id).cmp(&(x.submitted_at, &x.id)));
     rows.truncate(usize::try_from(limit).unwrap_or(0));
     rows
@@ -136,7 +160,8 @@ mod tests {
         };
         let own = vec![row("a", 9), row("b", 7), row("c", 7)];
         let sent = vec![row("x", 8), row("y", 7)];
-        let ids: Vec<String> = newest_first(own, sent, 4).into_iter().map(|r| r.id).collect();
+        let ids: Vec<String> =
+            newest_first(own.into_iter().chain(sent).collect(), 4).into_iter().map(|r| r.id).collect();
         assert_eq!(ids, ["a", "x", "y", "c"], "by instant, then id, newest first");
     }
 }

@@ -96,7 +96,7 @@ pub fn event_types_of(conn: &mut DbConnection, dossier_id: &str) -> QueryResult<
         .load(conn)
 }
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct ListFilter {
     /// Citizens: only their own.
     pub owner_id: Option<String>,
@@ -128,12 +128,69 @@ pub enum Reach<'a> {
     SentFrom(&'a str),
 }
 
-type Backend = <DbConnection as diesel::Connection>::Backend;
-type Predicate = Box<dyn BoxableExpression<dossiers::table, Backend, SqlType = Nullable<Bool>>>;
-
-/// The dossier was sent on to this agency: its id between spaces in `chain_agencies`.
-fn sent_to(agency_id: &str) -> Predicate {
-    Box::new(dossiers::chain_agencies.like(format!("% {agency_id} %")))
+/// The query of a list page for `$backend`: the same query on the blocking path ([`list`]) and on
+/// PostgreSQL's async one ([`list_async`]); a boxed query is typed by its backend.
+macro_rules! list_query {
+    ($backend:ty, $filter:expr, $reach:expr, $after:expr, $limit:expr) => {{
+        type Predicate = Box<dyn BoxableExpression<dossiers::table, $backend, SqlType = Nullable<Bool>>>;
+        // The dossier was sent on to this agency: its id between spaces in `chain_agencies`.
+        let sent_to =
+            |agency_id: &str| -> Predicate { Box::new(dossiers::chain_agencies.like(format!("% {agency_id} %"))) };
+        let filter: &ListFilter = $filter;
+        let mut query = dossiers::table.select(DossierRow::as_select()).into_boxed::<$backend>();
+        match $reach {
+            Reach::All => {}
+            // A scope of one agency (a commune's officer) as an equality, which the planner walks
+            // in order on (agency_id, submitted_at, id); as `= ANY` it sorts the agency's whole
+            // history.
+            Reach::Received([one]) => query = query.filter(dossiers::agency_id.eq(one.clone())),
+            Reach::Received(many) => query = query.filter(dossiers::agency_id.eq_any(many.to_vec())),
+            // Tested on the row in the walk of dossiers_submitted_idx; the LIKEs run only for the
+            // rows of other agencies, and on a null for those never sent on.
+            Reach::ReceivedOrSentTo(many) => {
+                let received: Predicate = Box::new(dossiers::agency_id.eq_any(many.to_vec()).nullable());
+                query = query.filter(
+                    many.iter().map(|id| sent_to(id)).fold(received, |any, one| Box::new(any.or(one))),
+                );
+            }
+            // Through the hops' index on to_agency_id: the agency's own incoming, not every row.
+            Reach::SentFrom(agency) => {
+                let incoming = dossier_hops::table
+                    .filter(dossier_hops::to_agency_id.eq(agency.to_owned()))
+                    .select(dossier_hops::dossier_id);
+                query = query
+                    .filter(dossiers::id.eq_any(incoming))
+                    .filter(dossiers::agency_id.ne(agency.to_owned()));
+            }
+        }
+        narrow!(query;
+            dossiers::owner_id => eq(filter.owner_id.clone()),
+            dossiers::status => eq(filter.status),
+            dossiers::agency_id => eq(filter.agency_id.clone()),
+            dossiers::procedure_id => eq(filter.procedure_id.clone()),
+            dossiers::channel => eq(filter.channel),
+            dossiers::accepted_at => ge(filter.accepted_from),
+            dossiers::accepted_at => lt(filter.accepted_to),
+            dossiers::due_at => lt(filter.due_before),
+            dossiers::assignee_id => eq(filter.assignee_id.clone()),
+            dossiers::code => eq(filter.code.clone()),
+        );
+        match filter.overdue {
+            Some((true, now)) => {
+                query = query.filter(dossiers::status.eq_any(OPEN)).filter(dossiers::due_at.lt(now))
+            }
+            Some((false, now)) => {
+                query = query.filter(
+                    dossiers::status.ne_all(OPEN).or(dossiers::due_at.is_null()).or(dossiers::due_at.ge(now)),
+                )
+            }
+            None => {}
+        }
+        for word in &filter.name_words {
+            query = query.filter(dossiers::applicant_name_folded.like(format!("%{word}%")));
+        }
+        newest_first!(query, dossiers::submitted_at, dossiers::id, $after, $limit)
+    }};
 }
 
 /// Dossiers newest first by (submitted_at, id), after the cursor's position.
@@ -145,56 +202,19 @@ pub fn list(
     after: Option<(NaiveDateTime, String)>,
     limit: i64,
 ) -> QueryResult<Vec<DossierRow>> {
-    let mut query = dossiers::table.select(DossierRow::as_select()).into_boxed();
-    match reach {
-        Reach::All => {}
-        // A scope of one agency (a commune's officer) as an equality, which the planner walks in
-        // order on (agency_id, submitted_at, id); as `= ANY` it sorts the agency's whole history.
-        Reach::Received([one]) => query = query.filter(dossiers::agency_id.eq(one.clone())),
-        Reach::Received(many) => query = query.filter(dossiers::agency_id.eq_any(many.to_vec())),
-        // Tested on the row in the walk of dossiers_submitted_idx; the LIKEs run only for the
-        // rows of other agencies, and on a null for those never sent on.
-        Reach::ReceivedOrSentTo(many) => {
-            let received: Predicate = Box::new(dossiers::agency_id.eq_any(many.to_vec()).nullable());
-            query = query
-                .filter(many.iter().map(|id| sent_to(id)).fold(received, |any, one| Box::new(any.or(one))));
-        }
-        // Through the hops' index on to_agency_id: the agency's own incoming, not every row.
-        Reach::SentFrom(agency) => {
-            let incoming = dossier_hops::table
-                .filter(dossier_hops::to_agency_id.eq(agency.to_owned()))
-                .select(dossier_hops::dossier_id);
-            query =
-                query.filter(dossiers::id.eq_any(incoming)).filter(dossiers::agency_id.ne(agency.to_owned()));
-        }
-    }
-    narrow!(query;
-        dossiers::owner_id => eq(filter.owner_id.clone()),
-        dossiers::status => eq(filter.status),
-        dossiers::agency_id => eq(filter.agency_id.clone()),
-        dossiers::procedure_id => eq(filter.procedure_id.clone()),
-        dossiers::channel => eq(filter.channel),
-        dossiers::accepted_at => ge(filter.accepted_from),
-        dossiers::accepted_at => lt(filter.accepted_to),
-        dossiers::due_at => lt(filter.due_before),
-        dossiers::assignee_id => eq(filter.assignee_id.clone()),
-        dossiers::code => eq(filter.code.clone()),
-    );
-    match filter.overdue {
-        Some((true, now)) => {
-            query = query.filter(dossiers::status.eq_any(OPEN)).filter(dossiers::due_at.lt(now))
-        }
-        Some((false, now)) => {
-            query = query.filter(
-                dossiers::status.ne_all(OPEN).or(dossiers::due_at.is_null()).or(dossiers::due_at.ge(now)),
-            )
-        }
-        None => {}
-    }
-    for word in &filter.name_words {
-        query = query.filter(dossiers::applicant_name_folded.like(format!("%{word}%")));
-    }
-    newest_first!(query, dossiers::submitted_at, dossiers::id, after, limit).load(conn)
+    list_query!(<DbConnection as diesel::Connection>::Backend, filter, reach, after, limit).load(conn)
+}
+
+/// [`list`] on PostgreSQL's async path (`db::Db::read`).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn list_async(
+    conn: &mut AsyncPgConnection,
+    filter: &ListFilter,
+    reach: Reach<'_>,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> QueryResult<Vec<DossierRow>> {
+    diesel_async::RunQueryDsl::load(list_query!(diesel::pg::Pg, filter, reach, after, limit), conn).await
 }
 
 /// One hop of a dossier's chain (liên thông) as stored.

@@ -114,8 +114,7 @@ pub async fn list_dossiers(
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;
     let after = pagination::decode_position(query.cursor.as_deref())?;
-    let caller = auth.caller.clone();
-    let rows = db.run(move |conn| list::load(conn, &caller, query, after, limit + 1)).await?;
+    let rows = list::read(&db, &auth.caller, query, after, limit + 1).await?;
     let page = pagination::page(
         rows,
         limit,
