@@ -106,7 +106,7 @@ pub fn intake(
     report_counters::record_dossier(conn, None, &row.facts())?;
     let first = received.accepted_at.unwrap_or(received.submitted_at);
     let step = NewStep { action: "intake", from_status: None, to_status: &row.status, at: first, note: None };
-    history::append_first(conn, Trail::Dossier, &row.id, step, caller)?;
+    history::append_numbered(conn, Trail::Dossier, &row.id, 1, step, caller)?;
     let taken = |at| Taken { caller, action: "intake", note: None, at };
     let mut steps = vec![("dossier.submitted", taken(received.submitted_at))];
     steps.extend(received.accepted_at.map(|at| ("dossier.accepted", taken(at))));

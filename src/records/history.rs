@@ -100,23 +100,13 @@ pub fn append(
     let last: Option<i64> = on_trail!(trail, |table, subject| {
         table::table.filter(subject.eq(subject_id)).select(diesel::dsl::max(table::seq)).first(conn)?
     });
-    insert(conn, trail, subject_id, last.unwrap_or(0) + 1, step, by)
+    append_numbered(conn, trail, subject_id, last.unwrap_or(0) + 1, step, by)
 }
 
-/// The first step of a subject created in this transaction: number 1, with no read of the last
-/// (intake holds its agency's hot rows while it writes, so every round trip saved counts).
+/// Append a step under a number the caller knows: 1 for a subject created in this transaction
+/// (intake holds its agency's hot rows while it writes, so the read of the last number is saved).
 #[tracing::instrument(level = "debug", skip(conn, step, by), fields(action = step.action, by = ?by.id))]
-pub fn append_first(
-    conn: &mut DbConnection,
-    trail: Trail,
-    subject_id: &str,
-    step: NewStep<'_>,
-    by: &Caller,
-) -> QueryResult<()> {
-    insert(conn, trail, subject_id, 1, step, by)
-}
-
-fn insert(
+pub fn append_numbered(
     conn: &mut DbConnection,
     trail: Trail,
     subject_id: &str,
