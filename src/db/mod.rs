@@ -96,6 +96,128 @@ pub fn bulk_cache(conn: &mut DbConnection, large: bool) -> QueryResult<()> {
     diesel::connection::SimpleConnection::batch_execute(c, &format!("PRAGMA cache_size = -{kib}"))
 }
 
+/// One secondary index as the database itself describes it: its name and the statement that
+/// creates it (PostgreSQL's `pg_get_indexdef`, SQLite's `sqlite_master.sql`).
+#[derive(diesel::QueryableByName, Debug, Clone, PartialEq, Eq)]
+pub struct IndexDefinition {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub name: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub definition: String,
+}
+
+/// The indexes of `tables` that a bulk load may drop and create again: every one that no
+/// constraint owns or uses (not a primary key, a `UNIQUE` constraint or the target of a foreign
+/// key), in name order. The definitions are read from the catalogue, so that what is created again
+/// is exactly what the migrations made.
+pub fn secondary_indexes(conn: &mut DbConnection, tables: &[&str]) -> QueryResult<Vec<IndexDefinition>> {
+    use diesel::sql_types::{Array, Text};
+    let tables: Vec<String> = tables.iter().map(|t| (*t).to_owned()).collect();
+    match conn {
+        DbConnection::Postgres(c) => diesel::sql_query(
+            "SELECT quote_ident(c.relname) AS name, pg_get_indexdef(c.oid) AS definition
+             FROM pg_index i
+             JOIN pg_class c ON c.oid = i.indexrelid
+             JOIN pg_class t ON t.oid = i.indrelid
+             WHERE t.relnamespace = current_schema()::regnamespace AND t.relname = ANY($1)
+               AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+             ORDER BY c.relname",
+        )
+        .bind::<Array<Text>, _>(tables)
+        .load(c),
+        // Indexes made by a PRIMARY KEY or UNIQUE constraint have no `sql`.
+        DbConnection::Sqlite(c) => diesel::sql_query(
+            "SELECT '\"' || replace(name, '\"', '\"\"') || '\"' AS name, sql AS definition
+             FROM sqlite_master
+             WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (SELECT value FROM json_each(?))
+             ORDER BY name",
+        )
+        .bind::<Text, _>(serde_json::to_string(&tables).unwrap_or_default())
+        .load(c),
+    }
+}
+
+/// For a bulk load inside a transaction: drop the secondary indexes of `tables`
+/// ([`secondary_indexes`]) and answer them, for [`create_indexes`] to build again once the rows
+/// are in. One sorted build per index costs a fraction of keeping it up to date row by row
+/// (random places in a dozen B-trees). Both databases roll the DDL back with the transaction.
+/// On PostgreSQL this locks the tables against every reader until the commit.
+pub fn drop_secondary_indexes(conn: &mut DbConnection, tables: &[&str]) -> QueryResult<Vec<IndexDefinition>> {
+    let indexes = secondary_indexes(conn, tables)?;
+    for index in &indexes {
+        diesel::sql_query(format!("DROP INDEX {}", index.name)).execute(conn)?;
+    }
+    Ok(indexes)
+}
+
+/// Create the indexes [`drop_secondary_indexes`] dropped, from their own definitions; on
+/// PostgreSQL with 512 MB to sort in (for this transaction only).
+pub fn create_indexes(conn: &mut DbConnection, indexes: &[IndexDefinition]) -> QueryResult<()> {
+    if let DbConnection::Postgres(c) = conn {
+        diesel::sql_query("SET LOCAL maintenance_work_mem = '512MB'").execute(c)?;
+    }
+    for index in indexes {
+        diesel::sql_query(&index.definition).execute(conn)?;
+    }
+    Ok(())
+}
+
+/// A constraint of a table, as PostgreSQL describes it (`pg_get_constraintdef`).
+#[derive(diesel::QueryableByName, Debug, Clone, PartialEq, Eq)]
+pub struct Constraint {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub relation: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub name: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub definition: String,
+}
+
+/// For a bulk load inside a transaction, on PostgreSQL: drop the keys of `tables` — primary,
+/// unique and foreign, and the foreign keys of other tables that point at them — and answer them
+/// in the order [`add_constraints`] adds them back. A foreign key otherwise costs a look-up query
+/// per row (a trigger), and a key on random values (ids, dossier codes) an insert at a random
+/// place of its B-tree; added back, each key is one sorted build or one join that checks every row.
+/// The CHECK and NOT NULL constraints stay (they cost nothing). Locks the tables and those whose
+/// keys it drops against every reader until the commit.
+///
+/// SQLite checks a foreign key with a look-up in the parent's B-tree and cannot drop a
+/// constraint: nothing there.
+pub fn drop_constraints(conn: &mut DbConnection, tables: &[&str]) -> QueryResult<Vec<Constraint>> {
+    use diesel::sql_types::{Array, Text};
+    let DbConnection::Postgres(c) = conn else { return Ok(Vec::new()) };
+    let tables: Vec<String> = tables.iter().map(|t| (*t).to_owned()).collect();
+    // Added back in this order: the unique keys first, then the foreign keys that need them.
+    let constraints: Vec<Constraint> = diesel::sql_query(
+        "SELECT quote_ident(t.relname) AS relation, quote_ident(k.conname) AS name,
+                pg_get_constraintdef(k.oid) AS definition
+         FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid
+         WHERE t.relnamespace = current_schema()::regnamespace
+           AND ((k.contype IN ('p', 'u', 'f') AND t.relname = ANY($1))
+                OR (k.contype = 'f' AND k.confrelid IN
+                    (SELECT oid FROM pg_class WHERE relnamespace = current_schema()::regnamespace
+                     AND relname = ANY($1))))
+         ORDER BY k.contype = 'f', t.relname, k.conname",
+    )
+    .bind::<Array<Text>, _>(tables)
+    .load(c)?;
+    for constraint in constraints.iter().rev() {
+        diesel::sql_query(format!("ALTER TABLE {} DROP CONSTRAINT {}", constraint.relation, constraint.name))
+            .execute(c)?;
+    }
+    Ok(constraints)
+}
+
+/// Add back the constraints [`drop_constraints`] dropped, in its order.
+pub fn add_constraints(conn: &mut DbConnection, constraints: &[Constraint]) -> QueryResult<()> {
+    for constraint in constraints {
+        let Constraint { relation, name, definition } = constraint;
+        diesel::sql_query(format!("ALTER TABLE {relation} ADD CONSTRAINT {name} {definition}"))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
 pub use diesel_async::AsyncPgConnection;
 
 /// The pool as handlers use it: every query runs on the blocking thread pool, never on the
@@ -168,9 +290,10 @@ pub(crate) use insert_batch;
 
 /// Insert a large slice of rows as fast as the backend takes them: one binary `COPY ... FROM
 /// STDIN` on PostgreSQL (no SQL to parse, no parameters to bind, several times the rate of
-/// multi-row INSERTs), multi-row INSERTs of `$per_statement` rows on SQLite, which has no COPY and
-/// binds at most 32,766 parameters a statement. For bulk writers (`generate`, counter rebuilds),
-/// not for the service's own writes.
+/// multi-row INSERTs), multi-row INSERTs of `$per_statement` rows (a constant) on SQLite, which has
+/// no COPY and binds at most 32,766 parameters a statement. Every full statement is the same
+/// prepared one (diesel caches an insert of an array, not of a slice), so its SQL is parsed once.
+/// For bulk writers (`generate`, counter rebuilds), not for the service's own writes.
 macro_rules! bulk_insert {
     ($conn:expr, $table:expr, $rows:expr, $per_statement:expr) => {
         match $conn {
@@ -178,9 +301,20 @@ macro_rules! bulk_insert {
                 use diesel::ExecuteCopyFromDsl;
                 diesel::copy_from($table).from_insertable($rows).execute(c)
             }
-            $crate::db::DbConnection::Sqlite(c) => $rows
-                .chunks($per_statement)
-                .try_fold(0, |n, chunk| diesel::insert_into($table).values(chunk).execute(c).map(|m| n + m)),
+            $crate::db::DbConnection::Sqlite(c) => {
+                let mut chunks = $rows.chunks_exact($per_statement);
+                chunks
+                    .by_ref()
+                    .try_fold(0, |n, chunk| {
+                        let chunk: &[_; $per_statement] =
+                            chunk.try_into().expect("chunks_exact gives full chunks");
+                        diesel::insert_into($table).values(chunk).execute(c).map(|m| n + m)
+                    })
+                    .and_then(|n| match chunks.remainder() {
+                        [] => Ok(n),
+                        rest => diesel::insert_into($table).values(rest).execute(c).map(|m| n + m),
+                    })
+            }
         }
     };
 }

@@ -611,6 +611,49 @@ async fn generated_history_is_reproducible_and_reports_balance() {
     assert!(refused.unwrap().contains("already holds"));
 }
 
+/// Every index and constraint of the schema as the database describes it, sorted.
+fn schema_keys(db: &motcua::db::Db) -> Vec<String> {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Line {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        line: String,
+    }
+    let mut conn = db.pool().get().unwrap();
+    let sql = match &mut *conn {
+        motcua::db::DbConnection::Postgres(_) => {
+            "SELECT c.relname || ': ' || pg_get_indexdef(c.oid) AS line FROM pg_index i
+               JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relnamespace = current_schema()::regnamespace
+             UNION ALL
+             SELECT conrelid::regclass::text || '.' || conname || ': ' || pg_get_constraintdef(oid) AS line
+               FROM pg_constraint WHERE connamespace = current_schema()::regnamespace"
+        }
+        motcua::db::DbConnection::Sqlite(_) => {
+            // Less the statistics tables, which generate's closing ANALYZE creates.
+            "SELECT type || ' ' || name || ' on ' || tbl_name || ': ' || coalesce(sql, '') AS line FROM sqlite_master
+             WHERE name NOT LIKE 'sqlite_stat%'"
+        }
+    };
+    let mut lines: Vec<String> =
+        diesel::sql_query(sql).load::<Line>(&mut *conn).unwrap().into_iter().map(|l| l.line).collect();
+    lines.sort();
+    lines
+}
+
+/// `generate` drops the keys and indexes of the tables it fills and builds them again after the
+/// rows: the schema it leaves is the one the migrations made, to the letter.
+#[tokio::test]
+async fn generate_leaves_every_index_and_key_as_the_migrations_made_them() {
+    let app = spawn_app().await;
+    let before = app.with_library_db(schema_keys).await;
+    assert!(before.iter().any(|l| l.contains("dossiers_agency_submitted_idx")), "{before:?}");
+    generate(&app, 300, 3).await;
+    let after = app.with_library_db(schema_keys).await;
+    let gone: Vec<_> = before.iter().filter(|l| !after.contains(l)).collect();
+    let new: Vec<_> = after.iter().filter(|l| !before.contains(l)).collect();
+    assert!(gone.is_empty() && new.is_empty(), "gone: {gone:#?}\nnew: {new:#?}");
+}
+
 /// The counters and the plain definition give the same summary, for periods of every shape.
 pub(crate) async fn assert_methods_agree(app: &TestApp, agency_id: &str, periods: &[(&str, &str)]) {
     let agency_id = agency_id.to_owned();

@@ -69,10 +69,15 @@ fn grains_of(responsible: &str) -> &'static [Grain] {
     if responsible.starts_with(CLOCK) { &[Grain::Day] } else { &Grain::ALL }
 }
 
-/// The procedure a row is kept under: none for who answers for something (missing digitization,
-/// an officer's line), which is counted per person, not per procedure.
+/// Whether a row is kept under its procedure: not one for who answers for something (missing
+/// digitization, an officer's line), which is counted per person, not per procedure.
+fn kept_by_procedure(responsible: &str) -> bool {
+    responsible.is_empty() || responsible.starts_with(CLOCK)
+}
+
+/// The procedure a row is kept under ([`kept_by_procedure`]; none otherwise).
 fn procedure_of<'a>(responsible: &str, procedure_id: &'a str) -> &'a str {
-    if responsible.is_empty() || responsible.starts_with(CLOCK) { procedure_id } else { "" }
+    if kept_by_procedure(responsible) { procedure_id } else { "" }
 }
 
 /// The stored `responsible` read back: `None` for the dossier and survey counts.
@@ -112,14 +117,57 @@ pub fn record_survey(
     add_counts(conn, agency_id, procedure_id, [(day, String::new(), survey_contribution(level))])
 }
 
-/// Counters gathered in memory (by `generate`), keyed by agency, procedure, day and responsible.
-pub type Pending = HashMap<(String, String, NaiveDate, String), Counts>;
+/// Counters gathered in memory (by `generate` and a rebuild), keyed by agency, procedure, day and
+/// responsible. A generated history adds millions of contributions to a few hundred thousand keys,
+/// so each text (an id, a `responsible`) is kept once and the keys are its number: no text is
+/// copied or hashed again per contribution, only looked up.
+pub struct Pending {
+    numbers: HashMap<String, u32>,
+    texts: Vec<String>,
+    counts: HashMap<(u32, u32, NaiveDate, u32), Counts>,
+}
+
+/// The number of the empty text: the procedure of a line kept per person, the dossier counts'
+/// `responsible`.
+const EMPTY: u32 = 0;
+
+impl Pending {
+    pub fn new() -> Self {
+        let mut pending = Pending { numbers: HashMap::new(), texts: Vec::new(), counts: HashMap::new() };
+        pending.number("");
+        pending
+    }
+
+    fn number(&mut self, text: &str) -> u32 {
+        if let Some(&n) = self.numbers.get(text) {
+            return n;
+        }
+        let n = u32::try_from(self.texts.len()).expect("fewer than 2^32 distinct texts");
+        self.texts.push(text.to_owned());
+        self.numbers.insert(text.to_owned(), n);
+        n
+    }
+
+    /// Add to the row the counts are kept in: its day's, under the procedure or none
+    /// ([`kept_by_procedure`]); the month's and year's are summed from the days'.
+    fn add(&mut self, (agency, procedure): (u32, u32), day: NaiveDate, responsible: &str, counts: Counts) {
+        let procedure = if kept_by_procedure(responsible) { procedure } else { EMPTY };
+        let responsible = self.number(responsible);
+        *self.counts.entry((agency, procedure, day, responsible)).or_default() += counts;
+    }
+}
+
+impl Default for Pending {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 /// Gather a dossier's contribution for [`write_pending`].
 pub fn gather_dossier(pending: &mut Pending, facts: &DossierFacts) {
+    let key = (pending.number(&facts.agency_id), pending.number(&facts.procedure_id));
     for ((day, responsible), counts) in dossier_rows(facts) {
-        let key = (facts.agency_id.clone(), facts.procedure_id.clone(), day, responsible);
-        *pending.entry(key).or_default() += counts;
+        pending.add(key, day, &responsible, counts);
     }
 }
 
@@ -130,8 +178,8 @@ pub fn gather_survey(
     level: Level,
     at: NaiveDateTime,
 ) {
-    let key = (agency_id.to_owned(), procedure_id.to_owned(), local_day(clock::from_db(at)), String::new());
-    *pending.entry(key).or_default() += survey_contribution(level);
+    let key = (pending.number(agency_id), pending.number(procedure_id));
+    pending.add(key, local_day(clock::from_db(at)), "", survey_contribution(level));
 }
 
 #[derive(Insertable)]
@@ -207,21 +255,36 @@ impl CountsRow {
 /// Write gathered counters of agencies that have none yet (a generated history, a rebuild): plain inserts
 /// in bulk ([`crate::db::bulk_insert`]).
 pub fn write_pending(conn: &mut DbConnection, pending: Pending) -> Result<(), ApiError> {
-    let mut buckets: HashMap<(Grain, String, String, NaiveDate, String), Counts> = HashMap::new();
-    for ((agency_id, procedure_id, day, responsible), counts) in pending {
-        let procedure_id = procedure_of(&responsible, &procedure_id).to_owned();
-        for &grain in grains_of(&responsible) {
-            let key =
-                (grain, agency_id.clone(), procedure_id.clone(), grain.bucket(day), responsible.clone());
-            *buckets.entry(key).or_default() += counts;
+    let Pending { texts, counts, .. } = pending;
+    // The gathered rows are the days'; the longer grains (those after the day, finest first) sum
+    // them.
+    let mut longer: HashMap<(Grain, u32, u32, NaiveDate, u32), Counts> = HashMap::new();
+    for (&(agency, procedure, day, responsible), &counts) in &counts {
+        for &grain in &grains_of(&texts[responsible as usize])[1..] {
+            *longer.entry((grain, agency, procedure, grain.bucket(day), responsible)).or_default() += counts;
         }
     }
-    let rows: Vec<CountsRow> = buckets
+    let text = |n: u32| texts[n as usize].clone();
+    let days = counts.into_iter().map(|((agency, procedure, day, responsible), counts)| {
+        CountsRow::new(Grain::Day.as_str(), (text(agency), text(procedure), day, text(responsible)), counts)
+    });
+    let mut rows: Vec<CountsRow> = longer
         .into_iter()
-        .map(|((grain, agency_id, procedure_id, bucket, responsible), counts)| {
-            CountsRow::new(grain.as_str(), (agency_id, procedure_id, bucket, responsible), counts)
+        .map(|((grain, agency, procedure, bucket, responsible), counts)| {
+            CountsRow::new(grain.as_str(), (text(agency), text(procedure), bucket, text(responsible)), counts)
         })
+        .chain(days)
         .collect();
+    // In the primary key's order: every row goes at the end of its B-tree.
+    rows.sort_unstable_by(|a, b| {
+        (a.grain, &a.agency_id, a.bucket, &a.procedure_id, &a.responsible).cmp(&(
+            b.grain,
+            &b.agency_id,
+            b.bucket,
+            &b.procedure_id,
+            &b.responsible,
+        ))
+    });
     // One COPY on PostgreSQL; on SQLite 27 columns × 1,000 rows stays under its 32,766 bound
     // parameters.
     crate::db::bulk_insert!(conn, report_counts::table, &rows, 1_000)?;
