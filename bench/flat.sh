@@ -9,7 +9,9 @@
 # VACUUM ANALYZE, the service started on it, then for the province and 2025 (a period that has
 # ended) the median of 21 calls after 3 warm-up calls of: the summary (its `by_agency` league table
 # included), the time series by month, the officers report, and the first page of the dossiers
-# behind `resolution.late` (the drill-down); /healthz is the reference measured in the same run.
+# behind `resolution.late` (the drill-down), the province leader's first page of dossiers (no
+# filter, newest first) and a commune's dossiers in processing (the filtered list, 50 a page);
+# /healthz is the reference measured in the same run.
 # Then the generation rate, the database's size and the counters' (rows and bytes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,8 +29,8 @@ timed() { # URL: median ms of 21 calls after 3 warm-up calls
   for _ in $(seq 21); do curl -sf -o /dev/null -w '%{time_total}\n' "$1" -H "authorization: Bearer $token"; done | median
 }
 
-printf '%10s %8s %8s %10s %10s %10s %10s %8s %9s %10s %9s\n' dossiers gen_s gen_per_s healthz_ms \
-  summary_ms series_ms officers_ms drill_ms db_MB counts_rows counts_MB
+printf '%10s %8s %8s %10s %10s %10s %10s %8s %13s %8s %9s %10s %9s\n' dossiers gen_s gen_per_s healthz_ms \
+  summary_ms series_ms officers_ms drill_ms first_page_ms list_ms db_MB counts_rows counts_MB
 for n in "${SIZES[@]}"; do
   db=motcua_flat_$n url="$PG/motcua_flat_$n"
   psql -q "$PG/postgres" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
@@ -52,11 +54,15 @@ for n in "${SIZES[@]}"; do
   series=$(timed "$api/reports/timeseries?$q&granularity=month")
   officers=$(timed "$api/reports/officers?$q")
   drill=$(timed "$api/reports/summary/dossiers?$q&figure=resolution.late&limit=50")
+  first_page=$(timed "$api/dossiers?limit=50")
+  commune=$(curl -sf "$api/agencies?level=commune&limit=1" -H "authorization: Bearer $token" \
+    | sed -E 's/.*"items":\[\{"id":"([^"]+)".*/\1/')
+  list=$(timed "$api/dossiers?agency_id=$commune&status=processing&limit=50")
   kill $server; wait $server 2>/dev/null || true
   sizes=$(psql -Atq "$url" -F ' ' -c "SELECT pg_database_size('$db') / 1048576, (SELECT count(*) FROM report_counts),
     pg_total_relation_size('report_counts') / 1048576")
   read -r db_mb rows counts_mb <<<"$sizes"
-  printf '%10s %8.1f %8.0f %10s %10s %10s %10s %8s %9s %10s %9s\n' "$n" "$gen" "$(echo "$n / $gen" | bc)" \
-    "$healthz" "$summary" "$series" "$officers" "$drill" "$db_mb" "$rows" "$counts_mb"
+  printf '%10s %8.1f %8.0f %10s %10s %10s %10s %8s %13s %8s %9s %10s %9s\n' "$n" "$gen" "$(echo "$n / $gen" | bc)" \
+    "$healthz" "$summary" "$series" "$officers" "$drill" "$first_page" "$list" "$db_mb" "$rows" "$counts_mb"
   [ -n "${MOTCUA_BENCH_KEEP:-}" ] || psql -q "$PG/postgres" -c "DROP DATABASE $db"
 done

@@ -170,6 +170,7 @@ diesel::table! {
         appointment_before_supplement -> Nullable<Timestamp>,
         appointment_after_supplement -> Nullable<Timestamp>,
         chain_agencies -> Nullable<Text>,
+        portal_synced_version -> Nullable<BigInt>,
     }
 }
 
@@ -348,6 +349,8 @@ diesel::table! {
         backlog -> BigInt,
         backlog_overdue -> BigInt,
         backlog_apologized -> BigInt,
+        submitted -> BigInt,
+        portal_synced -> BigInt,
     }
 }
 

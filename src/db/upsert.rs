@@ -37,7 +37,7 @@ fn placeholders(template: &str, marks: [&str; 3]) -> String {
 }
 
 /// The report counters' columns, in the order of `records::counters::contribution::Counts::as_array`.
-pub const REPORT_COUNT_COLUMNS: [&str; 22] = [
+pub const REPORT_COUNT_COLUMNS: [&str; 24] = [
     "new_online",
     "new_direct",
     "new_postal",
@@ -60,6 +60,8 @@ pub const REPORT_COUNT_COLUMNS: [&str; 22] = [
     "backlog",
     "backlog_overdue",
     "backlog_apologized",
+    "submitted",
+    "portal_synced",
 ];
 
 /// One row of the report counters to add to: its key (grain, bucket, procedure, responsible; the
@@ -69,11 +71,14 @@ pub struct CountsDelta<'a> {
     pub bucket: chrono::NaiveDate,
     pub procedure_id: &'a str,
     pub responsible: &'a str,
-    pub values: [i64; 22],
+    pub values: [i64; 24],
 }
 
-/// Rows per statement: 27 bound parameters a row stays under SQLite's 32,766.
+/// Rows per statement: with [`ROW_PARAMETERS`] bound parameters a row, under SQLite's 32,766.
 const COUNTS_PER_STATEMENT: usize = 1_000;
+
+/// A row's bound parameters: the agency, its key (grain, bucket, procedure, responsible), the values.
+const ROW_PARAMETERS: usize = 5 + REPORT_COUNT_COLUMNS.len();
 
 /// Add `rows` to the agency's report counters, creating the rows that are missing: an upsert that
 /// adds, so that concurrent writes on PostgreSQL add up instead of colliding. One statement for
@@ -92,7 +97,12 @@ pub fn add_report_counts(
         REPORT_COUNT_COLUMNS.iter().map(|c| format!("{c} = report_counts.{c} + excluded.{c}")).collect();
     let statement = |rows: usize, mark: &dyn Fn(usize) -> String| {
         let tuples: Vec<String> = (0..rows)
-            .map(|r| format!("({})", (1..=27).map(|i| mark(r * 27 + i)).collect::<Vec<_>>().join(", ")))
+            .map(|r| {
+                format!(
+                    "({})",
+                    (1..=ROW_PARAMETERS).map(|i| mark(r * ROW_PARAMETERS + i)).collect::<Vec<_>>().join(", ")
+                )
+            })
             .collect();
         format!(
             "INSERT INTO report_counts (agency_id, grain, bucket, procedure_id, responsible, {columns}) VALUES {} \

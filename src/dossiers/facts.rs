@@ -41,6 +41,8 @@ pub struct FactsRow {
     pub resolved_by_agency_id: Option<String>,
     pub assignee_id: Option<String>,
     pub last_event_at: Option<NaiveDateTime>,
+    pub version: i64,
+    pub portal_synced_version: Option<i64>,
 }
 
 fn channel_of(text: &str) -> Channel {
@@ -76,6 +78,7 @@ macro_rules! facts_of {
             apologized_at: row.apologized_at.map(clock::from_db),
             resolved_at: row.resolved_at.map(clock::from_db),
             withdrawn_at: row.withdrawn_at.map(clock::from_db),
+            portal_synced: row.portal_synced_version == Some(row.version),
             reception_digitized: row.reception_digitized,
             result_digitized: row.result_digitized,
             received_by: row.received_by.clone(),

@@ -204,6 +204,7 @@ pub fn row(
         result_delivery: new.result_delivery.as_str().to_owned(),
         appointment_before_supplement: None,
         appointment_after_supplement: None,
+        portal_synced_version: None,
         proposal: None,
         holder_agency_id: None,
         assignee_id: None,

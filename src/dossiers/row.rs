@@ -68,6 +68,10 @@ pub struct DossierRow {
     /// The appointment the received supplement set when it restarted the clock; None while the
     /// supplement is awaited, or when it came before acceptance (no clock ran).
     pub appointment_after_supplement: Option<NaiveDateTime>,
+    /// The version the national portal accepted last (recorded by the portal adapter's
+    /// acknowledgement, `integration::dvcqg`): the portal holds the dossier as it is while this
+    /// equals `version`; every write moves `version` on and so leaves it pending again.
+    pub portal_synced_version: Option<i64>,
 }
 
 impl DossierRow {

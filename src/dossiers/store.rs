@@ -66,13 +66,22 @@ pub fn find_by_external_ref(
 
 /// Write every column of the row back (a forgotten column in a hand-written list once lost the
 /// reception digitization snapshot), if nobody changed the dossier since `expected_version`. False
-/// when somebody did: the caller answers 409 rather than overwrite their change.
+/// when somebody did: the caller answers 409 rather than overwrite their change. The portal's
+/// acknowledgement is such a change although it keeps the version (it moves the report's count
+/// of synced dossiers, which the caller's counters would otherwise get wrong): its column, which
+/// the write carries unchanged from the read, must still be as read.
 #[tracing::instrument(level = "debug", skip_all, fields(dossier_id = ?row.id, expected_version = expected_version))]
 pub fn update(conn: &mut DbConnection, row: &DossierRow, expected_version: i64) -> QueryResult<bool> {
-    let updated =
-        diesel::update(dossiers::table.find(&row.id).filter(dossiers::version.eq(expected_version)))
-            .set(&stamped(row))
-            .execute(conn)?;
+    use diesel::sql_types::{BigInt, Bool};
+    // Never a version (they start at 1): what "not synced" compares as.
+    const NONE: i64 = -1;
+    let synced_as_read = diesel::dsl::sql::<Bool>(&format!("COALESCE(portal_synced_version, {NONE}) = "))
+        .bind::<BigInt, _>(row.portal_synced_version.unwrap_or(NONE));
+    let updated = diesel::update(
+        dossiers::table.find(&row.id).filter(dossiers::version.eq(expected_version)).filter(synced_as_read),
+    )
+    .set(&stamped(row))
+    .execute(conn)?;
     Ok(updated == 1)
 }
 

@@ -230,6 +230,7 @@ fn row(rng: &mut StdRng, timeline: &Timeline, intake: Intake, steps: &Steps, seq
         result_delivery: "desk".into(),
         appointment_before_supplement: None,
         appointment_after_supplement: None,
+        portal_synced_version: None,
     };
     row.last_event_at = Some(row.last_event());
     row

@@ -62,12 +62,34 @@ pub fn rebuild_if_empty(conn: &mut DbConnection) -> Result<bool, ApiError> {
 
 type Values = (i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
 
-/// The event columns read back (the backlog columns are read on their own, over a longer range).
-fn values_array(v: Values) -> [i64; 22] {
+/// The event columns read back (the backlog columns are read on their own, over a longer range;
+/// the portal's, by [`portal_share`]).
+fn values_array(v: Values) -> [i64; 24] {
     [
         v.0, v.1, v.2, v.3, v.4, v.5, v.6, v.7, v.8, v.9, v.10, v.11, v.12, v.13, v.14, v.15, v.16, v.17,
-        v.18, 0, 0, 0,
+        v.18, 0, 0, 0, 0, 0,
     ]
+}
+
+/// Of the dossiers of some agencies submitted on the period's days: how many, and how many of them
+/// the national portal holds as they are now (`Counts::submitted`, `Counts::portal_synced`). No
+/// dossier is submitted after `as_of`, so the days' sum is the plain count's
+/// (`integration::dvcqg::store::synced_share`).
+#[tracing::instrument(skip_all, fields(agencies = agency_ids.len()))]
+pub fn portal_share(
+    conn: &mut DbConnection,
+    agency_ids: &[String],
+    period: &Period,
+) -> Result<(i64, i64), ApiError> {
+    let mut out = (0, 0);
+    for tile in rollup::ranges(period.from, period.to) {
+        let columns = ["submitted", "portal_synced", "0", "0", "0", "0"];
+        for s in sums(conn, agency_ids, tile, ("grain", COUNTS), columns)? {
+            out.0 += s.a;
+            out.1 += s.b;
+        }
+    }
+    Ok(out)
 }
 
 /// The counters of a period for some agencies: whole years and months from their grains, the

@@ -131,7 +131,7 @@ pub fn summary_by(
         catalogue: figures::catalogue::catalogue(&publications, &period),
         targets: Vec::new(),
         by_field,
-        portal_sync: portal_sync(conn, &covered, &period)?,
+        portal_sync: portal_sync(conn, &covered, &period, method)?,
         by_agency: by_agency::table(&agency_ref(&agency), children, lines),
     };
     // The report's year decides its targets: that of its last day.
@@ -153,11 +153,21 @@ pub fn summary_by(
     Ok(summary)
 }
 
-/// The portal's synced share: read from the acknowledgements as they are now, by either method
-/// (there are no counters of it), so both methods give the same figure.
-fn portal_sync(conn: &mut DbConnection, covered: &[String], period: &Period) -> Result<PortalSync, ApiError> {
-    let span = (clock::to_db(period.start), clock::to_db(period.as_of));
-    let (dossiers, synced) = crate::integration::dvcqg::store::synced_share(conn, covered, span)?;
+/// The portal's synced share as it is now: from the counters, or by the plain definition from the
+/// acknowledgements themselves (every dossier of the period, and the portal's answers).
+fn portal_sync(
+    conn: &mut DbConnection,
+    covered: &[String],
+    period: &Period,
+    method: Method,
+) -> Result<PortalSync, ApiError> {
+    let (dossiers, synced) = match method {
+        Method::Counters => counters::portal_share(conn, covered, period)?,
+        Method::Plain => {
+            let span = (clock::to_db(period.start), clock::to_db(period.as_of));
+            crate::integration::dvcqg::store::synced_share(conn, covered, span)?
+        }
+    };
     Ok(PortalSync { dossiers, synced, rate: Percent::of(synced, dossiers) })
 }
 

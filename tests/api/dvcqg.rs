@@ -322,6 +322,24 @@ async fn the_portals_answers_clear_the_pending_list_version_by_version() {
     let path = format!("/api/v1/reports/summary?agency_id={}&from=2024-02-01&to=2024-02-29", desk.commune);
     let february: Value = app.get_as(&desk.admin, &path).await.json().await.unwrap();
     assert_eq!(february["portal_sync"], json!({"dossiers": 0, "synced": 0, "rate": null}));
+
+    // A refusal that replaces the acceptance of the current version: pending again, and no
+    // longer counted.
+    let refusal = json!({"version": 2, "accepted": false, "error": "Trùng mã hồ sơ"});
+    assert_eq!(acknowledged(&app, &desk.portal, a, refusal).await["pending"], true);
+    let figures = portal_sync_figures(&app, &desk.admin, &desk.commune).await;
+    assert_eq!(figures, json!({"dossiers": 3, "synced": 0, "rate": 0.0}), "a refused since");
+    acknowledged(&app, &desk.portal, b, json!({"version": 2, "accepted": true})).await;
+    // The summary reads the counters; the plain definition reads every dossier and the portal's
+    // answers themselves: they agree, for the month, around it, and by day.
+    let periods = [
+        ("2024-01-01", "2024-01-31"),
+        ("2023-12-01", "2024-03-31"),
+        ("2024-01-06", "2024-01-06"),
+        ("2024-01-01", "2024-12-31"),
+    ];
+    crate::reports::assert_methods_agree(&app, &desk.commune, &periods).await;
+    crate::reports::assert_methods_agree(&app, &desk.province, &periods).await;
 }
 
 #[tokio::test]
@@ -502,4 +520,35 @@ async fn a_local_procedure_is_sent_under_its_national_code_and_field_code() {
     let shape = portal_shape(&app, &desk.portal, &id).await;
     assert_eq!(shape["MaTTHC"], "1.001193", "its own code again");
     assert_eq!(shape["MaLinhVuc"], "Hộ tịch", "the field's name when it has no code");
+}
+
+/// An officer's write read the dossier before the portal's acceptance landed and writes after
+/// it: the write is refused (409 upstream), since counting it from the stale read would keep the
+/// dossier in the synced count after its version moved on.
+#[tokio::test]
+async fn a_write_that_raced_the_portals_acceptance_is_refused() {
+    let app = spawn_app().await;
+    let desk = desk(&app).await;
+    let id = submit_dossier(&app, &desk.portal, &intake_body(&desk, "online")).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let read = id.clone();
+    let stale = app
+        .with_library_db(move |db| {
+            motcua::dossiers::store::find(&mut db.pool().get().unwrap(), &read).unwrap().unwrap()
+        })
+        .await;
+    acknowledged(&app, &desk.portal, &id, json!({"version": 1, "accepted": true})).await;
+    let written = app
+        .with_library_db(move |db| {
+            let mut row = stale.clone();
+            row.version = 2;
+            motcua::dossiers::store::update(&mut db.pool().get().unwrap(), &row, 1).unwrap()
+        })
+        .await;
+    assert!(!written, "the stale write went through");
+    let path = format!("/api/v1/reports/summary?agency_id={}&from=2020-01-01&to=2030-12-31", desk.commune);
+    let summary: Value = app.get_as(&desk.admin, &path).await.json().await.unwrap();
+    assert_eq!(summary["portal_sync"], json!({"dossiers": 1, "synced": 1, "rate": 100.0}));
 }

@@ -227,6 +227,7 @@ pub(super) mod tests {
             result_delivery: "desk".into(),
             appointment_before_supplement: None,
             appointment_after_supplement: None,
+            portal_synced_version: None,
         }
     }
 

@@ -153,8 +153,8 @@ const ERROR_ONLY_WHEN_REFUSED: Text = Text::fixed(
 /// dossier is synced once the portal accepts its current `version`: an older version is recorded
 /// but leaves it pending; a version the dossier never had answers 422 naming `version`; an
 /// `error` with `accepted` true answers 422 naming `error`. A second answer for the same version
-/// replaces the first, so repeating the request is harmless. The answer changes no dossier and
-/// writes no event.
+/// replaces the first, so repeating the request is harmless. The answer writes no event and
+/// does not move the dossier's version (an officer's write that raced it answers 409).
 #[utoipa::path(
     operation_id = "integration_dvcqg_sync",
     tag = "integration",
@@ -194,6 +194,9 @@ pub async fn record_dvcqg_sync(
                 recorded_by: caller.id.clone(),
             };
             store::record(conn, &answer)?;
+            if sync::judge(ack.version, row.version) == sync::Judged::Current {
+                store::mark_current(conn, &row, ack.accepted)?;
+            }
             let answers = store::answers(conn, std::slice::from_ref(&row.id))?;
             Ok(state(row.id, row.version, &answers))
         })

@@ -2,12 +2,15 @@
 //! answers, list the dossiers still to forward, and count the synced ones for the report.
 
 use chrono::NaiveDateTime;
-use diesel::dsl::{exists, not};
+use diesel::dsl::exists;
 use diesel::prelude::*;
 
 use super::sync::Answer;
 use crate::db::DbConnection;
 use crate::db::schema::{dossiers, portal_syncs};
+use crate::dossiers::row::DossierRow;
+use crate::error::ApiError;
+use crate::records::counters;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = portal_syncs)]
@@ -32,6 +35,25 @@ impl SyncRow {
 pub fn record(conn: &mut DbConnection, row: &SyncRow) -> QueryResult<()> {
     diesel::delete(portal_syncs::table.find((&row.dossier_id, row.version))).execute(conn)?;
     diesel::insert_into(portal_syncs::table).values(row).execute(conn)?;
+    Ok(())
+}
+
+/// Keep the dossier's synced version, and the report's count of synced dossiers, in step with an
+/// answer for its current version: an acceptance makes it synced, a refusal that replaces one
+/// pending again. Only while the version is still the one read: a write in between moved it on,
+/// and the answer is then for an older version, which changes nothing.
+pub fn mark_current(conn: &mut DbConnection, row: &DossierRow, accepted: bool) -> Result<(), ApiError> {
+    let synced = accepted.then_some(row.version);
+    if row.portal_synced_version == synced {
+        return Ok(());
+    }
+    let updated = diesel::update(dossiers::table.find(&row.id).filter(dossiers::version.eq(row.version)))
+        .set(dossiers::portal_synced_version.eq(synced))
+        .execute(conn)?;
+    if updated == 1 {
+        let after = DossierRow { portal_synced_version: synced, ..row.clone() };
+        counters::record_dossier(conn, Some(&row.facts()), &after.facts())?;
+    }
     Ok(())
 }
 
@@ -64,12 +86,11 @@ pub fn pending(
     after: Option<(NaiveDateTime, String)>,
     limit: i64,
 ) -> QueryResult<Vec<PendingRow>> {
-    let synced = portal_syncs::table
-        .filter(portal_syncs::dossier_id.eq(dossiers::id))
-        .filter(portal_syncs::version.eq(dossiers::version))
-        .filter(portal_syncs::accepted.eq(true));
+    let unsynced = dossiers::portal_synced_version
+        .is_null()
+        .or(dossiers::portal_synced_version.ne(dossiers::version.nullable()));
     let mut query = dossiers::table
-        .filter(not(exists(synced)))
+        .filter(unsynced)
         .order((dossiers::updated_at.asc(), dossiers::id.asc()))
         .limit(limit)
         .select((

@@ -49,10 +49,14 @@ pub struct Counts {
     pub backlog_overdue: i64,
     /// Change in those past their due instant with an apology issued.
     pub backlog_apologized: i64,
+    /// Submitted (any channel, whatever became of it), on the submission day.
+    pub submitted: i64,
+    /// Of those, the ones whose current version the national portal holds now.
+    pub portal_synced: i64,
 }
 
 impl Counts {
-    pub fn as_array(&self) -> [i64; 22] {
+    pub fn as_array(&self) -> [i64; 24] {
         [
             self.new_online,
             self.new_direct,
@@ -76,10 +80,12 @@ impl Counts {
             self.backlog,
             self.backlog_overdue,
             self.backlog_apologized,
+            self.submitted,
+            self.portal_synced,
         ]
     }
 
-    pub fn from_array(a: [i64; 22]) -> Counts {
+    pub fn from_array(a: [i64; 24]) -> Counts {
         Counts {
             new_online: a[0],
             new_direct: a[1],
@@ -103,6 +109,8 @@ impl Counts {
             backlog: a[19],
             backlog_overdue: a[20],
             backlog_apologized: a[21],
+            submitted: a[22],
+            portal_synced: a[23],
         }
     }
 
@@ -179,6 +187,10 @@ pub fn contribution(d: &DossierFacts) -> BTreeMap<Key, Counts> {
             c.backlog_apologized += apologized;
         });
     }
+    at(local_day(d.submitted_at), None, &|c| {
+        c.submitted += 1;
+        c.portal_synced += i64::from(d.portal_synced);
+    });
     if d.channel == Channel::Online {
         // An unanswered submission is open, so judged one by one: only answers are counted.
         let answered = [d.first_response_at, d.withdrawn_at].into_iter().flatten().min();

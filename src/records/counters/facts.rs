@@ -44,6 +44,8 @@ pub struct DossierFacts {
     pub apologized_at: Option<DateTime<Utc>>,
     pub resolved_at: Option<DateTime<Utc>>,
     pub withdrawn_at: Option<DateTime<Utc>>,
+    /// The national portal holds the dossier's current version (it accepted it).
+    pub portal_synced: bool,
     pub reception_digitized: bool,
     pub result_digitized: bool,
     pub received_by: Option<String>,
@@ -79,6 +81,7 @@ impl DossierFacts {
             apologized_at: None,
             resolved_at: None,
             withdrawn_at: None,
+            portal_synced: false,
             reception_digitized: false,
             result_digitized: false,
             received_by: None,

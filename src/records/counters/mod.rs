@@ -212,6 +212,8 @@ struct CountsRow {
     backlog: i64,
     backlog_overdue: i64,
     backlog_apologized: i64,
+    submitted: i64,
+    portal_synced: i64,
 }
 
 impl CountsRow {
@@ -248,6 +250,8 @@ impl CountsRow {
             backlog: c.backlog,
             backlog_overdue: c.backlog_overdue,
             backlog_apologized: c.backlog_apologized,
+            submitted: c.submitted,
+            portal_synced: c.portal_synced,
         }
     }
 }
@@ -285,7 +289,7 @@ pub fn write_pending(conn: &mut DbConnection, pending: Pending) -> Result<(), Ap
             &b.responsible,
         ))
     });
-    // One COPY on PostgreSQL; on SQLite 27 columns × 1,000 rows stays under its 32,766 bound
+    // One COPY on PostgreSQL; on SQLite 29 columns × 1,000 rows stays under its 32,766 bound
     // parameters.
     crate::db::bulk_insert!(conn, report_counts::table, &rows, 1_000)?;
     Ok(())
