@@ -220,6 +220,12 @@ pub fn newest_facts(
             ),
         };
     }
+    // The cursor's instant as a bound of its own, which the index walk starts from; inside the
+    // cursor's OR the planner only filters by it, walking every row from the period's end again
+    // for each chunk and page (1.3 s instead of 8 ms for a late page at 1,000,000).
+    if let Some((at, _)) = &after {
+        query = query.filter(dossiers::submitted_at.le(*at));
+    }
     let rows: Vec<FactsRow> =
         newest_first!(query, dossiers::submitted_at, dossiers::id, after, limit).load(conn)?;
     Ok(rows
