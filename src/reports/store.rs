@@ -5,9 +5,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use diesel::sql_types::{Bool, Nullable};
 
 use super::figures::catalogue::PublicationFacts;
 use super::figures::feedback::FeedbackFacts;
+use super::figures::membership::Stage;
+use super::figures::necessary::{Accepted, Necessary};
 use super::figures::{Period, ProcedureInfo};
 use super::model::AgencyRef;
 use super::percent::Percent;
@@ -16,10 +19,11 @@ use super::targets::Indicator;
 use crate::calendar::cache::CalendarCache;
 use crate::calendar::working_time::posting_deadline;
 use crate::clock;
-use crate::db::DbConnection;
+use crate::db::filters::newest_first;
 use crate::db::schema::{
     agencies, dossiers, feedback, procedures, report_targets, service_accounts, surveys, users,
 };
+use crate::db::{DbConnection, MultiBackend};
 use crate::dossiers::facts::FactsRow;
 use crate::dossiers::lifecycle::Status;
 use crate::dossiers::row::DossierRow;
@@ -117,6 +121,122 @@ pub fn identified_facts(
         .collect())
 }
 
+/// A condition on a dossier's row, for either backend.
+type Predicate = Box<dyn BoxableExpression<dossiers::table, MultiBackend, SqlType = Nullable<Bool>>>;
+
+/// The dossiers a period `[start, end)` can see ([`Select::Period`]): accepted before its end and
+/// not closed before its start, plus the online submissions of the period.
+fn seen_by(start: NaiveDateTime, end: NaiveDateTime) -> Predicate {
+    let open_in_period = dossiers::accepted_at
+        .lt(end)
+        .and(dossiers::resolved_at.is_null().or(dossiers::resolved_at.ge(start)))
+        .and(dossiers::withdrawn_at.is_null().or(dossiers::withdrawn_at.ge(start)));
+    let submitted_online = dossiers::channel
+        .eq(Channel::Online.as_str())
+        .and(dossiers::submitted_at.ge(start))
+        .and(dossiers::submitted_at.lt(end));
+    Box::new(open_in_period.or(submitted_online.nullable()))
+}
+
+/// The dossiers of [`Select::Period`] that meet `necessary`, newest first by (submitted_at, id),
+/// strictly after `after`, at most `limit`, each with its id: the candidates of a figure's list,
+/// read a chunk at a time (`dossiers_submitted_idx` walks them in this order, so a chunk costs
+/// the rows walked for it, not the period's).
+///
+/// Only those submitted before the period's end: the period sees a dossier accepted before its
+/// end or submitted in it, and a dossier is never accepted before it was submitted (intake refuses
+/// an imported `accepted_at` before `submitted_at`, and a step never precedes the previous one),
+/// so the walk starts at the period's end rather than at the newest dossier.
+#[tracing::instrument(level = "debug", skip_all, fields(agencies = agency_ids.len(), limit = limit))]
+pub fn newest_facts(
+    conn: &mut DbConnection,
+    agency_ids: &[String],
+    period: &Period,
+    necessary: &Necessary,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+    procedures: &HashMap<String, ProcedureInfo>,
+) -> Result<Vec<(String, DossierFacts)>, ApiError> {
+    let (start, end) = (clock::to_db(period.start), clock::to_db(period.end));
+    let mut query = dossiers::table
+        .filter(dossiers::agency_id.eq_any(agency_ids))
+        .filter(seen_by(start, end))
+        .filter(dossiers::submitted_at.lt(end))
+        .select(FactsRow::as_select())
+        .into_boxed();
+    // `Necessary::holds`, in SQL.
+    let n = necessary;
+    match n.accepted {
+        Some(Accepted::InPeriod) => {
+            query = query.filter(dossiers::accepted_at.ge(start)).filter(dossiers::accepted_at.lt(end))
+        }
+        Some(Accepted::BeforeStart) => query = query.filter(dossiers::accepted_at.lt(start)),
+        None => {}
+    }
+    if n.resolved_in_period {
+        query = query.filter(dossiers::resolved_at.ge(start)).filter(dossiers::resolved_at.lt(end));
+    }
+    if n.withdrawn_in_period {
+        query = query.filter(dossiers::withdrawn_at.ge(start)).filter(dossiers::withdrawn_at.lt(end));
+    }
+    let as_of = clock::to_db(period.as_of);
+    if n.late {
+        query = query
+            .filter(dossiers::due_at.lt(as_of))
+            .filter(dossiers::resolved_at.is_null().or(dossiers::resolved_at.gt(dossiers::due_at)));
+    }
+    if n.open_at_as_of {
+        query = query
+            .filter(dossiers::resolved_at.is_null().or(dossiers::resolved_at.ge(as_of)))
+            .filter(dossiers::withdrawn_at.is_null().or(dossiers::withdrawn_at.ge(as_of)));
+    }
+    if n.apologized {
+        query = query.filter(dossiers::apologized_at.is_not_null());
+    }
+    if n.online {
+        query = query.filter(dossiers::channel.eq(Channel::Online.as_str()));
+    }
+    if n.submitted_in_period {
+        query = query.filter(dossiers::submitted_at.ge(start));
+    }
+    if n.fee {
+        query = query.filter(dossiers::fee.gt(0));
+    }
+    if let Some(digitized) = n.reception_digitized {
+        query = query.filter(dossiers::reception_digitized.eq(digitized));
+    }
+    if let Some(digitized) = n.result_digitized {
+        query = query.filter(dossiers::result_digitized.eq(digitized));
+    }
+    if let Some((stage, id)) = &n.responsible {
+        let agency = dossiers::agency_id.eq(id.clone()).nullable();
+        query = match stage {
+            Stage::Reception => query.filter(dossiers::received_by.eq(id.clone()).or(agency)),
+            Stage::Result => query.filter(
+                dossiers::resolved_by_agency_id
+                    .eq(id.clone())
+                    .or(dossiers::resolved_by.eq(id.clone()))
+                    .or(agency),
+            ),
+        };
+    }
+    // The cursor's instant as a bound of its own, which the index walk starts from; inside the
+    // cursor's OR the planner only filters by it, walking every row from the period's end again
+    // for each chunk and page (1.3 s instead of 8 ms for a late page at 1,000,000).
+    if let Some((at, _)) = &after {
+        query = query.filter(dossiers::submitted_at.le(*at));
+    }
+    let rows: Vec<FactsRow> =
+        newest_first!(query, dossiers::submitted_at, dossiers::id, after, limit).load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let facts = with_procedure(&row, procedures);
+            (row.id, facts)
+        })
+        .collect())
+}
+
 #[tracing::instrument(level = "debug", skip_all, fields(agencies = agency_ids.len()))]
 fn facts_rows(
     conn: &mut DbConnection,
@@ -130,17 +250,7 @@ fn facts_rows(
         .select(FactsRow::as_select())
         .into_boxed();
     query = match select {
-        Select::Period => {
-            let open_in_period = dossiers::accepted_at
-                .lt(end)
-                .and(dossiers::resolved_at.is_null().or(dossiers::resolved_at.ge(start)))
-                .and(dossiers::withdrawn_at.is_null().or(dossiers::withdrawn_at.ge(start)));
-            let submitted_online = dossiers::channel
-                .eq(Channel::Online.as_str())
-                .and(dossiers::submitted_at.ge(start))
-                .and(dossiers::submitted_at.lt(end));
-            query.filter(open_in_period.or(submitted_online.nullable()))
-        }
+        Select::Period => query.filter(seen_by(start, end)),
         Select::AnswerPending => query
             .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(ANSWER_PENDING))
             .filter(dossiers::answer_due_at.ge(clock::to_db(period.as_of)))

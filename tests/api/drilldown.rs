@@ -80,12 +80,28 @@ async fn list(
     items
 }
 
-/// For every figure of the summary of `agency` over `period`, the list is as long as the figure.
+/// The ids of a figure's whole list as a file (CSV), in its order.
+async fn whole_list(app: &TestApp, token: &str, agency: &str, period: &str, figure: &str) -> Vec<String> {
+    let path =
+        format!("/api/v1/reports/summary/dossiers?agency_id={agency}&{period}&figure={figure}&format=csv");
+    let response = app.get_as(token, &path).await;
+    assert_eq!(response.status(), 200, "{path}");
+    let text = response.text().await.unwrap();
+    let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let id = reader.headers().unwrap().iter().position(|h| h == "id").expect("an id column");
+    reader.records().map(|r| r.unwrap()[id].to_owned()).collect()
+}
+
+/// For every figure of the summary of `agency` over `period`, the list walked in pages of 7 (so
+/// that a page's candidates take several chunks) is as long as the figure, and is the whole list
+/// of the file, in the same order.
 async fn assert_every_figure_lists_its_dossiers(app: &TestApp, token: &str, agency: &str, period: &str) {
     let s = summary(app, token, agency, period).await;
     for (figure, value) in figures(&s) {
-        let listed = list(app, token, agency, period, &figure, 500).await;
+        let listed = list(app, token, agency, period, &figure, 7).await;
         assert_eq!(listed.len() as i64, value, "{figure} over {period}");
+        let ids: Vec<&str> = listed.iter().map(|d| d["id"].as_str().unwrap()).collect();
+        assert_eq!(ids, whole_list(app, token, agency, period, &figure).await, "{figure} over {period}");
     }
 }
 
@@ -203,6 +219,36 @@ async fn every_figure_of_a_generated_history_lists_its_dossiers() {
     for period in ["from=2025-01-01&to=2025-06-30", "from=2025-03-10&to=2025-04-20"] {
         assert_every_figure_lists_its_dossiers(&app, &leader, &generated.province_id, period).await;
     }
+}
+
+/// Pages of any size, followed from cursor to cursor, walk the whole list of the file in its order:
+/// dense and sparse figures, over a period with dossiers submitted after it, the candidates of a
+/// page read in one chunk or in several.
+#[tokio::test]
+async fn pages_of_any_size_walk_the_whole_list_in_order() {
+    let app = spawn_app().await;
+    let generated = generate(&app, 1500, 11).await;
+    let leader = app.login(&generated.leader_username, motcua::generate::PASSWORD).await;
+    let province = &generated.province_id;
+    let period = "from=2025-02-01&to=2025-05-31";
+    let s = summary(&app, &leader, province, period).await;
+    for figure in [
+        "reception.total",
+        "resolution.late",
+        "resolution.in_progress_overdue",
+        "reception.carried_over",
+        "online_service.acceptance.online_submitted",
+        "digitization.reception.missing",
+    ] {
+        let whole = whole_list(&app, &leader, province, period, figure).await;
+        assert_eq!(whole.len() as i64, value_of(&s, figure), "{figure}");
+        for limit in [1, 7, 255, 500] {
+            let listed = list(&app, &leader, province, period, figure, limit).await;
+            let ids: Vec<&str> = listed.iter().map(|d| d["id"].as_str().unwrap()).collect();
+            assert_eq!(ids, whole, "{figure} in pages of {limit}");
+        }
+    }
+    assert!(value_of(&s, "reception.total") > 256, "more than a chunk: {s}");
 }
 
 #[tokio::test]

@@ -127,12 +127,8 @@ pub async fn summary_dossiers(
     let (agency_id, dates, format, lang) =
         (query.agency_id, (query.from, query.to), query.format, query.lang);
     if format == DossiersFormat::Json {
-        let page = db
-            .run(move |conn| {
-                let members = super::members(conn, &caller, &agency_id, dates, &figure)?;
-                super::page(conn, &caller, &members, after, limit)
-            })
-            .await?;
+        let page =
+            db.run(move |conn| super::page(conn, &caller, &agency_id, dates, &figure, after, limit)).await?;
         return Ok(HttpResponse::Ok().json(page));
     }
     let name = figure.name();

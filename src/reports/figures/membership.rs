@@ -5,7 +5,8 @@
 //! ([`super::tally`], then [`summary::dossier_figures`]) run over that dossier alone, and the
 //! figure read from the result. Every count is a sum over dossiers, so the dossiers whose own
 //! figure is 1 are exactly those the summary counts; the property test below checks it, figure by
-//! figure, on random histories (and that no dossier counts twice in one figure).
+//! figure, on random histories (and that no dossier counts twice in one figure, and that each
+//! meets the condition `necessary` gives the database to narrow the figure's candidates by).
 //!
 //! The figures are named by their path in the summary's JSON (`resolution.late`,
 //! `online_service.partial.submitted_online`), and three more:
@@ -168,6 +169,7 @@ mod tests {
 
     use proptest::prelude::*;
 
+    use super::super::necessary::Necessary;
     use super::super::tests::{arbitrary_dossier, period};
     use super::*;
     use crate::enums::OnlineService as Offer;
@@ -194,6 +196,18 @@ mod tests {
             "digitization.result.missing_by_responsible.a\nb",
         ] {
             assert!(Figure::parse(stranger).is_none(), "{stranger:?}");
+        }
+    }
+
+    #[test]
+    fn every_figure_but_the_broadest_narrows_its_candidates() {
+        for count in COUNTS {
+            let narrowed = Necessary::of(&Figure::Count(count)) != Necessary::default();
+            assert_eq!(narrowed, count.name != "reception.total", "{}", count.name);
+        }
+        for stage in [Stage::Reception, Stage::Result] {
+            let line = Figure::MissingBy { stage, responsible_id: "x".into() };
+            assert_ne!(Necessary::of(&line), Necessary::default());
         }
     }
 
@@ -244,6 +258,8 @@ mod tests {
                     let value = figure.read(own, own_missing);
                     prop_assert!(value == 0 || value == 1, "{} counts a dossier {value} times", figure.name());
                     prop_assert_eq!(value == 1, figure.counts(d, &p));
+                    // What the database narrows a page's candidates by never drops a member.
+                    prop_assert!(value == 0 || Necessary::of(&figure).holds(d, &p), "{} {d:?}", figure.name());
                     listed += value;
                 }
                 prop_assert_eq!(listed, figure.read(&figures, &missing), "{}", figure.name());

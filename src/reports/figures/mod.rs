@@ -21,7 +21,8 @@
 //! one holds what they share: the period, the judgement of one dossier against it and the additive
 //! [`Tally`]. `summary` puts the dossier families together for the summary, `by_agency` splits
 //! them into the league table of the agencies below, and `membership` says
-//! which of its counts one dossier is in (the dossiers behind a figure). A new kind of figure is a
+//! which of its counts one dossier is in (the dossiers behind a figure), `necessary` what every
+//! dossier of a figure has on its row (for the database to narrow the candidates). A new kind of figure is a
 //! new file beside them.
 
 pub mod by_agency;
@@ -29,6 +30,7 @@ pub mod catalogue;
 pub mod digitization;
 pub mod feedback;
 pub mod membership;
+pub mod necessary;
 pub mod online;
 pub mod reception;
 pub mod resolution;
