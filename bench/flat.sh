@@ -4,6 +4,8 @@
 #   bench/flat.sh [SIZE ...]            (default: 100000 1000000)
 #   MOTCUA_BENCH_BIN=/path/to/motcua    (default target/release/motcua)
 #   MOTCUA_BENCH_KEEP=1                 (keep the databases; default: dropped at the end)
+#   MOTCUA_BENCH_REUSE=1                (time a database kept before instead of generating it;
+#                                        the generation columns then read 0)
 #
 # For each size: a fresh database, `motcua generate --dossiers SIZE --communes 20` all in 2025,
 # VACUUM ANALYZE, the service started on it, then for the province and 2025 (a period that has
@@ -33,12 +35,16 @@ printf '%10s %8s %8s %10s %10s %10s %10s %8s %13s %8s %9s %10s %9s\n' dossiers g
   summary_ms series_ms officers_ms drill_ms first_page_ms list_ms db_MB counts_rows counts_MB
 for n in "${SIZES[@]}"; do
   db=motcua_flat_$n url="$PG/motcua_flat_$n"
-  psql -q "$PG/postgres" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
-  start=$(date +%s.%N)
-  DATABASE_URL=$url "$BIN" generate --dossiers "$n" --communes 20 --from 2025-01-01 --to 2025-12-31 \
-    --seed 1 >/dev/null 2>&1
-  gen=$(echo "$(date +%s.%N) - $start" | bc)
-  psql -q "$url" -c "VACUUM ANALYZE"
+  if [ -n "${MOTCUA_BENCH_REUSE:-}" ]; then
+    gen=0
+  else
+    psql -q "$PG/postgres" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+    start=$(date +%s.%N)
+    DATABASE_URL=$url "$BIN" generate --dossiers "$n" --communes 20 --from 2025-01-01 --to 2025-12-31 \
+      --seed 1 >/dev/null 2>&1
+    gen=$(echo "$(date +%s.%N) - $start" | bc)
+    psql -q "$url" -c "VACUUM ANALYZE"
+  fi
   DATABASE_URL=$url MOTCUA_BIND=127.0.0.1:$PORT "$BIN" serve >/tmp/motcua-flat-serve.log 2>&1 &
   server=$!
   trap 'kill $server 2>/dev/null || true' EXIT
@@ -62,7 +68,7 @@ for n in "${SIZES[@]}"; do
   sizes=$(psql -Atq "$url" -F ' ' -c "SELECT pg_database_size('$db') / 1048576, (SELECT count(*) FROM report_counts),
     pg_total_relation_size('report_counts') / 1048576")
   read -r db_mb rows counts_mb <<<"$sizes"
-  printf '%10s %8.1f %8.0f %10s %10s %10s %10s %8s %13s %8s %9s %10s %9s\n' "$n" "$gen" "$(echo "$n / $gen" | bc)" \
+  printf '%10s %8.1f %8.0f %10s %10s %10s %10s %8s %13s %8s %9s %10s %9s\n' "$n" "$gen" "$( [ "$gen" = 0 ] && echo 0 || echo "$n / $gen" | bc)" \
     "$healthz" "$summary" "$series" "$officers" "$drill" "$first_page" "$list" "$db_mb" "$rows" "$counts_mb"
   [ -n "${MOTCUA_BENCH_KEEP:-}" ] || psql -q "$PG/postgres" -c "DROP DATABASE $db"
 done
