@@ -111,14 +111,20 @@ pub fn identified_facts(
     select: Select,
     procedures: &HashMap<String, ProcedureInfo>,
 ) -> Result<Vec<(String, DossierFacts)>, ApiError> {
-    let rows = facts_rows(conn, agency_ids, period, select)?;
-    Ok(rows
-        .into_iter()
+    Ok(identified(facts_rows(conn, agency_ids, period, select)?, procedures))
+}
+
+/// Each row's facts with its dossier's id.
+fn identified(
+    rows: Vec<FactsRow>,
+    procedures: &HashMap<String, ProcedureInfo>,
+) -> Vec<(String, DossierFacts)> {
+    rows.into_iter()
         .map(|row| {
             let facts = with_procedure(&row, procedures);
             (row.id, facts)
         })
-        .collect())
+        .collect()
 }
 
 /// A condition on a dossier's row, for either backend.
@@ -228,13 +234,7 @@ pub fn newest_facts(
     }
     let rows: Vec<FactsRow> =
         newest_first!(query, dossiers::submitted_at, dossiers::id, after, limit).load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|row| {
-            let facts = with_procedure(&row, procedures);
-            (row.id, facts)
-        })
-        .collect())
+    Ok(identified(rows, procedures))
 }
 
 #[tracing::instrument(level = "debug", skip_all, fields(agencies = agency_ids.len()))]
