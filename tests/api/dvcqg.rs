@@ -552,3 +552,30 @@ async fn a_write_that_raced_the_portals_acceptance_is_refused() {
     let summary: Value = app.get_as(&desk.admin, &path).await.json().await.unwrap();
     assert_eq!(summary["portal_sync"], json!({"dossiers": 1, "synced": 1, "rate": 100.0}));
 }
+
+/// An adapter's retry arrives while its first answer is still in flight, with the opposite answer
+/// for the same version: whichever is recorded last decides, and the synced count (from the
+/// dossier's mark) agrees with the recorded answers (the plain definition) every time.
+#[tokio::test]
+async fn opposite_answers_at_the_same_instant_leave_one_verdict() {
+    let app = spawn_app().await;
+    let desk = desk(&app).await;
+    let id = submit_dossier(&app, &desk.portal, &intake_body(&desk, "online")).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for round in 0..6 {
+        let (accepted, refused) = tokio::join!(
+            acknowledge(&app, &desk.portal, &id, json!({"version": 1, "accepted": true})),
+            acknowledge(&app, &desk.portal, &id, json!({"version": 1, "accepted": false, "error": "busy"})),
+        );
+        assert_eq!((accepted.status().as_u16(), refused.status().as_u16()), (200, 200), "round {round}");
+        let periods = [("2020-01-01", "2030-12-31")];
+        crate::reports::assert_methods_agree(&app, &desk.commune, &periods).await;
+        let listed = pending(&app, &desk.portal, 10).await.iter().any(|(listed, _)| *listed == id);
+        let path =
+            format!("/api/v1/reports/summary?agency_id={}&from=2020-01-01&to=2030-12-31", desk.commune);
+        let summary: Value = app.get_as(&desk.admin, &path).await.json().await.unwrap();
+        assert_eq!(summary["portal_sync"]["synced"], json!(if listed { 0 } else { 1 }), "round {round}");
+    }
+}

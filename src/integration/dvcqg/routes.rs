@@ -22,6 +22,7 @@ use crate::db::{Db, DbConnection};
 use crate::dossiers::access;
 use crate::dossiers::files::Files;
 use crate::dossiers::files::store as file_store;
+use crate::dossiers::store as dossier_store;
 use crate::error::ApiError;
 use crate::http::extract::{JsonBody, QueryParams};
 use crate::http::pagination::{self, PageQuery};
@@ -181,6 +182,10 @@ pub async fn record_dvcqg_sync(
     let caller = auth.caller.clone();
     let state = db
         .write(move |conn| {
+            // Two answers for the same version (an adapter retrying while the first is in flight)
+            // queue here; otherwise each would judge the synced mark from the row as it was before
+            // the other, and an acceptance then a refusal could leave the dossier counted as synced.
+            dossier_store::hold(conn, &id)?;
             let row = access::load_visible(conn, &caller, &id)?;
             if sync::judge(ack.version, row.version) == sync::Judged::Future {
                 return Err(ApiError::invalid_field("version", NO_SUCH_VERSION));
