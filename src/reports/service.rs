@@ -75,8 +75,8 @@ pub fn summary(
     summary_by(conn, calendars, caller, agency_id, (from, to), Method::Counters)
 }
 
-/// How the dossier and survey figures are computed: from the counters (what the service
-/// uses), or by the plain definition dossier by dossier (the reference the counters are tested
+/// How the dossier, survey and feedback figures are computed: from the counters and sums (what
+/// the service uses), or by the plain definition item by item (the reference the counters are tested
 /// against; also for audits).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
@@ -110,10 +110,16 @@ pub fn summary_by(
         by_field,
     } = figures::summary::dossier_figures(&tallies, &procedures);
     digitization.missing_by_responsible = name_missing(conn, figures::digitization::missing_sorted(missing))?;
-    let feedback = store::feedback_facts(conn, &covered, &period)?;
-    let feedback_figures = figures::feedback::feedback(&feedback, &period);
-    for (branch, items) in branches.split(feedback, |f| f.agency_id.as_str()) {
-        lines.entry(branch).or_default().feedback = figures::feedback::feedback(&items, &period);
+    let feedback = match method {
+        Method::Plain => store::feedback_facts(conn, &covered, &period)?
+            .iter()
+            .filter_map(|f| figures::feedback::judge(f, &period))
+            .collect(),
+        Method::Counters => store::feedback_tallies(conn, &covered, &period)?,
+    };
+    let feedback_figures = figures::feedback::feedback(&feedback);
+    for (branch, tallies) in branches.split(feedback, |t| t.agency_id.as_str()) {
+        lines.entry(branch).or_default().feedback = figures::feedback::feedback(&tallies);
     }
     let mut related = covered.clone();
     related.extend(lineage(&agency.path));

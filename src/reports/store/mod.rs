@@ -2,8 +2,10 @@
 //! answer for them, and the targets.
 
 mod facts;
+mod feedback;
 
 pub use facts::*;
+pub use feedback::*;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -11,7 +13,6 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::figures::catalogue::PublicationFacts;
-use super::figures::feedback::FeedbackFacts;
 use super::figures::{Period, ProcedureInfo};
 use super::model::AgencyRef;
 use super::percent::Percent;
@@ -20,13 +21,10 @@ use crate::calendar::cache::CalendarCache;
 use crate::calendar::working_time::posting_deadline;
 use crate::clock;
 use crate::db::DbConnection;
-use crate::db::schema::{
-    agencies, dossiers, feedback, procedures, report_targets, service_accounts, surveys, users,
-};
+use crate::db::schema::{agencies, dossiers, procedures, report_targets, service_accounts, surveys, users};
 use crate::dossiers::row::DossierRow;
 use crate::enums::{Level, OnlineService};
 use crate::error::ApiError;
-use crate::feedback::model::FeedbackChannel;
 
 /// The dossiers of some ids (at most a page of them: one parameter each), in no order.
 #[tracing::instrument(level = "debug", skip_all, fields(ids = ids.len()))]
@@ -72,50 +70,6 @@ pub fn survey_facts(
         .load(conn)?;
     rows.into_iter()
         .map(|(agency, level, at)| Ok((agency, Level::from_db(&level)?, clock::from_db(at))))
-        .collect()
-}
-
-#[tracing::instrument(level = "debug", skip_all, fields(agencies = agency_ids.len()))]
-pub fn feedback_facts(
-    conn: &mut DbConnection,
-    agency_ids: &[String],
-    period: &Period,
-) -> Result<Vec<FeedbackFacts>, ApiError> {
-    type Row = (
-        String,
-        String,
-        NaiveDateTime,
-        NaiveDateTime,
-        Option<NaiveDateTime>,
-        Option<NaiveDateTime>,
-        Option<NaiveDateTime>,
-    );
-    let rows: Vec<Row> = feedback::table
-        .filter(feedback::agency_id.eq_any(agency_ids))
-        .filter(feedback::received_at.ge(clock::to_db(period.start)))
-        .filter(feedback::received_at.lt(clock::to_db(period.end)))
-        .select((
-            feedback::agency_id,
-            feedback::channel,
-            feedback::received_at,
-            feedback::due_at,
-            feedback::responded_at,
-            feedback::rejected_at,
-            feedback::published_at,
-        ))
-        .load(conn)?;
-    rows.into_iter()
-        .map(|(agency_id, channel, received_at, due_at, responded_at, rejected_at, published_at)| {
-            Ok(FeedbackFacts {
-                agency_id,
-                channel: FeedbackChannel::from_db(&channel)?,
-                received_at: clock::from_db(received_at),
-                due_at: clock::from_db(due_at),
-                responded_at: responded_at.map(clock::from_db),
-                rejected_at: rejected_at.map(clock::from_db),
-                published_at: published_at.map(clock::from_db),
-            })
-        })
         .collect()
 }
 
