@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rand::Rng;
 use rand::rngs::StdRng;
 
+use super::trail::{self, StepRow};
 use super::world::World;
 use super::{at_local, uuid, working};
 use crate::agencies::model::AgencyRow;
@@ -58,14 +59,15 @@ struct Steps {
     outcome: Option<&'static str>,
 }
 
-/// One dossier along a random but plausible path. Anything that would happen after `now` has not.
+/// One dossier along a random but plausible path, with the steps of its history. Anything that
+/// would happen after `now` has not.
 pub(super) fn generate(
     rng: &mut StdRng,
     world: &World,
     days: &[NaiveDate],
     now: DateTime<Utc>,
     sequences: &mut HashMap<(usize, NaiveDate), u32>,
-) -> anyhow::Result<DossierRow> {
+) -> anyhow::Result<(DossierRow, Vec<StepRow>)> {
     let timeline = Timeline { cal: &world.calendar.calendar, now };
     let intake = intake(rng, world, days, &timeline);
     let mut steps = Steps { status: "submitted", ..Steps::default() };
@@ -79,7 +81,12 @@ pub(super) fn generate(
     process(rng, &timeline, minutes, &mut steps);
     let sequence = sequences.entry((intake.k, intake.day)).or_insert(0);
     *sequence += 1;
-    Ok(row(rng, &timeline, intake, &steps, *sequence))
+    let receiver = intake.receiver.clone();
+    let mut row = row(rng, &timeline, intake, &steps, *sequence);
+    let trail = trail::steps(&row, &receiver, || uuid(rng));
+    // Every step the service records is a write, and every write a version.
+    row.version = trail.len() as i64;
+    Ok((row, trail))
 }
 
 fn intake<'w>(rng: &mut StdRng, world: &'w World, days: &[NaiveDate], timeline: &Timeline) -> Intake<'w> {

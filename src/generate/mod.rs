@@ -8,7 +8,7 @@
 //! dates) by one thread while another writes the previous chunk — one binary COPY per 10,000
 //! dossiers on PostgreSQL, prepared INSERTs of 400 rows on SQLite (with a 1 GiB page cache while
 //! it runs) — all in one transaction. Into a database holding at most as many dossiers as it
-//! writes (a fresh one), it first drops the secondary indexes of `dossiers` and `surveys` and, on
+//! writes (a fresh one), it first drops the secondary indexes of `dossiers`, `dossier_history` and `surveys` and, on
 //! PostgreSQL, their keys (primary, unique, foreign, and the foreign keys pointing at them), and
 //! builds them again from their own definitions once the rows are in: one sorted build per index
 //! and one join per foreign key instead of a dozen random B-tree inserts and five look-ups per
@@ -17,11 +17,14 @@
 //! facts the service counts ([`report_counters::gather_dossier`]) and written at the end, so the
 //! reports agree with a plain count of the dossiers (a test checks it on both backends).
 //!
-//! It writes no per-step history (`dossier_history`) or outbox events: the reports, lists and
-//! drill-downs read only the dossiers and counters, and a trail of four or five rows per dossier
-//! would more than double what is written. The same seed gives the same data.
+//! Each dossier comes with the history the service would have recorded along its path
+//! (`dossier_history`, [`trail`]: two to five steps, its `version` their number), so that its trail
+//! and the national portal's progress read as for a dossier that went through the desk. It writes
+//! no outbox events: a generated history is the past, which no subscriber is owed. The same seed
+//! gives the same data.
 
 mod dossier;
+mod trail;
 mod voices;
 mod world;
 
@@ -34,11 +37,12 @@ use diesel::prelude::*;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+use self::trail::StepRow;
 use self::world::World;
 use crate::calendar::working_time::{Calendar, add_working_time};
 use crate::clock;
 use crate::clock::vietnam;
-use crate::db::schema::{dossier_sequences, dossiers, feedback, surveys};
+use crate::db::schema::{dossier_history, dossier_sequences, dossiers, feedback, surveys};
 use crate::db::{
     Db, DbConnection, add_constraints, bulk_insert, create_indexes, drop_constraints, drop_secondary_indexes,
     insert_batch, write_transaction,
@@ -56,7 +60,7 @@ const BATCH: usize = 400;
 /// Dossiers per COPY on PostgreSQL, and per hand-over between the two threads.
 const CHUNK: usize = 10_000;
 /// The tables filled in bulk, whose keys and secondary indexes are built after the rows.
-const BULK_TABLES: &[&str] = &["dossiers", "surveys"];
+const BULK_TABLES: &[&str] = &["dossiers", "dossier_history", "surveys"];
 
 pub struct Options {
     pub dossiers: u64,
@@ -184,6 +188,7 @@ pub fn run(db: &Db, options: &Options, progress: &dyn Fn(u64)) -> anyhow::Result
 #[derive(Default)]
 struct Chunk {
     dossiers: Vec<DossierRow>,
+    steps: Vec<StepRow>,
     surveys: Vec<SurveyRow>,
     feedback: Vec<FeedbackRow>,
 }
@@ -192,6 +197,7 @@ impl Chunk {
     /// Writes the rows; answers how many dossiers.
     fn write(self, conn: &mut DbConnection) -> Result<u64, ApiError> {
         bulk_insert!(conn, dossiers::table, &self.dossiers, BATCH)?;
+        bulk_insert!(conn, dossier_history::table, &self.steps, BATCH)?;
         bulk_insert!(conn, surveys::table, &self.surveys, BATCH)?;
         if !self.feedback.is_empty() {
             insert_batch!(conn, feedback::table, &self.feedback)?;
@@ -235,8 +241,9 @@ impl History<'_> {
     /// made per 400 dossiers as when each batch was its own INSERT, so a seed gives the same data.)
     fn build(&mut self, n: usize, chunk: &mut Chunk) -> anyhow::Result<()> {
         for _ in 0..n {
-            let row =
+            let (row, steps) =
                 dossier::generate(&mut self.rng, self.world, &self.days, self.now, &mut self.sequences)?;
+            chunk.steps.extend(steps);
             report_counters::gather_dossier(&mut self.counters, &row.facts());
             if let Some((survey, level)) = voices::survey(&mut self.rng, &row) {
                 report_counters::gather_survey(

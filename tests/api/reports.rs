@@ -565,6 +565,74 @@ pub(crate) async fn generate(app: &TestApp, dossiers: u64, seed: u64) -> motcua:
     try_generate(app, dossiers, seed).await.unwrap()
 }
 
+/// Every generated dossier carries the trail the service would have recorded: numbered from 1,
+/// in time order, each step one the lifecycle allows from the status before it, ending at the
+/// dossier's status, one version per step; and the trail is served like any other.
+#[tokio::test]
+async fn a_generated_dossiers_trail_is_one_the_lifecycle_allows() {
+    use motcua::dossiers::lifecycle::{Action, Facts, Status, next};
+    let app = spawn_app().await;
+    let generated = generate(&app, 600, 5).await;
+    let (dossiers, steps) = app
+        .with_library_db(|db| {
+            use diesel::prelude::*;
+            use motcua::db::schema::{dossier_history as h, dossiers as d};
+            let mut conn = db.pool().get().unwrap();
+            let dossiers: Vec<(String, String, i64)> =
+                d::table.select((d::id, d::status, d::version)).load(&mut conn).unwrap();
+            let steps: Vec<(String, i64, String, Option<String>, String, chrono::NaiveDateTime)> = h::table
+                .order((h::dossier_id, h::seq))
+                .select((h::dossier_id, h::seq, h::action, h::from_status, h::to_status, h::at))
+                .load(&mut conn)
+                .unwrap();
+            (dossiers, steps)
+        })
+        .await;
+    assert_eq!(dossiers.len(), 600);
+    let mut actions_seen = std::collections::BTreeSet::new();
+    for (id, status, version) in &dossiers {
+        let trail: Vec<_> = steps.iter().filter(|s| &s.0 == id).collect();
+        assert_eq!(trail.len() as i64, *version, "{id}: one version per step");
+        let (intake, rest) = trail.split_first().expect("an intake step");
+        assert_eq!((intake.1, intake.2.as_str(), &intake.3), (1, "intake", &None), "{id}");
+        let mut at = Status::from_db(&intake.4).unwrap();
+        let mut facts = Facts { accepted: at == Status::Processing, ..Facts::default() };
+        for (seq, step) in (2..).zip(rest) {
+            assert_eq!(step.1, seq, "{id}: numbered in order");
+            assert!(step.5 >= trail[(seq - 2) as usize].5, "{id}: in time order");
+            let action: Action = serde_json::from_value(json!(step.2)).unwrap();
+            assert_eq!(step.3.as_deref(), Some(at.as_str()), "{id}: {} from the status before it", step.2);
+            let after =
+                next(at, facts, action).unwrap_or_else(|r| panic!("{id}: {} refused: {}", step.2, r.rule));
+            assert_eq!(after.as_str(), step.4, "{id}: {}", step.2);
+            facts.accepted |= action == Action::Accept;
+            facts.supplement_requested_before |= action == Action::RequestSupplement;
+            facts.apologized_before |= action == Action::Apologize;
+            actions_seen.insert(step.2.clone());
+            at = after;
+        }
+        assert_eq!(at.as_str(), status, "{id}: the trail ends at the dossier's status");
+    }
+    let every = [
+        "accept",
+        "request-supplement",
+        "supplement",
+        "reject",
+        "withdraw",
+        "apologize",
+        "resolve",
+        "return",
+    ];
+    assert_eq!(actions_seen, every.iter().map(|a| a.to_string()).collect(), "every kind of step");
+
+    let leader = app.login(&generated.leader_username, motcua::generate::PASSWORD).await;
+    let (id, _, version) = &dossiers[0];
+    let served: Value =
+        app.get_as(&leader, &format!("/api/v1/dossiers/{id}/history")).await.json().await.unwrap();
+    let served = served.as_array().or_else(|| served["items"].as_array()).unwrap();
+    assert_eq!(served.len() as i64, *version, "the trail is served: {served:?}");
+}
+
 /// The synthetic history is what a report can digest: its figures balance, its parts add up, and
 /// the same seed gives the same data.
 #[tokio::test]
