@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rand::Rng;
 use rand::rngs::StdRng;
 
-use super::trail::{self, StepRow};
+use super::trail::{self, StepIds, StepRow};
 use super::world::World;
 use super::{at_local, uuid, working};
 use crate::agencies::model::AgencyRow;
@@ -67,6 +67,7 @@ pub(super) fn generate(
     days: &[NaiveDate],
     now: DateTime<Utc>,
     sequences: &mut HashMap<(usize, NaiveDate), u32>,
+    step_ids: &mut StepIds,
 ) -> anyhow::Result<(DossierRow, Vec<StepRow>)> {
     let timeline = Timeline { cal: &world.calendar.calendar, now };
     let intake = intake(rng, world, days, &timeline);
@@ -83,7 +84,7 @@ pub(super) fn generate(
     *sequence += 1;
     let receiver = intake.receiver.clone();
     let mut row = row(rng, &timeline, intake, &steps, *sequence);
-    let trail = trail::steps(&row, &receiver, || uuid(rng));
+    let trail = trail::steps(&row, &receiver, || step_ids.next_id());
     // Every step the service records is a write, and every write a version.
     row.version = trail.len() as i64;
     Ok((row, trail))

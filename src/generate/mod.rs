@@ -37,7 +37,7 @@ use diesel::prelude::*;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use self::trail::StepRow;
+use self::trail::{StepIds, StepRow};
 use self::world::World;
 use crate::calendar::working_time::{Calendar, add_working_time};
 use crate::clock;
@@ -128,8 +128,10 @@ pub fn run(db: &Db, options: &Options, progress: &dyn Fn(u64)) -> anyhow::Result
     if days.is_empty() {
         bail!("no working day between --from and --to");
     }
+    let step_ids = StepIds::new(&mut rng);
     let history = History {
         rng,
+        step_ids,
         world: &world,
         days,
         now: clock::now(),
@@ -214,6 +216,7 @@ struct History<'w> {
     now: DateTime<Utc>,
     /// The last code number given, per commune and day.
     sequences: HashMap<(usize, NaiveDate), u32>,
+    step_ids: StepIds,
     counters: report_counters::Pending,
     built: u64,
     surveys: u64,
@@ -241,8 +244,14 @@ impl History<'_> {
     /// made per 400 dossiers as when each batch was its own INSERT, so a seed gives the same data.)
     fn build(&mut self, n: usize, chunk: &mut Chunk) -> anyhow::Result<()> {
         for _ in 0..n {
-            let (row, steps) =
-                dossier::generate(&mut self.rng, self.world, &self.days, self.now, &mut self.sequences)?;
+            let (row, steps) = dossier::generate(
+                &mut self.rng,
+                self.world,
+                &self.days,
+                self.now,
+                &mut self.sequences,
+                &mut self.step_ids,
+            )?;
             chunk.steps.extend(steps);
             report_counters::gather_dossier(&mut self.counters, &row.facts());
             if let Some((survey, level)) = voices::survey(&mut self.rng, &row) {

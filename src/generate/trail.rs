@@ -28,6 +28,30 @@ pub(super) struct StepRow {
     pub recorded_at: NaiveDateTime,
 }
 
+/// The steps' ids, in the order the steps are made: a prefix drawn once per run, then a counter
+/// (still in the shape of a UUID v4). The rows reach the database in that order, so the primary
+/// key is built from rows already sorted: with random ids its sort was the largest single cost of
+/// a generated history (4.6 s of 51 at 1,000,000 dossiers).
+pub(super) struct StepIds {
+    prefix: [u8; 8],
+    next: u64,
+}
+
+impl StepIds {
+    pub fn new(rng: &mut impl rand::Rng) -> Self {
+        StepIds { prefix: rng.random(), next: 0 }
+    }
+
+    pub fn next_id(&mut self) -> String {
+        let mut bytes = [0u8; 16];
+        bytes[..8].copy_from_slice(&self.prefix);
+        bytes[8..].copy_from_slice(&self.next.to_be_bytes());
+        self.next += 1;
+        // The variant bits land on the counter's top byte, which no run reaches.
+        uuid::Builder::from_random_bytes(bytes).into_uuid().to_string()
+    }
+}
+
 /// Who took a step: an officer (by id), or the applicant through the national portal.
 #[derive(Clone, Copy)]
 enum By<'a> {
@@ -35,13 +59,16 @@ enum By<'a> {
     Portal,
 }
 
+/// A step before it is numbered: action, from and to status, when, by whom.
+type Taken<'a> = (&'static str, Option<&'static str>, &'static str, DateTime<Utc>, By<'a>);
+
 /// The steps of `row`, in order, from its timestamps: `receiver` is the officer at the desk (who
 /// also answers online submissions), whether or not the dossier got as far as being received.
 /// Each step's id comes from `id`, called once per step.
 pub(super) fn steps(row: &DossierRow, receiver: &str, mut id: impl FnMut() -> String) -> Vec<StepRow> {
     let at = |t: Option<NaiveDateTime>| t.map(clock::from_db);
     let online = row.channel == "online";
-    let mut taken: Vec<(&'static str, Option<&'static str>, &'static str, DateTime<Utc>, By)> = Vec::new();
+    let mut taken: Vec<Taken> = Vec::new();
     let submitted = clock::from_db(row.submitted_at);
     if online {
         taken.push(("intake", None, "submitted", submitted, By::Portal));
