@@ -1,27 +1,27 @@
-//! `motcua generate`: a synthetic but realistic history for benchmarks and demos — a province
-//! with K communes and their officers, the starter catalogue, and N dossiers with every kind of
-//! path (answered late, returned for supplement, refused at reception, withdrawn, resolved early,
-//! on time or late with or without an apology, still open), surveys and feedback.
+//! `motcua generate`: a synthetic but realistic history for benchmarks and demos — a province with
+//! K communes and their officers, the starter catalogue, and N dossiers with every kind of path
+//! (answered late, returned for supplement, refused at reception, withdrawn, resolved early, on
+//! time or late with or without an apology, still open), surveys and feedback.
 //!
-//! Unlike the demo, which replays a half-year through the live services, this writes rows in
-//! bulk: the dossiers are built in memory with the same pure rules (working-time calendar, due
-//! dates) by one thread while another writes the previous chunk — one binary COPY per 10,000
-//! dossiers on PostgreSQL, prepared INSERTs of 400 rows on SQLite (with a 1 GiB page cache while
-//! it runs) — all in one transaction. Into a database holding at most as many dossiers as it
-//! writes (a fresh one), it first drops the secondary indexes of `dossiers`, `dossier_history` and `surveys` and, on
+//! Unlike the demo, which replays a half-year through the live services, this writes rows in bulk:
+//! the dossiers are built in memory with the same pure rules (working-time calendar, due dates) by
+//! one thread while another writes the previous chunk — one binary COPY per 10,000 dossiers on
+//! PostgreSQL, prepared INSERTs of 400 rows on SQLite (with a 1 GiB page cache while it runs) — all
+//! in one transaction. Into a database holding at most as many dossiers as it writes (a fresh one),
+//! it first drops the secondary indexes of `dossiers`, `dossier_history` and `surveys` and, on
 //! PostgreSQL, their keys (primary, unique, foreign, and the foreign keys pointing at them), and
 //! builds them again from their own definitions once the rows are in: one sorted build per index
-//! and one join per foreign key instead of a dozen random B-tree inserts and five look-ups per
-//! row. The transaction makes that safe (both databases roll DDL back) but holds those tables
-//! locked against every reader until it ends. The report counters are gathered from the same
-//! facts the service counts ([`report_counters::gather_dossier`]) and written at the end, so the
-//! reports agree with a plain count of the dossiers (a test checks it on both backends).
+//! and one join per foreign key instead of a dozen random B-tree inserts and five look-ups per row.
+//! The transaction makes that safe (both databases roll DDL back) but holds those tables locked
+//! against every reader until it ends. The report counters are gathered from the same facts the
+//! service counts ([`report_counters::gather_dossier`]) and written at the end, so the reports
+//! agree with a plain count of the dossiers (a test checks it on both backends).
 //!
 //! Each dossier comes with the history the service would have recorded along its path
-//! (`dossier_history`, [`trail`]: two to five steps, its `version` their number), so that its trail
-//! and the national portal's progress read as for a dossier that went through the desk. It writes
-//! no outbox events: a generated history is the past, which no subscriber is owed. The same seed
-//! gives the same data.
+//! (`dossier_history`, [`trail`]: one to seven steps, its `version` their number), so that its
+//! trail and the national portal's progress read as for a dossier that went through the desk. It
+//! writes no outbox events: a generated history is the past, which no subscriber is owed. The same
+//! seed gives the same data.
 
 mod dossier;
 mod trail;
