@@ -5,30 +5,28 @@ use diesel::prelude::*;
 
 use super::DbConnection;
 
-#[derive(diesel::QueryableByName)]
-struct SequenceValue {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    last: i64,
-}
-
 /// The next number of a daily sequence of dossier codes (per code prefix), atomically: an upsert that increments, so
 /// concurrent intakes get distinct numbers (the row lock serializes them on PostgreSQL; SQLite
-/// has one writer). Backend-specific only for the placeholder syntax.
+/// has one writer). Built with diesel's own `ON CONFLICT`, so that its SQL is fixed and each
+/// connection prepares it once: intake holds its commune's hot row from this statement to the
+/// commit, and a statement parsed and planned anew each time was part of that window.
 pub fn next_sequence(conn: &mut DbConnection, prefix: &str, day: &str) -> QueryResult<i64> {
-    use diesel::sql_types::Text;
-    const UPSERT: &str = "INSERT INTO dossier_sequences (prefix, day, last) VALUES ({a}, {d}, 1) \
-        ON CONFLICT (prefix, day) DO UPDATE SET last = dossier_sequences.last + 1 RETURNING last";
-    let value: SequenceValue = match conn {
-        DbConnection::Postgres(c) => diesel::sql_query(UPSERT.replace("{a}", "$1").replace("{d}", "$2"))
-            .bind::<Text, _>(prefix)
-            .bind::<Text, _>(day)
-            .get_result(c)?,
-        DbConnection::Sqlite(c) => diesel::sql_query(UPSERT.replace("{a}", "?").replace("{d}", "?"))
-            .bind::<Text, _>(prefix)
-            .bind::<Text, _>(day)
-            .get_result(c)?,
-    };
-    Ok(value.last)
+    use super::schema::dossier_sequences as s;
+    macro_rules! upsert {
+        ($c:expr) => {
+            diesel::insert_into(s::table)
+                .values((s::prefix.eq(prefix), s::day.eq(day), s::last.eq(1_i64)))
+                .on_conflict((s::prefix, s::day))
+                .do_update()
+                .set(s::last.eq(s::last + 1_i64))
+                .returning(s::last)
+                .get_result($c)
+        };
+    }
+    match conn {
+        DbConnection::Postgres(c) => upsert!(c),
+        DbConnection::Sqlite(c) => upsert!(c),
+    }
 }
 
 /// A statement written with `{1}`, `{2}`, `{3}` for its parameters, in a backend's syntax.
