@@ -188,6 +188,11 @@ async fn only_callers_who_may_see_the_dossier_read_it() {
     assert_eq!(anonymous.headers()["content-type"], "application/problem+json");
 }
 
+/// The id of a dossier the national portal submitted online.
+async fn submitted_online(app: &TestApp, desk: &PortalDesk) -> String {
+    submit_dossier(app, &desk.portal, &intake_body(desk, "online")).await["id"].as_str().unwrap().to_owned()
+}
+
 async fn acknowledge(app: &TestApp, token: &str, id: &str, body: Value) -> reqwest::Response {
     app.post_as(token, &format!("/api/v1/integrations/dvcqg/dossiers/{id}/sync"), &body).await
 }
@@ -529,10 +534,7 @@ async fn a_local_procedure_is_sent_under_its_national_code_and_field_code() {
 async fn a_write_that_raced_the_portals_acceptance_is_refused() {
     let app = spawn_app().await;
     let desk = desk(&app).await;
-    let id = submit_dossier(&app, &desk.portal, &intake_body(&desk, "online")).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = submitted_online(&app, &desk).await;
     let read = id.clone();
     let stale = app
         .with_library_db(move |db| {
@@ -560,10 +562,7 @@ async fn a_write_that_raced_the_portals_acceptance_is_refused() {
 async fn opposite_answers_at_the_same_instant_leave_one_verdict() {
     let app = spawn_app().await;
     let desk = desk(&app).await;
-    let id = submit_dossier(&app, &desk.portal, &intake_body(&desk, "online")).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = submitted_online(&app, &desk).await;
     for round in 0..6 {
         let (accepted, refused) = tokio::join!(
             acknowledge(&app, &desk.portal, &id, json!({"version": 1, "accepted": true})),
