@@ -77,63 +77,93 @@ const COUNTS_PER_STATEMENT: usize = 1_000;
 
 /// A row's bound parameters: the agency, its key (grain, bucket, procedure, responsible), the values.
 const ROW_PARAMETERS: usize = 5 + REPORT_COUNT_COLUMNS.len();
+const _: () = assert!(COUNTS_PER_STATEMENT * ROW_PARAMETERS <= 32_766);
 
 /// Add `rows` to the agency's report counters, creating the rows that are missing: an upsert that
 /// adds, so that concurrent writes on PostgreSQL add up instead of colliding. One statement for
 /// them all (a write's day, month and year rows, its officer's and clocks' lines): a round trip
 /// each would hold the agency's hot rows that much longer (bench/README.md, intake). PostgreSQL
 /// locks the rows in the statement's order, which the caller keeps global, so that two writes
-/// never wait for each other in a cycle. Backend-specific only for the placeholder syntax.
+/// never wait for each other in a cycle.
 pub fn add_report_counts(
     conn: &mut DbConnection,
     agency_id: &str,
     rows: &[CountsDelta<'_>],
 ) -> QueryResult<()> {
-    use diesel::sql_types::{BigInt, Date, Text};
-    let columns = REPORT_COUNT_COLUMNS.join(", ");
-    let updates: Vec<String> =
-        REPORT_COUNT_COLUMNS.iter().map(|c| format!("{c} = report_counts.{c} + excluded.{c}")).collect();
-    let statement = |rows: usize, mark: &dyn Fn(usize) -> String| {
-        let tuples: Vec<String> = (0..rows)
-            .map(|r| {
-                format!(
-                    "({})",
-                    (1..=ROW_PARAMETERS).map(|i| mark(r * ROW_PARAMETERS + i)).collect::<Vec<_>>().join(", ")
-                )
-            })
-            .collect();
-        format!(
-            "INSERT INTO report_counts (agency_id, grain, bucket, procedure_id, responsible, {columns}) VALUES {} \
-             ON CONFLICT (grain, agency_id, bucket, procedure_id, responsible) DO UPDATE SET {}",
-            tuples.join(", "),
-            updates.join(", ")
-        )
-    };
-    macro_rules! run {
-        ($c:expr, $mark:expr) => {{
-            for rows in rows.chunks(COUNTS_PER_STATEMENT) {
-                let mut query = diesel::sql_query(statement(rows.len(), $mark)).into_boxed();
-                for row in rows {
-                    query = query
-                        .bind::<Text, _>(agency_id)
-                        .bind::<Text, _>(row.grain)
-                        .bind::<Date, _>(row.bucket)
-                        .bind::<Text, _>(row.procedure_id)
-                        .bind::<Text, _>(row.responsible);
-                    for value in row.values {
-                        query = query.bind::<BigInt, _>(value);
-                    }
-                }
-                query.execute($c)?;
-            }
-            Ok(())
-        }};
+    for rows in rows.chunks(COUNTS_PER_STATEMENT) {
+        let statement = AddReportCounts { agency_id, rows };
+        match conn {
+            DbConnection::Postgres(c) => statement.execute(c)?,
+            DbConnection::Sqlite(c) => statement.execute(c)?,
+        };
     }
-    match conn {
-        DbConnection::Postgres(c) => run!(c, &|i| format!("${i}")),
-        DbConnection::Sqlite(c) => run!(c, &|_| "?".to_owned()),
+    Ok(())
+}
+
+/// The statement of [`add_report_counts`], written through diesel's query builder rather than as
+/// `sql_query` text: its SQL depends only on the number of rows, so diesel keeps it prepared per
+/// connection (one entry per row count an intake or a step has written), where `sql_query` is
+/// parsed and planned by PostgreSQL on every call, inside the window that holds the commune's
+/// hot rows (bench/README.md, session 14). Each backend writes its own placeholders.
+struct AddReportCounts<'a> {
+    agency_id: &'a str,
+    rows: &'a [CountsDelta<'a>],
+}
+
+impl diesel::query_builder::QueryId for AddReportCounts<'_> {
+    type QueryId = ();
+    // Cached by its SQL text, which differs only with the number of rows.
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<DB> diesel::query_builder::QueryFragment<DB> for AddReportCounts<'_>
+where
+    DB: diesel::backend::Backend
+        + diesel::sql_types::HasSqlType<diesel::sql_types::Text>
+        + diesel::sql_types::HasSqlType<diesel::sql_types::Date>
+        + diesel::sql_types::HasSqlType<diesel::sql_types::BigInt>,
+    str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+    chrono::NaiveDate: diesel::serialize::ToSql<diesel::sql_types::Date, DB>,
+    i64: diesel::serialize::ToSql<diesel::sql_types::BigInt, DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        use diesel::sql_types::{BigInt, Date, Text};
+        static COLUMNS: std::sync::LazyLock<String> =
+            std::sync::LazyLock::new(|| REPORT_COUNT_COLUMNS.join(", "));
+        static UPDATES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+            let updates: Vec<String> = REPORT_COUNT_COLUMNS
+                .iter()
+                .map(|c| format!("{c} = report_counts.{c} + excluded.{c}"))
+                .collect();
+            updates.join(", ")
+        });
+        out.push_sql("INSERT INTO report_counts (agency_id, grain, bucket, procedure_id, responsible, ");
+        out.push_sql(&COLUMNS);
+        out.push_sql(") VALUES ");
+        for (i, row) in self.rows.iter().enumerate() {
+            out.push_sql(if i == 0 { "(" } else { ", (" });
+            out.push_bind_param::<Text, str>(self.agency_id)?;
+            out.push_sql(", ");
+            out.push_bind_param::<Text, str>(row.grain)?;
+            out.push_sql(", ");
+            out.push_bind_param::<Date, _>(&row.bucket)?;
+            out.push_sql(", ");
+            out.push_bind_param::<Text, str>(row.procedure_id)?;
+            out.push_sql(", ");
+            out.push_bind_param::<Text, str>(row.responsible)?;
+            for value in &row.values {
+                out.push_sql(", ");
+                out.push_bind_param::<BigInt, _>(value)?;
+            }
+            out.push_sql(")");
+        }
+        out.push_sql(" ON CONFLICT (grain, agency_id, bucket, procedure_id, responsible) DO UPDATE SET ");
+        out.push_sql(&UPDATES);
+        Ok(())
     }
 }
+
+impl<Conn> RunQueryDsl<Conn> for AddReportCounts<'_> {}
 
 /// Run a statement written with `{1}`, `{2}`, `{3}` for its parameters on either backend, with
 /// the same three binds.
