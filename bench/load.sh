@@ -175,13 +175,12 @@ SQL
     printf '%-10s %-22s %s of pgbench\n' postgres "GET by id" "$(ratio "${rps[GET dossier by id]}" "$tps")"
   fi
   if [ "$backend" = postgres ] && [ -n "${rps[list, filtered]:-}" ]; then
-    # The filtered list's own SQL, as the service runs it for a commune's officer (the statement
-    # log shows it): the commune's page of 51 newest first, and the page of those sent to it.
+    # The filtered list's own SQL, as the service runs it for a commune's officer who names the
+    # commune (PostgreSQL's statement log shows it): the commune's page of 51 newest first. (Those
+    # sent to it from elsewhere are a second statement only when the request names no agency.)
     cat >"$work/list.sql" <<SQL
-SELECT d.* FROM dossiers d WHERE d.agency_id = '$commune' AND d.status = 'processing'
+SELECT d.* FROM dossiers d WHERE d.agency_id = '$commune' AND d.status = 'processing' AND d.agency_id = '$commune'
   ORDER BY d.submitted_at DESC, d.id DESC LIMIT 51;
-SELECT d.* FROM dossiers d WHERE d.id IN (SELECT dossier_id FROM dossier_hops WHERE to_agency_id = '$commune')
-  AND d.agency_id <> '$commune' AND d.status = 'processing' ORDER BY d.submitted_at DESC, d.id DESC LIMIT 51;
 SQL
     tps=$(pgbench -n -M prepared -c "$C" -j 2 -T "$SECONDS_EACH" -f "$work/list.sql" "$url" 2>/dev/null \
       | awk '/^tps/ { printf "%.0f", $3 }')

@@ -15,6 +15,7 @@
 //!   the walk of (agency_id, submitted_at, id), and those sent to it from elsewhere through the
 //!   hops' index on to_agency_id (its own incoming: none at most desks). An OR would lose the
 //!   ordered walk of its own and read the whole table's newest rows for a small agency's page.
+//!   A request that names the reception agency needs only one of the two pages ([`reaches`]).
 
 use chrono::NaiveDateTime;
 
@@ -96,7 +97,7 @@ pub async fn read(
         async |conn| {
             let ids = agencies::ids_in_scope_async(conn, &scope).await?;
             let mut rows = Vec::new();
-            for reach in reaches(ids.as_deref()) {
+            for reach in reaches(ids.as_deref(), filter.agency_id.as_deref()) {
                 rows.extend(store::list_async(conn, &filter, reach, after.clone(), limit).await?);
             }
             Ok(newest_first(rows, limit))
@@ -104,7 +105,7 @@ pub async fn read(
         move |conn| {
             let ids = agencies::ids_in_scope(conn, &blocking_scope)?;
             let mut rows = Vec::new();
-            for reach in reaches(ids.as_deref()) {
+            for reach in reaches(ids.as_deref(), blocking_filter.agency_id.as_deref()) {
                 rows.extend(store::list(conn, &blocking_filter, reach, blocking_after.clone(), limit)?);
             }
             Ok(newest_first(rows, limit))
@@ -114,12 +115,19 @@ pub async fn read(
 }
 
 /// The pages a scope's list reads (`None`: every agency, or a citizen's own): none for an empty
-/// scope, the agency's own and those sent to it for one agency, one query for many.
-fn reaches(ids: Option<&[String]>) -> Vec<Reach<'_>> {
+/// scope, the agency's own and those sent to it for one agency, one query for many. A filter on
+/// the reception agency (`agency_id`) leaves one agency's scope one page of the two: its own
+/// when it names the agency (the commune officer's usual list, one statement instead of two),
+/// those sent to it when it names another.
+fn reaches<'a>(ids: Option<&'a [String]>, received_by: Option<&str>) -> Vec<Reach<'a>> {
     match ids {
         None => vec![Reach::All],
         Some([]) => Vec::new(),
-        Some(one @ [id]) => vec![Reach::Received(one), Reach::SentFrom(id)],
+        Some(one @ [id]) => match received_by {
+            Some(agency) if agency == id => vec![Reach::Received(one)],
+            Some(_) => vec![Reach::SentFrom(id)],
+            None => vec![Reach::Received(one), Reach::SentFrom(id)],
+        },
         Some(many) => vec![Reach::ReceivedOrSentTo(many)],
     }
 }
@@ -144,6 +152,18 @@ mod tests {
         );
         assert!(matches!(search("Nguyễn Văn-An"), Some(Search::NameWords(words)) if !words.is_empty()));
         assert!(matches!(search("hoa"), Some(Search::NameWords(words)) if words == ["hoa"]));
+    }
+
+    #[test]
+    fn one_agencys_list_reads_only_the_pages_its_filter_can_match() {
+        let one = ["c".to_owned()];
+        let pages = |received_by| format!("{:?}", reaches(Some(&one), received_by));
+        assert_eq!(pages(None), r#"[Received(["c"]), SentFrom("c")]"#);
+        assert_eq!(pages(Some("c")), r#"[Received(["c"])]"#, "its own only");
+        assert_eq!(pages(Some("x")), r#"[SentFrom("c")]"#, "sent to it by x only");
+        let many = ["c".to_owned(), "d".to_owned()];
+        assert_eq!(format!("{:?}", reaches(Some(&many), Some("c"))), r#"[ReceivedOrSentTo(["c", "d"])]"#);
+        assert!(reaches(Some(&[]), Some("c")).is_empty());
     }
 
     #[test]

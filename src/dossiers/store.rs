@@ -126,6 +126,7 @@ pub struct ListFilter {
 const OPEN: [&str; 4] = Status::OPEN_TEXT;
 
 /// Which dossiers of a scope a list query reads (`list`'s module doc says why three).
+#[derive(Debug)]
 pub enum Reach<'a> {
     /// Every agency's (a system administrator), or a citizen's own (`owner_id`).
     All,

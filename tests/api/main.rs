@@ -27,6 +27,7 @@ mod progress_events;
 mod public;
 mod reliability;
 mod reports;
+mod schema;
 mod sessions;
 mod surveys;
 mod text;
