@@ -12,7 +12,7 @@
 # ended) the median of 21 calls after 3 warm-up calls of: the summary (its `by_agency` league table
 # included), the time series by month, the officers report, and the first page of the dossiers
 # behind `resolution.late` (the drill-down), the province leader's first page of dossiers (no
-# filter, newest first) and a commune's dossiers in processing (the filtered list, 50 a page);
+# filter, newest first) and a commune's returned dossiers (the filtered list, a full page of 50);
 # /healthz is the reference measured in the same run.
 # Then the generation rate, the database's size and the counters' (rows and bytes).
 set -euo pipefail
@@ -63,7 +63,7 @@ for n in "${SIZES[@]}"; do
   first_page=$(timed "$api/dossiers?limit=50")
   commune=$(curl -sf "$api/agencies?level=commune&limit=1" -H "authorization: Bearer $token" \
     | sed -E 's/.*"items":\[\{"id":"([^"]+)".*/\1/')
-  list=$(timed "$api/dossiers?agency_id=$commune&status=processing&limit=50")
+  list=$(timed "$api/dossiers?agency_id=$commune&status=returned&limit=50")
   kill $server; wait $server 2>/dev/null || true
   sizes=$(psql -Atq "$url" -F ' ' -c "SELECT pg_database_size('$db') / 1048576, (SELECT count(*) FROM report_counts),
     pg_total_relation_size('report_counts') / 1048576")

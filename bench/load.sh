@@ -15,7 +15,7 @@
 # process's load slows the run but does not add to these processes' CPU time). The server's
 # resident memory is read from /proc before the load (idle) and at the end (peak, VmHWM).
 # On PostgreSQL, pgbench runs at the same concurrency, and the ratio to it is printed: for GET by
-# id a select by key on the same table; for the filtered list the list's own two statements; for
+# id a select by key on the same table; for the filtered list the list's own statement; for
 # intake a transaction that takes the next number of one hot row and inserts a row (intake's
 # shape: one agency's intakes serialize on its day's number).
 set -euo pipefail
@@ -119,7 +119,8 @@ for backend in $BACKENDS; do
 
   load healthz "http://localhost:$PORT/healthz"
   load "GET dossier by id" --urls-from-file "$work/get-urls" -H "authorization: Bearer $officer"
-  load "list, filtered" "$api/dossiers?agency_id=$commune&status=processing&limit=50" -H "authorization: Bearer $officer"
+  # A full page: a generated history is all closed, most of it returned.
+  load "list, filtered" "$api/dossiers?agency_id=$commune&status=returned&limit=50" -H "authorization: Bearer $officer"
   # A province leader's first page: no filter, the whole subtree newest first.
   load "province first page" "$api/dossiers?limit=50" -H "authorization: Bearer $leader"
   load "report summary" "$api/reports/summary?agency_id=$province&from=2025-01-01&to=2025-12-31" -H "authorization: Bearer $leader"
@@ -179,7 +180,7 @@ SQL
     # commune (PostgreSQL's statement log shows it): the commune's page of 51 newest first. (Those
     # sent to it from elsewhere are a second statement only when the request names no agency.)
     cat >"$work/list.sql" <<SQL
-SELECT d.* FROM dossiers d WHERE d.agency_id = '$commune' AND d.status = 'processing' AND d.agency_id = '$commune'
+SELECT d.* FROM dossiers d WHERE d.agency_id = '$commune' AND d.status = 'returned' AND d.agency_id = '$commune'
   ORDER BY d.submitted_at DESC, d.id DESC LIMIT 51;
 SQL
     tps=$(pgbench -n -M prepared -c "$C" -j 2 -T "$SECONDS_EACH" -f "$work/list.sql" "$url" 2>/dev/null \
