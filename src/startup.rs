@@ -207,7 +207,6 @@ fn serve(
     // One serialized copy of the document for every worker: handed to Swagger UI, each worker
     // kept its own tree of it, megabytes of the idle server's memory (bench/README.md).
     let document = web::Data::new(OpenApiJson(web::Bytes::from(serde_json::to_vec(&document)?)));
-    let db = web::Data::new(db);
     let metrics_data = web::Data::new(metrics.clone());
     let routes = web::Data::new(routes);
     let keys = web::Data::new(keys);
@@ -236,7 +235,7 @@ fn serve(
         let (app, _) = App::new()
             .into_utoipa_app()
             .openapi(crate::api_doc::base())
-            .app_data(db.clone())
+            .app_data(web::Data::new(db.for_worker()))
             .app_data(metrics_data.clone())
             .app_data(routes.clone())
             .app_data(keys.clone())

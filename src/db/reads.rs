@@ -12,8 +12,9 @@
 //! (`diesel_async::RunQueryDsl` runs what `diesel::RunQueryDsl` runs). Writes keep
 //! [`Db::run`] / [`Db::write`] on both backends.
 //!
-//! The async pool is a second pool beside r2d2's, of the same size, opened lazily: it holds only
-//! the connections the hot reads have needed at once. A connection is recycled without a ping
+//! Each HTTP worker has an async pool of its own beside the shared r2d2 pool ([`Db::for_worker`]),
+//! of r2d2's size and opened lazily: it holds only the connections its worker's hot reads have
+//! needed at once, each driven by that worker's event loop. A connection is recycled without a ping
 //! (`RecyclingMethod::Fast`): one that the server closed is found closed and replaced. It opens
 //! without TLS, as the blocking pool does unless the URL asks for it (`sslmode=require` is not
 //! supported on this path).
@@ -31,6 +32,7 @@ use crate::error::ApiError;
 #[derive(Clone)]
 pub(super) struct AsyncPool {
     pool: Pool<AsyncPgConnection>,
+    url: String,
     acquire_timeout: Duration,
 }
 
@@ -39,13 +41,29 @@ impl AsyncPool {
     pub(super) fn new(url: String, max_size: usize, acquire_timeout: Duration) -> anyhow::Result<Self> {
         let mut config = ManagerConfig::default();
         config.recycling_method = RecyclingMethod::Fast;
-        let manager = AsyncDieselConnectionManager::new_with_config(url, config);
+        let manager = AsyncDieselConnectionManager::new_with_config(url.clone(), config);
         let pool = Pool::builder(manager).max_size(max_size).build()?;
-        Ok(Self { pool, acquire_timeout })
+        Ok(Self { pool, url, acquire_timeout })
+    }
+
+    /// A new, empty pool with the same settings.
+    fn fresh(&self) -> Self {
+        Self::new(self.url.clone(), self.pool.status().max_size, self.acquire_timeout)
+            .expect("the settings built a pool once")
     }
 }
 
 impl Db {
+    /// The handle one HTTP worker serves with: the same blocking pool, and an async pool of its
+    /// own, made on the worker's thread. An async connection is driven by a task on the event
+    /// loop that opened it; shared between workers, a read on one worker's loop through a
+    /// connection of another's woke that other thread twice a query (bench/README.md, session
+    /// 14). Each worker's pool has the configured size and opens connections only as its own
+    /// reads need them.
+    pub fn for_worker(&self) -> Db {
+        Db { pool: self.pool.clone(), postgres: self.postgres.as_ref().map(AsyncPool::fresh) }
+    }
+
     /// A read: on PostgreSQL, `on_postgres` on an async connection (on the event loop); on
     /// SQLite, `blocking` on the blocking pool, as [`Db::run`]. Both say the same query. A pool
     /// that cannot hand out a connection within the acquire timeout answers 503, on both.
