@@ -97,7 +97,7 @@ for backend in $BACKENDS; do
   DATABASE_URL=$url MOTCUA_BIND=127.0.0.1:$PORT MOTCUA_WEBHOOK_WORKER=false "$BIN" serve >"$work/serve.log" 2>&1 &
   server=$!
   for _ in $(seq 150); do curl -sf "localhost:$PORT/readyz" >/dev/null && break; sleep 0.2; done
-  sleep 2
+  sleep 3 # the server gives its start-up memory back 2 s after it starts
   idle=$(rss VmRSS)
 
   api="http://localhost:$PORT/api/v1"
