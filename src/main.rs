@@ -208,7 +208,7 @@ fn few_malloc_arenas() {
 
 /// Give the allocator's free pages back to the system, once: starting builds the OpenAPI tree
 /// and every worker's routes with their schemas, and drops them, and glibc keeps what it freed
-/// (about 4 MB of the idle server's 39; bench/README.md, session 14).
+/// (about 6 MB of the idle server's 40; bench/README.md, session 14).
 fn release_start_up_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only returns free memory of the allocator's arenas to the system.
