@@ -376,3 +376,19 @@ pub async fn submit_dossier(app: &TestApp, token: &str, body: &Value) -> Value {
     assert_eq!(response.status(), 201, "{body}");
     response.json().await.unwrap()
 }
+
+/// The `line` column of a query on the database's own catalogue, in the backend's dialect
+/// (`postgres` or `sqlite`), as the database answers it.
+pub fn catalogue_lines(db: &motcua::db::Db, postgres: &str, sqlite: &str) -> Vec<String> {
+    #[derive(diesel::QueryableByName)]
+    struct Line {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        line: String,
+    }
+    let mut conn = db.pool().get().unwrap();
+    let sql = match &mut *conn {
+        motcua::db::DbConnection::Postgres(_) => postgres,
+        motcua::db::DbConnection::Sqlite(_) => sqlite,
+    };
+    diesel::sql_query(sql).load::<Line>(&mut *conn).unwrap().into_iter().map(|l| l.line).collect()
+}

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, error_fields, problem, spawn_app};
+use crate::helpers::{TestApp, catalogue_lines, error_fields, problem, spawn_app};
 
 pub(crate) const SEED_PERIOD: &str = "from=2024-01-01&to=2024-06-25";
 
@@ -681,29 +681,17 @@ async fn generated_history_is_reproducible_and_reports_balance() {
 
 /// Every index and constraint of the schema as the database describes it, sorted.
 fn schema_keys(db: &motcua::db::Db) -> Vec<String> {
-    use diesel::RunQueryDsl;
-    #[derive(diesel::QueryableByName)]
-    struct Line {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        line: String,
-    }
-    let mut conn = db.pool().get().unwrap();
-    let sql = match &mut *conn {
-        motcua::db::DbConnection::Postgres(_) => {
-            "SELECT c.relname || ': ' || pg_get_indexdef(c.oid) AS line FROM pg_index i
-               JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relnamespace = current_schema()::regnamespace
-             UNION ALL
-             SELECT conrelid::regclass::text || '.' || conname || ': ' || pg_get_constraintdef(oid) AS line
-               FROM pg_constraint WHERE connamespace = current_schema()::regnamespace"
-        }
-        motcua::db::DbConnection::Sqlite(_) => {
-            // Less the statistics tables, which generate's closing ANALYZE creates.
-            "SELECT type || ' ' || name || ' on ' || tbl_name || ': ' || coalesce(sql, '') AS line FROM sqlite_master
-             WHERE name NOT LIKE 'sqlite_stat%'"
-        }
-    };
-    let mut lines: Vec<String> =
-        diesel::sql_query(sql).load::<Line>(&mut *conn).unwrap().into_iter().map(|l| l.line).collect();
+    let mut lines = catalogue_lines(
+        db,
+        "SELECT c.relname || ': ' || pg_get_indexdef(c.oid) AS line FROM pg_index i
+           JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relnamespace = current_schema()::regnamespace
+         UNION ALL
+         SELECT conrelid::regclass::text || '.' || conname || ': ' || pg_get_constraintdef(oid) AS line
+           FROM pg_constraint WHERE connamespace = current_schema()::regnamespace",
+        // Less the statistics tables, which generate's closing ANALYZE creates.
+        "SELECT type || ' ' || name || ' on ' || tbl_name || ': ' || coalesce(sql, '') AS line FROM sqlite_master
+         WHERE name NOT LIKE 'sqlite_stat%'",
+    );
     lines.sort();
     lines
 }
